@@ -1,0 +1,23 @@
+/**
+ * `@disk-ledger/domain`: the pure core of disk-ledger. The LibvirtDiskMetadata
+ * codec, the vocabulary of backends and formats, validated names, image
+ * verification, layout decisions and the ports adapters implement. No I/O.
+ *
+ * @packageDocumentation
+ */
+export * from './errors/domain-error.js';
+export * from './disk/vocabulary.js';
+export * from './disk/disk-metadata.js';
+export * from './disk/disk-location.js';
+export * from './disk/disk-role.js';
+export * from './disk/content-kind.js';
+export * from './names/invalid-name.js';
+export * from './names/safe-names.js';
+export * from './ports/command-executor.js';
+export * from './ports/host-files.js';
+export * from './ports/storage-error.js';
+export * from './ports/disk-driver.js';
+export * from './ports/template-builder.js';
+export * from './ports/image-service.js';
+export * from './ports/base-image-cache.js';
+export * from './ports/block-device-mapping-repository.js';

@@ -1,0 +1,70 @@
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { DiskName } from '../disk/disk-role.js';
+import type { DomainError } from '../errors/domain-error.js';
+import type { InstanceId } from '../names/safe-names.js';
+
+/**
+ * One record slot: a live block device mapping row (root, ephemeral, swap) or
+ * an instance-level entry (config drive, kernel, ramdisk, rescue). The
+ * repository treats `driverInfo` as opaque text.
+ */
+export interface DiskRecordRow {
+  readonly instance: InstanceId;
+  readonly disk: DiskName;
+  /** The BDM row id; `null` for instance-level records. */
+  readonly bdmId: number | null;
+  /** Encoded LibvirtDiskMetadata, or `null` when never written (a legacy disk). */
+  readonly driverInfo: string | null;
+}
+
+/** An instance as the repository knows it. */
+export interface InstanceRow {
+  readonly instance: InstanceId;
+  readonly host: string;
+}
+
+/** A write of one record: text to store, or `null` to remove the record (the BDM row is soft-deleted). */
+export interface RecordWrite {
+  readonly disk: DiskName;
+  readonly driverInfo: string | null;
+}
+
+/** The instance is unknown (or deleted). */
+export interface InstanceNotFound extends DomainError<'InstanceNotFound', 'INSTANCE_NOT_FOUND'> {
+  readonly instance: string;
+}
+/** The instance already exists. */
+export interface InstanceExists extends DomainError<'InstanceExists', 'INSTANCE_EXISTS'> {
+  readonly instance: string;
+}
+/** The database failed; nothing of the call was written. */
+export interface RepositoryFailed extends DomainError<'RepositoryFailed', 'REPOSITORY_FAILED'> {}
+
+export type RepositoryError = InstanceNotFound | InstanceExists | RepositoryFailed;
+
+/**
+ * Block device mappings and the `driver_info` of each local disk. Every
+ * method is atomic: on error nothing of the call was written.
+ */
+export interface BlockDeviceMappingRepository {
+  /** Register an instance on `host` with BDM rows (empty `driver_info`) for `disks` that have one. */
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void>;
+  /** The live instance, or `INSTANCE_NOT_FOUND`. */
+  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceRow>;
+  /** Move the instance to another host (resize, migration, evacuation). */
+  setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void>;
+  /** Every live record slot of the instance: its BDM rows, then its instance-level records. */
+  listDisks(instance: InstanceId): TE.TaskEither<RepositoryError, readonly DiskRecordRow[]>;
+  /** Apply many writes for one instance in ONE round trip, atomically; creates BDM rows or instance-level slots as needed. */
+  saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): TE.TaskEither<RepositoryError, void>;
+  /**
+   * First-touch write: store `driverInfo` only if the disk's slot has none yet
+   * (creating the slot if needed). Returns what is stored afterwards: ours, or
+   * the record a concurrent writer stored first.
+   */
+  compareAndSetRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, { readonly written: boolean; readonly driverInfo: string }>;
+  /** Soft-delete the instance, its BDM rows and its instance-level records. */
+  deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void>;
+  /** Up to `limit` live BDM rows whose `driver_info` is still empty, oldest first (online migration). */
+  listUnpopulated(limit: number): TE.TaskEither<RepositoryError, readonly (DiskRecordRow & InstanceRow)[]>;
+}

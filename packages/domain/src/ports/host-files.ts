@@ -1,0 +1,33 @@
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { DomainError } from '../errors/domain-error.js';
+import type { HostPath } from '../names/safe-names.js';
+
+/** A file-system operation failed; `path` names the file. */
+export interface FileSystemError extends DomainError<'FileSystemError', 'FS_ERROR' | 'FS_NOT_FOUND' | 'FS_EXISTS'> {
+  readonly path: string;
+}
+
+/**
+ * The few file operations the drivers need besides commands: directories,
+ * small text files (`disk.info`), moving downloads into the cache, and the
+ * leading bytes of an untrusted image for verification. Never used to decide
+ * a disk's format.
+ */
+export interface HostFiles {
+  /** Whether anything exists at `path`. */
+  exists(path: HostPath): TE.TaskEither<FileSystemError, boolean>;
+  /** Create `path` and missing parents; succeeds when it exists. */
+  mkdirp(path: HostPath): TE.TaskEither<FileSystemError, void>;
+  /** Read a small text file whole; `FS_NOT_FOUND` when absent. */
+  readText(path: HostPath): TE.TaskEither<FileSystemError, string>;
+  /** Replace a small text file atomically (write aside, then rename). */
+  writeTextAtomic(path: HostPath, text: string): TE.TaskEither<FileSystemError, void>;
+  /** Up to `length` leading bytes of a file, for header verification only. */
+  readHead(path: HostPath, length: number): TE.TaskEither<FileSystemError, Uint8Array>;
+  /** Rename within one file system; replaces the target. */
+  rename(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void>;
+  /** Remove a file or a directory tree; succeeds when already absent. */
+  remove(path: HostPath): TE.TaskEither<FileSystemError, void>;
+  /** Names in a directory; `FS_NOT_FOUND` when absent. */
+  list(path: HostPath): TE.TaskEither<FileSystemError, readonly string[]>;
+}
