@@ -1,0 +1,20 @@
+import type { DomainError } from '../errors/domain-error.js';
+
+/** Host storage options that cannot work together (e.g. `lvm` without a volume group). */
+export type InconsistentOptions = DomainError<'InconsistentOptions', 'OPTIONS_INCONSISTENT'>;
+/** The image's declared virtual size exceeds the flavor's root disk. */
+export interface ImageTooLarge extends DomainError<'ImageTooLarge', 'IMAGE_TOO_LARGE'> {
+  readonly imageSize: number;
+  readonly flavorSize: number;
+}
+/** The disk's size cannot be known in advance (flavor says 0 and the image declares no virtual size). */
+export type SizeUnknown = DomainError<'SizeUnknown', 'SIZE_UNKNOWN'>;
+/** The image's declared format cannot be placed on this backend under these options. */
+export type ImageFormatUnsupported = DomainError<'ImageFormatUnsupported', 'IMAGE_FORMAT_UNSUPPORTED'>;
+
+/** Why a disk could not be planned. */
+export type LayoutError = InconsistentOptions | ImageTooLarge | SizeUnknown | ImageFormatUnsupported;
+
+export const inconsistentOptions = (path: string, message: string): InconsistentOptions => ({
+  _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path, message,
+});

@@ -1,0 +1,71 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { DiskLocation } from '../disk/disk-location.js';
+import { novaFileName, type DiskName } from '../disk/disk-role.js';
+import type { Backend } from '../disk/vocabulary.js';
+import { fileName, hostPath, joinPath, volumeName, type HostPath, type InstanceId, type VolumeName } from '../names/safe-names.js';
+import { invalidName, type InvalidName } from '../names/invalid-name.js';
+
+/** Nova's per-instance volume name on shared storage: `<instance>_<file name>`. */
+export const volumeNameFor = (instance: InstanceId, disk: DiskName): VolumeName =>
+  `${instance}_${novaFileName(disk)}` as VolumeName;
+
+/**
+ * The record form of a new disk's location: the nova file name for file
+ * backends (relative to the instance directory, so it survives a move to a
+ * host with another instances path), `vg/lv` for lvm, `pool/image` for rbd.
+ */
+export const recordLocation = (
+  backend: Backend,
+  instance: InstanceId,
+  disk: DiskName,
+  vg: VolumeName | null,
+  pool: VolumeName | null,
+): string => {
+  switch (backend) {
+    case 'lvm':
+      return `${vg ?? ''}/${volumeNameFor(instance, disk)}`;
+    case 'rbd':
+      return `${pool ?? ''}/${volumeNameFor(instance, disk)}`;
+    default:
+      return novaFileName(disk);
+  }
+};
+
+/** The instance directory on a host: `<instances_path>/<instance>`. */
+export const instanceDir = (instancesPath: HostPath, instance: InstanceId): HostPath =>
+  `${instancesPath}/${instance}` as HostPath;
+
+const splitPair = (location: string, what: string): E.Either<InvalidName, readonly [VolumeName, VolumeName]> => {
+  const parts = location.split('/');
+  if (parts.length !== 2) return E.left(invalidName('location', location, `must be ${what}`, 'location'));
+  const a = volumeName(parts[0] ?? '', 'location');
+  if (E.isLeft(a)) return a;
+  const b = volumeName(parts[1] ?? '', 'location');
+  if (E.isLeft(b)) return b;
+  return E.right([a.right, b.right] as const);
+};
+
+/**
+ * Resolve a recorded location to a concrete one on a host. A relative file
+ * location is joined to the instance directory; an absolute one must lie
+ * inside it, so a record can never point a driver at another file.
+ */
+export const resolveLocation = (
+  backend: Backend,
+  location: string,
+  instancesPath: HostPath,
+  instance: InstanceId,
+): E.Either<InvalidName, DiskLocation> => {
+  if (backend === 'lvm') return E.map(([vg, lv]: readonly [VolumeName, VolumeName]) => ({ backend, vg, lv }))(splitPair(location, 'vg/lv'));
+  if (backend === 'rbd') return E.map(([pool, image]: readonly [VolumeName, VolumeName]) => ({ backend, pool, image }))(splitPair(location, 'pool/image'));
+  const dir = instanceDir(instancesPath, instance);
+  if (location.startsWith('/')) {
+    const abs = hostPath(location, 'location');
+    if (E.isLeft(abs)) return abs;
+    if (!abs.right.startsWith(`${dir}/`) || abs.right.slice(dir.length + 1).includes('/')) {
+      return E.left(invalidName('location', location, `must be a file directly in ${dir}`, 'location'));
+    }
+    return E.right({ backend, path: abs.right });
+  }
+  return E.map((name: Parameters<typeof joinPath>[1]) => ({ backend, path: joinPath(dir, name) }))(fileName(location, 'location'));
+};
