@@ -29,6 +29,20 @@ export interface RecordWrite {
   readonly driverInfo: string | null;
 }
 
+/** A cursor over rows still lacking `driver_info`. */
+export interface UnpopulatedQuery {
+  /** Only rows with a larger BDM id. */
+  readonly afterId?: number;
+  /** Only rows of instances on this host. */
+  readonly host?: string;
+}
+
+/** One BDM row's new `driver_info`, for the online migration. */
+export interface BdmWrite {
+  readonly bdmId: number;
+  readonly driverInfo: string;
+}
+
 /** The instance is unknown (or deleted). */
 export interface InstanceNotFound extends DomainError<'InstanceNotFound', 'INSTANCE_NOT_FOUND'> {
   readonly instance: string;
@@ -38,7 +52,7 @@ export interface InstanceExists extends DomainError<'InstanceExists', 'INSTANCE_
   readonly instance: string;
 }
 /** The database failed; nothing of the call was written. */
-export interface RepositoryFailed extends DomainError<'RepositoryFailed', 'REPOSITORY_FAILED'> {}
+export type RepositoryFailed = DomainError<'RepositoryFailed', 'REPOSITORY_FAILED'>;
 
 export type RepositoryError = InstanceNotFound | InstanceExists | RepositoryFailed;
 
@@ -65,6 +79,16 @@ export interface BlockDeviceMappingRepository {
   compareAndSetRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, { readonly written: boolean; readonly driverInfo: string }>;
   /** Soft-delete the instance, its BDM rows and its instance-level records. */
   deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void>;
-  /** Up to `limit` live BDM rows whose `driver_info` is still empty, oldest first (online migration). */
-  listUnpopulated(limit: number): TE.TaskEither<RepositoryError, readonly (DiskRecordRow & InstanceRow)[]>;
+  /**
+   * Up to `limit` live BDM rows whose `driver_info` is still empty, oldest
+   * (lowest id) first, only those with id > `afterId` and on `host` when
+   * given: a cursor, so that rows that cannot be migrated never block others.
+   */
+  listUnpopulated(limit: number, options?: UnpopulatedQuery): TE.TaskEither<RepositoryError, readonly (DiskRecordRow & InstanceRow)[]>;
+  /**
+   * Online migration write: set `driver_info` of many BDM rows in ONE round
+   * trip, each only if it is still empty (a concurrent first touch wins).
+   * Returns how many rows were written.
+   */
+  fillUnpopulated(writes: readonly BdmWrite[]): TE.TaskEither<RepositoryError, number>;
 }

@@ -1,0 +1,20 @@
+import { ContainerModule } from 'inversify';
+import { DiskInfoFacts } from '../services/disk-info-facts.js';
+import { DiskRealizer } from '../services/disk-realizer.js';
+import { ImageBackend } from '../services/image-backend.js';
+import { LegacyAdoption } from '../services/legacy-adoption.js';
+import { DiskMetadataService } from '../services/metadata-service.js';
+import { TOKENS } from '../tokens.js';
+
+/**
+ * The host-scoped services, one set per host container. They need the ports
+ * bound by an adapter module (this host's) and a repository module (shared,
+ * usually bound in the parent container).
+ */
+export const hostServicesModule = new ContainerModule(({ bind }) => {
+  bind(DiskMetadataService).toSelf().inSingletonScope();
+  bind(DiskRealizer).toSelf().inSingletonScope();
+  bind(LegacyAdoption).toSelf().inSingletonScope();
+  bind(ImageBackend).toSelf().inSingletonScope();
+  bind(TOKENS.LegacyHostFacts).to(DiskInfoFacts).inSingletonScope();
+});

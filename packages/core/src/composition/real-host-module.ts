@@ -1,0 +1,47 @@
+import type { ImageService } from '@disk-ledger/domain';
+import {
+  ExecaCommandExecutor,
+  HostBaseImageCache,
+  HostDiskDrivers,
+  HostTemplateBuilder,
+  NodeHostFiles,
+  type ExecaCommandExecutorOptions,
+  type HostDriversConfig,
+} from '@disk-ledger/host';
+import { ContainerModule } from 'inversify';
+import type { HostContext } from '../host-context.js';
+import { TOKENS } from '../tokens.js';
+
+/** What a real compute host needs besides its services. */
+export interface RealHostConfig {
+  readonly ctx: HostContext;
+  readonly drivers: HostDriversConfig;
+  readonly images: ImageService;
+  readonly executor?: ExecaCommandExecutorOptions;
+  /** Admit vmdk images (monolithicSparse/streamOptimized only); refused by default. */
+  readonly allowVmdk?: boolean;
+}
+
+/** Binds the ports of one real host: execa, node:fs, the host drivers, templates and the verified base cache. */
+export const realHostModule = (config: RealHostConfig): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind(TOKENS.HostContext).toConstantValue(config.ctx);
+    bind(TOKENS.ImageService).toConstantValue(config.images);
+    bind(TOKENS.CommandExecutor).toConstantValue(new ExecaCommandExecutor(config.executor));
+    bind(TOKENS.HostFiles).toConstantValue(new NodeHostFiles());
+    bind(TOKENS.DiskDrivers)
+      .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), config.drivers))
+      .inSingletonScope();
+    bind(TOKENS.TemplateBuilder)
+      .toDynamicValue((c) => new HostTemplateBuilder(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles)))
+      .inSingletonScope();
+    bind(TOKENS.BaseImageCache)
+      .toDynamicValue(
+        (c) =>
+          new HostBaseImageCache(config.ctx.instancesPath, c.get(TOKENS.ImageService), c.get(TOKENS.HostFiles), c.get(TOKENS.CommandExecutor), {
+            allowVmdk: config.allowVmdk ?? false,
+            inspectLimits: { cpuSeconds: 30, addressSpaceBytes: 1024 ** 3 },
+          }),
+      )
+      .inSingletonScope();
+  });

@@ -1,0 +1,55 @@
+import type {
+  BaseImageError,
+  DiskInfoCorrupt,
+  DiskName,
+  DomainError,
+  InvalidName,
+  InvalidSize,
+  LayoutError,
+  LegacyError,
+  MetadataError,
+  RepositoryError,
+  StorageError,
+} from '@disk-ledger/domain';
+
+/** A stored `driver_info` does not decode; names the row so an operator can find it. */
+export interface RecordUnreadable extends DomainError<'RecordUnreadable', 'RECORD_UNREADABLE'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+  /** The BDM row id, or `null` for an instance-level record. */
+  readonly bdmId: number | null;
+  readonly cause: MetadataError;
+}
+
+/** The host holds something other than what the record says; never silently "fixed". */
+export interface DiskMismatch extends DomainError<'DiskMismatch', 'DISK_FORMAT_MISMATCH' | 'DISK_SIZE_MISMATCH'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
+/** A record was needed and there is none (and none could be derived). */
+export interface RecordMissing extends DomainError<'RecordMissing', 'RECORD_MISSING'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
+/** A legacy disk that a record was to be derived for is not on the host. */
+export interface LegacyDiskMissing extends DomainError<'LegacyDiskMissing', 'LEGACY_DISK_MISSING'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
+/** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
+export type CoreError =
+  | RecordUnreadable
+  | DiskMismatch
+  | RecordMissing
+  | LegacyDiskMissing
+  | LayoutError
+  | LegacyError
+  | DiskInfoCorrupt
+  | StorageError
+  | RepositoryError
+  | BaseImageError
+  | InvalidName
+  | InvalidSize;

@@ -1,0 +1,96 @@
+import {
+  planDisk,
+  planToRecord,
+  recordLocation,
+  type DiskMetadata,
+  type DiskName,
+  type DiskRequest,
+  type HostStorageOptions,
+  type ImageId,
+  type InstanceId,
+  imageId,
+} from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { LifecycleError } from './lifecycle-deps.js';
+
+/** How one disk gets to the destination host. */
+export type MoveAction =
+  /** Nothing to move: the disk is on storage both hosts share (an rbd pool of the same name). */
+  | 'keep'
+  /** Copy its data, with both formats named. */
+  | 'copy'
+  /** Make it anew from its source (swap always; every disk when the source host is down). */
+  | 'recreate';
+
+/** One disk's destination record and how to get there. */
+export interface MovePlan {
+  readonly disk: DiskName;
+  readonly from: DiskMetadata;
+  readonly to: DiskMetadata;
+  readonly action: MoveAction;
+}
+
+const poolOf = (location: string | null): string | null => location?.split('/')[0] ?? null;
+
+/**
+ * Where a recorded disk goes on the destination: its own layout when the
+ * destination can host that backend (files anywhere; lvm with a volume group
+ * there; rbd when the pool is shared), otherwise an explicit conversion to the
+ * layout the destination gives a new disk of that role.
+ */
+export const planMove = (
+  instance: InstanceId,
+  disk: DiskName,
+  from: DiskMetadata,
+  dest: HostStorageOptions,
+  size: number,
+  sourceDown: boolean,
+): E.Either<LifecycleError, MovePlan> => {
+  const grown: DiskMetadata = { ...from, size: Math.max(from.size, size), state: 'creating' };
+  const action: MoveAction = disk === 'swap' || sourceDown ? 'recreate' : 'copy';
+  switch (from.backend) {
+    case 'flat':
+    case 'qcow2':
+    case 'ploop':
+      return E.right({ disk, from, to: grown, action });
+    case 'lvm':
+      if (dest.imagesVolumeGroup !== null) {
+        return E.right({ disk, from, to: { ...grown, location: recordLocation('lvm', instance, disk, dest.imagesVolumeGroup, null) }, action });
+      }
+      break;
+    case 'rbd':
+      if (dest.imagesRbdPool !== null && dest.imagesRbdPool === poolOf(from.location)) {
+        return E.right({ disk, from, to: grown, action: 'keep' });
+      }
+      break;
+  }
+  return E.map((p: Parameters<typeof planToRecord>[0]): MovePlan => ({
+    disk,
+    from,
+    to: { ...planToRecord(p), size: grown.size, imageId: from.imageId, imageFormat: from.imageFormat },
+    action,
+  }))(planDisk(dest, instance, conversionRequest(disk, from, grown.size)));
+};
+
+// Placement reads only the declared format; the id of a derived record's unknown image is a placeholder.
+const PLACEHOLDER = E.getOrElse((): ImageId => { throw new Error('unreachable: constant id is valid'); })(imageId('converted'));
+
+/** The request that places a disk of this role anew; the source image's declared format decides qcow2 vs raw. */
+const conversionRequest = (disk: DiskName, from: DiskMetadata, size: number): DiskRequest => {
+  const id = E.getOrElse(() => PLACEHOLDER)(imageId(from.imageId ?? 'converted'));
+  const image = { id, diskFormat: from.imageFormat ?? 'raw', virtualSize: null };
+  switch (disk) {
+    case 'root':
+    case 'rescue':
+      return { disk, image, flavorSize: size };
+    case 'kernel':
+    case 'ramdisk':
+      return { disk, image: { ...image, virtualSize: size } };
+    case 'swap':
+      return { disk: 'swap', size };
+    case 'config':
+      return { disk: 'config', files: [] };
+    default:
+      return { disk, size };
+  }
+};

@@ -1,0 +1,30 @@
+import type { InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { sourceOf } from '../services/disk-source.js';
+import { loadInstance } from './instance-records.js';
+import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+
+/**
+ * Hard reboot: every recorded disk that is missing is re-created from its
+ * record (same backend, format, size, source), never from today's options;
+ * a `creating` record left by a crash is completed.
+ */
+export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
+  const view = await loadInstance(deps, instance);
+  if (E.isLeft(view)) return view;
+  const { host, records } = view.right;
+  return sequence([...records], async ([disk, meta]) => {
+    const source = sourceOf(disk, meta);
+    if (E.isLeft(source)) return source;
+    return run(host.realizer.realize(instance, disk, meta, source.right));
+  });
+};
+
+/** Delete: remove every local disk, then soft-delete the instance and its records. */
+export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
+  const view = await loadInstance(deps, instance);
+  if (E.isLeft(view)) return view;
+  const removed = await sequence([...view.right.records], ([disk, meta]) => run(view.right.host.realizer.remove(instance, disk, meta)));
+  if (E.isLeft(removed)) return removed;
+  return run(deps.repository.deleteInstance(instance));
+};

@@ -1,0 +1,36 @@
+import { planDisk, planToRecord, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { loadInstance } from './instance-records.js';
+import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+
+/** Rescue: a rescue disk from `image` is planned, recorded, then created. */
+export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: ImageId): Step<void> => {
+  const view = await loadInstance(deps, instance);
+  if (E.isLeft(view)) return view;
+  const { host, records } = view.right;
+  const existing = records.get('rescue');
+  if (existing !== undefined) return E.map(() => undefined)(await run(host.backend.createFromImage({ instance, disk: 'rescue', imageId: image })));
+  const meta = await run(deps.images.show(image));
+  if (E.isLeft(meta)) return meta;
+  const plan = planDisk(host.ctx.options, instance, {
+    disk: 'rescue',
+    image: { id: meta.right.id, diskFormat: meta.right.diskFormat, virtualSize: meta.right.virtualSize },
+    flavorSize: 0,
+  });
+  if (E.isLeft(plan)) return plan;
+  const record = planToRecord(plan.right);
+  const saved = await run(deps.metadata.saveAll(instance, [{ disk: 'rescue', meta: record }]));
+  if (E.isLeft(saved)) return saved;
+  return E.map(() => undefined)(await run(host.realizer.realize(instance, 'rescue', record, plan.right.source)));
+};
+
+/** Unrescue: the rescue disk is removed, then its record. */
+export const unrescue = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
+  const view = await loadInstance(deps, instance);
+  if (E.isLeft(view)) return view;
+  const meta = view.right.records.get('rescue');
+  if (meta === undefined) return E.right(undefined);
+  const removed = await run(view.right.host.realizer.remove(instance, 'rescue', meta));
+  if (E.isLeft(removed)) return removed;
+  return run(deps.metadata.saveAll(instance, [{ disk: 'rescue', meta: null }]));
+};

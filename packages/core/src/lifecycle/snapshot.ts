@@ -1,0 +1,37 @@
+import { imageId as toImageId, instanceDir, type HostPath, type ImageMeta, type InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { RecordMissing } from '../errors/core-error.js';
+import { loadInstance } from './instance-records.js';
+import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+
+const noRoot = (instance: InstanceId): RecordMissing => ({
+  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: `${instance}/root`,
+  message: `${instance} has no local root disk to snapshot`,
+});
+
+/**
+ * Snapshot: convert the root disk from its recorded format to the upload
+ * format (both named), upload it declaring what was written, and remove the
+ * staging file whatever happens.
+ */
+export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newImageId: string): Step<ImageMeta> => {
+  const id = toImageId(newImageId, 'image_id');
+  if (E.isLeft(id)) return id;
+  const view = await loadInstance(deps, instance);
+  if (E.isLeft(view)) return view;
+  const { host, records } = view.right;
+  const root = records.get('root');
+  if (root === undefined) return E.left(noRoot(instance));
+  const opened = await run(host.realizer.open(instance, 'root', root));
+  if (E.isLeft(opened)) return opened;
+  const format = root.format === 'qcow2' ? 'qcow2' : 'raw';
+  const staging = `${instanceDir(host.ctx.instancesPath, instance)}/snapshot.${format}` as HostPath;
+  const cleanup = () => run(host.files.remove(staging));
+  await cleanup();
+  const exported = await run(opened.right.driver.exportTo(opened.right.image, staging, format));
+  const uploaded = E.isLeft(exported)
+    ? exported
+    : await run(deps.images.upload({ id: id.right, diskFormat: format, containerFormat: 'bare' }, staging));
+  await cleanup();
+  return uploaded;
+};

@@ -1,0 +1,22 @@
+import {
+  recordLocation,
+  resolveLocation,
+  type DiskImage,
+  type DiskMetadata,
+  type DiskName,
+  type InstanceId,
+  type InvalidName,
+} from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { HostContext } from '../host-context.js';
+
+/**
+ * Where a recorded disk is on this host. The record's location wins; a 1.0
+ * record has none, and gets the role's default name on its own backend.
+ */
+export const locate = (ctx: HostContext, instance: InstanceId, disk: DiskName, meta: DiskMetadata): E.Either<InvalidName, DiskImage> => {
+  const location = meta.location ?? recordLocation(meta.backend, instance, disk, ctx.options.imagesVolumeGroup, ctx.options.imagesRbdPool);
+  return E.map((loc: DiskImage['location']): DiskImage => ({ location: loc, format: meta.format }))(
+    resolveLocation(meta.backend, location, ctx.instancesPath, instance),
+  );
+};

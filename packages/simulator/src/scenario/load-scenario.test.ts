@@ -1,0 +1,69 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from './load-scenario.js';
+
+const example = readFileSync(new URL('./testing/format-document-example.yaml', import.meta.url), 'utf8');
+const load = (text: string) => loadScenario(text, 'x.yaml');
+const problem = (text: string) => {
+  const r = load(text);
+  return E.isLeft(r) ? r.left.path : 'ok';
+};
+const base = (steps: string, extra = '') => `format: 1
+name: t
+hosts:
+  - name: a
+  - name: b
+    config: { images_type: lvm, images_volume_group: vg }
+images:
+  - { id: cirros, disk_format: qcow2, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB, swap: 512MiB }
+steps:
+${steps}
+${extra}`;
+
+describe('loadScenario', () => {
+  it('accepts the format document’s example exactly as written', () => {
+    const r = load(example);
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) {
+      expect(r.right.steps.map((s) => s.op)).toEqual(['boot', 'guest_write', 'resize']);
+      expect(r.right.flavors?.['small']).toEqual({ root: 1024 ** 3, ephemeral: 1024 ** 3, swap: 512 * 1024 ** 2 });
+      expect(r.right.hostOptions.get('compute-2')?.useCowImages).toBe(true);
+    }
+  });
+
+  describe('when a key is unknown', () => {
+    it('names the key and its path', () => {
+      expect(problem(base('  - resize: { instance: vm1, to: b, flavour: small }'))).toBe('steps[0].resize.flavour');
+      expect(problem(base('  - reboot: { instance: vm1 }', 'colour: red'))).toBe('colour');
+      expect(problem(base('  - teleport: { instance: vm1 }'))).toBe('steps[0].teleport');
+    });
+  });
+
+  describe('when a value is wrong', () => {
+    it('names the step of a bad size', () => {
+      const r = load(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 512MB'));
+      expect(E.isLeft(r) && r.left.path).toBe('flavors.small.swap');
+    });
+    it('refuses an inconsistent host (lvm without a volume group)', () => {
+      const r = load(base('  - reboot: { instance: vm1 }').replace('images_volume_group: vg', 'use_cow_images: false'));
+      expect(E.isLeft(r) && r.left.path).toBe('hosts[1].config.images_volume_group');
+    });
+    it('refuses unknown hosts, images, flavors and crash indices, naming the step', () => {
+      expect(problem(base('  - boot: { instance: vm1, host: c, image: cirros, flavor: small }'))).toBe('steps[0].boot.host');
+      expect(problem(base('  - boot: { instance: vm1, host: a, image: debian, flavor: small }'))).toBe('steps[0].boot.image');
+      expect(problem(base('  - boot: { instance: vm1, host: a, image: cirros, flavor: big }'))).toBe('steps[0].boot.flavor');
+      expect(problem(base('  - crash: { host: a, during: 0 }'))).toBe('steps[0].crash.during');
+      expect(problem(base('  - boot: { instance: vm1, host: a, image: cirros, flavor: small }\n  - reboot: {}'))).toBe('steps[1].reboot.instance');
+    });
+    it('refuses a step with two kinds', () => {
+      expect(problem(base('  - { reboot: { instance: vm1 }, delete: { instance: vm1 } }'))).toBe('steps[0]');
+    });
+    it('refuses YAML errors and the wrong format version', () => {
+      expect(problem('format: 1\nname: [')).toBe('(yaml)');
+      expect(problem(base('  - reboot: { instance: vm1 }').replace('format: 1', 'format: 2'))).toBe('format');
+    });
+  });
+});

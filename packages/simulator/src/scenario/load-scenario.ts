@@ -1,0 +1,82 @@
+import { hostStorageOptions, type HostStorageOptions } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { parseDocument } from 'yaml';
+import type { HostConfig } from './scenario.js';
+import { ScenarioFile } from './scenario-file.js';
+import { decodeWith } from './strict-codecs.js';
+
+/** A scenario that cannot be replayed: where (key path or step index) and why. Exit code 2. */
+export interface ScenarioInvalid {
+  readonly _tag: 'ScenarioInvalid';
+  readonly code: 'SCENARIO_INVALID';
+  readonly file: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A decoded scenario with each host's options checked and defaulted. */
+export interface Scenario extends ScenarioFile {
+  readonly file: string;
+  readonly hostOptions: ReadonlyMap<string, HostStorageOptions>;
+}
+
+const invalid = (file: string, path: string, message: string): ScenarioInvalid => ({
+  _tag: 'ScenarioInvalid', code: 'SCENARIO_INVALID', file, path, message: `${file}: ${path}: ${message}`,
+});
+
+/** Map the scenario's snake_case host config to domain options (nova's defaults for what is absent). */
+export const toOptionsInput = (c: HostConfig | undefined) => ({
+  imagesType: c?.images_type,
+  useCowImages: c?.use_cow_images,
+  forceRawImages: c?.force_raw_images,
+  imagesVolumeGroup: c?.images_volume_group,
+  imagesRbdPool: c?.images_rbd_pool,
+  preallocateImages: c?.preallocate_images,
+});
+
+/** Parse and check a scenario's text; the first problem is reported with its path. */
+export const loadScenario = (text: string, file: string): E.Either<ScenarioInvalid, Scenario> => {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError !== undefined) return E.left(invalid(file, '(yaml)', yamlError.message.split('\n')[0] ?? 'invalid YAML'));
+  const decoded = decodeWith(ScenarioFile, doc.toJS());
+  if (E.isLeft(decoded)) return E.left(invalid(file, decoded.left.path, decoded.left.message));
+  const s = decoded.right;
+  const hostOptions = new Map<string, HostStorageOptions>();
+  for (const [i, h] of s.hosts.entries()) {
+    if (hostOptions.has(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `duplicate host "${h.name}"`));
+    const o = hostStorageOptions(toOptionsInput(h.config));
+    if (E.isLeft(o)) return E.left(invalid(file, `hosts[${i}].config.${o.left.path ?? ''}`, o.left.message));
+    hostOptions.set(h.name, o.right);
+  }
+  const problem = checkReferences(s, hostOptions);
+  return problem === null ? E.right({ ...s, file, hostOptions }) : E.left(invalid(file, problem.path, problem.message));
+};
+
+const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorageOptions>): { path: string; message: string } | null => {
+  const images = new Set((s.images ?? []).map((i) => i.id));
+  const flavors = new Set(Object.keys(s.flavors ?? {}));
+  for (const [i, step] of s.steps.entries()) {
+    const at = (key: string) => `steps[${i}].${step.op}.${key}`;
+    const hostKey = 'host' in step ? 'host' : 'to' in step ? 'to' : null;
+    if (hostKey !== null) {
+      const name = (step as Record<string, unknown>)[hostKey];
+      if (typeof name === 'string' && !hosts.has(name)) return { path: at(hostKey), message: `unknown host "${name}"` };
+    }
+    if ('flavor' in step && typeof step.flavor === 'string' && !flavors.has(step.flavor)) return { path: at('flavor'), message: `unknown flavor "${step.flavor}"` };
+    if ((step.op === 'boot' || step.op === 'rebuild' || step.op === 'rescue') && step.image !== undefined && !images.has(step.image)) {
+      return { path: at('image'), message: `unknown image "${step.image}"` };
+    }
+    if (step.op === 'boot' && step.image === undefined && step.volume !== true) return { path: at('image'), message: 'boot needs an image, or volume: true' };
+    if (step.op === 'crash' && (!Number.isInteger(step.during) || step.during <= i || step.during >= s.steps.length)) {
+      return { path: at('during'), message: `during must be the index of a later step (${i + 1}..${s.steps.length - 1})` };
+    }
+    if (step.op === 'online_migrate' && step.batch !== undefined && (!Number.isInteger(step.batch) || step.batch < 1)) {
+      return { path: at('batch'), message: 'batch must be a positive integer' };
+    }
+  }
+  for (const [i, e] of (s.expect?.steps ?? []).entries()) {
+    if (!Number.isInteger(e.index) || e.index < 0 || e.index >= s.steps.length) return { path: `expect.steps[${i}].index`, message: `no step ${e.index}` };
+  }
+  return null;
+};

@@ -1,0 +1,18 @@
+import * as t from 'io-ts';
+import { Expectations, Flavor, HostSpec, ImageSpec } from './scenario.js';
+import { StepCodec } from './steps.js';
+import { strict } from './strict-codecs.js';
+
+/** A whole scenario file, format 1. */
+export const ScenarioFile = strict(
+  'Scenario',
+  { format: t.literal(1), name: t.string, hosts: t.array(HostSpec), steps: t.array(StepCodec) },
+  {
+    description: t.string,
+    images: t.array(ImageSpec),
+    flavors: t.record(t.string, Flavor),
+    expect: Expectations,
+    expect_legacy: Expectations,
+  },
+);
+export type ScenarioFile = t.TypeOf<typeof ScenarioFile>;

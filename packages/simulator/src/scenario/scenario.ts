@@ -1,0 +1,63 @@
+import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES } from '@disk-ledger/domain';
+import * as t from 'io-ts';
+import { Size } from './size.js';
+import { oneOf, strict } from './strict-codecs.js';
+
+/**
+ * The scenario format, version 1 (shared/design/SCENARIO-FORMAT.md), as
+ * io-ts codecs. Everything the document shows is accepted exactly as written;
+ * unknown keys are refused with their path.
+ */
+
+export const HostConfig = strict('HostConfig', {}, {
+  images_type: oneOf('images_type', IMAGES_TYPES),
+  use_cow_images: t.boolean,
+  force_raw_images: t.boolean,
+  images_volume_group: t.string,
+  images_rbd_pool: t.string,
+  preallocate_images: oneOf('preallocate_images', ['none', 'space'] as const),
+});
+export type HostConfig = t.TypeOf<typeof HostConfig>;
+
+export const HostSpec = strict('Host', { name: t.string }, { config: HostConfig, secrets: t.array(t.string) });
+export type HostSpec = t.TypeOf<typeof HostSpec>;
+
+export const ContentKind = oneOf('content', CONTENT_KINDS);
+
+export const ImageSpec = strict('Image', { id: t.string, disk_format: oneOf('disk_format', IMAGE_FORMATS) }, {
+  virtual_size: Size,
+  content: ContentKind,
+  target: t.string,
+  container_format: t.string,
+  kernel_id: t.string,
+  ramdisk_id: t.string,
+});
+export type ImageSpec = t.TypeOf<typeof ImageSpec>;
+
+export const Flavor = strict('Flavor', { root: Size }, { ephemeral: Size, swap: Size });
+export type Flavor = t.TypeOf<typeof Flavor>;
+
+const Count = t.union([t.number, strict('AtLeast', { min: t.number }, {})]);
+export type Count = t.TypeOf<typeof Count>;
+
+export const StepExpectation = strict('StepExpectation', { index: t.number, outcome: oneOf('outcome', ['ok', 'error'] as const) }, { code: t.string });
+export type StepExpectation = t.TypeOf<typeof StepExpectation>;
+
+export const DiskExpectation = strict('DiskExpectation', { instance: t.string, disk: t.string }, {
+  host: t.string,
+  backend: oneOf('backend', BACKENDS),
+  format: oneOf('format', DISK_FORMATS),
+  size: Size,
+  location: t.string,
+  provenance: oneOf('provenance', PROVENANCES),
+  absent: t.boolean,
+});
+export type DiskExpectation = t.TypeOf<typeof DiskExpectation>;
+
+export const Expectations = strict('Expect', {}, {
+  probes: Count,
+  leaks: Count,
+  steps: t.array(StepExpectation),
+  disks: t.array(DiskExpectation),
+});
+export type Expectations = t.TypeOf<typeof Expectations>;

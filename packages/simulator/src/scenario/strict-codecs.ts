@@ -1,0 +1,91 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+
+/**
+ * io-ts helpers for the scenario format: objects that reject unknown keys
+ * (the format requires an error naming the key and its path), and a reporter
+ * that turns io-ts contexts into `steps[2].resize.to` paths.
+ */
+
+/** An object codec with required and optional props that refuses any other key. */
+export const strict = <R extends t.Props, O extends t.Props>(name: string, required: R, optional: O) => {
+  const base = t.intersection([t.type(required), t.partial(optional)]);
+  const allowed = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  return new t.Type<t.TypeOf<typeof base>, unknown, unknown>(
+    name,
+    (u): u is t.TypeOf<typeof base> => base.is(u),
+    (u, c) => {
+      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+        for (const key of Object.keys(u)) {
+          if (!allowed.has(key)) {
+            return t.failure(u, [...c, { key, type: t.never, actual: (u as Record<string, unknown>)[key] }], `unknown key "${key}"`);
+          }
+        }
+      }
+      return base.validate(u, c);
+    },
+    t.identity,
+  );
+};
+
+/** A literal union from a readonly tuple of strings. */
+export const oneOf = <T extends string>(name: string, values: readonly T[]) =>
+  new t.Type<T, T, unknown>(
+    name,
+    (u): u is T => typeof u === 'string' && (values as readonly string[]).includes(u),
+    (u, c) =>
+      typeof u === 'string' && (values as readonly string[]).includes(u)
+        ? t.success(u as T)
+        : t.failure(u, c, `expected one of ${values.join(', ')}`),
+    t.identity,
+  );
+
+/** Render an io-ts context as a path: `steps[2].resize.to`. */
+export const pathOf = (context: t.Context): string => {
+  let out = '';
+  context.forEach((entry, i) => {
+    if (entry.key === '') return;
+    const parent = context[i - 1]?.type;
+    const numeric = /^\d+$/.test(entry.key);
+    // Intersection and union members appear as numeric keys too; only array parents make an index.
+    if (numeric && !(parent !== undefined && isArrayLike(parent))) return;
+    out += numeric ? `[${entry.key}]` : out === '' ? entry.key : `.${entry.key}`;
+  });
+  return out === '' ? '(root)' : out;
+};
+
+const isArrayLike = (type: t.Decoder<unknown, unknown>): boolean =>
+  type instanceof t.ArrayType || type instanceof t.ReadonlyArrayType || (type instanceof t.RefinementType && isArrayLike(type.type));
+
+/** One decoding problem: where and what. */
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+const describe = (u: unknown): string => {
+  if (u === undefined) return 'missing';
+  try {
+    const s = JSON.stringify(u);
+    return s === undefined ? String(u) : s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  } catch {
+    return String(u);
+  }
+};
+
+/** The first problem of a failed decode, most specific path first. */
+export const firstProblem = (errors: t.Errors): Problem => {
+  const sorted = [...errors].sort((a, b) => b.context.length - a.context.length);
+  const unknownKey = sorted.find((e) => e.message?.startsWith('unknown key'));
+  const err = unknownKey ?? sorted[0];
+  if (err === undefined) return { path: '(root)', message: 'invalid' };
+  const last = err.context[err.context.length - 1];
+  return {
+    path: pathOf(err.context),
+    message: err.message ?? (err.value === undefined ? 'required key is missing' : `expected ${last?.type.name ?? 'a value'}, got ${describe(err.value)}`),
+  };
+};
+
+/** Decode with a codec and report the first problem with its path. */
+export const decodeWith = <A>(codec: t.Decoder<unknown, A>, u: unknown): E.Either<Problem, A> =>
+  E.mapLeft(firstProblem)(codec.decode(u));
