@@ -1,0 +1,84 @@
+/**
+ * Input checks every driver method runs before it issues a command: sizes,
+ * names, the backend/format pair, the location's backend and the formats of
+ * base images and exports. Each returns a typed error, so a bad request
+ * ends as a value with nothing run and nothing written.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import {
+  byteSize,
+  hostPath,
+  isAllowedPair,
+  isDiskFormat,
+  unsupported,
+  type Backend,
+  type BaseImage,
+  type ByteSize,
+  type DiskFormat,
+  type DiskImage,
+  type ExportFormat,
+  type HostPath,
+  type StorageError,
+} from '@disk-ledger/domain';
+import { checkLocation, checkLocationFor, qemuPath, type LocationOf } from './qemu-path.js';
+import { qemuFormat, type QemuImage } from './qemu-img.js';
+
+/** A disk whose location, names and format were checked for one backend. */
+export interface CheckedDisk<B extends Backend> {
+  readonly location: LocationOf<B>;
+  readonly format: DiskFormat;
+  /** How qemu-img opens it: address and format. */
+  readonly image: QemuImage;
+}
+
+/** A size in bytes, checked (an integer from 1 to 2^53−1). */
+export const checkSize = (size: unknown, path = 'size'): E.Either<StorageError, ByteSize> => byteSize(size, path);
+
+/** A recorded format that `backend` may hold. */
+export const checkFormat = (backend: Backend, format: unknown, role = 'disk'): E.Either<StorageError, DiskFormat> => {
+  if (!isDiskFormat(format)) return E.left(unsupported(`${role}: unknown disk format ${String(format)}`));
+  if (!isAllowedPair(backend, format)) return E.left(unsupported(`${role}: a ${backend} disk cannot have format ${format}`));
+  return E.right(format);
+};
+
+/** A disk the driver of `backend` may open. */
+export const checkDisk = <B extends Backend>(backend: B, disk: DiskImage, role = 'disk'): E.Either<StorageError, CheckedDisk<B>> =>
+  pipe(
+    E.Do,
+    E.apS('location', checkLocationFor(backend, disk.location, `${role}.location`)),
+    E.apS('format', checkFormat(backend, disk.format, role)),
+    E.map(({ location, format }) => ({ location, format, image: { qpath: qemuPath(location), format: qemuFormat(format) } })),
+  );
+
+/** A disk of any backend, as the source of a copy. */
+export const checkSource = (disk: DiskImage, role = 'source'): E.Either<StorageError, CheckedDisk<Backend>> =>
+  pipe(
+    checkLocation(disk.location, `${role}.location`),
+    E.chain((location) =>
+      pipe(
+        checkFormat(location.backend, disk.format, role),
+        E.map((format) => ({ location, format, image: { qpath: qemuPath(location), format: qemuFormat(format) } })),
+      ),
+    ),
+  );
+
+/** A base image: a checked path and a base format (`raw` or `qcow2`). */
+export const checkBase = (base: BaseImage, role = 'base'): E.Either<StorageError, QemuImage & { readonly path: HostPath }> => {
+  const format: unknown = base.format;
+  if (format !== 'raw' && format !== 'qcow2') return E.left(unsupported(`${role}: a base image is raw or qcow2, not ${String(format)}`));
+  return pipe(
+    hostPath(String(base.path), `${role}.path`),
+    E.map((path) => ({ path, qpath: path, format })),
+  );
+};
+
+/** An export destination and format. */
+export const checkExport = (dest: HostPath, format: ExportFormat): E.Either<StorageError, QemuImage & { readonly path: HostPath }> => {
+  const f: unknown = format;
+  if (f !== 'raw' && f !== 'qcow2') return E.left(unsupported(`export: format is raw or qcow2, not ${String(f)}`));
+  return pipe(
+    hostPath(String(dest), 'export.dest'),
+    E.map((path) => ({ path, qpath: path, format: f })),
+  );
+};

@@ -1,0 +1,63 @@
+/**
+ * Adapts the `DiskDrivers` port: the drivers of the backends this host is
+ * configured to run, built once. A backend the host does not run (or a
+ * string that is no backend) is `UnsupportedOperation`, never a fallback to
+ * another backend.
+ */
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import {
+  isBackend,
+  unsupported,
+  type Backend,
+  type CommandExecutor,
+  type DiskDriver,
+  type DiskDrivers,
+  type HostFiles,
+  type StorageError,
+} from '@disk-ledger/domain';
+import type { FileDriverOptions } from './file-disk-driver.js';
+import { FlatDriver } from './flat-driver.js';
+import { LvmDriver, type LvmDriverOptions } from './lvm-driver.js';
+import { PloopDriver } from './ploop-driver.js';
+import { Qcow2Driver } from './qcow2-driver.js';
+import { RbdDriver } from './rbd-driver.js';
+
+/** Which backends a host runs, and their options. */
+export interface HostDriversConfig {
+  /** The backends this host can run; the others are refused. */
+  readonly backends: readonly Backend[];
+  readonly flat?: FileDriverOptions;
+  readonly qcow2?: FileDriverOptions;
+  /** Defaults to `{ metadataOnly: false }`. */
+  readonly lvm?: LvmDriverOptions;
+}
+
+/** The host's drivers, by backend. */
+export class HostDiskDrivers implements DiskDrivers {
+  private readonly drivers: ReadonlyMap<Backend, DiskDriver>;
+
+  constructor(exec: CommandExecutor, files: HostFiles, config: HostDriversConfig) {
+    const make = (b: Backend): DiskDriver => {
+      switch (b) {
+        case 'flat':
+          return new FlatDriver(exec, files, config.flat);
+        case 'qcow2':
+          return new Qcow2Driver(exec, files, config.qcow2);
+        case 'lvm':
+          return new LvmDriver(exec, files, config.lvm);
+        case 'rbd':
+          return new RbdDriver(exec, files);
+        case 'ploop':
+          return new PloopDriver(exec, files);
+      }
+    };
+    this.drivers = new Map(config.backends.filter(isBackend).map((b) => [b, make(b)] as const));
+  }
+
+  forBackend(backend: Backend): TE.TaskEither<StorageError, DiskDriver> {
+    const driver = this.drivers.get(backend);
+    return driver === undefined
+      ? TE.left(unsupported(`this host does not run the ${String(backend)} backend (it runs: ${[...this.drivers.keys()].join(', ') || 'none'})`))
+      : TE.right(driver);
+  }
+}

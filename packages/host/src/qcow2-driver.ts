@@ -1,0 +1,31 @@
+/**
+ * Adapts the `DiskDriver` port to qcow2 overlays on the base-image cache: a
+ * disk made from a base is `qemu-img create -f qcow2 -b <base> -F <basefmt>`,
+ * so the backing format is always named; a copy of another disk is a
+ * standalone qcow2 (`qemu-img convert -f <src> -O qcow2`). Errors as for the
+ * flat driver: typed input errors before any command, `CommandError`,
+ * `FileSystemError`, `DiskExists`, `DiskNotFound`.
+ */
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { ByteSize, CommandExecutor, HostFiles, StorageError } from '@disk-ledger/domain';
+import type { SizedImage } from './checked-disk-driver.js';
+import type { CheckedDisk } from './driver-input.js';
+import { FileDiskDriver, type FileDriverOptions } from './file-disk-driver.js';
+import * as Q from './qemu-img.js';
+import { parentDir } from './qemu-path.js';
+
+/** The `qcow2` backend (format qcow2, overlays on cached bases). */
+export class Qcow2Driver extends FileDiskDriver<'qcow2'> {
+  constructor(exec: CommandExecutor, files: HostFiles, options: FileDriverOptions = {}) {
+    super('qcow2', exec, files, options);
+  }
+
+  /** An overlay of `size` bytes on the base, naming the base's format with `-F`. */
+  protected override fromBase(disk: CheckedDisk<'qcow2'>, base: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
+    return pipe(
+      this.files.mkdirp(parentDir(disk.location.path)),
+      TE.chainW(() => this.run(Q.createOverlay({ qpath: disk.image.qpath, format: 'qcow2' }, base, size))),
+    );
+  }
+}

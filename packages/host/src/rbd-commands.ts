@@ -1,0 +1,48 @@
+/**
+ * Argv builders for the `rbd` tool (docs/commands.md) and the codec for
+ * `rbd info --format json`.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as J from 'fp-ts/lib/Json.js';
+import * as t from 'io-ts';
+import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
+import { describePaths } from './qemu-img.js';
+
+/** An RBD image: its pool and name. */
+export interface RbdImage {
+  readonly pool: VolumeName;
+  readonly image: VolumeName;
+}
+
+const spec = (i: RbdImage): string => `${i.pool}/${i.image}`;
+
+/** `rbd create --size <size>B <pool>/<image>` */
+export const create = (i: RbdImage, size: ByteSize): Argv => ['rbd', 'create', '--size', `${size}B`, spec(i)];
+/** `rbd import --image-format 2 <path> <pool>/<image>`: a raw file becomes the image, byte for byte. */
+export const importRaw = (path: string, i: RbdImage): Argv => ['rbd', 'import', '--image-format', '2', path, spec(i)];
+/** `rbd resize --size <size>B <pool>/<image>` */
+export const resize = (i: RbdImage, size: ByteSize): Argv => ['rbd', 'resize', '--size', `${size}B`, spec(i)];
+/** `rbd rm <pool>/<image>` */
+export const remove = (i: RbdImage): Argv => ['rbd', 'rm', spec(i)];
+/** `rbd info --format json <pool>/<image>` */
+export const info = (i: RbdImage): Argv => ['rbd', 'info', '--format', 'json', spec(i)];
+
+const RbdInfo = t.type({ name: t.string, size: t.number });
+
+/** The image's size in bytes from `rbd info --format json`. */
+export const decodeInfo = (stdout: string, i: RbdImage): E.Either<ToolOutputInvalid, number> =>
+  pipe(
+    J.parse(stdout),
+    E.mapLeft((cause) => toolOutputInvalid('rbd info', 'output is not JSON', cause)),
+    E.chain((json) => pipe(RbdInfo.decode(json), E.mapLeft((errors) => toolOutputInvalid('rbd info', `unexpected output at ${describePaths(errors)}`, errors)))),
+    E.chain((r) => {
+      if (r.name !== i.image) return E.left(toolOutputInvalid('rbd info', `reported image ${r.name}, asked for ${i.image}`));
+      return Number.isSafeInteger(r.size) && r.size >= 0 ? E.right(r.size) : E.left(toolOutputInvalid('rbd info', `size ${r.size} is not a byte count`));
+    }),
+  );
+
+/** Whether a failed `rbd info` said the image does not exist (exit 2, ENOENT). */
+export const isMissingImage = (exitCode: number, stderr: string): boolean =>
+  exitCode === 2 || /No such file or directory/.test(stderr);
+

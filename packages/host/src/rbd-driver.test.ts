@@ -1,0 +1,141 @@
+/**
+ * RBD at argv level: the `rbd` tool cannot run here, so a scripted executor
+ * answers and the test checks the exact argvs of docs/commands.md.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BaseImage, ByteSize, DiskImage, HostPath, VolumeName } from '@disk-ledger/domain';
+import { RbdDriver } from './rbd-driver.js';
+import { expectLeft, expectRight } from './testing/expect-result.js';
+import { formatViolations } from './testing/argv-checks.js';
+import { MemoryFiles } from './testing/memory-files.js';
+import { RecordingExecutor, failed, inOrder, ok, type Answer } from './testing/recording-executor.js';
+
+const MiB = 1024 * 1024;
+const disk: DiskImage = { location: { backend: 'rbd', pool: 'vms' as VolumeName, image: 'i1_disk' as VolumeName }, format: 'raw' };
+const info = (size: number) => ok(JSON.stringify({ name: 'i1_disk', size, objects: 2, order: 22, format: 2 }));
+const missing: Answer = failed(['rbd'], 2, "rbd: error opening image i1_disk: (2) No such file or directory");
+const qinfo = (size: number, format: string) => ok(JSON.stringify({ 'virtual-size': size, format, filename: 'x' }));
+const rawBase: BaseImage = { path: '/var/lib/nova/instances/_base/abc' as HostPath, format: 'raw' };
+const qcowBase: BaseImage = { path: '/var/lib/nova/instances/_base/def' as HostPath, format: 'qcow2' };
+
+const setup = (...answers: Answer[]) => {
+  const exec = new RecordingExecutor(inOrder(...answers));
+  const driver = new RbdDriver(exec, new MemoryFiles([rawBase.path, qcowBase.path]));
+  return { exec, driver };
+};
+
+describe('RbdDriver', () => {
+  describe('when creating a blank disk', () => {
+    it('checks the image is absent, then runs rbd create with a byte size', async () => {
+      const { exec, driver } = setup(missing, ok());
+      await expectRight(driver.createBlank(disk, (8 * MiB) as ByteSize));
+      expect(exec.argvs).toEqual([
+        ['rbd', 'info', '--format', 'json', 'vms/i1_disk'],
+        ['rbd', 'create', '--size', `${8 * MiB}B`, 'vms/i1_disk'],
+      ]);
+    });
+    it('refuses an existing image with DISK_EXISTS', async () => {
+      const { exec, driver } = setup(info(MiB));
+      await expectLeft(driver.createBlank(disk, (8 * MiB) as ByteSize), 'DISK_EXISTS');
+      expect(exec.argvs).toHaveLength(1);
+    });
+  });
+
+  describe('when creating from a base', () => {
+    it('imports a raw base with rbd import and grows it', async () => {
+      const { exec, driver } = setup(qinfo(4 * MiB, 'raw'), missing, ok(), ok());
+      await expectRight(driver.createFromBase(disk, rawBase, (8 * MiB) as ByteSize));
+      expect(exec.argvs).toEqual([
+        ['qemu-img', 'info', '-f', 'raw', '--output=json', rawBase.path],
+        ['rbd', 'info', '--format', 'json', 'vms/i1_disk'],
+        ['rbd', 'import', '--image-format', '2', rawBase.path, 'vms/i1_disk'],
+        ['rbd', 'resize', '--size', `${8 * MiB}B`, 'vms/i1_disk'],
+      ]);
+    });
+    it('converts a qcow2 base into rbd: with both formats named, and does not grow a base of the right size', async () => {
+      const { exec, driver } = setup(qinfo(8 * MiB, 'qcow2'), missing, ok());
+      await expectRight(driver.createFromBase(disk, qcowBase, (8 * MiB) as ByteSize));
+      expect(exec.argvs.at(-1)).toEqual(['qemu-img', 'convert', '-f', 'qcow2', '-O', 'raw', qcowBase.path, 'rbd:vms/i1_disk']);
+      expect(exec.argvs).toHaveLength(3);
+      expect(formatViolations(exec.argvs)).toEqual([]);
+    });
+    it('removes a half-made image when the import fails, and reports the import failure', async () => {
+      const { exec, driver } = setup(qinfo(4 * MiB, 'raw'), missing, failed(['rbd'], 1, 'import failed'), info(MiB), ok());
+      const e = await expectLeft(driver.createFromBase(disk, rawBase, (8 * MiB) as ByteSize), 'COMMAND_FAILED');
+      expect(e).toMatchObject({ stderr: 'import failed' });
+      expect(exec.argvs.slice(-2)).toEqual([
+        ['rbd', 'info', '--format', 'json', 'vms/i1_disk'],
+        ['rbd', 'rm', 'vms/i1_disk'],
+      ]);
+    });
+  });
+
+  describe('when copying', () => {
+    it('imports a raw LV directly (a local block device)', async () => {
+      const { exec, driver } = setup(qinfo(8 * MiB, 'raw'), missing, ok());
+      const lv: DiskImage = { location: { backend: 'lvm', vg: 'vg0' as VolumeName, lv: 'i1_disk' as VolumeName }, format: 'raw' };
+      await expectRight(driver.copyFrom(disk, lv, (8 * MiB) as ByteSize));
+      expect(exec.argvs).toEqual([
+        ['qemu-img', 'info', '-f', 'raw', '--output=json', '/dev/vg0/i1_disk'],
+        ['rbd', 'info', '--format', 'json', 'vms/i1_disk'],
+        ['rbd', 'import', '--image-format', '2', '/dev/vg0/i1_disk', 'vms/i1_disk'],
+      ]);
+    });
+    it('copies another RBD image through qemu-img convert', async () => {
+      const { exec, driver } = setup(qinfo(8 * MiB, 'raw'), missing, ok());
+      const src: DiskImage = { location: { backend: 'rbd', pool: 'vms' as VolumeName, image: 'i0_disk' as VolumeName }, format: 'raw' };
+      await expectRight(driver.copyFrom(disk, src, (8 * MiB) as ByteSize));
+      expect(exec.argvs.at(-1)).toEqual(['qemu-img', 'convert', '-f', 'raw', '-O', 'raw', 'rbd:vms/i0_disk', 'rbd:vms/i1_disk']);
+    });
+  });
+
+  describe('when resizing', () => {
+    it('reads the size with rbd info and grows with rbd resize', async () => {
+      const { exec, driver } = setup(info(4 * MiB), ok());
+      await expectRight(driver.resize(disk, (8 * MiB) as ByteSize));
+      expect(exec.argvs[1]).toEqual(['rbd', 'resize', '--size', `${8 * MiB}B`, 'vms/i1_disk']);
+    });
+    it('refuses to shrink after reading the size, running nothing else', async () => {
+      const { exec, driver } = setup(info(8 * MiB));
+      await expectLeft(driver.resize(disk, (4 * MiB) as ByteSize), 'UNSUPPORTED_OPERATION');
+      expect(exec.argvs).toHaveLength(1);
+    });
+  });
+
+  describe('when inspecting', () => {
+    it('reads size from rbd info', async () => {
+      const { driver } = setup(info(3 * MiB));
+      expect(await expectRight(driver.inspect(disk))).toEqual({ exists: true, virtualSize: 3 * MiB });
+    });
+    it('reads a missing image (exit 2, ENOENT) as not existing', async () => {
+      const { driver } = setup(missing);
+      expect(await expectRight(driver.inspect(disk))).toEqual({ exists: false });
+    });
+    it('reports other rbd failures as they are', async () => {
+      const { driver } = setup(failed(['rbd'], 13, 'rbd: error opening pool: (13) Permission denied'));
+      await expectLeft(driver.inspect(disk), 'COMMAND_FAILED');
+    });
+    it('refuses output its codec does not accept', async () => {
+      for (const out of ['not json', '{"name":"i1_disk"}', '{"name":"i1_disk","size":"1"}', '{"name":"other","size":1}', '{"name":"i1_disk","size":1.5}']) {
+        const { driver } = setup(ok(out));
+        await expectLeft(driver.inspect(disk), 'TOOL_OUTPUT_INVALID');
+      }
+    });
+  });
+
+  describe('when removing and exporting', () => {
+    it('removes an image with rbd rm, and only checks when it is absent', async () => {
+      const present = setup(info(MiB), ok());
+      await expectRight(present.driver.remove(disk.location));
+      expect(present.exec.argvs[1]).toEqual(['rbd', 'rm', 'vms/i1_disk']);
+      const absent = setup(missing);
+      await expectRight(absent.driver.remove(disk.location));
+      expect(absent.exec.argvs).toHaveLength(1);
+    });
+    it('exports through qemu-img convert naming both formats', async () => {
+      const { exec, driver } = setup(info(MiB), ok());
+      await expectRight(driver.exportTo(disk, '/tmp/snap.qcow2' as HostPath, 'qcow2'));
+      expect(exec.argvs[1]).toEqual(['qemu-img', 'convert', '-f', 'raw', '-O', 'qcow2', 'rbd:vms/i1_disk', '/tmp/snap.qcow2']);
+    });
+  });
+});

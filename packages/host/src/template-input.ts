@@ -1,0 +1,99 @@
+/**
+ * Checks for template funcs before anything runs: file-system labels (they
+ * reach `mkfs` argvs) and config-drive file paths (they become files under a
+ * staging directory, so each component must be a safe name and no path may
+ * climb out or collide with another).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as A from 'fp-ts/lib/ReadonlyArray.js';
+import { fileName, invalidName, unsupported, type ConfigDriveFile, type DiskFunc, type StorageError } from '@disk-ledger/domain';
+
+/** A config-drive file whose path is a list of checked components. */
+export interface StagedFile {
+  readonly components: readonly string[];
+  readonly content: string;
+}
+
+/** A func whose labels and paths were checked. */
+export type CheckedFunc =
+  | { readonly kind: 'blank' }
+  | { readonly kind: 'swap' }
+  | { readonly kind: 'filesystem'; readonly fsType: 'ext4' | 'ext3' | 'vfat'; readonly label: string }
+  | { readonly kind: 'config-drive'; readonly files: readonly StagedFile[] };
+
+/** Most files a config drive may hold. */
+export const MAX_CONFIG_FILES = 1000;
+
+const LABEL = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/** A label: safe characters, not starting with `-` or `.`, ≤ 16 characters (ext) or ≤ 11 (vfat). */
+export const checkLabel = (label: unknown, fsType: 'ext4' | 'ext3' | 'vfat'): E.Either<StorageError, string> => {
+  const text = String(label);
+  const max = fsType === 'vfat' ? 11 : 16;
+  if (typeof label !== 'string' || text.length > max || !LABEL.test(text)) {
+    return E.left(invalidName('label', text, `use 1-${max} letters, digits, "_", "." or "-", starting with a letter, digit or "_"`, 'func.label'));
+  }
+  return E.right(text);
+};
+
+/** One config-drive path: relative, `/`-separated safe components. */
+export const checkConfigPath = (path: unknown, at: string): E.Either<StorageError, readonly string[]> => {
+  const text = String(path);
+  if (typeof path !== 'string' || text.length === 0 || text.length > 1024 || text.startsWith('/')) {
+    return E.left(invalidName('config drive path', text, 'must be a relative path of 1-1024 characters', at));
+  }
+  return pipe(
+    text.split('/'),
+    A.traverse(E.Applicative)((part) => fileName(part, at)),
+    E.map((parts) => parts.map(String)),
+  );
+};
+
+const checkFiles = (files: readonly ConfigDriveFile[]): E.Either<StorageError, readonly StagedFile[]> => {
+  if (!Array.isArray(files) || files.length > MAX_CONFIG_FILES) return E.left(unsupported(`a config drive holds 0-${MAX_CONFIG_FILES} files`));
+  return pipe(
+    files,
+    A.traverseWithIndex(E.Applicative)((i, f): E.Either<StorageError, StagedFile> => {
+      const at = `func.files.${i}`;
+      if (typeof f.content !== 'string') return E.left(unsupported(`${at}.content: must be text`));
+      return pipe(checkConfigPath(f.path, `${at}.path`), E.map((components) => ({ components, content: f.content })));
+    }),
+    E.chain(refuseCollisions),
+  );
+};
+
+/** Two files at one path, or a file where another needs a directory, cannot both be staged. */
+const refuseCollisions = (files: readonly StagedFile[]): E.Either<StorageError, readonly StagedFile[]> => {
+  const filePaths = new Set<string>();
+  const dirPaths = new Set<string>();
+  for (const f of files) {
+    const full = f.components.join('/');
+    if (filePaths.has(full) || dirPaths.has(full)) return E.left(invalidName('config drive path', full, 'is given twice or is also a directory', 'func.files'));
+    filePaths.add(full);
+    for (let i = 1; i < f.components.length; i++) dirPaths.add(f.components.slice(0, i).join('/'));
+  }
+  for (const d of dirPaths) {
+    if (filePaths.has(d)) return E.left(invalidName('config drive path', d, 'is both a file and a directory', 'func.files'));
+  }
+  return E.right(files);
+};
+
+/** Check a func whole; nothing runs for a func that fails. */
+export const checkFunc = (func: DiskFunc): E.Either<StorageError, CheckedFunc> => {
+  const kind: unknown = func.kind;
+  switch (func.kind) {
+    case 'blank':
+    case 'swap':
+      return E.right({ kind: func.kind });
+    case 'filesystem': {
+      const fsType: unknown = func.fsType;
+      if (fsType !== 'ext4' && fsType !== 'ext3' && fsType !== 'vfat') return E.left(unsupported(`func.fsType: unknown file system ${String(fsType)}`));
+      return pipe(checkLabel(func.label, fsType), E.map((label) => ({ kind: 'filesystem', fsType, label })));
+    }
+    case 'config-drive':
+      return pipe(checkFiles(func.files), E.map((files) => ({ kind: 'config-drive', files })));
+    default:
+      return E.left(unsupported(`func.kind: unknown func ${String(kind)}`));
+  }
+};
