@@ -1,0 +1,33 @@
+/**
+ * The programs the emulator knows, by name. Anything else is not emulated.
+ */
+import type { CommandContext } from './context.js';
+import { mkfs, mkswap } from './filesystems.js';
+import { genisoimage } from './genisoimage.js';
+import { lvcreate, lvextend, lvremove, lvs } from './lvm.js';
+import { notEmulated, type Outcome } from './outcome.js';
+import { ploop } from './ploop.js';
+import { qemuImg } from './qemu-img.js';
+import { rbd } from './rbd.js';
+
+type Program = (ctx: CommandContext, args: readonly string[]) => Outcome;
+
+const PROGRAMS: Readonly<Record<string, Program>> = {
+  'qemu-img': qemuImg,
+  lvcreate,
+  lvremove,
+  lvextend,
+  lvs,
+  rbd,
+  ploop,
+  mkfs,
+  mkswap,
+  genisoimage,
+};
+
+/** Run the command of `ctx.argv`. */
+export const runProgram = (ctx: CommandContext): Outcome => {
+  const [program, ...args] = ctx.argv;
+  const run = Object.hasOwn(PROGRAMS, program) ? PROGRAMS[program] : undefined;
+  return run === undefined ? notEmulated(`program ${JSON.stringify(program)} is not emulated`) : run(ctx, args);
+};

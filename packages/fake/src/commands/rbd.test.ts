@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { FakeCluster } from '../fake-cluster.js';
+import { DIR, GiB, fails, failure, fileAt, ok, rbdAt, standardHosts } from '../testing/run-command.js';
+
+const cluster = (): FakeCluster =>
+  new FakeCluster({ hosts: [...standardHosts.hosts, { name: 'h3', rbdPools: ['other'] }] });
+
+describe('emulated rbd', () => {
+  describe('when managing an image', () => {
+    it('creates, inspects, grows and removes it', async () => {
+      const c = cluster();
+      expect(await ok(c, 'h1', ['rbd', 'create', '--size', `${GiB}B`, 'pool0/vm1_disk'])).toBe('');
+      const info: unknown = JSON.parse(await ok(c, 'h1', ['rbd', 'info', '--format', 'json', 'pool0/vm1_disk']));
+      expect(info).toMatchObject({ name: 'vm1_disk', size: GiB, object_size: 4194304, format: 2 });
+      await ok(c, 'h1', ['rbd', 'resize', '--size', `${2 * GiB}B`, 'pool0/vm1_disk']);
+      expect(c.diskAt('h1', rbdAt('pool0', 'vm1_disk'))?.virtualSize).toBe(2 * GiB);
+      await ok(c, 'h1', ['rbd', 'rm', 'pool0/vm1_disk']);
+      expect(c.diskAt('h1', rbdAt('pool0', 'vm1_disk'))).toBeNull();
+    });
+
+    it('imports a raw file byte for byte, header included', async () => {
+      const c = cluster();
+      await ok(c, 'h1', ['qemu-img', 'create', '-f', 'raw', `${DIR}/disk`, String(GiB)]);
+      c.guestWrite('h1', fileAt(`${DIR}/disk`), 'raw', { kind: 'qcow2-data-file', target: '/etc/shadow' });
+      await ok(c, 'h1', ['rbd', 'import', '--image-format', '2', `${DIR}/disk`, 'pool0/vm1_disk']);
+      expect(c.diskAt('h2', rbdAt('pool0', 'vm1_disk'))).toMatchObject({ length: GiB, plantedHeader: { kind: 'qcow2-data-file' }, secrets: [] });
+      expect(c.leaks()).toEqual([]);
+    });
+  });
+
+  describe('when hosts share a pool', () => {
+    it('shows an image made on one host to the others naming the pool, not to a host that does not', async () => {
+      const c = cluster();
+      await ok(c, 'h1', ['rbd', 'create', '--size', `${GiB}B`, 'pool0/shared']);
+      expect(JSON.parse(await ok(c, 'h2', ['rbd', 'info', '--format', 'json', 'pool0/shared']))).toMatchObject({ size: GiB });
+      expect(failure(await fails(c, 'h3', ['rbd', 'info', '--format', 'json', 'pool0/shared']))).toEqual({
+        tag: 'CommandFailed',
+        exitCode: 2,
+        stderr: "rbd: error opening pool 'pool0': (2) No such file or directory\n",
+      });
+    });
+  });
+
+  describe('when the tool fails', () => {
+    it('exits with the errno: 2 missing, 17 existing, 22 shrinking', async () => {
+      const c = cluster();
+      expect(failure(await fails(c, 'h1', ['rbd', 'info', '--format', 'json', 'pool0/nope']))).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('No such file or directory') });
+      expect(failure(await fails(c, 'h1', ['rbd', 'rm', 'pool0/nope'])).exitCode).toBe(2);
+      await ok(c, 'h1', ['rbd', 'create', '--size', `${GiB}B`, 'pool0/x']);
+      expect(failure(await fails(c, 'h1', ['rbd', 'create', '--size', `${GiB}B`, 'pool0/x'])).exitCode).toBe(17);
+      expect(failure(await fails(c, 'h1', ['rbd', 'resize', '--size', '1024B', 'pool0/x'])).exitCode).toBe(22);
+      expect(failure(await fails(c, 'h1', ['rbd', 'import', '--image-format', '2', '/nope', 'pool0/y'])).exitCode).toBe(2);
+    });
+  });
+
+  describe('when the argv is not one of docs/commands.md', () => {
+    it.each([
+      [['rbd', 'create', '--size', '1024', 'pool0/x']],
+      [['rbd', 'create', '--size', '1024B', '--image-feature', 'layering', 'pool0/x']],
+      [['rbd', 'import', `${DIR}/disk`, 'pool0/x']],
+      [['rbd', 'info', 'pool0/x']],
+      [['rbd', 'resize', '--size', '1024B', '--allow-shrink', 'pool0/x']],
+      [['rbd', 'snap', 'create', 'pool0/x@s']],
+    ] as const)('answers %j with COMMAND_UNSUPPORTED', async (argv) => {
+      expect(await fails(cluster(), 'h1', argv)).toMatchObject({ _tag: 'CommandUnsupported' });
+    });
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * Adapts the `BlockDeviceMappingRepository` port to memory, with the
+ * semantics the SQL adapters have (the shared contract suite checks both):
+ * BDM rows and instance-level records are soft-deleted, never erased; a
+ * deleted instance's id may be registered again; every call is atomic (its
+ * input is checked whole before anything changes) and counts as one round
+ * trip. Errors: an unknown or deleted instance is `INSTANCE_NOT_FOUND`, a
+ * live one registered again `INSTANCE_EXISTS`, a write naming no disk role
+ * or an injected fault `REPOSITORY_FAILED`. Rows still lacking
+ * `driver_info` are kept in id order on the side, so `listUnpopulated` and
+ * `fillUnpopulated` do not scan populated rows.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import {
+  hasBdm,
+  isDiskName,
+  type BdmWrite,
+  type BlockDeviceMappingRepository,
+  type DiskName,
+  type DiskRecordRow,
+  type InstanceId,
+  type InstanceRow,
+  type RecordWrite,
+  type RepositoryError,
+  type UnpopulatedQuery,
+} from '@disk-ledger/domain';
+import { instanceExists, instanceNotFound, repositoryFailed } from './repository-errors.js';
+
+// ---- types
+
+/** One stored row, soft-deleted or not: a BDM row (`bdmId` set) or an instance-level record. */
+export interface StoredRecordRow {
+  readonly instance: InstanceId;
+  readonly disk: DiskName;
+  readonly bdmId: number | null;
+  readonly driverInfo: string | null;
+  readonly deleted: boolean;
+}
+
+interface Row {
+  readonly id: number;
+  readonly disk: DiskName;
+  readonly bdm: boolean;
+  driverInfo: string | null;
+  deleted: boolean;
+}
+
+interface Instance {
+  readonly instance: InstanceId;
+  host: string;
+  deleted: boolean;
+  /** Rows in creation order. */
+  readonly rows: Row[];
+}
+
+// ---- the repository
+
+/** The repository in memory. */
+export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingRepository {
+  private readonly live = new Map<InstanceId, Instance>();
+  private readonly gone: Instance[] = [];
+  /** Live BDM rows with no `driver_info`, by id (Map keeps insertion order, which is id order). */
+  private readonly unpopulated = new Map<number, { readonly row: Row; readonly owner: Instance }>();
+  private nextId = 1;
+  private calls = 0;
+  private pendingFault: string | null = null;
+
+  /** Calls made so far: each is one round trip. */
+  get roundTrips(): number {
+    return this.calls;
+  }
+
+  /** Make the next call fail with `REPOSITORY_FAILED`, writing nothing. */
+  failNext(message = 'injected repository failure'): void {
+    this.pendingFault = message;
+  }
+
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void> {
+    return this.call(() => {
+      if (this.live.has(instance)) return E.left(instanceExists(instance));
+      const bad = disks.find((d) => !isDiskName(d));
+      if (bad !== undefined) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(bad)}`));
+      const bdmDisks = disks.filter(hasBdm);
+      if (new Set(bdmDisks).size !== bdmDisks.length) return E.left(repositoryFailed(`a disk is listed twice for instance ${instance}`));
+      const owner: Instance = { instance, host, deleted: false, rows: [] };
+      this.live.set(instance, owner);
+      for (const disk of bdmDisks) this.addRow(owner, disk, true, null);
+      return E.right(undefined);
+    });
+  }
+
+  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceRow> {
+    return this.call(() => {
+      const owner = this.live.get(instance);
+      return owner === undefined ? E.left(instanceNotFound(instance)) : E.right({ instance, host: owner.host });
+    });
+  }
+
+  setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void> {
+    return this.call(() => {
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      owner.host = host;
+      return E.right(undefined);
+    });
+  }
+
+  listDisks(instance: InstanceId): TE.TaskEither<RepositoryError, readonly DiskRecordRow[]> {
+    return this.call(() => {
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      const liveRows = owner.rows.filter((r) => !r.deleted);
+      const view = (r: Row): DiskRecordRow => ({ instance, disk: r.disk, bdmId: r.bdm ? r.id : null, driverInfo: r.driverInfo });
+      return E.right([...liveRows.filter((r) => r.bdm).map(view), ...liveRows.filter((r) => !r.bdm).map(view)]);
+    });
+  }
+
+  saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): TE.TaskEither<RepositoryError, void> {
+    return this.call(() => {
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      const bad = writes.find((w) => !isDiskName(w.disk) || (w.driverInfo !== null && typeof w.driverInfo !== 'string'));
+      if (bad !== undefined) return E.left(repositoryFailed(`invalid write for disk ${JSON.stringify(bad.disk)}`));
+      for (const w of writes) this.apply(owner, w.disk, w.driverInfo);
+      return E.right(undefined);
+    });
+  }
+
+  compareAndSetRecord(
+    instance: InstanceId,
+    disk: DiskName,
+    driverInfo: string,
+  ): TE.TaskEither<RepositoryError, { readonly written: boolean; readonly driverInfo: string }> {
+    return this.call(() => {
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      if (!isDiskName(disk)) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(disk)}`));
+      const stored = this.liveRow(owner, disk)?.driverInfo ?? null;
+      if (stored !== null) return E.right({ written: false, driverInfo: stored });
+      this.apply(owner, disk, driverInfo);
+      return E.right({ written: true, driverInfo });
+    });
+  }
+
+  deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void> {
+    return this.call(() => {
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      for (const r of owner.rows) this.softDelete(r);
+      owner.deleted = true;
+      this.live.delete(instance);
+      this.gone.push(owner);
+      return E.right(undefined);
+    });
+  }
+
+  listUnpopulated(limit: number, options: UnpopulatedQuery = {}): TE.TaskEither<RepositoryError, readonly (DiskRecordRow & InstanceRow)[]> {
+    return this.call(() => {
+      if (!Number.isSafeInteger(limit) || limit < 0) return E.left(repositoryFailed(`invalid limit ${limit}`));
+      const after = options.afterId ?? 0;
+      const out: (DiskRecordRow & InstanceRow)[] = [];
+      for (const { row, owner } of this.unpopulated.values()) {
+        if (out.length >= limit) break;
+        if (row.id <= after || (options.host !== undefined && owner.host !== options.host)) continue;
+        out.push({ instance: owner.instance, host: owner.host, disk: row.disk, bdmId: row.id, driverInfo: null });
+      }
+      return E.right(out);
+    });
+  }
+
+  fillUnpopulated(writes: readonly BdmWrite[]): TE.TaskEither<RepositoryError, number> {
+    return this.call(() => {
+      const bad = writes.find((w) => !Number.isSafeInteger(w.bdmId) || typeof w.driverInfo !== 'string');
+      if (bad !== undefined) return E.left(repositoryFailed(`invalid write for BDM row ${String(bad.bdmId)}`));
+      let written = 0;
+      for (const w of writes) {
+        const entry = this.unpopulated.get(w.bdmId);
+        if (entry === undefined) continue;
+        entry.row.driverInfo = w.driverInfo;
+        this.unpopulated.delete(w.bdmId);
+        written += 1;
+      }
+      return E.right(written);
+    });
+  }
+
+  // ---- test and seed helpers (not part of the port)
+
+  /** Register an instance as the classic driver left it: BDM rows whose `driver_info` is null. */
+  seedLegacyInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): void {
+    if (this.live.has(instance)) throw new Error(`instance ${instance} already exists`);
+    const owner: Instance = { instance, host, deleted: false, rows: [] };
+    this.live.set(instance, owner);
+    for (const disk of disks.filter(hasBdm)) this.addRow(owner, disk, true, null);
+  }
+
+  /** Every row ever stored for the instance id, soft-deleted ones included, oldest first. */
+  allRows(instance: InstanceId): readonly StoredRecordRow[] {
+    const owners = [...this.gone.filter((o) => o.instance === instance), ...[this.live.get(instance)].filter((o) => o !== undefined)];
+    return owners.flatMap((o) => o.rows.map((r) => ({ instance, disk: r.disk, bdmId: r.bdm ? r.id : null, driverInfo: r.driverInfo, deleted: r.deleted })));
+  }
+
+  // ---- internals
+
+  /** One round trip: counted, subject to an injected fault, run when the task runs. */
+  private call<A>(body: () => E.Either<RepositoryError, A>): TE.TaskEither<RepositoryError, A> {
+    return async () => {
+      this.calls += 1;
+      const fault = this.pendingFault;
+      if (fault !== null) {
+        this.pendingFault = null;
+        return E.left(repositoryFailed(fault));
+      }
+      return body();
+    };
+  }
+
+  private liveRow(owner: Instance, disk: DiskName): Row | undefined {
+    return owner.rows.find((r) => !r.deleted && r.disk === disk);
+  }
+
+  private addRow(owner: Instance, disk: DiskName, bdm: boolean, driverInfo: string | null): void {
+    const row: Row = { id: this.nextId, disk, bdm, driverInfo, deleted: false };
+    this.nextId += 1;
+    owner.rows.push(row);
+    if (bdm && driverInfo === null) this.unpopulated.set(row.id, { row, owner });
+  }
+
+  private softDelete(r: Row): void {
+    r.deleted = true;
+    this.unpopulated.delete(r.id);
+  }
+
+  /** Store or remove one disk's record; the slot is created when needed. */
+  private apply(owner: Instance, disk: DiskName, driverInfo: string | null): void {
+    const row = this.liveRow(owner, disk);
+    if (driverInfo === null) {
+      if (row !== undefined) this.softDelete(row);
+      return;
+    }
+    if (row === undefined) {
+      this.addRow(owner, disk, hasBdm(disk), driverInfo);
+      return;
+    }
+    row.driverInfo = driverInfo;
+    this.unpopulated.delete(row.id);
+  }
+}

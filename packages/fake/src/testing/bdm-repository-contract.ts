@@ -1,0 +1,249 @@
+/**
+ * The contract of the `BlockDeviceMappingRepository` port, as a vitest suite
+ * every adapter runs: the in-memory repository here, and the SQL adapters
+ * (SQLite, PostgreSQL, MariaDB) with the same `describeBdmRepositoryContract`.
+ * The suite uses only the port's methods, plus a small seed interface each
+ * adapter implements to create legacy rows and to read soft-deleted ones.
+ * Test-only (this folder is not built).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { instanceId, type BlockDeviceMappingRepository, type DiskName, type InstanceId } from '@disk-ledger/domain';
+
+// ---- what an adapter provides
+
+/** One stored row, soft-deleted or not. */
+export interface SeedRow {
+  readonly disk: DiskName;
+  /** The BDM row id, `null` for an instance-level record. */
+  readonly bdmId: number | null;
+  readonly driverInfo: string | null;
+  readonly deleted: boolean;
+}
+
+/** Direct access to an adapter's storage, for what the port cannot do. */
+export interface BdmRepositorySeed {
+  /** Register an instance as the classic driver left it: live BDM rows whose `driver_info` is null. */
+  legacyInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): Promise<void>;
+  /** Every row stored for the instance id, soft-deleted ones included, BDM rows in id order. */
+  allRows(instance: InstanceId): Promise<readonly SeedRow[]>;
+}
+
+/** A fresh, empty repository with its seed access; `close` runs after each test. */
+export interface BdmRepositoryHarness {
+  readonly repo: BlockDeviceMappingRepository;
+  readonly seed: BdmRepositorySeed;
+  readonly close?: () => Promise<void>;
+}
+
+// ---- helpers
+
+const id = (s: string): InstanceId => {
+  const r = instanceId(s);
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
+
+/** The value of a task that must succeed. */
+const right = async <A>(task: () => Promise<E.Either<{ readonly message: string }, A>>): Promise<A> => {
+  const r = await task();
+  if (E.isLeft(r)) throw new Error(`expected success, got ${r.left.message}`);
+  return r.right;
+};
+
+/** The error code of a task that must fail. */
+const code = async (task: () => Promise<E.Either<{ readonly code: string }, unknown>>): Promise<string> => {
+  const r = await task();
+  if (E.isRight(r)) throw new Error('expected a failure');
+  return r.left.code;
+};
+
+// A value outside the DiskName type, as a caller in plain JavaScript or a corrupt batch could pass.
+const NOT_A_DISK = 'not-a-disk' as DiskName;
+
+const vm1 = id('vm1');
+const vm2 = id('vm2');
+
+// ---- the suite
+
+/** Run the repository contract against the repositories `makeRepo` makes. */
+export const describeBdmRepositoryContract = (name: string, makeRepo: () => Promise<BdmRepositoryHarness>): void => {
+  describe(`${name} (BlockDeviceMappingRepository contract)`, () => {
+    let h: BdmRepositoryHarness;
+    beforeEach(async () => {
+      h = await makeRepo();
+    });
+    afterEach(async () => {
+      await h.close?.();
+    });
+
+    describe('when registering an instance', () => {
+      it('creates empty BDM rows for the disks that have one, and none for instance-level disks', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root', 'ephemeral0', 'swap', 'config']));
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1' });
+        const rows = await right(h.repo.listDisks(vm1));
+        expect(rows.map((r) => [r.disk, r.driverInfo])).toEqual([
+          ['root', null],
+          ['ephemeral0', null],
+          ['swap', null],
+        ]);
+        const ids = rows.map((r) => r.bdmId);
+        expect(ids.every((i) => typeof i === 'number' && Number.isSafeInteger(i) && i > 0)).toBe(true);
+        expect(new Set(ids).size).toBe(3);
+      });
+
+      it('refuses a live instance registered twice and answers INSTANCE_NOT_FOUND for an unknown one', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        expect(await code(h.repo.createInstance(vm1, 'h2', ['root']))).toBe('INSTANCE_EXISTS');
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1' });
+        for (const task of [h.repo.getInstance(vm2), h.repo.listDisks(vm2), h.repo.setHost(vm2, 'h2'), h.repo.deleteInstance(vm2)]) {
+          expect(await code(task)).toBe('INSTANCE_NOT_FOUND');
+        }
+      });
+
+      it('moves the instance to another host', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        await right(h.repo.setHost(vm1, 'h2'));
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2' });
+      });
+    });
+
+    describe('when saving records', () => {
+      it('updates BDM rows and creates missing BDM rows and instance-level slots in one call', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root', 'swap']));
+        await right(
+          h.repo.saveRecords(vm1, [
+            { disk: 'root', driverInfo: 'R' },
+            { disk: 'ephemeral1', driverInfo: 'E1' },
+            { disk: 'config', driverInfo: 'C' },
+            { disk: 'rescue', driverInfo: 'X' },
+          ]),
+        );
+        const rows = await right(h.repo.listDisks(vm1));
+        expect(rows.filter((r) => r.bdmId !== null).map((r) => [r.disk, r.driverInfo])).toEqual([
+          ['root', 'R'],
+          ['swap', null],
+          ['ephemeral1', 'E1'],
+        ]);
+        expect(rows.slice(3).every((r) => r.bdmId === null)).toBe(true);
+        expect(rows.slice(3).map((r) => [r.disk, r.driverInfo]).sort()).toEqual([
+          ['config', 'C'],
+          ['rescue', 'X'],
+        ]);
+      });
+
+      it('removes a record written as null: the row is soft-deleted, invisible to listDisks, still stored', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root', 'swap']));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'swap', driverInfo: 'S' }, { disk: 'config', driverInfo: 'C' }]));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'swap', driverInfo: null }, { disk: 'config', driverInfo: null }, { disk: 'rescue', driverInfo: null }]));
+        expect((await right(h.repo.listDisks(vm1))).map((r) => r.disk)).toEqual(['root']);
+        const stored = await h.seed.allRows(vm1);
+        expect(stored.filter((r) => r.deleted).map((r) => [r.disk, r.driverInfo]).sort()).toEqual([
+          ['config', 'C'],
+          ['swap', 'S'],
+        ]);
+      });
+
+      it('is atomic: a bad write in the batch leaves nothing written', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        const before = await right(h.repo.listDisks(vm1));
+        expect(await code(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }, { disk: 'config', driverInfo: 'C' }, { disk: NOT_A_DISK, driverInfo: 'X' }]))).toBe(
+          'REPOSITORY_FAILED',
+        );
+        expect(await right(h.repo.listDisks(vm1))).toEqual(before);
+        expect(await code(h.repo.saveRecords(vm2, [{ disk: 'root', driverInfo: 'R' }]))).toBe('INSTANCE_NOT_FOUND');
+      });
+    });
+
+    describe('when writing first-touch records with compare-and-set', () => {
+      it('writes into an empty slot, creating it when needed, and keeps an existing record', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        expect(await right(h.repo.compareAndSetRecord(vm1, 'root', 'A'))).toEqual({ written: true, driverInfo: 'A' });
+        expect(await right(h.repo.compareAndSetRecord(vm1, 'root', 'B'))).toEqual({ written: false, driverInfo: 'A' });
+        expect(await right(h.repo.compareAndSetRecord(vm1, 'config', 'C'))).toEqual({ written: true, driverInfo: 'C' });
+        expect(await right(h.repo.compareAndSetRecord(vm1, 'ephemeral0', 'E'))).toEqual({ written: true, driverInfo: 'E' });
+        const rows = await right(h.repo.listDisks(vm1));
+        expect(rows.map((r) => [r.disk, r.driverInfo, r.bdmId === null])).toEqual([
+          ['root', 'A', false],
+          ['ephemeral0', 'E', false],
+          ['config', 'C', true],
+        ]);
+        expect(await code(h.repo.compareAndSetRecord(vm2, 'root', 'A'))).toBe('INSTANCE_NOT_FOUND');
+      });
+
+      it('lets one of two concurrent writers win; the loser gets the winner\'s text', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        const [a, b] = await Promise.all([right(h.repo.compareAndSetRecord(vm1, 'root', 'from-a')), right(h.repo.compareAndSetRecord(vm1, 'root', 'from-b'))]);
+        expect([a.written, b.written].filter(Boolean)).toHaveLength(1);
+        const winner = a.written ? a.driverInfo : b.driverInfo;
+        expect([a.driverInfo, b.driverInfo]).toEqual([winner, winner]);
+        expect((await right(h.repo.listDisks(vm1)))[0]?.driverInfo).toBe(winner);
+      });
+    });
+
+    describe('when deleting an instance', () => {
+      it('soft-deletes it with every row and slot, and lets its id be registered again', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root', 'swap']));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }, { disk: 'config', driverInfo: 'C' }]));
+        await right(h.repo.deleteInstance(vm1));
+        expect(await code(h.repo.getInstance(vm1))).toBe('INSTANCE_NOT_FOUND');
+        expect(await code(h.repo.listDisks(vm1))).toBe('INSTANCE_NOT_FOUND');
+        const stored = await h.seed.allRows(vm1);
+        expect(stored).toHaveLength(3);
+        expect(stored.every((r) => r.deleted)).toBe(true);
+        await right(h.repo.createInstance(vm1, 'h2', ['root']));
+        expect((await right(h.repo.listDisks(vm1))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', null]]);
+      });
+    });
+
+    describe('when listing rows still lacking driver_info', () => {
+      it('lists live legacy rows oldest first, up to the limit, with their host', async () => {
+        await h.seed.legacyInstance(vm1, 'h1', ['root', 'ephemeral0']);
+        await h.seed.legacyInstance(vm2, 'h2', ['root']);
+        await right(h.repo.createInstance(id('vm3'), 'h1', ['root']));
+        await right(h.repo.saveRecords(id('vm3'), [{ disk: 'root', driverInfo: 'R' }]));
+        const all = await right(h.repo.listUnpopulated(10));
+        expect(all.map((r) => [r.instance, r.disk, r.host, r.driverInfo])).toEqual([
+          ['vm1', 'root', 'h1', null],
+          ['vm1', 'ephemeral0', 'h1', null],
+          ['vm2', 'root', 'h2', null],
+        ]);
+        const ids = all.map((r) => r.bdmId ?? 0);
+        expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+        expect(await right(h.repo.listUnpopulated(2))).toEqual(all.slice(0, 2));
+        expect(await right(h.repo.listUnpopulated(0))).toEqual([]);
+      });
+
+      it('pages with a cursor and filters by host', async () => {
+        await h.seed.legacyInstance(vm1, 'h1', ['root', 'ephemeral0']);
+        await h.seed.legacyInstance(vm2, 'h2', ['root']);
+        const all = await right(h.repo.listUnpopulated(10));
+        expect(await right(h.repo.listUnpopulated(10, { afterId: all[0]?.bdmId ?? 0 }))).toEqual(all.slice(1));
+        expect((await right(h.repo.listUnpopulated(10, { host: 'h2' }))).map((r) => r.instance)).toEqual(['vm2']);
+      });
+
+      it('leaves out populated, removed and deleted rows', async () => {
+        await h.seed.legacyInstance(vm1, 'h1', ['root', 'swap', 'ephemeral0']);
+        await h.seed.legacyInstance(vm2, 'h1', ['root']);
+        await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }, { disk: 'swap', driverInfo: null }]));
+        await right(h.repo.deleteInstance(vm2));
+        expect((await right(h.repo.listUnpopulated(10))).map((r) => [r.instance, r.disk])).toEqual([['vm1', 'ephemeral0']]);
+      });
+    });
+
+    describe('when the online migration fills rows', () => {
+      it('fills only rows still empty, in one call, and says how many it wrote', async () => {
+        await h.seed.legacyInstance(vm1, 'h1', ['root', 'swap']);
+        const [root, swap] = await right(h.repo.listUnpopulated(10));
+        if (root?.bdmId == null || swap?.bdmId == null) throw new Error('expected two legacy rows');
+        await right(h.repo.compareAndSetRecord(vm1, 'swap', 'first-touch'));
+        expect(await right(h.repo.fillUnpopulated([{ bdmId: root.bdmId, driverInfo: 'M1' }, { bdmId: swap.bdmId, driverInfo: 'M2' }, { bdmId: 999_999, driverInfo: 'M3' }]))).toBe(1);
+        expect((await right(h.repo.listDisks(vm1))).map((r) => [r.disk, r.driverInfo])).toEqual([
+          ['root', 'M1'],
+          ['swap', 'first-touch'],
+        ]);
+        expect(await right(h.repo.listUnpopulated(10))).toEqual([]);
+      });
+    });
+  });
+};
