@@ -24,6 +24,7 @@ export { HostDown, InjectedCrash, isInjectedCrash, type FaultEffect, type FaultS
 // Port adapters.
 export { FakeCommandExecutor } from './fake-command-executor.js';
 export { FakeHostFiles } from './fake-host-files.js';
+export { FakeDiskTransfer } from './fake-disk-transfer.js';
 export { FakeImageService } from './fake-image-service.js';
 export { InMemoryBlockDeviceMappingRepository, type StoredRecordRow } from './in-memory-bdm-repository.js';
 export { instanceExists, instanceNotFound, repositoryFailed } from './repository-errors.js';

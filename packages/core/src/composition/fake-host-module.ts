@@ -1,0 +1,30 @@
+import type { FakeCluster } from '@disk-ledger/fake';
+import { HostBaseImageCache, HostDiskDrivers, HostTemplateBuilder, type HostDriversConfig } from '@disk-ledger/host';
+import { ContainerModule } from 'inversify';
+import type { HostContext } from '../host-context.js';
+import { TOKENS } from '../tokens.js';
+
+/** Every backend, as the in-memory host emulates them all. */
+export const ALL_BACKENDS: HostDriversConfig = { backends: ['flat', 'qcow2', 'lvm', 'rbd', 'ploop'] };
+
+/**
+ * Binds the ports of one host of an in-memory cluster: the emulated commands
+ * and files of that host, under the same drivers, templates and verified base
+ * cache the real host uses, so the code under test is the real code.
+ */
+export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: HostDriversConfig = ALL_BACKENDS): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind(TOKENS.HostContext).toConstantValue(ctx);
+    bind(TOKENS.ImageService).toConstantValue(cluster.imageService(ctx.name));
+    bind(TOKENS.CommandExecutor).toConstantValue(cluster.executor(ctx.name));
+    bind(TOKENS.HostFiles).toConstantValue(cluster.files(ctx.name));
+    bind(TOKENS.DiskDrivers)
+      .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), drivers))
+      .inSingletonScope();
+    bind(TOKENS.TemplateBuilder)
+      .toDynamicValue((c) => new HostTemplateBuilder(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles)))
+      .inSingletonScope();
+    bind(TOKENS.BaseImageCache)
+      .toDynamicValue((c) => new HostBaseImageCache(ctx.instancesPath, c.get(TOKENS.ImageService), c.get(TOKENS.HostFiles), c.get(TOKENS.CommandExecutor)))
+      .inSingletonScope();
+  });

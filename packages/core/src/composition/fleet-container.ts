@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import type { BlockDeviceMappingRepository, DiskTransfer, ImageService } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { Container, type ContainerModule } from 'inversify';
+import type { HostContext } from '../host-context.js';
+import { unknownHost, type HostRegistry, type HostServices } from '../lifecycle/host-registry.js';
+import { InstanceLifecycle } from '../lifecycle/instance-lifecycle.js';
+import { LIFECYCLE_TOKENS } from '../lifecycle/lifecycle-tokens.js';
+import { DiskRealizer } from '../services/disk-realizer.js';
+import { ImageBackend } from '../services/image-backend.js';
+import { LegacyAdoption } from '../services/legacy-adoption.js';
+import { DiskMetadataService } from '../services/metadata-service.js';
+import { OnlineMigration } from '../services/online-migration.js';
+import { TOKENS } from '../tokens.js';
+import { hostServicesModule } from './core-services-module.js';
+
+/** The shared parts of a fleet: one repository, one image service, one way to move files between hosts. */
+export interface FleetPorts {
+  readonly repository: BlockDeviceMappingRepository;
+  readonly images: ImageService;
+  readonly transfer: DiskTransfer;
+}
+
+/**
+ * The composition root of a fleet of compute hosts: a parent container with
+ * the shared ports and the fleet-wide services, and one child container per
+ * host with that host's adapters and services. Hosts can be replaced (an
+ * operator reconfiguring a host gets a new context), never mutated.
+ */
+export class Fleet implements HostRegistry {
+  readonly root: Container;
+  private readonly hosts = new Map<string, Container>();
+  private readonly resolved = new Map<string, HostServices>();
+
+  constructor(ports: FleetPorts) {
+    this.root = new Container({ defaultScope: 'Singleton' });
+    this.root.bind(TOKENS.Repository).toConstantValue(ports.repository);
+    this.root.bind(TOKENS.ImageService).toConstantValue(ports.images);
+    this.root.bind(LIFECYCLE_TOKENS.DiskTransfer).toConstantValue(ports.transfer);
+    this.root.bind(LIFECYCLE_TOKENS.HostRegistry).toConstantValue(this);
+    this.root.bind(DiskMetadataService).toSelf();
+    this.root.bind(InstanceLifecycle).toSelf();
+    this.root.bind(OnlineMigration).toSelf();
+  }
+
+  /** Add (or replace) a host, given the container module binding its adapters. */
+  setHost(ctx: HostContext, adapters: ContainerModule): void {
+    const child = new Container({ parent: this.root, defaultScope: 'Singleton' });
+    child.load(adapters, hostServicesModule);
+    this.hosts.set(ctx.name, child);
+    this.resolved.delete(ctx.name);
+  }
+
+  /** Names of the hosts. */
+  hostNames(): readonly string[] {
+    return [...this.hosts.keys()];
+  }
+
+  get(host: string): E.Either<ReturnType<typeof unknownHost>, HostServices> {
+    const cached = this.resolved.get(host);
+    if (cached !== undefined) return E.right(cached);
+    const c = this.hosts.get(host);
+    if (c === undefined) return E.left(unknownHost(host));
+    const services: HostServices = {
+      ctx: c.get<HostContext>(TOKENS.HostContext),
+      backend: c.get(ImageBackend),
+      realizer: c.get(DiskRealizer),
+      adoption: c.get(LegacyAdoption),
+      files: c.get(TOKENS.HostFiles),
+      images: c.get(TOKENS.ImageService),
+    };
+    this.resolved.set(host, services);
+    return E.right(services);
+  }
+
+  /** The lifecycle operations over this fleet. */
+  lifecycle(): InstanceLifecycle {
+    return this.root.get(InstanceLifecycle);
+  }
+
+  /** The online data migration over this fleet. */
+  onlineMigration(): OnlineMigration {
+    return this.root.get(OnlineMigration);
+  }
+}
