@@ -10,9 +10,10 @@ const noRoot = (instance: InstanceId): RecordMissing => ({
 });
 
 /**
- * Snapshot: convert the root disk from its recorded format to the upload
- * format (both named), upload it declaring what was written, and remove the
- * staging file whatever happens.
+ * Snapshot: convert the root disk from its recorded format to qcow2 (both
+ * named), upload it declaring what was written, and remove the
+ * staging file whatever happens. The upload goes through the instance's
+ * host, where the staging file is.
  */
 export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newImageId: string): Step<ImageMeta> => {
   const id = toImageId(newImageId, 'image_id');
@@ -24,14 +25,16 @@ export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newIma
   if (root === undefined) return E.left(noRoot(instance));
   const opened = await run(host.realizer.open(instance, 'root', root));
   if (E.isLeft(opened)) return opened;
-  const format = root.format === 'qcow2' ? 'qcow2' : 'raw';
+  // Always a qcow2 container: a raw upload would start with whatever the guest wrote at offset 0,
+  // and a guest-planted header would then make its own snapshot fail verification as mislabelled.
+  const format = 'qcow2';
   const staging = `${instanceDir(host.ctx.instancesPath, instance)}/snapshot.${format}` as HostPath;
   const cleanup = () => run(host.files.remove(staging));
   await cleanup();
   const exported = await run(opened.right.driver.exportTo(opened.right.image, staging, format));
   const uploaded = E.isLeft(exported)
     ? exported
-    : await run(deps.images.upload({ id: id.right, diskFormat: format, containerFormat: 'bare' }, staging));
+    : await run(host.images.upload({ id: id.right, diskFormat: format, containerFormat: 'bare' }, staging));
   await cleanup();
   return uploaded;
 };

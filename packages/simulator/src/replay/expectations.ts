@@ -1,0 +1,47 @@
+import type { Counters, DiskReport, ExpectationReport, StepReport } from '../report/run-report.js';
+import type { Count, DiskExpectation, Expectations } from '../scenario/scenario.js';
+
+/** What a run produced, as expectations see it. */
+export interface RunFacts {
+  readonly steps: readonly StepReport[];
+  readonly counters: Counters;
+  readonly disks: readonly DiskReport[];
+}
+
+const countHolds = (expected: Count, actual: number): boolean => (typeof expected === 'number' ? actual === expected : actual >= expected.min);
+
+const FIELDS = ['host', 'backend', 'format', 'size', 'location', 'provenance'] as const;
+
+const diskChecks = (e: DiskExpectation, disks: readonly DiskReport[]): ExpectationReport[] => {
+  const name = `disk ${e.instance}/${e.disk}`;
+  const found = disks.find((d) => d.instance === e.instance && d.disk === e.disk);
+  if (e.absent === true) {
+    const actual = found === undefined ? 'absent' : found.present ? 'record and disk' : 'record';
+    return [{ what: `${name} absent`, expected: 'absent', actual, ok: found === undefined }];
+  }
+  if (found === undefined) return [{ what: name, expected: 'present', actual: 'absent', ok: false }];
+  const out: ExpectationReport[] = [{ what: `${name} on host`, expected: 'present', actual: found.present ? 'present' : 'missing', ok: found.present }];
+  for (const field of FIELDS) {
+    const expected = e[field];
+    if (expected === undefined) continue;
+    const actual = found[field];
+    out.push({ what: `${name} ${field}`, expected, actual, ok: actual === expected });
+  }
+  return out;
+};
+
+/** Check an `expect` (or `expect_legacy`) block against a run. */
+export const checkExpectations = (block: Expectations | undefined, facts: RunFacts): ExpectationReport[] => {
+  if (block === undefined) return [];
+  const out: ExpectationReport[] = [];
+  if (block.probes !== undefined) out.push({ what: 'probes', expected: block.probes, actual: facts.counters.probes, ok: countHolds(block.probes, facts.counters.probes) });
+  if (block.leaks !== undefined) out.push({ what: 'leaks', expected: block.leaks, actual: facts.counters.leaks, ok: countHolds(block.leaks, facts.counters.leaks) });
+  for (const s of block.steps ?? []) {
+    const step = facts.steps.find((r) => r.index === s.index);
+    const actual = step === undefined ? 'not run' : step.outcome === 'ok' ? 'ok' : `error ${step.error?.code ?? ''}`.trim();
+    const ok = step !== undefined && step.outcome === s.outcome && (s.code === undefined || step.error?.code === s.code);
+    out.push({ what: `step ${s.index} outcome`, expected: s.code === undefined ? s.outcome : `${s.outcome} ${s.code}`, actual, ok });
+  }
+  for (const d of block.disks ?? []) out.push(...diskChecks(d, facts.disks));
+  return out;
+};

@@ -1,0 +1,63 @@
+import { ALL_BACKENDS } from '@disk-ledger/core/composition';
+import { hostStorageOptions, type HostPath } from '@disk-ledger/domain';
+import { HostDiskDrivers } from '@disk-ledger/host';
+import * as E from 'fp-ts/lib/Either.js';
+import { toOptionsInput } from '../scenario/load-scenario.js';
+import type { HostConfig } from '../scenario/scenario.js';
+import type { StepOf } from '../scenario/steps.js';
+import { instanceDisk } from '../world/disk-view.js';
+import type { World } from '../world/world.js';
+import { failed, OK, outcomeOf, type Outcome } from './outcome.js';
+
+/** Steps that act on hosts and guests rather than through a driver. */
+
+/** The guest writes content at offset 0 of one of its disks, through the format its VM opened the disk with. */
+export const guestWrite = async (world: World, step: StepOf<'guest_write'>): Promise<Outcome> => {
+  const inst = world.instance(step.instance);
+  if (inst === undefined) return failed('INSTANCE_NOT_FOUND', `no instance "${step.instance}"`);
+  const d = await instanceDisk(world, step.instance, step.disk);
+  if (d === null) return failed('DISK_NOT_FOUND', `instance "${step.instance}" has no disk "${step.disk}"`);
+  const target = step.target ?? world.scenario.hosts.find((h) => h.name === d.host)?.secrets?.[0] ?? '/etc/shadow';
+  const content = step.content === 'benign' ? { kind: 'benign' as const } : { kind: step.content, target };
+  const r = world.cluster.guestWrite(d.host, d.address, d.format, content);
+  return r.ok ? OK : failed('GUEST_WRITE_FAILED', r.message);
+};
+
+/** The operator edits a host's storage options (keys given replace the current ones). */
+export const reconfigure = (world: World, step: StepOf<'reconfigure'>, current: Map<string, HostConfig>): Outcome => {
+  const merged: HostConfig = { ...(current.get(step.host) ?? {}), ...step.config };
+  const options = hostStorageOptions(toOptionsInput(merged));
+  if (E.isLeft(options)) return failed(options.left.code, options.left.message);
+  current.set(step.host, merged);
+  world.setOptions(step.host, options.right);
+  return OK;
+};
+
+/** A disk vanishes from its host (operator error, lost host state). */
+export const deleteDiskFile = async (world: World, step: StepOf<'delete_disk_file'>): Promise<Outcome> => {
+  const d = await instanceDisk(world, step.instance, step.disk);
+  if (d === null) return failed('DISK_NOT_FOUND', `instance "${step.instance}" has no disk "${step.disk}"`);
+  const drivers = new HostDiskDrivers(world.cluster.executor(d.host), world.cluster.files(d.host), ALL_BACKENDS);
+  const driver = await drivers.forBackend(d.backend)();
+  if (E.isLeft(driver)) return outcomeOf(driver);
+  return outcomeOf(await driver.right.remove(d.address)());
+};
+
+/** The instance's host-local `disk.info` is lost, or corrupted. */
+export const deleteDiskInfo = async (world: World, step: StepOf<'delete_disk_info'>): Promise<Outcome> => {
+  const inst = world.instance(step.instance);
+  if (inst === undefined) return failed('INSTANCE_NOT_FOUND', `no instance "${step.instance}"`);
+  const files = world.cluster.files(inst.host);
+  const path = `${world.instanceDir(inst.id)}/disk.info` as HostPath;
+  return outcomeOf(await (step.corrupt === true ? files.writeTextAtomic(path, '{"corrupt') : files.remove(path))());
+};
+
+/** One batch of the online data migration on every host running the metadata driver. */
+export const onlineMigrate = async (world: World, step: StepOf<'online_migrate'>): Promise<Outcome> => {
+  for (const [host, mode] of world.modes) {
+    if (mode !== 'metadata') continue;
+    const r = await world.fleet.onlineMigration().run(host, step.batch ?? 50);
+    if (E.isLeft(r)) return outcomeOf(r);
+  }
+  return OK;
+};

@@ -1,0 +1,171 @@
+import type { InstanceLifecycle } from '@disk-ledger/core';
+import { imageId, instanceId, isDiskName, type InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { StepOf } from '../scenario/steps.js';
+import { instanceDisks } from '../world/disk-view.js';
+import type { SimInstance } from '../world/sim-instance.js';
+import type { World } from '../world/world.js';
+import { failed, OK, type Outcome } from './outcome.js';
+import type { StepDriver } from './step-driver.js';
+
+/** Any failure with a stable code and a message. */
+type Failure = { readonly code: string; readonly message: string };
+
+const outcome = (r: E.Either<Failure, unknown>): Outcome => (E.isLeft(r) ? failed(r.left.code, r.left.message) : OK);
+
+/**
+ * Replays steps with the metadata-persisting driver: every operation goes
+ * through disk-ledger's lifecycle on the in-memory host. After an operation
+ * that (re)starts the guest, each disk is opened as libvirt would, with the
+ * format its record names.
+ */
+export class MetadataDriver implements StepDriver {
+  constructor(
+    private readonly world: World,
+    private readonly legacy: StepDriver,
+  ) {}
+
+  private get lifecycle(): InstanceLifecycle {
+    return this.world.fleet.lifecycle();
+  }
+
+  private known(id: string): E.Either<Outcome, SimInstance> {
+    const inst = this.world.instance(id);
+    return inst === undefined ? E.left(failed('INSTANCE_NOT_FOUND', `no instance "${id}"`)) : E.right(inst);
+  }
+
+  /** Run an operation on a known instance; on success the classic driver's view of its disks is superseded by records. */
+  private async on(id: string, op: (i: InstanceId, inst: SimInstance) => Promise<E.Either<Failure, unknown>>, startsGuest = true): Promise<Outcome> {
+    const inst = this.known(id);
+    if (E.isLeft(inst)) return inst.left;
+    const r = outcome(await op(inst.right.id, inst.right));
+    if (r.ok) {
+      inst.right.legacy = false;
+      inst.right.legacyDisks.clear();
+      if (startsGuest) await this.startGuest(inst.right);
+    }
+    return r;
+  }
+
+  /** The VM opens each disk with its recorded format. */
+  private async startGuest(inst: SimInstance): Promise<void> {
+    for (const d of await instanceDisks(this.world, inst.id)) this.world.cluster.guestView(d.host, d.address, d.format);
+  }
+
+  async boot(step: StepOf<'boot'>): Promise<Outcome> {
+    if (step.legacy === true) return this.legacy.boot(step);
+    const id = instanceId(step.instance, 'instance');
+    if (E.isLeft(id)) return failed(id.left.code, id.left.message);
+    if (this.world.instances.has(step.instance)) return failed('INSTANCE_EXISTS', `instance "${step.instance}" already exists`);
+    const image = step.image === undefined || step.volume === true ? E.right(null) : imageId(step.image, 'image');
+    if (E.isLeft(image)) return failed(image.left.code, image.left.message);
+    const flavor = this.world.flavors.get(step.flavor);
+    if (flavor === undefined) return failed('FLAVOR_NOT_FOUND', `no flavor "${step.flavor}"`);
+    const inst: SimInstance = {
+      id: id.right, host: step.host, flavorName: step.flavor, flavor, image: image.right, configDrive: step.config_drive === true,
+      legacy: false, shelved: false, shelvedWithRoot: false, legacyDisks: new Map(),
+    };
+    this.world.instances.set(step.instance, inst);
+    const r = outcome(await this.lifecycle.spawn({ instance: id.right, host: step.host, image: image.right, flavor, configDrive: inst.configDrive })());
+    if (r.ok) await this.startGuest(inst);
+    return r;
+  }
+
+  reboot(step: StepOf<'reboot'>): Promise<Outcome> {
+    return this.on(step.instance, (i) => (step.hard === true ? this.lifecycle.hardReboot(i)() : Promise.resolve(E.right(undefined))));
+  }
+
+  resize(step: StepOf<'resize'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      const flavor = step.flavor === undefined ? undefined : this.world.flavors.get(step.flavor);
+      const r = await this.lifecycle.move(i, step.to, 'resize', flavor)();
+      if (E.isRight(r)) {
+        inst.host = step.to;
+        if (flavor !== undefined && step.flavor !== undefined) {
+          inst.flavor = flavor;
+          inst.flavorName = step.flavor;
+        }
+      }
+      return r;
+    });
+  }
+
+  liveMigrate(step: StepOf<'live_migrate'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      const r = await this.lifecycle.move(i, step.to, 'live-migrate')();
+      if (E.isRight(r)) inst.host = step.to;
+      return r;
+    });
+  }
+
+  evacuate(step: StepOf<'evacuate'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      const r = await this.lifecycle.move(i, step.to, 'evacuate')();
+      if (E.isRight(r)) inst.host = step.to;
+      return r;
+    });
+  }
+
+  rebuild(step: StepOf<'rebuild'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      const img = imageId(step.image, 'image');
+      if (E.isLeft(img)) return img;
+      const r = await this.lifecycle.rebuild(i, img.right)();
+      if (E.isRight(r)) inst.image = img.right;
+      return r;
+    });
+  }
+
+  snapshot(step: StepOf<'snapshot'>): Promise<Outcome> {
+    return this.on(step.instance, (i) => this.lifecycle.snapshot(i, step.image_id)(), false);
+  }
+
+  rescue(step: StepOf<'rescue'>): Promise<Outcome> {
+    return this.on(step.instance, async (i) => {
+      const img = imageId(step.image, 'image');
+      return E.isLeft(img) ? img : this.lifecycle.rescue(i, img.right)();
+    });
+  }
+
+  unrescue(step: StepOf<'unrescue'>): Promise<Outcome> {
+    return this.on(step.instance, (i) => this.lifecycle.unrescue(i)());
+  }
+
+  shelve(step: StepOf<'shelve'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      const hadRoot = (await instanceDisks(this.world, step.instance)).some((d) => d.disk === 'root');
+      const r = await this.lifecycle.shelve(i)();
+      if (E.isRight(r)) {
+        inst.shelved = true;
+        inst.shelvedWithRoot = hadRoot;
+      }
+      return r;
+    }, false);
+  }
+
+  unshelve(step: StepOf<'unshelve'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      if (!inst.shelved) return E.left({ code: 'INSTANCE_NOT_SHELVED', message: `instance "${step.instance}" is not shelved` });
+      const r = await this.lifecycle.unshelve(i, step.host, inst.flavor, inst.shelvedWithRoot)();
+      if (E.isRight(r)) {
+        inst.shelved = false;
+        inst.host = step.host;
+      }
+      return r;
+    });
+  }
+
+  convert(step: StepOf<'convert'>): Promise<Outcome> {
+    const disk = step.disk;
+    if (!isDiskName(disk)) return Promise.resolve(failed('INVALID_DISK', `no disk role "${disk}"`));
+    return this.on(step.instance, (i) => this.lifecycle.convert(i, disk, step.backend, step.format)());
+  }
+
+  delete(step: StepOf<'delete'>): Promise<Outcome> {
+    return this.on(step.instance, async (i) => {
+      const r = await this.lifecycle.delete(i)();
+      if (E.isRight(r)) this.world.instances.delete(step.instance);
+      return r;
+    }, false);
+  }
+}

@@ -1,0 +1,19 @@
+import type { StepOf } from '../scenario/steps.js';
+import type { Outcome } from './outcome.js';
+
+/** The instance operations a driver (metadata or legacy) carries out for a replay. */
+export interface StepDriver {
+  boot(step: StepOf<'boot'>): Promise<Outcome>;
+  reboot(step: StepOf<'reboot'>): Promise<Outcome>;
+  resize(step: StepOf<'resize'>): Promise<Outcome>;
+  liveMigrate(step: StepOf<'live_migrate'>): Promise<Outcome>;
+  evacuate(step: StepOf<'evacuate'>): Promise<Outcome>;
+  rebuild(step: StepOf<'rebuild'>): Promise<Outcome>;
+  snapshot(step: StepOf<'snapshot'>): Promise<Outcome>;
+  rescue(step: StepOf<'rescue'>): Promise<Outcome>;
+  unrescue(step: StepOf<'unrescue'>): Promise<Outcome>;
+  shelve(step: StepOf<'shelve'>): Promise<Outcome>;
+  unshelve(step: StepOf<'unshelve'>): Promise<Outcome>;
+  convert(step: StepOf<'convert'>): Promise<Outcome>;
+  delete(step: StepOf<'delete'>): Promise<Outcome>;
+}

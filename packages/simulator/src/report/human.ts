@@ -1,0 +1,34 @@
+import type { RunReport } from './run-report.js';
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const cell = (r: RunReport | undefined, i: number): string => {
+  const s = r?.steps[i];
+  if (s === undefined) return '';
+  return s.outcome === 'ok' ? 'ok' : `error ${s.error?.code ?? ''}`;
+};
+
+/** A readable table of one scenario's runs, side by side when there are two. */
+export const renderHuman = (file: string, runs: readonly RunReport[]): string => {
+  const first = runs[0];
+  if (first === undefined) return '';
+  const lines: string[] = [];
+  lines.push(`${first.scenario} (${file})`);
+  const width = 34;
+  lines.push(`  ${pad('step', 28)}${runs.map((r) => pad(r.mode, width)).join('')}`);
+  for (const [i, s] of first.steps.entries()) {
+    lines.push(`  ${pad(`${s.index} ${s.op}`, 28)}${runs.map((r) => pad(cell(r, i), width)).join('')}`);
+  }
+  const counter = (label: string, f: (r: RunReport) => string) => lines.push(`  ${pad(label, 28)}${runs.map((r) => pad(f(r), width)).join('')}`);
+  counter('probes', (r) => String(r.counters.probes));
+  counter('leaks', (r) => String(r.counters.leaks));
+  counter('commands', (r) => String(r.counters.commands));
+  counter('db round trips', (r) => String(r.counters.dbRoundTrips));
+  counter('expectations', (r) => (r.expectations.length === 0 ? '-' : r.ok ? `all ${r.expectations.length} hold` : `${r.expectations.filter((e) => !e.ok).length} FAILED`));
+  for (const r of runs) {
+    for (const e of r.expectations.filter((x) => !x.ok)) {
+      lines.push(`  ✗ [${r.mode}] ${e.what}: expected ${JSON.stringify(e.expected)}, got ${JSON.stringify(e.actual)}`);
+    }
+    for (const l of r.leaks.slice(0, 5)) lines.push(`  ! [${r.mode}] leak of ${l.secret} into ${l.into} (step ${l.step ?? '-'}, via ${l.via})`);
+  }
+  return lines.join('\n');
+};

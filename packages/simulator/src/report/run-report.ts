@@ -1,0 +1,64 @@
+/** The report of one replay in one mode: the `--json` object of SCENARIO-FORMAT.md. */
+export interface StepReport {
+  readonly index: number;
+  readonly op: string;
+  readonly outcome: 'ok' | 'error';
+  readonly ms: number;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface Counters {
+  readonly probes: number;
+  readonly leaks: number;
+  readonly commands: number;
+  readonly dbRoundTrips: number;
+}
+
+export interface ProbeReport {
+  readonly step: number | null;
+  readonly argv: readonly string[] | null;
+  readonly host: string;
+  readonly image: string;
+}
+
+export interface LeakReport {
+  readonly step: number | null;
+  readonly secret: string;
+  readonly into: string;
+  readonly host: string;
+  readonly via: string;
+}
+
+export interface DiskReport {
+  readonly instance: string;
+  readonly disk: string;
+  readonly host: string;
+  readonly backend: string;
+  readonly format: string;
+  readonly size: number;
+  readonly location: string;
+  readonly provenance: string | null;
+  /** Whether the host holds the disk. */
+  readonly present: boolean;
+}
+
+export interface ExpectationReport {
+  readonly what: string;
+  readonly expected: unknown;
+  readonly actual: unknown;
+  readonly ok: boolean;
+}
+
+export interface RunReport {
+  readonly scenario: string;
+  readonly mode: 'metadata' | 'legacy';
+  readonly host: 'fake' | 'real';
+  readonly steps: readonly StepReport[];
+  readonly counters: Counters;
+  readonly probes: readonly ProbeReport[];
+  readonly leaks: readonly LeakReport[];
+  readonly disks: readonly DiskReport[];
+  readonly expectations: readonly ExpectationReport[];
+  /** Whether every expectation that applies to this mode holds. */
+  readonly ok: boolean;
+}

@@ -1,0 +1,29 @@
+import type { Backend, DiskFormat, DiskName, ImageId, InstanceId } from '@disk-ledger/domain';
+import type { Flavor } from '@disk-ledger/core';
+
+/** A disk as the classic driver knows it: no record, only what it decided and wrote to `disk.info`. */
+export interface LegacyDisk {
+  readonly backend: Backend;
+  /** The format the classic driver believes the disk has (from disk.info or a probe). */
+  readonly format: DiskFormat;
+  /** Record form: a file name in the instance directory, `vg/lv` or `pool/image`. */
+  readonly location: string;
+  readonly size: number;
+}
+
+/** The simulator's own knowledge of an instance, beside what the repository holds. */
+export interface SimInstance {
+  readonly id: InstanceId;
+  host: string;
+  flavorName: string;
+  flavor: Flavor;
+  image: ImageId | null;
+  configDrive: boolean;
+  /** Made by the classic driver and not yet touched by the metadata driver. */
+  legacy: boolean;
+  shelved: boolean;
+  /** Whether it had a local root disk when shelved. */
+  shelvedWithRoot: boolean;
+  /** The classic driver's disks (legacy mode, and legacy instances until first touch). */
+  readonly legacyDisks: Map<DiskName, LegacyDisk>;
+}
