@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=12.4.2
-DEBIAN_PACKAGES=(qemu-utils e2fsprogs util-linux lvm2 genisoimage python3-oslo.versionedobjects)
+DEBIAN_PACKAGES=(qemu-utils e2fsprogs util-linux lvm2 genisoimage python3-oslo.versionedobjects postgresql mariadb-server)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -114,7 +114,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         await right(
           h.repo.saveRecords(vm1, [
             { disk: 'root', driverInfo: 'R' },
-            { disk: 'ephemeral1', driverInfo: 'E1' },
+            { disk: 'ephemeral0', driverInfo: 'E0' },
             { disk: 'config', driverInfo: 'C' },
             { disk: 'rescue', driverInfo: 'X' },
           ]),
@@ -123,7 +123,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         expect(rows.filter((r) => r.bdmId !== null).map((r) => [r.disk, r.driverInfo])).toEqual([
           ['root', 'R'],
           ['swap', null],
-          ['ephemeral1', 'E1'],
+          ['ephemeral0', 'E0'],
         ]);
         expect(rows.slice(3).every((r) => r.bdmId === null)).toBe(true);
         expect(rows.slice(3).map((r) => [r.disk, r.driverInfo]).sort()).toEqual([

@@ -1,0 +1,22 @@
+/**
+ * Opens MariaDB or MySQL through a mysql2 pool. `multipleStatements` lets
+ * saveRecords send its script as one query (values are still escaped `?`
+ * parameters); `dateStrings` and UTC keep DATETIME values as nova's naive
+ * UTC text instead of local-time `Date`s.
+ */
+import { MysqlDialect, type Dialect } from 'kysely';
+import { createPool } from 'mysql2';
+import type { PoolOptions } from '../pool-options.js';
+
+/** A kysely dialect for the MariaDB / MySQL server at `url` (`mysql://…`). */
+export const mysqlDialect = (url: string, options: PoolOptions = {}): Dialect =>
+  new MysqlDialect({
+    pool: createPool({
+      uri: url,
+      connectionLimit: options.max ?? 10,
+      multipleStatements: true,
+      dateStrings: true,
+      timezone: 'Z',
+      charset: 'utf8mb4',
+    }),
+  });

@@ -1,0 +1,97 @@
+/**
+ * One call from a connection URL to a ready repository: pick the dialect
+ * (url/database-url.ts), open a pool or file, count its round trips, bring
+ * the schema up to date, and hand back the repository with a way to close it.
+ */
+import type { RepositoryFailed } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { Kysely, type Dialect } from 'kysely';
+import { repositoryFailed } from './errors/repository-errors.js';
+import { mysqlDialect } from './mysql/mysql-connect.js';
+import { mysqlFlavour } from './mysql/mysql-flavour.js';
+import type { PoolOptions } from './pool-options.js';
+import { postgresDialect } from './postgres/postgres-connect.js';
+import { postgresFlavour } from './postgres/postgres-flavour.js';
+import { SqlBlockDeviceMappingRepository, type SqlRepositoryOptions } from './repository/sql-repository.js';
+import type { DialectName, SqlFlavour } from './repository/sql-flavour.js';
+import { countingDialect, RoundTripCounter } from './round-trips/round-trip-counter.js';
+import { migrate, type MigrationReport } from './schema/migrate.js';
+import type { NovaTables } from './schema/nova-tables.js';
+import { sqliteDialect } from './sqlite/sqlite-connect.js';
+import { sqliteFlavour } from './sqlite/sqlite-flavour.js';
+import { parseDatabaseUrl, type DatabaseTarget, type DatabaseUrlInvalid } from './url/database-url.js';
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions extends SqlRepositoryOptions, PoolOptions {
+  /** Bring the schema up to date on open (default `true`). */
+  readonly migrate?: boolean;
+  /** Count round trips into this counter (default: a new one, exposed as `roundTrips`). */
+  readonly roundTrips?: RoundTripCounter;
+}
+
+/** An open database. */
+export interface SqlDatabase {
+  readonly dialect: DialectName;
+  /** The URL, password redacted. */
+  readonly url: string;
+  /** The kysely instance, for tools and tests; the repository is the supported way in. */
+  readonly db: Kysely<NovaTables>;
+  readonly flavour: SqlFlavour;
+  readonly repository: SqlBlockDeviceMappingRepository;
+  /** Every round trip made through `db`. */
+  readonly roundTrips: RoundTripCounter;
+  /** What the migration on open did; `null` when it was skipped. */
+  readonly migration: MigrationReport | null;
+  /** Close the pool or file. */
+  close(): Promise<void>;
+}
+
+/** Why a database could not be opened. */
+export type OpenDatabaseError = DatabaseUrlInvalid | RepositoryFailed;
+
+const FLAVOURS: Readonly<Record<DialectName, SqlFlavour>> = { sqlite: sqliteFlavour, postgres: postgresFlavour, mysql: mysqlFlavour };
+
+const dialectOf = (target: DatabaseTarget, pool: PoolOptions): Dialect => {
+  switch (target.dialect) {
+    case 'sqlite':
+      return sqliteDialect(target.path);
+    case 'postgres':
+      return postgresDialect(target.url, pool);
+    case 'mysql':
+      return mysqlDialect(target.url, pool);
+  }
+};
+
+/** Open the database named by `url` (see url/database-url.ts for the forms), migrated unless told otherwise. */
+export const openDatabase = (url: string, options: OpenDatabaseOptions = {}): TE.TaskEither<OpenDatabaseError, SqlDatabase> =>
+  pipe(
+    TE.fromEither(parseDatabaseUrl(url)),
+    TE.chainW((target) => {
+      const roundTrips = options.roundTrips ?? new RoundTripCounter();
+      const flavour = FLAVOURS[target.dialect];
+      const db = new Kysely<NovaTables>({ dialect: countingDialect(dialectOf(target, { max: options.max }), roundTrips) });
+      const open = (migration: MigrationReport | null): SqlDatabase => ({
+        dialect: target.dialect,
+        url: target.redacted,
+        db,
+        flavour,
+        repository: new SqlBlockDeviceMappingRepository(db, flavour, options),
+        roundTrips,
+        migration,
+        close: () => db.destroy(),
+      });
+      if (options.migrate === false) return TE.right(open(null));
+      return pipe(
+        migrate(db, flavour),
+        TE.map(open),
+        TE.orElseW((e) =>
+          pipe(
+            TE.fromTask(() => db.destroy().catch(() => undefined)),
+            TE.chainEitherK(() => E.left(repositoryFailed(`opening ${target.redacted}: ${e.message}`, e.cause))),
+          ),
+        ),
+      );
+    }),
+  );

@@ -1,0 +1,49 @@
+/**
+ * PostgreSQL adapter (node-postgres through kysely). saveRecords is one
+ * statement (postgres-save-records.ts); fillUnpopulated is one
+ * `UPDATE … FROM unnest(…)`.
+ *
+ * Errors: driver exceptions are thrown from here and turned into
+ * `RepositoryFailed` values by the repository; the verdict of saveRecords
+ * comes back as a SaveOutcome.
+ */
+import type { BdmWrite } from '@disk-ledger/domain';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { isRecord } from '../rows/decode.js';
+import type { NovaTables } from '../schema/nova-tables.js';
+import type { ColumnType } from '../schema/table-spec.js';
+import type { SqlFlavour } from '../repository/sql-flavour.js';
+import { POSTGRES_SLOT_ORDER, saveRecords } from './postgres-save-records.js';
+
+const columnType = (type: ColumnType): string => {
+  if (typeof type === 'object') return `varchar(${type.varchar})`;
+  return { id: 'serial', datetime: 'timestamp', int: 'integer', bool: 'boolean', text: 'text', mediumtext: 'text' }[type];
+};
+
+const fillUnpopulated = async (db: Kysely<NovaTables>, rows: readonly BdmWrite[], now: string): Promise<number> => {
+  if (rows.length === 0) return 0;
+  const result = await sql`UPDATE block_device_mapping AS b SET driver_info = v.info, updated_at = ${now}::timestamp
+    FROM unnest(${rows.map((r) => r.bdmId)}::int[], ${rows.map((r) => r.driverInfo)}::text[]) AS v(id, info)
+    WHERE b.id = v.id AND b.driver_info IS NULL AND b.deleted = 0`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+};
+
+/** PostgreSQL. */
+export const postgresFlavour: SqlFlavour = {
+  dialect: 'postgres',
+  columnType,
+  idAutoIncrement: false,
+  tableOptions: null,
+  currentSchema: async (db) => {
+    const { rows } = await sql<{ schema: unknown }>`SELECT current_schema() AS schema`.execute(db);
+    const schema = rows[0]?.schema;
+    return typeof schema === 'string' ? schema : null;
+  },
+  slotOrder: POSTGRES_SLOT_ORDER,
+  timestampText: (column: string): RawBuilder<string | null> => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD HH24:MI:SS')`,
+  beginWrite: 'begin',
+  rowLocks: true,
+  isUniqueViolation: (cause: unknown): boolean => isRecord(cause) && cause.code === '23505',
+  saveRecords,
+  fillUnpopulated,
+};

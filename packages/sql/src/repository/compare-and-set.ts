@@ -1,0 +1,122 @@
+/**
+ * compareAndSetRecord: a first-touch write that two hosts may race for.
+ * One write transaction that locks the instance row first (SELECT … FOR
+ * UPDATE; in SQLite, `begin immediate` locks the database), so every later
+ * statement of it sees what a winner committed before the lock was granted:
+ * the loser finds the winner's record and returns it.
+ */
+import type { DiskName, RepositoryError } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { sql, type Kysely } from 'kysely';
+import { slotOf, type BdmKind } from '../mapping/disk-slot.js';
+import { decodeInstanceRecords, encodeInstanceRecords } from '../mapping/instance-records.js';
+import { array, int, literal, nullable, str, struct } from '../rows/decode.js';
+import type { NovaTables } from '../schema/nova-tables.js';
+import { ephemeralGap, instanceNotFound, rowUnreadable } from '../errors/repository-errors.js';
+import { newBdmRow } from './new-rows.js';
+import { slotsQuery } from './slot-sql.js';
+import type { SqlFlavour } from './sql-flavour.js';
+
+/** What compareAndSetRecord returns. */
+export interface CasResult {
+  readonly written: boolean;
+  readonly driverInfo: string;
+}
+
+/** The context of one call. */
+export interface CasCall {
+  readonly instance: string;
+  readonly disk: DiskName;
+  readonly driverInfo: string;
+  readonly now: string;
+  readonly rowUuid: string;
+}
+
+const slotRows = array(struct({ id: int, kind: literal('root', 'ephemeral', 'swap'), pos: int, driver_info: nullable(str) }));
+const extraRows = array(struct({ id: int, libvirt_disk_metadata: nullable(str) }));
+
+const lockInstance = async (trx: Kysely<NovaTables>, flavour: SqlFlavour, instance: string): Promise<boolean> => {
+  const rows = await trx
+    .selectFrom('instances')
+    .select('id')
+    .where('uuid', '=', instance)
+    .where('deleted', '=', 0)
+    .$if(flavour.rowLocks, (q) => q.forUpdate())
+    .execute();
+  return rows.length > 0;
+};
+
+const instanceLevel = async (trx: Kysely<NovaTables>, flavour: SqlFlavour, call: CasCall): Promise<E.Either<RepositoryError, CasResult>> => {
+  const raw = await trx
+    .selectFrom('instance_extra')
+    .select(['id', 'libvirt_disk_metadata'])
+    .where('instance_uuid', '=', call.instance)
+    .where('deleted', '=', 0)
+    .orderBy('id')
+    .limit(1)
+    .$if(flavour.rowLocks, (q) => q.forUpdate())
+    .execute();
+  const rows = extraRows(raw, 'instance_extra');
+  if (E.isLeft(rows)) return E.left(rowUnreadable('compareAndSetRecord', rows.left));
+  const extra = rows.right[0];
+  const records = decodeInstanceRecords(extra?.libvirt_disk_metadata ?? null, 'instance_extra.libvirt_disk_metadata');
+  if (E.isLeft(records)) return E.left(rowUnreadable('compareAndSetRecord', records.left));
+  const existing = records.right.live.get(call.disk);
+  if (existing !== undefined) return E.right({ written: false, driverInfo: existing });
+  const text = encodeInstanceRecords({ ...records.right, live: new Map(records.right.live).set(call.disk, call.driverInfo) });
+  if (extra === undefined) {
+    await trx
+      .insertInto('instance_extra')
+      .values({ instance_uuid: call.instance, created_at: call.now, deleted: 0, libvirt_disk_metadata: text })
+      .execute();
+  } else {
+    await trx.updateTable('instance_extra').set({ libvirt_disk_metadata: text, updated_at: call.now }).where('id', '=', extra.id).execute();
+  }
+  return E.right({ written: true, driverInfo: call.driverInfo });
+};
+
+const bdmLevel = async (
+  trx: Kysely<NovaTables>,
+  flavour: SqlFlavour,
+  call: CasCall,
+  kind: BdmKind,
+  position: number,
+): Promise<E.Either<RepositoryError, CasResult>> => {
+  const { rows: raw } = await sql`SELECT id, kind, pos, driver_info
+    FROM (${slotsQuery(flavour.slotOrder, sql`instance_uuid = ${call.instance}`)}) AS s`.execute(trx);
+  const rows = slotRows(raw, 'block_device_mapping');
+  if (E.isLeft(rows)) return E.left(rowUnreadable('compareAndSetRecord', rows.left));
+  const slot = rows.right.find((r) => r.kind === kind && r.pos === position);
+  if (slot !== undefined && slot.driver_info !== null) return E.right({ written: false, driverInfo: slot.driver_info });
+  if (slot !== undefined) {
+    const result = await trx
+      .updateTable('block_device_mapping')
+      .set({ driver_info: call.driverInfo, updated_at: call.now })
+      .where('id', '=', slot.id)
+      .where('driver_info', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return E.right({ written: true, driverInfo: call.driverInfo });
+    // A writer that does not take the instance lock (nova itself) got there first.
+    const winner = await trx.selectFrom('block_device_mapping').select('driver_info').where('id', '=', slot.id).executeTakeFirst();
+    const text = winner?.driver_info;
+    return typeof text === 'string'
+      ? E.right({ written: false, driverInfo: text })
+      : E.left(rowUnreadable('compareAndSetRecord', { path: 'block_device_mapping.driver_info', expected: 'record text', actual: text }));
+  }
+  const ephemerals = rows.right.filter((r) => r.kind === 'ephemeral').length;
+  if (kind === 'ephemeral' && position !== ephemerals) return E.left(ephemeralGap(call.instance, ephemerals, position));
+  await trx
+    .insertInto('block_device_mapping')
+    .values(newBdmRow({ instance: call.instance, kind, deviceName: null, now: call.now, uuid: call.rowUuid, driverInfo: call.driverInfo }))
+    .execute();
+  return E.right({ written: true, driverInfo: call.driverInfo });
+};
+
+/** The body of compareAndSetRecord's transaction. */
+export const compareAndSet =
+  (flavour: SqlFlavour, call: CasCall) =>
+  async (trx: Kysely<NovaTables>): Promise<E.Either<RepositoryError, CasResult>> => {
+    if (!(await lockInstance(trx, flavour, call.instance))) return E.left(instanceNotFound(call.instance));
+    const slot = slotOf(call.disk);
+    return slot.kind === 'instance' ? instanceLevel(trx, flavour, call) : bdmLevel(trx, flavour, call, slot.kind, slot.position);
+  };

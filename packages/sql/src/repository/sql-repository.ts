@@ -1,0 +1,284 @@
+/**
+ * BlockDeviceMappingRepository over SQL (kysely), for SQLite, PostgreSQL and
+ * MariaDB/MySQL alike; what differs per dialect is behind `SqlFlavour`.
+ *
+ * Records live where nova keeps block devices: `block_device_mapping.driver_info`
+ * for root, ephemeral and swap disks (see mapping/disk-slot.ts for how rows
+ * are named), `instance_extra.libvirt_disk_metadata` for the others.
+ *
+ * Errors: this is the adapter edge. Every driver exception becomes a
+ * `RepositoryFailed` value here (`TE.tryCatch`), naming the operation and the
+ * driver's message; a unique-key violation on createInstance becomes
+ * `InstanceExists`; rows that do not decode become `RepositoryFailed` with the
+ * field's path. Every method is one statement or one transaction, so a
+ * failure leaves nothing of the call written.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  hasBdm,
+  isDiskName,
+  type BdmWrite,
+  type BlockDeviceMappingRepository,
+  type DiskName,
+  type DiskRecordRow,
+  type InstanceId,
+  type InstanceRow,
+  type RecordWrite,
+  type RepositoryError,
+} from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { sql, type Kysely } from 'kysely';
+import { deviceName, diskOfRow, INSTANCE_LEVEL_DISKS, slotOf } from '../mapping/disk-slot.js';
+import { decodeInstanceRecords } from '../mapping/instance-records.js';
+import { planSave } from '../mapping/save-plan.js';
+import { array, nullable, str, struct, type RowMismatch } from '../rows/decode.js';
+import type { NovaTables } from '../schema/nova-tables.js';
+import { novaTimestamp } from '../schema/nova-timestamp.js';
+import {
+  driverFailed,
+  ephemeralGap,
+  instanceExists,
+  instanceNotFound,
+  repositoryFailed,
+  rowUnreadable,
+} from '../errors/repository-errors.js';
+import { compareAndSet } from './compare-and-set.js';
+import { newBdmRow } from './new-rows.js';
+import { countRows, instanceRows, instanceRowsDecoder, type RowFilter } from './read-queries.js';
+import { census, deletedRecords, filterOf, listedRows } from './listings.js';
+import type { SqlFlavour } from './sql-flavour.js';
+import { inWriteTransaction } from './write-transaction.js';
+import type { Census, DeletedRecord, ListOptions, PopulatedRow } from './repository-types.js';
+
+/** Injectable clock and id source, for deterministic tests. */
+export interface SqlRepositoryOptions {
+  /** The current time (nova timestamps are UTC, to the second). */
+  readonly now?: () => Date;
+  /** A new BDM uuid. */
+  readonly newUuid?: () => string;
+}
+
+type Result<A> = TE.TaskEither<RepositoryError, A>;
+
+const hostRows = array(struct({ host: nullable(str) }));
+
+// The port's types say DiskName and string, but a caller in plain JavaScript
+// or a corrupt batch may pass anything: checked whole before any SQL runs.
+const badDisk = (disks: readonly unknown[]): unknown => disks.find((d) => !isDiskName(d));
+const badWrite = (writes: readonly RecordWrite[]): RecordWrite | undefined =>
+  writes.find((w) => !isDiskName(w.disk) || (w.driverInfo !== null && typeof w.driverInfo !== 'string'));
+
+/** The repository. */
+export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingRepository {
+  readonly #db: Kysely<NovaTables>;
+  readonly #flavour: SqlFlavour;
+  readonly #now: () => Date;
+  readonly #newUuid: () => string;
+
+  constructor(db: Kysely<NovaTables>, flavour: SqlFlavour, options: SqlRepositoryOptions = {}) {
+    this.#db = db;
+    this.#flavour = flavour;
+    this.#now = options.now ?? (() => new Date());
+    this.#newUuid = options.newUuid ?? randomUUID;
+  }
+
+  /** The dialect this repository speaks. */
+  get dialect(): SqlFlavour['dialect'] {
+    return this.#flavour.dialect;
+  }
+
+  #run<A>(doing: string, body: () => Promise<E.Either<RepositoryError, A>>): Result<A> {
+    return pipe(TE.tryCatch(body, driverFailed(doing)), TE.chainEitherK((x) => x));
+  }
+
+  #stamp(): string {
+    return novaTimestamp(this.#now());
+  }
+
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): Result<void> {
+    const bad = badDisk(disks);
+    if (bad !== undefined) return TE.left(repositoryFailed(`createInstance: not a disk role: ${JSON.stringify(bad)}`, undefined, 'disks'));
+    const bdmDisks = disks.filter(hasBdm);
+    if (new Set(bdmDisks).size !== bdmDisks.length) return TE.left(repositoryFailed(`createInstance: a disk is listed twice for instance ${instance}`, undefined, 'disks'));
+    const ephemerals = bdmDisks.flatMap((d) => {
+      const s = slotOf(d);
+      return s.kind === 'ephemeral' ? [s.position] : [];
+    });
+    const missing = ephemerals.findIndex((_, i) => !ephemerals.includes(i));
+    if (missing >= 0) return TE.left(ephemeralGap(instance, 0, Math.max(...ephemerals)));
+    const now = this.#stamp();
+    const rows = bdmDisks.map((disk) => {
+      const s = slotOf(disk);
+      const kind = s.kind === 'instance' ? 'root' : s.kind;
+      const index = kind === 'root' ? 0 : kind === 'swap' ? 1 + ephemerals.length : 1 + (s.kind === 'ephemeral' ? s.position : 0);
+      return newBdmRow({ instance, kind, deviceName: deviceName(index), now, uuid: this.#newUuid(), driverInfo: null });
+    });
+    return pipe(
+      TE.tryCatch(
+        () =>
+          inWriteTransaction<RepositoryError, undefined>(this.#db, this.#flavour, async (trx) => {
+            await trx.insertInto('instances').values({ uuid: instance, host, node: host, created_at: now, deleted: 0 }).execute();
+            await trx.insertInto('instance_extra').values({ instance_uuid: instance, created_at: now, deleted: 0 }).execute();
+            if (rows.length > 0) await trx.insertInto('block_device_mapping').values(rows).execute();
+            return E.right(undefined);
+          }),
+        // Nova's uuid is unique for ever: a soft-deleted instance's id is taken too.
+        (cause): RepositoryError => (this.#flavour.isUniqueViolation(cause) ? instanceExists(instance, cause) : driverFailed('createInstance')(cause)),
+      ),
+      TE.chainEitherK((x) => x),
+    );
+  }
+
+  getInstance(instance: InstanceId): Result<InstanceRow> {
+    return this.#run('getInstance', async () => {
+      const raw = await this.#db.selectFrom('instances').select('host').where('uuid', '=', instance).where('deleted', '=', 0).execute();
+      const rows = hostRows(raw, 'instances');
+      if (E.isLeft(rows)) return E.left(rowUnreadable('getInstance', rows.left));
+      const row = rows.right[0];
+      // Nova leaves host NULL until an instance is scheduled.
+      return row === undefined ? E.left(instanceNotFound(instance)) : E.right({ instance, host: row.host ?? '' });
+    });
+  }
+
+  setHost(instance: InstanceId, host: string): Result<void> {
+    return this.#run('setHost', async () => {
+      const result = await this.#db
+        .updateTable('instances')
+        .set({ host, node: host, updated_at: this.#stamp() })
+        .where('uuid', '=', instance)
+        .where('deleted', '=', 0)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) return E.right(undefined);
+      // MySQL may count only changed rows: tell "unchanged" from "absent".
+      const found = await this.#db.selectFrom('instances').select('id').where('uuid', '=', instance).where('deleted', '=', 0).execute();
+      return found.length > 0 ? E.right(undefined) : E.left(instanceNotFound(instance));
+    });
+  }
+
+  listDisks(instance: InstanceId): Result<readonly DiskRecordRow[]> {
+    return this.#run('listDisks', async () => {
+      const { rows: raw } = await instanceRows(this.#db, this.#flavour, instance);
+      const rows = instanceRowsDecoder(raw, 'listDisks');
+      if (E.isLeft(rows)) return E.left(rowUnreadable('listDisks', rows.left));
+      if (!rows.right.some((r) => r.src === 'instance')) return E.left(instanceNotFound(instance));
+      // BDM rows in id order (creation order), then instance-level records in a fixed order.
+      const out: DiskRecordRow[] = [];
+      for (const r of [...rows.right].sort((a, b) => (a.id ?? 0) - (b.id ?? 0))) {
+        if (r.src === 'bdm' && r.kind !== null && r.pos !== null) {
+          const disk = diskOfRow(r.kind, r.pos);
+          if (disk !== null) out.push({ instance, disk, bdmId: r.id, driverInfo: r.info });
+        }
+      }
+      const extra = rows.right.filter((r) => r.src === 'extra').sort((a, b) => (a.id ?? 0) - (b.id ?? 0))[0];
+      const records = decodeInstanceRecords(extra?.info ?? null, 'instance_extra.libvirt_disk_metadata');
+      if (E.isLeft(records)) return E.left(rowUnreadable('listDisks', records.left));
+      for (const disk of INSTANCE_LEVEL_DISKS) {
+        const driverInfo = records.right.live.get(disk);
+        if (driverInfo !== undefined) out.push({ instance, disk, bdmId: null, driverInfo });
+      }
+      return E.right(out);
+    });
+  }
+
+  saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): Result<void> {
+    const bad = badWrite(writes);
+    if (bad !== undefined) return TE.left(repositoryFailed(`saveRecords: invalid write for disk ${JSON.stringify(bad.disk)}`, undefined, 'writes'));
+    if (writes.length === 0) return TE.map(() => undefined)(this.getInstance(instance));
+    const plan = planSave(instance, writes, this.#stamp(), this.#newUuid);
+    return this.#run('saveRecords', async () => {
+      const outcome = await this.#flavour.saveRecords(this.#db, plan);
+      if (!outcome.found) return E.left(instanceNotFound(instance));
+      if (!outcome.applied) return E.left(ephemeralGap(instance, outcome.ephemerals, plan.minEphemerals));
+      return E.right(undefined);
+    });
+  }
+
+  compareAndSetRecord(
+    instance: InstanceId,
+    disk: DiskName,
+    driverInfo: string,
+  ): Result<{ readonly written: boolean; readonly driverInfo: string }> {
+    if (!isDiskName(disk) || typeof driverInfo !== 'string') {
+      return TE.left(repositoryFailed(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`, undefined, 'disk'));
+    }
+    const call = { instance, disk, driverInfo, now: this.#stamp(), rowUuid: this.#newUuid() };
+    return this.#run('compareAndSetRecord', () => inWriteTransaction(this.#db, this.#flavour, compareAndSet(this.#flavour, call)));
+  }
+
+  deleteInstance(instance: InstanceId): Result<void> {
+    const now = this.#stamp();
+    return this.#run('deleteInstance', () =>
+      inWriteTransaction(this.#db, this.#flavour, async (trx) => {
+        // oslo.db's soft delete: deleted = id, deleted_at = now, updated_at untouched.
+        const soft = { deleted: sql<number>`id`, deleted_at: now };
+        const gone = await trx.updateTable('instances').set(soft).where('uuid', '=', instance).where('deleted', '=', 0).executeTakeFirst();
+        if (Number(gone.numUpdatedRows) === 0) return E.left(instanceNotFound(instance));
+        await trx.updateTable('block_device_mapping').set(soft).where('instance_uuid', '=', instance).where('deleted', '=', 0).execute();
+        await trx.updateTable('instance_extra').set(soft).where('instance_uuid', '=', instance).where('deleted', '=', 0).execute();
+        return E.right(undefined);
+      }),
+    );
+  }
+
+  /**
+   * Up to `limit` live local BDM rows still without `driver_info`, oldest
+   * first (by id), of live instances (on `host` if given). `afterId`
+   * continues after a row already handled and `excludeIds` skips rows the
+   * caller cannot derive a record for, so every batch makes progress.
+   */
+  listUnpopulated(limit: number, options: ListOptions = {}): Result<readonly (DiskRecordRow & InstanceRow)[]> {
+    return this.#listed('listUnpopulated', filterOf(false, options), limit);
+  }
+
+  /**
+   * Fill `driver_info` of many rows in ONE statement (online migration). Rows
+   * that got a record meanwhile (a first touch wins), were deleted or do not
+   * exist are left alone: returns how many were written. The last entry wins
+   * for a repeated id.
+   */
+  fillUnpopulated(writes: readonly BdmWrite[]): Result<number> {
+    const bad = writes.find((w) => !Number.isSafeInteger(w.bdmId) || typeof w.driverInfo !== 'string');
+    if (bad !== undefined) return TE.left(repositoryFailed(`fillUnpopulated: invalid write for BDM row ${String(bad.bdmId)}`, undefined, 'writes'));
+    const unique = [...new Map(writes.map((w) => [w.bdmId, w] as const)).values()];
+    return this.#run('fillUnpopulated', async () => E.right(await this.#flavour.fillUnpopulated(this.#db, unique, this.#stamp())));
+  }
+
+  /** How many live local BDM rows still have no `driver_info`. */
+  countUnpopulated(): Result<number> {
+    return this.#run('countUnpopulated', async () =>
+      E.mapLeft((m: RowMismatch) => rowUnreadable('countUnpopulated', m))(
+        await countRows(this.#db, filterOf(false, {})),
+      ),
+    );
+  }
+
+  /** Up to `limit` live local BDM rows that have a record, by id after `afterId`, for a census the caller decodes. */
+  listPopulated(limit: number, options: ListOptions = {}): Result<readonly PopulatedRow[]> {
+    return pipe(
+      this.#listed('listPopulated', filterOf(true, options), limit),
+      TE.map((rows) => rows.flatMap((r) => (r.driverInfo === null ? [] : [{ ...r, bdmId: r.bdmId ?? 0, driverInfo: r.driverInfo }]))),
+    );
+  }
+
+  /** Counts over the whole database: live instances, local rows with and without a record, instances with instance-level records. */
+  census(): Result<Census> {
+    return this.#run('census', () => census(this.#db));
+  }
+
+  /**
+   * An instance's soft-deleted records: BDM rows removed by a null write or
+   * by deleteInstance (oldest first), then instance-level records of deleted
+   * instance_extra rows and those removed from the live one.
+   */
+  listDeletedDisks(instance: InstanceId): Result<readonly DeletedRecord[]> {
+    return this.#run('listDeletedDisks', () => deletedRecords(this.#db, this.#flavour, instance));
+  }
+
+  #listed(doing: string, filter: RowFilter, limit: number): Result<readonly (DiskRecordRow & InstanceRow)[]> {
+    if (!Number.isSafeInteger(limit) || limit < 0) return TE.left(repositoryFailed(`${doing}: limit must be a non-negative integer`, undefined, 'limit'));
+    if (limit === 0) return TE.right([]);
+    return this.#run(doing, () => listedRows(this.#db, this.#flavour, doing, filter, limit));
+  }
+}

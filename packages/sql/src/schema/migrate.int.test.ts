@@ -1,0 +1,80 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from './migrate.js';
+import type { NovaTables } from './nova-tables.js';
+import { forEachBackend, type TestDatabase } from '../testing/backends.js';
+import { createNovaFixture, indexNames } from '../testing/nova-fixture.js';
+import { id, left, right } from '../testing/task.js';
+
+const columns = async (db: Kysely<NovaTables>): Promise<Map<string, string[]>> =>
+  new Map((await db.introspection.getTables()).map((t) => [t.name, t.columns.map((c) => c.name).sort()]));
+
+const added = (before: Map<string, string[]>, after: Map<string, string[]>): string[] =>
+  [...after].flatMap(([table, cols]) => cols.filter((c) => !(before.get(table) ?? []).includes(c)).map((c) => `${table}.${c}`)).sort();
+
+forEachBackend('migrate', (backend) => {
+  describe(`migrate on ${backend.name}`, () => {
+    let t: TestDatabase;
+    beforeEach(async () => {
+      t = await backend.open({ migrate: false });
+    });
+    afterEach(async () => {
+      await t.dispose();
+    });
+
+    describe('when the database is empty', () => {
+      it('creates the standalone schema, then does nothing when run again', async () => {
+        const { db, flavour } = t.database;
+        expect(await right(migrate(db, flavour))).toEqual({ createdTables: ['instances', 'instance_extra', 'block_device_mapping'], addedColumns: [] });
+        const schema = await columns(db);
+        expect(schema.get('block_device_mapping')).toContain('driver_info');
+        expect(schema.get('instance_extra')).toContain('libvirt_disk_metadata');
+        const indexes = await indexNames(db, backend.dialect);
+        expect(await right(migrate(db, flavour))).toEqual({ createdTables: [], addedColumns: [] });
+        expect(await columns(db)).toEqual(schema);
+        expect(await indexNames(db, backend.dialect)).toEqual(indexes);
+      });
+    });
+
+    describe("when the database is nova's", () => {
+      it('adds only the two columns (and their shadow-table twins): no table, no index, and a rerun is a no-op', async () => {
+        const { db, flavour } = t.database;
+        await createNovaFixture(db, backend.dialect);
+        const before = await columns(db);
+        const indexes = await indexNames(db, backend.dialect);
+        const report = await right(migrate(db, flavour));
+        const expected = ['block_device_mapping.driver_info', 'instance_extra.libvirt_disk_metadata', 'shadow_block_device_mapping.driver_info', 'shadow_instance_extra.libvirt_disk_metadata'];
+        expect(report).toEqual({ createdTables: [], addedColumns: [expected[0], expected[2], expected[1], expected[3]] });
+        const after = await columns(db);
+        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+        expect(added(before, after)).toEqual(expected);
+        expect(await indexNames(db, backend.dialect)).toEqual(indexes);
+        expect(await right(migrate(db, flavour))).toEqual({ createdTables: [], addedColumns: [] });
+        expect(await columns(db)).toEqual(after);
+      });
+
+      it('then serves the repository, and nova refuses to reuse a deleted uuid', async () => {
+        const { db, flavour, repository } = t.database;
+        await createNovaFixture(db, backend.dialect);
+        await right(migrate(db, flavour));
+        const vm = id('3f6c0b38-94a4-4a4e-8d0a-6a7e5c1f9d21');
+        await right(repository.createInstance(vm, 'h1', ['root', 'ephemeral0', 'swap']));
+        await right(repository.saveRecords(vm, [{ disk: 'root', driverInfo: 'R' }, { disk: 'ephemeral0', driverInfo: null }, { disk: 'config', driverInfo: 'C' }]));
+        expect((await right(repository.listDisks(vm))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', 'R'], ['swap', null], ['config', 'C']]);
+        await right(repository.deleteInstance(vm));
+        expect((await left(repository.createInstance(vm, 'h1', ['root']))).code).toBe('INSTANCE_EXISTS');
+      });
+    });
+
+    describe('when the database belongs to something else', () => {
+      it('refuses to create tables in it', async () => {
+        const { db, flavour } = t.database;
+        await db.schema.createTable('unrelated').addColumn('id', 'integer').execute();
+        const result = await migrate(db, flavour)();
+        expect(E.isLeft(result) ? result.left.message : '').toContain("refusing to create tables");
+        expect([...(await columns(db)).keys()]).toEqual(['unrelated']);
+      });
+    });
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Schema migration, with no bookkeeping table: the schema's state is read
+ * from the database itself (kysely's introspection: information_schema,
+ * pg_catalog or sqlite_master), because nova's `archive_deleted_rows` fails on
+ * tables it does not know, so a nova database must not gain one.
+ *
+ * - An empty database (or one holding only these tables) gets the standalone
+ *   schema: nova's `instances`, `instance_extra` and `block_device_mapping`
+ *   with the two added columns.
+ * - A database that has nova's tables gets only the two columns, and nova's
+ *   shadow tables (`shadow_block_device_mapping`, `shadow_instance_extra`) the
+ *   same two, since archiving copies rows column for column into them.
+ *   Nothing else is touched: no table, index or constraint.
+ * - A database with other tables but not nova's is refused.
+ *
+ * Running it again is a no-op. Both added columns are nullable without a
+ * default, which PostgreSQL and InnoDB add without rewriting the table.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { sql, type Kysely } from 'kysely';
+import type { RepositoryFailed } from '@disk-ledger/domain';
+import { driverFailed, repositoryFailed } from '../errors/repository-errors.js';
+import type { SqlFlavour } from '../repository/sql-flavour.js';
+import { ADDED_COLUMNS, type NovaTables } from './nova-tables.js';
+import { STANDALONE_TABLES, type TableSpec } from './table-spec.js';
+
+/** What a migration did. */
+export interface MigrationReport {
+  /** Tables created (only for a standalone database). */
+  readonly createdTables: readonly string[];
+  /** Columns added, as `table.column`. */
+  readonly addedColumns: readonly string[];
+}
+
+type Tables = ReadonlyMap<string, ReadonlySet<string>>;
+
+const NOVA_TABLES = STANDALONE_TABLES.map((t) => t.name);
+
+const introspect = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<Tables> => {
+  const schema = await flavour.currentSchema(db);
+  const tables = await db.introspection.getTables();
+  return new Map(
+    tables
+      .filter((t) => !t.isView && (schema === null || t.schema === schema))
+      .map((t) => [t.name, new Set(t.columns.map((c) => c.name))] as const),
+  );
+};
+
+const createTable = async (db: Kysely<NovaTables>, flavour: SqlFlavour, spec: TableSpec): Promise<void> => {
+  let create = db.schema.createTable(spec.name).ifNotExists();
+  for (const c of spec.columns) {
+    create = create.addColumn(c.name, sql.raw(flavour.columnType(c.type)), (col) => {
+      let out = col;
+      if (c.type === 'id') out = out.primaryKey();
+      if (c.type === 'id' && flavour.idAutoIncrement) out = out.autoIncrement();
+      if (c.notNull === true) out = out.notNull();
+      if (c.defaultValue !== undefined) out = out.defaultTo(c.defaultValue);
+      return out;
+    });
+  }
+  if (flavour.tableOptions !== null) create = create.modifyEnd(sql.raw(flavour.tableOptions));
+  await create.execute();
+  // Unique constraints as unique indexes: the same guarantee, and kysely can name their columns untyped.
+  for (const u of spec.unique) await db.schema.createIndex(u.name).unique().on(spec.name).columns([...u.columns]).execute();
+  for (const ix of spec.indexes) await db.schema.createIndex(ix.name).on(spec.name).columns([...ix.columns]).execute();
+};
+
+const addColumn = async (db: Kysely<NovaTables>, flavour: SqlFlavour, table: string, column: string, type: 'text' | 'mediumtext'): Promise<void> => {
+  try {
+    await db.schema.alterTable(table).addColumn(column, sql.raw(flavour.columnType(type))).execute();
+  } catch (cause) {
+    // Another process migrating at the same moment added it first: that is the goal reached.
+    const now = await introspect(db, flavour);
+    if (!(now.get(table)?.has(column) ?? false)) throw cause;
+  }
+};
+
+const run = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Either<RepositoryFailed, MigrationReport>> => {
+  const tables = await introspect(db, flavour);
+  const missing = NOVA_TABLES.filter((t) => !tables.has(t));
+  const createdTables: string[] = [];
+  if (missing.length > 0) {
+    const others = [...tables.keys()].filter((t) => !NOVA_TABLES.includes(t));
+    if (others.length > 0) {
+      return E.left(repositoryFailed(
+        `the database has tables (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}) but not nova's ${missing.join(', ')}: ` +
+          "refusing to create tables in a database that is neither empty nor nova's",
+      ));
+    }
+    // DDL is transactional in PostgreSQL and SQLite; MySQL commits each
+    // statement, and a rerun finishes a half-made schema (IF NOT EXISTS).
+    await db.transaction().execute(async (trx) => {
+      for (const spec of STANDALONE_TABLES) {
+        if (!tables.has(spec.name)) {
+          await createTable(trx, flavour, spec);
+          createdTables.push(spec.name);
+        }
+      }
+    });
+  }
+  const after = missing.length > 0 ? await introspect(db, flavour) : tables;
+  const addedColumns: string[] = [];
+  for (const { table, column, type } of ADDED_COLUMNS) {
+    for (const name of [table, `shadow_${table}`]) {
+      const columns = after.get(name);
+      if (columns === undefined || columns.has(column)) continue;
+      await addColumn(db, flavour, name, column, type);
+      addedColumns.push(`${name}.${column}`);
+    }
+  }
+  return E.right({ createdTables, addedColumns });
+};
+
+/** Bring the database to this package's schema (see the module comment). */
+export const migrate = (db: Kysely<NovaTables>, flavour: SqlFlavour): TE.TaskEither<RepositoryFailed, MigrationReport> =>
+  pipe(
+    TE.tryCatch(() => run(db, flavour), driverFailed('migrate')),
+    TE.chainEitherK((x) => x),
+  );

@@ -1,0 +1,53 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { parseDatabaseUrl, redactUrl } from './database-url.js';
+
+const target = (url: string): unknown => {
+  const parsed = parseDatabaseUrl(url);
+  return E.isRight(parsed) ? parsed.right : parsed.left.code;
+};
+
+describe('parseDatabaseUrl', () => {
+  describe('when the URL names SQLite', () => {
+    it('accepts memory, absolute, URL-absolute, relative and plain paths', () => {
+      expect(target('sqlite::memory:')).toMatchObject({ dialect: 'sqlite', path: ':memory:' });
+      expect(target(':memory:')).toMatchObject({ dialect: 'sqlite', path: ':memory:' });
+      expect(target('sqlite:/var/lib/ledger.db')).toMatchObject({ dialect: 'sqlite', path: '/var/lib/ledger.db' });
+      expect(target('sqlite:///var/lib/ledger.db')).toMatchObject({ dialect: 'sqlite', path: '/var/lib/ledger.db' });
+      expect(target('sqlite:data/ledger.db')).toMatchObject({ dialect: 'sqlite', path: 'data/ledger.db' });
+      expect(target('/var/lib/ledger.db')).toMatchObject({ dialect: 'sqlite', path: '/var/lib/ledger.db' });
+      expect(target('ledger.db')).toMatchObject({ dialect: 'sqlite', path: 'ledger.db' });
+    });
+  });
+
+  describe('when the URL names a server', () => {
+    it('accepts postgres, postgresql, mysql and mariadb, and speaks mysql:// to both of the latter', () => {
+      expect(target('postgres://u@db:5432/nova')).toMatchObject({ dialect: 'postgres', url: 'postgres://u@db:5432/nova' });
+      expect(target('postgresql://db/nova')).toMatchObject({ dialect: 'postgres' });
+      expect(target('mysql://u:p@db/nova')).toMatchObject({ dialect: 'mysql', url: 'mysql://u:p@db/nova', redacted: 'mysql://u:***@db/nova' });
+      expect(target('mariadb://u@db:3306/nova')).toMatchObject({ dialect: 'mysql', url: 'mysql://u@db:3306/nova' });
+    });
+  });
+
+  describe('when the URL is bad', () => {
+    it('answers DATABASE_URL_INVALID naming the URL without its password', () => {
+      for (const bad of ['', 'sqlite:', 'sqlite://host/x.db', 'oracle://u:secret@db/x', 'postgres:nova', 'mysql://u:secret@/x', 'postgres://u:secret@db:99999999/x']) {
+        const parsed = parseDatabaseUrl(bad);
+        expect(E.isLeft(parsed), bad).toBe(true);
+        if (E.isLeft(parsed)) {
+          expect(parsed.left.code).toBe('DATABASE_URL_INVALID');
+          expect(parsed.left.message).not.toContain('secret');
+          expect(parsed.left.url).not.toContain('secret');
+        }
+      }
+    });
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides a password and leaves the rest', () => {
+    expect(redactUrl('postgres://nova:s3cr%40t@db:5432/nova')).toBe('postgres://nova:***@db:5432/nova');
+    expect(redactUrl('postgres://nova@db/nova')).toBe('postgres://nova@db/nova');
+    expect(redactUrl('sqlite:/x.db')).toBe('sqlite:/x.db');
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Which database a connection URL names:
+ *
+ * | URL | database |
+ * | --- | --- |
+ * | `sqlite::memory:`, `:memory:` | SQLite, in memory |
+ * | `sqlite:/abs/path`, `sqlite:///abs/path`, `sqlite:relative/path` | SQLite file |
+ * | a plain path (`/var/lib/x.db`, `x.db`) | SQLite file |
+ * | `postgres://…`, `postgresql://…` | PostgreSQL |
+ * | `mysql://…`, `mariadb://…` | MariaDB / MySQL |
+ *
+ * Anything else is a `DatabaseUrlInvalid` value naming the URL with its
+ * password replaced by `***`, as every message about a URL does.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { DomainError } from '@disk-ledger/domain';
+
+/** A connection URL that names no database this package can open. */
+export interface DatabaseUrlInvalid extends DomainError<'DatabaseUrlInvalid', 'DATABASE_URL_INVALID'> {
+  /** The URL, password redacted. */
+  readonly url: string;
+}
+
+/** Where to connect. */
+export type DatabaseTarget =
+  | { readonly dialect: 'sqlite'; readonly path: string; readonly redacted: string }
+  | { readonly dialect: 'postgres'; readonly url: string; readonly redacted: string }
+  | { readonly dialect: 'mysql'; readonly url: string; readonly redacted: string };
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+
+/** `url` with any password replaced by `***` (also when it does not parse as a URL). */
+export const redactUrl = (url: string): string => url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^@/]*@/, '$1:***@');
+
+const invalid = (url: string, why: string): E.Either<DatabaseUrlInvalid, never> => {
+  const redacted = redactUrl(url);
+  return E.left({
+    _tag: 'DatabaseUrlInvalid',
+    code: 'DATABASE_URL_INVALID',
+    url: redacted,
+    path: 'url',
+    message: `database URL ${JSON.stringify(redacted)} ${why}`,
+  });
+};
+
+const sqlitePath = (url: string, rest: string): E.Either<DatabaseUrlInvalid, DatabaseTarget> => {
+  // `sqlite:///abs` is the URL form of `sqlite:/abs`; an authority (`sqlite://host/x`) means nothing here.
+  const path = rest.startsWith('//') ? rest.slice(2) : rest;
+  if (path === ':memory:') return E.right({ dialect: 'sqlite', path, redacted: url });
+  if (path.length === 0) return invalid(url, 'names no SQLite file (use sqlite::memory: or sqlite:/path/to/file)');
+  if (rest.startsWith('//') && !path.startsWith('/')) return invalid(url, 'has a host part, which SQLite has no use for (use sqlite:/abs/path or sqlite:rel/path)');
+  if (path.includes('\0')) return invalid(url, 'contains a NUL character');
+  return E.right({ dialect: 'sqlite', path, redacted: url });
+};
+
+const server = (url: string, dialect: 'postgres' | 'mysql', wire: string): E.Either<DatabaseUrlInvalid, DatabaseTarget> => {
+  let parsed: URL;
+  try {
+    parsed = new URL(wire);
+  } catch {
+    return invalid(url, 'is not a valid URL');
+  }
+  if (parsed.hostname === '') return invalid(url, 'names no host');
+  if (parsed.port !== '' && !/^\d+$/.test(parsed.port)) return invalid(url, 'has an invalid port');
+  return E.right({ dialect, url: wire, redacted: redactUrl(url) });
+};
+
+/** Parse a connection URL (see the module comment for the accepted forms). */
+export const parseDatabaseUrl = (url: string): E.Either<DatabaseUrlInvalid, DatabaseTarget> => {
+  const trimmed = url.trim();
+  if (trimmed.length === 0) return invalid(url, 'is empty');
+  if (trimmed === ':memory:') return E.right({ dialect: 'sqlite', path: ':memory:', redacted: trimmed });
+  const scheme = SCHEME.exec(trimmed)?.[1]?.toLowerCase();
+  // A one-letter "scheme" is a Windows drive (C:\db.sqlite): a path.
+  if (scheme === undefined || scheme.length === 1) return sqlitePath(trimmed, trimmed);
+  const rest = trimmed.slice(scheme.length + 1);
+  switch (scheme) {
+    case 'sqlite':
+    case 'sqlite3':
+      return sqlitePath(trimmed, rest);
+    case 'postgres':
+    case 'postgresql':
+      return rest.startsWith('//') ? server(trimmed, 'postgres', trimmed) : invalid(trimmed, 'must start with postgres://');
+    case 'mysql':
+    case 'mariadb':
+      return rest.startsWith('//') ? server(trimmed, 'mysql', `mysql:${rest}`) : invalid(trimmed, 'must start with mysql:// or mariadb://');
+    default:
+      return invalid(trimmed, `has unsupported scheme "${scheme}:" (use sqlite:, postgres://, postgresql://, mysql:// or mariadb://)`);
+  }
+};

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Stops the servers tools/db/start.sh started and removes their data
+# directories and /tmp/disk-ledger-db.env. Safe to run when nothing runs.
+set -euo pipefail
+
+ENV_FILE=/tmp/disk-ledger-db.env
+LOCK_FILE=/tmp/disk-ledger-db.lock
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+log() { echo "db/stop: $*" >&2; }
+
+# start.sh calls us while holding the lock itself.
+if [[ ${1:-} != --locked ]]; then
+  exec 9>"$LOCK_FILE"
+  flock 9
+fi
+
+if [[ ! -f $ENV_FILE ]]; then
+  log "nothing to stop"
+  exit 0
+fi
+# shellcheck disable=SC1090
+source "$ENV_FILE"
+DIR=${DISK_LEDGER_DB_DIR:-}
+case $DIR in
+  /tmp/disk-ledger-db.*) ;;
+  *) log "unexpected data dir '$DIR' in $ENV_FILE; removing only the env file"; rm -f "$ENV_FILE"; exit 0 ;;
+esac
+
+if [[ -f $DIR/pg/data/postmaster.pid ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  else
+    "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+fi
+
+if [[ -f $DIR/mysql/mysqld.pid ]]; then
+  pid=$(cat "$DIR/mysql/mysqld.pid")
+  # Only the process whose pid file we wrote, and only if it is a mariadbd.
+  if [[ -n $pid ]] && grep -q mariadbd "/proc/$pid/comm" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+fi
+
+rm -rf "$DIR"
+rm -f "$ENV_FILE"
+log "stopped; removed $DIR"
