@@ -54,33 +54,62 @@ const run = (world: World, step: Step, d: StepDriver, configs: Map<string, HostC
   }
 };
 
-/** Arm a crash: the host dies at its second command of the step (or its first, if it runs only one). */
+/**
+ * Arm a crash: the host dies right after its first command of the step has
+ * taken effect, so every step that touches the host is cut part-way.
+ */
 const armCrash = (world: World, host: string): void => {
-  let seen = 0;
-  world.cluster.injectFault({ match: (_argv, h) => h === host && ++seen >= 2, effect: 'crash' });
+  world.cluster.injectFault({ match: (_argv, h) => h === host, effect: 'crash-after' });
 };
 
-/** Replay a scenario in one mode on the in-memory host and check its expectations. */
-export const replay = async (scenario: Scenario, options: ReplayOptions): Promise<RunReport> => {
-  const world = new World(scenario, options.repository, options.mode);
-  const legacy = options.legacyDriver(world);
-  const drivers = { metadata: options.mode === 'legacy' ? legacy : new MetadataDriver(world, legacy), legacy };
-  const configs = new Map(scenario.hosts.map((h) => [h.name, h.config ?? {}]));
-  const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
-  const steps: StepReport[] = [];
-  for (const [index, step] of scenario.steps.entries()) {
-    world.cluster.setStep(index);
-    const crashHost = crashes.get(index);
-    if (crashHost !== undefined) armCrash(world, crashHost);
-    const t0 = performance.now();
+/**
+ * Runs steps one at a time against a world: picks the driver for each step,
+ * arms crashes, turns an injected crash into a `HOST_CRASHED` outcome. The
+ * scenario replay and the fleet generator both drive it.
+ */
+export class StepRunner {
+  private readonly drivers: { metadata: StepDriver; legacy: StepDriver };
+  private readonly configs: Map<string, HostConfig>;
+  /** Which driver ran the last instance step (the classic one for legacy boots and hosts not yet upgraded). */
+  lastDriver: 'metadata' | 'legacy' | 'none' = 'none';
+  /** Steps the classic driver ran: in metadata mode their probes and leaks are the reference model's, not the metadata driver's. */
+  readonly classicSteps = new Set<number>();
+
+  constructor(readonly world: World, legacyDriver: (world: World) => StepDriver) {
+    const legacy = legacyDriver(world);
+    this.drivers = { metadata: world.mode === 'legacy' ? legacy : new MetadataDriver(world, legacy), legacy };
+    this.configs = new Map(world.scenario.hosts.map((h) => [h.name, h.config ?? {}]));
+  }
+
+  /** Run one step; `crashHost` makes that host die part-way through it. */
+  async run(index: number, step: Step, crashHost?: string): Promise<Outcome> {
+    this.world.cluster.setStep(index);
+    if (crashHost !== undefined) armCrash(this.world, crashHost);
     let outcome: Outcome;
+    const driver = driverFor(this.world, step, this.drivers);
+    const legacyBoot = step.op === 'boot' && step.legacy === true;
+    this.lastDriver = !('instance' in step) ? 'none' : driver === this.drivers.legacy || legacyBoot || this.world.mode === 'legacy' ? 'legacy' : 'metadata';
+    if (this.lastDriver === 'legacy') this.classicSteps.add(index);
     try {
-      outcome = await run(world, step, driverFor(world, step, drivers), configs);
+      outcome = await run(this.world, step, driver, this.configs);
     } catch (e) {
       if (!isInjectedCrash(e)) throw e;
       outcome = failed('HOST_CRASHED', e.message);
     }
-    world.cluster.clearFaults();
+    if (crashHost !== undefined) this.world.cluster.clearFaults();
+    return outcome;
+  }
+}
+
+/** Replay a scenario in one mode on the in-memory host and check its expectations. */
+export const replay = async (scenario: Scenario, options: ReplayOptions): Promise<RunReport> => {
+  const world = new World(scenario, options.repository, options.mode);
+  const runner = new StepRunner(world, options.legacyDriver);
+  const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
+  const steps: StepReport[] = [];
+  for (const [index, step] of scenario.steps.entries()) {
+    const t0 = performance.now();
+    const outcome = await runner.run(index, step, crashes.get(index));
     const ms = Math.round((performance.now() - t0) * 1000) / 1000;
     steps.push(outcome.ok
       ? { index, op: step.op, outcome: 'ok', ms }
@@ -88,9 +117,12 @@ export const replay = async (scenario: Scenario, options: ReplayOptions): Promis
   }
   world.cluster.setStep(null);
   const disks = await collectDisks(world);
-  const probes = world.cluster.probes().map((p) => ({ step: typeof p.step === 'number' ? p.step : null, argv: p.argv, host: p.host, image: p.image }));
-  const leaks = world.cluster.leaks().map((l) => ({ step: typeof l.step === 'number' ? l.step : null, secret: l.secret, into: l.into, host: l.secretHost, via: l.via }));
-  const counters = { probes: probes.length, leaks: leaks.length, commands: world.cluster.commandCount, dbRoundTrips: options.repository.roundTrips };
+  // In metadata mode, legacy boots and hosts not yet upgraded run the classic driver: those steps' probes and leaks are its own.
+  const ours = (step: unknown) => !(options.mode === 'metadata' && typeof step === 'number' && runner.classicSteps.has(step));
+  const classic = { probes: world.cluster.probes().filter((p) => !ours(p.step)).length, leaks: world.cluster.leaks().filter((l) => !ours(l.step)).length };
+  const probes = world.cluster.probes().filter((p) => ours(p.step)).map((p) => ({ step: typeof p.step === 'number' ? p.step : null, argv: p.argv, host: p.host, image: p.image }));
+  const leaks = world.cluster.leaks().filter((l) => ours(l.step)).map((l) => ({ step: typeof l.step === 'number' ? l.step : null, secret: l.secret, into: l.into, host: l.secretHost, via: l.via }));
+  const counters = { probes: probes.length, leaks: leaks.length, commands: world.cluster.commandCount, dbRoundTrips: options.repository.roundTrips, classic };
   const block = options.mode === 'metadata' ? scenario.expect : scenario.expect_legacy;
   const expectations = checkExpectations(block, { steps, counters, disks });
   return {

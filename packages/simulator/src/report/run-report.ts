@@ -12,6 +12,8 @@ export interface Counters {
   readonly leaks: number;
   readonly commands: number;
   readonly dbRoundTrips: number;
+  /** In metadata mode: probes and leaks of the steps the classic driver ran (legacy boots, hosts not yet upgraded), not counted above. */
+  readonly classic: { readonly probes: number; readonly leaks: number };
 }
 
 export interface ProbeReport {

@@ -1,0 +1,175 @@
+import type { MigrationResult } from '@disk-ledger/core';
+import { Fleet, realHostModule } from '@disk-ledger/core/composition';
+import {
+  decodeDiskMetadata,
+  hostPath,
+  hostStorageOptions,
+  type HostStorageOptionsInput,
+  type ImageService,
+} from '@disk-ledger/domain';
+import { LocalDiskTransfer } from '@disk-ledger/host';
+import { openDatabase, type SqlDatabase } from '@disk-ledger/sql';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { readFile } from 'node:fs/promises';
+import { readNovaConf } from './nova-conf.js';
+
+/** Where a command prints. */
+export interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+}
+
+const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>): Promise<number> => {
+  const opened = await openDatabase(url)();
+  if (E.isLeft(opened)) {
+    io.err(`disk-ledger db: ${opened.left.message}`);
+    return 2;
+  }
+  try {
+    return await f(opened.right);
+  } finally {
+    await opened.right.close();
+  }
+};
+
+/** `db upgrade`: bring the schema up to date (only two columns in an existing nova database). */
+export const dbUpgrade = (url: string, io: Io): Promise<number> =>
+  withDatabase(url, io, (db) => {
+    const m = db.migration;
+    const created = m?.createdTables ?? [];
+    const added = m?.addedColumns ?? [];
+    io.out(created.length + added.length === 0
+      ? `${db.url}: schema up to date`
+      : `${db.url}: ${created.length > 0 ? `created ${created.join(', ')}; ` : ''}added ${added.length > 0 ? added.join(', ') : 'no columns'}`);
+    return Promise.resolve(0);
+  });
+
+/** `db census`: counts per backend / format / provenance, and rows still unpopulated. */
+export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
+  withDatabase(url, io, async (db) => {
+    const counts = new Map<string, number>();
+    let unreadable = 0;
+    let afterId = 0;
+    for (;;) {
+      const page = await db.repository.listPopulated(500, { afterId })();
+      if (E.isLeft(page)) {
+        io.err(`disk-ledger db census: ${page.left.message}`);
+        return 2;
+      }
+      if (page.right.length === 0) break;
+      for (const row of page.right) {
+        afterId = Math.max(afterId, row.bdmId);
+        const meta = decodeDiskMetadata(row.driverInfo);
+        if (E.isLeft(meta)) unreadable += 1;
+        else {
+          const key = `${meta.right.backend}/${meta.right.format}/${meta.right.provenance ?? 'unknown'}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+      }
+    }
+    const whole = await db.repository.census()();
+    if (E.isLeft(whole)) {
+      io.err(`disk-ledger db census: ${whole.left.message}`);
+      return 2;
+    }
+    const rows = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => {
+      const [backend, format, provenance] = k.split('/');
+      return { backend, format, provenance, disks: n };
+    });
+    if (json) io.out(JSON.stringify({ ...whole.right, unreadable, layouts: rows }, null, 2));
+    else {
+      io.out(`${'backend'.padEnd(8)} ${'format'.padEnd(7)} ${'provenance'.padEnd(10)} disks`);
+      for (const r of rows) io.out(`${String(r.backend).padEnd(8)} ${String(r.format).padEnd(7)} ${String(r.provenance).padEnd(10)} ${r.disks}`);
+      io.out(`instances ${whole.right.instances}, records ${whole.right.populated}, unpopulated ${whole.right.unpopulated}, unreadable ${unreadable}`);
+      io.out(`upgrade progress: ${whole.right.populated + whole.right.unpopulated === 0 ? 100 : Math.floor((100 * whole.right.populated) / (whole.right.populated + whole.right.unpopulated))}%`);
+    }
+    return 0;
+  });
+
+/** Options of `db online-migrate`. */
+export interface OnlineMigrateOptions {
+  readonly db: string;
+  readonly host: string;
+  readonly instancesPath: string;
+  readonly config?: string;
+  readonly maxCount?: number;
+  readonly overrides: HostStorageOptionsInput;
+}
+
+// Derivation never downloads images; a migration host has no image service to reach.
+const noImages: ImageService = {
+  show: (id) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${id})` }),
+  download: (id) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${id})` }),
+  upload: (m) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${m.id})` }),
+};
+
+const BATCH = 50;
+
+/**
+ * `db online-migrate`, like `nova-manage db online_data_migrations`: exit 0
+ * when nothing is left, 1 when rows were migrated (run again), 2 on errors.
+ * Without `--max-count` it runs batches of 50 until a batch does nothing.
+ */
+export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<number> => {
+  let input: HostStorageOptionsInput = {};
+  if (o.config !== undefined) {
+    const text = await readFile(o.config, 'utf8').catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    if (text instanceof Error) {
+      io.err(`disk-ledger db online-migrate: cannot read ${o.config}: ${text.message}`);
+      return 2;
+    }
+    const conf = readNovaConf(text, o.config);
+    if (E.isLeft(conf)) {
+      io.err(`disk-ledger db online-migrate: ${conf.left.message}`);
+      return 2;
+    }
+    input = conf.right;
+  }
+  const options = hostStorageOptions({ ...input, ...o.overrides });
+  if (E.isLeft(options)) {
+    io.err(`disk-ledger db online-migrate: ${options.left.message}`);
+    return 2;
+  }
+  const instancesPath = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
+  if (E.isLeft(instancesPath)) {
+    io.err(`disk-ledger db online-migrate: ${instancesPath.left.message}`);
+    return 2;
+  }
+  return withDatabase(o.db, io, async (db) => {
+    const fleet = new Fleet({ repository: db.repository, images: noImages, transfer: new LocalDiskTransfer() });
+    const ctx = { name: o.host, options: options.right, instancesPath: instancesPath.right };
+    fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: ['flat', 'qcow2', 'lvm', 'rbd', 'ploop'] }, images: noImages }));
+    const migration = fleet.onlineMigration();
+    const once = async (n: number): Promise<E.Either<string, MigrationResult>> => E.mapLeft((e: { message: string }) => e.message)(await migration.run(o.host, n));
+    const report = (r: MigrationResult, batch: number | null) => {
+      io.out(`${batch === null ? 'run' : `batch ${batch}`}: found ${r.found}, migrated ${r.done}, not derivable ${r.failures.length}`);
+      for (const f of r.failures) io.out(`  row ${f.bdmId} ${f.instance}/${f.disk}: ${f.code}: ${f.reason}`);
+    };
+    if (o.maxCount !== undefined) {
+      const r = await once(o.maxCount);
+      if (E.isLeft(r)) {
+        io.err(`disk-ledger db online-migrate: ${r.left}`);
+        return 2;
+      }
+      report(r.right, null);
+      return r.right.done > 0 ? 1 : r.right.failures.length > 0 ? 2 : 0;
+    }
+    let total = 0;
+    let failures = 0;
+    for (let batch = 1; ; batch += 1) {
+      const r = await once(BATCH);
+      if (E.isLeft(r)) {
+        io.err(`disk-ledger db online-migrate: ${r.left}`);
+        return 2;
+      }
+      report(r.right, batch);
+      total += r.right.done;
+      failures = r.right.failures.length;
+      if (r.right.done === 0) break;
+    }
+    io.out(`${'migration'.padEnd(28)} ${'migrated'.padStart(9)} ${'not derivable'.padStart(14)}`);
+    io.out(`${'libvirt_disk_metadata'.padEnd(28)} ${String(total).padStart(9)} ${String(failures).padStart(14)}`);
+    return failures > 0 ? 2 : 0;
+  });
+};

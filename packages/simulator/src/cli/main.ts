@@ -1,0 +1,149 @@
+import { IMAGES_TYPES, type HostStorageOptionsInput, type ImagesType } from '@disk-ledger/domain';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LegacyDriver } from '../legacy/legacy-driver.js';
+import { inMemoryRepository } from '../world/world.js';
+import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
+import { replayCommand } from './replay-command.js';
+
+const print = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+const printErr = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+
+/** Build the `disk-ledger` command line; `exit` receives the exit code of the command that ran. */
+export const buildProgram = (exit: (code: number) => void): Command => {
+  const program = new Command('disk-ledger')
+    .description('Persisted, versioned disk-layout metadata for libvirt instance disks: replay scenarios, migrate databases.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('replay')
+    .description('Replay scenario files (or directories of them) and check their expectations')
+    .argument('<files...>', 'scenario files or directories')
+    .addOption(new Option('--mode <mode>', 'which driver replays').choices(['metadata', 'legacy', 'both']).default('metadata'))
+    .addOption(new Option('--host <host>', 'where disks live').choices(['fake', 'real']).default('fake'))
+    .option('--json', 'print the report object instead of a table', false)
+    .option('--db <url>', 'repository database (default: SQLite in memory)')
+    .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string }) => {
+      if (opts.db !== undefined) {
+        printErr('disk-ledger replay: --db is not available yet in this version; replays use the in-memory repository');
+        exit(2);
+        return;
+      }
+      exit(
+        await replayCommand(
+          files,
+          { mode: opts.mode, host: opts.host, json: opts.json, openRepository: () => Promise.resolve(inMemoryRepository()), legacyDriver: (w) => new LegacyDriver(w) },
+          print,
+          printErr,
+        ),
+      );
+    });
+
+  const io = { out: print, err: printErr };
+  const db = program.command('db').description('The block device mapping database: schema, online data migration, census');
+  db.command('upgrade')
+    .description('Create the schema, or add the two driver_info columns to an existing nova database (idempotent)')
+    .requiredOption('--db <url>', 'sqlite path or URL, postgres:// or mysql:// URL')
+    .action(async (opts: { db: string }) => exit(await dbUpgrade(opts.db, io)));
+  db.command('online-migrate')
+    .description('Fill driver_info for rows that lack it, from host options and disk.info (never disk bytes)')
+    .requiredOption('--db <url>', 'sqlite path or URL, postgres:// or mysql:// URL')
+    .requiredOption('--host <name>', 'the compute host whose instances to migrate')
+    .requiredOption('--instances-path <dir>', "the host's instances_path")
+    .option('--config <nova.conf>', "the host's nova.conf-style INI file")
+    .option('--max-count <n>', 'migrate at most n rows, then exit 1 if any were migrated')
+    .addOption(new Option('--images-type <type>', 'override [libvirt] images_type').choices([...IMAGES_TYPES]))
+    .option('--use-cow-images <bool>', 'override [DEFAULT] use_cow_images (true|false)')
+    .option('--force-raw-images <bool>', 'override [DEFAULT] force_raw_images (true|false)')
+    .option('--images-volume-group <vg>', 'override [libvirt] images_volume_group')
+    .option('--images-rbd-pool <pool>', 'override [libvirt] images_rbd_pool')
+    .action(async (opts: OnlineMigrateFlags) => {
+      let maxCount: number | undefined;
+      if (opts.maxCount !== undefined) {
+        const n = Number(opts.maxCount);
+        if (!Number.isSafeInteger(n) || n < 1) {
+          printErr(`disk-ledger db online-migrate: --max-count must be a positive integer, got ${JSON.stringify(opts.maxCount)}`);
+          exit(127);
+          return;
+        }
+        maxCount = n;
+      }
+      const overrides = flagOverrides(opts);
+      if (typeof overrides === 'string') {
+        printErr(`disk-ledger db online-migrate: ${overrides}`);
+        exit(2);
+        return;
+      }
+      exit(await dbOnlineMigrate({ db: opts.db, host: opts.host, instancesPath: opts.instancesPath, ...(opts.config === undefined ? {} : { config: opts.config }), ...(maxCount === undefined ? {} : { maxCount }), overrides }, io));
+    });
+  db.command('census')
+    .description('Disks per backend, format and provenance, and rows still without a record')
+    .requiredOption('--db <url>', 'sqlite path or URL, postgres:// or mysql:// URL')
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { db: string; json: boolean }) => exit(await dbCensus(opts.db, opts.json, io)));
+
+  return program;
+};
+
+/** Flags of `db online-migrate` as commander hands them over. */
+interface OnlineMigrateFlags {
+  readonly db: string;
+  readonly host: string;
+  readonly instancesPath: string;
+  readonly config?: string;
+  readonly maxCount?: string;
+  readonly imagesType?: ImagesType;
+  readonly useCowImages?: string;
+  readonly forceRawImages?: string;
+  readonly imagesVolumeGroup?: string;
+  readonly imagesRbdPool?: string;
+}
+
+const flagBool = (name: string, v: string | undefined): boolean | undefined | string => {
+  if (v === undefined) return undefined;
+  if (/^(true|1|yes|on)$/i.test(v)) return true;
+  if (/^(false|0|no|off)$/i.test(v)) return false;
+  return `--${name} must be true or false, got ${JSON.stringify(v)}`;
+};
+
+/** Individual flags override the config file. */
+const flagOverrides = (o: OnlineMigrateFlags): HostStorageOptionsInput | string => {
+  const cow = flagBool('use-cow-images', o.useCowImages);
+  if (typeof cow === 'string') return cow;
+  const raw = flagBool('force-raw-images', o.forceRawImages);
+  if (typeof raw === 'string') return raw;
+  return {
+    ...(o.imagesType === undefined ? {} : { imagesType: o.imagesType }),
+    ...(cow === undefined ? {} : { useCowImages: cow }),
+    ...(raw === undefined ? {} : { forceRawImages: raw }),
+    ...(o.imagesVolumeGroup === undefined ? {} : { imagesVolumeGroup: o.imagesVolumeGroup }),
+    ...(o.imagesRbdPool === undefined ? {} : { imagesRbdPool: o.imagesRbdPool }),
+  };
+};
+
+/** Parse a positive integer flag. */
+export const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+/** Run the CLI with `argv` (as `process.argv`); resolves to the exit code. */
+export const main = async (argv: readonly string[]): Promise<number> => {
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (e) {
+    const c = typeof e === 'object' && e !== null && 'exitCode' in e && typeof e.exitCode === 'number' ? e.exitCode : 1;
+    // commander exits 0 for --help and --version, 1 for usage errors; usage errors are invalid input here.
+    return c === 0 ? 0 : 2;
+  }
+  return code;
+};

@@ -1,0 +1,63 @@
+import { IMAGES_TYPES, type HostStorageOptionsInput, type ImagesType, type Preallocate } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { parse } from 'ini';
+
+/** A nova.conf value that cannot be read: the file, `section.key`, and why. */
+export interface ConfigInvalid {
+  readonly _tag: 'ConfigInvalid';
+  readonly code: 'CONFIG_INVALID';
+  readonly path: string;
+  readonly message: string;
+}
+
+const invalid = (file: string, path: string, why: string): ConfigInvalid => ({ _tag: 'ConfigInvalid', code: 'CONFIG_INVALID', path, message: `${file}: ${path}: ${why}` });
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+/** oslo.config's boolean spellings. */
+const bool = (file: string, path: string, v: unknown): E.Either<ConfigInvalid, boolean | undefined> => {
+  if (v === undefined) return E.right(undefined);
+  const s = String(v).trim().toLowerCase();
+  if (TRUE.has(s)) return E.right(true);
+  if (FALSE.has(s)) return E.right(false);
+  return E.left(invalid(file, path, `${JSON.stringify(v)} is not a boolean`));
+};
+
+const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v).trim());
+
+const section = (doc: Record<string, unknown>, name: string): Record<string, unknown> => {
+  const s = doc[name];
+  return typeof s === 'object' && s !== null ? (s as Record<string, unknown>) : {};
+};
+
+/**
+ * Read the storage options of a nova.conf-style INI file:
+ * `[DEFAULT] use_cow_images, force_raw_images, preallocate_images` and
+ * `[libvirt] images_type, images_volume_group, images_rbd_pool`. Absent keys
+ * are left out, so nova's defaults apply.
+ */
+export const readNovaConf = (text: string, file: string): E.Either<ConfigInvalid, HostStorageOptionsInput> => {
+  const doc = parse(text);
+  // Keys outside any section land at the top level in `ini`; nova reads them as [DEFAULT].
+  const dflt = { ...doc, ...section(doc, 'DEFAULT') };
+  const libvirt = section(doc, 'libvirt');
+  const cow = bool(file, 'DEFAULT.use_cow_images', dflt['use_cow_images']);
+  if (E.isLeft(cow)) return cow;
+  const raw = bool(file, 'DEFAULT.force_raw_images', dflt['force_raw_images']);
+  if (E.isLeft(raw)) return raw;
+  const type = str(libvirt['images_type']);
+  if (type !== undefined && !(IMAGES_TYPES as readonly string[]).includes(type)) {
+    return E.left(invalid(file, 'libvirt.images_type', `${JSON.stringify(type)} is not one of ${IMAGES_TYPES.join(', ')}`));
+  }
+  const pre = str(dflt['preallocate_images']);
+  if (pre !== undefined && pre !== 'none' && pre !== 'space') return E.left(invalid(file, 'DEFAULT.preallocate_images', `${JSON.stringify(pre)} is not none or space`));
+  return E.right({
+    ...(type === undefined ? {} : { imagesType: type as ImagesType }),
+    ...(cow.right === undefined ? {} : { useCowImages: cow.right }),
+    ...(raw.right === undefined ? {} : { forceRawImages: raw.right }),
+    ...(str(libvirt['images_volume_group']) === undefined ? {} : { imagesVolumeGroup: str(libvirt['images_volume_group']) ?? null }),
+    ...(str(libvirt['images_rbd_pool']) === undefined ? {} : { imagesRbdPool: str(libvirt['images_rbd_pool']) ?? null }),
+    ...(pre === undefined ? {} : { preallocateImages: pre as Preallocate }),
+  });
+};

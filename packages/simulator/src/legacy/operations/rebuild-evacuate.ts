@@ -1,0 +1,67 @@
+/**
+ * Evacuation and rebuild, classic style. Evacuation rebuilds the instance
+ * on another host while its own is down: every disk is planned there with
+ * that host's options today and made unless it is already there (an image
+ * in a shared RBD pool); the disks left on the dead host are forgotten, as
+ * nova forgot them until the host came back. Rebuild destroys the root
+ * disk and its `disk.info` entry (nova removed the instance's files) and
+ * makes a new root from the new image with the host's options today.
+ */
+import { imageId, planDisk } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { SimInstance } from '../../world/sim-instance.js';
+import { infoKeyOf, locate, removeDisk } from '../disk-address.js';
+import { readDiskInfo, writeDiskInfo } from '../disk-info-file.js';
+import { imageFacts, planDisks } from '../disk-plans.js';
+import { makeDisk, openAll, placedDisks, startGuest } from '../instance-disks.js';
+import type { LegacyContext } from '../legacy-context.js';
+import { failure, type Result } from '../legacy-host.js';
+import { spawnDisks } from './spawn.js';
+
+/** Rebuild the instance on `to`. */
+export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string): Result<void> => {
+  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
+  if (to === inst.host) return failure('INVALID_HOST', `instance ${inst.id} cannot be evacuated to its own host ${to}`);
+  const host = ctx.host(to);
+  const plans = await planDisks(host, inst.id, inst);
+  if (E.isLeft(plans)) return plans;
+  const moved = await ctx.world.repository.setHost(inst.id, to)();
+  if (E.isLeft(moved)) return moved;
+  inst.host = to;
+  inst.legacyDisks.clear();
+  return spawnDisks(ctx, host, inst, plans.right);
+};
+
+/** Rebuild the instance's root disk from `image`. */
+export const rebuild = async (ctx: LegacyContext, inst: SimInstance, image: string): Result<void> => {
+  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
+  const id = imageId(image, 'image');
+  if (E.isLeft(id)) return id;
+  const host = ctx.host(inst.host);
+  const meta = await host.images.show(id.right)();
+  if (E.isLeft(meta)) return meta;
+  const info = await readDiskInfo(host, inst.id);
+  if (E.isLeft(info)) return info;
+  const root = inst.legacyDisks.get('root');
+  if (root !== undefined) {
+    const plan = planDisk(host.options, inst.id, { disk: 'root', image: imageFacts(meta.right), flavorSize: inst.flavor.root });
+    if (E.isLeft(plan)) return plan;
+    const location = locate(inst.id, root.backend, root.location);
+    if (E.isLeft(location)) return location;
+    const removed = await removeDisk(host, location.right);
+    if (E.isLeft(removed)) return removed;
+    inst.legacyDisks.delete('root');
+    const key = infoKeyOf(location.right);
+    if (key !== null && info.right.delete(key)) {
+      const written = await writeDiskInfo(host, inst.id, info.right);
+      if (E.isLeft(written)) return written;
+    }
+    const made = await makeDisk(ctx, host, inst, info.right, plan.right);
+    if (E.isLeft(made)) return made;
+  }
+  inst.image = id.right;
+  const disks = placedDisks(inst);
+  if (E.isLeft(disks)) return disks;
+  const opened = await openAll(host, inst, info.right, disks.right);
+  return E.isLeft(opened) ? opened : startGuest(ctx, inst.host, opened.right);
+};

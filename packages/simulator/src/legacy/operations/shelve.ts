@@ -1,0 +1,75 @@
+/**
+ * Shelve and unshelve, classic style: shelving snapshots the root (the
+ * probing snapshot path) into `<instance>-shelved` — or the next free
+ * `-shelved-<n>`, as earlier shelved images are never deleted here — and
+ * removes the instance's disks and directory, `disk.info` with it;
+ * unshelving plans every disk anew on the chosen host with its options
+ * today, the root from that image.
+ */
+import { imageId, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { SimInstance } from '../../world/sim-instance.js';
+import { instanceDirOf, removeDisk } from '../disk-address.js';
+import { planDisks } from '../disk-plans.js';
+import { placedDisks } from '../instance-disks.js';
+import type { LegacyContext } from '../legacy-context.js';
+import { failure, type LegacyHost, type Result } from '../legacy-host.js';
+import { snapshotRoot } from './snapshot.js';
+import { spawnDisks } from './spawn.js';
+
+// A bound on the search, far above any scenario's number of shelves.
+const MAX_SHELVES = 1000;
+
+/** The first shelved-image id the image service does not know yet. */
+const freeShelvedId = async (host: LegacyHost, id: InstanceId): Result<ImageId> => {
+  for (let n = 1; n <= MAX_SHELVES; n += 1) {
+    const candidate = imageId(n === 1 ? `${id}-shelved` : `${id}-shelved-${n}`, 'image_id');
+    if (E.isLeft(candidate)) return candidate;
+    const known = await host.images.show(candidate.right)();
+    if (E.isLeft(known) && known.left.code === 'IMAGE_NOT_FOUND') return candidate;
+    if (E.isLeft(known)) return known;
+  }
+  return failure('IMAGE_SERVICE_FAILED', `no free shelved-image id for ${id}`);
+};
+
+/** Shelve the instance (and offload it from its host). */
+export const shelve = async (ctx: LegacyContext, inst: SimInstance): Result<void> => {
+  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is already shelved`);
+  const host = ctx.host(inst.host);
+  const hadRoot = inst.legacyDisks.has('root');
+  if (hadRoot) {
+    const id = await freeShelvedId(host, inst.id);
+    if (E.isLeft(id)) return id;
+    const snap = await snapshotRoot(ctx, inst, id.right);
+    if (E.isLeft(snap)) return snap;
+    ctx.shelvedImages.set(inst.id, id.right);
+  }
+  const disks = placedDisks(inst, true);
+  if (E.isLeft(disks)) return disks;
+  for (const d of disks.right) {
+    const removed = await removeDisk(host, d.location);
+    if (E.isLeft(removed)) return removed;
+  }
+  const dir = await host.remove(instanceDirOf(inst.id));
+  if (E.isLeft(dir)) return dir;
+  inst.legacyDisks.clear();
+  inst.shelved = true;
+  inst.shelvedWithRoot = hadRoot;
+  return E.right(undefined);
+};
+
+/** Unshelve the instance on `to`. */
+export const unshelve = async (ctx: LegacyContext, inst: SimInstance, to: string): Result<void> => {
+  if (!inst.shelved) return failure('INSTANCE_NOT_SHELVED', `instance "${inst.id}" is not shelved`);
+  const image = inst.shelvedWithRoot ? (ctx.shelvedImages.get(inst.id) ?? null) : null;
+  if (inst.shelvedWithRoot && image === null) return failure('IMAGE_NOT_FOUND', `no shelved image for ${inst.id}`);
+  const host = ctx.host(to);
+  const plans = await planDisks(host, inst.id, { image, flavor: inst.flavor, configDrive: inst.configDrive });
+  if (E.isLeft(plans)) return plans;
+  const moved = await ctx.world.repository.setHost(inst.id, to)();
+  if (E.isLeft(moved)) return moved;
+  inst.host = to;
+  inst.shelved = false;
+  ctx.shelvedImages.delete(inst.id);
+  return spawnDisks(ctx, host, inst, plans.right);
+};

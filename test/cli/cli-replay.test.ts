@@ -1,0 +1,81 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './run-cli.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'disk-ledger-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const scenario = (extra: string) => `format: 1
+name: cli-check
+hosts:
+  - name: c1
+    config: { images_type: raw }
+    secrets: [/etc/shadow]
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
+${extra}`;
+
+describe('disk-ledger replay (built CLI, child process)', () => {
+  it('replays every bundled scenario in both modes with all expectations holding', async () => {
+    const r = await runCli(['replay', 'scenarios/advisories', 'scenarios/steps', 'scenarios/fleets', '--mode', 'both']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('all expectations hold');
+    expect(r.code).toBe(0);
+  });
+
+  it('prints the report object with --json', async () => {
+    const r = await runCli(['replay', 'scenarios/advisories/cve-2016-2140-resize.yaml', '--json']);
+    expect(r.code).toBe(0);
+    const report: unknown = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ scenario: 'cve-2016-2140-resize', mode: 'metadata', host: 'fake', counters: { probes: 0, leaks: 0 } });
+  });
+
+  it('puts one report per mode under runs with --mode both --json', async () => {
+    const r = await runCli(['replay', 'scenarios/advisories/cve-2015-7548-snapshot.yaml', '--mode', 'both', '--json']);
+    const report = JSON.parse(r.stdout) as { runs: { mode: string }[] };
+    expect(report.runs.map((x) => x.mode)).toEqual(['metadata', 'legacy']);
+  });
+
+  describe('when an expectation does not hold', () => {
+    it('exits 1 and says which', async () => {
+      const file = join(dir, 'failing.yaml');
+      await writeFile(file, scenario('expect:\n  disks:\n    - { instance: vm1, disk: root, format: qcow2 }\n'));
+      const r = await runCli(['replay', file]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('disk vm1/root format');
+    });
+  });
+
+  describe('when the scenario is invalid', () => {
+    it('exits 2 naming the key path', async () => {
+      const file = join(dir, 'invalid.yaml');
+      await writeFile(file, scenario('  - resize: { instance: vm1, to: c1, flavour: small }\n'));
+      const r = await runCli(['replay', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('steps[1].resize.flavour');
+    });
+  });
+
+  it('bundles at least 15 scenarios', async () => {
+    let n = 0;
+    for (const d of ['advisories', 'steps', 'fleets']) n += (await readdir(join(ROOT, 'scenarios', d))).filter((f) => f.endsWith('.yaml')).length;
+    expect(n).toBeGreaterThanOrEqual(15);
+  });
+
+  it('answers --help', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('replay');
+  });
+});

@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+
+/**
+ * Generators of whole scenarios in the file format of SCENARIO-FORMAT.md:
+ * random valid hosts, an image catalogue with hostile and mislabelled
+ * images, and random sequences of every step kind over a few instances.
+ * A generated case is a plain object the scenario loader validates, so a
+ * counterexample can be written out and replayed as it is.
+ */
+
+const HOSTS = ['h0', 'h1', 'h2'] as const;
+const INSTANCES = ['vm0', 'vm1', 'vm2'] as const;
+const DISKS = ['root', 'ephemeral0', 'swap', 'config'] as const;
+const CONTENTS = ['benign', 'qcow2-backing-host-file', 'qcow2-backing-host-file-fmt', 'qcow2-data-file', 'vmdk-flat-extent', 'raw-with-qcow2-header'] as const;
+const SECRET = '/etc/shadow';
+
+/** Images every generated scenario has: benign ones, and one of each hostile kind. */
+export const IMAGES = [
+  { id: 'img-raw', disk_format: 'raw', virtual_size: '1GiB' },
+  { id: 'img-qcow2', disk_format: 'qcow2', virtual_size: '1GiB' },
+  { id: 'evil-backing', disk_format: 'qcow2', virtual_size: '1GiB', content: 'qcow2-backing-host-file', target: SECRET },
+  { id: 'evil-data', disk_format: 'qcow2', virtual_size: '1GiB', content: 'qcow2-data-file', target: SECRET },
+  { id: 'evil-vmdk', disk_format: 'vmdk', virtual_size: '1GiB', content: 'vmdk-flat-extent', target: SECRET },
+  { id: 'evil-mislabel', disk_format: 'raw', virtual_size: '1GiB', content: 'raw-with-qcow2-header', target: SECRET },
+] as const;
+const IMAGE_IDS = IMAGES.map((i) => i.id);
+const BENIGN_IMAGES = ['img-raw', 'img-qcow2'] as const;
+
+const FLAVORS = {
+  small: { root: '1GiB', ephemeral: '512MiB', swap: '256MiB' },
+  large: { root: '2GiB', ephemeral: '512MiB', swap: '256MiB' },
+};
+
+/** A valid host configuration: every backend, with the options that matter to it. */
+export const hostConfig = fc.oneof(
+  fc.record({ images_type: fc.constantFrom('raw', 'flat'), force_raw_images: fc.boolean() }),
+  fc.record({ images_type: fc.constant('default'), use_cow_images: fc.boolean(), force_raw_images: fc.boolean() }),
+  fc.record({ images_type: fc.constant('qcow2'), force_raw_images: fc.boolean() }),
+  fc.record({ images_type: fc.constant('lvm'), images_volume_group: fc.constantFrom('vg0', 'vg1') }),
+  fc.record({ images_type: fc.constant('rbd'), images_rbd_pool: fc.constantFrom('pool-a', 'pool-b') }),
+  fc.record({ images_type: fc.constant('ploop') }),
+);
+
+const instance = fc.constantFrom(...INSTANCES);
+const host = fc.constantFrom(...HOSTS);
+const flavor = fc.constantFrom('small', 'large');
+const pair = fc.constantFrom(
+  { backend: 'flat', format: 'raw' }, { backend: 'flat', format: 'qcow2' }, { backend: 'qcow2', format: 'qcow2' },
+  { backend: 'lvm', format: 'raw' }, { backend: 'rbd', format: 'raw' }, { backend: 'ploop', format: 'ploop' },
+);
+
+/** One step (without `crash`, which needs the index of a later step). */
+const step = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ boot: fc.record({ instance, host, flavor, image: fc.constantFrom(...IMAGE_IDS, ...BENIGN_IMAGES, ...BENIGN_IMAGES), config_drive: fc.boolean(), legacy: fc.boolean() }) }) },
+  { weight: 1, arbitrary: fc.record({ boot: fc.record({ instance, host, flavor, volume: fc.constant(true) }) }) },
+  { weight: 4, arbitrary: fc.record({ guest_write: fc.record({ instance, disk: fc.constantFrom(...DISKS), content: fc.constantFrom(...CONTENTS), target: fc.constant(SECRET) }) }) },
+  { weight: 1, arbitrary: fc.record({ reconfigure: fc.record({ host, config: hostConfig }) }) },
+  { weight: 2, arbitrary: fc.record({ reboot: fc.record({ instance, hard: fc.boolean() }) }) },
+  { weight: 1, arbitrary: fc.record({ delete_disk_file: fc.record({ instance, disk: fc.constantFrom(...DISKS) }) }) },
+  { weight: 1, arbitrary: fc.record({ delete_disk_info: fc.record({ instance, corrupt: fc.boolean() }) }) },
+  { weight: 2, arbitrary: fc.record({ resize: fc.record({ instance, to: host, flavor }) }) },
+  { weight: 1, arbitrary: fc.record({ live_migrate: fc.record({ instance, to: host, shared_storage: fc.boolean() }) }) },
+  { weight: 1, arbitrary: fc.record({ evacuate: fc.record({ instance, to: host }) }) },
+  { weight: 1, arbitrary: fc.record({ rebuild: fc.record({ instance, image: fc.constantFrom(...IMAGE_IDS) }) }) },
+  { weight: 2, arbitrary: fc.record({ snapshot: fc.record({ instance, image_id: fc.constantFrom('snap-a', 'snap-b') }) }) },
+  { weight: 1, arbitrary: fc.record({ rescue: fc.record({ instance, image: fc.constantFrom(...IMAGE_IDS) }) }) },
+  { weight: 1, arbitrary: fc.record({ unrescue: fc.record({ instance }) }) },
+  { weight: 1, arbitrary: fc.record({ shelve: fc.record({ instance }) }) },
+  { weight: 1, arbitrary: fc.record({ unshelve: fc.record({ instance, host }) }) },
+  { weight: 1, arbitrary: fc.record({ convert: fc.tuple(instance, fc.constantFrom('root', 'ephemeral0'), pair).map(([i, d, p]) => ({ instance: i, disk: d, ...p })) }) },
+  { weight: 1, arbitrary: fc.record({ upgrade: fc.record({ host }) }) },
+  { weight: 1, arbitrary: fc.record({ online_migrate: fc.record({ batch: fc.integer({ min: 1, max: 20 }) }) }) },
+  { weight: 1, arbitrary: fc.record({ delete: fc.record({ instance }) }) },
+);
+
+/** A generated scenario: 2–3 hosts, the image catalogue, and 1–14 steps, some with a crash armed. */
+export const scenarioArbitrary = fc
+  .record({
+    hosts: fc.array(hostConfig, { minLength: 2, maxLength: 3 }),
+    steps: fc.array(step, { minLength: 1, maxLength: 14 }),
+    crashes: fc.array(fc.tuple(fc.nat(), host), { maxLength: 2 }),
+  })
+  .map(({ hosts, steps, crashes }) => {
+    const names = HOSTS.slice(0, hosts.length);
+    const onKnownHosts = steps.map((s) => JSON.parse(JSON.stringify(s).replace(/"h[0-9]"/g, (m) => (names.includes(m.slice(1, -1) as 'h0') ? m : '"h0"'))) as Record<string, unknown>);
+    const withCrashes: Record<string, unknown>[] = [];
+    const armed = new Map(crashes.map(([at, h]) => [at % (onKnownHosts.length + 1), names.includes(h as 'h0') ? h : 'h0']));
+    for (const [i, s] of onKnownHosts.entries()) {
+      const h = armed.get(i);
+      if (h !== undefined) withCrashes.push({ crash: { host: h, during: withCrashes.length + 1 } });
+      withCrashes.push(s);
+    }
+    return {
+      format: 1,
+      name: 'generated',
+      hosts: hosts.map((config, i) => ({ name: names[i] ?? 'h0', config, secrets: [SECRET] })),
+      images: IMAGES,
+      flavors: FLAVORS,
+      steps: withCrashes,
+    };
+  });
