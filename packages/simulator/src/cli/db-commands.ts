@@ -20,7 +20,7 @@ export interface Io {
   readonly err: (s: string) => void;
 }
 
-const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>): Promise<number> => {
+export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>): Promise<number> => {
   const opened = await openDatabase(url)();
   if (E.isLeft(opened)) {
     io.err(`disk-ledger db: ${opened.left.message}`);
@@ -98,7 +98,7 @@ export interface OnlineMigrateOptions {
 }
 
 // Derivation never downloads images; a migration host has no image service to reach.
-const noImages: ImageService = {
+export const noImages: ImageService = {
   show: (id) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${id})` }),
   download: (id) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${id})` }),
   upload: (m) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${m.id})` }),

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { inMemoryRepository } from '../world/world.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
+import { supplyLayout } from './disk-commands.js';
 import { replayCommand } from './replay-command.js';
 
 const print = (s: string): void => {
@@ -85,6 +86,22 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .requiredOption('--db <url>', 'sqlite path or URL, postgres:// or mysql:// URL')
     .option('--json', 'print JSON', false)
     .action(async (opts: { db: string; json: boolean }) => exit(await dbCensus(opts.db, opts.json, io)));
+
+  program
+    .command('disk')
+    .description('One disk of an instance')
+    .command('supply-layout')
+    .description("Record an operator-supplied layout for a legacy disk whose facts could not be derived (checked against the host, never probed)")
+    .requiredOption('--db <url>', 'sqlite path or URL, postgres:// or mysql:// URL')
+    .requiredOption('--host <name>', 'the compute host holding the disk')
+    .requiredOption('--instances-path <dir>', "the host's instances_path")
+    .requiredOption('--instance <id>', 'the instance')
+    .requiredOption('--disk <name>', 'root, ephemeralN, swap, config, kernel, ramdisk or rescue')
+    .requiredOption('--backend <backend>', 'flat, qcow2, lvm, rbd or ploop')
+    .requiredOption('--format <format>', 'raw, qcow2 or ploop')
+    .option('--location <location>', 'file name in the instance directory, vg/lv or pool/image (default: nova\'s name)')
+    .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string }) =>
+      exit(await supplyLayout(opts, io)));
 
   return program;
 };

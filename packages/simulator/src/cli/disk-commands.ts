@@ -1,0 +1,64 @@
+import { Fleet, realHostModule } from '@disk-ledger/core/composition';
+import {
+  BACKENDS,
+  DEFAULT_HOST_OPTIONS,
+  DISK_FORMATS,
+  hostPath,
+  instanceId,
+  isDiskName,
+  type Backend,
+  type DiskFormat,
+} from '@disk-ledger/domain';
+import { LocalDiskTransfer } from '@disk-ledger/host';
+import { encodeDiskMetadata } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { noImages, withDatabase, type Io } from './db-commands.js';
+
+/** Options of `disk supply-layout`. */
+export interface SupplyLayoutOptions {
+  readonly db: string;
+  readonly host: string;
+  readonly instancesPath: string;
+  readonly instance: string;
+  readonly disk: string;
+  readonly backend: string;
+  readonly format: string;
+  readonly location?: string;
+}
+
+const isBackend = (s: string): s is Backend => (BACKENDS as readonly string[]).includes(s);
+const isFormat = (s: string): s is DiskFormat => (DISK_FORMATS as readonly string[]).includes(s);
+
+/**
+ * `disk supply-layout`: an operator states the layout of a legacy disk whose
+ * facts could not be derived. The host must hold the disk when opened with
+ * that format; the record is written with provenance `operator`, and only if
+ * the disk has none yet.
+ */
+export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<number> => {
+  const fail = (m: string) => {
+    io.err(`disk-ledger disk supply-layout: ${m}`);
+    return 2;
+  };
+  const id = instanceId(o.instance, 'instance');
+  if (E.isLeft(id)) return fail(id.left.message);
+  if (!isDiskName(o.disk)) return fail(`--disk ${JSON.stringify(o.disk)} is not a disk role (root, ephemeralN, swap, config, kernel, ramdisk, rescue)`);
+  if (!isBackend(o.backend)) return fail(`--backend must be one of ${BACKENDS.join(', ')}`);
+  if (!isFormat(o.format)) return fail(`--format must be one of ${DISK_FORMATS.join(', ')}`);
+  const path = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
+  if (E.isLeft(path)) return fail(path.left.message);
+  const disk = o.disk;
+  const backend = o.backend;
+  const format = o.format;
+  return withDatabase(o.db, io, async (db) => {
+    const fleet = new Fleet({ repository: db.repository, images: noImages, transfer: new LocalDiskTransfer() });
+    const ctx = { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right };
+    fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: [...BACKENDS] }, images: noImages }));
+    const services = fleet.get(o.host);
+    if (E.isLeft(services)) return fail(services.left.message);
+    const r = await services.right.adoption.supply(id.right, disk, { backend, format, location: o.location ?? null })();
+    if (E.isLeft(r)) return fail(`${r.left.code}: ${r.left.message}`);
+    io.out(`${o.instance}/${o.disk}: ${encodeDiskMetadata(r.right)}`);
+    return 0;
+  });
+};

@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InstanceId } from '@disk-ledger/domain';
+import { openDatabase } from '@disk-ledger/sql';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+let dir = '';
+let db = '';
+const instances = () => join(dir, 'instances');
+
+/** A legacy host: two instances made by the classic driver, one with disk.info, one without. */
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'disk-ledger-db-'));
+  db = join(dir, 'ledger.sqlite');
+  const opened = await openDatabase(db)();
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  const repo = opened.right.repository;
+  for (const id of ['vm-a', 'vm-b']) {
+    const r = await repo.createInstance(id as InstanceId, 'cmp1', ['root', 'swap'])();
+    if (E.isLeft(r)) throw new Error(r.left.message);
+  }
+  await opened.right.close();
+  for (const id of ['vm-a', 'vm-b']) {
+    const d = join(instances(), id);
+    await mkdir(d, { recursive: true });
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', join(d, 'disk'), '64M']);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'raw', join(d, 'disk.swap'), '16M']);
+  }
+  await writeFile(join(instances(), 'vm-a', 'disk.info'), JSON.stringify({ [join(instances(), 'vm-a', 'disk')]: 'raw', [join(instances(), 'vm-a', 'disk.swap')]: 'raw' }));
+  await writeFile(join(dir, 'nova.conf'), '[DEFAULT]\nuse_cow_images = False\n[libvirt]\nimages_type = raw\n');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const migrate = (...extra: string[]) =>
+  runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--config', join(dir, 'nova.conf'), ...extra]);
+
+describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
+  it('upgrade is idempotent', async () => {
+    const r = await runCli(['db', 'upgrade', '--db', db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('schema up to date');
+  });
+
+  it('refuses a bad --max-count with 127', async () => {
+    expect((await migrate('--max-count', '0')).code).toBe(127);
+    expect((await migrate('--max-count', 'x')).code).toBe(127);
+  });
+
+  it('migrates in batches: 1 while rows were migrated, then 2 for the row it cannot derive, listed with its reason', async () => {
+    const first = await migrate('--max-count', '1');
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stdout).toContain('migrated 1');
+    const rest = await migrate();
+    expect(rest.code).toBe(2);
+    expect(rest.stdout).toContain('LEGACY_FACTS_MISSING');
+    expect(rest.stdout).toMatch(/libvirt_disk_metadata\s+1\s+2/);
+  });
+
+  it('lets an operator supply the layout the facts could not give, then nothing is left', async () => {
+    for (const disk of ['root', 'swap']) {
+      const r = await runCli(['disk', 'supply-layout', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--instance', 'vm-b', '--disk', disk, '--backend', 'flat', '--format', 'raw']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('"provenance":"operator"');
+    }
+    expect((await migrate()).code).toBe(0);
+  });
+
+  it('census counts layouts by provenance and the upgrade progress', async () => {
+    const r = await runCli(['db', 'census', '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    const census = JSON.parse(r.stdout) as { unpopulated: number; layouts: { backend: string; format: string; provenance: string; disks: number }[] };
+    expect(census.unpopulated).toBe(0);
+    expect(census.layouts).toEqual([
+      { backend: 'flat', format: 'raw', provenance: 'derived', disks: 2 },
+      { backend: 'flat', format: 'raw', provenance: 'operator', disks: 2 },
+    ]);
+  });
+});
