@@ -19,7 +19,8 @@ import type { HostRegistry } from './host-registry.js';
 import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
 import { move, type MoveKind } from './move.js';
 import { deleteInstance, hardReboot } from './reboot-delete.js';
-import { convert, rebuild } from './rebuild-convert.js';
+import { convert } from './convert.js';
+import { rebuild } from './rebuild.js';
 import { rescue, unrescue } from './rescue.js';
 import { shelve, unshelve } from './shelve.js';
 import { snapshot } from './snapshot.js';
@@ -77,9 +78,9 @@ export class InstanceLifecycle {
   shelve(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
     return () => shelve(this.deps, instance);
   }
-  /** Re-create a shelved instance's disks on `host`. */
-  unshelve(instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean): TE.TaskEither<LifecycleError, void> {
-    return () => unshelve(this.deps, instance, host, flavor, hadRoot);
+  /** Re-create a shelved instance's disks on `host` (its config drive too, when it has one). */
+  unshelve(instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive = false): TE.TaskEither<LifecycleError, void> {
+    return () => unshelve(this.deps, instance, host, flavor, hadRoot, configDrive);
   }
   /** Change one disk's layout on purpose (new record first, both formats named). */
   convert(instance: InstanceId, disk: DiskName, backend: Backend, format: DiskFormat): TE.TaskEither<LifecycleError, void> {

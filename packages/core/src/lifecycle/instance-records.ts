@@ -1,5 +1,7 @@
 import type { DiskMetadata, DiskName, InstanceId, InstanceRow } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import type { RecordMissing } from '../errors/core-error.js';
+import { sourceOf } from '../services/disk-source.js';
 import type { HostServices } from './host-registry.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
@@ -10,12 +12,60 @@ export interface InstanceView {
   readonly records: ReadonlyMap<DiskName, DiskMetadata>;
 }
 
+/** How to load an instance. */
+export interface LoadOptions {
+  /** Derive records for disks that have none (default); off when the host cannot be asked (it is down). */
+  readonly adopt?: boolean;
+  /** Leave out a legacy disk that is not on the host instead of failing (a delete has nothing to remove there). */
+  readonly skipMissing?: boolean;
+  /** Complete disks whose record is still `creating` (a crash part-way) before an operation reads their data. */
+  readonly complete?: boolean;
+}
+
+const noRecord = (instance: InstanceId, disk: DiskName): RecordMissing => ({
+  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} has no record and its host cannot be asked for legacy facts`,
+});
+
+/**
+ * Derive and claim records for disks that have none: BDM rows without
+ * `driver_info`, and instance-level disks only `disk.info` names (those may
+ * be stale: one that is not on the host is simply not there).
+ */
+const adoptPending = async (host: HostServices, instance: InstanceId, records: Map<DiskName, DiskMetadata>, pending: readonly DiskName[], options: LoadOptions): Step<void> => {
+  const listed = await run(host.adoption.listedInstanceDisks(instance));
+  if (E.isLeft(listed)) return listed;
+  const hinted = listed.right.filter((disk) => !records.has(disk) && !pending.includes(disk));
+  for (const disk of [...pending, ...hinted]) {
+    const adopted = await run(host.adoption.ensure(instance, disk));
+    const absent = E.isLeft(adopted) && adopted.left.code === 'LEGACY_DISK_MISSING' && (hinted.includes(disk) || options.skipMissing === true);
+    if (absent) continue;
+    if (E.isLeft(adopted)) return adopted;
+    records.set(disk, adopted.right);
+  }
+  return E.right(undefined);
+};
+
+/** Finish disks whose record is still `creating` (a crash part-way), as a hard reboot would. */
+const completePending = async (host: HostServices, instance: InstanceId, records: Map<DiskName, DiskMetadata>): Step<void> => {
+  for (const [disk, meta] of records) {
+    if (meta.state !== 'creating') continue;
+    const source = sourceOf(disk, meta);
+    if (E.isLeft(source)) return source;
+    const done = await run(host.realizer.realize(instance, disk, meta, source.right));
+    if (E.isLeft(done)) return done;
+    records.set(disk, done.right);
+  }
+  return E.right(undefined);
+};
+
 /**
  * Load an instance with a record for every local disk: disks made before
- * records existed go through first-touch derivation here, whichever
- * operation reaches them first.
+ * records existed (BDM rows without `driver_info`, and instance-level disks
+ * the classic driver's `disk.info` lists) go through first-touch derivation
+ * here, whichever operation reaches them first.
  */
-export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<InstanceView> => {
+export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, options: LoadOptions = {}): Step<InstanceView> => {
   const row = await run(deps.repository.getInstance(instance));
   if (E.isLeft(row)) return row;
   const host = deps.hosts.get(row.right.host);
@@ -23,14 +73,18 @@ export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId): S
   const stored = await run(deps.metadata.records(instance));
   if (E.isLeft(stored)) return stored;
   const records = new Map<DiskName, DiskMetadata>();
+  const pending: DiskName[] = [];
   for (const [disk, s] of stored.right) {
-    if (s.meta !== null) {
-      records.set(disk, s.meta);
-      continue;
-    }
-    const adopted = await run(host.right.adoption.ensure(instance, disk));
-    if (E.isLeft(adopted)) return adopted;
-    records.set(disk, adopted.right);
+    if (s.meta !== null) records.set(disk, s.meta);
+    else pending.push(disk);
   }
+  if (options.adopt === false) {
+    const first = pending[0];
+    return first === undefined ? E.right({ row: row.right, host: host.right, records }) : E.left(noRecord(instance, first));
+  }
+  const adopted = await adoptPending(host.right, instance, records, pending, options);
+  if (E.isLeft(adopted)) return adopted;
+  const completed = options.complete === true ? await completePending(host.right, instance, records) : E.right(undefined);
+  if (E.isLeft(completed)) return completed;
   return E.right({ row: row.right, host: host.right, records });
 };

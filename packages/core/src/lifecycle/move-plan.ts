@@ -11,6 +11,7 @@ import {
   imageId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import { placeRecord } from '../services/placement.js';
 import type { LifecycleError } from './lifecycle-deps.js';
 
 /** How one disk gets to the destination host. */
@@ -39,6 +40,16 @@ const poolOf = (location: string | null): string | null => location?.split('/')[
  * layout the destination gives a new disk of that role.
  */
 export const planMove = (
+  instance: InstanceId,
+  disk: DiskName,
+  from: DiskMetadata,
+  dest: HostStorageOptions,
+  size: number,
+  sourceDown: boolean,
+): E.Either<LifecycleError, MovePlan> =>
+  E.map((m: MovePlan): MovePlan => (m.action === 'keep' ? m : { ...m, to: placeRecord(m.to) }))(decide(instance, disk, from, dest, size, sourceDown));
+
+const decide = (
   instance: InstanceId,
   disk: DiskName,
   from: DiskMetadata,

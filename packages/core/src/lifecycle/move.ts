@@ -1,10 +1,9 @@
-import { byteSize, instanceDir, novaFileName, type DiskImage, type HostPath, type InstanceId } from '@disk-ledger/domain';
+import type { InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { sourceOf } from '../services/disk-source.js';
 import type { Flavor } from './flavor.js';
-import type { HostServices } from './host-registry.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { growOnDestination, isRelocated, placedRecord, placeOnDestination } from './move-place.js';
 import { planMove, type MovePlan } from './move-plan.js';
 
 /** How an instance leaves its host. */
@@ -21,74 +20,34 @@ export interface MoveRequest {
 const flavorSize = (flavor: Flavor | undefined, disk: string): number =>
   flavor === undefined ? 0 : disk === 'root' ? flavor.root : disk === 'swap' ? flavor.swap : disk.startsWith('ephemeral') ? flavor.ephemeral : 0;
 
-/** Export a disk with its recorded format on the source, ship the file, and copy it in on the destination. */
-const copyAcross = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, instance: InstanceId, m: MovePlan): Step<void> => {
-  const from = await run(src.realizer.open(instance, m.disk, m.from));
-  if (E.isLeft(from)) return from;
-  const to = await run(dst.realizer.open(instance, m.disk, m.to));
-  if (E.isLeft(to)) return to;
-  const size = byteSize(m.to.size);
-  if (E.isLeft(size)) return size;
-  if (src === dst) return run(to.right.driver.copyFrom(to.right.image, from.right.image, size.right));
-  const format = m.from.format === 'qcow2' ? 'qcow2' : 'raw';
-  const name = `${novaFileName(m.disk)}.migrate`;
-  const out = `${instanceDir(src.ctx.instancesPath, instance)}/${name}` as HostPath;
-  const inn = `${instanceDir(dst.ctx.instancesPath, instance)}/${name}` as HostPath;
-  const staged: DiskImage = { location: { backend: 'flat', path: inn }, format };
-  const steps = async (): Step<void> => {
-    const exported = await run(from.right.driver.exportTo(from.right.image, out, format));
-    if (E.isLeft(exported)) return exported;
-    const shipped = await run(deps.transfer.copyFile(src.ctx.name, out, dst.ctx.name, inn));
-    if (E.isLeft(shipped)) return shipped;
-    return run(to.right.driver.copyFrom(to.right.image, staged, size.right));
-  };
-  const result = await steps();
-  await run(src.files.remove(out));
-  await run(dst.files.remove(inn));
-  return result;
-};
-
-/** Put one disk on the destination as its plan says, then mark its record ready. */
-const place = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, instance: InstanceId, m: MovePlan): Step<void> => {
-  if (m.action === 'keep') {
-    const grown = m.to.size > m.from.size ? await run(dst.realizer.open(instance, m.disk, m.from)) : null;
-    if (grown !== null && E.isLeft(grown)) return grown;
-    if (grown !== null && E.isRight(grown)) {
-      const size = byteSize(m.to.size);
-      if (E.isLeft(size)) return size;
-      const r = await run(grown.right.driver.resize(grown.right.image, size.right));
-      if (E.isLeft(r)) return r;
-    }
-    return run(deps.metadata.saveAll(instance, [{ disk: m.disk, meta: { ...m.to, state: 'ready' } }]));
-  }
-  if (m.action === 'recreate') {
-    const source = sourceOf(m.disk, m.to);
-    if (E.isLeft(source)) return source;
-    return E.map(() => undefined)(await run(dst.realizer.realize(instance, m.disk, m.to, source.right)));
-  }
-  const opened = await run(dst.realizer.open(instance, m.disk, m.to));
-  if (E.isLeft(opened)) return opened;
-  const cleared = await run(opened.right.driver.remove(opened.right.image.location));
-  if (E.isLeft(cleared)) return cleared;
-  const mk = await run(dst.files.mkdirp(instanceDir(dst.ctx.instancesPath, instance)));
-  if (E.isLeft(mk)) return mk;
-  const copied = await copyAcross(deps, src, dst, instance, m);
-  if (E.isLeft(copied)) return copied;
-  const checked = await run(dst.realizer.check(instance, m.disk, m.to));
-  if (E.isLeft(checked)) return checked;
-  return run(deps.metadata.saveAll(instance, [{ disk: m.disk, meta: { ...m.to, state: 'ready' } }]));
-};
-
 /**
- * Resize / cold migration, live migration and evacuation. Destination records
- * are decided from the source's records (never today's options, except to
- * place a disk whose backend the destination cannot host), saved in one
- * batch before any destination disk exists, then the disks are placed. A
- * failure before the instance has moved puts the source's records back and
- * removes what was made on the destination: the source stays as it was.
+ * Resize / cold migration, live migration and evacuation.
+ *
+ * 1. Each disk's destination record is decided from its source record
+ *    (never today's options, except to place a disk whose backend the
+ *    destination cannot host: then it is converted).
+ * 2. Disks whose layout changes are staged on the source (a raw copy, the
+ *    recorded format named), then their new records are saved, in one batch
+ *    and state `creating`, before anything of theirs exists on the
+ *    destination. A disk that keeps its layout keeps its record: it already
+ *    describes the copy.
+ * 3. The disks are placed on the destination (exported raw with the recorded
+ *    format named, shipped as a file, written with both formats named; or
+ *    made anew: swap, and every disk of an evacuated instance).
+ * 4. The instance moves; new records turn `ready`; grown disks are grown
+ *    (record first); the source's disks and staged copies are removed (not
+ *    for an evacuation: the source is down).
+ *
+ * A failure moves the instance back, removes what was made on the
+ * destination and puts the source's records back: the source stays as it
+ * was (a shared disk already grown keeps its new size, and its record says
+ * so). A crash never leaves a record the source host would act on by making
+ * a fresh disk: until the instance has moved, every changed record has a
+ * staged copy of its data on the source host to be completed from.
  */
 export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<void> => {
-  const view = await loadInstance(deps, req.instance);
+  // An evacuated instance's host is down: its facts cannot be read, so every disk needs a record already.
+  const view = await loadInstance(deps, req.instance, { adopt: req.kind !== 'evacuate', complete: req.kind !== 'evacuate' });
   if (E.isLeft(view)) return view;
   const src = view.right.host;
   const dst = deps.hosts.get(req.to);
@@ -102,16 +61,51 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<void> =>
     if (E.isLeft(p)) return p;
     plans.push(p.right);
   }
-  const saved = await run(deps.metadata.saveAll(req.instance, plans.map((p) => ({ disk: p.disk, meta: p.to }))));
+  const moving = plans.filter((p) => p.action !== 'keep');
+  const relocated = moving.filter(isRelocated);
+  // The data of a disk about to get a new record is staged on the source first, so that the record is never without its data.
+  const staged = await sequence(relocated.filter((p) => p.action === 'copy'), (p) => run(src.realizer.stage(req.instance, p.disk, p.from)));
+  if (E.isLeft(staged)) {
+    await sequence(relocated, (p) => run(src.realizer.unstage(req.instance, p.disk)));
+    return staged;
+  }
+  const saved = await run(deps.metadata.saveAll(req.instance, relocated.map((p) => ({ disk: p.disk, meta: p.to }))));
   if (E.isLeft(saved)) return saved;
-  const placed = await sequence(plans, (p) => place(deps, src, dst.right, req.instance, p));
+
+  const attempted: MovePlan[] = [];
+  const unstage = () => sequence(moving, async (p) => {
+    await run(dst.right.realizer.unstage(req.instance, p.disk));
+    return req.kind === 'evacuate' ? E.right(undefined) : run(src.realizer.unstage(req.instance, p.disk));
+  });
+  const undo = async (moved: boolean): Promise<void> => {
+    if (moved) await run(deps.repository.setHost(req.instance, src.ctx.name));
+    await sequence(attempted, (p) => run(dst.right.realizer.remove(req.instance, p.disk, placedRecord(p))));
+    await run(deps.metadata.saveAll(req.instance, moving.map((p) => ({ disk: p.disk, meta: p.from }))));
+    await unstage();
+  };
+  const placed = await sequence(moving, (p) => {
+    attempted.push(p);
+    return placeOnDestination(deps, src, dst.right, req.instance, p);
+  });
   if (E.isLeft(placed)) {
-    await sequence(plans.filter((p) => p.action !== 'keep' && !sameHost), (p) => run(dst.right.realizer.remove(req.instance, p.disk, p.to)));
-    await run(deps.metadata.saveAll(req.instance, plans.map((p) => ({ disk: p.disk, meta: p.from }))));
+    await undo(false);
     return placed;
   }
-  const moved = await run(deps.repository.setHost(req.instance, req.to));
-  if (E.isLeft(moved)) return moved;
+  if (!sameHost) {
+    const moved = await run(deps.repository.setHost(req.instance, req.to));
+    if (E.isLeft(moved)) {
+      await undo(false);
+      return moved;
+    }
+  }
+  const ready = await run(deps.metadata.saveAll(req.instance, relocated.map((p) => ({ disk: p.disk, meta: { ...p.to, state: 'ready' } }))));
+  // Shared disks grow last: their growth cannot be undone, so nothing else may fail after it.
+  const grown = E.isLeft(ready) ? ready : await sequence([...moving, ...plans.filter((p) => p.action === 'keep')], (p) => growOnDestination(deps, dst.right, req.instance, p));
+  if (E.isLeft(grown)) {
+    await undo(!sameHost);
+    return grown;
+  }
+  await unstage();
   if (sameHost || req.kind === 'evacuate') return E.right(undefined);
-  return sequence(plans.filter((p) => p.action !== 'keep'), (p) => run(src.realizer.remove(req.instance, p.disk, p.from)));
+  return sequence(moving, (p) => run(src.realizer.remove(req.instance, p.disk, p.from)));
 };

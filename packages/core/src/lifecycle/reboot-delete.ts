@@ -20,9 +20,12 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
   });
 };
 
-/** Delete: remove every local disk, then soft-delete the instance and its records. */
+/**
+ * Delete: remove every local disk, then soft-delete the instance and its
+ * records. A legacy disk that is not on the host has nothing to remove.
+ */
 export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
-  const view = await loadInstance(deps, instance);
+  const view = await loadInstance(deps, instance, { skipMissing: true });
   if (E.isLeft(view)) return view;
   const removed = await sequence([...view.right.records], ([disk, meta]) => run(view.right.host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;

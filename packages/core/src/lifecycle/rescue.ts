@@ -1,9 +1,11 @@
 import { planDisk, planToRecord, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import { imageFacts } from '../services/image-facts.js';
+import { placePlan } from '../services/placement.js';
 import { loadInstance } from './instance-records.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
-/** Rescue: a rescue disk from `image` is planned, recorded, then created. */
+/** Rescue: a rescue disk from `image` is planned, its image verified, then recorded, then created. */
 export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: ImageId): Step<void> => {
   const view = await loadInstance(deps, instance);
   if (E.isLeft(view)) return view;
@@ -14,11 +16,13 @@ export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: I
   if (E.isLeft(meta)) return meta;
   const plan = planDisk(host.ctx.options, instance, {
     disk: 'rescue',
-    image: { id: meta.right.id, diskFormat: meta.right.diskFormat, virtualSize: meta.right.virtualSize },
+    image: imageFacts(meta.right),
     flavorSize: 0,
   });
   if (E.isLeft(plan)) return plan;
-  const record = planToRecord(plan.right);
+  const verified = await run(host.realizer.prepare(instance, 'rescue', plan.right.source));
+  if (E.isLeft(verified)) return verified;
+  const record = planToRecord(placePlan(plan.right));
   const saved = await run(deps.metadata.saveAll(instance, [{ disk: 'rescue', meta: record }]));
   if (E.isLeft(saved)) return saved;
   return E.map(() => undefined)(await run(host.realizer.realize(instance, 'rescue', record, plan.right.source)));

@@ -1,23 +1,58 @@
 import { imageId, planToRecord, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import type { RecordMissing } from '../errors/core-error.js';
 import type { Flavor } from './flavor.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { snapshot } from './snapshot.js';
-import { planAll, realizeAll, spawnRequests } from './spawn.js';
+import { planAll, prepareAll, realizeAll, spawnRequests } from './spawn.js';
 
-/** The image a shelved instance's root disk is kept in. */
-export const shelvedImageId = (instance: InstanceId): E.Either<InvalidName, ImageId> =>
-  imageId(`${instance}-shelved`, 'image_id');
+/** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
+export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<InvalidName, ImageId> =>
+  imageId(generation === 1 ? `${instance}-shelved` : `${instance}-shelved-${generation}`, 'image_id');
 
-/** Shelve: snapshot the root disk, then remove every local disk and its record. */
+const notShelved = (instance: InstanceId): RecordMissing => ({
+  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: `${instance}/root`,
+  message: `${instance} has no shelved image to unshelve its root disk from`,
+});
+
+/** Bounds the search for shelved images; an instance is not shelved this often. */
+const MAX_GENERATIONS = 10_000;
+
+/**
+ * The last shelved image of an instance (`null` when there is none) and the
+ * id the next shelve uploads to. Image ids are never reused (the image
+ * service refuses an upload over an existing id, and has no delete here), so
+ * each shelve takes the next generation and unshelve the latest.
+ */
+export const shelvedImages = async (deps: LifecycleDeps, instance: InstanceId): Step<{ readonly latest: ImageId | null; readonly next: ImageId }> => {
+  let latest: ImageId | null = null;
+  for (let generation = 1; generation <= MAX_GENERATIONS; generation += 1) {
+    const id = shelvedImageId(instance, generation);
+    if (E.isLeft(id)) return id;
+    const shown = await run(deps.images.show(id.right));
+    if (E.isRight(shown)) {
+      latest = id.right;
+      continue;
+    }
+    if (shown.left.code !== 'IMAGE_NOT_FOUND') return shown;
+    return E.right({ latest, next: id.right });
+  }
+  return E.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `${instance} has been shelved more than ${MAX_GENERATIONS} times` });
+};
+
+/**
+ * Shelve: snapshot the root disk (to the next shelved-image generation, so a
+ * shelve retried after a failure, or after an unshelve, never collides with
+ * an earlier upload), then remove every local disk, then the records.
+ */
 export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
-  const view = await loadInstance(deps, instance);
+  const view = await loadInstance(deps, instance, { complete: true });
   if (E.isLeft(view)) return view;
   if (view.right.records.has('root')) {
-    const id = shelvedImageId(instance);
-    if (E.isLeft(id)) return id;
-    const snap = await snapshot(deps, instance, id.right);
+    const ids = await shelvedImages(deps, instance);
+    if (E.isLeft(ids)) return ids;
+    const snap = await snapshot(deps, instance, ids.right.next);
     if (E.isLeft(snap)) return snap;
   }
   const removed = await sequence([...view.right.records], ([disk, meta]) => run(view.right.host.realizer.remove(instance, disk, meta)));
@@ -25,16 +60,19 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<vo
   return run(deps.metadata.saveAll(instance, [...view.right.records.keys()].map((disk) => ({ disk, meta: null }))));
 };
 
-/** Unshelve on any host: the disks are planned there anew, the root from the shelved image; records first. */
-export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean): Step<void> => {
+/** Unshelve on any host: the disks are planned there anew, the root from the latest shelved image; records first. */
+export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive = false): Step<void> => {
   const target = deps.hosts.get(host);
   if (E.isLeft(target)) return target;
-  const id = shelvedImageId(instance);
-  if (E.isLeft(id)) return id;
-  const requests = await spawnRequests(deps, { instance, host, image: hadRoot ? id.right : null, flavor });
+  const ids = hadRoot ? await shelvedImages(deps, instance) : E.right({ latest: null });
+  if (E.isLeft(ids)) return ids;
+  if (hadRoot && ids.right.latest === null) return E.left(notShelved(instance));
+  const requests = await spawnRequests(deps, { instance, host, image: ids.right.latest, flavor, configDrive });
   if (E.isLeft(requests)) return requests;
   const plans = planAll(target.right, instance, requests.right);
   if (E.isLeft(plans)) return plans;
+  const verified = await prepareAll(target.right, instance, plans.right);
+  if (E.isLeft(verified)) return verified;
   const moved = await run(deps.repository.setHost(instance, host));
   if (E.isLeft(moved)) return moved;
   const saved = await run(deps.metadata.saveAll(instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));

@@ -1,15 +1,15 @@
 import {
-  hasBdm,
   planDisk,
   planToRecord,
   type ConfigDriveFile,
-  type DiskName,
   type DiskPlan,
   type DiskRequest,
   type ImageId,
   type InstanceId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import { imageFacts } from '../services/image-facts.js';
+import { placePlan } from '../services/placement.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type LifecycleError, type Step } from './lifecycle-deps.js';
@@ -31,13 +31,12 @@ export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Ste
   if (req.image !== null) {
     const meta = await run(deps.images.show(req.image));
     if (E.isLeft(meta)) return meta;
-    const facts = (m: typeof meta.right) => ({ id: m.id, diskFormat: m.diskFormat, virtualSize: m.virtualSize });
-    out.push({ disk: 'root', image: facts(meta.right), flavorSize: req.flavor.root });
+    out.push({ disk: 'root', image: imageFacts(meta.right), flavorSize: req.flavor.root });
     for (const [disk, id] of [['kernel', meta.right.kernelId], ['ramdisk', meta.right.ramdiskId]] as const) {
       if (id === null) continue;
       const m = await run(deps.images.show(id));
       if (E.isLeft(m)) return m;
-      out.push({ disk, image: facts(m.right) });
+      out.push({ disk, image: imageFacts(m.right) });
     }
   }
   if (req.flavor.ephemeral > 0) out.push({ disk: 'ephemeral0', size: req.flavor.ephemeral });
@@ -46,24 +45,33 @@ export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Ste
   return E.right(out);
 };
 
-/** Plan every requested disk on `host`; the first that cannot be planned fails the boot before anything is written. */
+/**
+ * Plan every requested disk on `host`, sized as its backend allocates; the
+ * first that cannot be planned fails the boot before anything is written.
+ */
 export const planAll = (host: HostServices, instance: InstanceId, requests: readonly DiskRequest[]): E.Either<LifecycleError, DiskPlan[]> => {
   const plans: DiskPlan[] = [];
   for (const r of requests) {
     const p = planDisk(host.ctx.options, instance, r);
     if (E.isLeft(p)) return p;
-    plans.push(p.right);
+    plans.push(placePlan(p.right));
   }
   return E.right(plans);
 };
+
+/** Verify every image the plans name into `host`'s base cache, before any record names it. */
+export const prepareAll = (host: HostServices, instance: InstanceId, plans: readonly DiskPlan[]): Step<void> =>
+  sequence(plans, (p) => run(host.realizer.prepare(instance, p.disk, p.source)));
 
 /** Create the disks of planned records, which must already be durable, in order. */
 export const realizeAll = (host: HostServices, instance: InstanceId, plans: readonly DiskPlan[]): Step<void> =>
   sequence(plans, (p) => run(host.realizer.realize(instance, p.disk, planToRecord(p), p.source)));
 
 /**
- * Boot: register the instance, plan every local disk, save ALL records in one
- * batch (state `creating`), and only then create the disks.
+ * Boot: plan every local disk and verify its images (a rejected image fails
+ * the boot with nothing written), register the instance, save ALL records in
+ * one batch (state `creating`; this makes the instance's record slots), and
+ * only then create the disks.
  */
 export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> => {
   const host = deps.hosts.get(req.host);
@@ -72,8 +80,10 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   if (E.isLeft(requests)) return requests;
   const plans = planAll(host.right, req.instance, requests.right);
   if (E.isLeft(plans)) return plans;
-  const bdmDisks: DiskName[] = plans.right.map((p) => p.disk).filter(hasBdm);
-  const created = await run(deps.repository.createInstance(req.instance, req.host, bdmDisks));
+  const verified = await prepareAll(host.right, req.instance, plans.right);
+  if (E.isLeft(verified)) return verified;
+  // No slots yet: saving the records makes them, so there is never a slot without a record (which would read as a legacy disk).
+  const created = await run(deps.repository.createInstance(req.instance, req.host, []));
   if (E.isLeft(created)) return created;
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;

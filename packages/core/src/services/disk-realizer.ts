@@ -1,6 +1,5 @@
 import {
-  fileName,
-  hostPath,
+  byteSize,
   instanceDir,
   novaFileName,
   type BaseImageCache,
@@ -24,10 +23,18 @@ import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { locate } from './disk-locator.js';
 import { DiskMetadataService } from './metadata-service.js';
-import { templateName } from './template-name.js';
+import { placedSize } from './placement.js';
+import { stagedImage, stagedPath } from './staging.js';
+import { TemplateCache } from './template-cache.js';
 
 /** Whether the recorded disk is on the host (checked against the record). */
 export type DiskPresence = 'absent' | 'present';
+
+/** A recorded disk opened on this host: its driver and its image (location and format). */
+export interface OpenedDisk {
+  readonly driver: DiskDriver;
+  readonly image: DiskImage;
+}
 
 const mismatch = (instance: InstanceId, disk: DiskName, code: DiskMismatch['code'], message: string, cause?: unknown): DiskMismatch => ({
   _tag: 'DiskMismatch', code, instance, disk, path: `${instance}/${disk}`, message, cause,
@@ -40,17 +47,21 @@ const mismatch = (instance: InstanceId, disk: DiskName, code: DiskMismatch['code
  */
 @injectable()
 export class DiskRealizer {
+  private readonly templates: TemplateCache;
+
   constructor(
     @inject(TOKENS.HostContext) private readonly ctx: HostContext,
     @inject(TOKENS.DiskDrivers) private readonly drivers: DiskDrivers,
     @inject(TOKENS.HostFiles) private readonly files: HostFiles,
     @inject(TOKENS.BaseImageCache) private readonly cache: BaseImageCache,
-    @inject(TOKENS.TemplateBuilder) private readonly templates: TemplateBuilder,
+    @inject(TOKENS.TemplateBuilder) private readonly builder: TemplateBuilder,
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
-  ) {}
+  ) {
+    this.templates = new TemplateCache(ctx.instancesPath, files, builder);
+  }
 
   /** The driver and image of a recorded disk on this host. */
-  open(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, { readonly driver: DiskDriver; readonly image: DiskImage }> {
+  open(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
     return pipe(
       TE.fromEither(locate(this.ctx, instance, disk, meta)),
       TE.chainW((image) => pipe(this.drivers.forBackend(meta.backend), TE.map((driver) => ({ driver, image })))),
@@ -77,7 +88,9 @@ export class DiskRealizer {
       ),
       TE.chainW((state) => {
         if (!state.exists) return TE.right<CoreError, DiskPresence>('absent');
-        return state.virtualSize === meta.size
+        // LVM rounds a volume up to whole extents; a record that predates rounded planning names the size asked for.
+        const asAllocated = meta.backend === 'lvm' && state.virtualSize === placedSize('lvm', meta.size);
+        return state.virtualSize === meta.size || asAllocated
           ? TE.right<CoreError, DiskPresence>('present')
           : TE.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${state.virtualSize} bytes, its record says ${meta.size}`));
       }),
@@ -85,32 +98,107 @@ export class DiskRealizer {
   }
 
   /**
+   * Make a disk's source ready on this host before any record names it: an
+   * image is downloaded and verified into the base cache, so that a rejected
+   * image fails the request while nothing of the instance exists yet. A
+   * staged copy of the disk left by an interrupted move or conversion is
+   * dropped: this disk is to be made from its source, not from that copy.
+   */
+  prepare(instance: InstanceId, disk: DiskName, source: DiskSource): TE.TaskEither<CoreError, void> {
+    return pipe(
+      this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk)),
+      TE.chainW(() => (source.kind === 'image' ? pipe(this.cache.ensure(source.imageId), TE.map(() => undefined)) : TE.right(undefined))),
+    );
+  }
+
+  /**
    * Make the recorded disk exist and mark its record `ready`. A `ready` disk
-   * that is present is left alone; a `creating` record's leftovers (a crash
-   * part-way) are removed and the disk made again with exactly that layout.
+   * that is present is left alone. A `creating` record's leftovers (a crash
+   * part-way) are removed and the disk made again with exactly that layout:
+   * from the staged copy of its data when one is on this host (a move or a
+   * conversion was interrupted), else from its source.
    */
   realize(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): TE.TaskEither<CoreError, DiskMetadata> {
     const ready: DiskMetadata = { ...meta, state: 'ready' };
-    const markReady = TE.map(() => ready);
     if (meta.state !== 'creating') {
       return pipe(
-        this.check(instance, disk, meta),
-        TE.chainW((presence) => (presence === 'present' ? TE.right(undefined) : this.create(instance, disk, meta, source))),
-        TE.chainW(() => (meta.state === 'ready' ? TE.right(undefined) : this.metadata.saveAll(instance, [{ disk, meta: ready }]))),
-        markReady,
+        // A complete disk needs no staged copy: one left by an interrupted move or conversion is dropped.
+        this.unstage(instance, disk),
+        TE.chainW(() => this.check(instance, disk, meta)),
+        TE.chainW((presence) =>
+          presence === 'present'
+            ? meta.state === 'ready' ? TE.right(undefined) : this.metadata.saveAll(instance, [{ disk, meta: ready }])
+            : this.remake(instance, disk, meta, source),
+        ),
+        TE.map(() => ready),
       );
     }
+    const staged = stagedPath(this.ctx.instancesPath, instance, disk);
+    const fromSource = pipe(
+      this.remove(instance, disk, meta),
+      TE.chainW(() => this.create(instance, disk, meta, source)),
+      TE.chainW(() => this.requirePresent(instance, disk, meta)),
+    );
+    return pipe(
+      this.files.exists(staged),
+      TE.chainW((fromCopy) => (fromCopy ? this.fromStaged(instance, disk, meta) : fromSource)),
+      TE.chainW(() => this.metadata.saveAll(instance, [{ disk, meta: ready }])),
+      TE.map(() => ready),
+    );
+  }
+
+  /**
+   * Make a recorded disk that is missing again. The record goes back to
+   * `creating` first: a crash part-way then leaves a record whose leftovers
+   * the next call removes, never a half-made disk that checks as present.
+   */
+  private remake(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): TE.TaskEither<CoreError, void> {
+    return pipe(
+      this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'creating' } }]),
+      TE.chainW(() => this.create(instance, disk, meta, source)),
+      TE.chainW(() => this.requirePresent(instance, disk, meta)),
+      TE.chainW(() => this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'ready' } }])),
+    );
+  }
+
+  /**
+   * Write the disk's data, flattened to raw with its recorded format named,
+   * to its staged copy on this host (replacing a stale one). The path is
+   * returned for a transfer to another host.
+   */
+  stage(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, HostPath> {
+    const staged = stagedPath(this.ctx.instancesPath, instance, disk);
     return pipe(
       this.open(instance, disk, meta),
-      TE.chainW(({ driver, image }) => driver.remove(image.location)),
-      TE.chainW(() => this.create(instance, disk, meta, source)),
-      TE.chainW(() => this.check(instance, disk, meta)),
-      TE.chainW((presence) =>
-        presence === 'present'
-          ? this.metadata.saveAll(instance, [{ disk, meta: ready }])
-          : TE.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} is missing right after it was created`)),
-      ),
-      markReady,
+      TE.chainFirstW(() => this.files.remove(staged)),
+      TE.chainW(({ driver, image }) => driver.exportTo(image, staged, 'raw')),
+      TE.map(() => staged),
+    );
+  }
+
+  /** Remove the disk's staged copy on this host, if any. */
+  unstage(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, void> {
+    return this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk));
+  }
+
+  /**
+   * Make the recorded disk from its staged copy on this host (whatever was at
+   * its location is removed first) and check it against the record. The
+   * staged copy is dropped unless `keep` (a move keeps it until the instance
+   * has moved, so that a crash before that can still be completed from it).
+   * The record must be durable already; its state is the caller's.
+   */
+  fromStaged(instance: InstanceId, disk: DiskName, meta: DiskMetadata, keep = false): TE.TaskEither<CoreError, void> {
+    const staged = stagedPath(this.ctx.instancesPath, instance, disk);
+    return pipe(
+      TE.Do,
+      TE.apS('size', TE.fromEither(byteSize(meta.size))),
+      TE.bindW('target', () => this.open(instance, disk, meta)),
+      TE.chainFirstW(({ target }) => target.driver.remove(target.image.location)),
+      TE.chainFirstW(() => this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))),
+      TE.chainFirstW(({ target, size }) => target.driver.copyFrom(target.image, stagedImage(staged), size)),
+      TE.chainW(() => this.requirePresent(instance, disk, meta)),
+      TE.chainW(() => (keep ? TE.right(undefined) : this.files.remove(staged))),
     );
   }
 
@@ -119,47 +207,33 @@ export class DiskRealizer {
     return pipe(this.open(instance, disk, meta), TE.chainW(({ driver, image }) => driver.remove(image.location)));
   }
 
+  private requirePresent(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, void> {
+    return pipe(
+      this.check(instance, disk, meta),
+      TE.chainW((presence) =>
+        presence === 'present' ? TE.right(undefined) : TE.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} is missing right after it was created`)),
+      ),
+    );
+  }
+
   private create(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): TE.TaskEither<CoreError, void> {
-    const size = meta.size as ByteSize;
     return pipe(
       TE.Do,
-      TE.apS('target', this.open(instance, disk, meta)),
+      TE.apS('size', TE.fromEither(byteSize(meta.size))),
+      TE.bindW('target', () => this.open(instance, disk, meta)),
       TE.chainFirstW(() => this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))),
-      TE.chainW(({ target }) => {
+      TE.chainW(({ target, size }) => {
         if (source.kind === 'image') {
           return pipe(this.cache.ensure(source.imageId), TE.chainW(({ base }) => target.driver.createFromBase(target.image, base, size)));
         }
         const func = source.func;
         if (func.kind === 'blank') return target.driver.createBlank(target.image, size);
-        if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target, size, (path) => this.templates.build(func, path, size));
+        if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target, size, (path) => this.builder.build(func, path, size));
         return pipe(
-          this.template(templateName(func, size), (path) => this.templates.build(func, path, size)),
+          this.templates.ensure(func, size),
           TE.chainW((path) => target.driver.createFromBase(target.image, { path, format: 'raw' }, size)),
         );
       }),
-    );
-  }
-
-  /** A shared template in `_base`, built once (aside, then renamed into place). */
-  private template(name: string, build: (path: HostPath) => TE.TaskEither<CoreError, void>): TE.TaskEither<CoreError, HostPath> {
-    return pipe(
-      TE.Do,
-      TE.apS('dir', TE.fromEither(hostPath(`${this.ctx.instancesPath}/_base`, 'instances_path'))),
-      TE.bindW('name', () => TE.fromEither(fileName(name, 'template'))),
-      TE.bindW('path', ({ dir, name: n }) => TE.right(`${dir}/${n}` as HostPath)),
-      TE.bindW('part', ({ path }) => TE.right(`${path}.part` as HostPath)),
-      TE.chainFirstW(({ dir }) => this.files.mkdirp(dir)),
-      TE.bindW('exists', ({ path }) => this.files.exists(path)),
-      TE.chainW(({ path, part, exists }) =>
-        exists
-          ? TE.right(path)
-          : pipe(
-              this.files.remove(part),
-              TE.chainW(() => build(part)),
-              TE.chainW(() => this.files.rename(part, path)),
-              TE.map(() => path),
-            ),
-      ),
     );
   }
 
@@ -167,7 +241,7 @@ export class DiskRealizer {
   private fromScratchFile(
     instance: InstanceId,
     disk: DiskName,
-    target: { readonly driver: DiskDriver; readonly image: DiskImage },
+    target: OpenedDisk,
     size: ByteSize,
     build: (path: HostPath) => TE.TaskEither<CoreError, void>,
   ): TE.TaskEither<CoreError, void> {

@@ -21,7 +21,9 @@ import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { sourceOf } from './disk-source.js';
+import { imageFacts } from './image-facts.js';
 import { DiskMetadataService } from './metadata-service.js';
+import { placePlan } from './placement.js';
 
 /** Disks made from an image. */
 export type ImageDisk = 'root' | 'rescue' | 'kernel' | 'ramdisk';
@@ -66,7 +68,7 @@ export class ImageBackend {
       pipe(
         this.images.show(req.imageId),
         TE.chainEitherKW((meta): E.Either<CoreError, DiskPlan> => {
-          const image = { id: meta.id, diskFormat: meta.diskFormat, virtualSize: meta.virtualSize };
+          const image = imageFacts(meta);
           const request: DiskRequest =
             req.disk === 'kernel' || req.disk === 'ramdisk'
               ? { disk: req.disk, image }
@@ -95,7 +97,11 @@ export class ImageBackend {
     );
   }
 
-  /** Record first (state `creating`), then the disk; the record turns `ready` once the disk exists. */
+  /**
+   * Record first (state `creating`), then the disk; the record turns `ready`
+   * once the disk exists. A new disk's source is verified before its record
+   * is written, so a rejected image leaves neither record nor disk.
+   */
   private create(instance: InstanceId, disk: DiskName, plan: () => TE.TaskEither<CoreError, DiskPlan>): TE.TaskEither<CoreError, DiskMetadata> {
     return pipe(
       this.metadata.record(instance, disk),
@@ -104,6 +110,8 @@ export class ImageBackend {
           ? pipe(TE.fromEither(sourceOf(disk, existing)), TE.map((source) => ({ meta: existing, source })))
           : pipe(
               plan(),
+              TE.map(placePlan),
+              TE.chainFirstW((p) => this.realizer.prepare(instance, disk, p.source)),
               TE.chainFirstW((p) => this.metadata.saveAll(instance, [{ disk, meta: planToRecord(p) }])),
               TE.map((p): { meta: DiskMetadata; source: DiskSource } => ({ meta: planToRecord(p), source: p.source })),
             ),

@@ -4,6 +4,7 @@ import {
   deriveLegacyLayout,
   instanceDir,
   isAllowedPair,
+  novaFileName,
   type DiskMetadata,
   type DiskName,
   type InstanceId,
@@ -24,6 +25,9 @@ export interface OperatorLayout {
   readonly format: DiskMetadata['format'];
   readonly location: string | null;
 }
+
+/** Disks without a BDM row that the classic driver kept in files of the instance directory. */
+const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
 
 const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
   _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,
@@ -50,6 +54,22 @@ export class LegacyAdoption {
     return pipe(
       this.metadata.record(instance, disk),
       TE.chainW((meta) => (meta !== null ? TE.right(meta) : this.adopt(instance, disk))),
+    );
+  }
+
+  /**
+   * Instance-level disks (config drive, kernel, ramdisk, rescue) that the
+   * classic driver's `disk.info` lists for the instance: they have no BDM row
+   * to say that they exist. Empty when there is no `disk.info`, and when it
+   * does not decode (the disks it would list then wait for an operator;
+   * failing every operation of a recorded instance would help nobody).
+   */
+  listedInstanceDisks(instance: InstanceId): TE.TaskEither<CoreError, readonly DiskName[]> {
+    const dir = instanceDir(this.ctx.instancesPath, instance);
+    return pipe(
+      this.facts.diskInfo(instance),
+      TE.orElseW((e) => (e.code === 'DISK_INFO_CORRUPT' ? TE.right(null) : TE.left(e))),
+      TE.map((info) => (info === null ? [] : INSTANCE_LEVEL.filter((disk) => info.has(`${dir}/${novaFileName(disk)}`)))),
     );
   }
 

@@ -1,0 +1,130 @@
+import { HOSTILE_KINDS, type DiskFormat, type DiskLocation } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { FLAVOR, GiB, IMAGES, MiB, SECRET } from '../composition/testing/catalogue.js';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { seedLegacy } from '../composition/testing/legacy.js';
+import { sees } from '../composition/testing/markers.js';
+import { allProblems, diskHeadReads, outcome } from '../composition/testing/observe.js';
+import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { img, vm } from '../testing/names.js';
+
+const VM = vm('old1');
+
+const FORMAT: Readonly<Record<OptionsName, DiskFormat>> = {
+  'flat/raw': 'raw', 'qcow2/default': 'qcow2', lvm: 'raw', 'rbd/shared': 'raw', 'rbd/other': 'raw', ploop: 'ploop',
+};
+
+/** Where the seeded root is, from the record a first touch would derive (derived here without storing it). */
+const derivedRootLocation = async (f: FakeFleet): Promise<DiskLocation> => {
+  const meta = await f.host('a').adoption.derive(VM, 'root')();
+  if (E.isLeft(meta)) throw new Error(meta.left.message);
+  const opened = await f.host('a').realizer.open(VM, 'root', meta.right)();
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  return opened.right.image.location;
+};
+
+type Op = (f: FakeFleet) => Promise<E.Either<{ readonly code: string; readonly message: string }, unknown>>;
+
+/** Each operation as it first reaches a legacy instance, and the disks whose data it keeps. */
+const OPS: Readonly<Record<string, { readonly op: Op; readonly keeps: readonly ('root' | 'ephemeral0')[] }>> = {
+  'hard reboot': { op: (f) => f.lifecycle().hardReboot(VM)(), keeps: ['root', 'ephemeral0'] },
+  resize: { op: (f) => f.lifecycle().move(VM, 'b', 'resize', { root: 4 * GiB, ephemeral: 2 * GiB, swap: GiB })(), keeps: ['root', 'ephemeral0'] },
+  'live migration': { op: (f) => f.lifecycle().move(VM, 'b', 'live-migrate')(), keeps: ['root', 'ephemeral0'] },
+  rebuild: { op: (f) => f.lifecycle().rebuild(VM, img(IMAGES.raw))(), keeps: ['ephemeral0'] },
+  snapshot: { op: (f) => f.lifecycle().snapshot(VM, 'snap1')(), keeps: ['root', 'ephemeral0'] },
+  rescue: { op: (f) => f.lifecycle().rescue(VM, img(IMAGES.rescue))(), keeps: ['root', 'ephemeral0'] },
+  unrescue: { op: (f) => f.lifecycle().unrescue(VM)(), keeps: ['root', 'ephemeral0'] },
+  'shelve and unshelve': {
+    op: async (f) => {
+      const r = await f.lifecycle().shelve(VM)();
+      return E.isLeft(r) ? r : f.lifecycle().unshelve(VM, 'b', FLAVOR, true)();
+    },
+    keeps: ['root'],
+  },
+  convert: { op: (f) => f.lifecycle().convert(VM, 'root', 'flat', 'qcow2')(), keeps: ['root', 'ephemeral0'] },
+  delete: { op: (f) => f.lifecycle().delete(VM)(), keeps: [] },
+};
+
+describe('an instance the classic driver made', () => {
+  let n = 0;
+  for (const [name, { op, keeps }] of Object.entries(OPS)) {
+    describe(`when ${name} reaches it first`, () => {
+      for (const options of BACKEND_OPTIONS) {
+        const kind = HOSTILE_KINDS[n % HOSTILE_KINDS.length] ?? 'qcow2-backing-host-file';
+        n += 1;
+        it(`derives its records from options and disk.info, then proceeds without probing, on ${options} (root holds ${kind})`, async () => {
+          const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[options] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+          const format = FORMAT[options];
+          const markers = await seedLegacy(f, {
+            instance: VM,
+            host: 'a',
+            disks: [
+              { disk: 'root', format, size: 2 * GiB, content: { kind: 'benign' } },
+              { disk: 'ephemeral0', format, size: GiB, content: { kind: 'benign' } },
+              { disk: 'swap', format, size: 512 * MiB },
+            ],
+          });
+          expect(f.cluster.guestWrite('a', await derivedRootLocation(f), format, { kind, target: SECRET }).ok).toBe(true);
+          expect([...(await f.records(VM)).values()]).toEqual([null, null, null]);
+          const r = await op(f);
+          expect(outcome(r)).toBe('ok');
+          const claims = f.repository.events.filter((e) => e.op === 'compareAndSetRecord').map((e) => e.writes[0]?.disk);
+          expect(claims).toEqual(['root', 'ephemeral0', 'swap']);
+          for (const disk of keeps) expect(await sees(f, VM, disk, markers.get(disk) ?? '')).toBe(true);
+          expect(diskHeadReads(f)).toEqual([]);
+          expect(await allProblems(f)).toEqual([]);
+        });
+      }
+    });
+  }
+
+  describe('when it has instance-level disks that only disk.info lists', () => {
+    it('records its config drive, kernel and ramdisk on first touch, so they move with it (the lvm root is converted: a created disk)', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.lvm }, { name: 'b', options: OPTIONS['qcow2/default'] }] });
+      await seedLegacy(f, {
+        instance: VM,
+        host: 'a',
+        disks: [
+          { disk: 'root', format: 'raw', size: 2 * GiB },
+          { disk: 'config', format: 'raw', size: 64 * MiB },
+          { disk: 'kernel', format: 'raw', size: 8 * MiB },
+          { disk: 'ramdisk', format: 'raw', size: 16 * MiB },
+        ],
+      });
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
+      const records = await f.records(VM);
+      expect([...records].map(([d, m]) => `${d}:${m?.backend}/${m?.format}:${m?.provenance}`)).toEqual([
+        'root:qcow2/qcow2:created', 'config:flat/raw:derived', 'kernel:flat/raw:derived', 'ramdisk:flat/raw:derived',
+      ]);
+      expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('ignores an entry whose disk is gone (a stale disk.info) and still deletes the instance', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+      await seedLegacy(f, {
+        instance: VM,
+        host: 'a',
+        disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'config', format: 'raw', size: 64 * MiB }],
+      });
+      f.cluster.host('a').fs.remove('/var/lib/nova/instances/old1/disk.config');
+      expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+      expect([...(await f.records(VM)).keys()]).toEqual(['root']);
+      f.cluster.host('a').fs.remove('/var/lib/nova/instances/old1/disk');
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(await allProblems(f)).toEqual([]);
+    });
+  });
+
+  describe('when a legacy disk is gone from the host', () => {
+    it('answers LEGACY_DISK_MISSING to operations, but a delete removes what is there', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.lvm }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'swap', format: 'raw', size: 512 * MiB }] });
+      f.cluster.host('a').volumeGroups.get('vg0')?.remove('old1_disk.swap');
+      const r = await f.lifecycle().hardReboot(VM)();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_DISK_MISSING');
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(f.cluster.disks().filter((d) => d.address.kind === 'lv')).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,203 @@
+import { HOSTILE_KINDS } from '@disk-ledger/domain';
+import { imageMarker, isInjectedCrash } from '@disk-ledger/fake';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { BIGGER, GiB, IMAGES, MiB } from '../composition/testing/catalogue.js';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { plantHostile, writeBenign } from '../composition/testing/guest.js';
+import { sees, survives } from '../composition/testing/markers.js';
+import { allProblems, observe, outcome, recordTable } from '../composition/testing/observe.js';
+import { BACKEND_OPTIONS, OPTION_NAMES, OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { writeTargetOf } from '../testing/command-scan.js';
+import { vm } from '../testing/names.js';
+
+const VM = vm('vm1');
+const SEED = 0x6d0e;
+
+const pair = async (src: OptionsName, dst: OptionsName): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[src] }, { name: 'b', options: OPTIONS[dst] }] });
+  await f.boot(VM, 'a');
+  return f;
+};
+
+describe('move', () => {
+  describe('when resizing on the same host to a bigger flavor', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`grows each disk in place with its recorded format, record first, on ${name}`, async () => {
+        const f = await pair(name, name);
+        const markers = await writeBenign(f, VM);
+        const o = await observe(f, VM, () => f.lifecycle().move(VM, 'a', 'resize', BIGGER)());
+        expect(outcome(o.result)).toBe('ok');
+        const after = await f.records(VM);
+        expect([...after].map(([d, m]) => `${d}:${m?.size}`)).toEqual([`root:${4 * GiB}`, `ephemeral0:${2 * GiB}`, `swap:${GiB}`, `config:${64 * MiB}`]);
+        for (const [disk, marker] of markers) expect(await sees(f, VM, disk, marker)).toBe(true);
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
+  describe('when resizing to another host, with or without a new flavor', () => {
+    for (const flavor of [undefined, BIGGER]) {
+      for (const name of BACKEND_OPTIONS) {
+        it(`copies root and ephemeral data, re-creates swap (keeps it on a shared pool), and moves the records (${name}, ${flavor === undefined ? 'same flavor' : 'bigger flavor'})`, async () => {
+          const f = await pair(name, name);
+          const markers = await writeBenign(f, VM);
+          const o = await observe(f, VM, () => f.lifecycle().move(VM, 'b', 'resize', flavor)());
+          expect(outcome(o.result)).toBe('ok');
+          expect(await f.hostOf(VM)).toBe('b');
+          expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
+          expect(await sees(f, VM, 'ephemeral0', markers.get('ephemeral0') ?? '')).toBe(true);
+          const shared = name === 'rbd/shared';
+          expect(await sees(f, VM, 'swap', markers.get('swap') ?? '')).toBe(shared);
+          const sizes = Object.fromEntries([...(await f.records(VM))].map(([d, m]) => [d, m?.size]));
+          expect(sizes).toEqual(flavor === undefined ? { root: 2 * GiB, ephemeral0: GiB, swap: 512 * MiB, config: 64 * MiB } : { root: 4 * GiB, ephemeral0: 2 * GiB, swap: GiB, config: 64 * MiB });
+          expect(o.commands.filter((c) => c.host === 'b' && writeTargetOf(c.argv) !== null).length > 0).toBe(!shared || flavor !== undefined);
+          expect(await allProblems(f)).toEqual([]);
+        });
+      }
+    }
+  });
+
+  describe('when live-migrating', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`pre-creates the destination disks from the source's records on ${name}`, async () => {
+        const f = await pair(name, name);
+        const o = await observe(f, VM, () => f.lifecycle().move(VM, 'b', 'live-migrate')());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.after).toEqual(o.before);
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
+  describe('when evacuating from a host that is down', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`rebuilds the disks on the destination from records and images, never touching the source (${name})`, async () => {
+        const f = await pair(name, name);
+        const markers = await writeBenign(f, VM);
+        f.cluster.setHostDown('a', true);
+        const o = await observe(f, VM, () => f.lifecycle().move(VM, 'b', 'evacuate')());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.commands.filter((c) => c.host === 'a')).toEqual([]);
+        expect(o.after).toEqual(o.before);
+        const shared = name === 'rbd/shared';
+        // Ephemeral data is lost unless the disks are on storage both hosts share; the root comes back from its image.
+        expect(await sees(f, VM, 'ephemeral0', markers.get('ephemeral0') ?? '')).toBe(shared);
+        expect(await sees(f, VM, 'root', shared ? (markers.get('root') ?? '') : imageMarker(IMAGES.qcow2))).toBe(true);
+        f.cluster.setHostDown('a', false);
+        // The dead host's own disks are its business when it comes back; everything else must hold.
+        const problems = (await allProblems(f)).filter((p) => !p.startsWith('disk without a record: a:'));
+        expect(problems).toEqual([]);
+      });
+    }
+
+    it('answers RECORD_MISSING for a disk without a record, since the dead host cannot be asked for legacy facts', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      f.store.seedLegacyInstance(VM, 'a', ['root']);
+      f.legacy.add(VM);
+      f.cluster.setHostDown('a', true);
+      const r = await f.lifecycle().move(VM, 'b', 'evacuate')();
+      expect(E.isLeft(r) && r.left.code).toBe('RECORD_MISSING');
+    });
+  });
+
+  describe('when a guest planted hostile headers in every writable disk', () => {
+    for (const kind of ['resize', 'live-migrate', 'evacuate'] as const) {
+      for (const name of BACKEND_OPTIONS) {
+        it(`${kind} neither probes nor leaks, on ${name}`, async () => {
+          for (const hostile of HOSTILE_KINDS) {
+            const f = await pair(name, name);
+            await plantHostile(f, VM, hostile);
+            if (kind === 'evacuate') f.cluster.setHostDown('a', true);
+            const r = await f.lifecycle().move(VM, 'b', kind, kind === 'resize' ? BIGGER : undefined)();
+            f.cluster.setHostDown('a', false);
+            expect(outcome(r)).toBe('ok');
+            expect(f.cluster.probes()).toEqual([]);
+            expect(f.cluster.leaks()).toEqual([]);
+            const problems = (await allProblems(f)).filter((p) => kind !== 'evacuate' || !p.startsWith('disk without a record: a:'));
+            expect(problems).toEqual([]);
+          }
+        });
+      }
+    }
+  });
+
+  describe('when a command on the destination fails part-way', () => {
+    it('answers a typed error and leaves the source instance, its data and its records as they were', async () => {
+      const run = fc.record({ src: fc.constantFrom(...OPTION_NAMES), dst: fc.constantFrom(...OPTION_NAMES), nth: fc.nat({ max: 12 }), grow: fc.boolean(), live: fc.boolean() });
+      await fc.assert(
+        fc.asyncProperty(run, async ({ src, dst, nth, grow, live }) => {
+          const f = await pair(src, dst);
+          const markers = await writeBenign(f, VM);
+          const before = await recordTable(f, VM);
+          let seen = 0;
+          f.cluster.injectFault({ match: (argv, host) => host === 'b' && writeTargetOf(argv) !== null && seen++ === nth });
+          const r = await f.lifecycle().move(VM, 'b', live ? 'live-migrate' : 'resize', grow ? BIGGER : undefined)();
+          if (f.cluster.faults.pending > 0) return; // the move needed fewer commands than nth: nothing failed
+          expect(E.isLeft(r) && r.left._tag).toBe('CommandFailed');
+          expect(await f.hostOf(VM)).toBe('a');
+          const after = await recordTable(f, VM);
+          // A shared disk that was already grown cannot shrink back: its record says so; every other record is as it was.
+          for (const [disk, shown] of Object.entries(before)) {
+            const sharedAndGrown = src === dst && src.startsWith('rbd') && after[disk] !== shown;
+            if (!sharedAndGrown) expect(after[disk]).toBe(shown);
+          }
+          for (const [disk, marker] of markers) expect(await sees(f, VM, disk, marker)).toBe(true);
+          expect(await allProblems(f)).toEqual([]);
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+    });
+  });
+
+  describe('when the process dies part-way', () => {
+    it('destroys no data: a hard reboot completes or answers a typed error, and the root data survives', async () => {
+      const run = fc.record({ src: fc.constantFrom(...OPTION_NAMES), dst: fc.constantFrom(...OPTION_NAMES), nth: fc.nat({ max: 16 }), effect: fc.constantFrom('crash' as const, 'crash-after' as const), grow: fc.boolean() });
+      await fc.assert(
+        fc.asyncProperty(run, async ({ src, dst, nth, effect, grow }) => {
+          const f = await pair(src, dst);
+          const markers = await writeBenign(f, VM);
+          let seen = 0;
+          f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && seen++ === nth, effect });
+          try {
+            await f.lifecycle().move(VM, 'b', 'resize', grow ? BIGGER : undefined)();
+          } catch (e) {
+            if (!isInjectedCrash(e)) throw e;
+          }
+          f.cluster.clearFaults();
+          const r = await f.lifecycle().hardReboot(VM)();
+          for (const disk of ['root', 'ephemeral0'] as const) {
+            const marker = markers.get(disk) ?? '';
+            expect(survives(f, marker)).toBe(true);
+            if (E.isRight(r)) expect(await sees(f, VM, disk, marker)).toBe(true);
+          }
+          expect(f.cluster.probes()).toEqual([]);
+          expect(f.cluster.leaks()).toEqual([]);
+        }),
+        { seed: SEED, numRuns: 80 },
+      );
+    });
+  });
+
+  describe('when a crash left disks of the instance half-made', () => {
+    it('completes them on the source before copying them', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.lvm }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      f.cluster.injectFault({ match: (argv) => argv[0] === 'lvcreate' && argv.includes('vm1_disk.eph0'), effect: 'crash-after' });
+      await expect(f.lifecycle().spawn({ instance: VM, host: 'a', image: null, flavor: { root: 0, ephemeral: GiB, swap: 512 * MiB } })()).rejects.toThrow();
+      expect(Object.values(await recordTable(f, VM)).some((r) => r.endsWith('creating'))).toBe(true);
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
+      expect(await allProblems(f)).toEqual([]);
+    });
+  });
+
+  describe('when the destination is unknown', () => {
+    it('answers UNKNOWN_HOST and changes nothing', async () => {
+      const f = await pair('flat/raw', 'flat/raw');
+      const o = await observe(f, VM, () => f.lifecycle().move(VM, 'nowhere', 'resize')());
+      expect(E.isLeft(o.result) && o.result.left.code).toBe('UNKNOWN_HOST');
+      expect(o.after).toEqual(o.before);
+      expect(o.commands).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import { HOSTILE_KINDS, decodeDiskMetadata } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { plantHostile, writeBenign } from '../composition/testing/guest.js';
+import { allProblems, observe, outcome, showRecord } from '../composition/testing/observe.js';
+import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { writeTargetOf } from '../testing/command-scan.js';
+import { vm } from '../testing/names.js';
+
+const VM = vm('vm1');
+
+/** Options to reconfigure each host to: always another backend. */
+const LATER: Readonly<Record<OptionsName, OptionsName>> = {
+  'flat/raw': 'lvm', 'qcow2/default': 'flat/raw', lvm: 'qcow2/default', 'rbd/shared': 'ploop', 'rbd/other': 'ploop', ploop: 'rbd/shared',
+};
+
+const booted = async (name: OptionsName): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+  await f.boot(VM, 'a');
+  return f;
+};
+
+describe('hard reboot', () => {
+  describe('when every local disk is lost and the host options changed since', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`re-creates each disk from its record, not from today's options (${name} → ${LATER[name]})`, async () => {
+        const f = await booted(name);
+        for (const disk of (await f.records(VM)).keys()) await f.lose(VM, disk);
+        f.reconfigure('a', OPTIONS[LATER[name]]);
+        const writes = f.repository.events.length;
+        const o = await observe(f, VM, () => f.lifecycle().hardReboot(VM)());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.after).toEqual(o.before);
+        // Each lost disk's record goes to creating and back to ready; its layout never changes.
+        const states = f.repository.events.slice(writes).flatMap((e) => e.writes.map((w) => {
+          const m = w.driverInfo === null ? null : decodeDiskMetadata(w.driverInfo);
+          return m === null || E.isLeft(m) ? '-' : `${w.disk} ${showRecord({ ...m.right, state: 'ready' }) === o.before[w.disk] ? 'same layout' : 'changed'} ${m.right.state}`;
+        }));
+        expect(states).toEqual(['root', 'ephemeral0', 'swap', 'config'].flatMap((d) => [`${d} same layout creating`, `${d} same layout ready`]));
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
+  describe('when the disks are there', () => {
+    it('leaves them and their data alone', async () => {
+      const f = await booted('qcow2/default');
+      const markers = await writeBenign(f, VM);
+      const o = await observe(f, VM, () => f.lifecycle().hardReboot(VM)());
+      expect(outcome(o.result)).toBe('ok');
+      expect(o.commands.filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+      for (const [disk, marker] of markers) {
+        const { host, location, meta } = await f.location(VM, disk);
+        const view = f.cluster.guestView(host, location, meta.format);
+        expect(view.ok && view.view.markers).toContain(marker);
+      }
+    });
+  });
+
+  describe('when a guest planted hostile headers first', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`reads and re-creates nothing by content on ${name}`, async () => {
+        for (const kind of HOSTILE_KINDS) {
+          const f = await booted(name);
+          await plantHostile(f, VM, kind);
+          await f.lose(VM, 'swap');
+          const o = await observe(f, VM, () => f.lifecycle().hardReboot(VM)());
+          expect(outcome(o.result)).toBe('ok');
+          expect(o.after).toEqual(o.before);
+          expect(await allProblems(f)).toEqual([]);
+        }
+      });
+    }
+  });
+});
+
+describe('delete', () => {
+  describe('when an instance is deleted', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`removes its disks and records, and keeps the soft-deleted rows readable, on ${name}`, async () => {
+        for (const kind of [null, ...HOSTILE_KINDS]) {
+          const f = await booted(name);
+          if (kind !== null) await plantHostile(f, VM, kind);
+          const before = await f.records(VM);
+          const r = await f.lifecycle().delete(VM)();
+          expect(outcome(r)).toBe('ok');
+          expect(E.isLeft(await f.store.getInstance(VM)())).toBe(true);
+          const rows = f.store.allRows(VM);
+          expect(rows.every((row) => row.deleted)).toBe(true);
+          expect(rows.filter((row) => row.bdmId !== null).map((row) => row.disk)).toEqual(['root', 'ephemeral0', 'swap']);
+          expect(rows.every((row) => row.driverInfo !== null)).toBe(true);
+          expect(before.size).toBe(4);
+          expect(f.cluster.disks().filter((d) => !(d.address.kind === 'file' && d.address.path.includes('/_base/')))).toEqual([]);
+          expect(await allProblems(f)).toEqual([]);
+        }
+      });
+    }
+  });
+});

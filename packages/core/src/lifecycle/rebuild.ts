@@ -1,0 +1,43 @@
+import type { DiskMetadata, DiskName, ImageId, ImageTooLarge, InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { RecordMissing } from '../errors/core-error.js';
+import { imageFacts } from '../services/image-facts.js';
+import { loadInstance } from './instance-records.js';
+import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+
+/** The instance has no such local disk. */
+export const missingDisk = (instance: InstanceId, disk: DiskName): RecordMissing => ({
+  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk, path: `${instance}/${disk}`, message: `${instance} has no ${disk} disk`,
+});
+
+/**
+ * Rebuild: the root disk is re-created from another image with the layout its
+ * record already has (backend, format, size, location); only the source
+ * changes. The image is verified first, so a rejected image leaves the old
+ * root disk and its record as they were; then the new record is durable
+ * before the old disk goes.
+ */
+export const rebuild = async (deps: LifecycleDeps, instance: InstanceId, image: ImageId): Step<void> => {
+  const view = await loadInstance(deps, instance);
+  if (E.isLeft(view)) return view;
+  const root = view.right.records.get('root');
+  if (root === undefined) return E.left(missingDisk(instance, 'root'));
+  const meta = await run(deps.images.show(image));
+  if (E.isLeft(meta)) return meta;
+  const { virtualSize } = imageFacts(meta.right);
+  if (virtualSize !== null && virtualSize > root.size) {
+    const tooLarge: ImageTooLarge = {
+      _tag: 'ImageTooLarge', code: 'IMAGE_TOO_LARGE', path: 'image', imageSize: virtualSize, flavorSize: root.size,
+      message: `image ${image} (${virtualSize} bytes) does not fit the ${root.size}-byte root disk`,
+    };
+    return E.left(tooLarge);
+  }
+  const source = { kind: 'image', imageId: image, imageFormat: meta.right.diskFormat } as const;
+  const verified = await run(view.right.host.realizer.prepare(instance, 'root', source));
+  if (E.isLeft(verified)) return verified;
+  const record: DiskMetadata = { ...root, imageId: image, imageFormat: meta.right.diskFormat, provenance: 'created', state: 'creating' };
+  const saved = await run(deps.metadata.saveAll(instance, [{ disk: 'root', meta: record }]));
+  if (E.isLeft(saved)) return saved;
+  const done = await run(view.right.host.realizer.realize(instance, 'root', record, source));
+  return E.map(() => undefined)(done);
+};

@@ -1,0 +1,90 @@
+import { HOSTILE_KINDS } from '@disk-ledger/domain';
+import { describe, expect, it } from 'vitest';
+import { FLAVOR } from '../composition/testing/catalogue.js';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { plantHostile, writeBenign } from '../composition/testing/guest.js';
+import { sees } from '../composition/testing/markers.js';
+import { allProblems, observe, outcome, recordTable } from '../composition/testing/observe.js';
+import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { vm } from '../testing/names.js';
+
+const VM = vm('vm1');
+
+const fleet = async (src: OptionsName, dst: OptionsName): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[src] }, { name: 'b', options: OPTIONS[dst] }] });
+  await f.boot(VM, 'a');
+  return f;
+};
+
+/** The next backend in the list: unshelving elsewhere lands on another layout. */
+const other = (name: OptionsName): OptionsName => BACKEND_OPTIONS[(BACKEND_OPTIONS.indexOf(name) + 1) % BACKEND_OPTIONS.length] ?? 'flat/raw';
+
+describe('shelve', () => {
+  describe('when shelving', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`snapshots the root, then removes every local disk and its record, on ${name}`, async () => {
+        const f = await fleet(name, name);
+        const markers = await writeBenign(f, VM);
+        const o = await observe(f, VM, () => f.lifecycle().shelve(VM)());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.after).toEqual({});
+        expect(f.cluster.imageMarkers('vm1-shelved')).toContain(markers.get('root'));
+        expect(f.store.allRows(VM).filter((r) => r.bdmId !== null).every((r) => r.deleted)).toBe(true);
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
+  describe('when unshelving on another host', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`re-creates the disks there, records first, the root from the shelved image (${name} → ${other(name)})`, async () => {
+        const f = await fleet(name, other(name));
+        const markers = await writeBenign(f, VM);
+        expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+        const o = await observe(f, VM, () => f.lifecycle().unshelve(VM, 'b', FLAVOR, true)());
+        expect(outcome(o.result)).toBe('ok');
+        expect(await f.hostOf(VM)).toBe('b');
+        expect(Object.keys(o.after)).toEqual(['root', 'ephemeral0', 'swap']);
+        expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
+  describe('when a guest planted hostile headers first', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`shelve and unshelve neither probe nor leak, and the guest can come back (${name} → ${other(name)})`, async () => {
+        for (const kind of HOSTILE_KINDS) {
+          const f = await fleet(name, other(name));
+          await plantHostile(f, VM, kind);
+          expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+          expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true)())).toBe('ok');
+          expect(await allProblems(f)).toEqual([]);
+        }
+      });
+    }
+  });
+
+  describe('when shelving again after an unshelve, or retrying a shelve', () => {
+    it('uploads to the next shelved image and unshelves from the latest', async () => {
+      const f = await fleet('flat/raw', 'qcow2/default');
+      const first = await writeBenign(f, VM);
+      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, true)())).toBe('ok');
+      expect(Object.keys(await recordTable(f, VM))).toEqual(['root', 'ephemeral0', 'swap', 'config']);
+      const second = await writeBenign(f, VM);
+      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+      expect(f.cluster.imageMarkers('vm1-shelved-2')).toContain(second.get('root'));
+      expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, true)())).toBe('ok');
+      expect(await sees(f, VM, 'root', second.get('root') ?? '')).toBe(true);
+      expect(await sees(f, VM, 'root', first.get('root') ?? '')).toBe(true);
+      expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('answers RECORD_MISSING when there is nothing to unshelve from', async () => {
+      const f = await fleet('flat/raw', 'flat/raw');
+      const r = await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, true)();
+      expect(outcome(r)).toMatch(/^RECORD_MISSING/);
+    });
+  });
+});

@@ -1,0 +1,117 @@
+import { HOSTILE_KINDS } from '@disk-ledger/domain';
+import { InjectedCrash } from '@disk-ledger/fake';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { GiB, HOSTILE_IMAGES, IMAGES, MiB } from '../composition/testing/catalogue.js';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { formatProblems, persistBeforeCreateProblems } from '../composition/testing/observe.js';
+import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { writeTargetOf } from '../testing/command-scan.js';
+import { img, vm } from '../testing/names.js';
+
+const VM = vm('vm1');
+
+/** A fleet of one host `a` with these options and an instance registered on it. */
+const fleetWith = async (name: OptionsName): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+  const r = await f.repository.createInstance(VM, 'a', ['root', 'ephemeral0', 'swap'])();
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return f;
+};
+
+/** Commands that write into the instance's disks (not the cache, not staging). */
+const diskWrites = (f: FakeFleet) =>
+  f.cluster.commands().filter((c) => {
+    const t = writeTargetOf(c.argv);
+    return t !== null && (t.kind !== 'file' || (t.path.includes('/vm1/') && !t.path.endsWith('.build')));
+  });
+
+describe('ImageBackend', () => {
+  describe('when creating a disk from an image', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`records the layout before the first command writes the disk, on ${name}`, async () => {
+        const f = await fleetWith(name);
+        const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+        expect(E.isRight(r) && r.right.state).toBe('ready');
+        const writes = f.repository.writesOf(VM, 'root');
+        const first = diskWrites(f)[0];
+        expect(first).toBeDefined();
+        expect(writes[0]?.afterCommands).toBeLessThan(first?.seq ?? 0);
+        expect(writes.map((w) => JSON.parse(w.driverInfo ?? '{}')['nova_object.data']?.state)).toEqual(['creating', 'ready']);
+        expect(persistBeforeCreateProblems(f)).toEqual([]);
+        expect(formatProblems(f.cluster.commands())).toEqual([]);
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+  });
+
+  describe('when creating a disk from a func', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`records then creates ephemeral, swap and config disks on ${name}`, async () => {
+        const f = await fleetWith(name);
+        const backend = f.host('a').backend;
+        const results = [
+          await backend.createFromFunc({ instance: VM, disk: 'ephemeral0', func: { kind: 'filesystem', fsType: 'ext4', label: 'ephemeral0' }, size: GiB })(),
+          await backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 512 * MiB })(),
+          await backend.createFromFunc({ instance: VM, disk: 'config', func: { kind: 'config-drive', files: [{ path: 'openstack/latest/meta_data.json', content: '{}' }] }, size: 64 * MiB })(),
+        ];
+        expect(results.map((r) => (E.isRight(r) ? r.right.state : r.left.code))).toEqual(['ready', 'ready', 'ready']);
+        expect(persistBeforeCreateProblems(f)).toEqual([]);
+        expect(formatProblems(f.cluster.commands())).toEqual([]);
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+  });
+
+  describe('when the image is hostile or refused', () => {
+    for (const id of [...HOSTILE_IMAGES, IMAGES.vmdk]) {
+      it(`rejects ${id} with a typed error, leaving no record, no disk and no part file`, async () => {
+        const f = await fleetWith('flat/raw');
+        const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(id) })();
+        expect(E.isLeft(r) && r.left.code).toBe('IMAGE_REJECTED');
+        expect(f.repository.writesOf(VM, 'root')).toEqual([]);
+        expect((await f.records(VM)).get('root')).toBeNull();
+        expect(diskWrites(f)).toEqual([]);
+        expect(f.cluster.disks().filter((d) => d.address.kind === 'file' && d.address.path.includes('/_base/'))).toEqual([]);
+        expect(f.headReads.every((h) => h.path.includes('/_base/') && h.path.endsWith('.part'))).toBe(true);
+        expect(formatProblems(f.cluster.commands())).toEqual([]);
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+    it('covers every hostile kind under every declared format', () => {
+      expect(HOSTILE_IMAGES).toHaveLength(HOSTILE_KINDS.length * 3);
+    });
+  });
+
+  describe('when the disk already has a record', () => {
+    it('re-creates a lost disk with exactly the recorded layout whatever the host options say now', async () => {
+      const f = await fleetWith('flat/raw');
+      const first = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+      const before = await f.records(VM);
+      await f.lose(VM, 'root');
+      f.reconfigure('a', OPTIONS.lvm);
+      const again = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.raw), flavorSize: 4 * GiB })();
+      expect(E.isRight(first) && E.isRight(again) && again.right).toEqual(E.isRight(first) ? first.right : null);
+      expect(await f.records(VM)).toEqual(before);
+      expect(diskWrites(f).filter((c) => c.argv[0] === 'lvcreate')).toEqual([]);
+      expect(await f.violations()).toEqual([]);
+    });
+  });
+
+  describe('when the process dies between the record and the first command', () => {
+    for (const effect of ['crash', 'crash-after'] as const) {
+      it(`leaves a creating record that the next call completes (${effect})`, async () => {
+        const f = await fleetWith('qcow2/default');
+        f.cluster.injectFault({ match: (argv) => argv.includes('/var/lib/nova/instances/vm1/disk'), effect });
+        const task = f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB });
+        await expect(task()).rejects.toBeInstanceOf(InjectedCrash);
+        expect((await f.records(VM)).get('root')?.state).toBe('creating');
+        expect(await f.violations({ allowCreating: true })).toEqual([]);
+        const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+        expect(E.isRight(r) && r.right.state).toBe('ready');
+        expect(persistBeforeCreateProblems(f)).toEqual([]);
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+  });
+});

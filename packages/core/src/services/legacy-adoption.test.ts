@@ -1,0 +1,121 @@
+import type { DiskFormat } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { GiB, MiB } from '../composition/testing/catalogue.js';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { seedLegacy, type LegacySeed } from '../composition/testing/legacy.js';
+import { formatProblems } from '../composition/testing/observe.js';
+import { OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { writeTargetOf } from '../testing/command-scan.js';
+import { vm } from '../testing/names.js';
+
+const VM = vm('old1');
+
+/** A host's backend for new disks, and the format the classic driver gave them there. */
+const CASES: readonly (readonly [OptionsName, string, DiskFormat])[] = [
+  ['flat/raw', 'flat', 'raw'],
+  ['qcow2/default', 'qcow2', 'qcow2'],
+  ['lvm', 'lvm', 'raw'],
+  ['rbd/shared', 'rbd', 'raw'],
+  ['ploop', 'ploop', 'ploop'],
+];
+
+const legacyFleet = async (name: OptionsName, seed: Partial<LegacySeed> = {}): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+  const format = CASES.find(([n]) => n === name)?.[2] ?? 'raw';
+  await seedLegacy(f, {
+    instance: VM,
+    host: 'a',
+    disks: [
+      { disk: 'root', format, size: 2 * GiB },
+      // Older instances name their first ephemeral disk.local; disk.info tells (file backends only).
+      { disk: 'ephemeral0', format, size: GiB, ...(name === 'lvm' || name.startsWith('rbd') ? {} : { file: 'disk.local' }) },
+      { disk: 'swap', format, size: 512 * MiB },
+    ],
+    ...seed,
+  });
+  return f;
+};
+
+describe('LegacyAdoption', () => {
+  describe('when a legacy disk is first touched', () => {
+    for (const [name, backend, format] of CASES) {
+      it(`derives ${backend}/${format} on a ${name} host from options and disk.info, sized by the host, never by its bytes`, async () => {
+        const f = await legacyFleet(name);
+        const mark = f.mark();
+        const adoption = f.host('a').adoption;
+        const metas = [await adoption.ensure(VM, 'root')(), await adoption.ensure(VM, 'ephemeral0')(), await adoption.ensure(VM, 'swap')()];
+        expect(metas.map((m) => (E.isRight(m) ? `${m.right.backend}/${m.right.format}/${m.right.size}/${m.right.provenance}` : m.left.code))).toEqual([
+          `${backend}/${format}/${2 * GiB}/derived`,
+          `${backend}/${format}/${GiB}/derived`,
+          `${backend}/${format}/${512 * MiB}/derived`,
+        ]);
+        const during = f.commandsSince(mark);
+        expect(during.map((c) => writeTargetOf(c.argv))).toEqual(during.map(() => null));
+        expect(formatProblems(during)).toEqual([]);
+        expect(f.headReads).toEqual([]);
+        const infos = during.filter((c) => c.argv[0] === 'qemu-img');
+        expect(infos.every((c) => c.argv[1] === 'info' && c.argv[2] === '-f')).toBe(true);
+        expect(f.repository.events.filter((e) => e.op === 'compareAndSetRecord')).toHaveLength(3);
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+
+    it('reads a raw legacy disk whose guest planted a qcow2 header as raw: no probe, no leak', async () => {
+      const f = await legacyFleet('flat/raw', {
+        disks: [{ disk: 'root', format: 'raw', size: GiB, content: { kind: 'qcow2-backing-host-file', target: '/etc/shadow' } }],
+      });
+      const r = await f.host('a').adoption.ensure(VM, 'root')();
+      expect(E.isRight(r) && `${r.right.format}/${r.right.size}`).toBe(`raw/${GiB}`);
+      expect(f.cluster.probes()).toEqual([]);
+      expect(f.cluster.leaks()).toEqual([]);
+      expect(await f.violations()).toEqual([]);
+    });
+
+    it('gives two racing writers the same record, written once', async () => {
+      const f = await legacyFleet('flat/raw');
+      const adoption = f.host('a').adoption;
+      const [a, b] = await Promise.all([adoption.ensure(VM, 'root')(), adoption.ensure(VM, 'root')()]);
+      expect(E.isRight(a) && E.isRight(b)).toBe(true);
+      expect(a).toEqual(b);
+      expect(f.repository.writesOf(VM, 'root')).toHaveLength(1);
+    });
+  });
+
+  describe('when the legacy facts are missing, corrupt or contradictory', () => {
+    const cases: readonly (readonly [string, OptionsName, Partial<LegacySeed>, string])[] = [
+      ['a flat disk without disk.info', 'flat/raw', { diskInfo: 'absent' }, 'LEGACY_FACTS_MISSING'],
+      ['a corrupt disk.info', 'flat/raw', { diskInfo: 'corrupt' }, 'DISK_INFO_CORRUPT'],
+      ['a disk.info that says qcow2 for an lvm disk', 'lvm', { diskInfo: { '/var/lib/nova/instances/old1/disk': 'qcow2' } }, 'LEGACY_FACTS_CONTRADICT'],
+      ['a disk that is not on the host', 'lvm', { disks: [] }, 'LEGACY_DISK_MISSING'],
+    ];
+    for (const [what, name, seed, code] of cases) {
+      it(`answers ${code} for ${what}, writing nothing and touching no disk`, async () => {
+        const f = await legacyFleet(name, seed);
+        if (seed.disks !== undefined) f.store.seedLegacyInstance(vm('old2'), 'a', ['root']);
+        const instance = seed.disks !== undefined ? vm('old2') : VM;
+        const mark = f.mark();
+        const r = await f.host('a').adoption.ensure(instance, 'root')();
+        expect(E.isLeft(r) && r.left.code).toBe(code);
+        expect(f.repository.events).toEqual([]);
+        expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+        expect(f.headReads).toEqual([]);
+      });
+    }
+  });
+
+  describe('when an operator supplies a layout', () => {
+    it('records it with provenance operator, sized by the host', async () => {
+      const f = await legacyFleet('flat/raw', { diskInfo: 'absent' });
+      const r = await f.host('a').adoption.supply(VM, 'root', { backend: 'flat', format: 'raw', location: 'disk' })();
+      expect(E.isRight(r) && `${r.right.provenance}/${r.right.size}`).toBe(`operator/${2 * GiB}`);
+      expect(f.headReads).toEqual([]);
+    });
+    it('refuses a layout whose backend cannot hold its format', async () => {
+      const f = await legacyFleet('flat/raw', { diskInfo: 'absent' });
+      const r = await f.host('a').adoption.supply(VM, 'root', { backend: 'lvm', format: 'qcow2', location: 'vg0/old1_disk' })();
+      expect(E.isLeft(r) && r.left.code).toBe('OPTIONS_INCONSISTENT');
+      expect(f.repository.events).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,12 @@
+import { instanceDir, novaFileName, type DiskImage, type DiskName, type HostPath, type InstanceId } from '@disk-ledger/domain';
+
+/**
+ * Where a disk's data waits while it moves to another host or another
+ * layout: a raw file beside the instance's disks. Always raw, so its format
+ * is a constant and never read from the file (or from its name).
+ */
+export const stagedPath = (instancesPath: HostPath, instance: InstanceId, disk: DiskName): HostPath =>
+  `${instanceDir(instancesPath, instance)}/${novaFileName(disk)}.migrate` as HostPath;
+
+/** The staged copy as something qemu-img opens: a flat raw file. */
+export const stagedImage = (path: HostPath): DiskImage => ({ location: { backend: 'flat', path }, format: 'raw' });
