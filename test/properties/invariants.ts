@@ -1,5 +1,6 @@
 import { decodeDiskMetadata, resolveLocation, showLocation, type DiskMetadata } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import { attribution } from '../../packages/simulator/src/replay/replay.js';
 import { INSTANCES_PATH, type World } from '../../packages/simulator/src/world/world.js';
 
 /** A broken invariant: which, and the evidence. */
@@ -44,10 +45,10 @@ const records = async (world: World) => {
  */
 export const checkInvariants = async (world: World, exempt: ReadonlySet<string>, classicSteps: ReadonlySet<number> = new Set()): Promise<Violation[]> => {
   const out: Violation[] = [];
-  const ours = (step: unknown) => !(typeof step === 'number' && classicSteps.has(step));
-  const probes = world.cluster.probes().filter((p) => ours(p.step));
+  const ours = attribution(classicSteps, world.cluster.leaks());
+  const probes = world.cluster.probes().filter(ours.probe);
   if (probes.length > 0) out.push({ invariant: '1 zero probes', detail: `${probes.length} probe(s), first: ${probes[0]?.argv?.join(' ') ?? probes[0]?.image ?? ''} at step ${String(probes[0]?.step)}` });
-  const leaks = world.cluster.leaks().filter((l) => ours(l.step));
+  const leaks = world.cluster.leaks().filter(ours.leak);
   if (leaks.length > 0) out.push({ invariant: '2 zero leaks', detail: `${leaks.length} leak(s), first: ${leaks[0]?.secret ?? ''} into ${leaks[0]?.into ?? ''} at step ${String(leaks[0]?.step)}` });
   const recs = await records(world);
   const byWhere = new Map(recs.map((r) => [r.where, r]));

@@ -2,6 +2,7 @@ import type {
   Backend,
   BlockDeviceMappingRepository,
   DiskFormat,
+  DiskMetadata,
   DiskName,
   DiskTransfer,
   ImageId,
@@ -9,7 +10,9 @@ import type {
   ImageService,
   InstanceId,
 } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
+import { loadInstance, type InstanceView } from './instance-records.js';
 import { inject, injectable } from 'inversify';
 import { DiskMetadataService } from '../services/metadata-service.js';
 import { TOKENS } from '../tokens.js';
@@ -49,6 +52,14 @@ export class InstanceLifecycle {
   /** Boot: all records saved in one batch before any disk is created. */
   spawn(req: SpawnRequest): TE.TaskEither<LifecycleError, void> {
     return () => spawn(this.deps, req);
+  }
+  /**
+   * The record of every local disk of the instance, deriving and claiming
+   * them on first touch: what a soft reboot (the guest reopening its disks)
+   * needs, without re-creating anything.
+   */
+  records(instance: InstanceId): TE.TaskEither<LifecycleError, ReadonlyMap<DiskName, DiskMetadata>> {
+    return async () => E.map((v: InstanceView) => v.records)(await loadInstance(this.deps, instance));
   }
   /** Hard reboot: re-create missing disks from their records. */
   hardReboot(instance: InstanceId): TE.TaskEither<LifecycleError, void> {

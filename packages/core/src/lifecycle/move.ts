@@ -1,4 +1,5 @@
-import type { InstanceId } from '@disk-ledger/domain';
+import { unsupported, type InstanceId } from '@disk-ledger/domain';
+import { sourceOf } from '../services/disk-source.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import { loadInstance } from './instance-records.js';
@@ -53,6 +54,16 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<void> =>
   const dst = deps.hosts.get(req.to);
   if (E.isLeft(dst)) return dst;
   const sameHost = src.ctx.name === dst.right.ctx.name;
+  // The source of an evacuation is down: its disks cannot be the destination's.
+  if (sameHost && req.kind === 'evacuate') return E.left(unsupported(`cannot evacuate ${req.instance} to its own host ${req.to}`));
+  if (sameHost) {
+    // Staying on its host, every disk is kept in place: one that went missing is first re-made from its record.
+    const made = await sequence([...view.right.records], async ([disk, meta]) => {
+      const source = sourceOf(disk, meta);
+      return E.isLeft(source) ? source : run(src.realizer.realize(req.instance, disk, meta, source.right));
+    });
+    if (E.isLeft(made)) return made;
+  }
   const plans: MovePlan[] = [];
   for (const [disk, meta] of view.right.records) {
     const p = sameHost

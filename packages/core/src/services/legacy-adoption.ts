@@ -69,7 +69,8 @@ export class LegacyAdoption {
     return pipe(
       this.facts.diskInfo(instance),
       TE.orElseW((e) => (e.code === 'DISK_INFO_CORRUPT' ? TE.right(null) : TE.left(e))),
-      TE.map((info) => (info === null ? [] : INSTANCE_LEVEL.filter((disk) => info.has(`${dir}/${novaFileName(disk)}`)))),
+      // A config drive on an rbd host lives in the pool, not in disk.info: always look for one (absent ones are skipped).
+      TE.map((info) => [...new Set<DiskName>([...(info === null ? [] : INSTANCE_LEVEL.filter((disk) => info.has(`${dir}/${novaFileName(disk)}`))), 'config'])]),
     );
   }
 

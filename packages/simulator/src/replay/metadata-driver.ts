@@ -2,7 +2,9 @@ import type { InstanceLifecycle } from '@disk-ledger/core';
 import { imageId, instanceId, isDiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { StepOf } from '../scenario/steps.js';
-import { instanceDisks } from '../world/disk-view.js';
+import { ALL_BACKENDS } from '@disk-ledger/core/composition';
+import { HostDiskDrivers } from '@disk-ledger/host';
+import { instanceDisks, type DiskFacts } from '../world/disk-view.js';
 import type { SimInstance } from '../world/sim-instance.js';
 import type { World } from '../world/world.js';
 import { failed, OK, type Outcome } from './outcome.js';
@@ -72,7 +74,8 @@ export class MetadataDriver implements StepDriver {
   }
 
   reboot(step: StepOf<'reboot'>): Promise<Outcome> {
-    return this.on(step.instance, (i) => (step.hard === true ? this.lifecycle.hardReboot(i)() : Promise.resolve(E.right(undefined))));
+    // A soft reboot re-creates nothing, but the guest reopens its disks: that needs their records (first touch for legacy ones).
+    return this.on(step.instance, (i) => (step.hard === true ? this.lifecycle.hardReboot(i)() : this.lifecycle.records(i)()));
   }
 
   resize(step: StepOf<'resize'>): Promise<Outcome> {
@@ -100,10 +103,30 @@ export class MetadataDriver implements StepDriver {
 
   evacuate(step: StepOf<'evacuate'>): Promise<Outcome> {
     return this.on(step.instance, async (i, inst) => {
+      const source = inst.host;
+      const before = await instanceDisks(this.world, step.instance);
       const r = await this.lifecycle.move(i, step.to, 'evacuate')();
-      if (E.isRight(r)) inst.host = step.to;
+      if (E.isRight(r)) {
+        inst.host = step.to;
+        await this.destroyEvacuated(source, before, await instanceDisks(this.world, step.instance));
+      }
       return r;
     });
+  }
+
+  /**
+   * The source host comes back and removes the local disks of instances
+   * evacuated from it, as nova's compute does at start-up, from the records
+   * the disks had there; storage the destination still uses is left alone.
+   */
+  private async destroyEvacuated(source: string, before: readonly DiskFacts[], after: readonly DiskFacts[]): Promise<void> {
+    const kept = new Set(after.filter((d) => d.backend === 'rbd').map((d) => d.location));
+    const drivers = new HostDiskDrivers(this.world.cluster.executor(source), this.world.cluster.files(source), ALL_BACKENDS);
+    for (const d of before) {
+      if (kept.has(d.location)) continue;
+      const driver = await drivers.forBackend(d.backend)();
+      if (E.isRight(driver)) await driver.right.remove(d.address)();
+    }
   }
 
   rebuild(step: StepOf<'rebuild'>): Promise<Outcome> {

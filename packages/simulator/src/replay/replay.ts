@@ -1,4 +1,4 @@
-import { isInjectedCrash } from '@disk-ledger/fake';
+import { isInjectedCrash, type LeakRecord, type ProbeRecord } from '@disk-ledger/fake';
 import { performance } from 'node:perf_hooks';
 import type { RunReport, StepReport } from '../report/run-report.js';
 import type { Scenario } from '../scenario/load-scenario.js';
@@ -11,6 +11,20 @@ import { deleteDiskFile, deleteDiskInfo, guestWrite, onlineMigrate, reconfigure 
 import { MetadataDriver } from './metadata-driver.js';
 import { failed, OK, type Outcome } from './outcome.js';
 import type { StepDriver } from './step-driver.js';
+
+/**
+ * Whether a probe or leak is the metadata driver's: not recorded during a
+ * step the classic driver ran, and (for leaks) not of a secret the classic
+ * driver had already copied into a disk, which later merely travels with it.
+ */
+export const attribution = (classicSteps: ReadonlySet<number>, leaks: readonly LeakRecord[]) => {
+  const classic = (step: unknown) => typeof step === 'number' && classicSteps.has(step);
+  const inherited = new Set(leaks.filter((l) => classic(l.step)).map((l) => l.marker));
+  return {
+    probe: (p: ProbeRecord) => !classic(p.step),
+    leak: (l: LeakRecord) => !classic(l.step) && !inherited.has(l.marker),
+  };
+};
 
 /** How to replay. */
 export interface ReplayOptions {
@@ -118,10 +132,10 @@ export const replay = async (scenario: Scenario, options: ReplayOptions): Promis
   world.cluster.setStep(null);
   const disks = await collectDisks(world);
   // In metadata mode, legacy boots and hosts not yet upgraded run the classic driver: those steps' probes and leaks are its own.
-  const ours = (step: unknown) => !(options.mode === 'metadata' && typeof step === 'number' && runner.classicSteps.has(step));
-  const classic = { probes: world.cluster.probes().filter((p) => !ours(p.step)).length, leaks: world.cluster.leaks().filter((l) => !ours(l.step)).length };
-  const probes = world.cluster.probes().filter((p) => ours(p.step)).map((p) => ({ step: typeof p.step === 'number' ? p.step : null, argv: p.argv, host: p.host, image: p.image }));
-  const leaks = world.cluster.leaks().filter((l) => ours(l.step)).map((l) => ({ step: typeof l.step === 'number' ? l.step : null, secret: l.secret, into: l.into, host: l.secretHost, via: l.via }));
+  const ours = attribution(options.mode === 'metadata' ? runner.classicSteps : new Set(), world.cluster.leaks());
+  const classic = { probes: world.cluster.probes().filter((p) => !ours.probe(p)).length, leaks: world.cluster.leaks().filter((l) => !ours.leak(l)).length };
+  const probes = world.cluster.probes().filter(ours.probe).map((p) => ({ step: typeof p.step === 'number' ? p.step : null, argv: p.argv, host: p.host, image: p.image }));
+  const leaks = world.cluster.leaks().filter(ours.leak).map((l) => ({ step: typeof l.step === 'number' ? l.step : null, secret: l.secret, into: l.into, host: l.secretHost, via: l.via }));
   const counters = { probes: probes.length, leaks: leaks.length, commands: world.cluster.commandCount, dbRoundTrips: options.repository.roundTrips, classic };
   const block = options.mode === 'metadata' ? scenario.expect : scenario.expect_legacy;
   const expectations = checkExpectations(block, { steps, counters, disks });

@@ -2,8 +2,8 @@
  * Evacuation and rebuild, classic style. Evacuation rebuilds the instance
  * on another host while its own is down: every disk is planned there with
  * that host's options today and made unless it is already there (an image
- * in a shared RBD pool); the disks left on the dead host are forgotten, as
- * nova forgot them until the host came back. Rebuild destroys the root
+ * in a shared RBD pool); when the dead host comes back it destroys the
+ * disks it still holds of the instance, as nova's compute does at start-up. Rebuild destroys the root
  * disk and its `disk.info` entry (nova removed the instance's files) and
  * makes a new root from the new image with the host's options today.
  */
@@ -25,11 +25,22 @@ export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string
   const host = ctx.host(to);
   const plans = await planDisks(host, inst.id, inst);
   if (E.isLeft(plans)) return plans;
+  const source = ctx.host(inst.host);
+  const left = [...inst.legacyDisks.values()];
   const moved = await ctx.world.repository.setHost(inst.id, to)();
   if (E.isLeft(moved)) return moved;
   inst.host = to;
   inst.legacyDisks.clear();
-  return spawnDisks(ctx, host, inst, plans.right);
+  const made = await spawnDisks(ctx, host, inst, plans.right);
+  if (E.isLeft(made)) return made;
+  // The dead host comes back and destroys what it still holds of the evacuated instance, sparing shared storage now in use.
+  const kept = new Set([...inst.legacyDisks.values()].filter((d) => d.backend === 'rbd').map((d) => d.location));
+  for (const d of left) {
+    if (kept.has(d.location)) continue;
+    const loc = locate(inst.id, d.backend, d.location);
+    if (E.isRight(loc)) await removeDisk(source, loc.right);
+  }
+  return made;
 };
 
 /** Rebuild the instance's root disk from `image`. */
