@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['*.cjs', '**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.d.ts'] },
+  { ignores: ['*.cjs', '**/.*scratch*/**', 'test-results/**', '**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -16,6 +16,10 @@ export default tseslint.config(
         { selector: "ImportDeclaration[source.value=/^fp-ts\\/(?!lib\\/)/]", message: 'Import fp-ts/lib/X.js: fp-ts/X crashes in plain Node (directory import).' },
       ],
     },
+  },
+  {
+    files: ['**/bin/*.js'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'tools/**/*.ts'],

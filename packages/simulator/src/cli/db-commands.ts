@@ -156,7 +156,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       return r.right.done > 0 ? 1 : r.right.failures.length > 0 ? 2 : 0;
     }
     let total = 0;
-    let failures = 0;
+    let failures: number;
     for (let batch = 1; ; batch += 1) {
       const r = await once(BATCH);
       if (E.isLeft(r)) {
