@@ -4,6 +4,7 @@ import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { inMemoryRepository } from '../world/world.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
+import { addFleetCommand } from './fleet-command.js';
 import { replayCommand } from './replay-command.js';
 
 const print = (s: string): void => {
@@ -102,6 +103,8 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .option('--location <location>', 'file name in the instance directory, vg/lv or pool/image (default: nova\'s name)')
     .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string }) =>
       exit(await supplyLayout(opts, io)));
+
+  addFleetCommand(program, { legacyDriver: (w) => new LegacyDriver(w), print, printErr, progress: process.stderr, exit });
 
   return program;
 };

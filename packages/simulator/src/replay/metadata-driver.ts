@@ -70,6 +70,8 @@ export class MetadataDriver implements StepDriver {
     this.world.instances.set(step.instance, inst);
     const r = outcome(await this.lifecycle.spawn({ instance: id.right, host: step.host, image: image.right, flavor, configDrive: inst.configDrive })());
     if (r.ok) await this.startGuest(inst);
+    // A boot refused before anything was registered (a rejected image) leaves no instance behind.
+    else if (E.isLeft(await this.world.repository.getInstance(id.right)())) this.world.instances.delete(step.instance);
     return r;
   }
 

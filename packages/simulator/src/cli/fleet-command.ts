@@ -1,0 +1,110 @@
+/**
+ * `disk-ledger fleet`: generate a heterogeneous fleet and a random operation
+ * stream from a seed, replay it on the in-memory host with progress on
+ * stderr, and print a summary (or its JSON object with `--json`); with
+ * `--report FILE.html`, also write a self-contained HTML report. Exit 0 when
+ * the run completed, 1 when the report could not be written after the run,
+ * 2 for invalid flags or an unwritable report path (checked before running).
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { FleetOptions } from '../fleet/fleet-plan.js';
+import { runFleet } from '../fleet/fleet-run.js';
+import { renderHtml } from '../fleet/html-report.js';
+import { progressFor, type ProgressStream } from '../fleet/progress.js';
+import { renderSummary } from '../fleet/summary-text.js';
+import type { StepDriver } from '../replay/step-driver.js';
+import type { World } from '../world/world.js';
+
+// ---- types
+
+/** The flags of `disk-ledger fleet`, parsed. */
+export interface FleetCommandOptions extends FleetOptions {
+  /** Where to write the HTML report, if anywhere. */
+  readonly report?: string;
+  readonly json: boolean;
+}
+
+/** What the command needs from its caller. */
+export interface FleetCommandDeps {
+  /** Builds the classic driver's reference model on a world. */
+  readonly legacyDriver: (world: World) => StepDriver;
+  readonly print: (s: string) => void;
+  readonly printErr: (s: string) => void;
+  /** Where progress goes: a bar when it is a terminal, plain lines otherwise. */
+  readonly progress: ProgressStream;
+}
+
+// ---- flag parsing
+
+/** A positive integer flag. */
+export const positiveInteger = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+/** A seed: any integer (its low 32 bits seed the generator). */
+export const seedInteger = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be an integer');
+  return n;
+};
+
+/** Why `path` cannot take the report, or `null` when it can. */
+const unwritable = async (path: string): Promise<string | null> => {
+  const full = resolve(path);
+  const existing = await stat(full).catch(() => null);
+  if (existing?.isDirectory() === true) return `${path} is a directory`;
+  try {
+    await access(existing === null ? dirname(full) : full, constants.W_OK);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+};
+
+// ---- the command
+
+/** Run a fleet; resolves to the exit code. */
+export const fleetCommand = async (o: FleetCommandOptions, deps: FleetCommandDeps): Promise<number> => {
+  if (o.report !== undefined) {
+    const why = await unwritable(o.report);
+    if (why !== null) {
+      deps.printErr(`disk-ledger fleet: cannot write the report to ${o.report}: ${why}`);
+      return 2;
+    }
+  }
+  const progress = progressFor(deps.progress, o.events);
+  const options: FleetOptions = { hosts: o.hosts, instances: o.instances, events: o.events, seed: o.seed, mode: o.mode };
+  const summary = await runFleet(options, { legacyDriver: deps.legacyDriver, onProgress: (done, total) => progress.update(done, total) }).finally(() => progress.stop());
+  if (o.report !== undefined) {
+    try {
+      await writeFile(o.report, renderHtml(summary));
+    } catch (e) {
+      deps.printErr(`disk-ledger fleet: cannot write the report to ${o.report}: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+  }
+  if (o.json) deps.print(JSON.stringify(summary, null, 2));
+  else deps.print(`${renderSummary(summary)}${o.report === undefined ? '' : `\n\n  report: ${o.report}`}`);
+  return 0;
+};
+
+/** Declare `disk-ledger fleet` on `program`; `exit` receives the command's exit code. */
+export const addFleetCommand = (program: Command, deps: FleetCommandDeps & { readonly exit: (code: number) => void }): Command =>
+  program
+    .command('fleet')
+    .description('Replay a generated heterogeneous fleet and a random operation stream (same seed, same result); print a summary')
+    .addOption(new Option('--hosts <n>', 'compute hosts').argParser(positiveInteger).default(20))
+    .addOption(new Option('--instances <n>', 'most instances alive at once').argParser(positiveInteger).default(1000))
+    .addOption(new Option('--events <n>', 'events to generate and replay').argParser(positiveInteger).default(10000))
+    .addOption(new Option('--seed <n>', 'seed of the generator').argParser(seedInteger).default(1))
+    .addOption(new Option('--mode <mode>', 'which driver replays (metadata: hosts start partly on the classic driver and are upgraded)').choices(['metadata', 'legacy']).default('metadata'))
+    .option('--report <file>', 'also write a self-contained HTML report')
+    .option('--json', 'print the summary object instead of a table', false)
+    .action(async (opts: { hosts: number; instances: number; events: number; seed: number; mode: 'metadata' | 'legacy'; report?: string; json: boolean }) => {
+      deps.exit(await fleetCommand(opts, deps));
+    });

@@ -1,0 +1,138 @@
+/**
+ * The census of disk layouts across a fleet: how many disks each
+ * (backend, format, provenance) has, and how many legacy disks still lack a
+ * record. It counts what the replay reports as an instance's disks (records
+ * where they exist, else what the classic driver decided), kept up to date
+ * incrementally: only instances marked since the last flush are re-read,
+ * and a record whose text is unchanged is not decoded again.
+ */
+import {
+  BACKENDS,
+  DISK_FORMATS,
+  PROVENANCES,
+  decodeDiskMetadata,
+  type Backend,
+  type BlockDeviceMappingRepository,
+  type DiskFormat,
+  type Provenance,
+} from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { World } from '../world/world.js';
+
+// ---- types
+
+/** One census line: disks of this layout; `provenance: null` are legacy disks without a record. */
+export interface CensusEntry {
+  readonly backend: Backend;
+  readonly format: DiskFormat;
+  readonly provenance: Provenance | null;
+  readonly disks: number;
+}
+
+/** The census at one moment. */
+export interface CensusCounts {
+  /** Non-empty lines, in a fixed order (backend, format, provenance). */
+  readonly entries: readonly CensusEntry[];
+  /** Disks with a record. */
+  readonly recorded: number;
+  /** Legacy disks with no record yet (not migrated, not touched). */
+  readonly missing: number;
+}
+
+/** One disk as counted: its record text (`null` for a legacy disk) and its category. */
+interface Counted {
+  readonly info: string | null;
+  readonly category: number;
+}
+
+// ---- categories
+
+const PROVENANCE_SLOTS: readonly (Provenance | null)[] = [...PROVENANCES, null];
+const CATEGORIES = BACKENDS.length * DISK_FORMATS.length * PROVENANCE_SLOTS.length;
+
+const categoryOf = (backend: Backend, format: DiskFormat, provenance: Provenance | null): number =>
+  (BACKENDS.indexOf(backend) * DISK_FORMATS.length + DISK_FORMATS.indexOf(format)) * PROVENANCE_SLOTS.length + PROVENANCE_SLOTS.indexOf(provenance);
+
+/** The layout a category index stands for. */
+const layoutOf = (category: number): { backend: Backend; format: DiskFormat; provenance: Provenance | null } => {
+  const p = category % PROVENANCE_SLOTS.length;
+  const bf = Math.floor(category / PROVENANCE_SLOTS.length);
+  const backend = BACKENDS[Math.floor(bf / DISK_FORMATS.length)];
+  const format = DISK_FORMATS[bf % DISK_FORMATS.length];
+  if (backend === undefined || format === undefined) throw new Error(`unreachable: census category ${category}`);
+  return { backend, format, provenance: PROVENANCE_SLOTS[p] ?? null };
+};
+
+// ---- the census
+
+/** The fleet's census, updated on {@link Census.flush}. */
+export class Census {
+  private readonly counts = new Array<number>(CATEGORIES).fill(0);
+  private readonly byInstance = new Map<string, readonly Counted[]>();
+  private readonly dirty = new Set<string>();
+
+  /** Mark an instance whose disks may have changed. */
+  touch(instance: string): void {
+    this.dirty.add(instance);
+  }
+
+  /** Re-read every marked instance; `repository` is read directly, outside any round-trip count. */
+  async flush(world: World, repository: BlockDeviceMappingRepository): Promise<void> {
+    for (const name of this.dirty) await this.recount(world, repository, name);
+    this.dirty.clear();
+  }
+
+  /** The census as of the last flush. */
+  snapshot(): CensusCounts {
+    const entries: CensusEntry[] = [];
+    let recorded = 0;
+    let missing = 0;
+    for (let c = 0; c < CATEGORIES; c += 1) {
+      const disks = this.counts[c] ?? 0;
+      if (disks === 0) continue;
+      const layout = layoutOf(c);
+      entries.push({ ...layout, disks });
+      if (layout.provenance === null) missing += disks;
+      else recorded += disks;
+    }
+    return { entries, recorded, missing };
+  }
+
+  private async recount(world: World, repository: BlockDeviceMappingRepository, name: string): Promise<void> {
+    const before = this.byInstance.get(name) ?? [];
+    const after = await this.countInstance(world, repository, name, before);
+    for (const d of before) this.counts[d.category] = (this.counts[d.category] ?? 0) - 1;
+    for (const d of after) this.counts[d.category] = (this.counts[d.category] ?? 0) + 1;
+    if (after.length === 0) this.byInstance.delete(name);
+    else this.byInstance.set(name, after);
+  }
+
+  /** The disks of one instance as the replay's disk view sees them: records first, then unrecorded legacy disks. */
+  private async countInstance(world: World, repository: BlockDeviceMappingRepository, name: string, before: readonly Counted[]): Promise<Counted[]> {
+    const inst = world.instance(name);
+    if (inst === undefined || inst.shelved) return [];
+    const rows = await repository.listDisks(inst.id)();
+    const out: Counted[] = [];
+    const recorded = new Set<string>();
+    if (E.isRight(rows)) {
+      for (const row of rows.right) {
+        if (row.driverInfo === null) continue;
+        const known = before.find((d) => d.info === row.driverInfo);
+        if (known !== undefined) {
+          out.push(known);
+          recorded.add(row.disk);
+          continue;
+        }
+        // A record that does not decode is skipped, as the replay's disk view skips it.
+        const meta = decodeDiskMetadata(row.driverInfo);
+        if (E.isLeft(meta)) continue;
+        out.push({ info: row.driverInfo, category: categoryOf(meta.right.backend, meta.right.format, meta.right.provenance) });
+        recorded.add(row.disk);
+      }
+    }
+    for (const [disk, d] of inst.legacyDisks) {
+      if (!recorded.has(disk)) out.push({ info: null, category: categoryOf(d.backend, d.format, null) });
+    }
+    return out;
+  }
+}

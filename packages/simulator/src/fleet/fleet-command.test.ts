@@ -1,0 +1,104 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addFleetCommand, fleetCommand, type FleetCommandDeps } from '../cli/fleet-command.js';
+import { LegacyDriver } from '../legacy/legacy-driver.js';
+import type { FleetSummary } from './fleet-summary.js';
+
+/** Dependencies that capture what the command prints; progress goes to a stream that is not a terminal. */
+const capture = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const progress = new PassThrough();
+  const progressText: string[] = [];
+  progress.on('data', (b: Buffer) => progressText.push(b.toString()));
+  const deps: FleetCommandDeps = { legacyDriver: (w) => new LegacyDriver(w), print: (s) => out.push(s), printErr: (s) => err.push(s), progress };
+  return { deps, out, err, progressText };
+};
+
+const FLAGS = { hosts: 5, instances: 20, events: 200, seed: 3, mode: 'metadata' as const, json: false };
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'disk-ledger-fleet-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('fleetCommand', () => {
+  it('prints a summary table and plain progress lines when progress does not go to a terminal', async () => {
+    const c = capture();
+    expect(await fleetCommand(FLAGS, c.deps)).toBe(0);
+    const text = c.out.join('\n');
+    expect(text).toContain('fleet: 5 hosts, up to 20 instances, 200 events, seed 3, metadata mode');
+    expect(text).toMatch(/events\/s; peak RSS/);
+    expect(text).toContain('disks with a record');
+    expect(c.progressText.join('')).toContain('fleet: 100% (200/200 events');
+    expect(c.progressText.join('').split('\n').filter((l) => l !== '').length).toBe(10);
+  });
+
+  it('prints the summary object with --json', async () => {
+    const c = capture();
+    expect(await fleetCommand({ ...FLAGS, json: true }, c.deps)).toBe(0);
+    const summary = JSON.parse(c.out.join('\n')) as FleetSummary;
+    expect(summary.fleet).toMatchObject({ hosts: 5, instances: 20, events: 200, seed: 3, mode: 'metadata' });
+    expect(summary.totals.ok + summary.totals.error).toBe(200);
+  });
+
+  it('writes a self-contained HTML report with --report', async () => {
+    const c = capture();
+    const file = join(dir, 'fleet.html');
+    expect(await fleetCommand({ ...FLAGS, report: file }, c.deps)).toBe(0);
+    const html = await readFile(file, 'utf8');
+    expect(html).toContain('<!DOCTYPE html>');
+    expect(html).toContain('<svg ');
+    expect(c.out.join('\n')).toContain(`report: ${file}`);
+  });
+
+  describe('when the report cannot be written', () => {
+    it('exits 2 before running, saying why', async () => {
+      const c = capture();
+      expect(await fleetCommand({ ...FLAGS, report: join(dir, 'no', 'such', 'dir', 'r.html') }, c.deps)).toBe(2);
+      expect(c.err.join('\n')).toContain('cannot write the report');
+      expect(c.out).toEqual([]);
+      expect(c.progressText).toEqual([]);
+    });
+  });
+});
+
+describe('addFleetCommand', () => {
+  const parse = async (args: readonly string[]) => {
+    const c = capture();
+    let code = -1;
+    const program = new Command('disk-ledger').exitOverride().configureOutput({ writeErr: (s) => c.err.push(s), writeOut: (s) => c.out.push(s) });
+    addFleetCommand(program, { ...c.deps, exit: (x) => (code = x) });
+    try {
+      await program.parseAsync(['node', 'disk-ledger', 'fleet', ...args]);
+    } catch {
+      code = 2;
+    }
+    return { code, ...c };
+  };
+
+  it('parses the flags of the issue', async () => {
+    const r = await parse(['--hosts', '4', '--instances', '10', '--events', '60', '--seed', '8', '--mode', 'legacy', '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out.join('\n')) as FleetSummary).fleet).toMatchObject({ hosts: 4, instances: 10, events: 60, seed: 8, mode: 'legacy' });
+  });
+
+  it.each([
+    [['--hosts', '0']],
+    [['--events', 'many']],
+    [['--seed', '1.5']],
+    [['--mode', 'both']],
+  ])('refuses %j', async (args) => {
+    const r = await parse(args);
+    expect(r.code).toBe(2);
+    expect(r.err.join('')).toMatch(/error: option/);
+  });
+});

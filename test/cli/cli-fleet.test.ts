@@ -1,0 +1,63 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'disk-ledger-cli-fleet-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const FLAGS = ['fleet', '--hosts', '6', '--instances', '30', '--events', '300', '--seed', '2'];
+
+/** The summary without the measurements of the run. */
+const withoutTiming = (stdout: string): unknown => {
+  const { timing: _timing, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+  return rest;
+};
+
+describe('disk-ledger fleet (built CLI, child process)', () => {
+  it('prints the summary object with --json, and plain progress lines on a stderr that is not a terminal', async () => {
+    const r = await runCli([...FLAGS, '--json']);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { fleet: Record<string, unknown>; totals: { ok: number; error: number }; census: { recorded: number } };
+    expect(summary.fleet).toMatchObject({ hosts: 6, instances: 30, events: 300, seed: 2, mode: 'metadata' });
+    expect(summary.totals.ok + summary.totals.error).toBe(300);
+    expect(summary.census.recorded).toBeGreaterThan(0);
+    expect(r.stderr).toContain('fleet: 100% (300/300 events');
+    expect(r.stderr).not.toContain('\r');
+  });
+
+  it('gives the same result for the same seed', async () => {
+    const a = await runCli([...FLAGS, '--json']);
+    const b = await runCli([...FLAGS, '--json']);
+    expect(withoutTiming(b.stdout)).toEqual(withoutTiming(a.stdout));
+  });
+
+  it('prints a readable summary and writes the HTML report', async () => {
+    const file = join(dir, 'fleet.html');
+    const r = await runCli([...FLAGS, '--mode', 'legacy', '--report', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('events/s');
+    expect(r.stdout).toContain('disks with a record');
+    const html = await readFile(file, 'utf8');
+    expect(html).toContain('<!DOCTYPE html>');
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).not.toMatch(/<script|https?:/);
+  });
+
+  it('exits 2 on an invalid flag', async () => {
+    const r = await runCli(['fleet', '--events', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--events');
+  });
+
+  it('lists fleet in --help', async () => {
+    const r = await runCli(['--help']);
+    expect(r.stdout).toContain('fleet');
+  });
+});
