@@ -159,10 +159,19 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
 
   /** Virtual size of an image, read with its named format. */
   protected virtualSize(image: Q.QemuImage): TE.TaskEither<StorageError, number> {
+    return pipe(this.described(image), TE.map((i) => i.virtualSize));
+  }
+
+  /** What the host holds for an existing image, read with its named format: size and any backing file it names. */
+  protected described(image: Q.QemuImage): TE.TaskEither<StorageError, Q.QemuInfoSummary> {
+    return pipe(this.read(Q.info(image)), TE.chainEitherKW((out) => Q.decodeInfo(out, image.format)));
+  }
+
+  /** The `DiskState` of an image known to exist. */
+  protected existing(image: Q.QemuImage): TE.TaskEither<StorageError, DiskState> {
     return pipe(
-      this.read(Q.info(image)),
-      TE.chainEitherKW((out) => Q.decodeInfo(out, image.format)),
-      TE.map((i) => i.virtualSize),
+      this.described(image),
+      TE.map((i): DiskState => (i.backing === null ? { exists: true, virtualSize: i.virtualSize } : { exists: true, virtualSize: i.virtualSize, backing: i.backing })),
     );
   }
 

@@ -39,7 +39,7 @@ export abstract class FileDiskDriver<B extends 'flat' | 'qcow2'> extends Checked
       this.present(disk.location),
       TE.chain((there) =>
         there
-          ? pipe(this.virtualSize(disk.image), TE.map((virtualSize): DiskState => ({ exists: true, virtualSize })))
+          ? this.existing(disk.image)
           : TE.right<StorageError, DiskState>({ exists: false }),
       ),
     );

@@ -34,7 +34,13 @@ describe('qemu-img argv builders', () => {
 describe('decodeInfo', () => {
   it('reads virtual-size and format, ignoring other fields', () => {
     const out = JSON.stringify({ 'virtual-size': 42, format: 'qcow2', 'actual-size': 1, 'format-specific': { type: 'qcow2', data: {} } });
-    expect(Q.decodeInfo(out, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2' }));
+    expect(Q.decodeInfo(out, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: null }));
+  });
+  it('reports the backing file an image names, with its stored format or none', () => {
+    const named = JSON.stringify({ 'virtual-size': 42, format: 'qcow2', 'backing-filename': '/b/base', 'backing-filename-format': 'raw' });
+    const bare = JSON.stringify({ 'virtual-size': 42, format: 'qcow2', 'backing-filename': '/etc/shadow' });
+    expect(Q.decodeInfo(named, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: { file: '/b/base', format: 'raw' } }));
+    expect(Q.decodeInfo(bare, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: { file: '/etc/shadow', format: null } }));
   });
   it('refuses output that is not what the argv prints', () => {
     const bad = ['', 'qemu-img: error', '[]', '{"format":"raw"}', '{"virtual-size":"1","format":"raw"}', '{"virtual-size":-1,"format":"raw"}', '{"virtual-size":1.5,"format":"raw"}', '{"virtual-size":1,"format":"qcow2"}'];

@@ -73,12 +73,17 @@ export const resize = (image: QemuImage, size: ByteSize): Argv =>
 export const info = (image: QemuImage): Argv => ['qemu-img', 'info', '-f', image.format, '--output=json', image.qpath];
 
 /** The fields of `qemu-img info --output=json` the drivers need; the rest is ignored. */
-const QemuInfoFields = t.type({ 'virtual-size': t.number, format: t.string });
+const QemuInfoFields = t.intersection([
+  t.type({ 'virtual-size': t.number, format: t.string }),
+  t.partial({ 'backing-filename': t.string, 'backing-filename-format': t.string }),
+]);
 
 /** What the drivers read from `qemu-img info`. */
 export interface QemuInfoSummary {
   readonly virtualSize: number;
   readonly format: string;
+  /** The backing file the image names, with its stored format (`null` when the image stores none). */
+  readonly backing: { readonly file: string; readonly format: string | null } | null;
 }
 
 /**
@@ -101,7 +106,8 @@ export const decodeInfo = (stdout: string, expected: QemuFormat): E.Either<ToolO
       const size = fields['virtual-size'];
       if (!Number.isSafeInteger(size) || size < 0) return E.left(toolOutputInvalid('qemu-img info', `virtual-size ${size} is not a byte count`));
       if (fields.format !== expected) return E.left(toolOutputInvalid('qemu-img info', `reported format ${fields.format}, opened as ${expected}`));
-      return E.right({ virtualSize: size, format: fields.format });
+      const file = fields['backing-filename'];
+      return E.right({ virtualSize: size, format: fields.format, backing: file === undefined ? null : { file, format: fields['backing-filename-format'] ?? null } });
     }),
   );
 

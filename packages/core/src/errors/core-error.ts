@@ -39,12 +39,19 @@ export interface LegacyDiskMissing extends DomainError<'LegacyDiskMissing', 'LEG
   readonly disk: DiskName;
 }
 
+/** A legacy qcow2 names a backing file that is not a verified base image: refused, never followed. */
+export interface LegacyBackingRefused extends DomainError<'LegacyBackingRefused', 'LEGACY_BACKING_REFUSED'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
 /** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
 export type CoreError =
   | RecordUnreadable
   | DiskMismatch
   | RecordMissing
   | LegacyDiskMissing
+  | LegacyBackingRefused
   | LayoutError
   | LegacyError
   | DiskInfoCorrupt

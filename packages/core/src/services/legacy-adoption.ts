@@ -13,7 +13,7 @@ import {
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
-import type { CoreError, LegacyDiskMissing } from '../errors/core-error.js';
+import type { CoreError, LegacyBackingRefused, LegacyDiskMissing } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
@@ -28,6 +28,11 @@ export interface OperatorLayout {
 
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
+
+const backingRefused = (instance: InstanceId, disk: DiskName, file: string, format: string | null): LegacyBackingRefused => ({
+  _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
+});
 
 const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
   _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,
@@ -110,9 +115,18 @@ export class LegacyAdoption {
     return pipe(
       this.realizer.open(instance, disk, probe),
       TE.chainW(({ driver, image }) => driver.inspect(image)),
-      TE.chainW((state): TE.TaskEither<CoreError, ByteSize> =>
-        state.exists ? TE.fromEither(byteSize(state.virtualSize)) : TE.left(missingDisk(instance, disk)),
-      ),
+      TE.chainW((state): TE.TaskEither<CoreError, ByteSize> => {
+        if (!state.exists) return TE.left(missingDisk(instance, disk));
+        // A legacy qcow2 may name a backing file no one verified (a planted header the classic driver took for
+        // the disk's format): adopting it would have every later operation follow that file. Only a base of the
+        // verified cache, with its format stored, is acceptable.
+        const backing = state.backing;
+        const base = `${this.ctx.instancesPath}/_base/`;
+        if (backing !== undefined && (backing.format === null || !backing.file.startsWith(base) || backing.file.slice(base.length).includes('/'))) {
+          return TE.left(backingRefused(instance, disk, backing.file, backing.format));
+        }
+        return TE.fromEither(byteSize(state.virtualSize));
+      }),
       TE.map((size): DiskMetadata => ({ ...probe, size })),
     );
   }

@@ -7,7 +7,12 @@ import type { StorageError } from './storage-error.js';
 /** What the host holds at a location, read with the recorded format. */
 export type DiskState =
   | { readonly exists: false }
-  | { readonly exists: true; readonly virtualSize: number };
+  | {
+      readonly exists: true;
+      readonly virtualSize: number;
+      /** The backing file the image names (qcow2), as the host reports it opened with its recorded format; absent when none. */
+      readonly backing?: { readonly file: string; readonly format: string | null };
+    };
 
 /** Output formats of an export (snapshot upload). */
 export type ExportFormat = 'raw' | 'qcow2';
