@@ -41,3 +41,6 @@ export {
   entryName,
   type HostBaseImageCacheOptions,
 } from './base-image-cache.js';
+
+/** How qemu-img addresses a disk location (`/dev/vg/lv`, `rbd:pool/image`, a ploop image, a file). */
+export { qemuPath } from './qemu-path.js';

@@ -5,6 +5,7 @@
  * (a file's existence, `lvs`, `rbd info`), never by reading the disk.
  */
 import { hostPath, resolveLocation, type DiskLocation, type HostPath, type InstanceId } from '@disk-ledger/domain';
+import { qemuPath } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
 import { INSTANCES_PATH } from '../world/world.js';
 import { lvremove, lvs, rbdInfo, rbdRemove } from './classic-argv.js';
@@ -22,19 +23,8 @@ export const pathIn = (dir: string, name: string): E.Either<Failure, HostPath> =
 export const locate = (id: InstanceId, backend: DiskLocation['backend'], location: string): E.Either<Failure, DiskLocation> =>
   resolveLocation(backend, location, INSTANCES_PATH, id);
 
-/** How qemu-img addresses the disk. */
-export const qpathOf = (loc: DiskLocation): string => {
-  switch (loc.backend) {
-    case 'lvm':
-      return `/dev/${loc.vg}/${loc.lv}`;
-    case 'rbd':
-      return `rbd:${loc.pool}/${loc.image}`;
-    case 'ploop':
-      return `${loc.path}/root.hds`;
-    default:
-      return loc.path;
-  }
-};
+/** How qemu-img addresses the disk: the same addresses the drivers use. */
+export const qpathOf = (loc: DiskLocation): string => qemuPath(loc);
 
 /** The disk's `disk.info` key (its path, a ploop disk's directory); `null` for block backends, which never had one. */
 export const infoKeyOf = (loc: DiskLocation): string | null => (loc.backend === 'lvm' || loc.backend === 'rbd' ? null : loc.path);
