@@ -73,6 +73,22 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     expect(n).toBeGreaterThanOrEqual(15);
   });
 
+  it('replays on a SQLite file with --db, twice, the second run reusing the names the first soft-deleted', async () => {
+    const db = join(dir, 'replay.sqlite');
+    for (let i = 0; i < 2; i += 1) {
+      const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--mode', 'both', '--db', db, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as { runs: { counters: { dbRoundTrips: number } }[] };
+      expect(report.runs[0]?.counters.dbRoundTrips).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses an unusable --db with exit 2', async () => {
+    const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', 'postgres://nobody@127.0.0.1:1/none']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--db');
+  });
+
   it('answers --help', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);

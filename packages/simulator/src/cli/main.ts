@@ -5,7 +5,7 @@ import { inMemoryRepository } from '../world/world.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
 import { addFleetCommand } from './fleet-command.js';
-import { replayCommand } from './replay-command.js';
+import { replayCommand, sqlRepository } from './replay-command.js';
 
 const print = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -30,15 +30,17 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .option('--json', 'print the report object instead of a table', false)
     .option('--db <url>', 'repository database (default: SQLite in memory)')
     .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string }) => {
-      if (opts.db !== undefined) {
-        printErr('disk-ledger replay: --db is not available yet in this version; replays use the in-memory repository');
-        exit(2);
-        return;
-      }
+      const url = opts.db;
       exit(
         await replayCommand(
           files,
-          { mode: opts.mode, host: opts.host, json: opts.json, openRepository: () => Promise.resolve(inMemoryRepository()), legacyDriver: (w) => new LegacyDriver(w) },
+          {
+            mode: opts.mode,
+            host: opts.host,
+            json: opts.json,
+            openRepository: url === undefined ? () => Promise.resolve({ repository: inMemoryRepository(), close: () => Promise.resolve() }) : () => sqlRepository(url),
+            legacyDriver: (w) => new LegacyDriver(w),
+          },
           print,
           printErr,
         ),

@@ -1,5 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { instanceId, type InstanceId } from '@disk-ledger/domain';
+import { openDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RunReport } from '../report/run-report.js';
 import { renderHuman } from '../report/human.js';
@@ -13,8 +15,29 @@ export interface ReplayCommandOptions {
   readonly mode: 'metadata' | 'legacy' | 'both';
   readonly host: 'fake' | 'real';
   readonly json: boolean;
-  readonly openRepository: () => Promise<CountingRepository>;
+  /** A fresh repository per run, and how to let go of it. */
+  readonly openRepository: () => Promise<OpenedRepository>;
   readonly legacyDriver: (world: World) => StepDriver;
+}
+
+/** A repository for one run. */
+export interface OpenedRepository {
+  readonly repository: CountingRepository;
+  readonly close: () => Promise<void>;
+}
+
+/** A run's repository in a SQL database (`--db`), with its round trips counted. */
+export const sqlRepository = async (url: string): Promise<OpenedRepository> => {
+  const opened = await openDatabase(url)();
+  if (E.isLeft(opened)) throw new ReplayDatabaseError(opened.left.message);
+  const { repository, roundTrips, close } = opened.right;
+  const counting: CountingRepository = Object.assign(repository, { get roundTrips() { return roundTrips.count; } });
+  return { repository: counting, close };
+};
+
+/** The `--db` database could not be opened. */
+export class ReplayDatabaseError extends Error {
+  override readonly name = 'ReplayDatabaseError';
 }
 
 /** Expand directories (recursively) into their `*.yaml` / `*.yml` files, sorted. */
@@ -29,6 +52,16 @@ export const expandFiles = async (paths: readonly string[]): Promise<string[]> =
         else if (e.name.endsWith('.yaml') || e.name.endsWith('.yml')) out.push(join(p, e.name));
       }
     } else out.push(p);
+  }
+  return out;
+};
+
+/** The instances a scenario may have left registered. */
+const liveInstances = async (repo: CountingRepository, s: Scenario): Promise<InstanceId[]> => {
+  const out: InstanceId[] = [];
+  for (const name of new Set(s.steps.flatMap((st) => ('instance' in st ? [st.instance] : [])))) {
+    const id = instanceId(name);
+    if (E.isRight(id) && E.isRight(await repo.getInstance(id.right)())) out.push(id.right);
   }
   return out;
 };
@@ -63,7 +96,23 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
   const json: unknown[] = [];
   for (const s of scenarios) {
     const runs: RunReport[] = [];
-    for (const mode of modes) runs.push(await replay(s, { mode, repository: await o.openRepository(), legacyDriver: o.legacyDriver }));
+    for (const mode of modes) {
+      let opened: OpenedRepository;
+      try {
+        opened = await o.openRepository();
+      } catch (e) {
+        if (!(e instanceof ReplayDatabaseError)) throw e;
+        printErr(`disk-ledger replay: --db: ${e.message}`);
+        return 2;
+      }
+      try {
+        runs.push(await replay(s, { mode, repository: opened.repository, legacyDriver: o.legacyDriver }));
+        // A shared database outlives the run: its instances are deleted (soft, as nova does) so the next run can reuse their names.
+        for (const id of await liveInstances(opened.repository, s)) await opened.repository.deleteInstance(id)();
+      } finally {
+        await opened.close();
+      }
+    }
     failed ||= runs.some((r) => !r.ok);
     if (o.json) json.push(o.mode === 'both' ? { scenario: s.name, runs } : runs[0]);
     else print(`${renderHuman(s.file, runs)}\n`);
