@@ -8,9 +8,19 @@ import { checkInvariants, recordSnapshot, type Violation } from './invariants.js
 
 const DRIVER_OPS = new Set(['boot', 'reboot', 'resize', 'live_migrate', 'evacuate', 'rebuild', 'snapshot', 'rescue', 'unrescue', 'shelve', 'unshelve', 'convert', 'delete']);
 
+/** A failure injected into one step: its first command fails, or its first database call does. */
+export interface Fault {
+  readonly at: number;
+  readonly kind: 'command' | 'db';
+}
+
+/** The faults of a generated case, apart from its scenario. */
+export const faultsOf = (file: object): readonly Fault[] => ('faults' in file && Array.isArray(file.faults) ? (file.faults as Fault[]) : []);
+
 /** A generated scenario file object, loaded (and so validated) as the CLI would load it. */
 export const load = (file: object): Scenario => {
-  const s = loadScenario(stringify(file), 'generated.yaml');
+  const { faults: _faults, ...scenario } = file as { faults?: unknown };
+  const s = loadScenario(stringify(scenario), 'generated.yaml');
   // The generators only make valid scenarios; an invalid one is a bug of the suite.
   if (E.isLeft(s)) throw new Error(`generated an invalid scenario: ${s.left.message}`);
   return s.right;
@@ -27,7 +37,7 @@ export interface Broken {
  * Replay a scenario with the metadata driver, checking invariants 1–5 after
  * every step; the first step that breaks one, or `null`.
  */
-export const replayChecked = async (scenario: Scenario, repository: CountingRepository = inMemoryRepository()): Promise<Broken | null> => {
+export const replayChecked = async (scenario: Scenario, repository: CountingRepository = inMemoryRepository(), faults: readonly Fault[] = []): Promise<Broken | null> => {
   const world = new World(scenario, repository, 'metadata', 'none');
   const runner = new StepRunner(world, (w) => new LegacyDriver(w));
   const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
@@ -36,7 +46,14 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
   const classic = new Set<number>();
   for (const [index, step] of scenario.steps.entries()) {
     const before = step.op === 'reconfigure' ? await recordSnapshot(world) : null;
+    for (const f of faults.filter((x) => x.at === index)) {
+      if (f.kind === 'command') world.cluster.injectFault({ match: () => true, effect: 'fail', stderr: 'injected failure' });
+      else if ('failNext' in repository && typeof repository.failNext === 'function') repository.failNext();
+    }
     const outcome = await runner.run(index, step, crashes.get(index));
+    world.cluster.clearFaults();
+    // A database fault the step never reached must not fall on the checks below.
+    if ('clearFault' in repository && typeof repository.clearFault === 'function') repository.clearFault();
     if (runner.lastDriver === 'legacy') classic.add(index);
     if ('instance' in step) {
       // A crash or a vanished disk breaks invariant 3 by design; the instance's next operation must recover it.

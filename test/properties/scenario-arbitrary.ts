@@ -79,8 +79,9 @@ export const scenarioArbitrary = fc
     hosts: fc.array(hostConfig, { minLength: 2, maxLength: 3 }),
     steps: fc.array(step, { minLength: 1, maxLength: 14 }),
     crashes: fc.array(fc.tuple(fc.nat(), host), { maxLength: 2 }),
+    faults: fc.array(fc.tuple(fc.nat(), fc.constantFrom<'command' | 'db'>('command', 'db')), { maxLength: 2 }),
   })
-  .map(({ hosts, steps, crashes }) => {
+  .map(({ hosts, steps, crashes, faults }) => {
     const names = HOSTS.slice(0, hosts.length);
     const onKnownHosts = steps.map((s) => JSON.parse(JSON.stringify(s).replace(/"h[0-9]"/g, (m) => (names.includes(m.slice(1, -1) as 'h0') ? m : '"h0"'))) as Record<string, unknown>);
     const withCrashes: Record<string, unknown>[] = [];
@@ -91,6 +92,8 @@ export const scenarioArbitrary = fc
       withCrashes.push(s);
     }
     return {
+      // Not part of the scenario format: a command or a database call that fails during a step (reported as a comment).
+      faults: faults.map(([at, kind]) => ({ at: at % withCrashes.length, kind })),
       format: 1,
       name: 'generated',
       hosts: hosts.map((config, i) => ({ name: names[i] ?? 'h0', config, secrets: [SECRET] })),

@@ -6,7 +6,7 @@ import { openDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { writeScenario } from '../../packages/simulator/src/scenario/write-scenario.js';
-import { legacyMisbehaves, load, replayChecked, type Broken } from './generated-replay.js';
+import { faultsOf, legacyMisbehaves, load, replayChecked, type Broken } from './generated-replay.js';
 import { RUNS, SEED, SQLITE_RUNS } from './props-config.js';
 import { scenarioArbitrary } from './scenario-arbitrary.js';
 
@@ -17,6 +17,7 @@ const report = (file: object, broken: Broken, seed: number, path: string | undef
   const scenario = load(file);
   const text = writeScenario(scenario, [
     `counterexample of the security suite (seed ${seed}, path ${path ?? '?'})`,
+    ...faultsOf(file).map((f) => `injected: a failing ${f.kind === 'command' ? 'command' : 'database call'} during step ${f.at}`),
     `step ${broken.step} (${broken.op}) broke: ${broken.violations.map((v) => `${v.invariant}: ${v.detail}`).join('; ')}`,
     `re-run: pnpm test:props --seed ${seed}${path === undefined ? '' : ` --path ${path}`}`,
   ].join('\n'));
@@ -30,7 +31,7 @@ const check = async (runs: number, openRepo?: () => Promise<Parameters<typeof re
   let found: { file: object; broken: Broken } | null = null;
   const result = await fc.check(
     fc.asyncProperty(scenarioArbitrary, async (file) => {
-      const broken = await replayChecked(load(file), openRepo === undefined ? undefined : await openRepo());
+      const broken = await replayChecked(load(file), openRepo === undefined ? undefined : await openRepo(), faultsOf(file));
       if (broken !== null) found = { file, broken };
       return broken === null;
     }),

@@ -76,6 +76,11 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     this.pendingFault = message;
   }
 
+  /** Withdraw a `failNext` that no call has consumed yet. */
+  clearFault(): void {
+    this.pendingFault = null;
+  }
+
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
       if (this.live.has(instance)) return E.left(instanceExists(instance));
