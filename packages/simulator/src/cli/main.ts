@@ -1,7 +1,6 @@
 import { IMAGES_TYPES, type HostStorageOptionsInput, type ImagesType } from '@disk-ledger/domain';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
-import { inMemoryRepository } from '../world/world.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
 import { addFleetCommand } from './fleet-command.js';
@@ -28,7 +27,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .addOption(new Option('--mode <mode>', 'which driver replays').choices(['metadata', 'legacy', 'both']).default('metadata'))
     .addOption(new Option('--host <host>', 'where disks live').choices(['fake', 'real']).default('fake'))
     .option('--json', 'print the report object instead of a table', false)
-    .option('--db <url>', 'repository database (default: SQLite in memory)')
+    .option('--db <url>', 'repository database: a SQLite path, or a postgres:// or mysql:// URL (default: SQLite in memory)')
     .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string }) => {
       const url = opts.db;
       exit(
@@ -38,7 +37,8 @@ export const buildProgram = (exit: (code: number) => void): Command => {
             mode: opts.mode,
             host: opts.host,
             json: opts.json,
-            openRepository: url === undefined ? () => Promise.resolve({ repository: inMemoryRepository(), close: () => Promise.resolve() }) : () => sqlRepository(url),
+            // The embedded default: a SQLite database in memory, fresh for every run.
+            openRepository: () => sqlRepository(url ?? 'sqlite::memory:'),
             legacyDriver: (w) => new LegacyDriver(w),
           },
           print,
