@@ -7,20 +7,12 @@
 import type { DiskMetadata } from '../../packages/domain/src/disk/disk-metadata.js';
 import { decodeDiskMetadata, encodeDiskMetadata } from '../../packages/domain/src/metadata/index.js';
 import type { BenchResult } from './support/bench-result.js';
+import { SAMPLE } from '../../packages/domain/src/metadata/testing/primitives.js';
 import { compareRates } from './support/measure.js';
 
 const TARGET_RATIO = 1 / 3;
 
-const RECORD: DiskMetadata = {
-  backend: 'flat',
-  format: 'qcow2',
-  size: 21_474_836_480,
-  location: '/var/lib/nova/instances/3f6c0b38-94a4-4a4e-8d0a-6a7e5c1f9d21/disk',
-  imageId: '6b7e1c9a-0f3d-4b8e-9a51-2c4d7e8f0a13',
-  imageFormat: 'qcow2',
-  provenance: 'created',
-  state: 'ready',
-};
+const RECORD: DiskMetadata = SAMPLE;
 
 // Written to so the engine cannot drop the measured work as dead code.
 let sink: unknown;

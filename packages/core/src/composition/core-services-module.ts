@@ -3,16 +3,14 @@ import { DiskInfoFacts } from '../services/disk-info-facts.js';
 import { DiskRealizer } from '../services/disk-realizer.js';
 import { ImageBackend } from '../services/image-backend.js';
 import { LegacyAdoption } from '../services/legacy-adoption.js';
-import { DiskMetadataService } from '../services/metadata-service.js';
 import { TOKENS } from '../tokens.js';
 
 /**
  * The host-scoped services, one set per host container. They need the ports
- * bound by an adapter module (this host's) and a repository module (shared,
- * usually bound in the parent container).
+ * bound by an adapter module (this host's), and the repository and the
+ * metadata service, which are fleet-wide and bound once in the parent.
  */
 export const hostServicesModule = new ContainerModule(({ bind }) => {
-  bind(DiskMetadataService).toSelf().inSingletonScope();
   bind(DiskRealizer).toSelf().inSingletonScope();
   bind(LegacyAdoption).toSelf().inSingletonScope();
   bind(ImageBackend).toSelf().inSingletonScope();

@@ -1,7 +1,6 @@
 import type { DiskMetadata, DiskName, InstanceId, InstanceRow } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
-import { sourceOf } from '../services/disk-source.js';
 import type { HostServices } from './host-registry.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
@@ -50,9 +49,7 @@ const adoptPending = async (host: HostServices, instance: InstanceId, records: M
 const completePending = async (host: HostServices, instance: InstanceId, records: Map<DiskName, DiskMetadata>): Step<void> => {
   for (const [disk, meta] of records) {
     if (meta.state !== 'creating') continue;
-    const source = sourceOf(disk, meta);
-    if (E.isLeft(source)) return source;
-    const done = await run(host.realizer.realize(instance, disk, meta, source.right));
+    const done = await run(host.realizer.realizeRecorded(instance, disk, meta));
     if (E.isLeft(done)) return done;
     records.set(disk, done.right);
   }

@@ -1,5 +1,4 @@
 import { unsupported, type InstanceId } from '@disk-ledger/domain';
-import { sourceOf } from '../services/disk-source.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import { loadInstance } from './instance-records.js';
@@ -58,10 +57,7 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<void> =>
   if (sameHost && req.kind === 'evacuate') return E.left(unsupported(`cannot evacuate ${req.instance} to its own host ${req.to}`));
   if (sameHost) {
     // Staying on its host, every disk is kept in place: one that went missing is first re-made from its record.
-    const made = await sequence([...view.right.records], async ([disk, meta]) => {
-      const source = sourceOf(disk, meta);
-      return E.isLeft(source) ? source : run(src.realizer.realize(req.instance, disk, meta, source.right));
-    });
+    const made = await sequence([...view.right.records], ([disk, meta]) => run(src.realizer.realizeRecorded(req.instance, disk, meta)));
     if (E.isLeft(made)) return made;
   }
   const plans: MovePlan[] = [];

@@ -1,6 +1,5 @@
 import type { InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { sourceOf } from '../services/disk-source.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
@@ -13,11 +12,7 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
   const view = await loadInstance(deps, instance);
   if (E.isLeft(view)) return view;
   const { host, records } = view.right;
-  return sequence([...records], async ([disk, meta]) => {
-    const source = sourceOf(disk, meta);
-    if (E.isLeft(source)) return source;
-    return run(host.realizer.realize(instance, disk, meta, source.right));
-  });
+  return sequence([...records], ([disk, meta]) => run(host.realizer.realizeRecorded(instance, disk, meta)));
 };
 
 /**

@@ -22,6 +22,7 @@ import type { CoreError, DiskMismatch } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { locate } from './disk-locator.js';
+import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { placedSize } from './placement.js';
 import { stagedImage, stagedPath } from './staging.js';
@@ -109,6 +110,11 @@ export class DiskRealizer {
       this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk)),
       TE.chainW(() => (source.kind === 'image' ? pipe(this.cache.ensure(source.imageId), TE.map(() => undefined)) : TE.right(undefined))),
     );
+  }
+
+  /** Make a recorded disk exist from the source its record names: its image, or the func its role implies. */
+  realizeRecorded(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskMetadata> {
+    return pipe(TE.fromEither(sourceOf(disk, meta)), TE.chainW((source) => this.realize(instance, disk, meta, source)));
   }
 
   /**

@@ -1,6 +1,7 @@
-import type { MigrationResult } from '@disk-ledger/core';
+import type { HostContext, MigrationResult } from '@disk-ledger/core';
 import { Fleet, realHostModule } from '@disk-ledger/core/composition';
 import {
+  BACKENDS,
   decodeDiskMetadata,
   hostPath,
   hostStorageOptions,
@@ -98,10 +99,17 @@ export interface OnlineMigrateOptions {
 }
 
 // Derivation never downloads images; a migration host has no image service to reach.
-export const noImages: ImageService = {
+const noImages: ImageService = {
   show: (id) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${id})` }),
   download: (id) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${id})` }),
   upload: (m) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${m.id})` }),
+};
+
+/** A fleet of one real host over the database, as the commands that act on one compute host need. */
+export const singleRealHost = (db: SqlDatabase, ctx: HostContext): Fleet => {
+  const fleet = new Fleet({ repository: db.repository, images: noImages, transfer: new LocalDiskTransfer() });
+  fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: [...BACKENDS] }, images: noImages }));
+  return fleet;
 };
 
 const BATCH = 50;
@@ -137,10 +145,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     return 2;
   }
   return withDatabase(o.db, io, async (db) => {
-    const fleet = new Fleet({ repository: db.repository, images: noImages, transfer: new LocalDiskTransfer() });
-    const ctx = { name: o.host, options: options.right, instancesPath: instancesPath.right };
-    fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: ['flat', 'qcow2', 'lvm', 'rbd', 'ploop'] }, images: noImages }));
-    const migration = fleet.onlineMigration();
+    const migration = singleRealHost(db, { name: o.host, options: options.right, instancesPath: instancesPath.right }).onlineMigration();
     const once = async (n: number): Promise<E.Either<string, MigrationResult>> => E.mapLeft((e: { message: string }) => e.message)(await migration.run(o.host, n));
     const report = (r: MigrationResult, batch: number | null) => {
       io.out(`${batch === null ? 'run' : `batch ${batch}`}: found ${r.found}, migrated ${r.done}, not derivable ${r.failures.length}`);

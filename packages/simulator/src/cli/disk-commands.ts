@@ -1,18 +1,16 @@
-import { Fleet, realHostModule } from '@disk-ledger/core/composition';
 import {
   BACKENDS,
   DEFAULT_HOST_OPTIONS,
   DISK_FORMATS,
+  encodeDiskMetadata,
   hostPath,
   instanceId,
   isDiskName,
   type Backend,
   type DiskFormat,
 } from '@disk-ledger/domain';
-import { LocalDiskTransfer } from '@disk-ledger/host';
-import { encodeDiskMetadata } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { noImages, withDatabase, type Io } from './db-commands.js';
+import { singleRealHost, withDatabase, type Io } from './db-commands.js';
 
 /** Options of `disk supply-layout`. */
 export interface SupplyLayoutOptions {
@@ -51,10 +49,7 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
   const backend = o.backend;
   const format = o.format;
   return withDatabase(o.db, io, async (db) => {
-    const fleet = new Fleet({ repository: db.repository, images: noImages, transfer: new LocalDiskTransfer() });
-    const ctx = { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right };
-    fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: [...BACKENDS] }, images: noImages }));
-    const services = fleet.get(o.host);
+    const services = singleRealHost(db, { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right }).get(o.host);
     if (E.isLeft(services)) return fail(services.left.message);
     const r = await services.right.adoption.supply(id.right, disk, { backend, format, location: o.location ?? null })();
     if (E.isLeft(r)) return fail(`${r.left.code}: ${r.left.message}`);

@@ -4,6 +4,7 @@ import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
 import { addFleetCommand } from './fleet-command.js';
+import { osloBool } from './nova-conf.js';
 import { replayCommand, sqlRepository } from './replay-command.js';
 
 const print = (s: string): void => {
@@ -127,9 +128,7 @@ interface OnlineMigrateFlags {
 
 const flagBool = (name: string, v: string | undefined): boolean | undefined | string => {
   if (v === undefined) return undefined;
-  if (/^(true|1|yes|on)$/i.test(v)) return true;
-  if (/^(false|0|no|off)$/i.test(v)) return false;
-  return `--${name} must be true or false, got ${JSON.stringify(v)}`;
+  return osloBool(v) ?? `--${name} must be true or false, got ${JSON.stringify(v)}`;
 };
 
 /** Individual flags override the config file. */

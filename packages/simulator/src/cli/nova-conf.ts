@@ -15,13 +15,16 @@ const invalid = (file: string, path: string, why: string): ConfigInvalid => ({ _
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
-/** oslo.config's boolean spellings. */
+/** oslo.config's boolean spellings (`true/1/yes/on`, `false/0/no/off`, any case); `null` for anything else. */
+export const osloBool = (v: string): boolean | null => {
+  const s = v.trim().toLowerCase();
+  return TRUE.has(s) ? true : FALSE.has(s) ? false : null;
+};
+
 const bool = (file: string, path: string, v: unknown): E.Either<ConfigInvalid, boolean | undefined> => {
   if (v === undefined) return E.right(undefined);
-  const s = String(v).trim().toLowerCase();
-  if (TRUE.has(s)) return E.right(true);
-  if (FALSE.has(s)) return E.right(false);
-  return E.left(invalid(file, path, `${JSON.stringify(v)} is not a boolean`));
+  const b = osloBool(String(v));
+  return b === null ? E.left(invalid(file, path, `${JSON.stringify(v)} is not a boolean`)) : E.right(b);
 };
 
 const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v).trim());

@@ -3,6 +3,12 @@
  * format out, so do these: `qemu-img info`, `convert` and `resize` without
  * `-f` make qemu-img detect the format from the bytes (the emulator records
  * each as a probe). The others are the ordinary forms of docs/commands.md.
+ *
+ * These are the only argvs of the project that leave a format out, and they
+ * exist to show what the classic driver did: they run only through the
+ * in-memory host's emulator (the legacy model has no other executor, and
+ * `replay --host real` refuses), and a layering rule keeps every module
+ * outside `legacy/` from importing them.
  */
 import type { Argv } from '@disk-ledger/domain';
 import type { QemuFormat } from '@disk-ledger/fake';

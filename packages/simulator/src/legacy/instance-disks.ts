@@ -9,7 +9,7 @@ import { QEMU_FORMATS } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import type { LegacyDisk, SimInstance } from '../world/sim-instance.js';
 import { createDisk } from './create-disk.js';
-import { locate } from './disk-address.js';
+import { instanceDirOf, locate, removeDisk } from './disk-address.js';
 import { asDiskFormat, writeDiskInfo, type ClassicFormat, type LegacyDiskInfo } from './disk-info-file.js';
 import { resolveFormat } from './format-resolution.js';
 import type { LegacyContext } from './legacy-context.js';
@@ -96,4 +96,15 @@ export const startGuest = (ctx: LegacyContext, host: string, disks: readonly Ope
     if (!view.ok) return failure('LIBVIRT_ERROR', view.message);
   }
   return E.right(undefined);
+};
+
+/** Remove every disk of the instance on `host` (rescue included), then its directory, as nova did on delete and shelve. */
+export const destroyFiles = async (host: LegacyHost, inst: SimInstance): Result<void> => {
+  const disks = placedDisks(inst, true);
+  if (E.isLeft(disks)) return disks;
+  for (const d of disks.right) {
+    const removed = await removeDisk(host, d.location);
+    if (E.isLeft(removed)) return removed;
+  }
+  return host.remove(instanceDirOf(inst.id));
 };

@@ -1,6 +1,4 @@
-import { ALL_BACKENDS } from '@disk-ledger/core/composition';
 import { hostStorageOptions, type HostPath } from '@disk-ledger/domain';
-import { HostDiskDrivers } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
 import { toOptionsInput } from '../scenario/load-scenario.js';
 import type { HostConfig } from '../scenario/scenario.js';
@@ -37,8 +35,7 @@ export const reconfigure = (world: World, step: StepOf<'reconfigure'>, current: 
 export const deleteDiskFile = async (world: World, step: StepOf<'delete_disk_file'>): Promise<Outcome> => {
   const d = await instanceDisk(world, step.instance, step.disk);
   if (d === null) return failed('DISK_NOT_FOUND', `instance "${step.instance}" has no disk "${step.disk}"`);
-  const drivers = new HostDiskDrivers(world.cluster.executor(d.host), world.cluster.files(d.host), ALL_BACKENDS);
-  const driver = await drivers.forBackend(d.backend)();
+  const driver = await world.drivers(d.host).forBackend(d.backend)();
   if (E.isLeft(driver)) return outcomeOf(driver);
   return outcomeOf(await driver.right.remove(d.address)());
 };

@@ -2,8 +2,6 @@ import type { InstanceLifecycle } from '@disk-ledger/core';
 import { imageId, instanceId, isDiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { StepOf } from '../scenario/steps.js';
-import { ALL_BACKENDS } from '@disk-ledger/core/composition';
-import { HostDiskDrivers } from '@disk-ledger/host';
 import { instanceDisks, type DiskFacts } from '../world/disk-view.js';
 import type { SimInstance } from '../world/sim-instance.js';
 import type { World } from '../world/world.js';
@@ -123,7 +121,7 @@ export class MetadataDriver implements StepDriver {
    */
   private async destroyEvacuated(source: string, before: readonly DiskFacts[], after: readonly DiskFacts[]): Promise<void> {
     const kept = new Set(after.filter((d) => d.backend === 'rbd').map((d) => d.location));
-    const drivers = new HostDiskDrivers(this.world.cluster.executor(source), this.world.cluster.files(source), ALL_BACKENDS);
+    const drivers = this.world.drivers(source);
     for (const d of before) {
       if (kept.has(d.location)) continue;
       const driver = await drivers.forBackend(d.backend)();

@@ -8,6 +8,7 @@ import {
   type InstanceId,
 } from '@disk-ledger/domain';
 import { FakeCluster, FakeDiskTransfer, InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
+import { HostDiskDrivers } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import type { SimInstance } from './sim-instance.js';
@@ -86,6 +87,11 @@ export class World {
     const options = this.options.get(host);
     if (options === undefined) throw new Error(`unreachable: unknown host ${host}`);
     return { name: host, options, instancesPath: INSTANCES_PATH };
+  }
+
+  /** The real host drivers over one host's emulated commands, for acts outside the lifecycle (a vanished disk, a returning host). */
+  drivers(host: string): HostDiskDrivers {
+    return new HostDiskDrivers(this.cluster.executor(host), this.cluster.files(host), ALL_BACKENDS);
   }
 
   instance(id: string): SimInstance | undefined {

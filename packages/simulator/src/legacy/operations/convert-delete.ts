@@ -9,9 +9,9 @@
 import { isAllowedPair, isDiskName, recordLocation, type Backend, type DiskFormat } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
-import { infoKeyOf, instanceDirOf, locate, removeDisk, sameLocation } from '../disk-address.js';
+import { infoKeyOf, locate, sameLocation } from '../disk-address.js';
 import { readDiskInfo, writeDiskInfo } from '../disk-info-file.js';
-import { openAll, placedDisks, startGuest } from '../instance-disks.js';
+import { destroyFiles, openAll, placedDisks, startGuest } from '../instance-disks.js';
 import type { LegacyContext } from '../legacy-context.js';
 import { failure, type Result } from '../legacy-host.js';
 import { convertInto } from '../write-into.js';
@@ -62,14 +62,8 @@ export const convert = async (ctx: LegacyContext, inst: SimInstance, req: Conver
 /** Delete the instance: its disks, its directory, its rows. */
 export const deleteInstance = async (ctx: LegacyContext, inst: SimInstance, key: string): Result<void> => {
   const host = ctx.host(inst.host);
-  const disks = placedDisks(inst, true);
-  if (E.isLeft(disks)) return disks;
-  for (const d of disks.right) {
-    const removed = await removeDisk(host, d.location);
-    if (E.isLeft(removed)) return removed;
-  }
-  const dir = await host.remove(instanceDirOf(inst.id));
-  if (E.isLeft(dir)) return dir;
+  const destroyed = await destroyFiles(host, inst);
+  if (E.isLeft(destroyed)) return destroyed;
   const rows = await ctx.world.repository.deleteInstance(inst.id)();
   // A boot that failed before registering the instance left no rows to delete.
   if (E.isLeft(rows) && rows.left.code !== 'INSTANCE_NOT_FOUND') return rows;

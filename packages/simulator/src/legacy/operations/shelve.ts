@@ -9,9 +9,8 @@
 import { imageId, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
-import { instanceDirOf, removeDisk } from '../disk-address.js';
 import { planDisks } from '../disk-plans.js';
-import { placedDisks } from '../instance-disks.js';
+import { destroyFiles } from '../instance-disks.js';
 import type { LegacyContext } from '../legacy-context.js';
 import { failure, type LegacyHost, type Result } from '../legacy-host.js';
 import { snapshotRoot } from './snapshot.js';
@@ -44,14 +43,8 @@ export const shelve = async (ctx: LegacyContext, inst: SimInstance): Result<void
     if (E.isLeft(snap)) return snap;
     ctx.shelvedImages.set(inst.id, id.right);
   }
-  const disks = placedDisks(inst, true);
-  if (E.isLeft(disks)) return disks;
-  for (const d of disks.right) {
-    const removed = await removeDisk(host, d.location);
-    if (E.isLeft(removed)) return removed;
-  }
-  const dir = await host.remove(instanceDirOf(inst.id));
-  if (E.isLeft(dir)) return dir;
+  const destroyed = await destroyFiles(host, inst);
+  if (E.isLeft(destroyed)) return destroyed;
   inst.legacyDisks.clear();
   inst.shelved = true;
   inst.shelvedWithRoot = hadRoot;
