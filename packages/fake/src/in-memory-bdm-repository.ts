@@ -21,6 +21,7 @@ import {
   type DiskRecordRow,
   type InstanceId,
   type InstanceRow,
+  type InstanceState,
   type RecordWrite,
   type RepositoryError,
   type UnpopulatedQuery,
@@ -50,6 +51,7 @@ interface Instance {
   readonly instance: InstanceId;
   host: string;
   deleted: boolean;
+  migration: string | null;
   /** Rows in creation order. */
   readonly rows: Row[];
 }
@@ -88,17 +90,27 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (bad !== undefined) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(bad)}`));
       const bdmDisks = disks.filter(hasBdm);
       if (new Set(bdmDisks).size !== bdmDisks.length) return E.left(repositoryFailed(`a disk is listed twice for instance ${instance}`));
-      const owner: Instance = { instance, host, deleted: false, rows: [] };
+      const owner: Instance = { instance, host, deleted: false, migration: null, rows: [] };
       this.live.set(instance, owner);
       for (const disk of bdmDisks) this.addRow(owner, disk, true, null);
       return E.right(undefined);
     });
   }
 
-  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceRow> {
+  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState> {
     return this.call(() => {
       const owner = this.live.get(instance);
-      return owner === undefined ? E.left(instanceNotFound(instance)) : E.right({ instance, host: owner.host });
+      return owner === undefined ? E.left(instanceNotFound(instance)) : E.right({ instance, host: owner.host, migration: owner.migration });
+    });
+  }
+
+  setMigration(instance: InstanceId, migration: string | null): TE.TaskEither<RepositoryError, void> {
+    return this.call(() => {
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      if (migration !== null && typeof migration !== 'string') return E.left(repositoryFailed(`invalid migration text for instance ${instance}`));
+      owner.migration = migration;
+      return E.right(undefined);
     });
   }
 
@@ -195,7 +207,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   /** Register an instance as the classic driver left it: BDM rows whose `driver_info` is null. */
   seedLegacyInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): void {
     if (this.live.has(instance)) throw new Error(`instance ${instance} already exists`);
-    const owner: Instance = { instance, host, deleted: false, rows: [] };
+    const owner: Instance = { instance, host, deleted: false, migration: null, rows: [] };
     this.live.set(instance, owner);
     for (const disk of disks.filter(hasBdm)) this.addRow(owner, disk, true, null);
   }

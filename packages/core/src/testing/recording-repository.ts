@@ -12,6 +12,7 @@ import type {
   DiskRecordRow,
   InstanceId,
   InstanceRow,
+  InstanceState,
   RecordWrite,
   RepositoryError,
   UnpopulatedQuery,
@@ -27,7 +28,7 @@ export interface WriteEvent {
   readonly seq: number;
   /** Host commands run before this write (the fake's command count): commands with `seq` > this came after. */
   readonly afterCommands: number;
-  readonly op: 'createInstance' | 'saveRecords' | 'compareAndSetRecord' | 'setHost' | 'deleteInstance' | 'fillUnpopulated';
+  readonly op: 'createInstance' | 'saveRecords' | 'compareAndSetRecord' | 'setHost' | 'setMigration' | 'deleteInstance' | 'fillUnpopulated';
   readonly instance: InstanceId | null;
   /** The record writes of the call (empty for calls that write no record). */
   readonly writes: readonly RecordWrite[];
@@ -51,8 +52,11 @@ export class RecordingRepository implements BlockDeviceMappingRepository {
     this.instances.add(instance);
     return this.logged(this.inner.createInstance(instance, host, disks), 'createInstance', instance, []);
   }
-  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceRow> {
+  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState> {
     return this.inner.getInstance(instance);
+  }
+  setMigration(instance: InstanceId, migration: string | null): TE.TaskEither<RepositoryError, void> {
+    return this.logged(this.inner.setMigration(instance, migration), 'setMigration', instance, []);
   }
   setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void> {
     return this.logged(this.inner.setHost(instance, host), 'setHost', instance, []);

@@ -23,6 +23,14 @@ export interface InstanceRow {
   readonly host: string;
 }
 
+/**
+ * A live instance: where it runs, and the text of a disk move of its that
+ * has not finished (opaque to the repository, like `driverInfo`), if any.
+ */
+export interface InstanceState extends InstanceRow {
+  readonly migration: string | null;
+}
+
 /** A write of one record: text to store, or `null` to remove the record (the BDM row is soft-deleted). */
 export interface RecordWrite {
   readonly disk: DiskName;
@@ -63,10 +71,16 @@ export type RepositoryError = InstanceNotFound | InstanceExists | RepositoryFail
 export interface BlockDeviceMappingRepository {
   /** Register an instance on `host` with BDM rows (empty `driver_info`) for `disks` that have one. */
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void>;
-  /** The live instance, or `INSTANCE_NOT_FOUND`. */
-  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceRow>;
+  /** The live instance with its unfinished move, or `INSTANCE_NOT_FOUND`. */
+  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState>;
   /** Move the instance to another host (resize, migration, evacuation). */
   setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void>;
+  /**
+   * Store the text of the instance's unfinished disk move (`null`: none), in
+   * one round trip; it stays readable through `getInstance` until cleared,
+   * and goes with the instance when it is deleted.
+   */
+  setMigration(instance: InstanceId, migration: string | null): TE.TaskEither<RepositoryError, void>;
   /** Every live record slot of the instance: its BDM rows, then its instance-level records. */
   listDisks(instance: InstanceId): TE.TaskEither<RepositoryError, readonly DiskRecordRow[]>;
   /** Apply many writes for one instance in ONE round trip, atomically; creates BDM rows or instance-level slots as needed. */

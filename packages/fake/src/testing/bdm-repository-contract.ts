@@ -80,7 +80,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
     describe('when registering an instance', () => {
       it('creates empty BDM rows for the disks that have one, and none for instance-level disks', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root', 'ephemeral0', 'swap', 'config']));
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1' });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: null });
         const rows = await right(h.repo.listDisks(vm1));
         expect(rows.map((r) => [r.disk, r.driverInfo])).toEqual([
           ['root', null],
@@ -95,7 +95,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('refuses a live instance registered twice and answers INSTANCE_NOT_FOUND for an unknown one', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         expect(await code(h.repo.createInstance(vm1, 'h2', ['root']))).toBe('INSTANCE_EXISTS');
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1' });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: null });
         for (const task of [h.repo.getInstance(vm2), h.repo.listDisks(vm2), h.repo.setHost(vm2, 'h2'), h.repo.deleteInstance(vm2)]) {
           expect(await code(task)).toBe('INSTANCE_NOT_FOUND');
         }
@@ -104,7 +104,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('moves the instance to another host', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         await right(h.repo.setHost(vm1, 'h2'));
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2' });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2', migration: null });
       });
     });
 
@@ -178,6 +178,44 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         const winner = a.written ? a.driverInfo : b.driverInfo;
         expect([a.driverInfo, b.driverInfo]).toEqual([winner, winner]);
         expect((await right(h.repo.listDisks(vm1)))[0]?.driverInfo).toBe(winner);
+      });
+    });
+
+    describe('when recording an unfinished move', () => {
+      it('stores, replaces and clears the text, readable through getInstance', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        await right(h.repo.setMigration(vm1, '{"status":"running"}'));
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: '{"status":"running"}' });
+        await right(h.repo.setMigration(vm1, '{"status":"unconfirmed"}'));
+        expect((await right(h.repo.getInstance(vm1))).migration).toBe('{"status":"unconfirmed"}');
+        await right(h.repo.setMigration(vm1, null));
+        expect((await right(h.repo.getInstance(vm1))).migration).toBeNull();
+        expect(await code(h.repo.setMigration(vm2, 'x'))).toBe('INSTANCE_NOT_FOUND');
+      });
+
+      it('keeps it apart from the records: saving, claiming and removing records leave it, and it leaves them', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'config', driverInfo: 'C' }]));
+        await right(h.repo.setMigration(vm1, 'M'));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }, { disk: 'rescue', driverInfo: 'X' }]));
+        await right(h.repo.compareAndSetRecord(vm1, 'kernel', 'K'));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'rescue', driverInfo: null }]));
+        await right(h.repo.setHost(vm1, 'h2'));
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2', migration: 'M' });
+        const rows = await right(h.repo.listDisks(vm1));
+        expect(rows.map((r) => [r.disk, r.driverInfo]).sort()).toEqual([['config', 'C'], ['kernel', 'K'], ['root', 'R']]);
+        await right(h.repo.setMigration(vm1, null));
+        expect((await right(h.repo.listDisks(vm1))).map((r) => [r.disk, r.driverInfo]).sort()).toEqual([['config', 'C'], ['kernel', 'K'], ['root', 'R']]);
+      });
+
+      it('stores it for an instance that has no instance-level records yet, and drops it with the instance', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        await right(h.repo.setMigration(vm1, 'M'));
+        expect((await right(h.repo.getInstance(vm1))).migration).toBe('M');
+        expect((await right(h.repo.listDisks(vm1))).map((r) => r.disk)).toEqual(['root']);
+        await right(h.repo.deleteInstance(vm1));
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        expect((await right(h.repo.getInstance(vm1))).migration).toBeNull();
       });
     });
 

@@ -13,6 +13,7 @@ import type {
   DiskRecordRow,
   InstanceId,
   InstanceRow,
+  InstanceState,
   RecordWrite,
   RepositoryError,
   UnpopulatedQuery,
@@ -43,8 +44,12 @@ export class TrackingRepository implements CountingRepository {
     return this.write(instance, this.inner.createInstance(instance, host, disks));
   }
 
-  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceRow> {
+  getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState> {
     return this.read(this.inner.getInstance(instance));
+  }
+
+  setMigration(instance: InstanceId, migration: string | null): TE.TaskEither<RepositoryError, void> {
+    return this.read(this.inner.setMigration(instance, migration));
   }
 
   setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void> {

@@ -1,16 +1,16 @@
 /**
  * compareAndSetRecord: a first-touch write that two hosts may race for.
- * One write transaction that locks the instance row first (SELECT … FOR
- * UPDATE; in SQLite, `begin immediate` locks the database), so every later
- * statement of it sees what a winner committed before the lock was granted:
- * the loser finds the winner's record and returns it.
+ * One write transaction that locks the instance row first (see
+ * extra-row.ts), so every later statement of it sees what a winner committed
+ * before the lock was granted: the loser finds the winner's record and
+ * returns it.
  */
 import type { DiskName, RepositoryError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { sql, type Kysely } from 'kysely';
 import { slotOf, type BdmKind } from '../mapping/disk-slot.js';
-import { decodeInstanceRecords, encodeInstanceRecords } from '../mapping/instance-records.js';
 import { array, int, literal, nullable, str, struct } from '../rows/decode.js';
+import { lockExtra, lockInstance, writeExtra } from './extra-row.js';
 import type { NovaTables } from '../schema/nova-tables.js';
 import { ephemeralGap, instanceNotFound, rowUnreadable } from '../errors/repository-errors.js';
 import { newBdmRow } from './new-rows.js';
@@ -33,45 +33,13 @@ export interface CasCall {
 }
 
 const slotRows = array(struct({ id: int, kind: literal('root', 'ephemeral', 'swap'), pos: int, driver_info: nullable(str) }));
-const extraRows = array(struct({ id: int, libvirt_disk_metadata: nullable(str) }));
-
-const lockInstance = async (trx: Kysely<NovaTables>, flavour: SqlFlavour, instance: string): Promise<boolean> => {
-  const rows = await trx
-    .selectFrom('instances')
-    .select('id')
-    .where('uuid', '=', instance)
-    .where('deleted', '=', 0)
-    .$if(flavour.rowLocks, (q) => q.forUpdate())
-    .execute();
-  return rows.length > 0;
-};
-
 const instanceLevel = async (trx: Kysely<NovaTables>, flavour: SqlFlavour, call: CasCall): Promise<E.Either<RepositoryError, CasResult>> => {
-  const raw = await trx
-    .selectFrom('instance_extra')
-    .select(['id', 'libvirt_disk_metadata'])
-    .where('instance_uuid', '=', call.instance)
-    .where('deleted', '=', 0)
-    .orderBy('id')
-    .limit(1)
-    .$if(flavour.rowLocks, (q) => q.forUpdate())
-    .execute();
-  const rows = extraRows(raw, 'instance_extra');
-  if (E.isLeft(rows)) return E.left(rowUnreadable('compareAndSetRecord', rows.left));
-  const extra = rows.right[0];
-  const records = decodeInstanceRecords(extra?.libvirt_disk_metadata ?? null, 'instance_extra.libvirt_disk_metadata');
-  if (E.isLeft(records)) return E.left(rowUnreadable('compareAndSetRecord', records.left));
-  const existing = records.right.live.get(call.disk);
+  const extra = await lockExtra(trx, flavour, call.instance, 'compareAndSetRecord');
+  if (E.isLeft(extra)) return extra;
+  const { records } = extra.right;
+  const existing = records.live.get(call.disk);
   if (existing !== undefined) return E.right({ written: false, driverInfo: existing });
-  const text = encodeInstanceRecords({ ...records.right, live: new Map(records.right.live).set(call.disk, call.driverInfo) });
-  if (extra === undefined) {
-    await trx
-      .insertInto('instance_extra')
-      .values({ instance_uuid: call.instance, created_at: call.now, deleted: 0, libvirt_disk_metadata: text })
-      .execute();
-  } else {
-    await trx.updateTable('instance_extra').set({ libvirt_disk_metadata: text, updated_at: call.now }).where('id', '=', extra.id).execute();
-  }
+  await writeExtra(trx, call.instance, extra.right, { ...records, live: new Map(records.live).set(call.disk, call.driverInfo) }, call.now);
   return E.right({ written: true, driverInfo: call.driverInfo });
 };
 

@@ -23,6 +23,7 @@ import {
   type DiskRecordRow,
   type InstanceId,
   type InstanceRow,
+  type InstanceState,
   type RecordWrite,
   type RepositoryError,
 } from '@disk-ledger/domain';
@@ -45,6 +46,7 @@ import {
   rowUnreadable,
 } from '../errors/repository-errors.js';
 import { compareAndSet } from './compare-and-set.js';
+import { setMigration } from './set-migration.js';
 import { newBdmRow } from './new-rows.js';
 import { countRows, instanceRows, instanceRowsDecoder, type RowFilter } from './read-queries.js';
 import { census, deletedRecords, filterOf, listedRows } from './listings.js';
@@ -62,7 +64,7 @@ export interface SqlRepositoryOptions {
 
 type Result<A> = TE.TaskEither<RepositoryError, A>;
 
-const hostRows = array(struct({ host: nullable(str) }));
+const hostRows = array(struct({ host: nullable(str), info: nullable(str) }));
 
 // The port's types say DiskName and string, but a caller in plain JavaScript
 // or a corrupt batch may pass anything: checked whole before any SQL runs.
@@ -131,15 +133,32 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     );
   }
 
-  getInstance(instance: InstanceId): Result<InstanceRow> {
+  getInstance(instance: InstanceId): Result<InstanceState> {
     return this.#run('getInstance', async () => {
-      const raw = await this.#db.selectFrom('instances').select('host').where('uuid', '=', instance).where('deleted', '=', 0).execute();
+      const raw = await this.#db
+        .selectFrom('instances')
+        .leftJoin('instance_extra', (j) => j.onRef('instance_extra.instance_uuid', '=', 'instances.uuid').on('instance_extra.deleted', '=', 0))
+        .select(['instances.host as host', 'instance_extra.libvirt_disk_metadata as info'])
+        .where('instances.uuid', '=', instance)
+        .where('instances.deleted', '=', 0)
+        .orderBy('instance_extra.id')
+        .limit(1)
+        .execute();
       const rows = hostRows(raw, 'instances');
       if (E.isLeft(rows)) return E.left(rowUnreadable('getInstance', rows.left));
       const row = rows.right[0];
+      if (row === undefined) return E.left(instanceNotFound(instance));
+      const extra = decodeInstanceRecords(row.info, 'instance_extra.libvirt_disk_metadata');
+      if (E.isLeft(extra)) return E.left(rowUnreadable('getInstance', extra.left));
       // Nova leaves host NULL until an instance is scheduled.
-      return row === undefined ? E.left(instanceNotFound(instance)) : E.right({ instance, host: row.host ?? '' });
+      return E.right({ instance, host: row.host ?? '', migration: extra.right.migration });
     });
+  }
+
+  setMigration(instance: InstanceId, migration: string | null): Result<void> {
+    if (migration !== null && typeof migration !== 'string') return TE.left(repositoryFailed('setMigration: migration must be text or null', undefined, 'migration'));
+    const now = this.#stamp();
+    return this.#run('setMigration', () => inWriteTransaction(this.#db, this.#flavour, setMigration(this.#flavour, instance, migration, now)));
   }
 
   setHost(instance: InstanceId, host: string): Result<void> {
