@@ -22,15 +22,10 @@ import type { CommandOutcome } from './state/records.js';
 const firstLine = (s: string): string => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 
 /** A `CommandFailed` as the real executor reports it. */
-export const commandFailed = (argv: Argv, exitCode: number, stderr: string): CommandError => ({
-  _tag: 'CommandFailed',
-  code: 'COMMAND_FAILED',
-  argv,
-  exitCode,
-  stderr,
-  path: showArgv(argv),
-  message: `${showArgv(argv)} exited ${exitCode}: ${firstLine(stderr)}`,
-});
+export const commandFailed = (argv: Argv, exitCode: number, stderr: string): CommandError => {
+  const shown = showArgv(argv);
+  return { _tag: 'CommandFailed', code: 'COMMAND_FAILED', argv, exitCode, stderr, path: shown, message: `${shown} exited ${exitCode}: ${firstLine(stderr)}` };
+};
 
 const commandUnsupported = (argv: Argv, reason: string): CommandError => ({
   _tag: 'CommandUnsupported',

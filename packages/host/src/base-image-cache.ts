@@ -17,8 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   VERIFY_HEAD_BYTES,
   baseFormatOf,
@@ -67,55 +66,69 @@ export const entryName = (id: ImageId): string => createHash('sha256').update(id
 
 type Ensured = { readonly base: BaseImage; readonly meta: ImageMeta };
 
+type Ran<A> = Promise<E.Either<BaseImageError, A>>;
+
+const NAME_MEMO = 1024;
+
 /** The host's base-image cache. */
 export class HostBaseImageCache implements BaseImageCache {
   /** Concurrent `ensure`s of one image in this process share one download. */
   private readonly inflight = new Map<string, Promise<E.Either<BaseImageError, Ensured>>>();
 
+  /** The cache directory, checked once (its error is every call's). */
+  private readonly dir: E.Either<BaseImageError, HostPath>;
+  /** Entry names of the ids seen lately: a SHA-256 per disk made from an image showed in profiles. */
+  private readonly names = new Map<string, string>();
+
   constructor(
-    private readonly instancesPath: HostPath,
+    instancesPath: HostPath,
     private readonly images: ImageService,
     private readonly files: HostFiles,
     private readonly exec: CommandExecutor,
     private readonly options: HostBaseImageCacheOptions = { allowVmdk: false, inspectLimits: DEFAULT_INSPECT_LIMITS },
-  ) {}
-
-  ensure(id: ImageId): TE.TaskEither<BaseImageError, Ensured> {
-    return pipe(
-      TE.fromEither(
-        pipe(
-          imageId(String(id), 'image id'),
-          E.bindTo('checked'),
-          E.bindW('dir', () => hostPath(`${String(this.instancesPath)}/${BASE_DIR}`, 'instances path')),
-          E.bindW('name', ({ checked }) => fileName(entryName(checked), 'cache entry')),
-        ),
-      ),
-      TE.chainW(({ checked, dir, name }) => this.once(name, this.lookup(checked, dir, joinPath(dir, name)))),
-    );
+  ) {
+    this.dir = hostPath(`${String(instancesPath)}/${BASE_DIR}`, 'instances path');
   }
 
-  private once(key: string, task: TE.TaskEither<BaseImageError, Ensured>): TE.TaskEither<BaseImageError, Ensured> {
-    return () => {
-      const running = this.inflight.get(key);
-      if (running !== undefined) return running;
-      const started = task().finally(() => this.inflight.delete(key));
-      this.inflight.set(key, started);
-      return started;
+  ensure(id: ImageId): TE.TaskEither<BaseImageError, Ensured> {
+    return async () => {
+      const checked = imageId(String(id), 'image id');
+      if (E.isLeft(checked)) return checked;
+      const dir = this.dir;
+      if (E.isLeft(dir)) return dir;
+      const name = fileName(this.entryNameOf(checked.right), 'cache entry');
+      if (E.isLeft(name)) return name;
+      return this.once(name.right, () => this.lookup(checked.right, dir.right, joinPath(dir.right, name.right)));
     };
   }
 
-  private lookup(id: ImageId, dir: HostPath, entry: HostPath): TE.TaskEither<BaseImageError, Ensured> {
-    return pipe(
-      this.images.show(id),
-      TE.bindTo('meta'),
-      TE.bindW('cached', () => this.files.exists(entry)),
-      TE.chainW(({ meta, cached }) =>
-        pipe(
-          cached ? TE.fromEither(this.cachedFormat(id, meta.diskFormat)) : this.fetch(id, meta.diskFormat, dir, entry),
-          TE.map((format) => ({ base: { path: entry, format }, meta })),
-        ),
-      ),
-    );
+  private entryNameOf(id: ImageId): string {
+    let name = this.names.get(id);
+    if (name === undefined) {
+      // Snapshot ids keep coming in a long-lived process; a bounded memo is enough for the catalogue's few hot ids.
+      if (this.names.size >= NAME_MEMO) this.names.clear();
+      name = entryName(id);
+      this.names.set(id, name);
+    }
+    return name;
+  }
+
+  private once(key: string, task: () => Ran<Ensured>): Ran<Ensured> {
+    const running = this.inflight.get(key);
+    if (running !== undefined) return running;
+    const started = task().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, started);
+    return started;
+  }
+
+  private async lookup(id: ImageId, dir: HostPath, entry: HostPath): Ran<Ensured> {
+    const meta = await this.images.show(id)();
+    if (E.isLeft(meta)) return meta;
+    const cached = await this.files.exists(entry)();
+    if (E.isLeft(cached)) return cached;
+    const declared = meta.right.diskFormat;
+    const format = cached.right ? this.cachedFormat(id, declared) : await this.fetch(id, declared, dir, entry);
+    return E.isLeft(format) ? format : E.right({ base: { path: entry, format: format.right }, meta: meta.right });
   }
 
   /**
@@ -132,30 +145,43 @@ export class HostBaseImageCache implements BaseImageCache {
   }
 
   /** Download, verify, and publish the entry by rename; on any failure remove the part files. */
-  private fetch(id: ImageId, declared: ImageFormat, dir: HostPath, entry: HostPath): TE.TaskEither<BaseImageError, BaseFormat> {
+  private async fetch(id: ImageId, declared: ImageFormat, dir: HostPath, entry: HostPath): Ran<BaseFormat> {
     const part = withSuffix(entry, '.part');
     const conv = withSuffix(entry, '.conv');
-    const discard = pipe(this.files.remove(part), TE.chain(() => this.files.remove(conv)));
-    return pipe(
-      this.files.mkdirp(dir),
-      TE.chain(() => discard),
-      TE.chainW(() => this.images.download(id, part)),
-      TE.chainW(() => this.files.readHead(part, VERIFY_HEAD_BYTES)),
-      TE.chainW((head) => this.verify(id, declared, part, head)),
-      TE.chainW((verdict) => pipe(this.publish(verdict, part, conv, entry), TE.map(() => verdict.baseFormat))),
-      TE.orElse((e) => pipe(discard, TE.foldW(() => TE.left(e), () => TE.left(e)))),
-    );
+    const fetched = await this.download(id, declared, dir, entry, part, conv);
+    if (E.isLeft(fetched)) await this.discard(part, conv);
+    return fetched;
+  }
+
+  private async download(id: ImageId, declared: ImageFormat, dir: HostPath, entry: HostPath, part: HostPath, conv: HostPath): Ran<BaseFormat> {
+    const made = await this.files.mkdirp(dir)();
+    if (E.isLeft(made)) return made;
+    const cleared = await this.discard(part, conv);
+    if (E.isLeft(cleared)) return cleared;
+    const downloaded = await this.images.download(id, part)();
+    if (E.isLeft(downloaded)) return downloaded;
+    const head = await this.files.readHead(part, VERIFY_HEAD_BYTES)();
+    if (E.isLeft(head)) return head;
+    const verdict = await this.verify(id, declared, part, head.right);
+    if (E.isLeft(verdict)) return verdict;
+    const published = await this.publish(verdict.right, part, conv, entry);
+    return E.isLeft(published) ? published : E.right(verdict.right.baseFormat);
+  }
+
+  /** Remove the part files of a download (the second only once the first is gone). */
+  private async discard(part: HostPath, conv: HostPath): Ran<void> {
+    const r = await this.files.remove(part)();
+    return E.isLeft(r) ? r : this.files.remove(conv)();
   }
 
   /** Make the entry appear, whole, by a rename: of the download, or of its conversion to raw. */
-  private publish(verdict: VerifiedImage, part: HostPath, conv: HostPath, entry: HostPath): TE.TaskEither<BaseImageError, void> {
-    if (verdict.convertFrom === null) return this.files.rename(part, entry);
+  private async publish(verdict: VerifiedImage, part: HostPath, conv: HostPath, entry: HostPath): Ran<void> {
+    if (verdict.convertFrom === null) return this.files.rename(part, entry)();
     const argv = Q.convert({ qpath: part, format: verdict.convertFrom }, { qpath: conv, format: 'raw' });
-    return pipe(
-      this.exec.run({ argv }),
-      TE.chainW(() => this.files.rename(conv, entry)),
-      TE.chainW(() => this.files.remove(part)),
-    );
+    const converted = await this.exec.run({ argv })();
+    if (E.isLeft(converted)) return converted;
+    const renamed = await this.files.rename(conv, entry)();
+    return E.isLeft(renamed) ? renamed : this.files.remove(part)();
   }
 
   /**
@@ -163,23 +189,19 @@ export class HostBaseImageCache implements BaseImageCache {
    * it, `qemu-img info`: a header that names a backing file or an extent
    * is refused before qemu-img could open that file.
    */
-  private verify(id: ImageId, declared: ImageFormat, part: HostPath, head: Uint8Array): TE.TaskEither<BaseImageError, VerifiedImage> {
+  private async verify(id: ImageId, declared: ImageFormat, part: HostPath, head: Uint8Array): Ran<VerifiedImage> {
     const input = { imageId: id, declared, head, allowVmdk: this.options.allowVmdk };
     const headOnly = verifyImage({ ...input, info: null });
     // INFO_REQUIRED is the one rejection that means "the header passed; show me qemu-img info".
     const headPassed = E.isRight(headOnly) || headOnly.left.reason === 'INFO_REQUIRED';
-    if (!headPassed || !needsQemuInfo(declared)) return TE.fromEither(headOnly);
-    return pipe(
-      this.inspect(part, declared),
-      TE.chainEitherKW((info) => verifyImage({ ...input, info })),
-    );
+    if (!headPassed || !needsQemuInfo(declared)) return headOnly;
+    const info = await this.inspect(part, declared);
+    return E.isLeft(info) ? info : verifyImage({ ...input, info: info.right });
   }
 
   /** `qemu-img info -f <declared> --output=json` of the unverified download, with CPU and memory limits. */
-  private inspect(part: HostPath, declared: ImageFormat): TE.TaskEither<BaseImageError, QemuImgInfo> {
-    return pipe(
-      this.exec.run({ argv: Q.info({ qpath: part, format: Q.qemuImageFormat(declared) }), limits: this.options.inspectLimits }),
-      TE.chainEitherKW((r) => decodeQemuImgInfo(r.stdout)),
-    );
+  private async inspect(part: HostPath, declared: ImageFormat): Ran<QemuImgInfo> {
+    const r = await this.exec.run({ argv: Q.info({ qpath: part, format: Q.qemuImageFormat(declared) }), limits: this.options.inspectLimits })();
+    return E.isLeft(r) ? r : decodeQemuImgInfo(r.right.stdout);
   }
 }

@@ -7,8 +7,7 @@
  * steps that differ (presence, size, blank, fill, grow, drop).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   diskExists,
   diskNotFound,
@@ -39,6 +38,17 @@ export interface SizedImage extends Q.QemuImage {
   readonly local: boolean;
 }
 
+/**
+ * What a driver step returns once it has run. The steps are plain async
+ * functions that return early on the first `Left` (a driver call is a
+ * handful of steps, and building a TaskEither pipeline for each call cost
+ * more than the emulated commands themselves); the port's methods wrap them
+ * back into TaskEithers.
+ */
+export type Ran<A> = Promise<E.Either<StorageError, A>>;
+
+const DONE: E.Either<never, void> = E.right(undefined);
+
 /** Base class of the host drivers; see the module comment for what it guarantees. */
 export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver {
   protected constructor(
@@ -50,20 +60,20 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
   // ---- steps a backend supplies (inputs are already checked) ----
 
   /** Whether anything is at the location. */
-  protected abstract present(location: LocationOf<B>): TE.TaskEither<StorageError, boolean>;
+  protected abstract present(location: LocationOf<B>): Ran<boolean>;
   /** Whether the disk exists and its virtual size, read with its recorded format. */
-  protected abstract state(disk: CheckedDisk<B>): TE.TaskEither<StorageError, DiskState>;
+  protected abstract state(disk: CheckedDisk<B>): Ran<DiskState>;
   /** Make an empty disk; the location is free. */
-  protected abstract blank(disk: CheckedDisk<B>, size: ByteSize): TE.TaskEither<StorageError, void>;
+  protected abstract blank(disk: CheckedDisk<B>, size: ByteSize): Ran<void>;
   /** Make the disk from `source` (no larger than `size`), grown to `size`; the location is free. */
-  protected abstract fill(disk: CheckedDisk<B>, source: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void>;
+  protected abstract fill(disk: CheckedDisk<B>, source: SizedImage, size: ByteSize): Ran<void>;
   /** Grow an existing disk from `current` to `size` (larger). */
-  protected abstract grow(disk: CheckedDisk<B>, size: ByteSize, current: number): TE.TaskEither<StorageError, void>;
+  protected abstract grow(disk: CheckedDisk<B>, size: ByteSize, current: number): Ran<void>;
   /** Remove whatever is at the location; succeed when nothing is. */
-  protected abstract drop(location: LocationOf<B>): TE.TaskEither<StorageError, void>;
+  protected abstract drop(location: LocationOf<B>): Ran<void>;
 
   /** Make the disk from a cached base; a converted copy unless a backend overrides it. */
-  protected fromBase(disk: CheckedDisk<B>, base: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected fromBase(disk: CheckedDisk<B>, base: SizedImage, size: ByteSize): Ran<void> {
     return this.fill(disk, base, size);
   }
 
@@ -75,148 +85,168 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
   // ---- the port ----
 
   createBlank(disk: DiskImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      TE.fromEither(this.checkTarget(disk, size)),
-      TE.chainFirst(({ d }) => this.refuseExisting(d.location)),
-      TE.chain(({ d, n }) => this.undoOnFailure(d.location, this.blank(d, n))),
-    );
+    return async () => {
+      const target = this.checkTarget(disk, size);
+      if (E.isLeft(target)) return target;
+      const { d, n } = target.right;
+      const free = await this.refuseExisting(d.location);
+      if (E.isLeft(free)) return free;
+      return this.undoOnFailure(d.location, () => this.blank(d, n));
+    };
   }
 
   createFromBase(disk: DiskImage, base: BaseImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      TE.fromEither(pipe(this.checkTarget(disk, size), E.bind('b', () => checkBase(base)))),
-      TE.bind('source', ({ b }) => this.sized(b, true, b.path)),
-      TE.chainFirst(({ source, n }) => TE.fromEither(this.fitsIn(source, n, 'base image'))),
-      TE.chainFirst(({ d }) => this.refuseExisting(d.location)),
-      TE.chain(({ d, n, source }) => this.undoOnFailure(d.location, this.fromBase(d, source, n))),
-    );
+    return async () => {
+      const target = this.checkTarget(disk, size);
+      if (E.isLeft(target)) return target;
+      const b = checkBase(base);
+      if (E.isLeft(b)) return b;
+      const { d, n } = target.right;
+      const source = await this.sized(b.right, true, b.right.path);
+      if (E.isLeft(source)) return source;
+      const fits = this.fitsIn(source.right, n, 'base image');
+      if (E.isLeft(fits)) return fits;
+      const free = await this.refuseExisting(d.location);
+      if (E.isLeft(free)) return free;
+      return this.undoOnFailure(d.location, () => this.fromBase(d, source.right, n));
+    };
   }
 
   copyFrom(disk: DiskImage, source: DiskImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      TE.fromEither(pipe(this.checkTarget(disk, size), E.bind('s', () => checkSource(source)))),
-      TE.bind('sized', ({ s }) => this.sized(s.image, s.location.backend !== 'rbd', fileOf(s.location))),
-      TE.chainFirst(({ sized, n }) => TE.fromEither(this.fitsIn(sized, n, 'source disk'))),
-      TE.chainFirst(({ d }) => this.refuseExisting(d.location)),
-      TE.chain(({ d, n, sized }) => this.undoOnFailure(d.location, this.fill(d, sized, n))),
-    );
+    return async () => {
+      const target = this.checkTarget(disk, size);
+      if (E.isLeft(target)) return target;
+      const s = checkSource(source);
+      if (E.isLeft(s)) return s;
+      const { d, n } = target.right;
+      const sized = await this.sized(s.right.image, s.right.location.backend !== 'rbd', fileOf(s.right.location));
+      if (E.isLeft(sized)) return sized;
+      const fits = this.fitsIn(sized.right, n, 'source disk');
+      if (E.isLeft(fits)) return fits;
+      const free = await this.refuseExisting(d.location);
+      if (E.isLeft(free)) return free;
+      return this.undoOnFailure(d.location, () => this.fill(d, sized.right, n));
+    };
   }
 
   resize(disk: DiskImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      TE.fromEither(this.checkTarget(disk, size)),
-      TE.chain(({ d, n }) =>
-        pipe(
-          this.state(d),
-          TE.chain((st): TE.TaskEither<StorageError, void> => {
-            if (!st.exists) return TE.left(diskNotFound(showLocation(d.location)));
-            if (n < st.virtualSize) return TE.left(unsupported(`cannot shrink ${showLocation(d.location)} from ${st.virtualSize} to ${n} bytes`));
-            return n === st.virtualSize ? TE.right(undefined) : this.grow(d, n, st.virtualSize);
-          }),
-        ),
-      ),
-    );
+    return async () => {
+      const target = this.checkTarget(disk, size);
+      if (E.isLeft(target)) return target;
+      const { d, n } = target.right;
+      const st = await this.state(d);
+      if (E.isLeft(st)) return st;
+      if (!st.right.exists) return E.left(diskNotFound(showLocation(d.location)));
+      const current = st.right.virtualSize;
+      if (n < current) return E.left(unsupported(`cannot shrink ${showLocation(d.location)} from ${current} to ${n} bytes`));
+      return n === current ? DONE : this.grow(d, n, current);
+    };
   }
 
   exportTo(disk: DiskImage, dest: HostPath, format: ExportFormat): TE.TaskEither<StorageError, void> {
-    return pipe(
-      TE.fromEither(pipe(E.Do, E.apS('d', checkDisk(this.backend, disk)), E.apS('out', checkExport(dest, format)))),
-      TE.chainFirst(({ d }) => this.requirePresent(d.location)),
-      TE.chainFirst(({ out }) =>
-        pipe(
-          this.files.exists(out.path),
-          TE.chainW((there): TE.TaskEither<StorageError, void> => (there ? TE.left(diskExists(out.path)) : TE.right(undefined))),
-        ),
-      ),
-      TE.chain(({ d, out }) =>
-        pipe(
-          this.run(Q.convert(d.image, out)),
-          TE.orElse((e) => pipe(this.files.remove(out.path), TE.foldW(() => TE.left(e), () => TE.left(e)))),
-        ),
-      ),
-    );
+    return async () => {
+      const d = checkDisk(this.backend, disk);
+      if (E.isLeft(d)) return d;
+      const out = checkExport(dest, format);
+      if (E.isLeft(out)) return out;
+      const there = await this.requirePresent(d.right.location);
+      if (E.isLeft(there)) return there;
+      const taken = await this.files.exists(out.right.path)();
+      if (E.isLeft(taken)) return taken;
+      if (taken.right) return E.left(diskExists(out.right.path));
+      const converted = await this.run(Q.convert(d.right.image, out.right));
+      if (E.isRight(converted)) return converted;
+      // The partial output goes; the conversion's error is the one reported, whether or not the removal worked.
+      await this.files.remove(out.right.path)();
+      return converted;
+    };
   }
 
   remove(location: DiskLocation): TE.TaskEither<StorageError, void> {
-    return pipe(TE.fromEither(checkLocationFor(this.backend, location)), TE.chain((loc) => this.drop(loc)));
+    return async () => {
+      const loc = checkLocationFor(this.backend, location);
+      return E.isLeft(loc) ? loc : this.drop(loc.right);
+    };
   }
 
   inspect(disk: DiskImage): TE.TaskEither<StorageError, DiskState> {
-    return pipe(TE.fromEither(checkDisk(this.backend, disk)), TE.chain((d) => this.state(d)));
+    return async () => {
+      const d = checkDisk(this.backend, disk);
+      return E.isLeft(d) ? d : this.state(d.right);
+    };
   }
 
   // ---- helpers for backends ----
 
   /** Run one argv; its output is not needed. */
-  protected run(argv: Argv): TE.TaskEither<StorageError, void> {
-    return pipe(this.exec.run({ argv }), TE.map(() => undefined));
-  }
-
-  /** Run one argv and keep its stdout. */
-  protected read(argv: Argv): TE.TaskEither<StorageError, string> {
-    return pipe(this.exec.run({ argv }), TE.map((r) => r.stdout));
+  protected async run(argv: Argv): Ran<void> {
+    const r = await this.exec.run({ argv })();
+    return E.isLeft(r) ? r : DONE;
   }
 
   /** Virtual size of an image, read with its named format. */
-  protected virtualSize(image: Q.QemuImage): TE.TaskEither<StorageError, number> {
-    return pipe(this.described(image), TE.map((i) => i.virtualSize));
+  protected async virtualSize(image: Q.QemuImage): Ran<number> {
+    const i = await this.described(image);
+    return E.isLeft(i) ? i : E.right(i.right.virtualSize);
   }
 
   /** What the host holds for an existing image, read with its named format: size and any backing file it names. */
-  protected described(image: Q.QemuImage): TE.TaskEither<StorageError, Q.QemuInfoSummary> {
-    return pipe(this.read(Q.info(image)), TE.chainEitherKW((out) => Q.decodeInfo(out, image.format)));
+  protected async described(image: Q.QemuImage): Ran<Q.QemuInfoSummary> {
+    const r = await this.exec.run({ argv: Q.info(image) })();
+    return E.isLeft(r) ? r : Q.decodeInfo(r.right.stdout, image.format);
   }
 
   /** The `DiskState` of an image known to exist. */
-  protected existing(image: Q.QemuImage): TE.TaskEither<StorageError, DiskState> {
-    return pipe(
-      this.described(image),
-      TE.map((i): DiskState => (i.backing === null ? { exists: true, virtualSize: i.virtualSize } : { exists: true, virtualSize: i.virtualSize, backing: i.backing })),
-    );
+  protected async existing(image: Q.QemuImage): Ran<DiskState> {
+    const i = await this.described(image);
+    if (E.isLeft(i)) return i;
+    const { virtualSize, backing } = i.right;
+    return E.right(backing === null ? { exists: true, virtualSize } : { exists: true, virtualSize, backing });
   }
 
-  private checkTarget(disk: DiskImage, size: ByteSize) {
-    return pipe(
-      E.Do,
-      E.apS('d', checkDisk(this.backend, disk)),
-      E.apS('n', pipe(checkSize(size), E.chain((n) => this.checkBackendSize(n)))),
-    );
+  private checkTarget(disk: DiskImage, size: ByteSize): E.Either<StorageError, { readonly d: CheckedDisk<B>; readonly n: ByteSize }> {
+    const d = checkDisk(this.backend, disk);
+    if (E.isLeft(d)) return d;
+    const checked = checkSize(size);
+    if (E.isLeft(checked)) return checked;
+    const n = this.checkBackendSize(checked.right);
+    return E.isLeft(n) ? n : E.right({ d: d.right, n: n.right });
   }
 
-  private sized(image: Q.QemuImage, local: boolean, file: HostPath | null): TE.TaskEither<StorageError, SizedImage> {
-    return pipe(
-      file === null ? TE.right(true) : this.files.exists(file),
-      TE.chainW((there) => (there ? this.virtualSize(image) : TE.left(diskNotFound(file ?? image.qpath)))),
-      TE.map((virtualSize) => ({ ...image, virtualSize, local })),
-    );
+  private async sized(image: Q.QemuImage, local: boolean, file: HostPath | null): Ran<SizedImage> {
+    if (file !== null) {
+      const there = await this.files.exists(file)();
+      if (E.isLeft(there)) return there;
+      if (!there.right) return E.left(diskNotFound(file));
+    }
+    const virtualSize = await this.virtualSize(image);
+    return E.isLeft(virtualSize) ? virtualSize : E.right({ ...image, virtualSize: virtualSize.right, local });
   }
 
   private fitsIn(source: SizedImage, size: ByteSize, what: string): E.Either<StorageError, void> {
     return source.virtualSize > size
       ? E.left(unsupported(`the ${what} (${source.virtualSize} bytes) is larger than the disk (${size} bytes); disks never shrink`))
-      : E.right(undefined);
+      : DONE;
   }
 
-  private refuseExisting(location: LocationOf<B>): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.present(location),
-      TE.chain((there) => (there ? TE.left(diskExists(showLocation(location))) : TE.right(undefined))),
-    );
+  private async refuseExisting(location: LocationOf<B>): Ran<void> {
+    const there = await this.present(location);
+    if (E.isLeft(there)) return there;
+    return there.right ? E.left(diskExists(showLocation(location))) : DONE;
   }
 
-  private requirePresent(location: LocationOf<B>): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.present(location),
-      TE.chain((there) => (there ? TE.right(undefined) : TE.left(diskNotFound(showLocation(location))))),
-    );
+  private async requirePresent(location: LocationOf<B>): Ran<void> {
+    const there = await this.present(location);
+    if (E.isLeft(there)) return there;
+    return there.right ? DONE : E.left(diskNotFound(showLocation(location)));
   }
 
   /** Creation is all or nothing: on failure remove what was made and report the original error. */
-  private undoOnFailure(location: LocationOf<B>, make: TE.TaskEither<StorageError, void>): TE.TaskEither<StorageError, void> {
-    return pipe(
-      make,
-      TE.orElse((e) => pipe(this.drop(location), TE.foldW(() => TE.left(e), () => TE.left(e)))),
-    );
+  private async undoOnFailure(location: LocationOf<B>, make: () => Ran<void>): Ran<void> {
+    const made = await make();
+    if (E.isRight(made)) return made;
+    await this.drop(location);
+    return made;
   }
 }
 

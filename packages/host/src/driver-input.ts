@@ -5,7 +5,6 @@
  * ends as a value with nothing run and nothing written.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import {
   byteSize,
   hostPath,
@@ -17,6 +16,7 @@ import {
   type ByteSize,
   type DiskFormat,
   type DiskImage,
+  type DiskLocation,
   type ExportFormat,
   type HostPath,
   type StorageError,
@@ -43,42 +43,41 @@ export const checkFormat = (backend: Backend, format: unknown, role = 'disk'): E
 };
 
 /** A disk the driver of `backend` may open. */
-export const checkDisk = <B extends Backend>(backend: B, disk: DiskImage, role = 'disk'): E.Either<StorageError, CheckedDisk<B>> =>
-  pipe(
-    E.Do,
-    E.apS('location', checkLocationFor(backend, disk.location, `${role}.location`)),
-    E.apS('format', checkFormat(backend, disk.format, role)),
-    E.map(({ location, format }) => ({ location, format, image: { qpath: qemuPath(location), format: qemuFormat(format) } })),
-  );
+export const checkDisk = <B extends Backend>(backend: B, disk: DiskImage, role = 'disk'): E.Either<StorageError, CheckedDisk<B>> => {
+  const location = checkLocationFor(backend, disk.location, `${role}.location`);
+  if (E.isLeft(location)) return location;
+  const format = checkFormat(backend, disk.format, role);
+  if (E.isLeft(format)) return format;
+  return E.right(checked(location.right, format.right));
+};
 
 /** A disk of any backend, as the source of a copy. */
-export const checkSource = (disk: DiskImage, role = 'source'): E.Either<StorageError, CheckedDisk<Backend>> =>
-  pipe(
-    checkLocation(disk.location, `${role}.location`),
-    E.chain((location) =>
-      pipe(
-        checkFormat(location.backend, disk.format, role),
-        E.map((format) => ({ location, format, image: { qpath: qemuPath(location), format: qemuFormat(format) } })),
-      ),
-    ),
-  );
+export const checkSource = (disk: DiskImage, role = 'source'): E.Either<StorageError, CheckedDisk<Backend>> => {
+  const location = checkLocation(disk.location, `${role}.location`);
+  if (E.isLeft(location)) return location;
+  const format = checkFormat(location.right.backend, disk.format, role);
+  if (E.isLeft(format)) return format;
+  return E.right(checked(location.right, format.right));
+};
+
+const checked = <L extends DiskLocation>(location: L, format: DiskFormat): { readonly location: L; readonly format: DiskFormat; readonly image: QemuImage } => ({
+  location,
+  format,
+  image: { qpath: qemuPath(location), format: qemuFormat(format) },
+});
 
 /** A base image: a checked path and a base format (`raw` or `qcow2`). */
 export const checkBase = (base: BaseImage, role = 'base'): E.Either<StorageError, QemuImage & { readonly path: HostPath }> => {
   const format: unknown = base.format;
   if (format !== 'raw' && format !== 'qcow2') return E.left(unsupported(`${role}: a base image is raw or qcow2, not ${String(format)}`));
-  return pipe(
-    hostPath(String(base.path), `${role}.path`),
-    E.map((path) => ({ path, qpath: path, format })),
-  );
+  const path = hostPath(String(base.path), `${role}.path`);
+  return E.isLeft(path) ? path : E.right({ path: path.right, qpath: path.right, format });
 };
 
 /** An export destination and format. */
 export const checkExport = (dest: HostPath, format: ExportFormat): E.Either<StorageError, QemuImage & { readonly path: HostPath }> => {
   const f: unknown = format;
   if (f !== 'raw' && f !== 'qcow2') return E.left(unsupported(`export: format is raw or qcow2, not ${String(f)}`));
-  return pipe(
-    hostPath(String(dest), 'export.dest'),
-    E.map((path) => ({ path, qpath: path, format: f })),
-  );
+  const path = hostPath(String(dest), 'export.dest');
+  return E.isLeft(path) ? path : E.right({ path: path.right, qpath: path.right, format: f });
 };

@@ -4,6 +4,7 @@
  * string that is no backend) is `UnsupportedOperation`, never a fallback to
  * another backend.
  */
+import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   isBackend,
@@ -35,6 +36,8 @@ export interface HostDriversConfig {
 /** The host's drivers, by backend. */
 export class HostDiskDrivers implements DiskDrivers {
   private readonly drivers: ReadonlyMap<Backend, DiskDriver>;
+  /** One settled task per driver: every disk operation asks for its driver, and the answer never changes. */
+  private readonly found: ReadonlyMap<Backend, TE.TaskEither<StorageError, DiskDriver>>;
 
   constructor(exec: CommandExecutor, files: HostFiles, config: HostDriversConfig) {
     const make = (b: Backend): DiskDriver => {
@@ -52,12 +55,18 @@ export class HostDiskDrivers implements DiskDrivers {
       }
     };
     this.drivers = new Map(config.backends.filter(isBackend).map((b) => [b, make(b)] as const));
+    this.found = new Map(
+      [...this.drivers].map(([b, driver]) => {
+        const settled = Promise.resolve(E.right<StorageError, DiskDriver>(driver));
+        return [b, () => settled] as const;
+      }),
+    );
   }
 
   forBackend(backend: Backend): TE.TaskEither<StorageError, DiskDriver> {
-    const driver = this.drivers.get(backend);
-    return driver === undefined
-      ? TE.left(unsupported(`this host does not run the ${String(backend)} backend (it runs: ${[...this.drivers.keys()].join(', ') || 'none'})`))
-      : TE.right(driver);
+    return (
+      this.found.get(backend) ??
+      TE.left(unsupported(`this host does not run the ${String(backend)} backend (it runs: ${[...this.drivers.keys()].join(', ') || 'none'})`))
+    );
   }
 }

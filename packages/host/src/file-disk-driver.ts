@@ -5,10 +5,9 @@
  * system failures come back as `FileSystemError`s, command failures as
  * `CommandError`s, both unchanged.
  */
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { ByteSize, CommandExecutor, DiskState, HostFiles, StorageError } from '@disk-ledger/domain';
-import { CheckedDiskDriver, type SizedImage } from './checked-disk-driver.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { ByteSize, CommandExecutor, DiskState, HostFiles } from '@disk-ledger/domain';
+import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import * as Q from './qemu-img.js';
 import { parentDir, type LocationOf } from './qemu-path.js';
@@ -18,6 +17,8 @@ export interface FileDriverOptions {
   /** Allocate blank disks up front (`-o preallocation=falloc`). */
   readonly preallocate?: boolean;
 }
+
+const ABSENT: E.Either<never, DiskState> = E.right({ exists: false });
 
 /** A driver whose disks are single host files. */
 export abstract class FileDiskDriver<B extends 'flat' | 'qcow2'> extends CheckedDiskDriver<B> {
@@ -30,42 +31,36 @@ export abstract class FileDiskDriver<B extends 'flat' | 'qcow2'> extends Checked
     super(backend, exec, files);
   }
 
-  protected present(location: LocationOf<B>): TE.TaskEither<StorageError, boolean> {
-    return this.files.exists(location.path);
+  protected present(location: LocationOf<B>): Ran<boolean> {
+    return this.files.exists(location.path)();
   }
 
-  protected state(disk: CheckedDisk<B>): TE.TaskEither<StorageError, DiskState> {
-    return pipe(
-      this.present(disk.location),
-      TE.chain((there) =>
-        there
-          ? this.existing(disk.image)
-          : TE.right<StorageError, DiskState>({ exists: false }),
-      ),
-    );
+  protected async state(disk: CheckedDisk<B>): Ran<DiskState> {
+    const there = await this.present(disk.location);
+    if (E.isLeft(there)) return there;
+    return there.right ? this.existing(disk.image) : ABSENT;
   }
 
-  protected blank(disk: CheckedDisk<B>, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.files.mkdirp(parentDir(disk.location.path)),
-      TE.chainW(() => this.run(Q.create(disk.image, size, { preallocate: this.options.preallocate === true }))),
-    );
+  protected async blank(disk: CheckedDisk<B>, size: ByteSize): Ran<void> {
+    const dir = await this.files.mkdirp(parentDir(disk.location.path))();
+    if (E.isLeft(dir)) return dir;
+    return this.run(Q.create(disk.image, size, { preallocate: this.options.preallocate === true }));
   }
 
   /** `qemu-img convert -f <src> -O <fmt>`, then `qemu-img resize -f <fmt>` when the source is smaller. */
-  protected fill(disk: CheckedDisk<B>, source: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.files.mkdirp(parentDir(disk.location.path)),
-      TE.chainW(() => this.run(Q.convert(source, disk.image))),
-      TE.chain(() => (source.virtualSize < size ? this.run(Q.resize(disk.image, size)) : TE.right(undefined))),
-    );
-  }
-
-  protected grow(disk: CheckedDisk<B>, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected async fill(disk: CheckedDisk<B>, source: SizedImage, size: ByteSize): Ran<void> {
+    const dir = await this.files.mkdirp(parentDir(disk.location.path))();
+    if (E.isLeft(dir)) return dir;
+    const converted = await this.run(Q.convert(source, disk.image));
+    if (E.isLeft(converted) || source.virtualSize >= size) return converted;
     return this.run(Q.resize(disk.image, size));
   }
 
-  protected drop(location: LocationOf<B>): TE.TaskEither<StorageError, void> {
-    return this.files.remove(location.path);
+  protected grow(disk: CheckedDisk<B>, size: ByteSize): Ran<void> {
+    return this.run(Q.resize(disk.image, size));
+  }
+
+  protected drop(location: LocationOf<B>): Ran<void> {
+    return this.files.remove(location.path)();
   }
 }

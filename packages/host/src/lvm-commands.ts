@@ -5,7 +5,6 @@
  * created and changed in the metadata only, where device-mapper is absent.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as J from 'fp-ts/lib/Json.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
@@ -52,13 +51,13 @@ const LvsReport = t.type({
 });
 
 /** The size of `v` in an `lvs` report, or `null` when the report does not list it. */
-export const decodeLvs = (stdout: string, v: LogicalVolume): E.Either<ToolOutputInvalid, number | null> =>
-  pipe(
-    J.parse(stdout),
-    E.mapLeft((cause) => toolOutputInvalid('lvs', 'output is not JSON', cause)),
-    E.chain((json) => pipe(LvsReport.decode(json), E.mapLeft((errors) => toolOutputInvalid('lvs', `unexpected output at ${describePaths(errors)}`, errors)))),
-    E.map((r) => r.report.flatMap((section) => section.lv).find((row) => row.lv_name === v.lv && row.vg_name === v.vg)?.lv_size ?? null),
-  );
+export const decodeLvs = (stdout: string, v: LogicalVolume): E.Either<ToolOutputInvalid, number | null> => {
+  const json = J.parse(stdout);
+  if (E.isLeft(json)) return E.left(toolOutputInvalid('lvs', 'output is not JSON', json.left));
+  const decoded = LvsReport.decode(json.right);
+  if (E.isLeft(decoded)) return E.left(toolOutputInvalid('lvs', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
+  return E.right(decoded.right.report.flatMap((section) => section.lv).find((row) => row.lv_name === v.lv && row.vg_name === v.vg)?.lv_size ?? null);
+};
 
 /** Whether a failed `lvs` said the volume (or its group) does not exist: exit 5 with LVM's not-found message. */
 export const isMissingVolume = (exitCode: number, stderr: string): boolean =>

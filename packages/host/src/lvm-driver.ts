@@ -9,10 +9,8 @@
  * With `metadataOnly`, every LVM argv carries `--config 'global { activation = 0 }'`.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { ByteSize, CommandExecutor, DiskState, HostFiles, StorageError } from '@disk-ledger/domain';
-import { CheckedDiskDriver, type SizedImage } from './checked-disk-driver.js';
+import type { ByteSize, CommandExecutor, DiskState, HostFiles } from '@disk-ledger/domain';
+import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import * as L from './lvm-commands.js';
 import * as Q from './qemu-img.js';
@@ -34,47 +32,41 @@ export class LvmDriver extends CheckedDiskDriver<'lvm'> {
     super('lvm', exec, files);
   }
 
-  protected present(location: LocationOf<'lvm'>): TE.TaskEither<StorageError, boolean> {
-    return pipe(this.lvSize(location), TE.map((size) => size !== null));
+  protected async present(location: LocationOf<'lvm'>): Ran<boolean> {
+    const size = await this.lvSize(location);
+    return E.isLeft(size) ? size : E.right(size.right !== null);
   }
 
-  protected state(disk: CheckedDisk<'lvm'>): TE.TaskEither<StorageError, DiskState> {
-    return pipe(
-      this.lvSize(disk.location),
-      TE.map((size): DiskState => (size === null ? { exists: false } : { exists: true, virtualSize: size })),
-    );
+  protected async state(disk: CheckedDisk<'lvm'>): Ran<DiskState> {
+    const size = await this.lvSize(disk.location);
+    if (E.isLeft(size)) return size;
+    return E.right(size.right === null ? { exists: false } : { exists: true, virtualSize: size.right });
   }
 
-  protected blank(disk: CheckedDisk<'lvm'>, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected blank(disk: CheckedDisk<'lvm'>, size: ByteSize): Ran<void> {
     return this.run(L.lvcreate(this.options.metadataOnly, disk.location, size));
   }
 
-  protected fill(disk: CheckedDisk<'lvm'>, source: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.run(L.lvcreate(this.options.metadataOnly, disk.location, size)),
-      TE.chain(() => this.run(Q.convert(source, disk.image, { existingTarget: true }))),
-    );
+  protected async fill(disk: CheckedDisk<'lvm'>, source: SizedImage, size: ByteSize): Ran<void> {
+    const created = await this.run(L.lvcreate(this.options.metadataOnly, disk.location, size));
+    if (E.isLeft(created)) return created;
+    return this.run(Q.convert(source, disk.image, { existingTarget: true }));
   }
 
-  protected grow(disk: CheckedDisk<'lvm'>, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected grow(disk: CheckedDisk<'lvm'>, size: ByteSize): Ran<void> {
     return this.run(L.lvextend(this.options.metadataOnly, disk.location, size));
   }
 
-  protected drop(location: LocationOf<'lvm'>): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.present(location),
-      TE.chain((there) => (there ? this.run(L.lvremove(this.options.metadataOnly, location)) : TE.right(undefined))),
-    );
+  protected async drop(location: LocationOf<'lvm'>): Ran<void> {
+    const there = await this.present(location);
+    if (E.isLeft(there)) return there;
+    return there.right ? this.run(L.lvremove(this.options.metadataOnly, location)) : E.right(undefined);
   }
 
-  private lvSize(v: L.LogicalVolume): TE.TaskEither<StorageError, number | null> {
-    return pipe(
-      this.exec.run({ argv: L.lvs(this.options.metadataOnly, v) }),
-      TE.map((r): string | null => r.stdout),
-      TE.orElse((e): TE.TaskEither<StorageError, string | null> =>
-        e._tag === 'CommandFailed' && L.isMissingVolume(e.exitCode, e.stderr) ? TE.right(null) : TE.left(e),
-      ),
-      TE.chainEitherKW((out) => (out === null ? E.right(null) : L.decodeLvs(out, v))),
-    );
+  private async lvSize(v: L.LogicalVolume): Ran<number | null> {
+    const r = await this.exec.run({ argv: L.lvs(this.options.metadataOnly, v) })();
+    if (E.isRight(r)) return L.decodeLvs(r.right.stdout, v);
+    const e = r.left;
+    return e._tag === 'CommandFailed' && L.isMissingVolume(e.exitCode, e.stderr) ? E.right(null) : r;
   }
 }

@@ -9,10 +9,8 @@
  * whole KiB (`UnsupportedOperation` otherwise, before any command).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
 import { unsupported, type ByteSize, type CommandExecutor, type DiskState, type HostFiles, type StorageError } from '@disk-ledger/domain';
-import { CheckedDiskDriver, type SizedImage } from './checked-disk-driver.js';
+import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import * as P from './ploop-commands.js';
 import * as Q from './qemu-img.js';
@@ -28,64 +26,56 @@ export class PloopDriver extends CheckedDiskDriver<'ploop'> {
     return size % 1024 === 0 ? E.right(size) : E.left(unsupported(`ploop sizes are whole KiB; ${size} bytes is not`));
   }
 
-  protected present(location: LocationOf<'ploop'>): TE.TaskEither<StorageError, boolean> {
-    return this.files.exists(ploopImagePath(location.path));
+  protected present(location: LocationOf<'ploop'>): Ran<boolean> {
+    return this.files.exists(ploopImagePath(location.path))();
   }
 
-  protected state(disk: CheckedDisk<'ploop'>): TE.TaskEither<StorageError, DiskState> {
-    return pipe(
-      this.present(disk.location),
-      TE.chain((there) =>
-        there
-          ? pipe(this.virtualSize(disk.image), TE.map((virtualSize): DiskState => ({ exists: true, virtualSize })))
-          : TE.right<StorageError, DiskState>({ exists: false }),
-      ),
-    );
+  protected async state(disk: CheckedDisk<'ploop'>): Ran<DiskState> {
+    const there = await this.present(disk.location);
+    if (E.isLeft(there)) return there;
+    if (!there.right) return E.right({ exists: false });
+    const virtualSize = await this.virtualSize(disk.image);
+    return E.isLeft(virtualSize) ? virtualSize : E.right({ exists: true, virtualSize: virtualSize.right });
   }
 
-  protected blank(disk: CheckedDisk<'ploop'>, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected async blank(disk: CheckedDisk<'ploop'>, size: ByteSize): Ran<void> {
     const dir = disk.location.path;
-    return pipe(
-      this.files.mkdirp(dir),
-      TE.chainW(() =>
-        disk.format === 'ploop'
-          ? this.run(P.init(dir, size))
-          : pipe(this.run(Q.create(disk.image, size)), TE.chain(() => this.run(P.restoreRawDescriptor(dir)))),
-      ),
-    );
+    const made = await this.files.mkdirp(dir)();
+    if (E.isLeft(made)) return made;
+    if (disk.format === 'ploop') return this.run(P.init(dir, size));
+    const created = await this.run(Q.create(disk.image, size));
+    return E.isLeft(created) ? created : this.run(P.restoreRawDescriptor(dir));
   }
 
-  protected fill(disk: CheckedDisk<'ploop'>, source: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    const dir = disk.location.path;
-    return pipe(
-      this.files.mkdirp(dir),
-      TE.chainW(() => (disk.format === 'ploop' ? this.fillPloop(disk, source, size) : this.fillRaw(disk, source, size))),
-    );
+  protected async fill(disk: CheckedDisk<'ploop'>, source: SizedImage, size: ByteSize): Ran<void> {
+    const made = await this.files.mkdirp(disk.location.path)();
+    if (E.isLeft(made)) return made;
+    return disk.format === 'ploop' ? this.fillPloop(disk, source, size) : this.fillRaw(disk, source, size);
   }
 
   /** `ploop init` at the full size, then the data into the existing image as `parallels`. */
-  private fillPloop(disk: CheckedDisk<'ploop'>, source: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.run(P.init(disk.location.path, size)),
-      TE.chain(() => this.run(Q.convert(source, disk.image, { existingTarget: true }))),
-    );
+  private async fillPloop(disk: CheckedDisk<'ploop'>, source: SizedImage, size: ByteSize): Ran<void> {
+    const made = await this.run(P.init(disk.location.path, size));
+    return E.isLeft(made) ? made : this.run(Q.convert(source, disk.image, { existingTarget: true }));
   }
 
   /** A raw `root.hds` converted and grown first, so the descriptor is written for its final size. */
-  private fillRaw(disk: CheckedDisk<'ploop'>, source: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.run(Q.convert(source, disk.image)),
-      TE.chain(() => (source.virtualSize < size ? this.run(Q.resize(disk.image, size)) : TE.right(undefined))),
-      TE.chain(() => this.run(P.restoreRawDescriptor(disk.location.path))),
-    );
+  private async fillRaw(disk: CheckedDisk<'ploop'>, source: SizedImage, size: ByteSize): Ran<void> {
+    const converted = await this.run(Q.convert(source, disk.image));
+    if (E.isLeft(converted)) return converted;
+    if (source.virtualSize < size) {
+      const grown = await this.run(Q.resize(disk.image, size));
+      if (E.isLeft(grown)) return grown;
+    }
+    return this.run(P.restoreRawDescriptor(disk.location.path));
   }
 
-  protected grow(disk: CheckedDisk<'ploop'>, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected grow(disk: CheckedDisk<'ploop'>, size: ByteSize): Ran<void> {
     return this.run(P.resize(disk.location.path, size));
   }
 
   /** The disk is its directory: remove it whole. */
-  protected drop(location: LocationOf<'ploop'>): TE.TaskEither<StorageError, void> {
-    return this.files.remove(location.path);
+  protected drop(location: LocationOf<'ploop'>): Ran<void> {
+    return this.files.remove(location.path)();
   }
 }

@@ -6,10 +6,9 @@
  * flat driver: typed input errors before any command, `CommandError`,
  * `FileSystemError`, `DiskExists`, `DiskNotFound`.
  */
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { ByteSize, CommandExecutor, HostFiles, StorageError } from '@disk-ledger/domain';
-import type { SizedImage } from './checked-disk-driver.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { ByteSize, CommandExecutor, HostFiles } from '@disk-ledger/domain';
+import type { Ran, SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import { FileDiskDriver, type FileDriverOptions } from './file-disk-driver.js';
 import * as Q from './qemu-img.js';
@@ -22,10 +21,9 @@ export class Qcow2Driver extends FileDiskDriver<'qcow2'> {
   }
 
   /** An overlay of `size` bytes on the base, naming the base's format with `-F`. */
-  protected override fromBase(disk: CheckedDisk<'qcow2'>, base: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.files.mkdirp(parentDir(disk.location.path)),
-      TE.chainW(() => this.run(Q.createOverlay({ qpath: disk.image.qpath, format: 'qcow2' }, base, size))),
-    );
+  protected override async fromBase(disk: CheckedDisk<'qcow2'>, base: SizedImage, size: ByteSize): Ran<void> {
+    const dir = await this.files.mkdirp(parentDir(disk.location.path))();
+    if (E.isLeft(dir)) return dir;
+    return this.run(Q.createOverlay({ qpath: disk.image.qpath, format: 'qcow2' }, base, size));
   }
 }

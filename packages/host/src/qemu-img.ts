@@ -5,7 +5,6 @@
  * can leave `-f`, `-O` or `-F` out, so no driver can ask qemu-img to probe.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as J from 'fp-ts/lib/Json.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type DiskFormat, type ImageFormat, type ToolOutputInvalid } from '@disk-ledger/domain';
@@ -92,24 +91,18 @@ export interface QemuInfoSummary {
  * size that is not a whole number of bytes, means the output is not what
  * this argv produces, so it is refused rather than trusted.
  */
-export const decodeInfo = (stdout: string, expected: QemuFormat): E.Either<ToolOutputInvalid, QemuInfoSummary> =>
-  pipe(
-    J.parse(stdout),
-    E.mapLeft((cause) => toolOutputInvalid('qemu-img info', 'output is not JSON', cause)),
-    E.chain((json) =>
-      pipe(
-        QemuInfoFields.decode(json),
-        E.mapLeft((errors) => toolOutputInvalid('qemu-img info', `unexpected output at ${describePaths(errors)}`, errors)),
-      ),
-    ),
-    E.chain((fields) => {
-      const size = fields['virtual-size'];
-      if (!Number.isSafeInteger(size) || size < 0) return E.left(toolOutputInvalid('qemu-img info', `virtual-size ${size} is not a byte count`));
-      if (fields.format !== expected) return E.left(toolOutputInvalid('qemu-img info', `reported format ${fields.format}, opened as ${expected}`));
-      const file = fields['backing-filename'];
-      return E.right({ virtualSize: size, format: fields.format, backing: file === undefined ? null : { file, format: fields['backing-filename-format'] ?? null } });
-    }),
-  );
+export const decodeInfo = (stdout: string, expected: QemuFormat): E.Either<ToolOutputInvalid, QemuInfoSummary> => {
+  const json = J.parse(stdout);
+  if (E.isLeft(json)) return E.left(toolOutputInvalid('qemu-img info', 'output is not JSON', json.left));
+  const decoded = QemuInfoFields.decode(json.right);
+  if (E.isLeft(decoded)) return E.left(toolOutputInvalid('qemu-img info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
+  const fields = decoded.right;
+  const size = fields['virtual-size'];
+  if (!Number.isSafeInteger(size) || size < 0) return E.left(toolOutputInvalid('qemu-img info', `virtual-size ${size} is not a byte count`));
+  if (fields.format !== expected) return E.left(toolOutputInvalid('qemu-img info', `reported format ${fields.format}, opened as ${expected}`));
+  const file = fields['backing-filename'];
+  return E.right({ virtualSize: size, format: fields.format, backing: file === undefined ? null : { file, format: fields['backing-filename-format'] ?? null } });
+};
 
 /** The field paths an io-ts decode failed at, for messages (`virtual-size`, `report.0.lv`). */
 export const describePaths = (errors: t.Errors): string =>

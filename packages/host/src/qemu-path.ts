@@ -6,7 +6,6 @@
  * cast in a test or a caller in plain JavaScript, and it ends up in an argv.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import {
   hostPath,
   isBackend,
@@ -32,26 +31,22 @@ export const checkLocation = (loc: DiskLocation, role = 'location'): E.Either<In
   const backend: unknown = loc.backend;
   if (!isBackend(backend)) return E.left(unsupported(`${role}: unknown backend ${String(backend)}`));
   switch (loc.backend) {
-    case 'lvm':
-      return pipe(
-        E.Do,
-        E.apS('vg', volumeName(String(loc.vg), `${role}.vg`)),
-        E.apS('lv', volumeName(String(loc.lv), `${role}.lv`)),
-        E.map(({ vg, lv }): DiskLocation => ({ backend: 'lvm', vg, lv })),
-      );
-    case 'rbd':
-      return pipe(
-        E.Do,
-        E.apS('pool', volumeName(String(loc.pool), `${role}.pool`)),
-        E.apS('image', volumeName(String(loc.image), `${role}.image`)),
-        E.map(({ pool, image }): DiskLocation => ({ backend: 'rbd', pool, image })),
-      );
+    case 'lvm': {
+      const vg = volumeName(String(loc.vg), `${role}.vg`);
+      if (E.isLeft(vg)) return vg;
+      const lv = volumeName(String(loc.lv), `${role}.lv`);
+      return E.isLeft(lv) ? lv : E.right({ backend: 'lvm', vg: vg.right, lv: lv.right });
+    }
+    case 'rbd': {
+      const pool = volumeName(String(loc.pool), `${role}.pool`);
+      if (E.isLeft(pool)) return pool;
+      const image = volumeName(String(loc.image), `${role}.image`);
+      return E.isLeft(image) ? image : E.right({ backend: 'rbd', pool: pool.right, image: image.right });
+    }
     default: {
       const fileBackend = loc.backend;
-      return pipe(
-        hostPath(String(loc.path), `${role}.path`),
-        E.map((path): DiskLocation => ({ backend: fileBackend, path })),
-      );
+      const path = hostPath(String(loc.path), `${role}.path`);
+      return E.isLeft(path) ? path : E.right({ backend: fileBackend, path: path.right });
     }
   }
 };
@@ -63,15 +58,13 @@ export const checkLocationFor = <B extends Backend>(
   backend: B,
   loc: DiskLocation,
   role = 'location',
-): E.Either<InvalidName | UnsupportedOperation, LocationOf<B>> =>
-  pipe(
-    checkLocation(loc, role),
-    E.chain((checked) =>
-      isFor(backend, checked)
-        ? E.right(checked)
-        : E.left(unsupported(`${role}: the ${backend} driver cannot open a ${checked.backend} location`)),
-    ),
-  );
+): E.Either<InvalidName | UnsupportedOperation, LocationOf<B>> => {
+  const checked = checkLocation(loc, role);
+  if (E.isLeft(checked)) return checked;
+  return isFor(backend, checked.right)
+    ? E.right(checked.right)
+    : E.left(unsupported(`${role}: the ${backend} driver cannot open a ${checked.right.backend} location`));
+};
 
 /** The ploop image path of a ploop disk directory. */
 export const ploopImagePath = (dir: HostPath): HostPath => `${dir}/${PLOOP_IMAGE}` as HostPath;

@@ -3,7 +3,6 @@
  * `rbd info --format json`.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as J from 'fp-ts/lib/Json.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
@@ -31,16 +30,15 @@ export const info = (i: RbdImage): Argv => ['rbd', 'info', '--format', 'json', s
 const RbdInfo = t.type({ name: t.string, size: t.number });
 
 /** The image's size in bytes from `rbd info --format json`. */
-export const decodeInfo = (stdout: string, i: RbdImage): E.Either<ToolOutputInvalid, number> =>
-  pipe(
-    J.parse(stdout),
-    E.mapLeft((cause) => toolOutputInvalid('rbd info', 'output is not JSON', cause)),
-    E.chain((json) => pipe(RbdInfo.decode(json), E.mapLeft((errors) => toolOutputInvalid('rbd info', `unexpected output at ${describePaths(errors)}`, errors)))),
-    E.chain((r) => {
-      if (r.name !== i.image) return E.left(toolOutputInvalid('rbd info', `reported image ${r.name}, asked for ${i.image}`));
-      return Number.isSafeInteger(r.size) && r.size >= 0 ? E.right(r.size) : E.left(toolOutputInvalid('rbd info', `size ${r.size} is not a byte count`));
-    }),
-  );
+export const decodeInfo = (stdout: string, i: RbdImage): E.Either<ToolOutputInvalid, number> => {
+  const json = J.parse(stdout);
+  if (E.isLeft(json)) return E.left(toolOutputInvalid('rbd info', 'output is not JSON', json.left));
+  const decoded = RbdInfo.decode(json.right);
+  if (E.isLeft(decoded)) return E.left(toolOutputInvalid('rbd info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
+  const r = decoded.right;
+  if (r.name !== i.image) return E.left(toolOutputInvalid('rbd info', `reported image ${r.name}, asked for ${i.image}`));
+  return Number.isSafeInteger(r.size) && r.size >= 0 ? E.right(r.size) : E.left(toolOutputInvalid('rbd info', `size ${r.size} is not a byte count`));
+};
 
 /** Whether a failed `rbd info` said the image does not exist (exit 2, ENOENT). */
 export const isMissingImage = (exitCode: number, stderr: string): boolean =>

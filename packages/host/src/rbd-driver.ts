@@ -8,10 +8,8 @@
  * `CommandError` unchanged, `ToolOutputInvalid` for output the codec refuses.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { ByteSize, CommandExecutor, DiskState, HostFiles, StorageError } from '@disk-ledger/domain';
-import { CheckedDiskDriver, type SizedImage } from './checked-disk-driver.js';
+import type { ByteSize, CommandExecutor, DiskState, HostFiles } from '@disk-ledger/domain';
+import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import * as Q from './qemu-img.js';
 import type { LocationOf } from './qemu-path.js';
@@ -23,48 +21,42 @@ export class RbdDriver extends CheckedDiskDriver<'rbd'> {
     super('rbd', exec, files);
   }
 
-  protected present(location: LocationOf<'rbd'>): TE.TaskEither<StorageError, boolean> {
-    return pipe(this.imageSize(location), TE.map((size) => size !== null));
+  protected async present(location: LocationOf<'rbd'>): Ran<boolean> {
+    const size = await this.imageSize(location);
+    return E.isLeft(size) ? size : E.right(size.right !== null);
   }
 
-  protected state(disk: CheckedDisk<'rbd'>): TE.TaskEither<StorageError, DiskState> {
-    return pipe(
-      this.imageSize(disk.location),
-      TE.map((size): DiskState => (size === null ? { exists: false } : { exists: true, virtualSize: size })),
-    );
+  protected async state(disk: CheckedDisk<'rbd'>): Ran<DiskState> {
+    const size = await this.imageSize(disk.location);
+    if (E.isLeft(size)) return size;
+    return E.right(size.right === null ? { exists: false } : { exists: true, virtualSize: size.right });
   }
 
-  protected blank(disk: CheckedDisk<'rbd'>, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected blank(disk: CheckedDisk<'rbd'>, size: ByteSize): Ran<void> {
     return this.run(R.create(disk.location, size));
   }
 
-  protected fill(disk: CheckedDisk<'rbd'>, source: SizedImage, size: ByteSize): TE.TaskEither<StorageError, void> {
+  protected async fill(disk: CheckedDisk<'rbd'>, source: SizedImage, size: ByteSize): Ran<void> {
     const write = source.format === 'raw' && source.local ? R.importRaw(source.qpath, disk.location) : Q.convert(source, disk.image);
-    return pipe(
-      this.run(write),
-      TE.chain(() => (source.virtualSize < size ? this.run(R.resize(disk.location, size)) : TE.right(undefined))),
-    );
-  }
-
-  protected grow(disk: CheckedDisk<'rbd'>, size: ByteSize): TE.TaskEither<StorageError, void> {
+    const written = await this.run(write);
+    if (E.isLeft(written) || source.virtualSize >= size) return written;
     return this.run(R.resize(disk.location, size));
   }
 
-  protected drop(location: LocationOf<'rbd'>): TE.TaskEither<StorageError, void> {
-    return pipe(
-      this.present(location),
-      TE.chain((there) => (there ? this.run(R.remove(location)) : TE.right(undefined))),
-    );
+  protected grow(disk: CheckedDisk<'rbd'>, size: ByteSize): Ran<void> {
+    return this.run(R.resize(disk.location, size));
   }
 
-  private imageSize(i: R.RbdImage): TE.TaskEither<StorageError, number | null> {
-    return pipe(
-      this.exec.run({ argv: R.info(i) }),
-      TE.map((r): string | null => r.stdout),
-      TE.orElse((e): TE.TaskEither<StorageError, string | null> =>
-        e._tag === 'CommandFailed' && R.isMissingImage(e.exitCode, e.stderr) ? TE.right(null) : TE.left(e),
-      ),
-      TE.chainEitherKW((out) => (out === null ? E.right(null) : R.decodeInfo(out, i))),
-    );
+  protected async drop(location: LocationOf<'rbd'>): Ran<void> {
+    const there = await this.present(location);
+    if (E.isLeft(there)) return there;
+    return there.right ? this.run(R.remove(location)) : E.right(undefined);
+  }
+
+  private async imageSize(i: R.RbdImage): Ran<number | null> {
+    const r = await this.exec.run({ argv: R.info(i) })();
+    if (E.isRight(r)) return R.decodeInfo(r.right.stdout, i);
+    const e = r.left;
+    return e._tag === 'CommandFailed' && R.isMissingImage(e.exitCode, e.stderr) ? E.right(null) : r;
   }
 }

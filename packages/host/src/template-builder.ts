@@ -10,9 +10,7 @@
  * and the staging directory, so nothing half-made stays.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as A from 'fp-ts/lib/ReadonlyArray.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   byteSize,
   diskExists,
@@ -40,6 +38,10 @@ export const genisoimageArgv = (path: HostPath, staging: HostPath): Argv => [
   '-publisher', 'disk-ledger', '-quiet', '-J', '-r', '-V', 'config-2', staging,
 ];
 
+type Ran<A> = Promise<E.Either<StorageError, A>>;
+
+const DONE: E.Either<never, void> = E.right(undefined);
+
 /** Builds template disks with host tools. */
 export class HostTemplateBuilder implements TemplateBuilder {
   constructor(
@@ -48,78 +50,75 @@ export class HostTemplateBuilder implements TemplateBuilder {
   ) {}
 
   build(func: DiskFunc, dest: HostPath, size: ByteSize): TE.TaskEither<StorageError, void> {
-    return pipe(
-      TE.fromEither(
-        pipe(
-          checkFunc(func),
-          E.bindTo('f'),
-          E.apSW('path', hostPath(String(dest), 'dest')),
-          E.apSW('n', byteSize(size)),
-        ),
-      ),
-      TE.chainFirst(({ path }) =>
-        pipe(
-          this.files.exists(path),
-          TE.chainW((there): TE.TaskEither<StorageError, void> => (there ? TE.left(diskExists(path)) : TE.right(undefined))),
-        ),
-      ),
-      TE.chainFirstW(({ path }) => this.files.mkdirp(parentDir(path))),
-      TE.chain(({ f, path, n }) =>
-        pipe(
-          this.make(f, path, n),
-          TE.orElse((e) => pipe(this.files.remove(path), TE.foldW(() => TE.left(e), () => TE.left(e)))),
-        ),
-      ),
-    );
+    return async () => {
+      const f = checkFunc(func);
+      if (E.isLeft(f)) return f;
+      const path = hostPath(String(dest), 'dest');
+      if (E.isLeft(path)) return path;
+      const n = byteSize(size);
+      if (E.isLeft(n)) return n;
+      const there = await this.files.exists(path.right)();
+      if (E.isLeft(there)) return there;
+      if (there.right) return E.left(diskExists(path.right));
+      const dir = await this.files.mkdirp(parentDir(path.right))();
+      if (E.isLeft(dir)) return dir;
+      const made = await this.make(f.right, path.right, n.right);
+      if (E.isRight(made)) return made;
+      // Nothing half-made stays; the build's error is the one reported.
+      await this.files.remove(path.right)();
+      return made;
+    };
   }
 
-  private make(f: CheckedFunc, path: HostPath, size: ByteSize): TE.TaskEither<StorageError, void> {
-    const raw = (): TE.TaskEither<StorageError, void> => this.run(Q.create({ qpath: path, format: 'raw' }, size));
+  private async make(f: CheckedFunc, path: HostPath, size: ByteSize): Ran<void> {
+    if (f.kind === 'config-drive') return this.configDrive(f.files, path, size);
+    const raw = await this.run(Q.create({ qpath: path, format: 'raw' }, size));
+    if (E.isLeft(raw)) return raw;
     switch (f.kind) {
       case 'blank':
-        return raw();
+        return raw;
       case 'swap':
-        return pipe(raw(), TE.chain(() => this.run(['mkswap', path])));
+        return this.run(['mkswap', path]);
       case 'filesystem':
-        return pipe(raw(), TE.chain(() => this.run(mkfsArgv(f.fsType, f.label, path))));
-      case 'config-drive':
-        return this.configDrive(f.files, path, size);
+        return this.run(mkfsArgv(f.fsType, f.label, path));
     }
   }
 
   /** Stage, build the ISO, pad it; the staging directory goes whatever happens. */
-  private configDrive(files: readonly StagedFile[], path: HostPath, size: ByteSize): TE.TaskEither<StorageError, void> {
+  private async configDrive(files: readonly StagedFile[], path: HostPath, size: ByteSize): Ran<void> {
     const staging = withSuffix(path, '.d');
-    const cleanup = this.files.remove(staging);
-    return pipe(
-      cleanup,
-      TE.chain(() => this.files.mkdirp(staging)),
-      TE.chainW(() => this.stage(staging, files)),
-      TE.chain(() => this.run(genisoimageArgv(path, staging))),
-      TE.chain(() => this.run(Q.resize({ qpath: path, format: 'raw' }, size))),
-      TE.foldW(
-        (e) => pipe(cleanup, TE.foldW(() => TE.left(e), () => TE.left(e))),
-        () => cleanup,
-      ),
-    );
+    const built = await this.buildIso(files, path, size, staging);
+    const cleanup = await this.files.remove(staging)();
+    return E.isLeft(built) ? built : cleanup;
   }
 
-  private stage(staging: HostPath, files: readonly StagedFile[]): TE.TaskEither<StorageError, void> {
-    return pipe(
-      files,
-      A.traverse(TE.ApplicativeSeq)((f) => {
-        // Components were checked by `checkFunc`; re-checking the joined path keeps the staging tree closed.
-        const target = hostPath(`${staging}/${f.components.join('/')}`, 'func.files');
-        return pipe(
-          TE.fromEither(target),
-          TE.chainW((p) => pipe(this.files.mkdirp(parentDir(p)), TE.chain(() => this.files.writeTextAtomic(p, f.content)))),
-        );
-      }),
-      TE.map(() => undefined),
-    );
+  private async buildIso(files: readonly StagedFile[], path: HostPath, size: ByteSize, staging: HostPath): Ran<void> {
+    const cleared = await this.files.remove(staging)();
+    if (E.isLeft(cleared)) return cleared;
+    const dir = await this.files.mkdirp(staging)();
+    if (E.isLeft(dir)) return dir;
+    const staged = await this.stage(staging, files);
+    if (E.isLeft(staged)) return staged;
+    const iso = await this.run(genisoimageArgv(path, staging));
+    if (E.isLeft(iso)) return iso;
+    return this.run(Q.resize({ qpath: path, format: 'raw' }, size));
   }
 
-  private run(argv: Argv): TE.TaskEither<StorageError, void> {
-    return pipe(this.exec.run({ argv }), TE.map(() => undefined));
+  private async stage(staging: HostPath, files: readonly StagedFile[]): Ran<void> {
+    for (const f of files) {
+      // Components were checked by `checkFunc`; re-checking the joined path keeps the staging tree closed.
+      const target = hostPath(`${staging}/${f.components.join('/')}`, 'func.files');
+      if (E.isLeft(target)) return target;
+      const dir = await this.files.mkdirp(parentDir(target.right))();
+      if (E.isLeft(dir)) return dir;
+      const written = await this.files.writeTextAtomic(target.right, f.content)();
+      if (E.isLeft(written)) return written;
+    }
+    return DONE;
+  }
+
+  private async run(argv: Argv): Ran<void> {
+    const r = await this.exec.run({ argv })();
+    return E.isLeft(r) ? r : DONE;
   }
 }

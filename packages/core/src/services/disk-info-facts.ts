@@ -11,8 +11,7 @@ import {
   type LegacyHostFacts,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
@@ -34,11 +33,10 @@ export class DiskInfoFacts implements LegacyHostFacts {
 
   diskInfo(instance: InstanceId): TE.TaskEither<DiskInfoCorrupt | FileSystemError, DiskInfo | null> {
     const path = `${instanceDir(this.ctx.instancesPath, instance)}/disk.info` as HostPath;
-    return pipe(
-      this.files.readText(path),
-      TE.map((text): string | null => text),
-      TE.orElseW((e) => (e.code === 'FS_NOT_FOUND' ? TE.right(null) : TE.left(e))),
-      TE.chainEitherKW((text): E.Either<DiskInfoCorrupt, DiskInfo | null> => (text === null ? E.right(null) : decodeDiskInfo(text, path))),
-    );
+    return async () => {
+      const text = await this.files.readText(path)();
+      if (E.isRight(text)) return decodeDiskInfo(text.right, path);
+      return text.left.code === 'FS_NOT_FOUND' ? E.right(null) : text;
+    };
   }
 }

@@ -15,8 +15,8 @@ import {
   type InstanceId,
   type TemplateBuilder,
 } from '@disk-ledger/domain';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError, DiskMismatch } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
@@ -41,10 +41,18 @@ const mismatch = (instance: InstanceId, disk: DiskName, code: DiskMismatch['code
   _tag: 'DiskMismatch', code, instance, disk, path: `${instance}/${disk}`, message, cause,
 });
 
+type Ran<A> = Promise<E.Either<CoreError, A>>;
+
+const DONE: E.Either<never, void> = E.right(undefined);
+
 /**
  * Makes recorded disks exist on this host, exactly as recorded. It is only
  * ever handed a record that is already durable (persist before create), and
  * it reads the disk only through the driver, with the recorded format.
+ *
+ * Each method is a short sequence of steps that stops at the first `Left`,
+ * written as an async function (a TaskEither pipeline per call cost more
+ * than the steps on the in-memory host).
  */
 @injectable()
 export class DiskRealizer {
@@ -63,10 +71,7 @@ export class DiskRealizer {
 
   /** The driver and image of a recorded disk on this host. */
   open(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
-    return pipe(
-      TE.fromEither(locate(this.ctx, instance, disk, meta)),
-      TE.chainW((image) => pipe(this.drivers.forBackend(meta.backend), TE.map((driver) => ({ driver, image })))),
-    );
+    return () => this.opened(instance, disk, meta);
   }
 
   /**
@@ -75,27 +80,7 @@ export class DiskRealizer {
    * size differs). Never "fixed" silently.
    */
   check(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskPresence> {
-    return pipe(
-      this.open(instance, disk, meta),
-      TE.chainW(({ driver, image }) =>
-        pipe(
-          driver.inspect(image),
-          TE.mapLeft((e): CoreError =>
-            e._tag === 'CommandFailed'
-              ? mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e)
-              : e,
-          ),
-        ),
-      ),
-      TE.chainW((state) => {
-        if (!state.exists) return TE.right<CoreError, DiskPresence>('absent');
-        // LVM rounds a volume up to whole extents; a record that predates rounded planning names the size asked for.
-        const asAllocated = meta.backend === 'lvm' && state.virtualSize === placedSize('lvm', meta.size);
-        return state.virtualSize === meta.size || asAllocated
-          ? TE.right<CoreError, DiskPresence>('present')
-          : TE.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${state.virtualSize} bytes, its record says ${meta.size}`));
-      }),
-    );
+    return () => this.presence(instance, disk, meta);
   }
 
   /**
@@ -106,15 +91,20 @@ export class DiskRealizer {
    * dropped: this disk is to be made from its source, not from that copy.
    */
   prepare(instance: InstanceId, disk: DiskName, source: DiskSource): TE.TaskEither<CoreError, void> {
-    return pipe(
-      this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk)),
-      TE.chainW(() => (source.kind === 'image' ? pipe(this.cache.ensure(source.imageId), TE.map(() => undefined)) : TE.right(undefined))),
-    );
+    return async () => {
+      const dropped = await this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk))();
+      if (E.isLeft(dropped) || source.kind !== 'image') return dropped;
+      const cached = await this.cache.ensure(source.imageId)();
+      return E.isLeft(cached) ? cached : DONE;
+    };
   }
 
   /** Make a recorded disk exist from the source its record names: its image, or the func its role implies. */
   realizeRecorded(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskMetadata> {
-    return pipe(TE.fromEither(sourceOf(disk, meta)), TE.chainW((source) => this.realize(instance, disk, meta, source)));
+    return async () => {
+      const source = sourceOf(disk, meta);
+      return E.isLeft(source) ? source : this.realize(instance, disk, meta, source.right)();
+    };
   }
 
   /**
@@ -125,46 +115,11 @@ export class DiskRealizer {
    * conversion was interrupted), else from its source.
    */
   realize(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): TE.TaskEither<CoreError, DiskMetadata> {
-    const ready: DiskMetadata = { ...meta, state: 'ready' };
-    if (meta.state !== 'creating') {
-      return pipe(
-        // A complete disk needs no staged copy: one left by an interrupted move or conversion is dropped.
-        this.unstage(instance, disk),
-        TE.chainW(() => this.check(instance, disk, meta)),
-        TE.chainW((presence) =>
-          presence === 'present'
-            ? meta.state === 'ready' ? TE.right(undefined) : this.metadata.saveAll(instance, [{ disk, meta: ready }])
-            : this.remake(instance, disk, meta, source),
-        ),
-        TE.map(() => ready),
-      );
-    }
-    const staged = stagedPath(this.ctx.instancesPath, instance, disk);
-    const fromSource = pipe(
-      this.remove(instance, disk, meta),
-      TE.chainW(() => this.create(instance, disk, meta, source)),
-      TE.chainW(() => this.requirePresent(instance, disk, meta)),
-    );
-    return pipe(
-      this.files.exists(staged),
-      TE.chainW((fromCopy) => (fromCopy ? this.fromStaged(instance, disk, meta) : fromSource)),
-      TE.chainW(() => this.metadata.saveAll(instance, [{ disk, meta: ready }])),
-      TE.map(() => ready),
-    );
-  }
-
-  /**
-   * Make a recorded disk that is missing again. The record goes back to
-   * `creating` first: a crash part-way then leaves a record whose leftovers
-   * the next call removes, never a half-made disk that checks as present.
-   */
-  private remake(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): TE.TaskEither<CoreError, void> {
-    return pipe(
-      this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'creating' } }]),
-      TE.chainW(() => this.create(instance, disk, meta, source)),
-      TE.chainW(() => this.requirePresent(instance, disk, meta)),
-      TE.chainW(() => this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'ready' } }])),
-    );
+    return async () => {
+      const ready: DiskMetadata = { ...meta, state: 'ready' };
+      const made = meta.state === 'creating' ? await this.completeCreating(instance, disk, meta, source, ready) : await this.completeExisting(instance, disk, meta, source, ready);
+      return E.isLeft(made) ? made : E.right(ready);
+    };
   }
 
   /**
@@ -173,13 +128,15 @@ export class DiskRealizer {
    * returned for a transfer to another host.
    */
   stage(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, HostPath> {
-    const staged = stagedPath(this.ctx.instancesPath, instance, disk);
-    return pipe(
-      this.open(instance, disk, meta),
-      TE.chainFirstW(() => this.files.remove(staged)),
-      TE.chainW(({ driver, image }) => driver.exportTo(image, staged, 'raw')),
-      TE.map(() => staged),
-    );
+    return async () => {
+      const staged = stagedPath(this.ctx.instancesPath, instance, disk);
+      const opened = await this.opened(instance, disk, meta);
+      if (E.isLeft(opened)) return opened;
+      const cleared = await this.files.remove(staged)();
+      if (E.isLeft(cleared)) return cleared;
+      const exported = await opened.right.driver.exportTo(opened.right.image, staged, 'raw')();
+      return E.isLeft(exported) ? exported : E.right(staged);
+    };
   }
 
   /** Remove the disk's staged copy on this host, if any. */
@@ -195,69 +152,154 @@ export class DiskRealizer {
    * The record must be durable already; its state is the caller's.
    */
   fromStaged(instance: InstanceId, disk: DiskName, meta: DiskMetadata, keep = false): TE.TaskEither<CoreError, void> {
-    const staged = stagedPath(this.ctx.instancesPath, instance, disk);
-    return pipe(
-      TE.Do,
-      TE.apS('size', TE.fromEither(byteSize(meta.size))),
-      TE.bindW('target', () => this.open(instance, disk, meta)),
-      TE.chainFirstW(({ target }) => target.driver.remove(target.image.location)),
-      TE.chainFirstW(() => this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))),
-      TE.chainFirstW(({ target, size }) => target.driver.copyFrom(target.image, stagedImage(staged), size)),
-      TE.chainW(() => this.requirePresent(instance, disk, meta)),
-      TE.chainW(() => (keep ? TE.right(undefined) : this.files.remove(staged))),
-    );
+    return () => this.madeFromStaged(instance, disk, meta, keep);
   }
 
   /** Remove a recorded disk from this host (the record is the caller's). */
   remove(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, void> {
-    return pipe(this.open(instance, disk, meta), TE.chainW(({ driver, image }) => driver.remove(image.location)));
+    return () => this.removed(instance, disk, meta);
   }
 
-  private requirePresent(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, void> {
-    return pipe(
-      this.check(instance, disk, meta),
-      TE.chainW((presence) =>
-        presence === 'present' ? TE.right(undefined) : TE.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} is missing right after it was created`)),
-      ),
-    );
+  // ---- the steps
+
+  private async opened(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {
+    const image = locate(this.ctx, instance, disk, meta);
+    if (E.isLeft(image)) return image;
+    const driver = await this.drivers.forBackend(meta.backend)();
+    return E.isLeft(driver) ? driver : E.right({ driver: driver.right, image: image.right });
   }
 
-  private create(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): TE.TaskEither<CoreError, void> {
-    return pipe(
-      TE.Do,
-      TE.apS('size', TE.fromEither(byteSize(meta.size))),
-      TE.bindW('target', () => this.open(instance, disk, meta)),
-      TE.chainFirstW(() => this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))),
-      TE.chainW(({ target, size }) => {
-        if (source.kind === 'image') {
-          return pipe(this.cache.ensure(source.imageId), TE.chainW(({ base }) => target.driver.createFromBase(target.image, base, size)));
-        }
-        const func = source.func;
-        if (func.kind === 'blank') return target.driver.createBlank(target.image, size);
-        if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target, size, (path) => this.builder.build(func, path, size));
-        return pipe(
-          this.templates.ensure(func, size),
-          TE.chainW((path) => target.driver.createFromBase(target.image, { path, format: 'raw' }, size)),
-        );
-      }),
-    );
+  private async presence(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<DiskPresence> {
+    const opened = await this.opened(instance, disk, meta);
+    if (E.isLeft(opened)) return opened;
+    const state = await opened.right.driver.inspect(opened.right.image)();
+    if (E.isLeft(state)) {
+      const e = state.left;
+      return e._tag === 'CommandFailed'
+        ? E.left(mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e))
+        : state;
+    }
+    const st = state.right;
+    if (!st.exists) return E.right('absent');
+    // LVM rounds a volume up to whole extents; a record that predates rounded planning names the size asked for.
+    const asAllocated = meta.backend === 'lvm' && st.virtualSize === placedSize('lvm', meta.size);
+    return st.virtualSize === meta.size || asAllocated
+      ? E.right('present')
+      : E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${st.virtualSize} bytes, its record says ${meta.size}`));
+  }
+
+  /** A record that is not `creating`: its disk is checked, and made again if it is missing. */
+  private async completeExisting(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource, ready: DiskMetadata): Ran<void> {
+    // A complete disk needs no staged copy: one left by an interrupted move or conversion is dropped.
+    const unstaged = await this.unstage(instance, disk)();
+    if (E.isLeft(unstaged)) return unstaged;
+    const presence = await this.presence(instance, disk, meta);
+    if (E.isLeft(presence)) return presence;
+    if (presence.right !== 'present') return this.remake(instance, disk, meta, source);
+    return meta.state === 'ready' ? DONE : this.metadata.saveAll(instance, [{ disk, meta: ready }])();
+  }
+
+  /** A `creating` record: leftovers go, and the disk is made from its staged copy or its source. */
+  private async completeCreating(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource, ready: DiskMetadata): Ran<void> {
+    const fromCopy = await this.files.exists(stagedPath(this.ctx.instancesPath, instance, disk))();
+    if (E.isLeft(fromCopy)) return fromCopy;
+    const made = fromCopy.right ? await this.madeFromStaged(instance, disk, meta, false) : await this.madeFromSource(instance, disk, meta, source);
+    return E.isLeft(made) ? made : this.metadata.saveAll(instance, [{ disk, meta: ready }])();
+  }
+
+  private async madeFromSource(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
+    const removed = await this.removed(instance, disk, meta);
+    if (E.isLeft(removed)) return removed;
+    const created = await this.create(instance, disk, meta, source);
+    return E.isLeft(created) ? created : this.requirePresent(instance, disk, meta);
+  }
+
+  /**
+   * Make a recorded disk that is missing again. The record goes back to
+   * `creating` first: a crash part-way then leaves a record whose leftovers
+   * the next call removes, never a half-made disk that checks as present.
+   */
+  private async remake(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
+    const creating = await this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'creating' } }])();
+    if (E.isLeft(creating)) return creating;
+    const created = await this.create(instance, disk, meta, source);
+    if (E.isLeft(created)) return created;
+    const present = await this.requirePresent(instance, disk, meta);
+    if (E.isLeft(present)) return present;
+    return this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'ready' } }])();
+  }
+
+  private async madeFromStaged(instance: InstanceId, disk: DiskName, meta: DiskMetadata, keep: boolean): Ran<void> {
+    const staged = stagedPath(this.ctx.instancesPath, instance, disk);
+    const size = byteSize(meta.size);
+    if (E.isLeft(size)) return size;
+    const target = await this.opened(instance, disk, meta);
+    if (E.isLeft(target)) return target;
+    const { driver, image } = target.right;
+    const cleared = await driver.remove(image.location)();
+    if (E.isLeft(cleared)) return cleared;
+    const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
+    if (E.isLeft(dir)) return dir;
+    const copied = await driver.copyFrom(image, stagedImage(staged), size.right)();
+    if (E.isLeft(copied)) return copied;
+    const present = await this.requirePresent(instance, disk, meta);
+    if (E.isLeft(present) || keep) return present;
+    return this.files.remove(staged)();
+  }
+
+  private async removed(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<void> {
+    const opened = await this.opened(instance, disk, meta);
+    return E.isLeft(opened) ? opened : opened.right.driver.remove(opened.right.image.location)();
+  }
+
+  private async requirePresent(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<void> {
+    const presence = await this.presence(instance, disk, meta);
+    if (E.isLeft(presence)) return presence;
+    return presence.right === 'present' ? DONE : E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} is missing right after it was created`));
+  }
+
+  private async create(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
+    const size = byteSize(meta.size);
+    if (E.isLeft(size)) return size;
+    const target = await this.opened(instance, disk, meta);
+    if (E.isLeft(target)) return target;
+    const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
+    if (E.isLeft(dir)) return dir;
+    const { driver, image } = target.right;
+    const n = size.right;
+    if (source.kind === 'image') {
+      const cached = await this.cache.ensure(source.imageId)();
+      return E.isLeft(cached) ? cached : driver.createFromBase(image, cached.right.base, n)();
+    }
+    const func = source.func;
+    if (func.kind === 'blank') return driver.createBlank(image, n)();
+    if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target.right, n, (path) => this.builder.build(func, path, n));
+    const template = await this.templates.ensure(func, n)();
+    return E.isLeft(template) ? template : driver.createFromBase(image, { path: template.right, format: 'raw' }, n)();
   }
 
   /** Build an instance-specific source (a config drive) beside the disk, copy it in, then remove it. */
-  private fromScratchFile(
+  private async fromScratchFile(
     instance: InstanceId,
     disk: DiskName,
     target: OpenedDisk,
     size: ByteSize,
     build: (path: HostPath) => TE.TaskEither<CoreError, void>,
-  ): TE.TaskEither<CoreError, void> {
+  ): Ran<void> {
     const scratch = `${instanceDir(this.ctx.instancesPath, instance)}/${novaFileName(disk)}.build` as HostPath;
-    return pipe(
-      this.files.remove(scratch),
-      TE.chainW(() => build(scratch)),
-      TE.chainW(() => target.driver.createFromBase(target.image, { path: scratch, format: 'raw' }, size)),
-      TE.chainFirstW(() => this.files.remove(scratch)),
-      TE.orElseW((e) => pipe(this.files.remove(scratch), TE.chainW(() => TE.left(e)))),
-    );
+    const made = await this.madeFromScratch(scratch, target, size, build);
+    if (E.isRight(made)) return made;
+    // The scratch file goes on failure too; should that removal fail, its error is the one reported.
+    const cleaned = await this.files.remove(scratch)();
+    return E.isLeft(cleaned) ? cleaned : made;
+  }
+
+  private async madeFromScratch(scratch: HostPath, target: OpenedDisk, size: ByteSize, build: (path: HostPath) => TE.TaskEither<CoreError, void>): Ran<void> {
+    const cleared = await this.files.remove(scratch)();
+    if (E.isLeft(cleared)) return cleared;
+    const built = await build(scratch)();
+    if (E.isLeft(built)) return built;
+    const created = await target.driver.createFromBase(target.image, { path: scratch, format: 'raw' }, size)();
+    return E.isLeft(created) ? created : this.files.remove(scratch)();
   }
 }

@@ -13,8 +13,7 @@ import {
   type InstanceId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
@@ -64,37 +63,32 @@ export class ImageBackend {
 
   /** Create (or complete) a disk from an image; an existing record is honoured whatever today's options say. */
   createFromImage(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
-    return this.create(req.instance, req.disk, () =>
-      pipe(
-        this.images.show(req.imageId),
-        TE.chainEitherKW((meta): E.Either<CoreError, DiskPlan> => {
-          const image = imageFacts(meta);
-          const request: DiskRequest =
-            req.disk === 'kernel' || req.disk === 'ramdisk'
-              ? { disk: req.disk, image }
-              : { disk: req.disk, image, flavorSize: req.flavorSize ?? 0 };
-          return planDisk(this.ctx.options, req.instance, request);
-        }),
-      ),
-    );
+    return () =>
+      this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
+        const meta = await this.images.show(req.imageId)();
+        if (E.isLeft(meta)) return meta;
+        const image = imageFacts(meta.right);
+        const request: DiskRequest =
+          req.disk === 'kernel' || req.disk === 'ramdisk'
+            ? { disk: req.disk, image }
+            : { disk: req.disk, image, flavorSize: req.flavorSize ?? 0 };
+        return planDisk(this.ctx.options, req.instance, request);
+      });
   }
 
   /** Create (or complete) a disk filled by a func, of a size stated up front. */
   createFromFunc(req: FromFunc): TE.TaskEither<CoreError, DiskMetadata> {
-    return this.create(req.instance, req.disk, () =>
-      pipe(
-        TE.fromEither(byteSize(req.size, 'size')),
-        TE.chainEitherKW((size): E.Either<CoreError, DiskPlan> => {
-          const request: DiskRequest =
-            req.disk === 'swap' ? { disk: 'swap', size }
-              : req.disk === 'config' ? { disk: 'config', files: req.func.kind === 'config-drive' ? req.func.files : [] }
-                : { disk: req.disk, size };
-          return E.map((p: DiskPlan): DiskPlan => ({ ...p, size, source: { kind: 'func', func: req.func } }))(
-            planDisk(this.ctx.options, req.instance, request),
-          );
-        }),
-      ),
-    );
+    return () =>
+      this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
+        const size = byteSize(req.size, 'size');
+        if (E.isLeft(size)) return size;
+        const request: DiskRequest =
+          req.disk === 'swap' ? { disk: 'swap', size: size.right }
+            : req.disk === 'config' ? { disk: 'config', files: req.func.kind === 'config-drive' ? req.func.files : [] }
+              : { disk: req.disk, size: size.right };
+        const plan = planDisk(this.ctx.options, req.instance, request);
+        return E.isLeft(plan) ? plan : E.right({ ...plan.right, size: size.right, source: { kind: 'func', func: req.func } });
+      });
   }
 
   /**
@@ -102,21 +96,35 @@ export class ImageBackend {
    * once the disk exists. A new disk's source is verified before its record
    * is written, so a rejected image leaves neither record nor disk.
    */
-  private create(instance: InstanceId, disk: DiskName, plan: () => TE.TaskEither<CoreError, DiskPlan>): TE.TaskEither<CoreError, DiskMetadata> {
-    return pipe(
-      this.metadata.record(instance, disk),
-      TE.chainW((existing) =>
-        existing !== null
-          ? pipe(TE.fromEither(sourceOf(disk, existing)), TE.map((source) => ({ meta: existing, source })))
-          : pipe(
-              plan(),
-              TE.map(placePlan),
-              TE.chainFirstW((p) => this.realizer.prepare(instance, disk, p.source)),
-              TE.chainFirstW((p) => this.metadata.saveAll(instance, [{ disk, meta: planToRecord(p) }])),
-              TE.map((p): { meta: DiskMetadata; source: DiskSource } => ({ meta: planToRecord(p), source: p.source })),
-            ),
-      ),
-      TE.chainW(({ meta, source }) => this.realizer.realize(instance, disk, meta, source)),
-    );
+  private async create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
+    const existing = await this.metadata.record(instance, disk)();
+    if (E.isLeft(existing)) return existing;
+    const chosen = existing.right !== null ? this.recorded(disk, existing.right) : await this.planned(instance, disk, plan);
+    if (E.isLeft(chosen)) return chosen;
+    return this.realizer.realize(instance, disk, chosen.right.meta, chosen.right.source)();
   }
+
+  /** An existing record is made as it says, from the source it names. */
+  private recorded(disk: DiskName, meta: DiskMetadata): E.Either<CoreError, Chosen> {
+    const source = sourceOf(disk, meta);
+    return E.isLeft(source) ? source : E.right({ meta, source: source.right });
+  }
+
+  /** A new disk: planned, its source made ready, and its record made durable (`creating`) before the disk exists. */
+  private async planned(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, Chosen>> {
+    const planned = await plan();
+    if (E.isLeft(planned)) return planned;
+    const p = placePlan(planned.right);
+    const prepared = await this.realizer.prepare(instance, disk, p.source)();
+    if (E.isLeft(prepared)) return prepared;
+    const saved = await this.metadata.saveAll(instance, [{ disk, meta: planToRecord(p) }])();
+    if (E.isLeft(saved)) return saved;
+    return E.right({ meta: planToRecord(p), source: p.source });
+  }
+}
+
+/** The record a disk is made by, and what to fill it with. */
+interface Chosen {
+  readonly meta: DiskMetadata;
+  readonly source: DiskSource;
 }

@@ -5,6 +5,7 @@ import type { CoreError } from '../errors/core-error.js';
 import type { HostRegistry, UnknownHost } from '../lifecycle/host-registry.js';
 import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from '../lifecycle/lifecycle-tokens.js';
+import type { LegacyAdoption } from './legacy-adoption.js';
 
 /** A row that could not be migrated, and why. It never blocks the others. */
 export interface MigrationFailure {
@@ -33,9 +34,22 @@ const PAGE = 200;
  * cannot be derived are reported and skipped by a cursor, so every run makes
  * progress on the derivable ones. Idempotent: filled rows are never listed
  * again, and a row a concurrent first touch filled is left as it is.
+ *
+ * A row that could not be derived needs an operator (a layout supplied, a
+ * `disk.info` restored), not another attempt: this service remembers the
+ * failure for the host's configuration and reports it again in later runs
+ * without deriving the row again (a periodic job would otherwise re-read
+ * every such disk batch after batch). The memory is this process's, per
+ * host configuration: a reconfigured host, or a fresh process such as the
+ * `db online-migrate` command, derives every row again. A run that reaches
+ * the end of the host's rows forgets failures of rows no longer listed
+ * (filled, deleted or moved away).
  */
 @injectable()
 export class OnlineMigration {
+  /** Failures by BDM id, per host configuration (its adoption service, replaced when the host is). */
+  private readonly failed = new WeakMap<LegacyAdoption, Map<number, MigrationFailure>>();
+
   constructor(
     @inject(TOKENS.Repository) private readonly repository: BlockDeviceMappingRepository,
     @inject(LIFECYCLE_TOKENS.HostRegistry) private readonly hosts: HostRegistry,
@@ -45,28 +59,51 @@ export class OnlineMigration {
   async run(host: string, maxCount: number): Promise<E.Either<CoreError | UnknownHost, MigrationResult>> {
     const services = this.hosts.get(host);
     if (E.isLeft(services)) return services;
+    const adoption = services.right.adoption;
+    const known = this.failed.get(adoption);
     let afterId = 0;
     let found = 0;
+    /** Whether this run looked at every row the host has left to fill. */
+    let complete = false;
     const writes: BdmWrite[] = [];
     const failures: MigrationFailure[] = [];
     while (writes.length < maxCount) {
       const rows = await this.repository.listUnpopulated(PAGE, { afterId, host })();
       if (E.isLeft(rows)) return rows;
-      if (rows.right.length === 0) break;
+      let looked = 0;
       for (const row of rows.right) {
         afterId = Math.max(afterId, row.bdmId ?? afterId);
         if (writes.length >= maxCount) break;
+        looked += 1;
         found += 1;
-        const derived = await services.right.adoption.derive(row.instance, row.disk)();
+        const before = row.bdmId === null ? undefined : known?.get(row.bdmId);
+        if (before !== undefined && before.instance === row.instance && before.disk === row.disk) {
+          failures.push(before);
+          continue;
+        }
+        const derived = await adoption.derive(row.instance, row.disk)();
         if (E.isLeft(derived)) {
           failures.push({ bdmId: row.bdmId ?? -1, instance: row.instance, disk: row.disk, code: derived.left.code, reason: derived.left.message });
         } else if (row.bdmId !== null) {
           writes.push({ bdmId: row.bdmId, driverInfo: encodeDiskMetadata(derived.right) });
         }
       }
+      // A page shorter than asked for is the last one: asking again would only list nothing.
+      if (rows.right.length < PAGE) {
+        complete = looked === rows.right.length;
+        break;
+      }
     }
+    this.remember(adoption, known, failures, complete);
     if (writes.length === 0) return E.right({ found, done: 0, failures });
     const written = await this.repository.fillUnpopulated(writes)();
     return E.map((done: number): MigrationResult => ({ found, done, failures }))(written);
+  }
+
+  /** Keep this run's failures; after a run over all of the host's rows, only those. */
+  private remember(adoption: LegacyAdoption, known: Map<number, MigrationFailure> | undefined, failures: readonly MigrationFailure[], complete: boolean): void {
+    const kept = complete || known === undefined ? new Map<number, MigrationFailure>() : known;
+    for (const f of failures) if (f.bdmId >= 0) kept.set(f.bdmId, f);
+    this.failed.set(adoption, kept);
   }
 }

@@ -1,7 +1,6 @@
 import { fileName, hostPath, type ByteSize, type DiskFunc, type HostFiles, type HostPath, type TemplateBuilder } from '@disk-ledger/domain';
-import type * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { CoreError } from '../errors/core-error.js';
 import { templateName } from './template-name.js';
 
@@ -31,31 +30,29 @@ export class TemplateCache {
     return () => {
       const running = this.inflight.get(name);
       if (running !== undefined) return running;
-      const started = this.build(name, func, size)().finally(() => this.inflight.delete(name));
+      const started = this.build(name, func, size).finally(() => this.inflight.delete(name));
       this.inflight.set(name, started);
       return started;
     };
   }
 
-  private build(name: string, func: SharedFunc, size: ByteSize): TE.TaskEither<CoreError, HostPath> {
-    return pipe(
-      TE.Do,
-      TE.apS('dir', TE.fromEither(hostPath(`${this.instancesPath}/_base`, 'instances_path'))),
-      TE.bindW('name', () => TE.fromEither(fileName(name, 'template'))),
-      TE.bindW('path', ({ dir, name: n }) => TE.right(`${dir}/${n}` as HostPath)),
-      TE.bindW('part', ({ path }) => TE.right(`${path}.part` as HostPath)),
-      TE.chainFirstW(({ dir }) => this.files.mkdirp(dir)),
-      TE.bindW('exists', ({ path }) => this.files.exists(path)),
-      TE.chainW(({ path, part, exists }) =>
-        exists
-          ? TE.right(path)
-          : pipe(
-              this.files.remove(part),
-              TE.chainW(() => this.builder.build(func, part, size)),
-              TE.chainW(() => this.files.rename(part, path)),
-              TE.map(() => path),
-            ),
-      ),
-    );
+  private async build(name: string, func: SharedFunc, size: ByteSize): Promise<E.Either<CoreError, HostPath>> {
+    const dir = hostPath(`${this.instancesPath}/_base`, 'instances_path');
+    if (E.isLeft(dir)) return dir;
+    const checked = fileName(name, 'template');
+    if (E.isLeft(checked)) return checked;
+    const path = `${dir.right}/${checked.right}` as HostPath;
+    const part = `${path}.part` as HostPath;
+    const made = await this.files.mkdirp(dir.right)();
+    if (E.isLeft(made)) return made;
+    const exists = await this.files.exists(path)();
+    if (E.isLeft(exists)) return exists;
+    if (exists.right) return E.right(path);
+    const cleared = await this.files.remove(part)();
+    if (E.isLeft(cleared)) return cleared;
+    const built = await this.builder.build(func, part, size)();
+    if (E.isLeft(built)) return built;
+    const renamed = await this.files.rename(part, path)();
+    return E.isLeft(renamed) ? renamed : E.right(path);
   }
 }

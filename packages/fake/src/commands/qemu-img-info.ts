@@ -10,6 +10,7 @@ import type { Volume } from '../content/volume.js';
 import { parseArgs } from './argv-parser.js';
 import type { CommandContext } from './context.js';
 import { openImage } from './image-reader.js';
+import { prettyJson, type Json } from './json-output.js';
 import { qemuHumanSize } from './human-size.js';
 import { formatOption, isOutcome, locate, qemuFailed, qpathOperand } from './qemu-img-common.js';
 import { notEmulated, succeed, type Outcome } from './outcome.js';
@@ -25,8 +26,6 @@ const clusterSize = (format: ProbedFormat, header: Header | null): number | null
   if (format === 'vmdk' && header?.format === 'vmdk' && header.createType !== 'monolithicFlat') return 65536;
   return null;
 };
-
-type Json = string | number | boolean | null | readonly Json[] | { readonly [k: string]: Json };
 
 const formatSpecific = (format: ProbedFormat, header: Header | null, name: string): Json | undefined => {
   if (format === 'qcow2' && header?.format === 'qcow2') {
@@ -69,20 +68,22 @@ export const infoFields = (target: Target, volume: Volume, format: ProbedFormat,
   const backing = q?.backing ?? null;
   const cluster = clusterSize(format, h);
   const specific = formatSpecific(format, h, name);
-  const fullBacking = backing === null ? null : refTarget(backing.path, baseDirOf(target));
-  return {
-    ...(backing === null || backing.format === null ? {} : { 'backing-filename-format': backing.format }),
-    'virtual-size': virtualSize,
-    filename: name,
-    ...(cluster === null ? {} : { 'cluster-size': cluster }),
-    format,
-    ...(target.kind === 'file' ? { 'actual-size': volume.length } : {}),
-    ...(specific === undefined ? {} : { 'format-specific': specific }),
-    ...(backing === null
-      ? {}
-      : { 'full-backing-filename': fullBacking === null ? backing.path : showTarget(fullBacking), 'backing-filename': backing.path }),
-    'dirty-flag': false,
-  };
+  // Key by key in that order (JSON.stringify prints insertion order): building it from spreads cost more than printing it.
+  const fields: { [k: string]: Json } = {};
+  if (backing !== null && backing.format !== null) fields['backing-filename-format'] = backing.format;
+  fields['virtual-size'] = virtualSize;
+  fields['filename'] = name;
+  if (cluster !== null) fields['cluster-size'] = cluster;
+  fields['format'] = format;
+  if (target.kind === 'file') fields['actual-size'] = volume.length;
+  if (specific !== undefined) fields['format-specific'] = specific;
+  if (backing !== null) {
+    const fullBacking = refTarget(backing.path, baseDirOf(target));
+    fields['full-backing-filename'] = fullBacking === null ? backing.path : showTarget(fullBacking);
+    fields['backing-filename'] = backing.path;
+  }
+  fields['dirty-flag'] = false;
+  return fields;
 };
 
 const human = (fields: { readonly [k: string]: Json }, virtualSize: number, volume: Volume, target: Target): string => {
@@ -117,5 +118,5 @@ export const qemuImgInfo = (ctx: CommandContext, args: readonly string[]): Outco
   const read = openImage(ctx, loc, fmt, { backing: false });
   if (!read.ok) return qemuFailed(`Could not open '${loc.name}': ${read.message}`);
   const fields = infoFields(target, loc.volume, read.opened.format, read.opened.virtualSize);
-  return succeed(output === 'json' ? JSON.stringify(fields, null, 4) : human(fields, read.opened.virtualSize, loc.volume, target));
+  return succeed(output === 'json' ? prettyJson(fields) : human(fields, read.opened.virtualSize, loc.volume, target));
 };

@@ -46,6 +46,8 @@ export const STRERROR: { readonly [C in FsFailureCode]: string } = {
 /** Lexically normalised absolute path (`//`, `.` and `..` resolved as the kernel would without symlinks), or `null` when relative. */
 export const normalizePath = (path: string): string | null => {
   if (!path.startsWith('/')) return null;
+  // Nearly every path the drivers pass is already normal; the emulator normalises each one, so say so without splitting it.
+  if (isNormal(path)) return path;
   const parts: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
@@ -53,6 +55,23 @@ export const normalizePath = (path: string): string | null => {
     else parts.push(part);
   }
   return `/${parts.join('/')}`;
+};
+
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/** Whether an absolute path has no empty, `.` or `..` component (and no trailing slash, except the root itself). */
+const isNormal = (path: string): boolean => {
+  const n = path.length;
+  if (n === 1) return true;
+  for (let i = 0; i < n; i += 1) {
+    if (path.charCodeAt(i) !== SLASH) continue;
+    // The component after this slash: empty, `.` or `..` is what normalising removes.
+    let j = i + 1;
+    while (j < n && path.charCodeAt(j) === DOT && j - i <= 2) j += 1;
+    if (j === n || path.charCodeAt(j) === SLASH) return false;
+  }
+  return true;
 };
 
 /** The directory part of a normalised path; the root's is the root. */

@@ -68,7 +68,9 @@ const ON_INSTANCES: Readonly<Partial<Record<OperationKind, number>>> = {
  */
 export const weights = (s: MixState, out: number[]): number[] => {
   const free = s.live < s.capacity ? 1 - s.live / s.capacity : 0;
-  for (const [i, kind] of OPERATION_KINDS.entries()) {
+  for (let i = 0; i < OPERATION_KINDS.length; i += 1) {
+    const kind = OPERATION_KINDS[i];
+    if (kind === undefined) continue;
     let w: number;
     switch (kind) {
       case 'boot':

@@ -1,0 +1,56 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it, vi } from 'vitest';
+import { GiB } from '../composition/testing/catalogue.js';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { seedLegacy } from '../composition/testing/legacy.js';
+import { OPTIONS } from '../composition/testing/options.js';
+import { vm } from '../testing/names.js';
+import type { MigrationResult } from './online-migration.js';
+
+const GOOD = vm('good1');
+const BAD = vm('bad1');
+
+/** A host with one legacy instance that derives and one whose `disk.info` does not decode. */
+const setup = async (): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+  await seedLegacy(f, { instance: GOOD, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }] });
+  await seedLegacy(f, { instance: BAD, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }], diskInfo: 'corrupt' });
+  return f;
+};
+
+/** A run's counts, and its failures as `instance/disk CODE`. */
+const codes = (r: E.Either<{ readonly code: string }, MigrationResult>) =>
+  E.isLeft(r) ? r.left.code : { found: r.right.found, done: r.right.done, failures: r.right.failures.map((x) => `${x.instance}/${x.disk} ${x.code}`) };
+
+describe('OnlineMigration', () => {
+  describe('when a row cannot be derived', () => {
+    it('reports it in every run but derives it only once', async () => {
+      const f = await setup();
+      const migration = f.fleet.onlineMigration();
+      const derive = vi.spyOn(f.host('a').adoption, 'derive');
+      expect(codes(await migration.run('a', 50))).toEqual({ found: 2, done: 1, failures: [`${BAD}/root DISK_INFO_CORRUPT`] });
+      expect(derive).toHaveBeenCalledTimes(2);
+      expect(codes(await migration.run('a', 50))).toEqual({ found: 1, done: 0, failures: [`${BAD}/root DISK_INFO_CORRUPT`] });
+      expect(derive).toHaveBeenCalledTimes(2);
+    });
+
+    it('derives it again once the host is reconfigured', async () => {
+      const f = await setup();
+      const migration = f.fleet.onlineMigration();
+      await migration.run('a', 50);
+      f.reconfigure('a', OPTIONS['flat/raw']);
+      const derive = vi.spyOn(f.host('a').adoption, 'derive');
+      expect(codes(await migration.run('a', 50))).toEqual({ found: 1, done: 0, failures: [`${BAD}/root DISK_INFO_CORRUPT`] });
+      expect(derive).toHaveBeenCalledTimes(1);
+    });
+
+    it('stops reporting it once an operator has supplied its layout', async () => {
+      const f = await setup();
+      const migration = f.fleet.onlineMigration();
+      await migration.run('a', 50);
+      const supplied = await f.host('a').adoption.supply(BAD, 'root', { backend: 'flat', format: 'raw', location: null })();
+      expect(E.isRight(supplied)).toBe(true);
+      expect(codes(await migration.run('a', 50))).toEqual({ found: 0, done: 0, failures: [] });
+    });
+  });
+});
