@@ -45,6 +45,24 @@ export interface LegacyBackingRefused extends DomainError<'LegacyBackingRefused'
   readonly disk: DiskName;
 }
 
+/** The stored text of an instance's unfinished move does not decode; names the field. */
+export interface MigrationUnreadable extends DomainError<'MigrationUnreadable', 'MIGRATION_UNREADABLE'> {
+  readonly instance: string;
+}
+
+/**
+ * The instance's resize waits for confirm or revert: until then only what
+ * leaves both hosts' disks as they are may run (reboots, snapshot, delete).
+ */
+export interface ResizeUnconfirmed extends DomainError<'ResizeUnconfirmed', 'RESIZE_UNCONFIRMED'> {
+  readonly instance: string;
+}
+
+/** A confirm or revert of an instance that has no resize waiting for one. */
+export interface NoResizePending extends DomainError<'NoResizePending', 'NO_RESIZE_PENDING'> {
+  readonly instance: string;
+}
+
 /** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
 export type CoreError =
   | RecordUnreadable
@@ -52,6 +70,9 @@ export type CoreError =
   | RecordMissing
   | LegacyDiskMissing
   | LegacyBackingRefused
+  | MigrationUnreadable
+  | ResizeUnconfirmed
+  | NoResizePending
   | LayoutError
   | LegacyError
   | DiskInfoCorrupt

@@ -96,7 +96,7 @@ describe('convert', () => {
   });
 
   describe('when the process dies part-way', () => {
-    it('loses no data: the next hard reboot completes the conversion from the staged copy or finds the old layout intact', async () => {
+    it('loses no data and leaves nothing over: the next operation completes the conversion from the staged copy or puts the old layout back', async () => {
       const run = fc.record({ src: fc.constantFrom(...BACKEND_OPTIONS), target: fc.constantFrom(...TARGETS), nth: fc.nat({ max: 5 }), effect: fc.constantFrom('crash' as const, 'crash-after' as const) });
       await fc.assert(
         fc.asyncProperty(run, async ({ src, target, nth, effect }) => {
@@ -114,11 +114,10 @@ describe('convert', () => {
           const marker = markers.get('root') ?? '';
           expect(survives(f, marker)).toBe(true);
           expect(await sees(f, VM, 'root', marker)).toBe(true);
-          // The old disk of a conversion interrupted after its new record is the one thing left over, without a record.
-          const problems = (await allProblems(f)).filter((p) => !p.startsWith('disk without a record:'));
-          expect(problems).toEqual([]);
+          // The layout that lost goes too (the migration record names it); only a template the cache was building may be left.
+          expect((await allProblems(f)).filter((p) => !/\/_base\/[^/]+\.part$/.test(p))).toEqual([]);
         }),
-        { seed: SEED, numRuns: 60 },
+        { seed: SEED, numRuns: 200 },
       );
     });
   });

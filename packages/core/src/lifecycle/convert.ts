@@ -16,6 +16,7 @@ import { placeRecord } from '../services/placement.js';
 import type { HostServices } from './host-registry.js';
 import { loadInstance } from './instance-records.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { encodeMigration, type Migration } from './migration-record.js';
 import { missingDisk } from './rebuild.js';
 
 /**
@@ -48,7 +49,9 @@ const badTarget = (message: string): InconsistentOptions => ({ _tag: 'Inconsiste
  * one replaces it). A failure puts the old record, and if need be the old
  * disk, back; a crash after the new record leaves a `creating` record that
  * the next hard reboot completes from the staged copy: the data is never
- * only in a disk that is being replaced.
+ * only in a disk that is being replaced. The old and new records are kept
+ * in a migration record throughout, so that whichever operation next
+ * reaches the instance after a crash also removes the layout that lost.
  */
 export const convert = async (deps: LifecycleDeps, instance: InstanceId, disk: DiskName, backend: Backend, format: DiskFormat): Step<void> => {
   if (!isAllowedPair(backend, format)) return E.left(badTarget(`${backend} disks cannot be ${format}`));
@@ -70,20 +73,29 @@ export const convert = async (deps: LifecycleDeps, instance: InstanceId, disk: D
   if (E.isLeft(source)) return source;
   const inPlace = old.location === location;
 
+  const m: Migration = { kind: 'convert', source: host.ctx.name, destination: host.ctx.name, status: 'running', confirm: 'auto', disks: [{ disk, action: 'copy', from: old, to: record }] };
+  const begun = await run(deps.repository.setMigration(instance, encodeMigration(m)));
+  if (E.isLeft(begun)) return begun;
+  const abandon = async (): Promise<void> => {
+    await run(host.realizer.unstage(instance, disk));
+    await run(deps.repository.setMigration(instance, null));
+  };
   const staged = await run(host.realizer.stage(instance, disk, old));
   if (E.isLeft(staged)) {
-    await run(host.realizer.unstage(instance, disk));
+    await abandon();
     return staged;
   }
   const saved = await run(deps.metadata.saveAll(instance, [{ disk, meta: record }]));
   if (E.isLeft(saved)) {
-    await run(host.realizer.unstage(instance, disk));
+    await abandon();
     return saved;
   }
   const done = await run(host.realizer.realize(instance, disk, record, source.right));
   if (E.isLeft(done)) {
     await putBack(deps, host, instance, disk, old, record, inPlace);
+    await run(deps.repository.setMigration(instance, null));
     return done;
   }
-  return inPlace ? E.right(undefined) : run(host.realizer.remove(instance, disk, old));
+  const removed = inPlace ? E.right(undefined) : await run(host.realizer.remove(instance, disk, old));
+  return E.isLeft(removed) ? removed : run(deps.repository.setMigration(instance, null));
 };

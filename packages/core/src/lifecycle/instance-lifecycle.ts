@@ -1,14 +1,15 @@
-import type {
-  Backend,
-  BlockDeviceMappingRepository,
-  DiskFormat,
-  DiskMetadata,
-  DiskName,
-  DiskTransfer,
-  ImageId,
-  ImageMeta,
-  ImageService,
-  InstanceId,
+import {
+  instanceDir,
+  type Backend,
+  type BlockDeviceMappingRepository,
+  type DiskFormat,
+  type DiskMetadata,
+  type DiskName,
+  type DiskTransfer,
+  type ImageId,
+  type ImageMeta,
+  type ImageService,
+  type InstanceId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
@@ -19,8 +20,11 @@ import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from './lifecycle-tokens.js';
 import type { Flavor } from './flavor.js';
 import type { HostRegistry } from './host-registry.js';
-import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
+import { run, sequence, type LifecycleDeps, type LifecycleError } from './lifecycle-deps.js';
+import type { ConfirmMode } from './migration-record.js';
 import { move, type MoveKind } from './move.js';
+import { confirmResize, revertResize } from './resize-confirm.js';
+import type { LeftBehind } from './move-settle.js';
 import { deleteInstance, hardReboot } from './reboot-delete.js';
 import { convert } from './convert.js';
 import { rebuild } from './rebuild.js';
@@ -59,15 +63,47 @@ export class InstanceLifecycle {
    * needs, without re-creating anything.
    */
   records(instance: InstanceId): TE.TaskEither<LifecycleError, ReadonlyMap<DiskName, DiskMetadata>> {
-    return async () => E.map((v: InstanceView) => v.records)(await loadInstance(this.deps, instance));
+    return async () => E.map((v: InstanceView) => v.records)(await loadInstance(this.deps, instance, { unconfirmed: 'allow' }));
   }
   /** Hard reboot: re-create missing disks from their records. */
   hardReboot(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
     return () => hardReboot(this.deps, instance);
   }
-  /** Resize / cold-migrate, live-migrate or evacuate to another host. */
-  move(instance: InstanceId, to: string, kind: MoveKind, flavor?: Flavor): TE.TaskEither<LifecycleError, void> {
-    return () => move(this.deps, { instance, to, kind, ...(flavor === undefined ? {} : { flavor }) });
+  /**
+   * Resize / cold-migrate, live-migrate or evacuate to another host. A
+   * resize with `confirm: 'manual'` keeps the source's disks until
+   * {@link confirmResize} or {@link revertResize}; meanwhile only reboots,
+   * snapshot and delete (which confirms first) may run.
+   */
+  move(instance: InstanceId, to: string, kind: MoveKind, flavor?: Flavor, confirm: ConfirmMode = 'auto'): TE.TaskEither<LifecycleError, LeftBehind> {
+    return () => move(this.deps, { instance, to, kind, confirm, ...(flavor === undefined ? {} : { flavor }) });
+  }
+  /**
+   * What an evacuated instance's source host runs when it comes back (as
+   * nova's compute does at start-up): remove the disks the evacuation left
+   * there, by the records they had, then the instance directory with
+   * whatever else of the instance it holds. Absent disks are fine.
+   */
+  removeLeftBehind(instance: InstanceId, left: LeftBehind): TE.TaskEither<LifecycleError, void> {
+    return async () => {
+      const host = this.deps.hosts.get(left.host);
+      if (E.isLeft(host)) return host;
+      const removed = await sequence(left.disks, (d) => run(host.right.realizer.remove(instance, d.disk, d.meta)));
+      if (E.isLeft(removed)) return removed;
+      return run(host.right.files.remove(instanceDir(host.right.ctx.instancesPath, instance)));
+    };
+  }
+  /** Confirm a resize that waits for it: the source's disks go. `NO_RESIZE_PENDING` when none waits. */
+  confirmResize(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
+    return () => confirmResize(this.deps, instance);
+  }
+  /**
+   * Revert a resize that waits for it: the instance is back on its source
+   * with the disks and records it had there; what was made on the
+   * destination goes. `NO_RESIZE_PENDING` when none waits.
+   */
+  revertResize(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
+    return () => revertResize(this.deps, instance);
   }
   /** Re-create the root disk from another image, keeping its recorded layout. */
   rebuild(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {

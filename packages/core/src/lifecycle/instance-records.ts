@@ -2,7 +2,8 @@ import type { DiskMetadata, DiskName, InstanceId, InstanceRow } from '@disk-ledg
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
 import type { HostServices } from './host-registry.js';
-import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { confirmMove, resizeUnconfirmed, settleMigration } from './move-settle.js';
 
 /** An instance, its host's services, and the record of each of its local disks. */
 export interface InstanceView {
@@ -19,6 +20,12 @@ export interface LoadOptions {
   readonly skipMissing?: boolean;
   /** Complete disks whose record is still `creating` (a crash part-way) before an operation reads their data. */
   readonly complete?: boolean;
+  /**
+   * What to do when a resize waits for confirm or revert: refuse the
+   * operation (default), go on with the instance on its destination
+   * (`allow`: reboots, snapshot), or confirm it first (`confirm`: delete).
+   */
+  readonly unconfirmed?: 'refuse' | 'allow' | 'confirm';
 }
 
 const noRecord = (instance: InstanceId, disk: DiskName): RecordMissing => ({
@@ -57,13 +64,32 @@ const completePending = async (host: HostServices, instance: InstanceId, records
 };
 
 /**
+ * The instance row once an unfinished move of it has been brought to rest
+ * (move-settle.ts): a crash part-way through a move is rolled back or
+ * forward before anything else reads the instance's records.
+ */
+const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, unconfirmed: NonNullable<LoadOptions['unconfirmed']>): Step<InstanceRow> => {
+  const row = await run(deps.repository.getInstance(instance));
+  if (E.isLeft(row) || row.right.migration === null) return row;
+  const pending = await settleMigration(deps, instance, row.right.migration, row.right.host);
+  if (E.isLeft(pending)) return pending;
+  if (pending.right !== null && unconfirmed === 'refuse') return E.left(resizeUnconfirmed(instance, pending.right));
+  if (pending.right !== null && unconfirmed === 'confirm') {
+    const confirmed = await confirmMove(deps, instance, pending.right);
+    if (E.isLeft(confirmed)) return confirmed;
+  }
+  // Settling may have moved the instance back to its source.
+  return run(deps.repository.getInstance(instance));
+};
+
+/**
  * Load an instance with a record for every local disk: disks made before
  * records existed (BDM rows without `driver_info`, and instance-level disks
  * the classic driver's `disk.info` lists) go through first-touch derivation
  * here, whichever operation reaches them first.
  */
 export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, options: LoadOptions = {}): Step<InstanceView> => {
-  const row = await run(deps.repository.getInstance(instance));
+  const row = await settledInstance(deps, instance, options.unconfirmed ?? 'refuse');
   if (E.isLeft(row)) return row;
   const host = deps.hosts.get(row.right.host);
   if (E.isLeft(host)) return host;
@@ -85,3 +111,11 @@ export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, op
   if (E.isLeft(completed)) return completed;
   return E.right({ row: row.right, host: host.right, records });
 };
+
+/**
+ * Re-make, from its record, every disk of the instance that went missing
+ * (as a hard reboot would) but `except`: what an operation that restarts
+ * the guest with all its disks attached must do first.
+ */
+export const remakeMissing = (view: InstanceView, except?: DiskName): Step<void> =>
+  sequence([...view.records].filter(([disk]) => disk !== except), ([disk, meta]) => run(view.host.realizer.realizeRecorded(view.row.instance, disk, meta)));

@@ -200,4 +200,23 @@ describe('move', () => {
       expect(o.commands).toEqual([]);
     });
   });
+
+  describe('when an evacuated source host comes back', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`removes exactly what the evacuation left there, by the records it had (${name} → flat/raw and ${name} → ${name})`, async () => {
+        for (const dst of ['flat/raw', name] as const) {
+          const f = await pair(name, dst);
+          f.cluster.setHostDown('a', true);
+          const r = await f.lifecycle().move(VM, 'b', 'evacuate')();
+          if (E.isLeft(r)) throw new Error(r.left.message);
+          expect(r.right.host).toBe('a');
+          const shared = name === 'rbd/shared' && dst === name;
+          expect(r.right.disks.map((d) => d.disk).sort()).toEqual(shared ? [] : ['config', 'ephemeral0', 'root', 'swap']);
+          f.cluster.setHostDown('a', false);
+          expect(outcome(await f.lifecycle().removeLeftBehind(VM, r.right)())).toBe('ok');
+          expect(await allProblems(f)).toEqual([]);
+        }
+      });
+    }
+  });
 });

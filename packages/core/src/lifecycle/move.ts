@@ -1,13 +1,15 @@
 import { unsupported, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
-import { loadInstance } from './instance-records.js';
+import type { HostServices } from './host-registry.js';
+import { loadInstance, type InstanceView } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
-import { growOnDestination, isRelocated, placedRecord, placeOnDestination } from './move-place.js';
+import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from './migration-record.js';
+import { growOnDestination, isRelocated, placeOnDestination } from './move-place.js';
 import { planMove, type MovePlan } from './move-plan.js';
+import { finishMove, leftBehind, rollBack, type LeftBehind } from './move-settle.js';
 
-/** How an instance leaves its host. */
-export type MoveKind = 'resize' | 'live-migrate' | 'evacuate';
+export type { MoveKind } from './migration-record.js';
 
 /** Where to, with which flavor (resize only). */
 export interface MoveRequest {
@@ -15,6 +17,8 @@ export interface MoveRequest {
   readonly to: string;
   readonly kind: MoveKind;
   readonly flavor?: Flavor;
+  /** A resize may wait for confirm or revert (`manual`); any other move confirms itself. Default `auto`. */
+  readonly confirm?: ConfirmMode;
 }
 
 const flavorSize = (flavor: Flavor | undefined, disk: string): number =>
@@ -26,93 +30,77 @@ const flavorSize = (flavor: Flavor | undefined, disk: string): number =>
  * 1. Each disk's destination record is decided from its source record
  *    (never today's options, except to place a disk whose backend the
  *    destination cannot host: then it is converted).
- * 2. Disks whose layout changes are staged on the source (a raw copy, the
+ * 2. The migration record (every disk's source and destination record) is
+ *    stored before anything is touched.
+ * 3. Disks whose layout changes are staged on the source (a raw copy, the
  *    recorded format named), then their new records are saved, in one batch
  *    and state `creating`, before anything of theirs exists on the
  *    destination. A disk that keeps its layout keeps its record: it already
  *    describes the copy.
- * 3. The disks are placed on the destination (exported raw with the recorded
+ * 4. The disks are placed on the destination (exported raw with the recorded
  *    format named, shipped as a file, written with both formats named; or
  *    made anew: swap, and every disk of an evacuated instance).
- * 4. The instance moves; new records turn `ready`; grown disks are grown
- *    (record first); the source's disks and staged copies are removed (not
- *    for an evacuation: the source is down).
+ * 5. The instance moves; then move-settle.ts finishes: new records turn
+ *    `ready`, grown disks grow (record first), staged copies go, and the
+ *    source's disks go (not for an evacuation: the source is down), at once
+ *    or, for a resize asked to wait, when it is confirmed.
  *
- * A failure moves the instance back, removes what was made on the
- * destination and puts the source's records back: the source stays as it
- * was (a shared disk already grown keeps its new size, and its record says
- * so). A crash never leaves a record the source host would act on by making
- * a fresh disk: until the instance has moved, every changed record has a
- * staged copy of its data on the source host to be completed from.
+ * A failure rolls back: the instance stays on (or goes back to) its source,
+ * what was made on the destination goes and the source's records come back
+ * (a shared disk already grown keeps its new size, and its record says so).
+ * A crash leaves the migration record: the next operation on the instance
+ * rolls the move back while the instance is still on its source, and
+ * forward once it is on its destination.
  */
-export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<void> => {
+export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehind> => {
   // An evacuated instance's host is down: its facts cannot be read, so every disk needs a record already.
   const view = await loadInstance(deps, req.instance, { adopt: req.kind !== 'evacuate', complete: req.kind !== 'evacuate' });
   if (E.isLeft(view)) return view;
   const src = view.right.host;
   const dst = deps.hosts.get(req.to);
   if (E.isLeft(dst)) return dst;
-  const sameHost = src.ctx.name === dst.right.ctx.name;
-  // The source of an evacuation is down: its disks cannot be the destination's.
-  if (sameHost && req.kind === 'evacuate') return E.left(unsupported(`cannot evacuate ${req.instance} to its own host ${req.to}`));
-  if (sameHost) {
-    // Staying on its host, every disk is kept in place: one that went missing is first re-made from its record.
-    const made = await sequence([...view.right.records], ([disk, meta]) => run(src.realizer.realizeRecorded(req.instance, disk, meta)));
-    if (E.isLeft(made)) return made;
-  }
+  if (src.ctx.name === dst.right.ctx.name) return E.map((): LeftBehind => ({ host: src.ctx.name, disks: [] }))(await stay(deps, view.right, req));
   const plans: MovePlan[] = [];
   for (const [disk, meta] of view.right.records) {
-    const p = sameHost
-      ? E.right<never, MovePlan>({ disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' })
-      : planMove(req.instance, disk, meta, dst.right.ctx.options, flavorSize(req.flavor, disk), req.kind === 'evacuate');
+    const p = planMove(req.instance, disk, meta, dst.right.ctx.options, flavorSize(req.flavor, disk), req.kind === 'evacuate');
     if (E.isLeft(p)) return p;
     plans.push(p.right);
   }
+  const m: Migration = {
+    kind: req.kind, source: src.ctx.name, destination: req.to, status: 'running',
+    confirm: req.kind === 'resize' ? (req.confirm ?? 'auto') : 'auto', disks: plans,
+  };
+  const begun = await run(deps.repository.setMigration(req.instance, encodeMigration(m)));
+  if (E.isLeft(begun)) return begun;
+  const moved = await carry(deps, src, dst.right, req.instance, plans);
+  if (E.isLeft(moved)) {
+    await rollBack(deps, req.instance, m);
+    return moved;
+  }
+  return E.map(() => leftBehind(m))(await finishMove(deps, req.instance, m));
+};
+
+/** Steps 3 and 4, then the instance moves; nothing of it is undone here. */
+const carry = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, instance: InstanceId, plans: readonly MovePlan[]): Step<void> => {
   const moving = plans.filter((p) => p.action !== 'keep');
   const relocated = moving.filter(isRelocated);
   // The data of a disk about to get a new record is staged on the source first, so that the record is never without its data.
-  const staged = await sequence(relocated.filter((p) => p.action === 'copy'), (p) => run(src.realizer.stage(req.instance, p.disk, p.from)));
-  if (E.isLeft(staged)) {
-    await sequence(relocated, (p) => run(src.realizer.unstage(req.instance, p.disk)));
-    return staged;
-  }
-  const saved = await run(deps.metadata.saveAll(req.instance, relocated.map((p) => ({ disk: p.disk, meta: p.to }))));
+  const staged = await sequence(relocated.filter((p) => p.action === 'copy'), (p) => run(src.realizer.stage(instance, p.disk, p.from)));
+  if (E.isLeft(staged)) return staged;
+  const saved = await run(deps.metadata.saveAll(instance, relocated.map((p) => ({ disk: p.disk, meta: p.to }))));
   if (E.isLeft(saved)) return saved;
+  const placed = await sequence(moving, (p) => placeOnDestination(deps, src, dst, instance, p));
+  if (E.isLeft(placed)) return placed;
+  return run(deps.repository.setHost(instance, dst.ctx.name));
+};
 
-  const attempted: MovePlan[] = [];
-  const unstage = () => sequence(moving, async (p) => {
-    await run(dst.right.realizer.unstage(req.instance, p.disk));
-    return req.kind === 'evacuate' ? E.right(undefined) : run(src.realizer.unstage(req.instance, p.disk));
-  });
-  const undo = async (moved: boolean): Promise<void> => {
-    if (moved) await run(deps.repository.setHost(req.instance, src.ctx.name));
-    await sequence(attempted, (p) => run(dst.right.realizer.remove(req.instance, p.disk, placedRecord(p))));
-    await run(deps.metadata.saveAll(req.instance, moving.map((p) => ({ disk: p.disk, meta: p.from }))));
-    await unstage();
-  };
-  const placed = await sequence(moving, (p) => {
-    attempted.push(p);
-    return placeOnDestination(deps, src, dst.right, req.instance, p);
-  });
-  if (E.isLeft(placed)) {
-    await undo(false);
-    return placed;
-  }
-  if (!sameHost) {
-    const moved = await run(deps.repository.setHost(req.instance, req.to));
-    if (E.isLeft(moved)) {
-      await undo(false);
-      return moved;
-    }
-  }
-  const ready = await run(deps.metadata.saveAll(req.instance, relocated.map((p) => ({ disk: p.disk, meta: { ...p.to, state: 'ready' } }))));
-  // Shared disks grow last: their growth cannot be undone, so nothing else may fail after it.
-  const grown = E.isLeft(ready) ? ready : await sequence([...moving, ...plans.filter((p) => p.action === 'keep')], (p) => growOnDestination(deps, dst.right, req.instance, p));
-  if (E.isLeft(grown)) {
-    await undo(!sameHost);
-    return grown;
-  }
-  await unstage();
-  if (sameHost || req.kind === 'evacuate') return E.right(undefined);
-  return sequence(moving, (p) => run(src.realizer.remove(req.instance, p.disk, p.from)));
+/** A resize on the instance's own host: every disk stays in place (one that went missing is first re-made from its record) and grows. */
+const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): Step<void> => {
+  if (req.kind === 'evacuate') return E.left(unsupported(`cannot evacuate ${req.instance} to its own host ${req.to}`));
+  const { host, records } = view;
+  const made = await sequence([...records], ([disk, meta]) => run(host.realizer.realizeRecorded(req.instance, disk, meta)));
+  if (E.isLeft(made)) return made;
+  return sequence([...records], ([disk, meta]) =>
+    growOnDestination(deps, host, req.instance, { disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' }),
+  );
 };

@@ -1,4 +1,4 @@
-import type { InstanceId } from '@disk-ledger/domain';
+import { instanceDir, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
@@ -9,7 +9,7 @@ import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.j
  * a `creating` record left by a crash is completed.
  */
 export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
-  const view = await loadInstance(deps, instance);
+  const view = await loadInstance(deps, instance, { unconfirmed: 'allow' });
   if (E.isLeft(view)) return view;
   const { host, records } = view.right;
   return sequence([...records], ([disk, meta]) => run(host.realizer.realizeRecorded(instance, disk, meta)));
@@ -17,12 +17,17 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
 
 /**
  * Delete: remove every local disk, then soft-delete the instance and its
- * records. A legacy disk that is not on the host has nothing to remove.
+ * records. A resize waiting for confirm or revert is confirmed first, so the
+ * source's disks go too. A legacy disk that is not on the host has nothing to remove.
  */
 export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
-  const view = await loadInstance(deps, instance, { skipMissing: true });
+  const view = await loadInstance(deps, instance, { skipMissing: true, unconfirmed: 'confirm' });
   if (E.isLeft(view)) return view;
-  const removed = await sequence([...view.right.records], ([disk, meta]) => run(view.right.host.realizer.remove(instance, disk, meta)));
+  const { host, records } = view.right;
+  const removed = await sequence([...records], ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
+  // As nova does, the instance directory goes too: disk.info, console logs, and any file disk no record or derivation reached.
+  const dir = await run(host.files.remove(instanceDir(host.ctx.instancesPath, instance)));
+  if (E.isLeft(dir)) return dir;
   return run(deps.repository.deleteInstance(instance));
 };

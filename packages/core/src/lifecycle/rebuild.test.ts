@@ -61,4 +61,16 @@ describe('rebuild', () => {
       });
     }
   });
+
+  describe('when other disks of the instance went missing', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`re-makes them from their records as the guest restarts, on ${name}`, async () => {
+        const f = await booted(name);
+        await f.lose(VM, 'ephemeral0');
+        await f.lose(VM, 'config');
+        expect(outcome(await f.lifecycle().rebuild(VM, img(IMAGES.raw))())).toBe('ok');
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
 });

@@ -2,7 +2,7 @@ import type { DiskMetadata, DiskName, ImageId, ImageTooLarge, InstanceId } from 
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
 import { imageFacts } from '../services/image-facts.js';
-import { loadInstance } from './instance-records.js';
+import { loadInstance, remakeMissing } from './instance-records.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
 /** The instance has no such local disk. */
@@ -15,7 +15,8 @@ export const missingDisk = (instance: InstanceId, disk: DiskName): RecordMissing
  * record already has (backend, format, size, location); only the source
  * changes. The image is verified first, so a rejected image leaves the old
  * root disk and its record as they were; then the new record is durable
- * before the old disk goes.
+ * before the old disk goes. The other disks stay as they are (one that
+ * went missing is re-made from its record).
  */
 export const rebuild = async (deps: LifecycleDeps, instance: InstanceId, image: ImageId): Step<void> => {
   const view = await loadInstance(deps, instance);
@@ -39,5 +40,7 @@ export const rebuild = async (deps: LifecycleDeps, instance: InstanceId, image: 
   const saved = await run(deps.metadata.saveAll(instance, [{ disk: 'root', meta: record }]));
   if (E.isLeft(saved)) return saved;
   const done = await run(view.right.host.realizer.realize(instance, 'root', record, source));
-  return E.map(() => undefined)(done);
+  if (E.isLeft(done)) return done;
+  // The guest restarts with its other disks attached: one that went missing is re-made from its record.
+  return remakeMissing(view.right, 'root');
 };

@@ -71,4 +71,19 @@ describe('rescue', () => {
       expect(o.after).toEqual(o.before);
     });
   });
+
+  describe('when a disk of the instance went missing', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`re-makes it from its record before the guest restarts, for rescue and unrescue, on ${name}`, async () => {
+        const f = await booted(name);
+        await f.lose(VM, 'root');
+        expect(outcome(await f.lifecycle().rescue(VM, img(IMAGES.rescue))())).toBe('ok');
+        expect(await allProblems(f)).toEqual([]);
+        await f.lose(VM, 'ephemeral0');
+        expect(outcome(await f.lifecycle().unrescue(VM)())).toBe('ok');
+        expect((await f.records(VM)).has('rescue')).toBe(false);
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
 });

@@ -1,13 +1,25 @@
-import { planDisk, planToRecord, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import { planDisk, planToRecord, type DiskName, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { imageFacts } from '../services/image-facts.js';
 import { placePlan } from '../services/placement.js';
-import { loadInstance } from './instance-records.js';
+import { loadInstance, remakeMissing, type InstanceView } from './instance-records.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+
+/**
+ * The guest restarts (from the rescue disk, or from its own again) with
+ * every disk attached: one that went missing is re-made from its record
+ * first, as a hard reboot would.
+ */
+const restartable = async (deps: LifecycleDeps, instance: InstanceId, leaving?: DiskName): Step<InstanceView> => {
+  const view = await loadInstance(deps, instance);
+  if (E.isLeft(view)) return view;
+  const made = await remakeMissing(view.right, leaving);
+  return E.isLeft(made) ? made : view;
+};
 
 /** Rescue: a rescue disk from `image` is planned, its image verified, then recorded, then created. */
 export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: ImageId): Step<void> => {
-  const view = await loadInstance(deps, instance);
+  const view = await restartable(deps, instance);
   if (E.isLeft(view)) return view;
   const { host, records } = view.right;
   const existing = records.get('rescue');
@@ -30,7 +42,7 @@ export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: I
 
 /** Unrescue: the rescue disk is removed, then its record. */
 export const unrescue = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
-  const view = await loadInstance(deps, instance);
+  const view = await restartable(deps, instance, 'rescue');
   if (E.isLeft(view)) return view;
   const meta = view.right.records.get('rescue');
   if (meta === undefined) return E.right(undefined);

@@ -18,7 +18,7 @@ const noRoot = (instance: InstanceId): RecordMissing => ({
 export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newImageId: string): Step<ImageMeta> => {
   const id = toImageId(newImageId, 'image_id');
   if (E.isLeft(id)) return id;
-  const view = await loadInstance(deps, instance, { complete: true });
+  const view = await loadInstance(deps, instance, { complete: true, unconfirmed: 'allow' });
   if (E.isLeft(view)) return view;
   const { host, records } = view.right;
   const root = records.get('root');

@@ -102,6 +102,18 @@ describe('LegacyAdoption', () => {
         expect(f.headReads).toEqual([]);
       });
     }
+
+    it('answers LEGACY_FACTS_CONTRADICT when the options moved to a pool but disk.info names a file the host holds', async () => {
+      const f = await legacyFleet('flat/raw');
+      f.reconfigure('a', OPTIONS['rbd/shared']);
+      const mark = f.mark();
+      const r = await f.host('a').adoption.ensure(VM, 'root')();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_CONTRADICT');
+      expect(E.isLeft(r) && r.left.message).toMatch(/disk\.info names the file \/var\/lib\/nova\/instances\/old1\/disk, which does/);
+      expect(f.repository.events).toEqual([]);
+      expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+      expect(f.headReads).toEqual([]);
+    });
   });
 
   describe('when an operator supplies a layout', () => {

@@ -1,6 +1,5 @@
 import {
   byteSize,
-  type ByteSize,
   deriveLegacyLayout,
   instanceDir,
   isAllowedPair,
@@ -8,10 +7,11 @@ import {
   type DiskMetadata,
   type DiskName,
   type InstanceId,
+  type LegacyError,
   type LegacyHostFacts,
 } from '@disk-ledger/domain';
-import { pipe } from 'fp-ts/lib/function.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError, LegacyBackingRefused, LegacyDiskMissing } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
@@ -32,6 +32,11 @@ const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'res
 const backingRefused = (instance: InstanceId, disk: DiskName, file: string, format: string | null): LegacyBackingRefused => ({
   _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
   message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
+});
+
+const factsContradict = (instance: InstanceId, disk: DiskName, derived: string | null, file: string | null): LegacyError => ({
+  _tag: 'LegacyFactsContradict', code: 'LEGACY_FACTS_CONTRADICT', disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk}: the host's options put it at ${derived ?? '?'}, which does not exist, but disk.info names the file ${file ?? '?'}, which does; an operator must supply its layout`,
 });
 
 const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
@@ -56,10 +61,11 @@ export class LegacyAdoption {
 
   /** The disk's record: the stored one, or one derived and claimed now. */
   ensure(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
-    return pipe(
-      this.metadata.record(instance, disk),
-      TE.chainW((meta) => (meta !== null ? TE.right(meta) : this.adopt(instance, disk))),
-    );
+    return async () => {
+      const meta = await this.metadata.record(instance, disk)();
+      if (E.isLeft(meta)) return meta;
+      return meta.right !== null ? E.right(meta.right) : this.adopt(instance, disk);
+    };
   }
 
   /**
@@ -71,63 +77,77 @@ export class LegacyAdoption {
    */
   listedInstanceDisks(instance: InstanceId): TE.TaskEither<CoreError, readonly DiskName[]> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
-    return pipe(
-      this.facts.diskInfo(instance),
-      TE.orElseW((e) => (e.code === 'DISK_INFO_CORRUPT' ? TE.right(null) : TE.left(e))),
+    return async () => {
+      const read = await this.facts.diskInfo(instance)();
+      if (E.isLeft(read) && read.left.code !== 'DISK_INFO_CORRUPT') return read;
+      const info = E.isLeft(read) ? null : read.right;
       // A config drive on an rbd host lives in the pool, not in disk.info: always look for one (absent ones are skipped).
-      TE.map((info) => [...new Set<DiskName>([...(info === null ? [] : INSTANCE_LEVEL.filter((disk) => info.has(`${dir}/${novaFileName(disk)}`))), 'config'])]),
-    );
+      // So does a rescue disk in a pool or a volume group.
+      const pooled: DiskName[] = ['lvm', 'rbd'].includes(this.facts.options().imagesType) ? ['config', 'rescue'] : ['config'];
+      return E.right([...new Set<DiskName>([...(info === null ? [] : INSTANCE_LEVEL.filter((disk) => info.has(`${dir}/${novaFileName(disk)}`))), ...pooled])]);
+    };
   }
 
   /** Derive a record for a legacy disk without storing it (the online migration stores in batches). */
   derive(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
-    return pipe(
-      this.facts.diskInfo(instance),
-      TE.chainEitherKW((diskInfo) =>
-        deriveLegacyLayout({ options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo, disk }),
-      ),
-      TE.chainW((layout) => this.sized(instance, disk, { ...layout, provenance: 'derived' })),
-    );
+    return () => this.derived(instance, disk);
   }
 
   /** Record an operator-supplied layout for a disk that has no record, after checking the host holds it. */
   supply(instance: InstanceId, disk: DiskName, layout: OperatorLayout): TE.TaskEither<CoreError, DiskMetadata> {
     if (!isAllowedPair(layout.backend, layout.format)) {
-      return TE.left({ _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path: 'format', message: `${layout.backend} disks cannot be ${layout.format}` });
+      return async () => E.left({ _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path: 'format', message: `${layout.backend} disks cannot be ${layout.format}` });
     }
-    return pipe(
-      this.sized(instance, disk, { ...layout, provenance: 'operator' }),
-      TE.chainW((meta) => this.metadata.claim(instance, disk, meta)),
-    );
+    return async () => {
+      const meta = await this.sized(instance, disk, { ...layout, provenance: 'operator' });
+      return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
+    };
   }
 
-  private adopt(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
-    return pipe(this.derive(instance, disk), TE.chainW((meta) => this.metadata.claim(instance, disk, meta)));
+  private async adopt(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
+    const meta = await this.derived(instance, disk);
+    return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
+  }
+
+  private async derived(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
+    const diskInfo = await this.facts.diskInfo(instance)();
+    if (E.isLeft(diskInfo)) return diskInfo;
+    const facts = { options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo: diskInfo.right, disk };
+    const layout = deriveLegacyLayout(facts);
+    if (E.isLeft(layout)) return layout;
+    const meta = await this.sized(instance, disk, { ...layout.right, provenance: 'derived' });
+    if (E.isRight(meta) || meta.left.code !== 'LEGACY_DISK_MISSING' || (layout.right.backend !== 'lvm' && layout.right.backend !== 'rbd')) return meta;
+    // Today's options put the disk in a volume group or pool where it is not, while disk.info names a file for
+    // it: the options changed after the disk was made, or the facts disagree. Either way, not a guess to make.
+    const asFile = deriveLegacyLayout({ ...facts, options: { ...facts.options, imagesType: 'flat' } });
+    if (E.isLeft(asFile)) return meta;
+    const file = await this.sized(instance, disk, { ...asFile.right, provenance: 'derived' });
+    if (E.isLeft(file) && file.left.code === 'LEGACY_DISK_MISSING') return meta;
+    const path = asFile.right.location?.startsWith('/') === true ? asFile.right.location : `${facts.instanceDir}/${asFile.right.location ?? ''}`;
+    return E.left(factsContradict(instance, disk, layout.right.location, path));
   }
 
   /** Complete a layout with the size the host reports when the disk is opened with that format. */
-  private sized(
+  private async sized(
     instance: InstanceId,
     disk: DiskName,
     layout: OperatorLayout & { readonly provenance: 'derived' | 'operator' },
-  ): TE.TaskEither<CoreError, DiskMetadata> {
+  ): Promise<E.Either<CoreError, DiskMetadata>> {
     const probe: DiskMetadata = { ...layout, size: 1, imageId: null, imageFormat: null, state: 'ready' };
-    return pipe(
-      this.realizer.open(instance, disk, probe),
-      TE.chainW(({ driver, image }) => driver.inspect(image)),
-      TE.chainW((state): TE.TaskEither<CoreError, ByteSize> => {
-        if (!state.exists) return TE.left(missingDisk(instance, disk));
-        // A legacy qcow2 may name a backing file no one verified (a planted header the classic driver took for
-        // the disk's format): adopting it would have every later operation follow that file. Only a base of the
-        // verified cache, with its format stored, is acceptable.
-        const backing = state.backing;
-        const base = `${this.ctx.instancesPath}/_base/`;
-        if (backing !== undefined && (backing.format === null || !backing.file.startsWith(base) || backing.file.slice(base.length).includes('/'))) {
-          return TE.left(backingRefused(instance, disk, backing.file, backing.format));
-        }
-        return TE.fromEither(byteSize(state.virtualSize));
-      }),
-      TE.map((size): DiskMetadata => ({ ...probe, size })),
-    );
+    const opened = await this.realizer.open(instance, disk, probe)();
+    if (E.isLeft(opened)) return opened;
+    const state = await opened.right.driver.inspect(opened.right.image)();
+    if (E.isLeft(state)) return state;
+    if (!state.right.exists) return E.left(missingDisk(instance, disk));
+    // A legacy qcow2 may name a backing file no one verified (a planted header the classic driver took for
+    // the disk's format): adopting it would have every later operation follow that file. Only a base of the
+    // verified cache, with its format stored, is acceptable.
+    const backing = state.right.backing;
+    const base = `${this.ctx.instancesPath}/_base/`;
+    if (backing !== undefined && (backing.format === null || !backing.file.startsWith(base) || backing.file.slice(base.length).includes('/'))) {
+      return E.left(backingRefused(instance, disk, backing.file, backing.format));
+    }
+    const size = byteSize(state.right.virtualSize);
+    return E.isLeft(size) ? size : E.right({ ...probe, size: size.right });
   }
 }

@@ -7,6 +7,7 @@
  * probes, leaks, disks, records, and the invariant check. Test-only; it lives
  * in the composition folder because only the composition root names adapters.
  */
+import { decodeMigration } from '../../lifecycle/migration-record.js';
 import {
   decodeDiskMetadata,
   type HostFiles,
@@ -195,6 +196,7 @@ export class FakeFleet {
       const row = await this.store.getInstance(instance)();
       if (E.isLeft(row)) continue;
       for (const [disk, meta] of await this.records(instance)) if (meta !== null) out.push({ instance, host: row.right.host, disk, meta });
+      out.push(...keptForRevert(instance, row.right.migration));
     }
     return out;
   }
@@ -228,3 +230,12 @@ export class FakeFleet {
     return this.cluster.commands().filter((c) => c.seq > mark);
   }
 }
+
+/** The source's disks a resize waiting for confirm or revert keeps: its migration record describes them. */
+const keptForRevert = (instance: InstanceId, text: string | null): LiveRecord[] => {
+  if (text === null) return [];
+  const m = decodeMigration(instance, text);
+  if (E.isLeft(m)) throw new Error(m.left.message);
+  if (m.right.status !== 'unconfirmed') return [];
+  return m.right.disks.filter((p) => p.action !== 'keep').map((p) => ({ instance, host: m.right.source, disk: p.disk, meta: p.from }));
+};

@@ -1,0 +1,200 @@
+/**
+ * The ends of a move between hosts, each driven by the stored migration
+ * record (migration-record.ts) so that any of them can be repeated after a
+ * crash and reach the same state: every step is idempotent (removing an
+ * absent disk or staged copy is fine, records are written whole).
+ *
+ * - roll back: the instance is on (or goes back to) its source; what was
+ *   made on the destination goes and the source's records come back.
+ * - finish: the instance is on its destination; new records turn `ready`,
+ *   grown disks grow, staged copies go; then the source's disks go at once
+ *   (confirm) or are kept until the resize is confirmed or reverted.
+ * - confirm: the source's disks go. revert: roll back, from `unconfirmed`.
+ */
+import type { DiskMetadata, DiskName, InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { MigrationUnreadable, NoResizePending, ResizeUnconfirmed } from '../errors/core-error.js';
+import type { HostServices, UnknownHost } from './host-registry.js';
+import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { decodeMigration, encodeMigration, type Migration, type MigrationStatus } from './migration-record.js';
+import { growOnDestination, isRelocated, placedRecord, sameLayout } from './move-place.js';
+
+interface Ends {
+  readonly src: HostServices;
+  readonly dst: HostServices;
+}
+
+const ends = (deps: LifecycleDeps, m: Migration): E.Either<UnknownHost, Ends> => {
+  const src = deps.hosts.get(m.source);
+  if (E.isLeft(src)) return src;
+  const dst = deps.hosts.get(m.destination);
+  return E.isLeft(dst) ? dst : E.right({ src: src.right, dst: dst.right });
+};
+
+const moving = (m: Migration) => m.disks.filter((p) => p.action !== 'keep');
+
+/** Store the migration with a new status. */
+const mark = (deps: LifecycleDeps, instance: InstanceId, m: Migration, status: MigrationStatus): Step<Migration> => {
+  const next = { ...m, status };
+  return run(deps.repository.setMigration(instance, encodeMigration(next))).then(E.map(() => next));
+};
+
+/** Drop the staged copies of the moving disks (the source is not asked when it is down). */
+const unstage = (deps: LifecycleDeps, instance: InstanceId, m: Migration, e: Ends): Step<void> =>
+  sequence(moving(m), async (p) => {
+    const d = await run(e.dst.realizer.unstage(instance, p.disk));
+    return E.isLeft(d) || m.kind === 'evacuate' ? d : run(e.src.realizer.unstage(instance, p.disk));
+  });
+
+/**
+ * Put the instance back on its source as it was: its host first, then the
+ * source's records (a disk that grew on shared storage keeps its grown
+ * record: growth cannot be undone), then what was made on the destination
+ * goes, then the staged copies, then the migration record.
+ */
+export const rollBack = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {
+  const e = ends(deps, m);
+  if (E.isLeft(e)) return e;
+  const back = await run(deps.repository.setHost(instance, m.source));
+  if (E.isLeft(back)) return back;
+  const restored = await run(deps.metadata.saveAll(instance, moving(m).map((p) => ({ disk: p.disk, meta: p.from }))));
+  if (E.isLeft(restored)) return restored;
+  const removed = await sequence(moving(m), (p) => run(e.right.dst.realizer.remove(instance, p.disk, placedRecord(p))));
+  if (E.isLeft(removed)) return removed;
+  const unstaged = await unstage(deps, instance, m, e.right);
+  if (E.isLeft(unstaged)) return unstaged;
+  return run(deps.repository.setMigration(instance, null));
+};
+
+/** A recorded disk of an instance. */
+export interface RecordedDisk {
+  readonly disk: DiskName;
+  readonly meta: DiskMetadata;
+}
+
+/**
+ * The disks a finished evacuation left on its source host, which was down:
+ * that host removes them when it comes back ({@link InstanceLifecycle.removeLeftBehind}).
+ * Disks on storage the destination shares are not among them.
+ */
+export interface LeftBehind {
+  readonly host: string;
+  readonly disks: readonly RecordedDisk[];
+}
+
+/** What a move left on its source host: nothing, unless it was an evacuation. */
+export const leftBehind = (m: Migration): LeftBehind => ({
+  host: m.source,
+  disks: m.kind === 'evacuate' ? moving(m).map((p) => ({ disk: p.disk, meta: p.from })) : [],
+});
+
+/** Drop the source's disks (none when it is down: it removes them itself when it comes back), then the migration record. */
+export const confirmMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {
+  const e = ends(deps, m);
+  if (E.isLeft(e)) return e;
+  const marked = m.status === 'unconfirmed' ? await mark(deps, instance, m, 'confirming') : E.right(m);
+  if (E.isLeft(marked)) return marked;
+  if (m.kind !== 'evacuate') {
+    const removed = await sequence(moving(m), (p) => run(e.right.src.realizer.remove(instance, p.disk, p.from)));
+    if (E.isLeft(removed)) return removed;
+  }
+  return run(deps.repository.setMigration(instance, null));
+};
+
+/** Revert a resize waiting for it: the source's disks, kept until now, are the instance's again. */
+export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {
+  const marked = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, 'reverting');
+  return E.isLeft(marked) ? marked : rollBack(deps, instance, marked.right);
+};
+
+/**
+ * Finish a move whose instance is on its destination: new records turn
+ * `ready`, grown disks grow (record first), staged copies go; a failure
+ * there rolls the move back. Returns the migration still waiting for
+ * confirm or revert, or `null` when it confirmed itself.
+ */
+export const finishMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<Migration | null> => {
+  const e = ends(deps, m);
+  if (E.isLeft(e)) return e;
+  const relocated = m.disks.filter(isRelocated);
+  const ready = await run(deps.metadata.saveAll(instance, relocated.map((p) => ({ disk: p.disk, meta: { ...p.to, state: 'ready' } }))));
+  // Shared disks grow last: their growth cannot be undone, so nothing else may fail after it.
+  const grown = E.isLeft(ready) ? ready : await sequence([...moving(m), ...m.disks.filter((p) => p.action === 'keep')], (p) => growOnDestination(deps, e.right.dst, instance, p));
+  if (E.isLeft(grown)) {
+    await rollBack(deps, instance, m);
+    return grown;
+  }
+  const unstaged = await unstage(deps, instance, m, e.right);
+  if (E.isLeft(unstaged)) return unstaged;
+  if (m.confirm === 'manual') return mark(deps, instance, m, 'unconfirmed');
+  return E.map(() => null)(await confirmMove(deps, instance, m));
+};
+
+/**
+ * Bring an instance's unfinished move to rest, whatever interrupted it:
+ * rolled back while the instance is on its source, finished once it is on
+ * its destination, a confirm or revert carried through. Returns a resize
+ * that waits for confirm or revert, or `null` when none is left.
+ */
+export const settleMigration = async (deps: LifecycleDeps, instance: InstanceId, text: string, host: string): Step<Migration | null> => {
+  const m = decodeMigration(instance, text);
+  if (E.isLeft(m)) return m;
+  if (m.right.kind === 'convert') return E.map(() => null)(await settleConvert(deps, instance, m.right));
+  switch (m.right.status) {
+    case 'unconfirmed':
+      return E.right(m.right);
+    case 'confirming':
+      return E.map(() => null)(await confirmMove(deps, instance, m.right));
+    case 'reverting':
+      return E.map(() => null)(await rollBack(deps, instance, m.right));
+    case 'running':
+      if (host === m.right.destination) return finishMove(deps, instance, m.right);
+      if (host === m.right.source) return E.map(() => null)(await rollBack(deps, instance, m.right));
+      return E.left(strayHost(instance, host, m.right));
+  }
+};
+
+/**
+ * Finish an interrupted conversion the way its stored record points: forward
+ * when the disk's record is already the new one, back when it is still (or
+ * again) the old one. Either way the recorded disk is completed (from the
+ * staged copy when its record is `creating`), the other layout's disk goes
+ * when it is elsewhere, then the staged copy and the migration record.
+ */
+export const settleConvert = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {
+  const host = deps.hosts.get(m.source);
+  if (E.isLeft(host)) return host;
+  const realizer = host.right.realizer;
+  for (const p of m.disks) {
+    const stored = await run(deps.metadata.record(instance, p.disk));
+    if (E.isLeft(stored)) return stored;
+    const current = stored.right ?? p.from;
+    const made = await run(realizer.realizeRecorded(instance, p.disk, current));
+    if (E.isLeft(made)) return made;
+    const saved = current.state === 'creating' ? await run(deps.metadata.saveAll(instance, [{ disk: p.disk, meta: made.right }])) : E.right(undefined);
+    if (E.isLeft(saved)) return saved;
+    const other = sameLayout(current, p.to) ? p.from : p.to;
+    const removed = sameLayout(current, other) || other.location === current.location ? E.right(undefined) : await run(realizer.remove(instance, p.disk, other));
+    if (E.isLeft(removed)) return removed;
+    const unstaged = await run(realizer.unstage(instance, p.disk));
+    if (E.isLeft(unstaged)) return unstaged;
+  }
+  return run(deps.repository.setMigration(instance, null));
+};
+
+const strayHost = (instance: InstanceId, host: string, m: Migration): MigrationUnreadable => ({
+  _tag: 'MigrationUnreadable', code: 'MIGRATION_UNREADABLE', instance, path: 'migration.source',
+  message: `unfinished move of ${instance} from ${m.source} to ${m.destination}, but the instance is on ${host}`,
+});
+
+/** The instance's resize waits for confirm or revert. */
+export const resizeUnconfirmed = (instance: InstanceId, m: Migration): ResizeUnconfirmed => ({
+  _tag: 'ResizeUnconfirmed', code: 'RESIZE_UNCONFIRMED', instance, path: instance,
+  message: `the resize of ${instance} from ${m.source} to ${m.destination} waits for confirm or revert`,
+});
+
+/** No resize of the instance waits for confirm or revert. */
+export const noResizePending = (instance: InstanceId): NoResizePending => ({
+  _tag: 'NoResizePending', code: 'NO_RESIZE_PENDING', instance, path: instance,
+  message: `${instance} has no resize waiting for confirm or revert`,
+});
