@@ -37,7 +37,7 @@ module.exports = {
       name: 'probing-argvs-stay-in-the-reference-model',
       severity: 'error',
       comment:
-        'classic-argv.ts builds the pre-fix argvs that leave formats out, on purpose, to reproduce the advisories on the in-memory host. Nothing but the classic driver model may use them.',
+        'classic-argv.ts builds the pre-fix argvs that leave formats out, on purpose, to reproduce the advisories (on the in-memory host, or with --host real in a temporary directory). Nothing but the classic driver model may use them.',
       from: { pathNot: '^packages/simulator/src/legacy/' },
       to: { path: '^packages/simulator/src/legacy/classic-argv\\.ts$' },
     },

@@ -3,10 +3,26 @@ import { stringify } from 'yaml';
 import { LegacyDriver } from '../../packages/simulator/src/legacy/legacy-driver.js';
 import { StepRunner } from '../../packages/simulator/src/replay/replay.js';
 import { loadScenario, type Scenario } from '../../packages/simulator/src/scenario/load-scenario.js';
+import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
 import { checkInvariants, recordSnapshot, type Violation } from './invariants.js';
 
-const DRIVER_OPS = new Set(['boot', 'reboot', 'resize', 'live_migrate', 'evacuate', 'rebuild', 'snapshot', 'rescue', 'unrescue', 'shelve', 'unshelve', 'convert', 'delete']);
+/**
+ * Steps after which every recorded disk of the instance must be on its host:
+ * those that (re)start the guest with all its disks, and those that remove
+ * them all. A snapshot, a soft reboot (the running VM keeps its open files)
+ * or a conversion of one disk need not re-make another disk that vanished.
+ */
+const restartsGuest = (step: Step): boolean => {
+  switch (step.op) {
+    case 'reboot':
+      return step.hard === true;
+    case 'boot': case 'resize': case 'revert_resize': case 'live_migrate': case 'evacuate': case 'rebuild': case 'rescue': case 'unrescue': case 'shelve': case 'unshelve': case 'delete':
+      return true;
+    default:
+      return false;
+  }
+};
 
 /** A failure injected into one step: its first command fails, or its first database call does. */
 export interface Fault {
@@ -59,7 +75,7 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
       // A crash or a vanished disk breaks invariant 3 by design; the instance's next operation must recover it.
       // So does the classic driver acting on a host not yet upgraded: it makes disks without records.
       if ((!outcome.ok && outcome.code === 'HOST_CRASHED') || step.op === 'delete_disk_file' || runner.lastDriver === 'legacy') exempt.add(step.instance);
-      else if (outcome.ok && DRIVER_OPS.has(step.op)) exempt.delete(step.instance);
+      else if (outcome.ok && restartsGuest(step)) exempt.delete(step.instance);
     }
     const violations = await checkInvariants(world, exempt, classic);
     if (before !== null && before !== (await recordSnapshot(world))) {

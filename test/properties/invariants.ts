@@ -1,4 +1,5 @@
-import { decodeDiskMetadata, resolveLocation, showLocation, type DiskMetadata } from '@disk-ledger/domain';
+import { decodeMigration } from '@disk-ledger/core';
+import { decodeDiskMetadata, resolveLocation, showLocation, type DiskMetadata, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { attribution } from '../../packages/simulator/src/replay/replay.js';
 import { INSTANCES_PATH, type World } from '../../packages/simulator/src/world/world.js';
@@ -11,24 +12,38 @@ export interface Violation {
 
 const QEMU_NAME: Readonly<Record<string, string>> = { raw: 'raw', qcow2: 'qcow2', ploop: 'parallels' };
 // Files the drivers keep beside disks: the shared base cache and transient staging files.
-const NOT_A_DISK = /\/_base\/|\.(migrate|build|part|conv)$|\/snapshot\.(raw|qcow2)$/;
+const NOT_A_DISK = /\/_base\/|\.(migrate|build|part|conv|convert)$|\/snapshot\.(raw|qcow2)$/;
 // LVM rounds volume sizes up to whole extents.
 const EXTENT = 4 * 1024 * 1024;
 
-/** Every record of every live instance, with where it resolves on its host. */
+/** Where a disk is, across hosts: host-local disks by host and path, rbd images by pool alone (pools are shared). */
+const keyOf = (host: string | null, location: string): string => (host === null ? `rbd:${location}` : `${host}:${location}`);
+
+/**
+ * Every record of every live instance, with where it resolves on its host;
+ * and the records of the source's disks a resize waiting for confirm or
+ * revert keeps (its migration record describes them).
+ */
 const records = async (world: World) => {
-  const out: { instance: string; host: string; disk: string; meta: DiskMetadata; where: string }[] = [];
+  const out: { instance: string; host: string; disk: string; meta: DiskMetadata; where: string; key: string }[] = [];
+  const push = (id: string, instance: InstanceId, host: string, disk: string, meta: DiskMetadata): void => {
+    const loc = resolveLocation(meta.backend, meta.location ?? '', INSTANCES_PATH, instance);
+    if (E.isLeft(loc)) return;
+    const where = loc.right.backend === 'ploop' ? `${loc.right.path}/root.hds` : showLocation(loc.right);
+    out.push({ instance: id, host, disk, meta, where, key: keyOf(loc.right.backend === 'rbd' ? null : host, where) });
+  };
   for (const [id, inst] of world.instances) {
+    const row = await world.repository.getInstance(inst.id)();
     const rows = await world.repository.listDisks(inst.id)();
-    if (E.isLeft(rows)) continue;
-    for (const row of rows.right) {
-      if (row.driverInfo === null) continue;
-      const meta = decodeDiskMetadata(row.driverInfo);
-      if (E.isLeft(meta)) continue;
-      const loc = resolveLocation(meta.right.backend, meta.right.location ?? '', INSTANCES_PATH, inst.id);
-      if (E.isLeft(loc)) continue;
-      const where = loc.right.backend === 'ploop' ? `${loc.right.path}/root.hds` : showLocation(loc.right);
-      out.push({ instance: id, host: inst.host, disk: row.disk, meta: meta.right, where });
+    if (E.isLeft(rows) || E.isLeft(row)) continue;
+    for (const r of rows.right) {
+      if (r.driverInfo === null) continue;
+      const meta = decodeDiskMetadata(r.driverInfo);
+      if (E.isRight(meta)) push(id, inst.id, inst.host, r.disk, meta.right);
+    }
+    const m = row.right.migration === null ? null : decodeMigration(inst.id, row.right.migration);
+    if (m !== null && E.isRight(m) && m.right.status === 'unconfirmed') {
+      for (const p of m.right.disks) if (p.action !== 'keep') push(id, inst.id, m.right.source, p.disk, p.from);
     }
   }
   return out;
@@ -51,8 +66,11 @@ export const checkInvariants = async (world: World, exempt: ReadonlySet<string>,
   const leaks = world.cluster.leaks().filter(ours.leak);
   if (leaks.length > 0) out.push({ invariant: '2 zero leaks', detail: `${leaks.length} leak(s), first: ${leaks[0]?.secret ?? ''} into ${leaks[0]?.into ?? ''} at step ${String(leaks[0]?.step)}` });
   const recs = await records(world);
-  const byWhere = new Map(recs.map((r) => [r.where, r]));
+  const byWhere = new Map(recs.map((r) => [r.key, r]));
   const owner = (location: string): string | null => {
+    // The classic driver stages its snapshots outside the instance directory, named after the instance.
+    const staged = /^\/var\/lib\/nova\/instances\/snapshots\/([^/]+)\.snapshot$/.exec(location);
+    if (staged !== null) return staged[1] ?? null;
     const file = /^\/var\/lib\/nova\/instances\/([^/]+)\//.exec(location);
     if (file !== null) return file[1] ?? null;
     const vol = /^[^/]+\/([^/]+?)_(disk|kernel|ramdisk)/.exec(location);
@@ -62,7 +80,7 @@ export const checkInvariants = async (world: World, exempt: ReadonlySet<string>,
     if (NOT_A_DISK.test(d.location)) continue;
     const id = owner(d.location);
     if (id !== null && (exempt.has(id) || world.instance(id)?.legacy === true)) continue;
-    const r = byWhere.get(d.location);
+    const r = byWhere.get(keyOf(d.host, d.location));
     if (r === undefined) {
       out.push({ invariant: '3 no disk without a record', detail: `${d.host ?? 'rbd'}:${d.location} (${d.containerFormat}, ${d.virtualSize} bytes) has no record` });
       continue;
@@ -71,10 +89,10 @@ export const checkInvariants = async (world: World, exempt: ReadonlySet<string>,
     const size = r.meta.backend === 'lvm' ? Math.ceil(r.meta.size / EXTENT) * EXTENT : r.meta.size;
     if (d.virtualSize !== size && d.virtualSize !== r.meta.size) out.push({ invariant: '3 record matches host', detail: `${r.instance}/${r.disk}: record says ${r.meta.size} bytes, host holds ${d.virtualSize}` });
   }
-  const present = new Set(world.cluster.disks().map((d) => d.location));
+  const present = new Set(world.cluster.disks().map((d) => keyOf(d.host, d.location)));
   for (const r of recs) {
     if (r.meta.state !== 'ready' || exempt.has(r.instance) || world.instance(r.instance)?.shelved === true) continue;
-    if (!present.has(r.where)) out.push({ invariant: '3 no ready record without its disk', detail: `${r.instance}/${r.disk} is ready at ${r.where} but the host has nothing there` });
+    if (!present.has(r.key)) out.push({ invariant: '3 no ready record without its disk', detail: `${r.instance}/${r.disk} is ready at ${r.where} but the host has nothing there` });
   }
   return out;
 };

@@ -1,4 +1,4 @@
-import type { ImageService } from '@disk-ledger/domain';
+import type { CommandExecutor, ImageService } from '@disk-ledger/domain';
 import {
   ExecaCommandExecutor,
   HostBaseImageCache,
@@ -18,6 +18,11 @@ export interface RealHostConfig {
   readonly drivers: HostDriversConfig;
   readonly images: ImageService;
   readonly executor?: ExecaCommandExecutorOptions;
+  /**
+   * Run the host's commands through this executor instead of execa (a
+   * wrapper that counts or audits them, say); `executor` is then unused.
+   */
+  readonly commands?: CommandExecutor;
   /** Admit vmdk images (monolithicSparse/streamOptimized only); refused by default. */
   readonly allowVmdk?: boolean;
 }
@@ -27,7 +32,7 @@ export const realHostModule = (config: RealHostConfig): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.HostContext).toConstantValue(config.ctx);
     bind(TOKENS.ImageService).toConstantValue(config.images);
-    bind(TOKENS.CommandExecutor).toConstantValue(new ExecaCommandExecutor(config.executor));
+    bind(TOKENS.CommandExecutor).toConstantValue(config.commands ?? new ExecaCommandExecutor(config.executor));
     bind(TOKENS.HostFiles).toConstantValue(new NodeHostFiles());
     bind(TOKENS.DiskDrivers)
       .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), config.drivers))

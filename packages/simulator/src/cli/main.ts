@@ -26,7 +26,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .description('Replay scenario files (or directories of them) and check their expectations')
     .argument('<files...>', 'scenario files or directories')
     .addOption(new Option('--mode <mode>', 'which driver replays').choices(['metadata', 'legacy', 'both']).default('metadata'))
-    .addOption(new Option('--host <host>', 'where disks live').choices(['fake', 'real']).default('fake'))
+    .addOption(new Option('--host <host>', 'where disks live: in memory (fake), or real files and qemu-img in a temporary directory (real: flat and qcow2 disks only)').choices(['fake', 'real']).default('fake'))
     .option('--json', 'print the report object instead of a table', false)
     .option('--db <url>', 'repository database: a SQLite path, or a postgres:// or mysql:// URL (default: SQLite in memory)')
     .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string }) => {

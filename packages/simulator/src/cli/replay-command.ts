@@ -6,18 +6,22 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RunReport } from '../report/run-report.js';
 import { renderHuman } from '../report/human.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
+import { RealSite } from '../real/real-site.js';
+import { checkRealSupport, checkRealTools } from '../real/real-support.js';
 import { replay } from '../replay/replay.js';
 import type { StepDriver } from '../replay/step-driver.js';
-import type { CountingRepository, World } from '../world/world.js';
+import type { CountingRepository, SimWorld } from '../world/sim-world.js';
+import type { Site } from '../world/site.js';
 
 /** Options of `disk-ledger replay`. */
 export interface ReplayCommandOptions {
   readonly mode: 'metadata' | 'legacy' | 'both';
+  /** Where disks live: the in-memory host, or real files and qemu-img in a temporary directory. */
   readonly host: 'fake' | 'real';
   readonly json: boolean;
   /** A fresh repository per run, and how to let go of it. */
   readonly openRepository: () => Promise<OpenedRepository>;
-  readonly legacyDriver: (world: World) => StepDriver;
+  readonly legacyDriver: (world: SimWorld) => StepDriver;
 }
 
 /** A repository for one run. */
@@ -66,12 +70,34 @@ const liveInstances = async (repo: CountingRepository, s: Scenario): Promise<Ins
   return out;
 };
 
+/**
+ * Why `--host real` cannot replay these scenarios, or `null`. Checked before
+ * anything runs, so that a scenario needing lvm, rbd or ploop is refused,
+ * never faked and never half-replayed.
+ */
+const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<string | null> => {
+  for (const s of scenarios) {
+    const r = checkRealSupport(s);
+    if (E.isLeft(r)) return r.left.message;
+  }
+  const tools = await checkRealTools();
+  return E.isLeft(tools) ? tools.left.message : null;
+};
+
+/** A real site for a scenario already checked to be supported; failing now (an unusable temporary directory) is the machine's fault. */
+const openRealSite = async (s: Scenario): Promise<Site> => {
+  const site = await RealSite.open(s);
+  if (E.isLeft(site)) throw new ReplayHostError(site.left.message);
+  return site.right;
+};
+
+/** The real host could not be set up for a run. */
+export class ReplayHostError extends Error {
+  override readonly name = 'ReplayHostError';
+}
+
 /** Replay scenario files; the exit code is 2 for an invalid scenario, 1 for a failed expectation, else 0. */
 export const replayCommand = async (paths: readonly string[], o: ReplayCommandOptions, print: (s: string) => void, printErr: (s: string) => void): Promise<number> => {
-  if (o.host === 'real') {
-    printErr('disk-ledger replay: --host real is not available yet: only the in-memory host (--host fake) replays scenarios in this version');
-    return 2;
-  }
   const files = await expandFiles(paths);
   if (files.length === 0) {
     printErr('disk-ledger replay: no scenario files given');
@@ -91,6 +117,12 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
     }
     scenarios.push(s.right);
   }
+  const refused = o.host === 'real' ? await realHostRefusal(scenarios) : null;
+  if (refused !== null) {
+    printErr(`disk-ledger replay --host real: ${refused}`);
+    return 2;
+  }
+  const site = o.host === 'real' ? openRealSite : undefined;
   const modes = o.mode === 'both' ? (['metadata', 'legacy'] as const) : ([o.mode] as const);
   let failed = false;
   const json: unknown[] = [];
@@ -106,9 +138,13 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
         return 2;
       }
       try {
-        runs.push(await replay(s, { mode, repository: opened.repository, legacyDriver: o.legacyDriver }));
+        runs.push(await replay(s, { mode, repository: opened.repository, legacyDriver: o.legacyDriver, ...(site === undefined ? {} : { site }) }));
         // A shared database outlives the run: its instances are deleted (soft, as nova does) so the next run can reuse their names.
         for (const id of await liveInstances(opened.repository, s)) await opened.repository.deleteInstance(id)();
+      } catch (e) {
+        if (!(e instanceof ReplayHostError)) throw e;
+        printErr(`disk-ledger replay --host real: ${e.message}`);
+        return 2;
       } finally {
         await opened.close();
       }

@@ -13,7 +13,6 @@ import type { DiskFunc, HostPath, HostStorageOptions, ImageFormat, ImageMeta } f
 import type { QemuFormat } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { createHash } from 'node:crypto';
-import { INSTANCES_PATH } from '../world/world.js';
 import { convertDetected, createRaw, mkfs, mkswap } from './classic-argv.js';
 import { detectInfo } from './detected-info.js';
 import { pathIn } from './disk-address.js';
@@ -32,8 +31,8 @@ export type TemplateFunc = Exclude<DiskFunc, { readonly kind: 'config-drive' }>;
 
 // ---- names
 
-/** The cache directory. */
-export const BASE_DIR = `${INSTANCES_PATH}/_base` as HostPath;
+/** The host's cache directory. */
+export const baseDirOf = (host: LegacyHost): HostPath => `${host.instancesPath}/_base` as HostPath;
 
 // Declared formats whose bytes are used as they are.
 const RAW_LABELS: readonly ImageFormat[] = ['raw', 'iso', 'ami', 'aki', 'ari'];
@@ -106,9 +105,9 @@ export const fetchToBase = async (host: LegacyHost, meta: ImageMeta, dest: HostP
 export const ensureImageBase = async (host: LegacyHost, meta: ImageMeta): Result<Base> => {
   const format = believedFormat(meta, host.options);
   if (format === null) return failure('IMAGE_FORMAT_UNSUPPORTED', `image ${meta.id}: disk_format ${meta.diskFormat} cannot back a disk here`);
-  const dir = await host.mkdirp(BASE_DIR);
+  const dir = await host.mkdirp(baseDirOf(host));
   if (E.isLeft(dir)) return dir;
-  const path = pathIn(BASE_DIR, classicBaseName(meta.id));
+  const path = pathIn(baseDirOf(host), classicBaseName(meta.id));
   if (E.isLeft(path)) return path;
   const cached = await host.exists(path.right);
   if (E.isLeft(cached)) return cached;
@@ -130,9 +129,9 @@ export const buildTemplate = async (host: LegacyHost, func: TemplateFunc, path: 
 
 /** The shared template for `func` and `size`, built first when absent. */
 export const ensureTemplate = async (host: LegacyHost, func: TemplateFunc, size: number): Result<Base> => {
-  const dir = await host.mkdirp(BASE_DIR);
+  const dir = await host.mkdirp(baseDirOf(host));
   if (E.isLeft(dir)) return dir;
-  const path = pathIn(BASE_DIR, templateName(func, size));
+  const path = pathIn(baseDirOf(host), templateName(func, size));
   if (E.isLeft(path)) return path;
   const cached = await host.exists(path.right);
   if (E.isLeft(cached)) return cached;

@@ -5,10 +5,11 @@
  * each as a probe). The others are the ordinary forms of docs/commands.md.
  *
  * These are the only argvs of the project that leave a format out, and they
- * exist to show what the classic driver did: they run only through the
- * in-memory host's emulator (the legacy model has no other executor, and
- * `replay --host real` refuses), and a layering rule keeps every module
- * outside `legacy/` from importing them.
+ * exist to show what the classic driver did: they run through a replay's
+ * hosts only — the in-memory emulator, or with `replay --host real` the real
+ * qemu-img on files the replay made in its own temporary directory, where a
+ * planted header can reach nothing but the replay's marker files — and a
+ * layering rule keeps every module outside `legacy/` from importing them.
  */
 import type { Argv } from '@disk-ledger/domain';
 import type { QemuFormat } from '@disk-ledger/fake';

@@ -29,7 +29,7 @@ const stageFiles = async (host: LegacyHost, id: InstanceId, stage: HostPath, fil
 
 /** Build the config drive at `loc` (a flat file or an RBD image), `size` bytes. */
 export const buildConfigDrive = async (host: LegacyHost, id: InstanceId, loc: DiskLocation, size: number, files: readonly ConfigDriveFile[]): Result<void> => {
-  const local = loc.backend === 'flat' ? loc.path : (`${instanceDirOf(id)}/disk.config` as HostPath);
+  const local = loc.backend === 'flat' ? loc.path : (`${instanceDirOf(host, id)}/disk.config` as HostPath);
   const stage = `${local}.d` as HostPath;
   const cleared = await host.remove(stage);
   if (E.isLeft(cleared)) return cleared;

@@ -56,9 +56,9 @@ const fromFunc = async (ctx: LegacyContext, host: LegacyHost, plan: DiskPlan, lo
  * returns where it is. `disk.info` is the caller's: nova wrote it after.
  */
 export const createDisk = async (ctx: LegacyContext, host: LegacyHost, id: InstanceId, plan: DiskPlan): Result<DiskLocation> => {
-  const loc = locate(id, plan.backend, plan.location);
+  const loc = locate(host, id, plan.backend, plan.location);
   if (E.isLeft(loc)) return loc;
-  const dir = await host.mkdirp(instanceDirOf(id));
+  const dir = await host.mkdirp(instanceDirOf(host, id));
   if (E.isLeft(dir)) return dir;
   let made: E.Either<Failure, void>;
   if (plan.source.kind === 'image') {

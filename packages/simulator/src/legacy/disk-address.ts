@@ -7,21 +7,20 @@
 import { hostPath, resolveLocation, type DiskLocation, type HostPath, type InstanceId } from '@disk-ledger/domain';
 import { qemuPath } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
-import { INSTANCES_PATH } from '../world/world.js';
 import { lvremove, lvs, rbdInfo, rbdRemove } from './classic-argv.js';
 import type { Failure, LegacyHost, Result } from './legacy-host.js';
 
 // ---- paths
 
-/** `<instances_path>/<instance>` */
-export const instanceDirOf = (id: InstanceId): HostPath => `${INSTANCES_PATH}/${id}` as HostPath;
+/** `<instances_path>/<instance>` on the host. */
+export const instanceDirOf = (host: LegacyHost, id: InstanceId): HostPath => `${host.instancesPath}/${id}` as HostPath;
 
 /** A path under a validated directory, validated again (names reach argvs). */
 export const pathIn = (dir: string, name: string): E.Either<Failure, HostPath> => hostPath(`${dir}/${name}`, 'path');
 
-/** The concrete location of a disk whose record-form location (file name, `vg/lv`, `pool/image`) is given. */
-export const locate = (id: InstanceId, backend: DiskLocation['backend'], location: string): E.Either<Failure, DiskLocation> =>
-  resolveLocation(backend, location, INSTANCES_PATH, id);
+/** The concrete location on the host of a disk whose record-form location (file name, `vg/lv`, `pool/image`) is given. */
+export const locate = (host: LegacyHost, id: InstanceId, backend: DiskLocation['backend'], location: string): E.Either<Failure, DiskLocation> =>
+  resolveLocation(backend, location, host.instancesPath, id);
 
 /** How qemu-img addresses the disk: the same addresses the drivers use. */
 export const qpathOf = (loc: DiskLocation): string => qemuPath(loc);

@@ -42,7 +42,7 @@ export const asDiskFormat = (f: ClassicFormat): DiskFormat | null => (f === 'par
 // ---- the file
 
 /** `<instances_path>/<instance>/disk.info` */
-export const diskInfoPath = (id: InstanceId): HostPath => `${instanceDirOf(id)}/disk.info` as HostPath;
+export const diskInfoPath = (host: LegacyHost, id: InstanceId): HostPath => `${instanceDirOf(host, id)}/disk.info` as HostPath;
 
 const invalidDiskInfo = (path: string, why: string): Failure => ({ code: 'INVALID_DISK_INFO', message: `Disk info file is invalid: ${path}: ${why}` });
 
@@ -80,7 +80,7 @@ export const encodeLegacyDiskInfo = (info: LegacyDiskInfo): string => {
 
 /** Read the instance's `disk.info` on `host`; an absent file is an empty map. */
 export const readDiskInfo = async (host: LegacyHost, id: InstanceId): Result<LegacyDiskInfo> => {
-  const path = diskInfoPath(id);
+  const path = diskInfoPath(host, id);
   const text = await host.files.readText(path)();
   if (E.isLeft(text)) return text.left.code === 'FS_NOT_FOUND' ? E.right(new Map()) : text;
   return decodeLegacyDiskInfo(text.right, path);
@@ -88,7 +88,7 @@ export const readDiskInfo = async (host: LegacyHost, id: InstanceId): Result<Leg
 
 /** Write the instance's `disk.info` on `host` (the instance directory is made first, as nova's `ensure_tree`). */
 export const writeDiskInfo = async (host: LegacyHost, id: InstanceId, info: LegacyDiskInfo): Result<void> => {
-  const dir = await host.mkdirp(instanceDirOf(id));
+  const dir = await host.mkdirp(instanceDirOf(host, id));
   if (E.isLeft(dir)) return dir;
-  return host.files.writeTextAtomic(diskInfoPath(id), encodeLegacyDiskInfo(info))();
+  return host.files.writeTextAtomic(diskInfoPath(host, id), encodeLegacyDiskInfo(info))();
 };

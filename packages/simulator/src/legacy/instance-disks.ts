@@ -32,11 +32,11 @@ export interface OpenedDisk extends PlacedDisk {
 // ---- operations
 
 /** Every disk the driver keeps for the instance, located; `rescue` only when asked. */
-export const placedDisks = (inst: SimInstance, withRescue = false): E.Either<Failure, PlacedDisk[]> => {
+export const placedDisks = (host: LegacyHost, inst: SimInstance, withRescue = false): E.Either<Failure, PlacedDisk[]> => {
   const out: PlacedDisk[] = [];
   for (const [name, disk] of inst.legacyDisks) {
     if (name === 'rescue' && !withRescue) continue;
-    const location = locate(inst.id, disk.backend, disk.location);
+    const location = locate(host, inst.id, disk.backend, disk.location);
     if (E.isLeft(location)) return location;
     out.push({ name, disk, location: location.right });
   }
@@ -88,11 +88,11 @@ export const makeDisk = async (ctx: LegacyContext, host: LegacyHost, inst: SimIn
  * resolved. A disk that does not open as that format stops the start
  * (nova's libvirt error); whatever a disk shows its guest is recorded.
  */
-export const startGuest = (ctx: LegacyContext, host: string, disks: readonly OpenedDisk[]): E.Either<Failure, void> => {
+export const startGuest = async (ctx: LegacyContext, host: string, disks: readonly OpenedDisk[]): Result<void> => {
   for (const d of disks) {
     const format = QEMU_FORMATS.find((f) => f === d.format);
     if (format === undefined) return failure('LIBVIRT_ERROR', `${host}: disk ${d.name} has format ${d.format}, which this host cannot run`);
-    const view = ctx.world.cluster.guestView(host, d.location, format);
+    const view = await ctx.world.site.guestView(host, d.location, format);
     if (!view.ok) return failure('LIBVIRT_ERROR', view.message);
   }
   return E.right(undefined);
@@ -100,11 +100,11 @@ export const startGuest = (ctx: LegacyContext, host: string, disks: readonly Ope
 
 /** Remove every disk of the instance on `host` (rescue included), then its directory, as nova did on delete and shelve. */
 export const destroyFiles = async (host: LegacyHost, inst: SimInstance): Result<void> => {
-  const disks = placedDisks(inst, true);
+  const disks = placedDisks(host, inst, true);
   if (E.isLeft(disks)) return disks;
   for (const d of disks.right) {
     const removed = await removeDisk(host, d.location);
     if (E.isLeft(removed)) return removed;
   }
-  return host.remove(instanceDirOf(inst.id));
+  return host.remove(instanceDirOf(host, inst.id));
 };

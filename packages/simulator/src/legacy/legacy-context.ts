@@ -5,8 +5,7 @@
  * first use and kept (as many as hosts, never as many as instances or steps).
  */
 import type { DiskTransfer, ImageId } from '@disk-ledger/domain';
-import { FakeDiskTransfer } from '@disk-ledger/fake';
-import type { World } from '../world/world.js';
+import type { SimWorld } from '../world/sim-world.js';
 import { LegacyHost } from './legacy-host.js';
 
 /** The shared context of the classic driver's operations. */
@@ -16,8 +15,8 @@ export class LegacyContext {
   readonly shelvedImages = new Map<string, ImageId>();
   private readonly hosts = new Map<string, LegacyHost>();
 
-  constructor(readonly world: World) {
-    this.transfer = new FakeDiskTransfer(world.cluster);
+  constructor(readonly world: SimWorld) {
+    this.transfer = world.site.transfer;
   }
 
   /** The host `name`; an unknown name is a broken invariant of the scenario checks. */

@@ -1,12 +1,12 @@
 /**
  * The reference model of the classic (inferring) libvirt driver, replayed
- * on the same in-memory host as the metadata driver so the two can be
- * compared side by side. It behaves as nova did before each advisory of
+ * on the same hosts as the metadata driver (in-memory or real) so the two
+ * can be compared side by side. It behaves as nova did before each advisory of
  * SECURITY.md was fixed: layouts decided from the host's options *today*,
  * `disk.info` written after a disk exists and trusted afterwards, formats
  * detected from the guest's bytes whenever that file has no answer, images
  * used unverified. It issues real argvs through the host's command executor,
- * so every probe and every leak is recorded by the fake host exactly as the
+ * so every probe and every leak is recorded by the site exactly as the
  * metadata driver's commands are.
  *
  * Every step ends in an `Outcome`; an injected crash or a down host is
@@ -18,12 +18,13 @@ import type { StepDriver } from '../replay/step-driver.js';
 import type { StepOf } from '../scenario/steps.js';
 import { instanceDisks } from '../world/disk-view.js';
 import type { SimInstance } from '../world/sim-instance.js';
-import type { World } from '../world/world.js';
+import type { SimWorld } from '../world/sim-world.js';
 import { LegacyContext } from './legacy-context.js';
 import type { Result } from './legacy-host.js';
 import { convert, deleteInstance } from './operations/convert-delete.js';
 import { move } from './operations/move.js';
 import { evacuate, rebuild } from './operations/rebuild-evacuate.js';
+import { confirmResize, revertResize } from './operations/resize-confirm.js';
 import { hardReboot } from './operations/reboot.js';
 import { rescue, unrescue } from './operations/rescue.js';
 import { shelve, unshelve } from './operations/shelve.js';
@@ -34,7 +35,7 @@ import { boot } from './operations/spawn.js';
 export class LegacyDriver implements StepDriver {
   private readonly ctx: LegacyContext;
 
-  constructor(world: World) {
+  constructor(world: SimWorld) {
     this.ctx = new LegacyContext(world);
   }
 
@@ -67,7 +68,15 @@ export class LegacyDriver implements StepDriver {
     const name = step.flavor;
     const flavor = name === undefined ? undefined : this.ctx.world.flavors.get(name);
     if (name !== undefined && flavor === undefined) return Promise.resolve(failed('FLAVOR_NOT_FOUND', `no flavor "${name}"`));
-    return this.on(step.instance, (inst) => move(this.ctx, inst, step.to, 'resize', name === undefined || flavor === undefined ? undefined : { name, flavor }));
+    return this.on(step.instance, (inst) => move(this.ctx, inst, step.to, 'resize', name === undefined || flavor === undefined ? undefined : { name, flavor }, step.confirm !== false));
+  }
+
+  confirmResize(step: StepOf<'confirm_resize'>): Promise<Outcome> {
+    return this.on(step.instance, (inst) => confirmResize(this.ctx, inst));
+  }
+
+  revertResize(step: StepOf<'revert_resize'>): Promise<Outcome> {
+    return this.on(step.instance, (inst) => revertResize(this.ctx, inst));
   }
 
   liveMigrate(step: StepOf<'live_migrate'>): Promise<Outcome> {

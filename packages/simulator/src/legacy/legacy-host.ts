@@ -8,7 +8,7 @@
  */
 import type { Argv, CommandExecutor, HostFiles, HostPath, HostStorageOptions, ImageService } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type { World } from '../world/world.js';
+import type { SimWorld } from '../world/sim-world.js';
 
 // ---- types
 
@@ -33,14 +33,17 @@ export class LegacyHost {
   readonly exec: CommandExecutor;
   readonly files: HostFiles;
   readonly images: ImageService;
+  /** nova's `instances_path` on this host. */
+  readonly instancesPath: HostPath;
 
   constructor(
-    private readonly world: World,
+    private readonly world: SimWorld,
     readonly name: string,
   ) {
-    this.exec = world.cluster.executor(name);
-    this.files = world.cluster.files(name);
-    this.images = world.cluster.imageService(name);
+    this.exec = world.site.executor(name);
+    this.files = world.site.files(name);
+    this.images = world.site.imageService(name);
+    this.instancesPath = world.site.instancesPath(name);
   }
 
   /** The host's options now; a host the world does not know is a broken invariant. */

@@ -4,25 +4,25 @@ import { toOptionsInput } from '../scenario/load-scenario.js';
 import type { HostConfig } from '../scenario/scenario.js';
 import type { StepOf } from '../scenario/steps.js';
 import { instanceDisk } from '../world/disk-view.js';
-import type { World } from '../world/world.js';
+import type { SimWorld } from '../world/sim-world.js';
 import { failed, OK, outcomeOf, type Outcome } from './outcome.js';
 
 /** Steps that act on hosts and guests rather than through a driver. */
 
 /** The guest writes content at offset 0 of one of its disks, through the format its VM opened the disk with. */
-export const guestWrite = async (world: World, step: StepOf<'guest_write'>): Promise<Outcome> => {
+export const guestWrite = async (world: SimWorld, step: StepOf<'guest_write'>): Promise<Outcome> => {
   const inst = world.instance(step.instance);
   if (inst === undefined) return failed('INSTANCE_NOT_FOUND', `no instance "${step.instance}"`);
   const d = await instanceDisk(world, step.instance, step.disk);
   if (d === null) return failed('DISK_NOT_FOUND', `instance "${step.instance}" has no disk "${step.disk}"`);
   const target = step.target ?? world.scenario.hosts.find((h) => h.name === d.host)?.secrets?.[0] ?? '/etc/shadow';
   const content = step.content === 'benign' ? { kind: 'benign' as const } : { kind: step.content, target };
-  const r = world.cluster.guestWrite(d.host, d.address, d.format, content);
+  const r = await world.site.guestWrite(d.host, d.address, d.format, content);
   return r.ok ? OK : failed('GUEST_WRITE_FAILED', r.message);
 };
 
 /** The operator edits a host's storage options (keys given replace the current ones). */
-export const reconfigure = (world: World, step: StepOf<'reconfigure'>, current: Map<string, HostConfig>): Outcome => {
+export const reconfigure = (world: SimWorld, step: StepOf<'reconfigure'>, current: Map<string, HostConfig>): Outcome => {
   const merged: HostConfig = { ...(current.get(step.host) ?? {}), ...step.config };
   const options = hostStorageOptions(toOptionsInput(merged));
   if (E.isLeft(options)) return failed(options.left.code, options.left.message);
@@ -32,7 +32,7 @@ export const reconfigure = (world: World, step: StepOf<'reconfigure'>, current: 
 };
 
 /** A disk vanishes from its host (operator error, lost host state). */
-export const deleteDiskFile = async (world: World, step: StepOf<'delete_disk_file'>): Promise<Outcome> => {
+export const deleteDiskFile = async (world: SimWorld, step: StepOf<'delete_disk_file'>): Promise<Outcome> => {
   const d = await instanceDisk(world, step.instance, step.disk);
   if (d === null) return failed('DISK_NOT_FOUND', `instance "${step.instance}" has no disk "${step.disk}"`);
   const driver = await world.drivers(d.host).forBackend(d.backend)();
@@ -41,16 +41,16 @@ export const deleteDiskFile = async (world: World, step: StepOf<'delete_disk_fil
 };
 
 /** The instance's host-local `disk.info` is lost, or corrupted. */
-export const deleteDiskInfo = async (world: World, step: StepOf<'delete_disk_info'>): Promise<Outcome> => {
+export const deleteDiskInfo = async (world: SimWorld, step: StepOf<'delete_disk_info'>): Promise<Outcome> => {
   const inst = world.instance(step.instance);
   if (inst === undefined) return failed('INSTANCE_NOT_FOUND', `no instance "${step.instance}"`);
-  const files = world.cluster.files(inst.host);
-  const path = `${world.instanceDir(inst.id)}/disk.info` as HostPath;
+  const files = world.site.files(inst.host);
+  const path = `${world.instanceDir(inst.host, inst.id)}/disk.info` as HostPath;
   return outcomeOf(await (step.corrupt === true ? files.writeTextAtomic(path, '{"corrupt') : files.remove(path))());
 };
 
 /** One batch of the online data migration on every host running the metadata driver. */
-export const onlineMigrate = async (world: World, step: StepOf<'online_migrate'>): Promise<Outcome> => {
+export const onlineMigrate = async (world: SimWorld, step: StepOf<'online_migrate'>): Promise<Outcome> => {
   for (const [host, mode] of world.modes) {
     if (mode !== 'metadata') continue;
     const r = await world.fleet.onlineMigration().run(host, step.batch ?? 50);

@@ -2,9 +2,9 @@ import type { InstanceLifecycle } from '@disk-ledger/core';
 import { imageId, instanceId, isDiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { StepOf } from '../scenario/steps.js';
-import { instanceDisks, type DiskFacts } from '../world/disk-view.js';
+import { instanceDisks } from '../world/disk-view.js';
 import type { SimInstance } from '../world/sim-instance.js';
-import type { World } from '../world/world.js';
+import type { SimWorld } from '../world/sim-world.js';
 import { failed, OK, type Outcome } from './outcome.js';
 import type { StepDriver } from './step-driver.js';
 
@@ -15,13 +15,13 @@ const outcome = (r: E.Either<Failure, unknown>): Outcome => (E.isLeft(r) ? faile
 
 /**
  * Replays steps with the metadata-persisting driver: every operation goes
- * through disk-ledger's lifecycle on the in-memory host. After an operation
- * that (re)starts the guest, each disk is opened as libvirt would, with the
- * format its record names.
+ * through disk-ledger's lifecycle on the world's hosts (in-memory or real).
+ * After an operation that (re)starts the guest, each disk is opened as
+ * libvirt would, with the format its record names.
  */
 export class MetadataDriver implements StepDriver {
   constructor(
-    private readonly world: World,
+    private readonly world: SimWorld,
     private readonly legacy: StepDriver,
   ) {}
 
@@ -35,9 +35,11 @@ export class MetadataDriver implements StepDriver {
   }
 
   /** Run an operation on a known instance; on success the classic driver's view of its disks is superseded by records. */
-  private async on(id: string, op: (i: InstanceId, inst: SimInstance) => Promise<E.Either<Failure, unknown>>, startsGuest = true): Promise<Outcome> {
+  private async on(id: string, op: (i: InstanceId, inst: SimInstance) => Promise<E.Either<Failure, unknown>>, startsGuest = true, whileShelved = false): Promise<Outcome> {
     const inst = this.known(id);
     if (E.isLeft(inst)) return inst.left;
+    // As nova's API does: a shelved instance has no disks to act on until it is unshelved (or deleted).
+    if (inst.right.shelved && !whileShelved) return failed('INSTANCE_INVALID_STATE', `instance ${id} is shelved`);
     const r = outcome(await op(inst.right.id, inst.right));
     if (r.ok) {
       inst.right.legacy = false;
@@ -49,7 +51,7 @@ export class MetadataDriver implements StepDriver {
 
   /** The VM opens each disk with its recorded format. */
   private async startGuest(inst: SimInstance): Promise<void> {
-    for (const d of await instanceDisks(this.world, inst.id)) this.world.cluster.guestView(d.host, d.address, d.format);
+    for (const d of await instanceDisks(this.world, inst.id)) await this.world.site.guestView(d.host, d.address, d.format);
   }
 
   async boot(step: StepOf<'boot'>): Promise<Outcome> {
@@ -63,7 +65,7 @@ export class MetadataDriver implements StepDriver {
     if (flavor === undefined) return failed('FLAVOR_NOT_FOUND', `no flavor "${step.flavor}"`);
     const inst: SimInstance = {
       id: id.right, host: step.host, flavorName: step.flavor, flavor, image: image.right, configDrive: step.config_drive === true,
-      legacy: false, shelved: false, shelvedWithRoot: false, legacyDisks: new Map(),
+      legacy: false, shelved: false, shelvedWithRoot: false, legacyDisks: new Map(), resizedFrom: null,
     };
     this.world.instances.set(step.instance, inst);
     const r = outcome(await this.lifecycle.spawn({ instance: id.right, host: step.host, image: image.right, flavor, configDrive: inst.configDrive })());
@@ -81,8 +83,10 @@ export class MetadataDriver implements StepDriver {
   resize(step: StepOf<'resize'>): Promise<Outcome> {
     return this.on(step.instance, async (i, inst) => {
       const flavor = step.flavor === undefined ? undefined : this.world.flavors.get(step.flavor);
-      const r = await this.lifecycle.move(i, step.to, 'resize', flavor)();
+      const from = { host: inst.host, flavor: inst.flavor, flavorName: inst.flavorName, legacyDisks: new Map(), leftBehind: [] };
+      const r = await this.lifecycle.move(i, step.to, 'resize', flavor, step.confirm === false ? 'manual' : 'auto')();
       if (E.isRight(r)) {
+        if (step.confirm === false) inst.resizedFrom = from;
         inst.host = step.to;
         if (flavor !== undefined && step.flavor !== undefined) {
           inst.flavor = flavor;
@@ -103,30 +107,33 @@ export class MetadataDriver implements StepDriver {
 
   evacuate(step: StepOf<'evacuate'>): Promise<Outcome> {
     return this.on(step.instance, async (i, inst) => {
-      const source = inst.host;
-      const before = await instanceDisks(this.world, step.instance);
       const r = await this.lifecycle.move(i, step.to, 'evacuate')();
-      if (E.isRight(r)) {
-        inst.host = step.to;
-        await this.destroyEvacuated(source, before, await instanceDisks(this.world, step.instance));
-      }
-      return r;
+      if (E.isLeft(r)) return r;
+      inst.host = step.to;
+      // The source host comes back and removes what the evacuation left there, as nova's compute does at start-up.
+      return this.lifecycle.removeLeftBehind(i, r.right)();
     });
   }
 
-  /**
-   * The source host comes back and removes the local disks of instances
-   * evacuated from it, as nova's compute does at start-up, from the records
-   * the disks had there; storage the destination still uses is left alone.
-   */
-  private async destroyEvacuated(source: string, before: readonly DiskFacts[], after: readonly DiskFacts[]): Promise<void> {
-    const kept = new Set(after.filter((d) => d.backend === 'rbd').map((d) => d.location));
-    const drivers = this.world.drivers(source);
-    for (const d of before) {
-      if (kept.has(d.location)) continue;
-      const driver = await drivers.forBackend(d.backend)();
-      if (E.isRight(driver)) await driver.right.remove(d.address)();
-    }
+  confirmResize(step: StepOf<'confirm_resize'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      const r = await this.lifecycle.confirmResize(i)();
+      if (E.isRight(r)) inst.resizedFrom = null;
+      return r;
+    }, false);
+  }
+
+  revertResize(step: StepOf<'revert_resize'>): Promise<Outcome> {
+    return this.on(step.instance, async (i, inst) => {
+      const r = await this.lifecycle.revertResize(i)();
+      if (E.isRight(r) && inst.resizedFrom !== null) {
+        inst.host = inst.resizedFrom.host;
+        inst.flavor = inst.resizedFrom.flavor;
+        inst.flavorName = inst.resizedFrom.flavorName;
+        inst.resizedFrom = null;
+      }
+      return r;
+    });
   }
 
   rebuild(step: StepOf<'rebuild'>): Promise<Outcome> {
@@ -175,7 +182,7 @@ export class MetadataDriver implements StepDriver {
         inst.host = step.host;
       }
       return r;
-    });
+    }, true, true);
   }
 
   convert(step: StepOf<'convert'>): Promise<Outcome> {
@@ -189,6 +196,6 @@ export class MetadataDriver implements StepDriver {
       const r = await this.lifecycle.delete(i)();
       if (E.isRight(r)) this.world.instances.delete(step.instance);
       return r;
-    }, false);
+    }, false, true);
   }
 }

@@ -6,6 +6,8 @@ export interface StepDriver {
   boot(step: StepOf<'boot'>): Promise<Outcome>;
   reboot(step: StepOf<'reboot'>): Promise<Outcome>;
   resize(step: StepOf<'resize'>): Promise<Outcome>;
+  confirmResize(step: StepOf<'confirm_resize'>): Promise<Outcome>;
+  revertResize(step: StepOf<'revert_resize'>): Promise<Outcome>;
   liveMigrate(step: StepOf<'live_migrate'>): Promise<Outcome>;
   evacuate(step: StepOf<'evacuate'>): Promise<Outcome>;
   rebuild(step: StepOf<'rebuild'>): Promise<Outcome>;

@@ -12,7 +12,7 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
   const first = runs[0];
   if (first === undefined) return '';
   const lines: string[] = [];
-  lines.push(`${first.scenario} (${file})`);
+  lines.push(`${first.scenario} (${file})${first.host === 'real' ? ', on the real host' : ''}`);
   const width = 34;
   lines.push(`  ${pad('step', 28)}${runs.map((r) => pad(r.mode, width)).join('')}`);
   for (const [i, s] of first.steps.entries()) {

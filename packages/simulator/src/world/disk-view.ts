@@ -10,7 +10,7 @@ import {
   type Provenance,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { INSTANCES_PATH, type World } from './world.js';
+import type { SimWorld } from './sim-world.js';
 
 /** One disk of an instance as the replay reports and checks it. */
 export interface DiskFacts {
@@ -30,20 +30,21 @@ export interface DiskFacts {
  * The disks of an instance: from its records when it has them (metadata
  * driver), else from what the classic driver decided for it.
  */
-export const instanceDisks = async (world: World, id: string): Promise<readonly DiskFacts[]> => {
+export const instanceDisks = async (world: SimWorld, id: string): Promise<readonly DiskFacts[]> => {
   const inst = world.instance(id);
   if (inst === undefined || inst.shelved) return [];
   const rows = await world.repository.listDisks(inst.id)();
   const out: DiskFacts[] = [];
   const recorded = new Set<string>();
+  const instancesPath = world.site.instancesPath(inst.host);
   if (E.isRight(rows)) {
     for (const row of rows.right) {
       if (row.driverInfo === null) continue;
       const meta = decodeDiskMetadata(row.driverInfo);
       if (E.isLeft(meta)) continue;
       const m = meta.right;
-      const location = m.location ?? world.instanceDir(inst.id);
-      const address = resolveLocation(m.backend, location, INSTANCES_PATH, inst.id);
+      const location = m.location ?? world.instanceDir(inst.host, inst.id);
+      const address = resolveLocation(m.backend, location, instancesPath, inst.id);
       if (E.isLeft(address)) continue;
       recorded.add(row.disk);
       out.push({ instance: id, disk: row.disk, host: inst.host, backend: m.backend, format: m.format, size: m.size, location, provenance: m.provenance, address: address.right });
@@ -51,7 +52,7 @@ export const instanceDisks = async (world: World, id: string): Promise<readonly 
   }
   for (const [disk, d] of inst.legacyDisks) {
     if (recorded.has(disk)) continue;
-    const address = resolveLocation(d.backend, d.location, INSTANCES_PATH, inst.id as InstanceId);
+    const address = resolveLocation(d.backend, d.location, instancesPath, inst.id as InstanceId);
     if (E.isLeft(address)) continue;
     out.push({ instance: id, disk, host: inst.host, backend: d.backend, format: d.format, size: d.size, location: d.location, provenance: null, address: address.right });
   }
@@ -59,5 +60,5 @@ export const instanceDisks = async (world: World, id: string): Promise<readonly 
 };
 
 /** One disk of an instance, if it has it. */
-export const instanceDisk = async (world: World, id: string, disk: string): Promise<DiskFacts | null> =>
+export const instanceDisk = async (world: SimWorld, id: string, disk: string): Promise<DiskFacts | null> =>
   isDiskName(disk) ? ((await instanceDisks(world, id)).find((d) => d.disk === disk) ?? null) : null;

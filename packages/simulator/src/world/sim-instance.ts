@@ -1,4 +1,4 @@
-import type { Backend, DiskFormat, DiskName, ImageId, InstanceId } from '@disk-ledger/domain';
+import type { Backend, DiskFormat, DiskLocation, DiskName, ImageId, InstanceId } from '@disk-ledger/domain';
 import type { Flavor } from '@disk-ledger/core';
 
 /** A disk as the classic driver knows it: no record, only what it decided and wrote to `disk.info`. */
@@ -26,4 +26,17 @@ export interface SimInstance {
   shelvedWithRoot: boolean;
   /** The classic driver's disks (legacy mode, and legacy instances until first touch). */
   readonly legacyDisks: Map<DiskName, LegacyDisk>;
+  /** Where a resize that waits for confirm or revert came from, and the flavor it had there. */
+  resizedFrom: ResizedFrom | null;
+}
+
+/** The source side of a resize waiting for confirm or revert, as the simulator tracks it. */
+export interface ResizedFrom {
+  readonly host: string;
+  readonly flavor: Flavor;
+  readonly flavorName: string;
+  /** The classic driver's disks on the source, kept until confirm (legacy mode). */
+  readonly legacyDisks: ReadonlyMap<DiskName, LegacyDisk>;
+  /** What the classic driver left on the source, removed at confirm (legacy mode). */
+  readonly leftBehind: readonly DiskLocation[];
 }

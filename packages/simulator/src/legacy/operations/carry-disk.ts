@@ -15,7 +15,7 @@
 import { novaFileName, type DiskLocation, type DiskPlan, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
-import { BASE_DIR, buildTemplate, fetchToBase, type TemplateFunc } from '../base-images.js';
+import { baseDirOf, buildTemplate, fetchToBase, type TemplateFunc } from '../base-images.js';
 import { convertDetected } from '../classic-argv.js';
 import { detectInfo } from '../detected-info.js';
 import { instanceDirOf, isPresent, locate, pathIn, qpathOf, removeDisk, sameLocation } from '../disk-address.js';
@@ -39,9 +39,9 @@ const templateFunc = (d: PlacedDisk): TemplateFunc => (d.name === 'swap' ? { kin
 
 /** Make the overlay's backing file `backingFile` exist in the destination's cache. */
 const ensureBacking = async (dst: LegacyHost, inst: SimInstance, d: PlacedDisk, backingFile: string, kind: MoveKind): Result<void> => {
-  const path = pathIn(BASE_DIR, backingFile.slice(backingFile.lastIndexOf('/') + 1));
+  const path = pathIn(baseDirOf(dst), backingFile.slice(backingFile.lastIndexOf('/') + 1));
   if (E.isLeft(path)) return path;
-  const dir = await dst.mkdirp(BASE_DIR);
+  const dir = await dst.mkdirp(baseDirOf(dst));
   if (E.isLeft(dir)) return dir;
   const there = await dst.exists(path.right);
   if (E.isLeft(there) || there.right) return E.map(() => undefined)(there);
@@ -52,32 +52,35 @@ const ensureBacking = async (dst: LegacyHost, inst: SimInstance, d: PlacedDisk, 
   return E.isLeft(meta) ? meta : fetchToBase(dst, meta.right, path.right);
 };
 
-/** Copy the disk into the destination's instance directory; returns the copy. */
+/** Copy the disk into the destination's instance directory, under the name it had on the source; returns the copy. */
 const stage = async (ctx: LegacyContext, src: LegacyHost, dst: LegacyHost, inst: SimInstance, d: PlacedDisk): Result<DiskLocation> => {
   const loc = d.location;
   const copy = (from: HostPath, to: HostPath) => ctx.transfer.copyFile(src.name, from, dst.name, to)();
   switch (loc.backend) {
     case 'flat':
-    case 'qcow2': {
-      const copied = await copy(loc.path, loc.path);
-      return E.map(() => loc)(copied);
-    }
+    case 'qcow2':
     case 'ploop': {
-      for (const file of ['root.hds', 'DiskDescriptor.xml']) {
-        const path = pathIn(loc.path, file);
-        if (E.isLeft(path)) return path;
-        const copied = await copy(path.right, path.right);
+      const there = locate(dst, inst.id, loc.backend, d.disk.location);
+      if (E.isLeft(there)) return there;
+      if (there.right.backend !== loc.backend || !('path' in there.right)) return failure('INVALID_LOCATION', `${inst.id}: ${d.name} has no file on ${dst.name}`);
+      const files = loc.backend === 'ploop' ? ['root.hds', 'DiskDescriptor.xml'] : [null];
+      for (const file of files) {
+        const from = file === null ? E.right(loc.path) : pathIn(loc.path, file);
+        const to = file === null ? E.right(there.right.path) : pathIn(there.right.path, file);
+        if (E.isLeft(from)) return from;
+        if (E.isLeft(to)) return to;
+        const copied = await copy(from.right, to.right);
         if (E.isLeft(copied)) return copied;
       }
-      return E.right(loc);
+      return E.right(there.right);
     }
     default: {
       const name = novaFileName(d.name);
-      const aside = pathIn(instanceDirOf(inst.id), `${name}.migrate`);
-      const target = pathIn(instanceDirOf(inst.id), name);
+      const aside = pathIn(instanceDirOf(src, inst.id), `${name}.migrate`);
+      const target = pathIn(instanceDirOf(dst, inst.id), name);
       if (E.isLeft(aside)) return aside;
       if (E.isLeft(target)) return target;
-      const dir = await src.mkdirp(instanceDirOf(inst.id));
+      const dir = await src.mkdirp(instanceDirOf(src, inst.id));
       if (E.isLeft(dir)) return dir;
       const exported = await src.run(convertDetected('raw', qpathOf(loc), aside.right));
       const copied = E.isLeft(exported) ? exported : await copy(aside.right, target.right);
@@ -94,7 +97,7 @@ const stage = async (ctx: LegacyContext, src: LegacyHost, dst: LegacyHost, inst:
  * written anew at its new size, so it needs no growing.
  */
 export const carryDisk = async (ctx: LegacyContext, src: LegacyHost, dst: LegacyHost, inst: SimInstance, d: PlacedDisk, plan: DiskPlan, kind: MoveKind): Result<Carried> => {
-  const target = locate(inst.id, plan.backend, plan.location);
+  const target = locate(dst, inst.id, plan.backend, plan.location);
   if (E.isLeft(target)) return target;
   if (d.location.backend === 'rbd' && sameLocation(d.location, target.right)) {
     const shared = await isPresent(dst, target.right);

@@ -35,9 +35,9 @@ export const convert = async (ctx: LegacyContext, inst: SimInstance, req: Conver
   if (req.backend === 'lvm' && vg === null) return failure('OPTIONS_INCONSISTENT', `${inst.host} has no images_volume_group`);
   if (req.backend === 'rbd' && pool === null) return failure('OPTIONS_INCONSISTENT', `${inst.host} has no images_rbd_pool`);
   const location = recordLocation(req.backend, inst.id, name, vg, pool);
-  const src = locate(inst.id, disk.backend, disk.location);
+  const src = locate(host, inst.id, disk.backend, disk.location);
   if (E.isLeft(src)) return src;
-  const dst = locate(inst.id, req.backend, location);
+  const dst = locate(host, inst.id, req.backend, location);
   if (E.isLeft(dst)) return dst;
   const info = await readDiskInfo(host, inst.id);
   if (E.isLeft(info)) return info;
@@ -53,7 +53,7 @@ export const convert = async (ctx: LegacyContext, inst: SimInstance, req: Conver
     if (E.isLeft(written)) return written;
     inst.legacyDisks.set(name, { backend: req.backend, format: req.format, location, size: disk.size });
   }
-  const disks = placedDisks(inst);
+  const disks = placedDisks(host, inst);
   if (E.isLeft(disks)) return disks;
   const opened = await openAll(host, inst, info.right, disks.right);
   return E.isLeft(opened) ? opened : startGuest(ctx, inst.host, opened.right);

@@ -8,7 +8,7 @@
  * detected formats.
  */
 import type { Flavor } from '@disk-ledger/core';
-import type { DiskPlan } from '@disk-ledger/domain';
+import type { DiskLocation, DiskPlan } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
 import { instanceDirOf, removeDisk } from '../disk-address.js';
@@ -16,7 +16,7 @@ import { readDiskInfo } from '../disk-info-file.js';
 import { planDisks } from '../disk-plans.js';
 import { fromPlan, openAll, placedDisks, startGuest, type PlacedDisk } from '../instance-disks.js';
 import type { LegacyContext } from '../legacy-context.js';
-import { failure, type Result } from '../legacy-host.js';
+import { failure, type LegacyHost, type Result } from '../legacy-host.js';
 import { grow } from '../write-into.js';
 import { carryDisk, type MoveKind } from './carry-disk.js';
 
@@ -32,9 +32,14 @@ interface Arrived {
   readonly grows: boolean;
 }
 
-/** Move the instance to `to` (with `resizeTo`, resize it as well). */
-export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, kind: MoveKind, resizeTo?: NewFlavor): Result<void> => {
+/**
+ * Move the instance to `to` (with `resizeTo`, resize it as well). A resize
+ * with `confirm` false keeps the source's disks and directory until it is
+ * confirmed or reverted (operations/resize-confirm.ts).
+ */
+export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, kind: MoveKind, resizeTo?: NewFlavor, confirm = true): Result<void> => {
   if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
+  if (inst.resizedFrom !== null) return failure('INSTANCE_INVALID_STATE', `the resize of ${inst.id} waits for confirm or revert`);
   if (inst.legacyDisks.has('rescue')) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`);
   if (to === inst.host) return failure('UNABLE_TO_MIGRATE_TO_SELF', `instance ${inst.id} is already on ${to}`);
   const flavor = resizeTo?.flavor ?? inst.flavor;
@@ -45,7 +50,7 @@ export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, ki
   const dst = ctx.host(to);
   const plans = await planDisks(dst, inst.id, { image: inst.image, flavor, configDrive: inst.configDrive });
   if (E.isLeft(plans)) return plans;
-  const disks = placedDisks(inst);
+  const disks = placedDisks(src, inst);
   if (E.isLeft(disks)) return disks;
 
   const arrived: Arrived[] = [];
@@ -63,12 +68,12 @@ export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, ki
     arrived.push({ placed: { name: d.name, disk, location: carried.right.location }, plan, grows: !carried.right.sized && plan.size > d.disk.size });
   }
 
-  for (const d of leftBehind) {
-    const removed = await removeDisk(src, d.location);
-    if (E.isLeft(removed)) return removed;
+  if (confirm) {
+    const cleaned = await dropSource(src, inst, leftBehind.map((d) => d.location));
+    if (E.isLeft(cleaned)) return cleaned;
+  } else {
+    inst.resizedFrom = { host: inst.host, flavor: inst.flavor, flavorName: inst.flavorName, legacyDisks: new Map(inst.legacyDisks), leftBehind: leftBehind.map((d) => d.location) };
   }
-  const cleaned = await src.remove(instanceDirOf(inst.id));
-  if (E.isLeft(cleaned)) return cleaned;
   const moved = await ctx.world.repository.setHost(inst.id, to)();
   if (E.isLeft(moved)) return moved;
   inst.host = to;
@@ -89,4 +94,13 @@ export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, ki
     if (E.isLeft(grown)) return grown;
   }
   return startGuest(ctx, to, opened.right);
+};
+
+/** The source's side of a move, once it is final: the disks left there, then the instance directory. */
+export const dropSource = async (src: LegacyHost, inst: SimInstance, left: readonly DiskLocation[]): Result<void> => {
+  for (const loc of left) {
+    const removed = await removeDisk(src, loc);
+    if (E.isLeft(removed)) return removed;
+  }
+  return src.remove(instanceDirOf(src, inst.id));
 };

@@ -18,7 +18,7 @@ import { failure, type Result } from '../legacy-host.js';
 export const hardReboot = async (ctx: LegacyContext, inst: SimInstance): Result<void> => {
   if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
   const host = ctx.host(inst.host);
-  const disks = placedDisks(inst);
+  const disks = placedDisks(host, inst);
   if (E.isLeft(disks)) return disks;
   const info = await readDiskInfo(host, inst.id);
   if (E.isLeft(info)) return info;

@@ -37,7 +37,7 @@ export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string
   const kept = new Set([...inst.legacyDisks.values()].filter((d) => d.backend === 'rbd').map((d) => d.location));
   for (const d of left) {
     if (kept.has(d.location)) continue;
-    const loc = locate(inst.id, d.backend, d.location);
+    const loc = locate(source, inst.id, d.backend, d.location);
     if (E.isRight(loc)) await removeDisk(source, loc.right);
   }
   return made;
@@ -57,7 +57,7 @@ export const rebuild = async (ctx: LegacyContext, inst: SimInstance, image: stri
   if (root !== undefined) {
     const plan = planDisk(host.options, inst.id, { disk: 'root', image: imageFacts(meta.right), flavorSize: inst.flavor.root });
     if (E.isLeft(plan)) return plan;
-    const location = locate(inst.id, root.backend, root.location);
+    const location = locate(host, inst.id, root.backend, root.location);
     if (E.isLeft(location)) return location;
     const removed = await removeDisk(host, location.right);
     if (E.isLeft(removed)) return removed;
@@ -71,7 +71,7 @@ export const rebuild = async (ctx: LegacyContext, inst: SimInstance, image: stri
     if (E.isLeft(made)) return made;
   }
   inst.image = id.right;
-  const disks = placedDisks(inst);
+  const disks = placedDisks(host, inst);
   if (E.isLeft(disks)) return disks;
   const opened = await openAll(host, inst, info.right, disks.right);
   return E.isLeft(opened) ? opened : startGuest(ctx, inst.host, opened.right);

@@ -35,7 +35,7 @@ export const rescue = async (ctx: LegacyContext, inst: SimInstance, image: strin
   const disks: OpenedDisk[] = [made.right];
   const root = inst.legacyDisks.get('root');
   if (root !== undefined) {
-    const location = locate(inst.id, root.backend, root.location);
+    const location = locate(host, inst.id, root.backend, root.location);
     if (E.isLeft(location)) return location;
     const format = await detectFormat(host, location.right);
     if (E.isLeft(format)) return format;
@@ -49,12 +49,12 @@ export const unrescue = async (ctx: LegacyContext, inst: SimInstance): Result<vo
   const rescueDisk = inst.legacyDisks.get('rescue');
   if (rescueDisk === undefined) return E.right(undefined);
   const host = ctx.host(inst.host);
-  const location = locate(inst.id, rescueDisk.backend, rescueDisk.location);
+  const location = locate(host, inst.id, rescueDisk.backend, rescueDisk.location);
   if (E.isLeft(location)) return location;
   const removed = await removeDisk(host, location.right);
   if (E.isLeft(removed)) return removed;
   inst.legacyDisks.delete('rescue');
-  const disks = placedDisks(inst);
+  const disks = placedDisks(host, inst);
   if (E.isLeft(disks)) return disks;
   const info = await readDiskInfo(host, inst.id);
   if (E.isLeft(info)) return info;

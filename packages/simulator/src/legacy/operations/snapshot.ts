@@ -10,7 +10,6 @@ import { hostPath, imageId, type ImageFormat, type ImageId } from '@disk-ledger/
 import type { QemuFormat } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
-import { INSTANCES_PATH } from '../../world/world.js';
 import { convertDetected } from '../classic-argv.js';
 import { locate, qpathOf } from '../disk-address.js';
 import { readDiskInfo } from '../disk-info-file.js';
@@ -18,8 +17,6 @@ import { openOne } from '../instance-disks.js';
 import type { LegacyContext } from '../legacy-context.js';
 import { failure, type Result } from '../legacy-host.js';
 
-/** nova's `snapshots_directory`. */
-const SNAPSHOTS_DIR = `${INSTANCES_PATH}/snapshots`;
 
 const outputOf = (f: string): { readonly out: QemuFormat; readonly declared: ImageFormat } => {
   switch (f) {
@@ -38,14 +35,15 @@ export const snapshotRoot = async (ctx: LegacyContext, inst: SimInstance, id: Im
   const root = inst.legacyDisks.get('root');
   if (root === undefined) return failure('DISK_NOT_FOUND', `${inst.id} has no local root disk to snapshot`);
   const host = ctx.host(inst.host);
-  const location = locate(inst.id, root.backend, root.location);
+  const location = locate(host, inst.id, root.backend, root.location);
   if (E.isLeft(location)) return location;
   const info = await readDiskInfo(host, inst.id);
   if (E.isLeft(info)) return info;
   const opened = await openOne(host, inst, info.right, { name: 'root', disk: root, location: location.right });
   if (E.isLeft(opened)) return opened;
   const { out, declared } = outputOf(opened.right.format);
-  const dir = hostPath(SNAPSHOTS_DIR, 'snapshots_directory');
+  // nova's `snapshots_directory`.
+  const dir = hostPath(`${host.instancesPath}/snapshots`, 'snapshots_directory');
   if (E.isLeft(dir)) return dir;
   const made = await host.mkdirp(dir.right);
   if (E.isLeft(made)) return made;

@@ -19,7 +19,7 @@ import { failure, type LegacyHost, type Result } from '../legacy-host.js';
 
 /** The planned disk, made only when it is not already there (a shared RBD image survives its host). */
 export const ensureDisk = async (ctx: LegacyContext, host: LegacyHost, inst: SimInstance, info: LegacyDiskInfo, plan: DiskPlan): Result<OpenedDisk> => {
-  const location = locate(inst.id, plan.backend, plan.location);
+  const location = locate(host, inst.id, plan.backend, plan.location);
   if (E.isLeft(location)) return location;
   const present = await isPresent(host, location.right);
   if (E.isLeft(present)) return present;
@@ -52,7 +52,7 @@ export const boot = async (ctx: LegacyContext, step: StepOf<'boot'>): Result<voi
   if (flavor === undefined) return failure('FLAVOR_NOT_FOUND', `no flavor "${step.flavor}"`);
   const inst: SimInstance = {
     id: id.right, host: step.host, flavorName: step.flavor, flavor, image: image.right, configDrive: step.config_drive === true,
-    legacy: true, shelved: false, shelvedWithRoot: false, legacyDisks: new Map(),
+    legacy: true, shelved: false, shelvedWithRoot: false, legacyDisks: new Map(), resizedFrom: null,
   };
   world.instances.set(step.instance, inst);
   const host = ctx.host(step.host);

@@ -1,0 +1,80 @@
+/**
+ * What `--host real` can replay, decided before anything runs. Disks live
+ * in files and are handled by the real qemu-img, so only the file backends
+ * (flat and qcow2) are supported; a host configured for, or a step asking
+ * for, LVM, RBD or ploop makes the scenario unsupported here (exit 2), rather
+ * than faked. Host names become directories and secrets become files, so
+ * they must be a safe file name and an absolute path.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileName, hostBackend, hostPath, imageId, type Backend } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Scenario } from '../scenario/load-scenario.js';
+
+/** The scenario cannot run on the real host: where, and why. Exit code 2. */
+export interface RealUnsupported {
+  readonly code: 'REAL_HOST_UNSUPPORTED';
+  readonly message: string;
+}
+
+type NonFileBackend = Exclude<Backend, 'flat' | 'qcow2'>;
+
+// Why each is not run for real (shared/design/STACK.md): nothing here is faked in its place.
+const WHY: Readonly<Record<NonFileBackend, string>> = {
+  lvm: 'LVM volumes hold no data without device-mapper, which these machines lack',
+  rbd: 'RBD images need a running Ceph cluster',
+  ploop: "Debian's ploop tools crash on these machines",
+};
+
+const isFileBackend = (b: Backend): b is 'flat' | 'qcow2' => b === 'flat' || b === 'qcow2';
+
+const unsupported = (s: Scenario, where: string, what: string): E.Either<RealUnsupported, never> =>
+  E.left({ code: 'REAL_HOST_UNSUPPORTED', message: `${s.file}: ${where}: ${what}` });
+
+const backendUnsupported = (s: Scenario, where: string, backend: NonFileBackend): E.Either<RealUnsupported, never> =>
+  unsupported(s, where, `the ${backend} backend is unsupported on --host real (${WHY[backend]}); it runs flat and qcow2 disks only, on real qemu-img`);
+
+/** Whether the scenario can be replayed with `--host real`; the first obstacle otherwise. */
+export const checkRealSupport = (s: Scenario): E.Either<RealUnsupported, void> => {
+  for (const [i, h] of s.hosts.entries()) {
+    if (E.isLeft(fileName(h.name))) return unsupported(s, `hosts[${i}].name`, `host name ${JSON.stringify(h.name)} cannot name a directory on --host real`);
+    const backend = hostBackend(s.hostOptions.get(h.name) ?? unreachable(h.name));
+    if (!isFileBackend(backend)) return backendUnsupported(s, `host "${h.name}" (hosts[${i}].config, images_type ${backend})`, backend);
+    for (const [j, secret] of (h.secrets ?? []).entries()) {
+      if (E.isLeft(hostPath(secret))) return unsupported(s, `hosts[${i}].secrets[${j}]`, `${JSON.stringify(secret)} is not an absolute host path`);
+    }
+  }
+  for (const [i, img] of (s.images ?? []).entries()) {
+    for (const id of [img.id, img.kernel_id, img.ramdisk_id]) {
+      if (id !== undefined && E.isLeft(imageId(id))) return unsupported(s, `images[${i}]`, `${JSON.stringify(id)} is not an image id`);
+    }
+  }
+  for (const [i, step] of s.steps.entries()) {
+    if (step.op === 'reconfigure') {
+      const type = step.config.images_type;
+      if (type === 'lvm' || type === 'rbd' || type === 'ploop') return backendUnsupported(s, `step ${i} (reconfigure host "${step.host}" to images_type ${type})`, type);
+    }
+    if (step.op === 'convert') {
+      const where = `step ${i} (convert ${step.instance}/${step.disk} to ${step.backend}/${step.format})`;
+      if (!isFileBackend(step.backend)) return backendUnsupported(s, where, step.backend);
+      if (step.format === 'ploop') return backendUnsupported(s, where, 'ploop');
+    }
+  }
+  return E.right(undefined);
+};
+
+const unreachable = (host: string): never => {
+  throw new Error(`unreachable: options of ${host} were checked when the scenario was loaded`);
+};
+
+const execFileP = promisify(execFile);
+
+/** Whether the tools the real host runs itself are installed. */
+export const checkRealTools = async (): Promise<E.Either<RealUnsupported, void>> => {
+  for (const tool of ['qemu-img', 'qemu-io']) {
+    const ok = await execFileP(tool, ['--version']).then(() => true, () => false);
+    if (!ok) return E.left({ code: 'REAL_HOST_UNSUPPORTED', message: `--host real needs ${tool}, which is not installed (apt-get install -y qemu-utils)` });
+  }
+  return E.right(undefined);
+};

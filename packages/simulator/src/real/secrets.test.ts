@@ -1,0 +1,38 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostPath } from '@disk-ledger/domain';
+import { parseSecretMarker } from '@disk-ledger/fake';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { plantSecrets } from './secrets.js';
+import { SiteLayout } from './site-layout.js';
+
+let root = '';
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'dl-secrets-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('plantSecrets', () => {
+  it("writes each host's secret as a real file holding a unique marker naming host and path", async () => {
+    const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow'] }, { name: 'c2', secrets: ['/etc/shadow', '/root/.ssh/id_rsa'] }]);
+    expect(set.all.map((s) => `${s.host}:${s.path}`)).toEqual(['c1:/etc/shadow', 'c2:/etc/shadow', 'c2:/root/.ssh/id_rsa']);
+    const [first, second] = set.all;
+    expect(await readFile(`${root}/hosts/c1/fs/etc/shadow`, 'utf8')).toBe(`${first?.marker}\n`);
+    expect(parseSecretMarker(first?.marker ?? '')).toEqual({ host: 'c1', path: '/etc/shadow' });
+    expect(first?.marker).not.toBe(second?.marker);
+    // The marker is in the content only: a path never holds it.
+    expect(first?.file.includes(first.marker)).toBe(false);
+  });
+
+  it('finds exactly the secrets whose marker occurs in some bytes', async () => {
+    const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow', '/etc/ssh/key'] }]);
+    const [shadow, key] = set.all;
+    const bytes = Buffer.concat([Buffer.alloc(70_000), Buffer.from(`xx${key?.marker}\n`), Buffer.alloc(10)]);
+    expect(set.foundIn(bytes)).toEqual([key]);
+    expect(set.foundIn(new Uint8Array(100))).toEqual([]);
+    expect(set.foundIn(Buffer.from(`${shadow?.marker}${key?.marker}`))).toHaveLength(2);
+  });
+});

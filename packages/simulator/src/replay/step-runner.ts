@@ -1,0 +1,84 @@
+import { isInjectedCrash } from '@disk-ledger/fake';
+import type { HostConfig } from '../scenario/scenario.js';
+import type { Step } from '../scenario/steps.js';
+import type { SimWorld } from '../world/sim-world.js';
+import { deleteDiskFile, deleteDiskInfo, guestWrite, onlineMigrate, reconfigure } from './host-steps.js';
+import { MetadataDriver } from './metadata-driver.js';
+import { failed, OK, type Outcome } from './outcome.js';
+import type { StepDriver } from './step-driver.js';
+
+/** Which driver carries out an instance step: the classic one on hosts not yet upgraded, and for legacy boots. */
+const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver; legacy: StepDriver }): StepDriver => {
+  const host = 'instance' in step ? (world.instance(step.instance)?.host ?? ('host' in step ? step.host : undefined)) : undefined;
+  return host !== undefined && world.modes.get(host) === 'legacy' ? drivers.legacy : drivers.metadata;
+};
+
+const run = (world: SimWorld, step: Step, d: StepDriver, configs: Map<string, HostConfig>): Promise<Outcome> | Outcome => {
+  switch (step.op) {
+    case 'boot': return d.boot(step);
+    case 'reboot': return d.reboot(step);
+    case 'resize': return d.resize(step);
+    case 'confirm_resize': return d.confirmResize(step);
+    case 'revert_resize': return d.revertResize(step);
+    case 'live_migrate': return d.liveMigrate(step);
+    case 'evacuate': return d.evacuate(step);
+    case 'rebuild': return d.rebuild(step);
+    case 'snapshot': return d.snapshot(step);
+    case 'rescue': return d.rescue(step);
+    case 'unrescue': return d.unrescue(step);
+    case 'shelve': return d.shelve(step);
+    case 'unshelve': return d.unshelve(step);
+    case 'convert': return d.convert(step);
+    case 'delete': return d.delete(step);
+    case 'guest_write': return guestWrite(world, step);
+    case 'reconfigure': return reconfigure(world, step, configs);
+    case 'delete_disk_file': return deleteDiskFile(world, step);
+    case 'delete_disk_info': return deleteDiskInfo(world, step);
+    case 'online_migrate': return world.mode === 'metadata' ? onlineMigrate(world, step) : OK;
+    case 'upgrade':
+      // The reference model never upgrades: it stays the classic driver throughout.
+      if (world.mode === 'metadata') world.modes.set(step.host, 'metadata');
+      return OK;
+    case 'crash': return OK;
+  }
+};
+
+/**
+ * Runs steps one at a time against a world: picks the driver for each step,
+ * arms crashes, turns an injected crash into a `HOST_CRASHED` outcome. The
+ * scenario replay and the fleet generator both drive it.
+ */
+export class StepRunner<W extends SimWorld = SimWorld> {
+  private readonly drivers: { metadata: StepDriver; legacy: StepDriver };
+  private readonly configs: Map<string, HostConfig>;
+  /** Which driver ran the last instance step (the classic one for legacy boots and hosts not yet upgraded). */
+  lastDriver: 'metadata' | 'legacy' | 'none' = 'none';
+  /** Steps the classic driver ran: in metadata mode their probes and leaks are the reference model's, not the metadata driver's. */
+  readonly classicSteps = new Set<number>();
+
+  constructor(readonly world: W, legacyDriver: (world: W) => StepDriver) {
+    const legacy = legacyDriver(world);
+    this.drivers = { metadata: world.mode === 'legacy' ? legacy : new MetadataDriver(world, legacy), legacy };
+    this.configs = new Map(world.scenario.hosts.map((h) => [h.name, h.config ?? {}]));
+  }
+
+  /** Run one step; `crashHost` makes that host die part-way through it. */
+  async run(index: number, step: Step, crashHost?: string): Promise<Outcome> {
+    this.world.site.setStep(index);
+    // The host dies right after its first command of the step has taken effect, so every step that touches it is cut part-way.
+    if (crashHost !== undefined) this.world.site.armCrash(crashHost);
+    let outcome: Outcome;
+    const driver = driverFor(this.world, step, this.drivers);
+    const legacyBoot = step.op === 'boot' && step.legacy === true;
+    this.lastDriver = !('instance' in step) ? 'none' : driver === this.drivers.legacy || legacyBoot || this.world.mode === 'legacy' ? 'legacy' : 'metadata';
+    if (this.lastDriver === 'legacy') this.classicSteps.add(index);
+    try {
+      outcome = await run(this.world, step, driver, this.configs);
+    } catch (e) {
+      if (!isInjectedCrash(e)) throw e;
+      outcome = failed('HOST_CRASHED', e.message);
+    }
+    if (crashHost !== undefined) this.world.site.clearFaults();
+    return outcome;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * `disk-ledger replay --host real` as a user runs it: the built CLI in a
+ * child process, real qemu-img in a temporary directory. The bundled
+ * advisories whose hosts keep disks in files are replayed in both modes;
+ * one needing LVM, and one needing RBD, are refused before anything runs.
+ */
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, runCli } from './run-cli.js';
+
+/** The bundled advisories that use only flat and qcow2 disks (read from their YAML: no lvm, rbd or ploop anywhere). */
+const FILE_ONLY = [
+  'cve-2013-7130-live-migration',
+  'cve-2014-0134-rescue',
+  'cve-2016-2140-resize',
+  'cve-2022-47951-vmdk-extent',
+  'cve-2024-32498-qcow2-data-file',
+  'cve-2024-40767-mislabelled-raw',
+  'cve-2026-24708-resize-raw-header',
+];
+
+interface Run {
+  readonly mode: 'metadata' | 'legacy';
+  readonly host: string;
+  readonly ok: boolean;
+  readonly counters: { readonly probes: number; readonly leaks: number; readonly commands: number };
+  readonly leaks: readonly { readonly secret: string; readonly into: string; readonly via: string }[];
+  readonly expectations: readonly { readonly what: string; readonly ok: boolean }[];
+}
+
+interface Report {
+  readonly scenario: string;
+  readonly runs: readonly Run[];
+}
+
+const advisory = (name: string): string => `scenarios/advisories/${name}.yaml`;
+
+/** The parts of a scenario file that say which backends it needs. */
+interface ScenarioDoc {
+  readonly hosts: readonly { readonly config?: { readonly images_type?: string } }[];
+  readonly steps: readonly { readonly convert?: { readonly backend: string }; readonly reconfigure?: { readonly config: { readonly images_type?: string } } }[];
+}
+
+const OTHER = ['lvm', 'rbd', 'ploop'];
+const needsOtherBackend = (doc: ScenarioDoc): boolean =>
+  doc.hosts.some((h) => OTHER.includes(h.config?.images_type ?? '')) ||
+  doc.steps.some((s) => OTHER.includes(s.convert?.backend ?? '') || OTHER.includes(s.reconfigure?.config.images_type ?? ''));
+
+let dir = '';
+let reports: readonly Report[] = [];
+let code = -1;
+let stderr = '';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'disk-ledger-cli-real-'));
+  // One child process for all of them: the replays themselves are what takes time.
+  const r = await runCli(['replay', ...FILE_ONLY.map(advisory), '--host', 'real', '--mode', 'both', '--json']);
+  code = r.code;
+  stderr = r.stderr;
+  reports = code === 0 ? (JSON.parse(r.stdout) as Report[]) : [];
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const runOf = (scenario: string, mode: Run['mode']): Run => {
+  const run = reports.find((x) => x.scenario === scenario)?.runs.find((x) => x.mode === mode);
+  if (run === undefined) throw new Error(`no ${mode} run of ${scenario}`);
+  return run;
+};
+
+describe('disk-ledger replay --host real (built CLI, child process)', () => {
+  it('replays the file-backend advisories in both modes with every expectation holding', () => {
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(reports.map((r) => r.scenario)).toEqual(FILE_ONLY);
+    for (const r of reports) {
+      expect(r.runs.map((x) => `${x.mode} on ${x.host}`)).toEqual(['metadata on real', 'legacy on real']);
+      for (const run of r.runs) expect(run.expectations.filter((e) => !e.ok), `${r.scenario} ${run.mode}`).toEqual([]);
+    }
+  });
+
+  it.each(FILE_ONLY)('%s: the metadata driver runs real commands and neither probes nor leaks', (name) => {
+    const run = runOf(name, 'metadata');
+    expect(run.counters).toMatchObject({ probes: 0, leaks: 0 });
+    expect(run.leaks).toEqual([]);
+  });
+
+  it.each(FILE_ONLY)('%s: the classic model probes, and really copies the host file where the scenario says it leaks', async (name) => {
+    const expected = (parse(await readFile(join(ROOT, advisory(name)), 'utf8')) as { expect_legacy?: { leaks?: { min: number } } }).expect_legacy;
+    const run = runOf(name, 'legacy');
+    expect(run.counters.probes).toBeGreaterThan(0);
+    if (expected?.leaks !== undefined) {
+      expect(run.counters.leaks).toBeGreaterThanOrEqual(expected.leaks.min);
+      // Found by its marker, which only the secret file's bytes hold.
+      expect(run.leaks.every((l) => l.secret === '/etc/shadow')).toBe(true);
+    }
+  });
+
+  it('replays a resize that is reverted, then confirmed, with every expectation holding', async () => {
+    const r = await runCli(['replay', 'scenarios/steps/resize-confirm-revert.yaml', '--host', 'real', '--mode', 'both', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    const metadata = report.runs.find((x) => x.mode === 'metadata');
+    expect(metadata?.counters).toMatchObject({ probes: 0, leaks: 0 });
+    expect(metadata?.expectations.every((e) => e.ok)).toBe(true);
+  }, 60_000);
+
+  it('covers every bundled advisory that uses file backends only', async () => {
+    const fileOnly: string[] = [];
+    for (const f of (await readdir(join(ROOT, 'scenarios/advisories'))).filter((x) => x.endsWith('.yaml'))) {
+      if (!needsOtherBackend(parse(await readFile(join(ROOT, 'scenarios/advisories', f), 'utf8')) as ScenarioDoc)) fileOnly.push(f.replace(/\.yaml$/, ''));
+    }
+    expect(fileOnly.sort()).toEqual([...FILE_ONLY].sort());
+  });
+
+  describe('when a scenario needs a backend whose tools cannot run here', () => {
+    it('refuses an LVM host with exit 2 before replaying anything, naming the scenario and host', async () => {
+      const r = await runCli(['replay', 'scenarios/advisories', '--host', 'real']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('cve-2015-7548-snapshot.yaml');
+      expect(r.stderr).toContain('host "compute-1"');
+      expect(r.stderr).toContain('the lvm backend is unsupported on --host real');
+    });
+
+    it('refuses a step converting a disk to RBD with exit 2, naming the step', async () => {
+      const file = join(dir, 'to-rbd.yaml');
+      await writeFile(file, `format: 1
+name: to-rbd
+hosts:
+  - { name: c1, config: { images_type: raw, images_rbd_pool: vms }, secrets: [/etc/shadow] }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 64MiB }
+flavors:
+  small: { root: 64MiB }
+steps:
+  - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
+  - convert: { instance: vm1, disk: root, backend: rbd, format: raw }
+`);
+      const r = await runCli(['replay', file, '--host', 'real', '--mode', 'both']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('step 1 (convert vm1/root to rbd/raw)');
+      expect(r.stderr).toContain('the rbd backend is unsupported on --host real');
+    });
+  });
+});
