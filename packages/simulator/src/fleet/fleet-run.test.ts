@@ -38,6 +38,15 @@ describe('runFleet', () => {
     expect(deterministic(b)).not.toEqual(deterministic(a));
   });
 
+  describe('when the classic driver copied secrets into disks before the metadata driver took them over', () => {
+    it('counts a secret that merely travels on with its disk as the classic driver\'s: the metadata driver neither probes nor leaks', async () => {
+      const s = await runFleet({ hosts: 10, instances: 500, events: 5000, seed: 1, mode: 'metadata' }, { legacyDriver });
+      expect(s.counters.classic.leaks).toBeGreaterThan(s.byCarrier.legacy.leaks);
+      expect(s.counters).toMatchObject({ probes: 0, leaks: 0 });
+      expect([s.examples.probes, s.examples.leaks]).toEqual([[], []]);
+    }, 60_000);
+  });
+
   describe('its summary of a tiny fleet', () => {
     it('counts every event once, by label and by carrier', async () => {
       const s = await runFleet(TINY, { legacyDriver });
