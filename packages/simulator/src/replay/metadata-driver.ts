@@ -49,6 +49,18 @@ export class MetadataDriver implements StepDriver {
     return r;
   }
 
+  /**
+   * A host still running the classic driver cannot take an instance whose
+   * disks have records: it would act on them by inference and leave the
+   * records stale. As nova's scheduler keeps work that needs a newer compute
+   * off older ones, the move is refused.
+   */
+  private refuseClassic(to: string): Outcome | null {
+    return this.world.modes.get(to) === 'legacy'
+      ? failed('HOST_NOT_UPGRADED', `host ${to} still runs the classic driver: it cannot take an instance whose disks have records`)
+      : null;
+  }
+
   /** The VM opens each disk with its recorded format. */
   private async startGuest(inst: SimInstance): Promise<void> {
     for (const d of await instanceDisks(this.world, inst.id)) await this.world.site.guestView(d.host, d.address, d.format);
@@ -81,6 +93,8 @@ export class MetadataDriver implements StepDriver {
   }
 
   resize(step: StepOf<'resize'>): Promise<Outcome> {
+    const refused = this.refuseClassic(step.to);
+    if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       const flavor = step.flavor === undefined ? undefined : this.world.flavors.get(step.flavor);
       const from = { host: inst.host, flavor: inst.flavor, flavorName: inst.flavorName, legacyDisks: new Map(), leftBehind: [] };
@@ -98,6 +112,8 @@ export class MetadataDriver implements StepDriver {
   }
 
   liveMigrate(step: StepOf<'live_migrate'>): Promise<Outcome> {
+    const refused = this.refuseClassic(step.to);
+    if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       const r = await this.lifecycle.move(i, step.to, 'live-migrate')();
       if (E.isRight(r)) inst.host = step.to;
@@ -106,6 +122,8 @@ export class MetadataDriver implements StepDriver {
   }
 
   evacuate(step: StepOf<'evacuate'>): Promise<Outcome> {
+    const refused = this.refuseClassic(step.to);
+    if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       const r = await this.lifecycle.move(i, step.to, 'evacuate')();
       if (E.isLeft(r)) return r;
@@ -174,6 +192,8 @@ export class MetadataDriver implements StepDriver {
   }
 
   unshelve(step: StepOf<'unshelve'>): Promise<Outcome> {
+    const refused = this.refuseClassic(step.host);
+    if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       if (!inst.shelved) return E.left({ code: 'INSTANCE_NOT_SHELVED', message: `instance "${step.instance}" is not shelved` });
       const r = await this.lifecycle.unshelve(i, step.host, inst.flavor, inst.shelvedWithRoot)();
