@@ -27,6 +27,7 @@ import {
   type UnpopulatedQuery,
 } from '@disk-ledger/domain';
 import { instanceExists, instanceNotFound, repositoryFailed } from './repository-errors.js';
+import { UnpopulatedIndex } from './unpopulated-index.js';
 
 // ---- types
 
@@ -62,8 +63,8 @@ interface Instance {
 export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingRepository {
   private readonly live = new Map<InstanceId, Instance>();
   private readonly gone: Instance[] = [];
-  /** Live BDM rows with no `driver_info`, by id (Map keeps insertion order, which is id order). */
-  private readonly unpopulated = new Map<number, { readonly row: Row; readonly owner: Instance }>();
+  /** Live BDM rows with no `driver_info`, in id order, overall and by host. */
+  private readonly unpopulated = new UnpopulatedIndex<{ readonly id: number; readonly row: Row; readonly owner: Instance }>();
   private nextId = 1;
   private calls = 0;
   private pendingFault: string | null = null;
@@ -119,6 +120,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
       owner.host = host;
+      this.unpopulated.move(owner.rows.map((r) => r.id), host);
       return E.right(undefined);
     });
   }
@@ -177,9 +179,9 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (!Number.isSafeInteger(limit) || limit < 0) return E.left(repositoryFailed(`invalid limit ${limit}`));
       const after = options.afterId ?? 0;
       const out: (DiskRecordRow & InstanceRow)[] = [];
-      for (const { row, owner } of this.unpopulated.values()) {
+      for (const { row, owner } of this.unpopulated.values(options.host)) {
         if (out.length >= limit) break;
-        if (row.id <= after || (options.host !== undefined && owner.host !== options.host)) continue;
+        if (row.id <= after) continue;
         out.push({ instance: owner.instance, host: owner.host, disk: row.disk, bdmId: row.id, driverInfo: null });
       }
       return E.right(out);
@@ -241,7 +243,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     const row: Row = { id: this.nextId, disk, bdm, driverInfo, deleted: false };
     this.nextId += 1;
     owner.rows.push(row);
-    if (bdm && driverInfo === null) this.unpopulated.set(row.id, { row, owner });
+    if (bdm && driverInfo === null) this.unpopulated.add({ id: row.id, row, owner }, owner.host);
   }
 
   private softDelete(r: Row): void {
