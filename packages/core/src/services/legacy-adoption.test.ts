@@ -109,11 +109,28 @@ describe('LegacyAdoption', () => {
       const mark = f.mark();
       const r = await f.host('a').adoption.ensure(VM, 'root')();
       expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_CONTRADICT');
-      expect(E.isLeft(r) && r.left.message).toMatch(/disk\.info names the file \/var\/lib\/nova\/instances\/old1\/disk, which does/);
+      expect(E.isLeft(r) && r.left.message).toMatch(/the host holds it at \/var\/lib\/nova\/instances\/old1\/disk/);
       expect(f.repository.events).toEqual([]);
       expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
       expect(f.headReads).toEqual([]);
     });
+  });
+
+  describe('when the options moved from a pool or volume group to files that were never made', () => {
+    for (const name of ['rbd/shared', 'lvm'] as const) {
+      it(`answers LEGACY_FACTS_CONTRADICT for a ${name} disk the options still name the place of, and a delete leaves it alone`, async () => {
+        const f = await legacyFleet(name);
+        f.reconfigure('a', { ...OPTIONS[name], imagesType: 'qcow2' });
+        const r = await f.host('a').adoption.ensure(VM, 'root')();
+        expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_CONTRADICT');
+        expect(E.isLeft(r) && r.left.message).toMatch(/the host holds it at (pool0|vg0)\/old1_disk/);
+        const mark = f.mark();
+        const d = await f.lifecycle().delete(VM)();
+        expect(E.isLeft(d) && d.left.code).toBe('LEGACY_FACTS_CONTRADICT');
+        expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+        expect(f.repository.events).toEqual([]);
+      });
+    }
   });
 
   describe('when an operator supplies a layout', () => {

@@ -7,6 +7,8 @@ import {
   type DiskMetadata,
   type DiskName,
   type InstanceId,
+  type HostStorageOptions,
+  type ImagesType,
   type LegacyError,
   type LegacyHostFacts,
 } from '@disk-ledger/domain';
@@ -34,10 +36,21 @@ const backingRefused = (instance: InstanceId, disk: DiskName, file: string, form
   message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
 });
 
-const factsContradict = (instance: InstanceId, disk: DiskName, derived: string | null, file: string | null): LegacyError => ({
+const factsContradict = (instance: InstanceId, disk: DiskName, derived: string | null, found: string | null): LegacyError => ({
   _tag: 'LegacyFactsContradict', code: 'LEGACY_FACTS_CONTRADICT', disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk}: the host's options put it at ${derived ?? '?'}, which does not exist, but disk.info names the file ${file ?? '?'}, which does; an operator must supply its layout`,
+  message: `${instance}/${disk}: the host's options put it at ${derived ?? '?'}, which does not exist, but the host holds it at ${found ?? '?'}; an operator must supply its layout`,
 });
+
+/**
+ * Where else the classic driver may have put a disk that is not where
+ * today's options say: a file, when the options point into a volume group
+ * or pool (disk.info names it); the volume group or pool the options still
+ * name, when they point at files.
+ */
+const elsewhere = (backend: string, options: HostStorageOptions): ImagesType[] => {
+  if (backend === 'lvm' || backend === 'rbd') return ['flat'];
+  return [...(options.imagesVolumeGroup === null ? [] : ['lvm' as const]), ...(options.imagesRbdPool === null ? [] : ['rbd' as const])];
+};
 
 const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
   _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,
@@ -116,15 +129,20 @@ export class LegacyAdoption {
     const layout = deriveLegacyLayout(facts);
     if (E.isLeft(layout)) return layout;
     const meta = await this.sized(instance, disk, { ...layout.right, provenance: 'derived' });
-    if (E.isRight(meta) || meta.left.code !== 'LEGACY_DISK_MISSING' || (layout.right.backend !== 'lvm' && layout.right.backend !== 'rbd')) return meta;
-    // Today's options put the disk in a volume group or pool where it is not, while disk.info names a file for
-    // it: the options changed after the disk was made, or the facts disagree. Either way, not a guess to make.
-    const asFile = deriveLegacyLayout({ ...facts, options: { ...facts.options, imagesType: 'flat' } });
-    if (E.isLeft(asFile)) return meta;
-    const file = await this.sized(instance, disk, { ...asFile.right, provenance: 'derived' });
-    if (E.isLeft(file) && file.left.code === 'LEGACY_DISK_MISSING') return meta;
-    const path = asFile.right.location?.startsWith('/') === true ? asFile.right.location : `${facts.instanceDir}/${asFile.right.location ?? ''}`;
-    return E.left(factsContradict(instance, disk, layout.right.location, path));
+    if (E.isRight(meta) || meta.left.code !== 'LEGACY_DISK_MISSING') return meta;
+    // Today's options put the disk where it is not, while it is where other facts of the host put it: disk.info
+    // names a file, or the options still name a volume group or pool holding it. The options changed after the
+    // disk was made, or the facts disagree; either way, not a guess to make.
+    for (const imagesType of elsewhere(layout.right.backend, facts.options)) {
+      const there = deriveLegacyLayout({ ...facts, options: { ...facts.options, imagesType } });
+      if (E.isLeft(there)) continue;
+      const found = await this.sized(instance, disk, { ...there.right, provenance: 'derived' });
+      if (E.isLeft(found) && found.left.code === 'LEGACY_DISK_MISSING') continue;
+      const loc = there.right.location;
+      const where = imagesType !== 'flat' || loc?.startsWith('/') === true ? loc : `${facts.instanceDir}/${loc ?? ''}`;
+      return E.left(factsContradict(instance, disk, layout.right.location, where));
+    }
+    return meta;
   }
 
   /** Complete a layout with the size the host reports when the disk is opened with that format. */
