@@ -5,7 +5,7 @@ import { StepRunner } from '../../packages/simulator/src/replay/replay.js';
 import { loadScenario, type Scenario } from '../../packages/simulator/src/scenario/load-scenario.js';
 import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
-import { checkInvariants, recordSnapshot, type Violation } from './invariants.js';
+import { checkInvariants, diskKeys, recordSnapshot, type Violation } from './invariants.js';
 
 /**
  * Steps after which every recorded disk of the instance must be on its host:
@@ -58,6 +58,7 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
   const runner = new StepRunner(world, (w) => new LegacyDriver(w));
   const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
   const exempt = new Set<string>();
+  const debris = new Set<string>();
   // Steps the classic driver ran (legacy boots, hosts not yet upgraded): its probes are its own, not ours.
   const classic = new Set<number>();
   for (const [index, step] of scenario.steps.entries()) {
@@ -66,18 +67,21 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
       if (f.kind === 'command') world.cluster.injectFault({ match: () => true, effect: 'fail', stderr: 'injected failure' });
       else if ('failNext' in repository && typeof repository.failNext === 'function') repository.failNext();
     }
+    const disksBefore = diskKeys(world);
     const outcome = await runner.run(index, step, crashes.get(index));
     world.cluster.clearFaults();
     // A database fault the step never reached must not fall on the checks below.
     if ('clearFault' in repository && typeof repository.clearFault === 'function') repository.clearFault();
     if (runner.lastDriver === 'legacy') classic.add(index);
+    // What the classic driver leaves when one of its steps fails part-way is its debris: no record or disk.info names it.
+    if (runner.lastDriver === 'legacy' && !outcome.ok) for (const key of diskKeys(world)) if (!disksBefore.has(key)) debris.add(key);
     if ('instance' in step) {
       // A crash or a vanished disk breaks invariant 3 by design; the instance's next operation must recover it.
       // So does the classic driver acting on a host not yet upgraded: it makes disks without records.
       if ((!outcome.ok && outcome.code === 'HOST_CRASHED') || step.op === 'delete_disk_file' || runner.lastDriver === 'legacy') exempt.add(step.instance);
       else if (outcome.ok && restartsGuest(step)) exempt.delete(step.instance);
     }
-    const violations = await checkInvariants(world, exempt, classic);
+    const violations = await checkInvariants(world, exempt, classic, debris);
     if (before !== null && before !== (await recordSnapshot(world))) {
       violations.push({ invariant: '4 records survive option changes', detail: `reconfigure of ${step.op === 'reconfigure' ? step.host : ''} rewrote a record` });
     }

@@ -25,12 +25,12 @@ const keyOf = (host: string | null, location: string): string => (host === null 
  * revert keeps (its migration record describes them).
  */
 const records = async (world: World) => {
-  const out: { instance: string; host: string; disk: string; meta: DiskMetadata; where: string; key: string }[] = [];
-  const push = (id: string, instance: InstanceId, host: string, disk: string, meta: DiskMetadata): void => {
+  const out: { instance: string; host: string; disk: string; meta: DiskMetadata; where: string; key: string; kept: boolean }[] = [];
+  const push = (id: string, instance: InstanceId, host: string, disk: string, meta: DiskMetadata, kept = false): void => {
     const loc = resolveLocation(meta.backend, meta.location ?? '', INSTANCES_PATH, instance);
     if (E.isLeft(loc)) return;
     const where = loc.right.backend === 'ploop' ? `${loc.right.path}/root.hds` : showLocation(loc.right);
-    out.push({ instance: id, host, disk, meta, where, key: keyOf(loc.right.backend === 'rbd' ? null : host, where) });
+    out.push({ instance: id, host, disk, meta, where, key: keyOf(loc.right.backend === 'rbd' ? null : host, where), kept });
   };
   for (const [id, inst] of world.instances) {
     const row = await world.repository.getInstance(inst.id)();
@@ -43,7 +43,7 @@ const records = async (world: World) => {
     }
     const m = row.right.migration === null ? null : decodeMigration(inst.id, row.right.migration);
     if (m !== null && E.isRight(m) && m.right.status === 'unconfirmed') {
-      for (const p of m.right.disks) if (p.action !== 'keep') push(id, inst.id, m.right.source, p.disk, p.from);
+      for (const p of m.right.disks) if (p.action !== 'keep') push(id, inst.id, m.right.source, p.disk, p.from, true);
     }
   }
   return out;
@@ -58,7 +58,7 @@ const records = async (world: World) => {
  * operation reaches them. Probes and leaks of steps the classic driver ran
  * (legacy boots, hosts not yet upgraded) are the reference model's, not ours.
  */
-export const checkInvariants = async (world: World, exempt: ReadonlySet<string>, classicSteps: ReadonlySet<number> = new Set()): Promise<Violation[]> => {
+export const checkInvariants = async (world: World, exempt: ReadonlySet<string>, classicSteps: ReadonlySet<number> = new Set(), debris: ReadonlySet<string> = new Set()): Promise<Violation[]> => {
   const out: Violation[] = [];
   const ours = attribution(classicSteps, world.cluster.leaks());
   const probes = world.cluster.probes().filter(ours.probe);
@@ -77,7 +77,7 @@ export const checkInvariants = async (world: World, exempt: ReadonlySet<string>,
     return vol?.[1] ?? null;
   };
   for (const d of world.cluster.disks()) {
-    if (NOT_A_DISK.test(d.location)) continue;
+    if (NOT_A_DISK.test(d.location) || debris.has(keyOf(d.host, d.location))) continue;
     const id = owner(d.location);
     if (id !== null && (exempt.has(id) || world.instance(id)?.legacy === true)) continue;
     const r = byWhere.get(keyOf(d.host, d.location));
@@ -91,11 +91,15 @@ export const checkInvariants = async (world: World, exempt: ReadonlySet<string>,
   }
   const present = new Set(world.cluster.disks().map((d) => keyOf(d.host, d.location)));
   for (const r of recs) {
-    if (r.meta.state !== 'ready' || exempt.has(r.instance) || world.instance(r.instance)?.shelved === true) continue;
+    // A source disk a waiting resize keeps is as the resize found it: one already missing then is missing still.
+    if (r.kept || r.meta.state !== 'ready' || exempt.has(r.instance) || world.instance(r.instance)?.shelved === true) continue;
     if (!present.has(r.key)) out.push({ invariant: '3 no ready record without its disk', detail: `${r.instance}/${r.disk} is ready at ${r.where} but the host has nothing there` });
   }
   return out;
 };
+
+/** Where every disk on the cluster is, as the checks key it. */
+export const diskKeys = (world: World): Set<string> => new Set(world.cluster.disks().map((d) => keyOf(d.host, d.location)));
 
 /** A snapshot of every record, to check that a change of host options rewrites none (invariant 4). */
 export const recordSnapshot = async (world: World): Promise<string> => JSON.stringify((await records(world)).map((r) => [r.instance, r.disk, r.meta]));

@@ -97,7 +97,7 @@ export class MetadataDriver implements StepDriver {
     if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       const flavor = step.flavor === undefined ? undefined : this.world.flavors.get(step.flavor);
-      const from = { host: inst.host, flavor: inst.flavor, flavorName: inst.flavorName, legacyDisks: new Map(), leftBehind: [] };
+      const from = { by: 'metadata' as const, host: inst.host, flavor: inst.flavor, flavorName: inst.flavorName, legacyDisks: new Map(), leftBehind: [] };
       const r = await this.lifecycle.move(i, step.to, 'resize', flavor, step.confirm === false ? 'manual' : 'auto')();
       if (E.isRight(r)) {
         if (step.confirm === false) inst.resizedFrom = from;

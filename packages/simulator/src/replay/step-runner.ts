@@ -7,8 +7,10 @@ import { MetadataDriver } from './metadata-driver.js';
 import { failed, OK, type Outcome } from './outcome.js';
 import type { StepDriver } from './step-driver.js';
 
-/** Which driver carries out an instance step: the classic one on hosts not yet upgraded, and for legacy boots. */
+/** Which driver carries out an instance step: the classic one on hosts not yet upgraded, for legacy boots, and while its own resize waits. */
 const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver; legacy: StepDriver }): StepDriver => {
+  // A resize the classic driver made keeps the instance its own until that resize is confirmed or reverted.
+  if ('instance' in step && world.instance(step.instance)?.resizedFrom?.by === 'legacy') return drivers.legacy;
   const host = 'instance' in step ? (world.instance(step.instance)?.host ?? ('host' in step ? step.host : undefined)) : undefined;
   return host !== undefined && world.modes.get(host) === 'legacy' ? drivers.legacy : drivers.metadata;
 };

@@ -32,6 +32,8 @@ export interface SimInstance {
 
 /** The source side of a resize waiting for confirm or revert, as the simulator tracks it. */
 export interface ResizedFrom {
+  /** Which driver made the resize: until it is confirmed or reverted, that driver owns the instance. */
+  readonly by: 'legacy' | 'metadata';
   readonly host: string;
   readonly flavor: Flavor;
   readonly flavorName: string;

@@ -72,7 +72,7 @@ export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, ki
     const cleaned = await dropSource(src, inst, leftBehind.map((d) => d.location));
     if (E.isLeft(cleaned)) return cleaned;
   } else {
-    inst.resizedFrom = { host: inst.host, flavor: inst.flavor, flavorName: inst.flavorName, legacyDisks: new Map(inst.legacyDisks), leftBehind: leftBehind.map((d) => d.location) };
+    inst.resizedFrom = { by: 'legacy', host: inst.host, flavor: inst.flavor, flavorName: inst.flavorName, legacyDisks: new Map(inst.legacyDisks), leftBehind: leftBehind.map((d) => d.location) };
   }
   const moved = await ctx.world.repository.setHost(inst.id, to)();
   if (E.isLeft(moved)) return moved;
