@@ -1,4 +1,4 @@
-import { decodeMigration } from '@disk-ledger/core';
+import { decodeMigration, sourceDisks } from '@disk-ledger/core';
 import { decodeDiskMetadata, resolveLocation, showLocation, type DiskMetadata, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { attribution } from '../../packages/simulator/src/replay/replay.js';
@@ -43,7 +43,7 @@ const records = async (world: World) => {
     }
     const m = row.right.migration === null ? null : decodeMigration(inst.id, row.right.migration);
     if (m !== null && E.isRight(m) && m.right.status === 'unconfirmed') {
-      for (const p of m.right.disks) if (p.action !== 'keep') push(id, inst.id, m.right.source, p.disk, p.from, true);
+      for (const d of sourceDisks(m.right)) push(id, inst.id, m.right.source, d.disk, d.meta, true);
     }
   }
   return out;

@@ -25,7 +25,7 @@ export * from './lifecycle/instance-records.js';
 export * from './lifecycle/move-plan.js';
 export type { MoveKind, MoveRequest } from './lifecycle/move.js';
 export { decodeMigration, encodeMigration, type ConfirmMode, type Migration, type MigrationKind, type MigrationStatus } from './lifecycle/migration-record.js';
-export type { LeftBehind, RecordedDisk } from './lifecycle/move-settle.js';
+export { sourceDisks, type LeftBehind, type RecordedDisk } from './lifecycle/move-settle.js';
 export type { SpawnRequest } from './lifecycle/spawn.js';
 export * from './lifecycle/instance-lifecycle.js';
 export * from './services/online-migration.js';

@@ -45,5 +45,5 @@ export {
 /** How qemu-img addresses a disk location (`/dev/vg/lv`, `rbd:pool/image`, a ploop image, a file). */
 export { qemuPath } from './qemu-path.js';
 
-/** qemu-img's names for formats: of a recorded disk, and of an image service's declared `disk_format`. */
-export { qemuFormat, qemuImageFormat, type QemuFormat } from './qemu-img.js';
+/** qemu-img's name for an image service's declared `disk_format`. */
+export { qemuImageFormat, type QemuFormat } from './qemu-img.js';

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
 import type { HostServices } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
-import { confirmMove, resizeUnconfirmed, settleMigration } from './move-settle.js';
+import { confirmMove, resizeUnconfirmed, settledInstance, type SettledInstance } from './move-settle.js';
 
 /** An instance, its host's services, and the record of each of its local disks. */
 export interface InstanceView {
@@ -68,18 +68,13 @@ const completePending = async (host: HostServices, instance: InstanceId, records
  * (move-settle.ts): a crash part-way through a move is rolled back or
  * forward before anything else reads the instance's records.
  */
-const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, unconfirmed: NonNullable<LoadOptions['unconfirmed']>): Step<InstanceRow> => {
-  const row = await run(deps.repository.getInstance(instance));
-  if (E.isLeft(row) || row.right.migration === null) return row;
-  const pending = await settleMigration(deps, instance, row.right.migration, row.right.host);
-  if (E.isLeft(pending)) return pending;
-  if (pending.right !== null && unconfirmed === 'refuse') return E.left(resizeUnconfirmed(instance, pending.right));
-  if (pending.right !== null && unconfirmed === 'confirm') {
-    const confirmed = await confirmMove(deps, instance, pending.right);
-    if (E.isLeft(confirmed)) return confirmed;
-  }
-  // Settling may have moved the instance back to its source.
-  return run(deps.repository.getInstance(instance));
+const settledRow = async (deps: LifecycleDeps, instance: InstanceId, unconfirmed: NonNullable<LoadOptions['unconfirmed']>): Step<InstanceRow> => {
+  const s = await settledInstance(deps, instance);
+  if (E.isLeft(s) || s.right.pending === null) return E.map((x: SettledInstance) => x.row)(s);
+  if (unconfirmed === 'refuse') return E.left(resizeUnconfirmed(instance, s.right.pending));
+  if (unconfirmed === 'allow') return E.right(s.right.row);
+  const confirmed = await confirmMove(deps, instance, s.right.pending);
+  return E.isLeft(confirmed) ? confirmed : E.right(s.right.row);
 };
 
 /**
@@ -89,7 +84,7 @@ const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, unconf
  * here, whichever operation reaches them first.
  */
 export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, options: LoadOptions = {}): Step<InstanceView> => {
-  const row = await settledInstance(deps, instance, options.unconfirmed ?? 'refuse');
+  const row = await settledRow(deps, instance, options.unconfirmed ?? 'refuse');
   if (E.isLeft(row)) return row;
   const host = deps.hosts.get(row.right.host);
   if (E.isLeft(host)) return host;

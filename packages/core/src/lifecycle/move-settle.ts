@@ -11,7 +11,7 @@
  *   (confirm) or are kept until the resize is confirmed or reverted.
  * - confirm: the source's disks go. revert: roll back, from `unconfirmed`.
  */
-import type { DiskMetadata, DiskName, InstanceId } from '@disk-ledger/domain';
+import type { DiskMetadata, DiskName, InstanceId, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MigrationUnreadable, NoResizePending, ResizeUnconfirmed } from '../errors/core-error.js';
 import type { HostServices, UnknownHost } from './host-registry.js';
@@ -82,11 +82,11 @@ export interface LeftBehind {
   readonly disks: readonly RecordedDisk[];
 }
 
+/** The disks a move has on its source, by the records they have there (not those on storage both hosts share). */
+export const sourceDisks = (m: Migration): RecordedDisk[] => moving(m).map((p) => ({ disk: p.disk, meta: p.from }));
+
 /** What a move left on its source host: nothing, unless it was an evacuation. */
-export const leftBehind = (m: Migration): LeftBehind => ({
-  host: m.source,
-  disks: m.kind === 'evacuate' ? moving(m).map((p) => ({ disk: p.disk, meta: p.from })) : [],
-});
+export const leftBehind = (m: Migration): LeftBehind => ({ host: m.source, disks: m.kind === 'evacuate' ? sourceDisks(m) : [] });
 
 /** Drop the source's disks (none when it is down: it removes them itself when it comes back), then the migration record. */
 export const confirmMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {
@@ -95,7 +95,7 @@ export const confirmMove = async (deps: LifecycleDeps, instance: InstanceId, m: 
   const marked = m.status === 'unconfirmed' ? await mark(deps, instance, m, 'confirming') : E.right(m);
   if (E.isLeft(marked)) return marked;
   if (m.kind !== 'evacuate') {
-    const removed = await sequence(moving(m), (p) => run(e.right.src.realizer.remove(instance, p.disk, p.from)));
+    const removed = await sequence(sourceDisks(m), (d) => run(e.right.src.realizer.remove(instance, d.disk, d.meta)));
     if (E.isLeft(removed)) return removed;
   }
   return run(deps.repository.setMigration(instance, null));
@@ -180,6 +180,23 @@ export const settleConvert = async (deps: LifecycleDeps, instance: InstanceId, m
     if (E.isLeft(unstaged)) return unstaged;
   }
   return run(deps.repository.setMigration(instance, null));
+};
+
+/** An instance once its unfinished move, if any, is at rest: its row, and the resize still waiting, if one is. */
+export interface SettledInstance {
+  readonly row: InstanceState;
+  readonly pending: Migration | null;
+}
+
+/** Read the instance and bring an unfinished move of it to rest first (it may move the instance back to its source). */
+export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<SettledInstance> => {
+  const row = await run(deps.repository.getInstance(instance));
+  if (E.isLeft(row)) return row;
+  if (row.right.migration === null) return E.right({ row: row.right, pending: null });
+  const pending = await settleMigration(deps, instance, row.right.migration, row.right.host);
+  if (E.isLeft(pending)) return pending;
+  const after = await run(deps.repository.getInstance(instance));
+  return E.isLeft(after) ? after : E.right({ row: after.right, pending: pending.right });
 };
 
 const strayHost = (instance: InstanceId, host: string, m: Migration): MigrationUnreadable => ({

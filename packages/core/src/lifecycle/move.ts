@@ -2,7 +2,7 @@ import { unsupported, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
-import { loadInstance, type InstanceView } from './instance-records.js';
+import { loadInstance, remakeMissing, type InstanceView } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from './migration-record.js';
 import { growOnDestination, isRelocated, placeOnDestination } from './move-place.js';
@@ -98,7 +98,7 @@ const carry = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, 
 const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): Step<void> => {
   if (req.kind === 'evacuate') return E.left(unsupported(`cannot evacuate ${req.instance} to its own host ${req.to}`));
   const { host, records } = view;
-  const made = await sequence([...records], ([disk, meta]) => run(host.realizer.realizeRecorded(req.instance, disk, meta)));
+  const made = await remakeMissing(view);
   if (E.isLeft(made)) return made;
   return sequence([...records], ([disk, meta]) =>
     growOnDestination(deps, host, req.instance, { disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' }),

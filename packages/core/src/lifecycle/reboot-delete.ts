@@ -1,6 +1,6 @@
 import { instanceDir, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { loadInstance } from './instance-records.js';
+import { loadInstance, remakeMissing } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
 /**
@@ -11,8 +11,7 @@ import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.j
 export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
   const view = await loadInstance(deps, instance, { unconfirmed: 'allow' });
   if (E.isLeft(view)) return view;
-  const { host, records } = view.right;
-  return sequence([...records], ([disk, meta]) => run(host.realizer.realizeRecorded(instance, disk, meta)));
+  return remakeMissing(view.right);
 };
 
 /**

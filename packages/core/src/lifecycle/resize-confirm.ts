@@ -1,17 +1,14 @@
 import type { InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import type { LifecycleDeps, Step } from './lifecycle-deps.js';
 import type { Migration } from './migration-record.js';
-import { confirmMove, noResizePending, revertMove, settleMigration } from './move-settle.js';
+import { confirmMove, noResizePending, revertMove, settledInstance } from './move-settle.js';
 
 /** The resize that waits for confirm or revert (an interrupted move is settled first), or `NO_RESIZE_PENDING`. */
 const pendingResize = async (deps: LifecycleDeps, instance: InstanceId): Step<Migration> => {
-  const row = await run(deps.repository.getInstance(instance));
-  if (E.isLeft(row)) return row;
-  if (row.right.migration === null) return E.left(noResizePending(instance));
-  const pending = await settleMigration(deps, instance, row.right.migration, row.right.host);
-  if (E.isLeft(pending)) return pending;
-  return pending.right === null ? E.left(noResizePending(instance)) : E.right(pending.right);
+  const s = await settledInstance(deps, instance);
+  if (E.isLeft(s)) return s;
+  return s.right.pending === null ? E.left(noResizePending(instance)) : E.right(s.right.pending);
 };
 
 /** Confirm: the source's disks, kept for a revert, go. */

@@ -9,7 +9,7 @@ import { truncate, writeFile } from 'node:fs/promises';
 import { benignBytes, hostileBytes, qcow2Header, vmdkSparseImage, type ContentKind, type ImageFormat } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { qemuImageFormat } from '@disk-ledger/host';
-import type { ObserverResult, QemuName, QemuObserver } from './qemu-observer.js';
+import type { ObserverResult, QemuObserver } from './qemu-observer.js';
 
 /** What a catalogue image is made of. */
 export interface ImageRecipe {
@@ -23,9 +23,6 @@ export interface ImageRecipe {
 
 // Declared formats whose files are the guest bytes as they are.
 const RAW_LIKE: readonly ImageFormat[] = ['raw', 'iso', 'ami', 'ari', 'aki'];
-
-/** qemu's name for a declared image format. */
-export const qemuNameOf = (format: ImageFormat): QemuName => qemuImageFormat(format);
 
 /** Write the image into `file` (which must not exist yet). */
 export const writeImageFile = async (recipe: ImageRecipe, file: string, observer: QemuObserver): Promise<ObserverResult<void>> => {
@@ -53,9 +50,9 @@ export const writeImageFile = async (recipe: ImageRecipe, file: string, observer
       break;
     default: {
       // No builder for these: a genuine empty image made by qemu-img itself.
-      const made = await observer.create(file, qemuNameOf(diskFormat), virtualSize);
+      const made = await observer.create(file, qemuImageFormat(diskFormat), virtualSize);
       if (E.isLeft(made)) return made;
     }
   }
-  return observer.writeAtZero(file, qemuNameOf(diskFormat), data);
+  return observer.writeAtZero(file, qemuImageFormat(diskFormat), data);
 };

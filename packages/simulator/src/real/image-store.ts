@@ -10,7 +10,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import { imageId, type ImageFormat, type ImageId, type ImageMeta, type ImageServiceError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ImageSpec } from '../scenario/scenario.js';
-import { qemuNameOf, writeImageFile } from './image-files.js';
+import { qemuImageFormat } from '@disk-ledger/host';
+import { writeImageFile } from './image-files.js';
 import type { QemuObserver } from './qemu-observer.js';
 import type { SiteLayout } from './site-layout.js';
 import { sparseCopy } from './sparse-copy.js';
@@ -104,7 +105,7 @@ export class ImageStore {
     const size = (await stat(file)).size;
     let virtualSize: number | null = size;
     if (!RAW_LIKE.includes(meta.diskFormat)) {
-      const info = await this.observer.info(file, qemuNameOf(meta.diskFormat));
+      const info = await this.observer.info(file, qemuImageFormat(meta.diskFormat));
       virtualSize = E.isRight(info) ? info.right.virtualSize : null;
     }
     const stored: StoredImage = { file, meta: { ...meta, size, virtualSize, kernelId: null, ramdiskId: null } };

@@ -8,6 +8,7 @@
  * in the composition folder because only the composition root names adapters.
  */
 import { decodeMigration } from '../../lifecycle/migration-record.js';
+import { sourceDisks } from '../../lifecycle/move-settle.js';
 import {
   decodeDiskMetadata,
   type HostFiles,
@@ -237,5 +238,5 @@ const keptForRevert = (instance: InstanceId, text: string | null): LiveRecord[] 
   const m = decodeMigration(instance, text);
   if (E.isLeft(m)) throw new Error(m.left.message);
   if (m.right.status !== 'unconfirmed') return [];
-  return m.right.disks.filter((p) => p.action !== 'keep').map((p) => ({ instance, host: m.right.source, disk: p.disk, meta: p.from }));
+  return sourceDisks(m.right).map((d) => ({ instance, host: m.right.source, ...d }));
 };
