@@ -60,4 +60,19 @@ describe('disk-ledger fleet (built CLI, child process)', () => {
     const r = await runCli(['--help']);
     expect(r.stdout).toContain('fleet');
   });
+
+  it('runs cells on worker threads with the same result as on one thread', async () => {
+    const cells = ['fleet', '--hosts', '8', '--instances', '40', '--events', '600', '--seed', '3', '--cells', '3', '--json'];
+    const [one, three] = await Promise.all([runCli([...cells, '--workers', '1']), runCli([...cells, '--workers', '3'])]);
+    expect([one.code, three.code]).toEqual([0, 0]);
+    expect(withoutTiming(three.stdout)).toEqual(withoutTiming(one.stdout));
+    expect(JSON.parse(three.stdout)).toMatchObject({ fleet: { cells: 3, hosts: 8, events: 600 }, totals: { ok: expect.any(Number) } });
+    expect(three.stderr).toContain('fleet: 100% (600/600 events');
+  });
+
+  it('exits 2 when the fleet cannot be split into the cells asked for', async () => {
+    const r = await runCli(['fleet', '--hosts', '2', '--cells', '3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--cells: 3 cells need at least 3 hosts (got 2)');
+  });
 });

@@ -8,10 +8,13 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { constants } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
 import { access, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { planCells } from '../fleet/cells.js';
 import type { FleetOptions } from '../fleet/fleet-plan.js';
-import { runFleet } from '../fleet/fleet-run.js';
+import { runFleet, sequentialCells, type CellRunner } from '../fleet/fleet-run.js';
 import { renderHtml } from '../fleet/html-report.js';
 import { progressFor, type ProgressStream } from '../fleet/progress.js';
 import { renderSummary } from '../fleet/summary-text.js';
@@ -25,6 +28,8 @@ export interface FleetCommandOptions extends FleetOptions {
   /** Where to write the HTML report, if anywhere. */
   readonly report?: string;
   readonly json: boolean;
+  /** Threads that run cells side by side; default one per cell, at most one per core. */
+  readonly workers?: number;
 }
 
 /** What the command needs from its caller. */
@@ -35,6 +40,8 @@ export interface FleetCommandDeps {
   readonly printErr: (s: string) => void;
   /** Where progress goes: a bar when it is a terminal, plain lines otherwise. */
   readonly progress: ProgressStream;
+  /** Runs cells on up to `workers` threads; without it, cells run one after another on this thread. */
+  readonly threads?: (workers: number) => CellRunner;
 }
 
 // ---- flag parsing
@@ -77,9 +84,17 @@ export const fleetCommand = async (o: FleetCommandOptions, deps: FleetCommandDep
       return 2;
     }
   }
+  const options: FleetOptions = { hosts: o.hosts, instances: o.instances, events: o.events, seed: o.seed, mode: o.mode, ...(o.cells === undefined ? {} : { cells: o.cells }) };
+  const cells = planCells(options);
+  if (E.isLeft(cells)) {
+    deps.printErr(`disk-ledger fleet: --cells: ${cells.left}`);
+    return 2;
+  }
+  const workers = Math.min(o.workers ?? availableParallelism(), cells.right.length);
   const progress = progressFor(deps.progress, o.events);
-  const options: FleetOptions = { hosts: o.hosts, instances: o.instances, events: o.events, seed: o.seed, mode: o.mode };
-  const summary = await runFleet(options, { legacyDriver: deps.legacyDriver, onProgress: (done, total) => progress.update(done, total) }).finally(() => progress.stop());
+  const runDeps = { legacyDriver: deps.legacyDriver, onProgress: (done: number, total: number) => progress.update(done, total) };
+  const runner = workers > 1 && deps.threads !== undefined ? deps.threads(workers) : sequentialCells(runDeps);
+  const summary = await runFleet(options, { ...runDeps, cells: runner }).finally(() => progress.stop());
   if (o.report !== undefined) {
     try {
       await writeFile(o.report, renderHtml(summary));
@@ -102,9 +117,11 @@ export const addFleetCommand = (program: Command, deps: FleetCommandDeps & { rea
     .addOption(new Option('--instances <n>', 'most instances alive at once').argParser(positiveInteger).default(1000))
     .addOption(new Option('--events <n>', 'events to generate and replay').argParser(positiveInteger).default(10000))
     .addOption(new Option('--seed <n>', 'seed of the generator').argParser(seedInteger).default(1))
+    .addOption(new Option('--cells <n>', 'split the fleet into cells with their own hosts, instances and database (default: one per 50 hosts)').argParser(positiveInteger))
+    .addOption(new Option('--workers <n>', 'threads that run cells side by side (default: one per cell, at most one per core); the result does not depend on it').argParser(positiveInteger))
     .addOption(new Option('--mode <mode>', 'which driver replays (metadata: hosts start partly on the classic driver and are upgraded)').choices(['metadata', 'legacy']).default('metadata'))
     .option('--report <file>', 'also write a self-contained HTML report')
     .option('--json', 'print the summary object instead of a table', false)
-    .action(async (opts: { hosts: number; instances: number; events: number; seed: number; mode: 'metadata' | 'legacy'; report?: string; json: boolean }) => {
+    .action(async (opts: FleetCommandOptions) => {
       deps.exit(await fleetCommand(opts, deps));
     });

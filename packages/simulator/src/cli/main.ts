@@ -6,6 +6,7 @@ import { supplyLayout } from './disk-commands.js';
 import { addFleetCommand } from './fleet-command.js';
 import { osloBool } from './nova-conf.js';
 import { replayCommand, sqlRepository } from './replay-command.js';
+import { threadCells } from './thread-cells.js';
 
 const print = (s: string): void => {
   process.stdout.write(`${s}\n`);
@@ -107,7 +108,9 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string }) =>
       exit(await supplyLayout(opts, io)));
 
-  addFleetCommand(program, { legacyDriver: (w) => new LegacyDriver(w), print, printErr, progress: process.stderr, exit });
+  // Worker threads run the built JavaScript; run from the TypeScript sources (tests), cells run one after another.
+  const threads = import.meta.url.endsWith('.js') ? threadCells : undefined;
+  addFleetCommand(program, { legacyDriver: (w) => new LegacyDriver(w), print, printErr, progress: process.stderr, exit, ...(threads === undefined ? {} : { threads }) });
 
   return program;
 };

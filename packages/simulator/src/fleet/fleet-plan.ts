@@ -21,6 +21,8 @@ export interface FleetOptions {
   readonly events: number;
   readonly seed: number;
   readonly mode: 'metadata' | 'legacy';
+  /** Cells the fleet is split into (see cells.ts); default one per 50 hosts. */
+  readonly cells?: number;
 }
 
 /** One generated host. */
@@ -58,15 +60,16 @@ const options = (name: string, config: HostConfig): HostStorageOptions => {
 /**
  * Plan a fleet: host kinds and options from the seed, about a third of the
  * hosts starting on the classic driver (at least one when there are two or
- * more hosts), each upgraded at a seeded event inside the upgrade window.
+ * more hosts), each upgraded at a seeded event inside the upgrade window;
+ * host names start with `hostPrefix` (a cell's, so names stay distinct).
  */
-export const planFleet = (o: FleetOptions, prng: Prng): FleetPlan => {
+export const planFleet = (o: FleetOptions, prng: Prng, hostPrefix = ''): FleetPlan => {
   const kinds = hostKinds(o.hosts, prng);
   const counters = new Map<HostKind, number>();
   const hosts: FleetHost[] = kinds.map((kind, i) => {
     const n = (counters.get(kind) ?? 0) + 1;
     counters.set(kind, n);
-    const name = `${kind}-${n}`;
+    const name = `${hostPrefix}${kind}-${n}`;
     const config = hostConfig(kind, name, prng);
     const startsLegacy = o.hosts > 1 && (i === 1 || prng.chance(LEGACY_SHARE));
     const [from, to] = UPGRADE_WINDOW;

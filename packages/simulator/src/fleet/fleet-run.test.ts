@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { collectDisks } from '../replay/collect-disks.js';
 import type { World } from '../world/world.js';
-import { runFleet } from './fleet-run.js';
+import { runCell } from './cell-run.js';
+import { planCells } from './cells.js';
+import { runFleet, sequentialCells } from './fleet-run.js';
+import * as E from 'fp-ts/lib/Either.js';
 import type { FleetOptions } from './fleet-plan.js';
 import type { FleetSummary } from './fleet-summary.js';
 
@@ -96,6 +99,55 @@ describe('runFleet', () => {
       await runFleet({ ...TINY, events: 50 }, { legacyDriver, onProgress: (done) => seen.push(done) });
       expect(seen[seen.length - 1]).toBe(50);
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    });
+  });
+
+  describe('split into cells', () => {
+    const CELLS: FleetOptions = { hosts: 7, instances: 40, events: 600, seed: 9, mode: 'metadata', cells: 3 };
+
+    it('counts every event once and keeps a census equal to the disks of all the cells\' worlds', async () => {
+      const disks: Awaited<ReturnType<typeof collectDisks>>[] = [];
+      const s = await runFleet(CELLS, { legacyDriver, inspect: async (w) => void disks.push(await collectDisks(w)) });
+      expect(disks).toHaveLength(3);
+      expect(s.fleet).toMatchObject({ cells: 3, hosts: 7, instances: 40, events: 600, seed: 9 });
+      expect(s.totals.ok + s.totals.error).toBe(600);
+      expect(sum(Object.values(s.byCarrier).map((c) => c.steps))).toBe(600);
+      const all = disks.flat();
+      expect(s.census.recorded + s.census.missing).toBe(all.length);
+      expect(s.census.missing).toBe(all.filter((d) => d.provenance === null).length);
+      expect(sum(Object.values(s.fleet.hostKinds).map((n) => n ?? 0))).toBe(7);
+    });
+
+    it('adds up what each cell reports when run alone', async () => {
+      const cells = planCells(CELLS);
+      if (E.isLeft(cells)) throw new Error(cells.left);
+      const alone = await Promise.all(cells.right.map((c) => runCell(c, { legacyDriver })));
+      const s = await runFleet(CELLS, { legacyDriver });
+      expect(s.counters.commands).toBe(sum(alone.map((a) => a.counters.commands)));
+      expect(s.instances.live).toBe(sum(alone.map((a) => a.instances.live)));
+      expect(s.samples).toHaveLength(101);
+      expect(s.samples.map((x) => x.event)).toEqual(alone[0]?.samples.map((_, k) => sum(alone.map((a) => a.samples[k]?.event ?? 0))));
+      expect(s.samples[100]).toMatchObject({ event: 600, recorded: s.census.recorded, missing: s.census.missing });
+      expect(s.outcomes['boot']?.ok).toBe(sum(alone.map((a) => a.outcomes['boot']?.ok ?? 0)));
+    });
+
+    it('gives the same summary whichever runner runs the cells, and progress that only grows to the total', async () => {
+      const seen: number[] = [];
+      const a = await runFleet(CELLS, { legacyDriver, onProgress: (done) => seen.push(done) });
+      const reversed = await runFleet(CELLS, {
+        legacyDriver,
+        cells: async (cells, onProgress) => [...(await sequentialCells({ legacyDriver })([...cells].reverse(), onProgress))].reverse(),
+      });
+      expect(deterministic(reversed)).toEqual(deterministic(a));
+      expect(seen[seen.length - 1]).toBe(600);
+      expect(seen).toEqual([...new Set(seen)].sort((x, y) => x - y));
+    });
+
+    it('names hosts by cell', async () => {
+      const s = await runFleet({ ...CELLS, mode: 'legacy', events: 1500 }, { legacyDriver });
+      const hosts = [...s.examples.classic.probes, ...s.examples.probes].map((p) => p.host);
+      expect(hosts.length).toBeGreaterThan(0);
+      expect(hosts.every((h) => /^c[123]-/.test(h))).toBe(true);
     });
   });
 });

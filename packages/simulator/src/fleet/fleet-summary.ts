@@ -56,6 +56,8 @@ export interface FleetSummary {
   readonly fleet: {
     readonly seed: number;
     readonly mode: 'metadata' | 'legacy';
+    /** Cells the fleet was split into; each replays its share of the events on its own world (see cells.ts). */
+    readonly cells: number;
     readonly hosts: number;
     readonly instances: number;
     readonly events: number;

@@ -1,0 +1,58 @@
+/**
+ * Runs a fleet's cells on worker threads, at most `workers` at a time, each
+ * cell on its own thread with its own heap: cells share nothing, so they
+ * scale with the cores, and a cell's result does not depend on which thread
+ * ran it or when.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FleetSummary } from '../fleet/fleet-summary.js';
+import type { CellRunner } from '../fleet/fleet-run.js';
+
+/** What a cell's worker posts: its events done, then its summary. */
+export type CellMessage = { readonly kind: 'progress'; readonly done: number } | { readonly kind: 'done'; readonly summary: FleetSummary };
+
+const isCellMessage = (u: unknown): u is CellMessage =>
+  typeof u === 'object' && u !== null && ((u as { kind?: unknown }).kind === 'progress' || (u as { kind?: unknown }).kind === 'done');
+
+/** The worker entry, next to this module in the build. */
+const ENTRY = new URL('./fleet-worker.js', import.meta.url);
+
+/** A {@link CellRunner} over at most `workers` threads at a time. */
+export const threadCells =
+  (workers: number): CellRunner =>
+  (cells, onProgress) =>
+    new Promise<readonly FleetSummary[]>((resolve, reject) => {
+      const results: (FleetSummary | undefined)[] = cells.map(() => undefined);
+      const running = new Set<Worker>();
+      let next = 0;
+      let finished = 0;
+      let failed = false;
+      const fail = (e: Error): void => {
+        if (failed) return;
+        failed = true;
+        for (const w of running) void w.terminate();
+        reject(e);
+      };
+      const start = (): void => {
+        const cell = cells[next];
+        if (cell === undefined || failed) return;
+        next += 1;
+        const worker = new Worker(ENTRY, { workerData: cell });
+        running.add(worker);
+        worker.on('message', (m: unknown) => {
+          if (!isCellMessage(m)) return fail(new Error(`fleet cell ${cell.index + 1}: unexpected message from its worker`));
+          if (m.kind === 'progress') return onProgress(cell.index, m.done);
+          results[cell.index] = m.summary;
+        });
+        worker.on('error', (e) => fail(new Error(`fleet cell ${cell.index + 1} failed: ${e.message}`)));
+        worker.on('exit', (code) => {
+          running.delete(worker);
+          if (failed) return;
+          if (code !== 0 || results[cell.index] === undefined) return fail(new Error(`fleet cell ${cell.index + 1}: its worker exited (code ${code}) without a summary`));
+          finished += 1;
+          if (finished === cells.length) resolve(results.filter((r): r is FleetSummary => r !== undefined));
+          else start();
+        });
+      };
+      for (let i = 0; i < Math.min(Math.max(1, workers), cells.length); i += 1) start();
+    });
