@@ -6,8 +6,9 @@
  * hundredth of the events, and reporting progress. A fleet of one cell is
  * exactly this run; fleet-run.ts runs several and merges them.
  */
-import { InMemoryBlockDeviceMappingRepository, type LeakRecord } from '@disk-ledger/fake';
+import { InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
 import { performance } from 'node:perf_hooks';
+import { LeakAttribution } from '../report/leak-attribution.js';
 import { StepRunner } from '../replay/replay.js';
 import type { StepDriver } from '../replay/step-driver.js';
 import type { Step } from '../scenario/steps.js';
@@ -72,31 +73,6 @@ const layoutsOf = (census: Census): Pick<FleetSample, 'layouts' | 'recorded' | '
   return { layouts, recorded: c.recorded, missing: c.missing, derived };
 };
 
-/**
- * As in a scenario replay (see replay.ts `attribution`): a secret the
- * classic driver copied into a disk travels with that disk, and is found
- * again when a later operation of the metadata driver shows or uploads it.
- * Such a leak is the classic driver's, not a new one.
- */
-class InheritedLeaks {
-  private readonly classicMarkers = new Set<string>();
-  /** Leaks counted as inherited so far. */
-  count = 0;
-
-  /** Note the leaks from index `from` on; how many of them are inherited. */
-  observe(leaks: readonly LeakRecord[], from: number, classicStep: boolean): number {
-    let inherited = 0;
-    for (let i = from; i < leaks.length; i += 1) {
-      const marker = leaks[i]?.marker;
-      if (marker === undefined) continue;
-      if (classicStep) this.classicMarkers.add(marker);
-      else if (this.classicMarkers.has(marker)) inherited += 1;
-    }
-    this.count += inherited;
-    return inherited;
-  }
-}
-
 /** Run one cell of a generated fleet and summarise it. */
 export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<FleetSummary> => {
   const started = performance.now();
@@ -112,7 +88,7 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
   const generator = new EventGenerator(plan, world, prng);
   const tally = new OutcomeTally();
   const examples = new Examples();
-  const inheritance = new InheritedLeaks();
+  const owners = new LeakAttribution();
   const cluster = world.cluster;
   const total = options.events;
   // Sample k (1..SAMPLES) is taken once floor(k·E/SAMPLES) events are done: always SAMPLES + 1 samples.
@@ -144,7 +120,9 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
     const newProbes = cluster.probes().length - probes;
     const newLeaks = cluster.leaks().length - leaks;
     const classicStep = options.mode === 'metadata' && carrier === 'legacy';
-    const inheritedLeaks = inheritance.observe(cluster.leaks(), leaks, classicStep);
+    const inheritedBefore = owners.inherited;
+    for (const leak of cluster.leaks().slice(leaks)) owners.attribute(leak.marker, classicStep);
+    const inheritedLeaks = owners.inherited - inheritedBefore;
     tally.add(event.label, outcome.ok ? null : outcome.code, carrier, newProbes, newLeaks - inheritedLeaks);
     if (newProbes + newLeaks > 0) examples.add(classicStep || (newLeaks === inheritedLeaks && newProbes === 0) ? 'classic' : 'ours', cluster.probes(), probes, cluster.leaks(), leaks);
     // An instance's disks can change without a repository write (the classic driver's bookkeeping, a first
@@ -167,7 +145,7 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
 
   const final = census.snapshot();
   const carriers = tally.byCarrier();
-  const classic = options.mode === 'metadata' ? { probes: carriers.legacy.probes, leaks: carriers.legacy.leaks + inheritance.count } : { probes: 0, leaks: 0 };
+  const classic = options.mode === 'metadata' ? { probes: carriers.legacy.probes, leaks: carriers.legacy.leaks + owners.inherited } : { probes: 0, leaks: 0 };
   const hostKinds: Partial<Record<HostKind, number>> = {};
   for (const h of plan.hosts) hostKinds[h.kind] = (hostKinds[h.kind] ?? 0) + 1;
   const disks = final.recorded + final.missing;

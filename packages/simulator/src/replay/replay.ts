@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { LeakAttribution } from '../report/leak-attribution.js';
 import type { RunReport, StepReport } from '../report/run-report.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { FakeSite } from '../world/fake-site.js';
@@ -14,14 +15,15 @@ export { StepRunner } from './step-runner.js';
 /**
  * Whether a probe or leak is the metadata driver's: not recorded during a
  * step the classic driver ran, and (for leaks) not of a secret the classic
- * driver had already copied into a disk, which later merely travels with it.
+ * driver had already copied into a disk (see leak-attribution.ts).
  */
-export const attribution = (classicSteps: ReadonlySet<number>, leaks: readonly MarkedRecord[]) => {
+export const attribution = <L extends MarkedRecord>(classicSteps: ReadonlySet<number>, leaks: readonly L[]) => {
   const classic = (step: unknown) => typeof step === 'number' && classicSteps.has(step);
-  const inherited = new Set(leaks.filter((l) => classic(l.step)).map((l) => l.marker));
+  const owners = new LeakAttribution();
+  const ours = new Set<L>(leaks.filter((l) => owners.attribute(l.marker, classic(l.step)) === 'ours'));
   return {
     probe: (p: { readonly step: unknown }) => !classic(p.step),
-    leak: (l: MarkedRecord) => !classic(l.step) && !inherited.has(l.marker),
+    leak: (l: L) => ours.has(l),
   };
 };
 

@@ -1,0 +1,29 @@
+/**
+ * Whose leak a leak is. A secret the classic driver copied into a disk
+ * travels with that disk: when a later operation of the metadata driver
+ * shows or uploads it, that is the classic driver's leak found again, not a
+ * new one. Leaks are attributed in the order they happened, so only a copy
+ * the classic driver made earlier can make a leak inherited. A scenario
+ * replay attributes its leaks once at the end; a fleet run, step by step.
+ */
+
+/** Who a leak belongs to. */
+export type LeakOwner = 'classic' | 'inherited' | 'ours';
+
+/** Attributes leaks one at a time, remembering the secrets the classic driver copied. */
+export class LeakAttribution {
+  private readonly classicMarkers = new Set<string>();
+  /** Leaks attributed as inherited so far. */
+  inherited = 0;
+
+  /** Attribute the next leak: its secret's marker, and whether a step of the classic driver recorded it. */
+  attribute(marker: string, byClassic: boolean): LeakOwner {
+    if (byClassic) {
+      this.classicMarkers.add(marker);
+      return 'classic';
+    }
+    if (!this.classicMarkers.has(marker)) return 'ours';
+    this.inherited += 1;
+    return 'inherited';
+  }
+}
