@@ -17,6 +17,7 @@
  * at most 2 GiB.
  */
 import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './support/bench-result.js';
 
@@ -48,8 +49,10 @@ const child = async (events: number, instances: number): Promise<void> => {
   await import('reflect-metadata');
   const { runFleet } = await import('../../packages/simulator/src/fleet/fleet-run.js');
   const { LegacyDriver } = await import('../../packages/simulator/src/legacy/legacy-driver.js');
+  const { threadCells } = await import('../../packages/simulator/src/cli/thread-cells.js');
   const cpu0 = process.cpuUsage();
-  const s = await runFleet({ ...FLEET, instances, events }, { legacyDriver: (w) => new LegacyDriver(w) });
+  // As the CLI runs it: the fleet's cells side by side, one thread per cell up to one per core.
+  const s = await runFleet({ ...FLEET, instances, events }, { legacyDriver: (w) => new LegacyDriver(w), cells: threadCells(availableParallelism(), new URL('./support/fleet-worker-from-source.mjs', import.meta.url)) });
   const cpu = process.cpuUsage(cpu0);
   const result: SizeResult = {
     events, instances, loopMs: s.timing.loopMs, wallMs: s.timing.wallMs, cpuMs: Math.round((cpu.user + cpu.system) / 1000),

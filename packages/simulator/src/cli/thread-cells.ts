@@ -14,12 +14,16 @@ export type CellMessage = { readonly kind: 'progress'; readonly done: number } |
 const isCellMessage = (u: unknown): u is CellMessage =>
   typeof u === 'object' && u !== null && ((u as { kind?: unknown }).kind === 'progress' || (u as { kind?: unknown }).kind === 'done');
 
-/** The worker entry, next to this module in the build. */
+/** The worker entry of the build, next to this module. */
 const ENTRY = new URL('./fleet-worker.js', import.meta.url);
 
-/** A {@link CellRunner} over at most `workers` threads at a time. */
+/**
+ * A {@link CellRunner} over at most `workers` threads at a time. `entry` is
+ * the worker's module: fleet-worker.js of the build, or a module that loads
+ * its TypeScript source (the benchmarks run from source).
+ */
 export const threadCells =
-  (workers: number): CellRunner =>
+  (workers: number, entry: URL = ENTRY): CellRunner =>
   (cells, onProgress) =>
     new Promise<readonly FleetSummary[]>((resolve, reject) => {
       const results: (FleetSummary | undefined)[] = cells.map(() => undefined);
@@ -37,7 +41,7 @@ export const threadCells =
         const cell = cells[next];
         if (cell === undefined || failed) return;
         next += 1;
-        const worker = new Worker(ENTRY, { workerData: cell });
+        const worker = new Worker(entry, { workerData: cell });
         running.add(worker);
         worker.on('message', (m: unknown) => {
           if (!isCellMessage(m)) return fail(new Error(`fleet cell ${cell.index + 1}: unexpected message from its worker`));
