@@ -129,9 +129,11 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     return this.call(() => {
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
-      const liveRows = owner.rows.filter((r) => !r.deleted);
-      const view = (r: Row): DiskRecordRow => ({ instance, disk: r.disk, bdmId: r.bdm ? r.id : null, driverInfo: r.driverInfo });
-      return E.right([...liveRows.filter((r) => r.bdm).map(view), ...liveRows.filter((r) => !r.bdm).map(view)]);
+      // BDM rows first, then instance-level ones, each in creation order (as the SQL adapters list them).
+      const out: DiskRecordRow[] = [];
+      for (const r of owner.rows) if (!r.deleted && r.bdm) out.push({ instance, disk: r.disk, bdmId: r.id, driverInfo: r.driverInfo });
+      for (const r of owner.rows) if (!r.deleted && !r.bdm) out.push({ instance, disk: r.disk, bdmId: null, driverInfo: r.driverInfo });
+      return E.right(out);
     });
   }
 

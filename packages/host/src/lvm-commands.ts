@@ -5,7 +5,6 @@
  * created and changed in the metadata only, where device-mapper is absent.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as J from 'fp-ts/lib/Json.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
 import { describePaths } from './qemu-img.js';
@@ -50,13 +49,31 @@ const LvsReport = t.type({
   report: t.array(t.type({ lv: t.array(t.type({ lv_name: t.string, vg_name: t.string, lv_size: DecimalBytes })) })),
 });
 
+/** One row of an `lvs` report. */
+interface LvsRow {
+  readonly lv_name: string;
+  readonly vg_name: string;
+  readonly lv_size: number;
+}
+
+/** Every row of an `lvs` report, whatever volume was asked for. */
+const readLvs = (stdout: string): E.Either<ToolOutputInvalid, readonly LvsRow[]> => {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch (cause) {
+    return E.left(toolOutputInvalid('lvs', 'output is not JSON', cause));
+  }
+  const decoded = LvsReport.decode(json);
+  if (E.isLeft(decoded)) return E.left(toolOutputInvalid('lvs', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
+  return E.right(decoded.right.report.flatMap((section) => section.lv));
+};
+
 /** The size of `v` in an `lvs` report, or `null` when the report does not list it. */
 export const decodeLvs = (stdout: string, v: LogicalVolume): E.Either<ToolOutputInvalid, number | null> => {
-  const json = J.parse(stdout);
-  if (E.isLeft(json)) return E.left(toolOutputInvalid('lvs', 'output is not JSON', json.left));
-  const decoded = LvsReport.decode(json.right);
-  if (E.isLeft(decoded)) return E.left(toolOutputInvalid('lvs', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
-  return E.right(decoded.right.report.flatMap((section) => section.lv).find((row) => row.lv_name === v.lv && row.vg_name === v.vg)?.lv_size ?? null);
+  const rows = readLvs(stdout);
+  if (E.isLeft(rows)) return rows;
+  return E.right(rows.right.find((row) => row.lv_name === v.lv && row.vg_name === v.vg)?.lv_size ?? null);
 };
 
 /** Whether a failed `lvs` said the volume (or its group) does not exist: exit 5 with LVM's not-found message. */

@@ -5,7 +5,6 @@
  * can leave `-f`, `-O` or `-F` out, so no driver can ask qemu-img to probe.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as J from 'fp-ts/lib/Json.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type DiskFormat, type ImageFormat, type ToolOutputInvalid } from '@disk-ledger/domain';
 
@@ -85,6 +84,30 @@ export interface QemuInfoSummary {
   readonly backing: { readonly file: string; readonly format: string | null } | null;
 }
 
+/** What `info` says of an image, whatever format it was opened as. */
+const readInfo = (stdout: string): E.Either<ToolOutputInvalid, QemuInfoSummary> => {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch (cause) {
+    return E.left(toolOutputInvalid('qemu-img info', 'output is not JSON', cause));
+  }
+  // `is` accepts exactly what `decode` does (no field is transformed), without building the codec's contexts;
+  // only output it refuses goes through `decode`, for the paths the message names.
+  let fields: t.TypeOf<typeof QemuInfoFields>;
+  if (QemuInfoFields.is(json)) fields = json;
+  else {
+    const decoded = QemuInfoFields.decode(json);
+    if (E.isLeft(decoded)) return E.left(toolOutputInvalid('qemu-img info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
+    fields = decoded.right;
+  }
+  const size = fields['virtual-size'];
+  if (!Number.isSafeInteger(size) || size < 0) return E.left(toolOutputInvalid('qemu-img info', `virtual-size ${size} is not a byte count`));
+  const file = fields['backing-filename'];
+  const backing = file === undefined ? null : { file, format: fields['backing-filename-format'] ?? null };
+  return E.right({ virtualSize: size, format: fields.format, backing });
+};
+
 /**
  * Decode `qemu-img info --output=json` printed for an image opened as
  * `expected`. A format other than the one named on the command line, or a
@@ -92,16 +115,10 @@ export interface QemuInfoSummary {
  * this argv produces, so it is refused rather than trusted.
  */
 export const decodeInfo = (stdout: string, expected: QemuFormat): E.Either<ToolOutputInvalid, QemuInfoSummary> => {
-  const json = J.parse(stdout);
-  if (E.isLeft(json)) return E.left(toolOutputInvalid('qemu-img info', 'output is not JSON', json.left));
-  const decoded = QemuInfoFields.decode(json.right);
-  if (E.isLeft(decoded)) return E.left(toolOutputInvalid('qemu-img info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
-  const fields = decoded.right;
-  const size = fields['virtual-size'];
-  if (!Number.isSafeInteger(size) || size < 0) return E.left(toolOutputInvalid('qemu-img info', `virtual-size ${size} is not a byte count`));
-  if (fields.format !== expected) return E.left(toolOutputInvalid('qemu-img info', `reported format ${fields.format}, opened as ${expected}`));
-  const file = fields['backing-filename'];
-  return E.right({ virtualSize: size, format: fields.format, backing: file === undefined ? null : { file, format: fields['backing-filename-format'] ?? null } });
+  const info = readInfo(stdout);
+  if (E.isLeft(info)) return info;
+  const { format } = info.right;
+  return format === expected ? info : E.left(toolOutputInvalid('qemu-img info', `reported format ${format}, opened as ${expected}`));
 };
 
 /** The field paths an io-ts decode failed at, for messages (`virtual-size`, `report.0.lv`). */

@@ -3,7 +3,6 @@
  * `rbd info --format json`.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as J from 'fp-ts/lib/Json.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
 import { describePaths } from './qemu-img.js';
@@ -28,13 +27,26 @@ export const remove = (i: RbdImage): Argv => ['rbd', 'rm', spec(i)];
 export const info = (i: RbdImage): Argv => ['rbd', 'info', '--format', 'json', spec(i)];
 
 const RbdInfo = t.type({ name: t.string, size: t.number });
+type RbdInfo = t.TypeOf<typeof RbdInfo>;
+
+/** The fields of an `rbd info` output, whatever image was asked for. */
+const readInfo = (stdout: string): E.Either<ToolOutputInvalid, RbdInfo> => {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch (cause) {
+    return E.left(toolOutputInvalid('rbd info', 'output is not JSON', cause));
+  }
+  // `is` accepts exactly what `decode` does; only refused output needs the codec's error paths.
+  if (RbdInfo.is(json)) return E.right(json);
+  const decoded = RbdInfo.decode(json);
+  return E.isLeft(decoded) ? E.left(toolOutputInvalid('rbd info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left)) : decoded;
+};
 
 /** The image's size in bytes from `rbd info --format json`. */
 export const decodeInfo = (stdout: string, i: RbdImage): E.Either<ToolOutputInvalid, number> => {
-  const json = J.parse(stdout);
-  if (E.isLeft(json)) return E.left(toolOutputInvalid('rbd info', 'output is not JSON', json.left));
-  const decoded = RbdInfo.decode(json.right);
-  if (E.isLeft(decoded)) return E.left(toolOutputInvalid('rbd info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
+  const decoded = readInfo(stdout);
+  if (E.isLeft(decoded)) return decoded;
   const r = decoded.right;
   if (r.name !== i.image) return E.left(toolOutputInvalid('rbd info', `reported image ${r.name}, asked for ${i.image}`));
   return Number.isSafeInteger(r.size) && r.size >= 0 ? E.right(r.size) : E.left(toolOutputInvalid('rbd info', `size ${r.size} is not a byte count`));

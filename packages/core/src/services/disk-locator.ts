@@ -16,7 +16,6 @@ import type { HostContext } from '../host-context.js';
  */
 export const locate = (ctx: HostContext, instance: InstanceId, disk: DiskName, meta: DiskMetadata): E.Either<InvalidName, DiskImage> => {
   const location = meta.location ?? recordLocation(meta.backend, instance, disk, ctx.options.imagesVolumeGroup, ctx.options.imagesRbdPool);
-  return E.map((loc: DiskImage['location']): DiskImage => ({ location: loc, format: meta.format }))(
-    resolveLocation(meta.backend, location, ctx.instancesPath, instance),
-  );
+  const resolved = resolveLocation(meta.backend, location, ctx.instancesPath, instance);
+  return E.isLeft(resolved) ? resolved : E.right({ location: resolved.right, format: meta.format });
 };

@@ -17,24 +17,27 @@ export interface StoredRecord {
 /** Decode one row; a bad `driver_info` names its row id and leaves other rows alone. */
 export const decodeRow = (row: DiskRecordRow): E.Either<RecordUnreadable, StoredRecord> => {
   if (row.driverInfo === null) return E.right({ row, meta: null });
-  return E.bimap(
-    (cause: RecordUnreadable['cause']): RecordUnreadable => ({
-      _tag: 'RecordUnreadable',
-      code: 'RECORD_UNREADABLE',
-      instance: row.instance,
-      disk: row.disk,
-      bdmId: row.bdmId,
-      path: row.bdmId === null ? `instance_extra[${row.instance}].${row.disk}` : `block_device_mapping[${row.bdmId}].driver_info`,
-      message: `record of ${row.instance}/${row.disk} (${row.bdmId === null ? 'instance-level' : `bdm ${row.bdmId}`}) does not decode: ${cause.message}`,
-      cause,
-    }),
-    (meta: DiskMetadata): StoredRecord => ({ row, meta }),
-  )(decodeDiskMetadata(row.driverInfo));
+  const decoded = decodeDiskMetadata(row.driverInfo);
+  if (E.isRight(decoded)) return E.right({ row, meta: decoded.right });
+  const cause: RecordUnreadable['cause'] = decoded.left;
+  return E.left({
+    _tag: 'RecordUnreadable',
+    code: 'RECORD_UNREADABLE',
+    instance: row.instance,
+    disk: row.disk,
+    bdmId: row.bdmId,
+    path: row.bdmId === null ? `instance_extra[${row.instance}].${row.disk}` : `block_device_mapping[${row.bdmId}].driver_info`,
+    message: `record of ${row.instance}/${row.disk} (${row.bdmId === null ? 'instance-level' : `bdm ${row.bdmId}`}) does not decode: ${cause.message}`,
+    cause,
+  });
 };
 
 /** Index rows by disk; later rows of the same disk win (the repository lists live rows only). */
-export const byDisk = (rows: readonly StoredRecord[]): ReadonlyMap<DiskName, StoredRecord> =>
-  new Map(rows.map((r) => [r.row.disk, r]));
+export const byDisk = (rows: readonly StoredRecord[]): ReadonlyMap<DiskName, StoredRecord> => {
+  const out = new Map<DiskName, StoredRecord>();
+  for (const r of rows) out.set(r.row.disk, r);
+  return out;
+};
 
 /** Rows of one instance, or the first unreadable one. */
 export const decodeRows = (_instance: InstanceId, rows: readonly DiskRecordRow[]): E.Either<RecordUnreadable, readonly StoredRecord[]> => {

@@ -56,8 +56,15 @@ export const resolveLocation = (
   instancesPath: HostPath,
   instance: InstanceId,
 ): E.Either<InvalidName, DiskLocation> => {
-  if (backend === 'lvm') return E.map(([vg, lv]: readonly [VolumeName, VolumeName]) => ({ backend, vg, lv }))(splitPair(location, 'vg/lv'));
-  if (backend === 'rbd') return E.map(([pool, image]: readonly [VolumeName, VolumeName]) => ({ backend, pool, image }))(splitPair(location, 'pool/image'));
+  // Every disk operation resolves its record's location: plain branches rather than a mapped Either per call.
+  if (backend === 'lvm') {
+    const pair = splitPair(location, 'vg/lv');
+    return E.isLeft(pair) ? pair : E.right({ backend, vg: pair.right[0], lv: pair.right[1] });
+  }
+  if (backend === 'rbd') {
+    const pair = splitPair(location, 'pool/image');
+    return E.isLeft(pair) ? pair : E.right({ backend, pool: pair.right[0], image: pair.right[1] });
+  }
   const dir = instanceDir(instancesPath, instance);
   if (location.startsWith('/')) {
     const abs = hostPath(location, 'location');
@@ -67,5 +74,6 @@ export const resolveLocation = (
     }
     return E.right({ backend, path: abs.right });
   }
-  return E.map((name: Parameters<typeof joinPath>[1]) => ({ backend, path: joinPath(dir, name) }))(fileName(location, 'location'));
+  const name = fileName(location, 'location');
+  return E.isLeft(name) ? name : E.right({ backend, path: joinPath(dir, name.right) });
 };

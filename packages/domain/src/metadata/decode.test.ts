@@ -164,3 +164,18 @@ describe('decodeDiskMetadata', () => {
     });
   });
 });
+
+describe('decodeDiskMetadata of a text it decoded before', () => {
+  it('gives an equal, frozen record, and refuses a bad text every time', () => {
+    const good = text(primitive());
+    const first = success(good);
+    const again = success(good);
+    expect(again).toEqual(first);
+    expect(Object.isFrozen(again)).toBe(true);
+    expect(Reflect.set(again, 'size', 1)).toBe(false);
+    expect(success(good)).toEqual(first);
+    const bad = text({ ...primitive(), 'nova_object.name': 'Instance' });
+    expect(failure(bad)).toMatchObject({ code: 'METADATA_WRONG_NAME' });
+    expect(failure(bad)).toMatchObject({ code: 'METADATA_WRONG_NAME' });
+  });
+});

@@ -87,19 +87,41 @@ export const decodeMetadataPrimitive = (primitive: unknown): E.Either<MetadataEr
   return decodeData(data, version.right);
 };
 
+// Records are read far more often than written: every operation lists an
+// instance's rows and decodes each one, so the same text is decoded again and
+// again. Decoding is a pure function of the text, so successful decodes are
+// kept by their exact text, frozen so no caller can change what another gets.
+// The memo is bounded (cleared when full) and skips long texts, so hostile or
+// odd input cannot make it hold much; failures are not kept (they are rare and
+// carry the parser's error object).
+const MEMO_LIMIT = 8192;
+const MEMO_MAX_TEXT = 4096;
+const memo = new Map<string, E.Right<DiskMetadata>>();
+
+const remember = (text: string, decoded: E.Either<MetadataError, DiskMetadata>): E.Either<MetadataError, DiskMetadata> => {
+  if (E.isLeft(decoded) || text.length > MEMO_MAX_TEXT) return decoded;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  const kept = Object.freeze({ _tag: 'Right', right: Object.freeze(decoded.right) } as const);
+  memo.set(text, kept);
+  return kept;
+};
+
 /**
  * Decode the `driver_info` text of a disk: an oslo.versionedobjects
  * `LibvirtDiskMetadata` primitive of version 1.0 or 1.1. Never throws: every
  * input, however malformed or hostile, gives a `MetadataError` or a record.
+ * The record is frozen, and the same text may give the same record object.
  */
 export const decodeDiskMetadata = (text: string): E.Either<MetadataError, DiskMetadata> => {
   // The signature says string, but the text comes from a database column.
   if (typeof text !== 'string') return E.left(malformedJson(undefined));
+  const known = memo.get(text);
+  if (known !== undefined) return known;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
     return E.left(malformedJson(cause));
   }
-  return decodeMetadataPrimitive(parsed);
+  return remember(text, decodeMetadataPrimitive(parsed));
 };

@@ -3,9 +3,10 @@ import { describe, expect } from 'vitest';
 import { diskMetadataArb, metadataVersionArb } from '../testing/metadata-arbitraries.js';
 import { decodeDiskMetadata } from './decode.js';
 import { backportDiskMetadata, encodeDiskMetadata } from './encode.js';
-import { WIRE_FIELDS } from './field-schema.js';
+import type { DiskMetadata } from '../disk/disk-metadata.js';
+import { WIRE_FIELDS, WIRE_PROPERTIES } from './field-schema.js';
 import { SAMPLE } from './testing/primitives.js';
-import { METADATA_VERSIONS } from './version.js';
+import { METADATA_VERSIONS, type MetadataVersion } from './version.js';
 
 const SEED = 0x0d15c;
 
@@ -33,6 +34,25 @@ describe('encodeDiskMetadata', () => {
         '{"nova_object.name":"LibvirtDiskMetadata","nova_object.namespace":"nova","nova_object.version":"1.0",' +
           '"nova_object.data":{"backend":"flat","format":"qcow2","size":21474836480}}',
       );
+    });
+  });
+
+  describe('when compared with JSON.stringify of the envelope object', () => {
+    const reference = (meta: DiskMetadata, version: MetadataVersion): string =>
+      JSON.stringify({
+        'nova_object.name': 'LibvirtDiskMetadata',
+        'nova_object.namespace': 'nova',
+        'nova_object.version': version,
+        'nova_object.data': Object.fromEntries(WIRE_FIELDS[version].map((wire) => [wire, meta[WIRE_PROPERTIES[wire]] ?? null])),
+      });
+
+    it.prop([diskMetadataArb, metadataVersionArb], { seed: SEED })('prints the same text for any valid record', (meta, version) => {
+      expect(encodeDiskMetadata(meta, { version })).toBe(reference(meta, version));
+    });
+
+    it('prints the same text for strings JSON must escape', () => {
+      const odd: DiskMetadata = { ...SAMPLE, location: 'a"b\\c\u0001d\u00e9\u2028\ud800', imageId: '' };
+      expect(encodeDiskMetadata(odd)).toBe(reference(odd, '1.1'));
     });
   });
 

@@ -23,8 +23,18 @@ const LVM_BAD_ARGS = 3;
 
 type Parsed = { readonly ok: true; readonly args: ParsedArgs; readonly metadataOnly: boolean } | { readonly ok: false; readonly outcome: Outcome };
 
+/** The options of one LVM tool, with the `--config` every one of them takes. */
+const withConfig = (spec: Readonly<Record<string, OptionKind>>): Readonly<Record<string, OptionKind>> => ({ '--config': 'value', ...spec });
+
+// Built once: the drivers run these tools on every LVM disk operation.
+const LVCREATE = withConfig({ '-y': 'flag', '-L': 'value', '-n': 'value' });
+const LVREMOVE = withConfig({ '-f': 'flag' });
+const LVEXTEND = withConfig({ '-L': 'value' });
+const LVS = withConfig({ '--reportformat': 'value', '--units': 'value', '--nosuffix': 'flag', '-o': 'value' });
+
+/** Parse against `spec` (built with {@link withConfig}); the one `--config` value the drivers pass is all it accepts. */
 const parse = (args: readonly string[], spec: Readonly<Record<string, OptionKind>>): Parsed => {
-  const p = parseArgs(args, { '--config': 'value', ...spec });
+  const p = parseArgs(args, spec);
   if (!p.ok) return { ok: false, outcome: notEmulated(p.reason) };
   const config = p.args.options.get('--config');
   if (config !== undefined && config !== METADATA_ONLY_CONFIG) return { ok: false, outcome: notEmulated(`--config ${JSON.stringify(config)}`) };
@@ -66,7 +76,7 @@ const rounding = (tool: 'lvcreate' | 'lvextend', asked: number, rounded: number)
 
 /** `lvcreate [<lvmconf>] -y -L <size>b -n <lv> <vg>` */
 export const lvcreate = (ctx: CommandContext, args: readonly string[]): Outcome => {
-  const p = parse(args, { '-y': 'flag', '-L': 'value', '-n': 'value' });
+  const p = parse(args, LVCREATE);
   if (!p.ok) return p.outcome;
   const { options: o, operands } = p.args;
   const lv = o.get('-n');
@@ -89,7 +99,7 @@ export const lvcreate = (ctx: CommandContext, args: readonly string[]): Outcome 
 
 /** `lvremove [<lvmconf>] -f <vg>/<lv>` */
 export const lvremove = (ctx: CommandContext, args: readonly string[]): Outcome => {
-  const p = parse(args, { '-f': 'flag' });
+  const p = parse(args, LVREMOVE);
   if (!p.ok) return p.outcome;
   const [operand, ...extra] = p.args.operands;
   if (!p.args.options.has('-f') || operand === undefined || extra.length > 0) return notEmulated('lvremove takes -f <vg>/<lv>');
@@ -101,7 +111,7 @@ export const lvremove = (ctx: CommandContext, args: readonly string[]): Outcome 
 
 /** `lvextend [<lvmconf>] -L <size>b <vg>/<lv>` */
 export const lvextend = (ctx: CommandContext, args: readonly string[]): Outcome => {
-  const p = parse(args, { '-L': 'value' });
+  const p = parse(args, LVEXTEND);
   if (!p.ok) return p.outcome;
   const [operand, ...extra] = p.args.operands;
   if (operand === undefined || extra.length > 0) return notEmulated('lvextend takes -L <size>b <vg>/<lv>');
@@ -126,7 +136,7 @@ export const lvextend = (ctx: CommandContext, args: readonly string[]): Outcome 
 
 /** `lvs [<lvmconf>] --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size <vg>/<lv>` */
 export const lvs = (ctx: CommandContext, args: readonly string[]): Outcome => {
-  const p = parse(args, { '--reportformat': 'value', '--units': 'value', '--nosuffix': 'flag', '-o': 'value' });
+  const p = parse(args, LVS);
   if (!p.ok) return p.outcome;
   const { options: o, operands } = p.args;
   const [operand, ...extra] = operands;

@@ -24,13 +24,18 @@ const isName = (s: string): boolean => NAME.test(s) && !s.includes('..');
 
 /** A `<pool>/<image>` or `<vg>/<lv>` pair, or `null`. */
 export const parsePair = (text: string): readonly [string, string] | null => {
-  const parts = text.split('/');
-  const [a, b] = parts;
-  return parts.length === 2 && a !== undefined && b !== undefined && isName(a) && isName(b) ? [a, b] : null;
+  // Cut at the one slash rather than splitting: every rbd and lvm command parses one of these.
+  const cut = text.indexOf('/');
+  if (cut < 0 || text.includes('/', cut + 1)) return null;
+  const a = text.slice(0, cut);
+  const b = text.slice(cut + 1);
+  return isName(a) && isName(b) ? [a, b] : null;
 };
 
 /** The target a path names on a host: `/dev/<vg>/<lv>` is a logical volume, anything else a file. */
 const pathTarget = (path: string): Target => {
+  // Most paths are files: only one under /dev can name a logical volume.
+  if (!path.startsWith('/dev/')) return { kind: 'file', path };
   const m = /^\/dev\/([^/]+)\/([^/]+)$/.exec(path);
   return m !== null && m[1] !== undefined && m[2] !== undefined && isName(m[1]) && isName(m[2])
     ? { kind: 'lv', vg: m[1], lv: m[2] }

@@ -18,6 +18,21 @@ describe('emulated rbd', () => {
       expect(c.diskAt('h1', rbdAt('pool0', 'vm1_disk'))).toBeNull();
     });
 
+    it('prints info as JSON.stringify prints every field, in rbd\'s order', async () => {
+      const c = cluster();
+      await ok(c, 'h1', ['rbd', 'create', '--size', `${GiB + 1}B`, 'pool0/vm1_disk']);
+      const out = await ok(c, 'h1', ['rbd', 'info', '--format', 'json', 'pool0/vm1_disk']);
+      const info = JSON.parse(out) as { readonly id: string };
+      const stamp = 'Thu Jan  1 00:00:00 1970';
+      expect(out).toBe(
+        `${JSON.stringify({
+          name: 'vm1_disk', id: info.id, size: GiB + 1, objects: 257, order: 22, object_size: 4194304, snapshot_count: 0,
+          block_name_prefix: `rbd_data.${info.id}`, format: 2, features: ['layering', 'exclusive-lock', 'object-map', 'fast-diff', 'deep-flatten'],
+          op_features: [], flags: [], create_timestamp: stamp, access_timestamp: stamp, modify_timestamp: stamp,
+        })}\n`,
+      );
+    });
+
     it('imports a raw file byte for byte, header included', async () => {
       const c = cluster();
       await ok(c, 'h1', ['qemu-img', 'create', '-f', 'raw', `${DIR}/disk`, String(GiB)]);
