@@ -2,7 +2,8 @@
  * Fleet replay throughput and scaling: the same generated fleet (100 hosts,
  * up to 10,000 instances, seed 1) replayed for E = 20,000 events and for
  * 10 × E = 200,000 events, each in a fresh child process (so each size has
- * its own heap and its own peak RSS), from the sources.
+ * its own heap and its own peak RSS), from the sources. The fleet's cells
+ * run side by side on worker threads, as `disk-ledger fleet` runs them.
  *
  * The issue's targets are for 1,000,000 events over 100,000 instances: at
  * most 60 s, peak RSS at most 2 GiB, and 10 × the events costing at most
@@ -19,6 +20,7 @@
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { defaultCells } from '../../packages/simulator/src/fleet/cells.js';
 import type { BenchResult } from './support/bench-result.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -94,7 +96,7 @@ export default async function fleetBenchmark(): Promise<BenchResult> {
   const peak = Math.max(small.peakRssBytes, large.peakRssBytes, full?.peakRssBytes ?? 0);
   const ok = ratio <= TARGET.scaling && millionSeconds <= TARGET.seconds && peak <= TARGET.rssBytes;
   const notes = [
-    `fleet: ${FLEET.hosts} hosts, up to ${FLEET.instances.toLocaleString('en-US')} instances, seed ${FLEET.seed}, ${FLEET.mode} mode, classic driver on the hosts not yet upgraded`,
+    `fleet: ${FLEET.hosts} hosts in ${defaultCells(FLEET.hosts)} cells on up to ${availableParallelism()} threads, up to ${FLEET.instances.toLocaleString('en-US')} instances, seed ${FLEET.seed}, ${FLEET.mode} mode, classic driver on the hosts not yet upgraded`,
     `E: ${rate(small)}`,
     `10×E: ${rate(large)}`,
     full === null
