@@ -19,7 +19,19 @@ import type { ClusterState } from './state/cluster-state.js';
 import { InjectedCrash } from './state/faults.js';
 import type { CommandOutcome } from './state/records.js';
 
-const firstLine = (s: string): string => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+/** The first line of `s` that is not blank, trimmed. */
+const firstLine = (s: string): string => {
+  // Line by line rather than splitting the whole text: every failed command (most often a probe for
+  // an absent volume) has its stderr read here.
+  for (let start = 0; start <= s.length; ) {
+    const nl = s.indexOf('\n', start);
+    const end = nl < 0 ? s.length : nl;
+    const line = s.slice(start, end).trim();
+    if (line !== '') return line;
+    start = end + 1;
+  }
+  return '';
+};
 
 /** A `CommandFailed` as the real executor reports it. */
 export const commandFailed = (argv: Argv, exitCode: number, stderr: string): CommandError => {

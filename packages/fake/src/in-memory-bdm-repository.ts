@@ -55,6 +55,11 @@ interface Instance {
   migration: string | null;
   /** Rows in creation order. */
   readonly rows: Row[];
+  /**
+   * The rows not soft-deleted, in creation order: every read wants only these, and an instance whose
+   * records are dropped and written again (reboot, resize, migration) gathers deleted rows without end.
+   */
+  readonly current: Row[];
 }
 
 // ---- the repository
@@ -91,7 +96,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (bad !== undefined) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(bad)}`));
       const bdmDisks = disks.filter(hasBdm);
       if (new Set(bdmDisks).size !== bdmDisks.length) return E.left(repositoryFailed(`a disk is listed twice for instance ${instance}`));
-      const owner: Instance = { instance, host, deleted: false, migration: null, rows: [] };
+      const owner: Instance = { instance, host, deleted: false, migration: null, rows: [], current: [] };
       this.live.set(instance, owner);
       for (const disk of bdmDisks) this.addRow(owner, disk, true, null);
       return E.right(undefined);
@@ -131,8 +136,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (owner === undefined) return E.left(instanceNotFound(instance));
       // BDM rows first, then instance-level ones, each in creation order (as the SQL adapters list them).
       const out: DiskRecordRow[] = [];
-      for (const r of owner.rows) if (!r.deleted && r.bdm) out.push({ instance, disk: r.disk, bdmId: r.id, driverInfo: r.driverInfo });
-      for (const r of owner.rows) if (!r.deleted && !r.bdm) out.push({ instance, disk: r.disk, bdmId: null, driverInfo: r.driverInfo });
+      for (const r of owner.current) if (r.bdm) out.push({ instance, disk: r.disk, bdmId: r.id, driverInfo: r.driverInfo });
+      for (const r of owner.current) if (!r.bdm) out.push({ instance, disk: r.disk, bdmId: null, driverInfo: r.driverInfo });
       return E.right(out);
     });
   }
@@ -168,7 +173,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     return this.call(() => {
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
-      for (const r of owner.rows) this.softDelete(r);
+      for (const r of owner.current) this.markDeleted(r);
+      owner.current.length = 0;
       owner.deleted = true;
       this.live.delete(instance);
       this.gone.push(owner);
@@ -211,7 +217,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   /** Register an instance as the classic driver left it: BDM rows whose `driver_info` is null. */
   seedLegacyInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): void {
     if (this.live.has(instance)) throw new Error(`instance ${instance} already exists`);
-    const owner: Instance = { instance, host, deleted: false, migration: null, rows: [] };
+    const owner: Instance = { instance, host, deleted: false, migration: null, rows: [], current: [] };
     this.live.set(instance, owner);
     for (const disk of disks.filter(hasBdm)) this.addRow(owner, disk, true, null);
   }
@@ -238,17 +244,24 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   }
 
   private liveRow(owner: Instance, disk: DiskName): Row | undefined {
-    return owner.rows.find((r) => !r.deleted && r.disk === disk);
+    for (const r of owner.current) if (r.disk === disk) return r;
+    return undefined;
   }
 
   private addRow(owner: Instance, disk: DiskName, bdm: boolean, driverInfo: string | null): void {
     const row: Row = { id: this.nextId, disk, bdm, driverInfo, deleted: false };
     this.nextId += 1;
     owner.rows.push(row);
+    owner.current.push(row);
     if (bdm && driverInfo === null) this.unpopulated.add({ id: row.id, row, owner }, owner.host);
   }
 
-  private softDelete(r: Row): void {
+  private softDelete(owner: Instance, r: Row): void {
+    this.markDeleted(r);
+    owner.current.splice(owner.current.indexOf(r), 1);
+  }
+
+  private markDeleted(r: Row): void {
     r.deleted = true;
     this.unpopulated.delete(r.id);
   }
@@ -257,7 +270,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   private apply(owner: Instance, disk: DiskName, driverInfo: string | null): void {
     const row = this.liveRow(owner, disk);
     if (driverInfo === null) {
-      if (row !== undefined) this.softDelete(row);
+      if (row !== undefined) this.softDelete(owner, row);
       return;
     }
     if (row === undefined) {

@@ -33,14 +33,22 @@ export const lvextend = (metadataOnly: boolean, v: LogicalVolume, size: ByteSize
 export const lvs = (metadataOnly: boolean, v: LogicalVolume): Argv =>
   ['lvs', ...conf(metadataOnly), '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'lv_name,vg_name,lv_size', spec(v)];
 
+const DIGITS = /^[0-9]{1,16}$/;
+
+/** The byte count of 1 to 16 decimal digits, or `null` when it is not a safe integer. */
+const decimalBytes = (digits: string): number | null => {
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : null;
+};
+
 /** A byte count printed as decimal digits (`--units b --nosuffix`). */
 const DecimalBytes = new t.Type<number, string, unknown>(
   'DecimalBytes',
   (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
   (u, c) => {
-    if (typeof u !== 'string' || !/^[0-9]{1,16}$/.test(u)) return t.failure(u, c, 'expected decimal digits');
-    const n = Number(u);
-    return Number.isSafeInteger(n) ? t.success(n) : t.failure(u, c, 'too large');
+    if (typeof u !== 'string' || !DIGITS.test(u)) return t.failure(u, c, 'expected decimal digits');
+    const n = decimalBytes(u);
+    return n !== null ? t.success(n) : t.failure(u, c, 'too large');
   },
   (n) => String(n),
 );
@@ -64,9 +72,36 @@ const readLvs = (stdout: string): E.Either<ToolOutputInvalid, readonly LvsRow[]>
   } catch (cause) {
     return E.left(toolOutputInvalid('lvs', 'output is not JSON', cause));
   }
+  const rows = plainRows(json);
+  if (rows !== null) return E.right(rows);
+  // Only output the plain walk refuses goes through the codec, for the paths the message names.
   const decoded = LvsReport.decode(json);
   if (E.isLeft(decoded)) return E.left(toolOutputInvalid('lvs', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
   return E.right(decoded.right.report.flatMap((section) => section.lv));
+};
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * The rows of a report the codec accepts, read by a plain walk (the driver reads a report for every
+ * size of an LV, and the codec's contexts cost more than the command); `null` for anything else,
+ * which is left to the codec to refuse or accept with its own rules.
+ */
+const plainRows = (json: unknown): LvsRow[] | null => {
+  if (!isObject(json) || !Array.isArray(json['report'])) return null;
+  const rows: LvsRow[] = [];
+  for (const section of json['report'] as unknown[]) {
+    if (!isObject(section) || !Array.isArray(section['lv'])) return null;
+    for (const row of section['lv'] as unknown[]) {
+      if (!isObject(row)) return null;
+      const { lv_name, vg_name, lv_size } = row;
+      if (typeof lv_name !== 'string' || typeof vg_name !== 'string' || typeof lv_size !== 'string') return null;
+      const size = DIGITS.test(lv_size) ? decimalBytes(lv_size) : null;
+      if (size === null) return null;
+      rows.push({ lv_name, vg_name, lv_size: size });
+    }
+  }
+  return rows;
 };
 
 /** The size of `v` in an `lvs` report, or `null` when the report does not list it. */

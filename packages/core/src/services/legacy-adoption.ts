@@ -5,6 +5,7 @@ import {
   isAllowedPair,
   novaFileName,
   type DiskMetadata,
+  type DerivedLayout,
   type DiskName,
   type InstanceId,
   type HostStorageOptions,
@@ -51,6 +52,22 @@ const elsewhere = (backend: string, options: HostStorageOptions): ImagesType[] =
   if (backend === 'lvm' || backend === 'rbd') return ['flat'];
   return [...(options.imagesVolumeGroup === null ? [] : ['lvm' as const]), ...(options.imagesRbdPool === null ? [] : ['rbd' as const])];
 };
+
+/**
+ * The record to open a derived layout with, before its size is known. Named fields rather than
+ * spreading the layout: a spread that adds properties takes a slow path in V8, and every first
+ * touch of a legacy disk builds one.
+ */
+const derivedProbe = (layout: DerivedLayout): DiskMetadata => ({
+  backend: layout.backend,
+  format: layout.format,
+  location: layout.location,
+  provenance: 'derived',
+  size: 1,
+  imageId: null,
+  imageFormat: null,
+  state: 'ready',
+});
 
 const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
   _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,
@@ -112,7 +129,7 @@ export class LegacyAdoption {
       return async () => E.left({ _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path: 'format', message: `${layout.backend} disks cannot be ${layout.format}` });
     }
     return async () => {
-      const meta = await this.sized(instance, disk, { ...layout, provenance: 'operator' });
+      const meta = await this.sized(instance, disk, { ...layout, provenance: 'operator', size: 1, imageId: null, imageFormat: null, state: 'ready' });
       return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
     };
   }
@@ -128,7 +145,7 @@ export class LegacyAdoption {
     const facts = { options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo: diskInfo.right, disk };
     const layout = deriveLegacyLayout(facts);
     if (E.isLeft(layout)) return layout;
-    const meta = await this.sized(instance, disk, { ...layout.right, provenance: 'derived' });
+    const meta = await this.sized(instance, disk, derivedProbe(layout.right));
     if (E.isRight(meta) || meta.left.code !== 'LEGACY_DISK_MISSING') return meta;
     // Today's options put the disk where it is not, while it is where other facts of the host put it: disk.info
     // names a file, or the options still name a volume group or pool holding it. The options changed after the
@@ -136,7 +153,7 @@ export class LegacyAdoption {
     for (const imagesType of elsewhere(layout.right.backend, facts.options)) {
       const there = deriveLegacyLayout({ ...facts, options: { ...facts.options, imagesType } });
       if (E.isLeft(there)) continue;
-      const found = await this.sized(instance, disk, { ...there.right, provenance: 'derived' });
+      const found = await this.sized(instance, disk, derivedProbe(there.right));
       if (E.isLeft(found) && found.left.code === 'LEGACY_DISK_MISSING') continue;
       const loc = there.right.location;
       const where = imagesType !== 'flat' || loc?.startsWith('/') === true ? loc : `${facts.instanceDir}/${loc ?? ''}`;
@@ -145,13 +162,8 @@ export class LegacyAdoption {
     return meta;
   }
 
-  /** Complete a layout with the size the host reports when the disk is opened with that format. */
-  private async sized(
-    instance: InstanceId,
-    disk: DiskName,
-    layout: OperatorLayout & { readonly provenance: 'derived' | 'operator' },
-  ): Promise<E.Either<CoreError, DiskMetadata>> {
-    const probe: DiskMetadata = { ...layout, size: 1, imageId: null, imageFormat: null, state: 'ready' };
+  /** Complete a record of a layout (`probe`, any size) with the size the host reports when the disk is opened with that format. */
+  private async sized(instance: InstanceId, disk: DiskName, probe: DiskMetadata): Promise<E.Either<CoreError, DiskMetadata>> {
     const opened = await this.realizer.open(instance, disk, probe)();
     if (E.isLeft(opened)) return opened;
     const state = await opened.right.driver.inspect(opened.right.image)();

@@ -22,8 +22,33 @@ const corrupt = (file: string, path: string, why: string): DiskInfoCorrupt => ({
 const FORMATS: readonly string[] = ['raw', 'qcow2', 'ploop'];
 const isFormat = (u: unknown): u is DiskInfoFormat => typeof u === 'string' && FORMATS.includes(u);
 
-/** Decode `disk.info` text; a malformed file is an error, never an empty map. */
+// Every first touch of a legacy disk reads its instance's disk.info again, and the file rarely changes, so
+// successful decodes are kept by their exact text (as record decodes are). The memo is bounded (cleared when
+// full) and skips long texts; a kept map refuses changes, since every caller with the same text shares it.
+const MEMO_LIMIT = 8192;
+const MEMO_MAX_TEXT = 4096;
+const memo = new Map<string, E.Right<DiskInfo>>();
+
+const refuseChange = (): never => {
+  throw new TypeError('a decoded disk.info is read-only');
+};
+
+const remember = (text: string, info: Map<string, DiskInfoFormat>): E.Right<DiskInfo> => {
+  Object.defineProperties(info, { set: { value: refuseChange }, delete: { value: refuseChange }, clear: { value: refuseChange } });
+  const kept = Object.freeze({ _tag: 'Right', right: Object.freeze(info) } as const);
+  if (text.length > MEMO_MAX_TEXT) return kept;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(text, kept);
+  return kept;
+};
+
+/**
+ * Decode `disk.info` text; a malformed file is an error, never an empty map.
+ * The map is read-only, and the same text may give the same map object.
+ */
 export const decodeDiskInfo = (text: string, file = 'disk.info'): E.Either<DiskInfoCorrupt, DiskInfo> => {
+  const known = memo.get(text);
+  if (known !== undefined) return known;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -39,8 +64,17 @@ export const decodeDiskInfo = (text: string, file = 'disk.info'): E.Either<DiskI
     if (!isFormat(format)) return E.left(corrupt(file, path, `format ${JSON.stringify(format)} for ${path} is not raw, qcow2 or ploop`));
     out.set(path, format);
   }
-  return E.right(out);
+  return remember(text, out);
 };
 
-/** Encode `disk.info` as nova writes it: one line, path → format. */
-export const encodeDiskInfo = (info: DiskInfo): string => JSON.stringify(Object.fromEntries(info));
+/** Encode `disk.info` as nova writes it: one line, path → format (what `JSON.stringify` prints for the object). */
+export const encodeDiskInfo = (info: DiskInfo): string => {
+  let out = '';
+  for (const [path, format] of info) {
+    // A key that is not a path could be an array index, which an object lists first, and a value
+    // outside the formats may need escaping: leave such maps to the built-in.
+    if (!path.startsWith('/') || !isFormat(format)) return JSON.stringify(Object.fromEntries(info));
+    out += `${out === '' ? '{' : ','}${JSON.stringify(path)}:"${format}"`;
+  }
+  return out === '' ? '{}' : `${out}}`;
+};

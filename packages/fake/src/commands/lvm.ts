@@ -139,9 +139,9 @@ export const lvs = (ctx: CommandContext, args: readonly string[]): Outcome => {
   const p = parse(args, LVS);
   if (!p.ok) return p.outcome;
   const { options: o, operands } = p.args;
-  const [operand, ...extra] = operands;
+  const operand = operands[0];
   const exact = o.get('--reportformat') === 'json' && o.get('--units') === 'b' && o.has('--nosuffix') && o.get('-o') === 'lv_name,vg_name,lv_size';
-  if (!exact || operand === undefined || extra.length > 0) return notEmulated('lvs takes --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size <vg>/<lv>');
+  if (!exact || operand === undefined || operands.length > 1) return notEmulated('lvs takes --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size <vg>/<lv>');
   const found = existingLv(ctx, operand);
   if (isOutcome(found)) return found;
   const size = found.vg.get(found.lv)?.length ?? 0;

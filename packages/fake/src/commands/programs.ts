@@ -27,7 +27,8 @@ const PROGRAMS: Readonly<Record<string, Program>> = {
 
 /** Run the command of `ctx.argv`. */
 export const runProgram = (ctx: CommandContext): Outcome => {
-  const [program, ...args] = ctx.argv;
-  const run = Object.hasOwn(PROGRAMS, program) ? PROGRAMS[program] : undefined;
-  return run === undefined ? notEmulated(`program ${JSON.stringify(program)} is not emulated`) : run(ctx, args);
+  // Indexing rather than destructuring: every emulated command passes here.
+  const program = ctx.argv[0];
+  const run = program !== undefined && Object.hasOwn(PROGRAMS, program) ? PROGRAMS[program] : undefined;
+  return run === undefined ? notEmulated(`program ${JSON.stringify(program)} is not emulated`) : run(ctx, ctx.argv.slice(1));
 };

@@ -108,8 +108,8 @@ export const qemuImgInfo = (ctx: CommandContext, args: readonly string[]): Outco
   if (isOutcome(fmt)) return fmt;
   const output = o.get('--output') ?? 'human';
   if (output !== 'json' && output !== 'human') return notEmulated(`--output=${output}`);
-  const [pathText, ...extra] = operands;
-  if (pathText === undefined || extra.length > 0) return notEmulated('qemu-img info takes one image');
+  const pathText = operands[0];
+  if (pathText === undefined || operands.length > 1) return notEmulated('qemu-img info takes one image');
   const target = qpathOperand(pathText);
   if (isOutcome(target)) return target;
 

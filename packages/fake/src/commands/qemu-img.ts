@@ -19,7 +19,7 @@ const SUBCOMMANDS: Readonly<Record<string, (ctx: CommandContext, args: readonly 
 
 /** `qemu-img <subcommand> …` */
 export const qemuImg = (ctx: CommandContext, args: readonly string[]): Outcome => {
-  const [sub, ...rest] = args;
+  const sub = args[0];
   const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  return run === undefined ? notEmulated(`qemu-img ${sub ?? ''}: subcommand not emulated`) : run(ctx, rest);
+  return run === undefined ? notEmulated(`qemu-img ${sub ?? ''}: subcommand not emulated`) : run(ctx, args.slice(1));
 };

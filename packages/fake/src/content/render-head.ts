@@ -107,9 +107,36 @@ export const renderHead = (volume: Volume, length: number): Uint8Array => {
     const markers = storedMarkers(volume.data);
     return markers.size === 0 ? new Uint8Array(n) : benignBytes(markers.toSortedArray().join(' '), n);
   }
-  const head = h === null ? (volume.data.lead ?? new Uint8Array(0)) : headerBytes(h);
-  if (head.length >= n) return head.subarray(0, n);
+  if (h === null) {
+    const lead = volume.data.lead ?? new Uint8Array(0);
+    if (lead.length >= n) return lead.subarray(0, n);
+    const out = new Uint8Array(n);
+    out.set(lead, 0);
+    return out;
+  }
+  // Cached bytes are shared, so the caller gets a copy it may change.
+  const head = cachedHeaderBytes(h);
+  if (head.length >= n) return head.slice(0, n);
   const out = new Uint8Array(n);
   out.set(head, 0);
   return out;
+};
+
+// Building a qcow2 header builds the whole minimal image, and every boot from an image verifies a freshly
+// downloaded copy (snapshots add images all the time), so qcow2 header bytes are kept by what they are built
+// from: the same fields give the same bytes. A fleet has few distinct ones; the memo is small (cleared when
+// full), as each entry is a whole image of a few clusters.
+const QCOW2_MEMO_LIMIT = 64;
+const qcow2Memo = new Map<string, Uint8Array>();
+
+const cachedHeaderBytes = (h: Header): Uint8Array => {
+  if (h.format !== 'qcow2') return headerBytes(h);
+  const key = JSON.stringify([h.planted, h.virtualSize, h.backing?.path ?? null, h.backing?.format ?? null, h.dataFile]);
+  let bytes = qcow2Memo.get(key);
+  if (bytes === undefined) {
+    bytes = headerBytes(h);
+    if (qcow2Memo.size >= QCOW2_MEMO_LIMIT) qcow2Memo.clear();
+    qcow2Memo.set(key, bytes);
+  }
+  return bytes;
 };
