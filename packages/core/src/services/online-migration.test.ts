@@ -53,4 +53,33 @@ describe('OnlineMigration', () => {
       expect(codes(await migration.run('a', 50))).toEqual({ found: 0, done: 0, failures: [] });
     });
   });
+
+  describe('when a migrated instance has instance-level disks', () => {
+    const OLD = vm('cfg1');
+    const rbdFleet = async (): Promise<FakeFleet> => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      await seedLegacy(f, { instance: OLD, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }, { disk: 'config', format: 'raw', size: 64 * 2 ** 20 }] });
+      return f;
+    };
+
+    it('gives its config drive a record too, though no row lists it', async () => {
+      const f = await rbdFleet();
+      expect(codes(await f.fleet.onlineMigration().run('a', 50))).toEqual({ found: 1, done: 1, failures: [] });
+      expect((await f.records(OLD)).get('config')).toMatchObject({ backend: 'rbd', format: 'raw', location: `pool0/${OLD}_disk.config`, provenance: 'derived', size: 64 * 2 ** 20 });
+      expect(await f.violations()).toEqual([]);
+    });
+
+    it('so that evacuating it from a host that is down carries the config drive and leaves the pool image to remove', async () => {
+      const f = await rbdFleet();
+      await f.fleet.onlineMigration().run('a', 50);
+      f.cluster.setHostDown('a', true);
+      const left = await f.lifecycle().move(OLD, 'b', 'evacuate')();
+      if (E.isLeft(left)) throw new Error(left.left.message);
+      expect((await f.records(OLD)).get('config')).toMatchObject({ backend: 'flat', format: 'raw' });
+      expect(left.right.disks.map((d) => d.disk)).toContain('config');
+      f.cluster.setHostDown('a', false);
+      expect(E.isRight(await f.lifecycle().removeLeftBehind(OLD, left.right)())).toBe(true);
+      expect(await f.violations()).toEqual([]);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { encodeDiskMetadata, type BdmWrite, type BlockDeviceMappingRepository } from '@disk-ledger/domain';
+import { encodeDiskMetadata, type BdmWrite, type BlockDeviceMappingRepository, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
@@ -7,8 +7,9 @@ import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from '../lifecycle/lifecycle-tokens.js';
 import type { LegacyAdoption } from './legacy-adoption.js';
 
-/** A row that could not be migrated, and why. It never blocks the others. */
+/** A row (or an instance-level disk) that could not be migrated, and why. It never blocks the others. */
 export interface MigrationFailure {
+  /** The row's id; -1 for an instance-level disk, which has no row. */
   readonly bdmId: number;
   readonly instance: string;
   readonly disk: string;
@@ -30,7 +31,12 @@ const PAGE = 200;
 /**
  * `nova-manage db online_data_migrations` for disk records: fills
  * `driver_info` of rows that lack it, deriving each with the legacy rules
- * from the host's options and `disk.info` (never a disk's bytes). Rows that
+ * from the host's options and `disk.info` (never a disk's bytes). The
+ * instance-level disks (config drive, kernel, ramdisk, rescue) of the
+ * instances whose rows it fills have no row to list them; they are adopted
+ * with the same rules, as a first touch would, so that a migrated instance
+ * has a record for every disk while its host can still be asked (an
+ * evacuation cannot ask a host that is down). Rows that
  * cannot be derived are reported and skipped by a cursor, so every run makes
  * progress on the derivable ones. Idempotent: filled rows are never listed
  * again, and a row a concurrent first touch filled is left as it is.
@@ -66,6 +72,8 @@ export class OnlineMigration {
     /** Whether this run looked at every row the host has left to fill. */
     let complete = false;
     const writes: BdmWrite[] = [];
+    /** The instances of `writes`, in order. */
+    const migrated: InstanceId[] = [];
     const failures: MigrationFailure[] = [];
     while (writes.length < maxCount) {
       const rows = await this.repository.listUnpopulated(PAGE, { afterId, host })();
@@ -86,6 +94,7 @@ export class OnlineMigration {
           failures.push({ bdmId: row.bdmId ?? -1, instance: row.instance, disk: row.disk, code: derived.left.code, reason: derived.left.message });
         } else if (row.bdmId !== null) {
           writes.push({ bdmId: row.bdmId, driverInfo: encodeDiskMetadata(derived.right) });
+          migrated.push(row.instance);
         }
       }
       // A page shorter than asked for is the last one: asking again would only list nothing.
@@ -97,7 +106,23 @@ export class OnlineMigration {
     this.remember(adoption, known, failures, complete);
     if (writes.length === 0) return E.right({ found, done: 0, failures });
     const written = await this.repository.fillUnpopulated(writes)();
-    return E.map((done: number): MigrationResult => ({ found, done, failures }))(written);
+    if (E.isLeft(written)) return written;
+    for (const instance of new Set(migrated)) failures.push(...(await this.adoptInstanceLevel(adoption, instance)));
+    return E.right({ found, done: written.right, failures });
+  }
+
+  /** Give the instance-level disks `disk.info` (or the host's pool) holds for `instance` a record; what failed, as failures. */
+  private async adoptInstanceLevel(adoption: LegacyAdoption, instance: InstanceId): Promise<MigrationFailure[]> {
+    const fail = (disk: string, e: CoreError): MigrationFailure => ({ bdmId: -1, instance, disk, code: e.code, reason: e.message });
+    const listed = await adoption.listedInstanceDisks(instance)();
+    if (E.isLeft(listed)) return [fail('-', listed.left)];
+    const out: MigrationFailure[] = [];
+    for (const disk of listed.right) {
+      const adopted = await adoption.ensure(instance, disk)();
+      // A listed disk that is not there is a stale hint (disk.info outlives what it lists; pools are always looked in).
+      if (E.isLeft(adopted) && adopted.left.code !== 'LEGACY_DISK_MISSING') out.push(fail(disk, adopted.left));
+    }
+    return out;
   }
 
   /** Keep this run's failures; after a run over all of the host's rows, only those. */

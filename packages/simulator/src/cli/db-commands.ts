@@ -149,7 +149,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     const once = async (n: number): Promise<E.Either<string, MigrationResult>> => E.mapLeft((e: { message: string }) => e.message)(await migration.run(o.host, n));
     const report = (r: MigrationResult, batch: number | null) => {
       io.out(`${batch === null ? 'run' : `batch ${batch}`}: found ${r.found}, migrated ${r.done}, not derivable ${r.failures.length}`);
-      for (const f of r.failures) io.out(`  row ${f.bdmId} ${f.instance}/${f.disk}: ${f.code}: ${f.reason}`);
+      for (const f of r.failures) io.out(`  ${f.bdmId < 0 ? 'instance disk' : `row ${f.bdmId}`} ${f.instance}/${f.disk}: ${f.code}: ${f.reason}`);
     };
     if (o.maxCount !== undefined) {
       const r = await once(o.maxCount);
@@ -162,6 +162,8 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     }
     let total = 0;
     let failures: number;
+    // A row that fails is reported again by every batch; an instance-level disk only by the batch that filled its instance's rows.
+    let instanceLevel = 0;
     for (let batch = 1; ; batch += 1) {
       const r = await once(BATCH);
       if (E.isLeft(r)) {
@@ -170,9 +172,11 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       }
       report(r.right, batch);
       total += r.right.done;
+      instanceLevel += r.right.failures.filter((f) => f.bdmId < 0).length;
       failures = r.right.failures.length;
       if (r.right.done === 0) break;
     }
+    failures += instanceLevel;
     io.out(`${'migration'.padEnd(28)} ${'migrated'.padStart(9)} ${'not derivable'.padStart(14)}`);
     io.out(`${'libvirt_disk_metadata'.padEnd(28)} ${String(total).padStart(9)} ${String(failures).padStart(14)}`);
     return failures > 0 ? 2 : 0;
