@@ -91,8 +91,23 @@ describe('addFleetCommand', () => {
     expect((JSON.parse(r.out.join('\n')) as FleetSummary).fleet).toMatchObject({ hosts: 4, instances: 10, events: 60, seed: 8, mode: 'legacy' });
   });
 
+  it('splits the fleet into the cells asked for, and says so', async () => {
+    const r = await parse(['--hosts', '6', '--instances', '20', '--events', '120', '--seed', '8', '--cells', '3', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.out.join('\n')).toContain('fleet: 6 hosts in 3 cells, up to 20 instances, 120 events, seed 8');
+  });
+
+  it('refuses more cells than the fleet can be split into, before running anything', async () => {
+    const r = await parse(['--hosts', '2', '--cells', '3']);
+    expect(r.code).toBe(2);
+    expect(r.err.join('')).toContain('--cells: 3 cells need at least 3 hosts (got 2)');
+    expect(r.progressText).toEqual([]);
+  });
+
   it.each([
     [['--hosts', '0']],
+    [['--cells', '0']],
+    [['--workers', 'two']],
     [['--events', 'many']],
     [['--seed', '1.5']],
     [['--mode', 'both']],
