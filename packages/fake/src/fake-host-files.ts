@@ -25,6 +25,20 @@ export const fsError = (op: string, f: FsFailure): FileSystemError => ({
   message: `${op} ${f.path}: ${STRERROR[f.code]}`,
 });
 
+// The operations that need nothing but the path, made once rather than as a closure per call
+// (the drivers check, create and remove files on every disk operation).
+const EXISTS: FsResult<boolean> = { ok: true, value: true };
+const ABSENT: FsResult<boolean> = { ok: true, value: false };
+const existsIn = (fs: FakeFileSystem, p: string): FsResult<boolean> => (fs.exists(p) ? EXISTS : ABSENT);
+const mkdirpIn = (fs: FakeFileSystem, p: string): FsResult<void> => fs.mkdirp(p);
+const removeIn = (fs: FakeFileSystem, p: string): FsResult<void> => fs.remove(p);
+const listIn = (fs: FakeFileSystem, p: string): FsResult<readonly string[]> => fs.list(p);
+const readTextIn = (fs: FakeFileSystem, p: string): FsResult<string> => {
+  const v = fs.file(p);
+  if (v !== undefined) return { ok: true, value: volumeText(v) };
+  return { ok: false, failure: { code: fs.isDir(p) ? 'EISDIR' : 'ENOENT', path: p } };
+};
+
 /** File operations on one host of a fake cluster. */
 export class FakeHostFiles implements HostFiles {
   constructor(
@@ -36,19 +50,15 @@ export class FakeHostFiles implements HostFiles {
   }
 
   exists(path: HostPath): TE.TaskEither<FileSystemError, boolean> {
-    return this.op('exists', path, (fs, p) => ({ ok: true, value: fs.exists(p) }));
+    return this.op('exists', path, existsIn);
   }
 
   mkdirp(path: HostPath): TE.TaskEither<FileSystemError, void> {
-    return this.op('mkdir', path, (fs, p) => fs.mkdirp(p));
+    return this.op('mkdir', path, mkdirpIn);
   }
 
   readText(path: HostPath): TE.TaskEither<FileSystemError, string> {
-    return this.op('read', path, (fs, p) => {
-      const v = fs.file(p);
-      if (v !== undefined) return { ok: true, value: volumeText(v) };
-      return { ok: false, failure: { code: fs.isDir(p) ? 'EISDIR' : 'ENOENT', path: p } };
-    });
+    return this.op('read', path, readTextIn);
   }
 
   writeTextAtomic(path: HostPath, text: string): TE.TaskEither<FileSystemError, void> {
@@ -72,11 +82,11 @@ export class FakeHostFiles implements HostFiles {
   }
 
   remove(path: HostPath): TE.TaskEither<FileSystemError, void> {
-    return this.op('remove', path, (fs, p) => fs.remove(p));
+    return this.op('remove', path, removeIn);
   }
 
   list(path: HostPath): TE.TaskEither<FileSystemError, readonly string[]> {
-    return this.op('list', path, (fs, p) => fs.list(p));
+    return this.op('list', path, listIn);
   }
 
   /** Run one operation on the host's file system when the task runs; a relative path is `FS_ERROR`. */

@@ -118,5 +118,7 @@ export const qemuImgInfo = (ctx: CommandContext, args: readonly string[]): Outco
   const read = openImage(ctx, loc, fmt, { backing: false });
   if (!read.ok) return qemuFailed(`Could not open '${loc.name}': ${read.message}`);
   const fields = infoFields(target, loc.volume, read.opened.format, read.opened.virtualSize);
-  return succeed(output === 'json' ? prettyJson(fields) : human(fields, read.opened.virtualSize, loc.volume, target));
+  // The JSON is built piece by piece; ending it with its newline here, before `succeed` looks at its
+  // last character, makes that look flatten the text once rather than once there and again when read.
+  return succeed(output === 'json' ? `${prettyJson(fields)}\n` : human(fields, read.opened.virtualSize, loc.volume, target));
 };

@@ -120,8 +120,10 @@ const INFO_TAIL = JSON.stringify({
 const info = (ctx: CommandContext, args: readonly string[]): Outcome => {
   const p = parseArgs(args, { '--format': 'value' });
   if (!p.ok) return notEmulated(p.reason);
-  const [operand, ...extra] = p.args.operands;
-  if (p.args.options.get('--format') !== 'json' || operand === undefined || extra.length > 0) return notEmulated('rbd info takes --format json <pool>/<image>');
+  // Indexing rather than destructuring with a rest: the drivers run `rbd info` around every change.
+  const operands = p.args.operands;
+  const operand = operands[0];
+  if (p.args.options.get('--format') !== 'json' || operand === undefined || operands.length > 1) return notEmulated('rbd info takes --format json <pool>/<image>');
   const spec = imageSpec(ctx, operand);
   if (isOutcome(spec)) return spec;
   const entry = spec.pool.images.get(spec.image);
@@ -143,7 +145,8 @@ const SUBCOMMANDS: Readonly<Record<string, (ctx: CommandContext, args: readonly 
 
 /** `rbd <subcommand> …` */
 export const rbd = (ctx: CommandContext, args: readonly string[]): Outcome => {
-  const [sub, ...rest] = args;
+  // Indexing rather than destructuring: every emulated rbd command passes here.
+  const sub = args[0];
   const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  return run === undefined ? notEmulated(`rbd ${sub ?? ''}: subcommand not emulated`) : run(ctx, rest);
+  return run === undefined ? notEmulated(`rbd ${sub ?? ''}: subcommand not emulated`) : run(ctx, args.slice(1));
 };

@@ -87,6 +87,8 @@ export const basename = (path: string): string => path.slice(path.lastIndexOf('/
 export const resolvePath = (dir: string, name: string): string | null => normalizePath(name.startsWith('/') ? name : `${dir}/${name}`);
 
 const ok = <A>(value: A): FsResult<A> => ({ ok: true, value });
+/** The success of an operation without a value; results are read-only, so one serves every call (mkdirp, writeFile and remove run for most disk operations). */
+const DONE: FsResult<void> = ok(undefined);
 const fail = <A>(code: FsFailureCode, path: string): FsResult<A> => ({ ok: false, failure: { code, path } });
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
@@ -113,13 +115,13 @@ export class FakeFileSystem {
   /** Create a directory and its missing parents. */
   mkdirp(path: string): FsResult<void> {
     const n = this.nodes.get(path);
-    if (n !== undefined) return n.kind === 'dir' ? ok(undefined) : fail('EEXIST', path);
+    if (n !== undefined) return n.kind === 'dir' ? DONE : fail('EEXIST', path);
     const parent = dirname(path);
     const made = this.mkdirp(parent);
     if (!made.ok) return made.failure.code === 'EEXIST' ? fail('ENOTDIR', path) : made;
     this.nodes.set(path, { kind: 'dir', children: new Set() });
     this.dirOf(parent)?.children.add(basename(path));
-    return ok(undefined);
+    return DONE;
   }
 
   /** Write a file; its directory must exist. `create` refuses an existing path. */
@@ -134,24 +136,24 @@ export class FakeFileSystem {
       this.nodes.set(path, { kind: 'file', volume });
       parent.children.add(basename(path));
     } else n.volume = volume;
-    return ok(undefined);
+    return DONE;
   }
 
   /** Remove a file or a directory tree; succeeds when absent. */
   remove(path: string): FsResult<void> {
     if (path === '/') return fail('EINVAL', path);
     const n = this.nodes.get(path);
-    if (n === undefined) return ok(undefined);
+    if (n === undefined) return DONE;
     this.drop(path, n);
     this.dirOf(dirname(path))?.children.delete(basename(path));
-    return ok(undefined);
+    return DONE;
   }
 
   /** rename(2): replaces a file or an empty directory at `to`. */
   rename(from: string, to: string): FsResult<void> {
     const n = this.nodes.get(from);
     if (n === undefined) return fail('ENOENT', from);
-    if (from === to) return ok(undefined);
+    if (from === to) return DONE;
     if (n.kind === 'dir' && to.startsWith(`${from}/`)) return fail('EINVAL', to);
     const parent = this.nodes.get(dirname(to));
     if (parent === undefined) return fail('ENOENT', to);
@@ -166,7 +168,7 @@ export class FakeFileSystem {
     this.move(from, to, n);
     this.dirOf(dirname(from))?.children.delete(basename(from));
     parent.children.add(basename(to));
-    return ok(undefined);
+    return DONE;
   }
 
   /** Names in a directory, sorted. */

@@ -63,6 +63,12 @@ const layoutOf = (category: number): { backend: Backend; format: DiskFormat; pro
   return { backend, format, provenance: PROVENANCE_SLOTS[p] ?? null };
 };
 
+/** The counted disk whose record text is `info` (a loop rather than `find`: this runs for every record of every touched instance). */
+const countedWithInfo = (counted: readonly Counted[], info: string): Counted | undefined => {
+  for (const d of counted) if (d.info === info) return d;
+  return undefined;
+};
+
 // ---- the census
 
 /** The fleet's census, updated on {@link Census.flush}. */
@@ -113,25 +119,29 @@ export class Census {
     if (inst === undefined || inst.shelved) return [];
     const rows = await repository.listDisks(inst.id)();
     const out: Counted[] = [];
-    const recorded = new Set<string>();
+    // Only legacy disks ask which disks have a record; most instances have none, so no set for them.
+    const recorded = inst.legacyDisks.size > 0 ? new Set<string>() : null;
     if (E.isRight(rows)) {
       for (const row of rows.right) {
-        if (row.driverInfo === null) continue;
-        const known = before.find((d) => d.info === row.driverInfo);
+        const info = row.driverInfo;
+        if (info === null) continue;
+        const known = countedWithInfo(before, info);
         if (known !== undefined) {
           out.push(known);
-          recorded.add(row.disk);
+          recorded?.add(row.disk);
           continue;
         }
         // A record that does not decode is skipped, as the replay's disk view skips it.
-        const meta = decodeDiskMetadata(row.driverInfo);
+        const meta = decodeDiskMetadata(info);
         if (E.isLeft(meta)) continue;
-        out.push({ info: row.driverInfo, category: categoryOf(meta.right.backend, meta.right.format, meta.right.provenance) });
-        recorded.add(row.disk);
+        out.push({ info, category: categoryOf(meta.right.backend, meta.right.format, meta.right.provenance) });
+        recorded?.add(row.disk);
       }
     }
-    for (const [disk, d] of inst.legacyDisks) {
-      if (!recorded.has(disk)) out.push({ info: null, category: categoryOf(d.backend, d.format, null) });
+    if (recorded !== null) {
+      for (const [disk, d] of inst.legacyDisks) {
+        if (!recorded.has(disk)) out.push({ info: null, category: categoryOf(d.backend, d.format, null) });
+      }
     }
     return out;
   }

@@ -44,7 +44,12 @@ export const placedDisks = (host: LegacyHost, inst: SimInstance, withRescue = fa
 };
 
 /** The driver's memory of a disk after it resolved `format` for it (a format outside the record vocabulary keeps the old belief). */
-export const believe = (disk: LegacyDisk, format: ClassicFormat): LegacyDisk => ({ ...disk, format: asDiskFormat(format) ?? disk.format });
+export const believe = (disk: LegacyDisk, format: ClassicFormat): LegacyDisk => ({
+  backend: disk.backend,
+  format: asDiskFormat(format) ?? disk.format,
+  location: disk.location,
+  size: disk.size,
+});
 
 /** The memory of a newly planned disk. */
 export const fromPlan = (plan: DiskPlan): LegacyDisk => ({ backend: plan.backend, format: plan.format, location: plan.location, size: plan.size });
@@ -57,7 +62,8 @@ export const openAll = async (host: LegacyHost, inst: SimInstance, info: LegacyD
     const format = await resolveFormat(host, info, d.location, d.name);
     if (E.isLeft(format)) return format;
     inst.legacyDisks.set(d.name, believe(d.disk, format.right));
-    out.push({ ...d, format: format.right });
+    // Named fields rather than a spread that adds `format`: every classic start opens each disk here.
+    out.push({ name: d.name, disk: d.disk, location: d.location, format: format.right });
   }
   if (info.size !== before) {
     const written = await writeDiskInfo(host, inst.id, info);

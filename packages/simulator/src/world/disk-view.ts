@@ -35,26 +35,30 @@ export const instanceDisks = async (world: SimWorld, id: string): Promise<readon
   if (inst === undefined || inst.shelved) return [];
   const rows = await world.repository.listDisks(inst.id)();
   const out: DiskFacts[] = [];
-  const recorded = new Set<string>();
+  // Only legacy disks ask which disks have a record; most instances have none, so no set for them.
+  const recorded = inst.legacyDisks.size > 0 ? new Set<string>() : null;
   const instancesPath = world.site.instancesPath(inst.host);
+  let instanceDir: string | null = null;
   if (E.isRight(rows)) {
     for (const row of rows.right) {
       if (row.driverInfo === null) continue;
       const meta = decodeDiskMetadata(row.driverInfo);
       if (E.isLeft(meta)) continue;
       const m = meta.right;
-      const location = m.location ?? world.instanceDir(inst.host, inst.id);
+      const location = m.location ?? (instanceDir ??= world.instanceDir(inst.host, inst.id));
       const address = resolveLocation(m.backend, location, instancesPath, inst.id);
       if (E.isLeft(address)) continue;
-      recorded.add(row.disk);
+      recorded?.add(row.disk);
       out.push({ instance: id, disk: row.disk, host: inst.host, backend: m.backend, format: m.format, size: m.size, location, provenance: m.provenance, address: address.right });
     }
   }
-  for (const [disk, d] of inst.legacyDisks) {
-    if (recorded.has(disk)) continue;
-    const address = resolveLocation(d.backend, d.location, instancesPath, inst.id as InstanceId);
-    if (E.isLeft(address)) continue;
-    out.push({ instance: id, disk, host: inst.host, backend: d.backend, format: d.format, size: d.size, location: d.location, provenance: null, address: address.right });
+  if (recorded !== null) {
+    for (const [disk, d] of inst.legacyDisks) {
+      if (recorded.has(disk)) continue;
+      const address = resolveLocation(d.backend, d.location, instancesPath, inst.id as InstanceId);
+      if (E.isLeft(address)) continue;
+      out.push({ instance: id, disk, host: inst.host, backend: d.backend, format: d.format, size: d.size, location: d.location, provenance: null, address: address.right });
+    }
   }
   return out;
 };
