@@ -9,9 +9,10 @@
  * With `metadataOnly`, every LVM argv carries `--config 'global { activation = 0 }'`.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { ByteSize, CommandExecutor, DiskState, HostFiles } from '@disk-ledger/domain';
-import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
+import type { ByteSize, CommandExecutor, HostFiles } from '@disk-ledger/domain';
+import type { Ran, SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
+import { SizedVolumeDriver } from './sized-volume-driver.js';
 import * as L from './lvm-commands.js';
 import * as Q from './qemu-img.js';
 import type { LocationOf } from './qemu-path.js';
@@ -23,24 +24,13 @@ export interface LvmDriverOptions {
 }
 
 /** The `lvm` backend. */
-export class LvmDriver extends CheckedDiskDriver<'lvm'> {
+export class LvmDriver extends SizedVolumeDriver<'lvm'> {
   constructor(
     exec: CommandExecutor,
     files: HostFiles,
     private readonly options: LvmDriverOptions = { metadataOnly: false },
   ) {
     super('lvm', exec, files);
-  }
-
-  protected async present(location: LocationOf<'lvm'>): Ran<boolean> {
-    const size = await this.lvSize(location);
-    return E.isLeft(size) ? size : E.right(size.right !== null);
-  }
-
-  protected async state(disk: CheckedDisk<'lvm'>): Ran<DiskState> {
-    const size = await this.lvSize(disk.location);
-    if (E.isLeft(size)) return size;
-    return E.right(size.right === null ? { exists: false } : { exists: true, virtualSize: size.right });
   }
 
   protected blank(disk: CheckedDisk<'lvm'>, size: ByteSize): Ran<void> {
@@ -63,7 +53,7 @@ export class LvmDriver extends CheckedDiskDriver<'lvm'> {
     return there.right ? this.run(L.lvremove(this.options.metadataOnly, location)) : E.right(undefined);
   }
 
-  private async lvSize(v: L.LogicalVolume): Ran<number | null> {
+  protected async volumeSize(v: L.LogicalVolume): Ran<number | null> {
     const r = await this.exec.run({ argv: L.lvs(this.options.metadataOnly, v) })();
     if (E.isRight(r)) return L.decodeLvs(r.right.stdout, v);
     const e = r.left;

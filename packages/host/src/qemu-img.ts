@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { readToolJson } from './tool-json.js';
 import { toolOutputInvalid, type Argv, type ByteSize, type DiskFormat, type ImageFormat, type ToolOutputInvalid } from '@disk-ledger/domain';
 
 /**
@@ -86,21 +87,9 @@ export interface QemuInfoSummary {
 
 /** What `info` says of an image, whatever format it was opened as. */
 const readInfo = (stdout: string): E.Either<ToolOutputInvalid, QemuInfoSummary> => {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch (cause) {
-    return E.left(toolOutputInvalid('qemu-img info', 'output is not JSON', cause));
-  }
-  // `is` accepts exactly what `decode` does (no field is transformed), without building the codec's contexts;
-  // only output it refuses goes through `decode`, for the paths the message names.
-  let fields: t.TypeOf<typeof QemuInfoFields>;
-  if (QemuInfoFields.is(json)) fields = json;
-  else {
-    const decoded = QemuInfoFields.decode(json);
-    if (E.isLeft(decoded)) return E.left(toolOutputInvalid('qemu-img info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left));
-    fields = decoded.right;
-  }
+  const read = readToolJson('qemu-img info', stdout, QemuInfoFields, true);
+  if (E.isLeft(read)) return read;
+  const fields = read.right;
   const size = fields['virtual-size'];
   if (!Number.isSafeInteger(size) || size < 0) return E.left(toolOutputInvalid('qemu-img info', `virtual-size ${size} is not a byte count`));
   const file = fields['backing-filename'];
@@ -121,6 +110,3 @@ export const decodeInfo = (stdout: string, expected: QemuFormat): E.Either<ToolO
   return format === expected ? info : E.left(toolOutputInvalid('qemu-img info', `reported format ${format}, opened as ${expected}`));
 };
 
-/** The field paths an io-ts decode failed at, for messages (`virtual-size`, `report.0.lv`). */
-export const describePaths = (errors: t.Errors): string =>
-  [...new Set(errors.map((e) => e.context.map((c) => c.key).filter((k) => k !== '').join('.') || '(root)'))].join(', ');

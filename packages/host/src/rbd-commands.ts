@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
-import { describePaths } from './qemu-img.js';
+import { readToolJson } from './tool-json.js';
 
 /** An RBD image: its pool and name. */
 export interface RbdImage {
@@ -30,18 +30,7 @@ const RbdInfo = t.type({ name: t.string, size: t.number });
 type RbdInfo = t.TypeOf<typeof RbdInfo>;
 
 /** The fields of an `rbd info` output, whatever image was asked for. */
-const readInfo = (stdout: string): E.Either<ToolOutputInvalid, RbdInfo> => {
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch (cause) {
-    return E.left(toolOutputInvalid('rbd info', 'output is not JSON', cause));
-  }
-  // `is` accepts exactly what `decode` does; only refused output needs the codec's error paths.
-  if (RbdInfo.is(json)) return E.right(json);
-  const decoded = RbdInfo.decode(json);
-  return E.isLeft(decoded) ? E.left(toolOutputInvalid('rbd info', `unexpected output at ${describePaths(decoded.left)}`, decoded.left)) : decoded;
-};
+const readInfo = (stdout: string): E.Either<ToolOutputInvalid, RbdInfo> => readToolJson('rbd info', stdout, RbdInfo, true);
 
 /** The image's size in bytes from `rbd info --format json`. */
 export const decodeInfo = (stdout: string, i: RbdImage): E.Either<ToolOutputInvalid, number> => {

@@ -8,28 +8,18 @@
  * `CommandError` unchanged, `ToolOutputInvalid` for output the codec refuses.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { ByteSize, CommandExecutor, DiskState, HostFiles } from '@disk-ledger/domain';
-import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
+import type { ByteSize, CommandExecutor, HostFiles } from '@disk-ledger/domain';
+import type { Ran, SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
+import { SizedVolumeDriver } from './sized-volume-driver.js';
 import * as Q from './qemu-img.js';
 import type { LocationOf } from './qemu-path.js';
 import * as R from './rbd-commands.js';
 
 /** The `rbd` backend. */
-export class RbdDriver extends CheckedDiskDriver<'rbd'> {
+export class RbdDriver extends SizedVolumeDriver<'rbd'> {
   constructor(exec: CommandExecutor, files: HostFiles) {
     super('rbd', exec, files);
-  }
-
-  protected async present(location: LocationOf<'rbd'>): Ran<boolean> {
-    const size = await this.imageSize(location);
-    return E.isLeft(size) ? size : E.right(size.right !== null);
-  }
-
-  protected async state(disk: CheckedDisk<'rbd'>): Ran<DiskState> {
-    const size = await this.imageSize(disk.location);
-    if (E.isLeft(size)) return size;
-    return E.right(size.right === null ? { exists: false } : { exists: true, virtualSize: size.right });
   }
 
   protected blank(disk: CheckedDisk<'rbd'>, size: ByteSize): Ran<void> {
@@ -53,7 +43,7 @@ export class RbdDriver extends CheckedDiskDriver<'rbd'> {
     return there.right ? this.run(R.remove(location)) : E.right(undefined);
   }
 
-  private async imageSize(i: R.RbdImage): Ran<number | null> {
+  protected async volumeSize(i: R.RbdImage): Ran<number | null> {
     const r = await this.exec.run({ argv: R.info(i) })();
     if (E.isRight(r)) return R.decodeInfo(r.right.stdout, i);
     const e = r.left;
