@@ -121,7 +121,12 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
     const newLeaks = cluster.leaks().length - leaks;
     const classicStep = options.mode === 'metadata' && carrier === 'legacy';
     const inheritedBefore = owners.inherited;
-    for (const leak of cluster.leaks().slice(leaks)) owners.attribute(leak.marker, classicStep);
+    // Only this step's leaks, read in place: most steps have none, and a slice would be made for every event.
+    const allLeaks = cluster.leaks();
+    for (let l = leaks; l < allLeaks.length; l += 1) {
+      const leak = allLeaks[l];
+      if (leak !== undefined) owners.attribute(leak.marker, classicStep);
+    }
     const inheritedLeaks = owners.inherited - inheritedBefore;
     tally.add(event.label, outcome.ok ? null : outcome.code, carrier, newProbes, newLeaks - inheritedLeaks);
     if (newProbes + newLeaks > 0) examples.add(classicStep || (newLeaks === inheritedLeaks && newProbes === 0) ? 'classic' : 'ours', cluster.probes(), probes, cluster.leaks(), leaks);
