@@ -2,21 +2,20 @@
  * The census of disk layouts across a fleet: how many disks each
  * (backend, format, provenance) has, and how many legacy disks still lack a
  * record. It counts what the replay reports as an instance's disks (records
- * where they exist, else what the classic driver decided), kept up to date
- * incrementally: only instances marked since the last flush are re-read,
- * and a record whose text is unchanged is not decoded again.
+ * where they exist, else what the classic driver decided: the disk view's
+ * `instanceDisks`), kept up to date incrementally: only instances marked
+ * since the last flush are re-read.
  */
 import {
   BACKENDS,
   DISK_FORMATS,
   PROVENANCES,
-  decodeDiskMetadata,
   type Backend,
   type BlockDeviceMappingRepository,
   type DiskFormat,
   type Provenance,
 } from '@disk-ledger/domain';
-import * as E from 'fp-ts/lib/Either.js';
+import { instanceDisks } from '../world/disk-view.js';
 import type { World } from '../world/world.js';
 
 // ---- types
@@ -39,12 +38,6 @@ export interface CensusCounts {
   readonly missing: number;
 }
 
-/** One disk as counted: its record text (`null` for a legacy disk) and its category. */
-interface Counted {
-  readonly info: string | null;
-  readonly category: number;
-}
-
 // ---- categories
 
 const PROVENANCE_SLOTS: readonly (Provenance | null)[] = [...PROVENANCES, null];
@@ -64,17 +57,12 @@ const layoutOf = (category: number): { backend: Backend; format: DiskFormat; pro
 };
 
 /** The counted disk whose record text is `info` (a loop rather than `find`: this runs for every record of every touched instance). */
-const countedWithInfo = (counted: readonly Counted[], info: string): Counted | undefined => {
-  for (const d of counted) if (d.info === info) return d;
-  return undefined;
-};
-
 // ---- the census
 
 /** The fleet's census, updated on {@link Census.flush}. */
 export class Census {
   private readonly counts = new Array<number>(CATEGORIES).fill(0);
-  private readonly byInstance = new Map<string, readonly Counted[]>();
+  private readonly byInstance = new Map<string, readonly number[]>();
   private readonly dirty = new Set<string>();
 
   /** Mark an instance whose disks may have changed. */
@@ -106,43 +94,10 @@ export class Census {
 
   private async recount(world: World, repository: BlockDeviceMappingRepository, name: string): Promise<void> {
     const before = this.byInstance.get(name) ?? [];
-    const after = await this.countInstance(world, repository, name, before);
-    for (const d of before) this.counts[d.category] = (this.counts[d.category] ?? 0) - 1;
-    for (const d of after) this.counts[d.category] = (this.counts[d.category] ?? 0) + 1;
+    const after = (await instanceDisks(world, name, repository)).map((d) => categoryOf(d.backend, d.format, d.provenance));
+    for (const c of before) this.counts[c] = (this.counts[c] ?? 0) - 1;
+    for (const c of after) this.counts[c] = (this.counts[c] ?? 0) + 1;
     if (after.length === 0) this.byInstance.delete(name);
     else this.byInstance.set(name, after);
-  }
-
-  /** The disks of one instance as the replay's disk view sees them: records first, then unrecorded legacy disks. */
-  private async countInstance(world: World, repository: BlockDeviceMappingRepository, name: string, before: readonly Counted[]): Promise<Counted[]> {
-    const inst = world.instance(name);
-    if (inst === undefined || inst.shelved) return [];
-    const rows = await repository.listDisks(inst.id)();
-    const out: Counted[] = [];
-    // Only legacy disks ask which disks have a record; most instances have none, so no set for them.
-    const recorded = inst.legacyDisks.size > 0 ? new Set<string>() : null;
-    if (E.isRight(rows)) {
-      for (const row of rows.right) {
-        const info = row.driverInfo;
-        if (info === null) continue;
-        const known = countedWithInfo(before, info);
-        if (known !== undefined) {
-          out.push(known);
-          recorded?.add(row.disk);
-          continue;
-        }
-        // A record that does not decode is skipped, as the replay's disk view skips it.
-        const meta = decodeDiskMetadata(info);
-        if (E.isLeft(meta)) continue;
-        out.push({ info, category: categoryOf(meta.right.backend, meta.right.format, meta.right.provenance) });
-        recorded?.add(row.disk);
-      }
-    }
-    if (recorded !== null) {
-      for (const [disk, d] of inst.legacyDisks) {
-        if (!recorded.has(disk)) out.push({ info: null, category: categoryOf(d.backend, d.format, null) });
-      }
-    }
-    return out;
   }
 }

@@ -3,6 +3,7 @@ import {
   isDiskName,
   resolveLocation,
   type Backend,
+  type BlockDeviceMappingRepository,
   type DiskFormat,
   type DiskLocation,
   type DiskName,
@@ -28,12 +29,14 @@ export interface DiskFacts {
 
 /**
  * The disks of an instance: from its records when it has them (metadata
- * driver), else from what the classic driver decided for it.
+ * driver), else from what the classic driver decided for it. `repository`
+ * is the world's unless told (the fleet's census reads past the round-trip
+ * count).
  */
-export const instanceDisks = async (world: SimWorld, id: string): Promise<readonly DiskFacts[]> => {
+export const instanceDisks = async (world: SimWorld, id: string, repository: BlockDeviceMappingRepository = world.repository): Promise<readonly DiskFacts[]> => {
   const inst = world.instance(id);
   if (inst === undefined || inst.shelved) return [];
-  const rows = await world.repository.listDisks(inst.id)();
+  const rows = await repository.listDisks(inst.id)();
   const out: DiskFacts[] = [];
   // Only legacy disks ask which disks have a record; most instances have none, so no set for them.
   const recorded = inst.legacyDisks.size > 0 ? new Set<string>() : null;
