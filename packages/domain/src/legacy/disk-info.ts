@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainError } from '../errors/domain-error.js';
+import { TextMemo } from '../memo/text-memo.js';
 
 /**
  * Nova's `disk.info`: a one-line JSON object mapping each disk's absolute
@@ -22,24 +23,17 @@ const corrupt = (file: string, path: string, why: string): DiskInfoCorrupt => ({
 const FORMATS: readonly string[] = ['raw', 'qcow2', 'ploop'];
 const isFormat = (u: unknown): u is DiskInfoFormat => typeof u === 'string' && FORMATS.includes(u);
 
-// Every first touch of a legacy disk reads its instance's disk.info again, and the file rarely changes, so
-// successful decodes are kept by their exact text (as record decodes are). The memo is bounded (cleared when
-// full) and skips long texts; a kept map refuses changes, since every caller with the same text shares it.
-const MEMO_LIMIT = 8192;
-const MEMO_MAX_TEXT = 4096;
-const memo = new Map<string, E.Right<DiskInfo>>();
+// Every first touch of a legacy disk reads its instance's disk.info again, and the file rarely changes.
+const memo = new TextMemo<DiskInfo>();
 
 const refuseChange = (): never => {
   throw new TypeError('a decoded disk.info is read-only');
 };
 
-const remember = (text: string, info: Map<string, DiskInfoFormat>): E.Right<DiskInfo> => {
+/** The map as every caller with the same text shares it: changes are refused. */
+const readOnly = (info: Map<string, DiskInfoFormat>): DiskInfo => {
   Object.defineProperties(info, { set: { value: refuseChange }, delete: { value: refuseChange }, clear: { value: refuseChange } });
-  const kept = Object.freeze({ _tag: 'Right', right: Object.freeze(info) } as const);
-  if (text.length > MEMO_MAX_TEXT) return kept;
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(text, kept);
-  return kept;
+  return Object.freeze(info);
 };
 
 /**
@@ -64,7 +58,7 @@ export const decodeDiskInfo = (text: string, file = 'disk.info'): E.Either<DiskI
     if (!isFormat(format)) return E.left(corrupt(file, path, `format ${JSON.stringify(format)} for ${path} is not raw, qcow2 or ploop`));
     out.set(path, format);
   }
-  return remember(text, out);
+  return memo.keep(text, readOnly(out));
 };
 
 /** Encode `disk.info` as nova writes it: one line, path → format (what `JSON.stringify` prints for the object). */

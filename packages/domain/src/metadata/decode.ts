@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { TextMemo } from '../memo/text-memo.js';
 import type { DiskMetadata } from '../disk/disk-metadata.js';
 import { memberPath } from './describe-value.js';
 import { DATA_PATH, decodeData, isFieldOf } from './decode-data.js';
@@ -87,24 +88,8 @@ export const decodeMetadataPrimitive = (primitive: unknown): E.Either<MetadataEr
   return decodeData(data, version.right);
 };
 
-// Records are read far more often than written: every operation lists an
-// instance's rows and decodes each one, so the same text is decoded again and
-// again. Decoding is a pure function of the text, so successful decodes are
-// kept by their exact text, frozen so no caller can change what another gets.
-// The memo is bounded (cleared when full) and skips long texts, so hostile or
-// odd input cannot make it hold much; failures are not kept (they are rare and
-// carry the parser's error object).
-const MEMO_LIMIT = 8192;
-const MEMO_MAX_TEXT = 4096;
-const memo = new Map<string, E.Right<DiskMetadata>>();
-
-const remember = (text: string, decoded: E.Either<MetadataError, DiskMetadata>): E.Either<MetadataError, DiskMetadata> => {
-  if (E.isLeft(decoded) || text.length > MEMO_MAX_TEXT) return decoded;
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  const kept = Object.freeze({ _tag: 'Right', right: Object.freeze(decoded.right) } as const);
-  memo.set(text, kept);
-  return kept;
-};
+// Every operation lists an instance's rows and decodes each one: the same text is decoded again and again.
+const memo = new TextMemo<DiskMetadata>();
 
 /**
  * Decode the `driver_info` text of a disk: an oslo.versionedobjects
@@ -123,5 +108,6 @@ export const decodeDiskMetadata = (text: string): E.Either<MetadataError, DiskMe
   } catch (cause) {
     return E.left(malformedJson(cause));
   }
-  return remember(text, decodeMetadataPrimitive(parsed));
+  const decoded = decodeMetadataPrimitive(parsed);
+  return E.isLeft(decoded) ? decoded : memo.keep(text, Object.freeze(decoded.right));
 };
