@@ -43,8 +43,9 @@ const adoptPending = async (host: HostServices, instance: InstanceId, records: M
   if (E.isLeft(listed)) return listed;
   const hinted = listed.right.filter((disk) => !records.has(disk) && !pending.includes(disk));
   for (const disk of [...pending, ...hinted]) {
-    const adopted = await run(host.adoption.ensure(instance, disk));
-    const absent = E.isLeft(adopted) && adopted.left.code === 'LEGACY_DISK_MISSING' && (hinted.includes(disk) || options.skipMissing === true);
+    const isHint = !pending.includes(disk);
+    const adopted = await run(isHint ? host.adoption.ensureHinted(instance, disk) : host.adoption.ensure(instance, disk));
+    const absent = E.isLeft(adopted) && adopted.left.code === 'LEGACY_DISK_MISSING' && (isHint || options.skipMissing === true);
     if (absent) continue;
     if (E.isLeft(adopted)) return adopted;
     records.set(disk, adopted.right);

@@ -1,4 +1,4 @@
-import { HOSTILE_KINDS, type DiskFormat, type DiskLocation } from '@disk-ledger/domain';
+import { HOSTILE_KINDS, type DiskFormat, type DiskLocation, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, IMAGES, MiB, SECRET } from '../composition/testing/catalogue.js';
@@ -113,6 +113,20 @@ describe('an instance the classic driver made', () => {
       f.cluster.host('a').fs.remove('/var/lib/nova/instances/old1/disk');
       expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
       expect(await allProblems(f)).toEqual([]);
+    });
+  });
+
+  describe('when its disk.info no longer decodes', () => {
+    it('fails a first touch that finds a hinted disk there (its facts are unknown), and changes nothing', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'config', format: 'raw', size: 64 * MiB }] });
+      // The root's row is filled first (as by an online migration); the config drive in the pool has no row.
+      expect(E.isRight(await f.host('a').adoption.ensure(VM, 'root')())).toBe(true);
+      expect(E.isRight(await f.cluster.files('a').writeTextAtomic(`/var/lib/nova/instances/${VM}/disk.info` as HostPath, '{"/var/lib/nova/')())).toBe(true);
+      const before = await f.records(VM);
+      const r = await f.lifecycle().hardReboot(VM)();
+      expect(E.isLeft(r) && r.left.code).toBe('DISK_INFO_CORRUPT');
+      expect(await f.records(VM)).toEqual(before);
     });
   });
 

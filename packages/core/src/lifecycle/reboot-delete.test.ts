@@ -1,4 +1,4 @@
-import { HOSTILE_KINDS, decodeDiskMetadata } from '@disk-ledger/domain';
+import { HOSTILE_KINDS, decodeDiskMetadata, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
@@ -38,6 +38,24 @@ describe('hard reboot', () => {
           return m === null || E.isLeft(m) ? '-' : `${w.disk} ${showRecord({ ...m.right, state: 'ready' }) === o.before[w.disk] ? 'same layout' : 'changed'} ${m.right.state}`;
         }));
         expect(states).toEqual(['root', 'ephemeral0', 'swap', 'config'].flatMap((d) => [`${d} same layout creating`, `${d} same layout ready`]));
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
+  describe("when the host's disk.info for the instance no longer decodes (a file of the classic driver's)", () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`reads the records and goes on, and a delete still removes everything, on ${name}`, async () => {
+        // No config drive: the one instance-level disk a first touch would still look for on every host.
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+        await f.boot(VM, 'a', { configDrive: false });
+        const written = await f.cluster.files('a').writeTextAtomic(`/var/lib/nova/instances/${VM}/disk.info` as HostPath, '{"/var/lib/nova/')();
+        expect(E.isRight(written)).toBe(true);
+        const o = await observe(f, VM, () => f.lifecycle().hardReboot(VM)());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.after).toEqual(o.before);
+        expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+        expect(f.cluster.disks().filter((d) => !(d.address.kind === 'file' && d.address.path.includes('/_base/')))).toEqual([]);
         expect(await allProblems(f)).toEqual([]);
       });
     }

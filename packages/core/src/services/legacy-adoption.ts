@@ -4,6 +4,7 @@ import {
   instanceDir,
   isAllowedPair,
   novaFileName,
+  type DiskInfo,
   type DiskMetadata,
   type DerivedLayout,
   type DiskName,
@@ -99,6 +100,24 @@ export class LegacyAdoption {
   }
 
   /**
+   * The record of an instance-level disk that only a hint names (`disk.info`,
+   * or the pool a config drive may be in): as {@link ensure}, except that a
+   * `disk.info` that does not decode fails only a disk that is there. The
+   * file is the classic driver's, and a guest's operator can lose or garble
+   * it; an instance whose disks all have records must not be stopped by it
+   * when the hinted disk does not exist at all.
+   */
+  ensureHinted(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
+    return async () => {
+      const meta = await this.metadata.record(instance, disk)();
+      if (E.isLeft(meta)) return meta;
+      if (meta.right !== null) return E.right(meta.right);
+      const derived = await this.derived(instance, disk, true);
+      return E.isLeft(derived) ? derived : this.metadata.claim(instance, disk, derived.right)();
+    };
+  }
+
+  /**
    * Instance-level disks (config drive, kernel, ramdisk, rescue) that the
    * classic driver's `disk.info` lists for the instance: they have no BDM row
    * to say that they exist. Empty when there is no `disk.info`, and when it
@@ -139,10 +158,18 @@ export class LegacyAdoption {
     return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
   }
 
-  private async derived(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async derived(instance: InstanceId, disk: DiskName, hinted = false): Promise<E.Either<CoreError, DiskMetadata>> {
     const diskInfo = await this.facts.diskInfo(instance)();
-    if (E.isLeft(diskInfo)) return diskInfo;
-    const facts = { options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo: diskInfo.right, disk };
+    if (E.isRight(diskInfo)) return this.derivedFrom(instance, disk, diskInfo.right);
+    if (!hinted || diskInfo.left.code !== 'DISK_INFO_CORRUPT') return diskInfo;
+    // Without its facts a hinted disk that is there cannot be adopted; one that is nowhere the options or the
+    // other backends would put it (looked for as if there were no disk.info) is simply not there.
+    const anywhere = await this.derivedFrom(instance, disk, null);
+    return E.isLeft(anywhere) && anywhere.left.code === 'LEGACY_DISK_MISSING' ? anywhere : diskInfo;
+  }
+
+  private async derivedFrom(instance: InstanceId, disk: DiskName, diskInfo: DiskInfo | null): Promise<E.Either<CoreError, DiskMetadata>> {
+    const facts = { options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo, disk };
     const layout = deriveLegacyLayout(facts);
     if (E.isLeft(layout)) return layout;
     const meta = await this.sized(instance, disk, derivedProbe(layout.right));

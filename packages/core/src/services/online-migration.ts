@@ -118,7 +118,7 @@ export class OnlineMigration {
     if (E.isLeft(listed)) return [fail('-', listed.left)];
     const out: MigrationFailure[] = [];
     for (const disk of listed.right) {
-      const adopted = await adoption.ensure(instance, disk)();
+      const adopted = await adoption.ensureHinted(instance, disk)();
       // A listed disk that is not there is a stale hint (disk.info outlives what it lists; pools are always looked in).
       if (E.isLeft(adopted) && adopted.left.code !== 'LEGACY_DISK_MISSING') out.push(fail(disk, adopted.left));
     }
