@@ -39,16 +39,19 @@ const noRecord = (instance: InstanceId, disk: DiskName): RecordMissing => ({
  * be stale: one that is not on the host is simply not there).
  */
 const adoptPending = async (host: HostServices, instance: InstanceId, records: Map<DiskName, DiskMetadata>, pending: readonly DiskName[], options: LoadOptions): Step<void> => {
-  const listed = await run(host.adoption.listedInstanceDisks(instance));
-  if (E.isLeft(listed)) return listed;
-  const hinted = listed.right.filter((disk) => !records.has(disk) && !pending.includes(disk));
-  for (const disk of [...pending, ...hinted]) {
-    const isHint = !pending.includes(disk);
-    const adopted = await run(isHint ? host.adoption.ensureHinted(instance, disk) : host.adoption.ensure(instance, disk));
-    const absent = E.isLeft(adopted) && adopted.left.code === 'LEGACY_DISK_MISSING' && (isHint || options.skipMissing === true);
-    if (absent) continue;
+  for (const disk of pending) {
+    const adopted = await run(host.adoption.ensure(instance, disk));
+    if (E.isLeft(adopted) && adopted.left.code === 'LEGACY_DISK_MISSING' && options.skipMissing === true) continue;
     if (E.isLeft(adopted)) return adopted;
     records.set(disk, adopted.right);
+  }
+  const hinted = await run(host.adoption.adoptHinted(instance, new Set([...records.keys(), ...pending])));
+  if (E.isLeft(hinted)) return hinted;
+  for (const { disk, result } of hinted.right) {
+    // A hinted disk that is not there is a stale hint.
+    if (E.isLeft(result) && result.left.code === 'LEGACY_DISK_MISSING') continue;
+    if (E.isLeft(result)) return result;
+    records.set(disk, result.right);
   }
   return E.right(undefined);
 };

@@ -23,6 +23,12 @@ import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { DiskMetadataService } from './metadata-service.js';
 
+/** What became of one hinted instance-level disk: its record, or why it has none (`LEGACY_DISK_MISSING`: it is not there). */
+export interface HintedAdoption {
+  readonly disk: DiskName;
+  readonly result: E.Either<CoreError, DiskMetadata>;
+}
+
 /** A layout an operator states for a disk whose facts could not be derived. */
 export interface OperatorLayout {
   readonly backend: DiskMetadata['backend'];
@@ -100,40 +106,34 @@ export class LegacyAdoption {
   }
 
   /**
-   * The record of an instance-level disk that only a hint names (`disk.info`,
-   * or the pool a config drive may be in): as {@link ensure}, except that a
-   * `disk.info` that does not decode fails only a disk that is there. The
-   * file is the classic driver's, and a guest's operator can lose or garble
-   * it; an instance whose disks all have records must not be stopped by it
-   * when the hinted disk does not exist at all.
+   * Give a record to each instance-level disk (config drive, kernel, ramdisk,
+   * rescue) that a hint names and `known` lacks. These disks have no BDM row
+   * to say that they exist: the classic driver's `disk.info` lists the files,
+   * and a config drive (or a rescue disk) in a pool or a volume group is
+   * always looked for. `disk.info` is read once for all of them.
+   *
+   * Each hinted disk's outcome comes back on its own: its record, or
+   * `LEGACY_DISK_MISSING` when it is not there (a stale hint, or a disk never
+   * made), or why it cannot be adopted. When `disk.info` does not decode,
+   * only a hinted disk that is there fails (`DISK_INFO_CORRUPT`): the file is
+   * the classic driver's and can be lost or garbled, and an instance whose
+   * disks all have records must not be stopped by it.
    */
-  ensureHinted(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
-    return async () => {
-      const meta = await this.metadata.record(instance, disk)();
-      if (E.isLeft(meta)) return meta;
-      if (meta.right !== null) return E.right(meta.right);
-      const derived = await this.derived(instance, disk, true);
-      return E.isLeft(derived) ? derived : this.metadata.claim(instance, disk, derived.right)();
-    };
-  }
-
-  /**
-   * Instance-level disks (config drive, kernel, ramdisk, rescue) that the
-   * classic driver's `disk.info` lists for the instance: they have no BDM row
-   * to say that they exist. Empty when there is no `disk.info`, and when it
-   * does not decode (the disks it would list then wait for an operator;
-   * failing every operation of a recorded instance would help nobody).
-   */
-  listedInstanceDisks(instance: InstanceId): TE.TaskEither<CoreError, readonly DiskName[]> {
+  adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
     return async () => {
       const read = await this.facts.diskInfo(instance)();
       if (E.isLeft(read) && read.left.code !== 'DISK_INFO_CORRUPT') return read;
       const info = E.isLeft(read) ? null : read.right;
-      // A config drive on an rbd host lives in the pool, not in disk.info: always look for one (absent ones are skipped).
-      // So does a rescue disk in a pool or a volume group.
-      const pooled: DiskName[] = ['lvm', 'rbd'].includes(this.facts.options().imagesType) ? ['config', 'rescue'] : ['config'];
-      return E.right([...new Set<DiskName>([...(info === null ? [] : INSTANCE_LEVEL.filter((disk) => info.has(`${dir}/${novaFileName(disk)}`))), ...pooled])]);
+      const pooled: readonly DiskName[] = this.facts.options().imagesType === 'lvm' || this.facts.options().imagesType === 'rbd' ? ['config', 'rescue'] : ['config'];
+      const out: HintedAdoption[] = [];
+      for (const disk of INSTANCE_LEVEL) {
+        const hinted = pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
+        if (!hinted || known.has(disk)) continue;
+        const meta = E.isLeft(read) ? await this.derivedWithout(instance, disk, read.left) : await this.derivedFrom(instance, disk, read.right);
+        out.push({ disk, result: E.isLeft(meta) ? meta : await this.metadata.claim(instance, disk, meta.right)() });
+      }
+      return E.right(out);
     };
   }
 
@@ -158,14 +158,19 @@ export class LegacyAdoption {
     return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
   }
 
-  private async derived(instance: InstanceId, disk: DiskName, hinted = false): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async derived(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
     const diskInfo = await this.facts.diskInfo(instance)();
-    if (E.isRight(diskInfo)) return this.derivedFrom(instance, disk, diskInfo.right);
-    if (!hinted || diskInfo.left.code !== 'DISK_INFO_CORRUPT') return diskInfo;
-    // Without its facts a hinted disk that is there cannot be adopted; one that is nowhere the options or the
-    // other backends would put it (looked for as if there were no disk.info) is simply not there.
+    return E.isLeft(diskInfo) ? diskInfo : this.derivedFrom(instance, disk, diskInfo.right);
+  }
+
+  /**
+   * A hinted disk when `disk.info` does not decode: one that is there cannot be adopted without its facts; one
+   * that is nowhere the options or the other backends would put it (looked for as if there were no disk.info)
+   * is simply not there.
+   */
+  private async derivedWithout(instance: InstanceId, disk: DiskName, corrupt: CoreError): Promise<E.Either<CoreError, DiskMetadata>> {
     const anywhere = await this.derivedFrom(instance, disk, null);
-    return E.isLeft(anywhere) && anywhere.left.code === 'LEGACY_DISK_MISSING' ? anywhere : diskInfo;
+    return E.isLeft(anywhere) && anywhere.left.code === 'LEGACY_DISK_MISSING' ? anywhere : E.left(corrupt);
   }
 
   private async derivedFrom(instance: InstanceId, disk: DiskName, diskInfo: DiskInfo | null): Promise<E.Either<CoreError, DiskMetadata>> {

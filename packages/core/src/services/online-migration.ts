@@ -114,14 +114,15 @@ export class OnlineMigration {
   /** Give the instance-level disks `disk.info` (or the host's pool) holds for `instance` a record; what failed, as failures. */
   private async adoptInstanceLevel(adoption: LegacyAdoption, instance: InstanceId): Promise<MigrationFailure[]> {
     const fail = (disk: string, e: CoreError): MigrationFailure => ({ bdmId: -1, instance, disk, code: e.code, reason: e.message });
-    const listed = await adoption.listedInstanceDisks(instance)();
-    if (E.isLeft(listed)) return [fail('-', listed.left)];
+    const rows = await this.repository.listDisks(instance)();
+    if (E.isLeft(rows)) return [fail('-', rows.left)];
+    // A slot with any record, even one that does not decode, is not adopted over.
+    const known = new Set(rows.right.filter((r) => r.driverInfo !== null).map((r) => r.disk));
+    const hinted = await adoption.adoptHinted(instance, known)();
+    if (E.isLeft(hinted)) return [fail('-', hinted.left)];
     const out: MigrationFailure[] = [];
-    for (const disk of listed.right) {
-      const adopted = await adoption.ensureHinted(instance, disk)();
-      // A listed disk that is not there is a stale hint (disk.info outlives what it lists; pools are always looked in).
-      if (E.isLeft(adopted) && adopted.left.code !== 'LEGACY_DISK_MISSING') out.push(fail(disk, adopted.left));
-    }
+    // A hinted disk that is not there is a stale hint (disk.info outlives what it lists; pools are always looked in).
+    for (const { disk, result } of hinted.right) if (E.isLeft(result) && result.left.code !== 'LEGACY_DISK_MISSING') out.push(fail(disk, result.left));
     return out;
   }
 
