@@ -102,7 +102,9 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
       const b = checkBase(base);
       if (E.isLeft(b)) return b;
       const { d, n } = target.right;
-      const source = await this.sized(b.right, true, b.right.path);
+      const known = b.right.virtualSize;
+      // A stated size is the caller's knowledge of an entry that never changes; else it is read here.
+      const source = known === null ? await this.sized(b.right, true, b.right.path) : E.right<StorageError, SizedImage>({ qpath: b.right.qpath, format: b.right.format, virtualSize: known, local: true });
       if (E.isLeft(source)) return source;
       const fits = this.fitsIn(source.right, n, 'base image');
       if (E.isLeft(fits)) return fits;

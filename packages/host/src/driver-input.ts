@@ -66,12 +66,14 @@ const checked = <L extends DiskLocation>(location: L, format: DiskFormat): { rea
   image: { qpath: qemuPath(location), format: qemuFormat(format) },
 });
 
-/** A base image: a checked path and a base format (`raw` or `qcow2`). */
-export const checkBase = (base: BaseImage, role = 'base'): E.Either<StorageError, QemuImage & { readonly path: HostPath }> => {
+/** A base image: a checked path, a base format (`raw` or `qcow2`), and its virtual size when the caller states it (`null` if not). */
+export const checkBase = (base: BaseImage, role = 'base'): E.Either<StorageError, QemuImage & { readonly path: HostPath; readonly virtualSize: number | null }> => {
   const format: unknown = base.format;
   if (format !== 'raw' && format !== 'qcow2') return E.left(unsupported(`${role}: a base image is raw or qcow2, not ${String(format)}`));
+  const size = base.virtualSize === undefined ? E.right(null) : checkSize(base.virtualSize, `${role}.virtualSize`);
+  if (E.isLeft(size)) return size;
   const path = hostPath(String(base.path), `${role}.path`);
-  return E.isLeft(path) ? path : E.right({ path: path.right, qpath: path.right, format });
+  return E.isLeft(path) ? path : E.right({ path: path.right, qpath: path.right, format, virtualSize: size.right });
 };
 
 /** An export destination and format. */

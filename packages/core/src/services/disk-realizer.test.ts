@@ -37,6 +37,20 @@ const rootRecord = async (f: FakeFleet): Promise<DiskMetadata> => {
 };
 
 describe('DiskRealizer', () => {
+  describe('when it makes disks from templates and a config drive', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`states their size to the driver, so none of them is read before the copy, on ${name}`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+        const mark = f.cluster.commands().length;
+        const r = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: { root: 2 * GiB, ephemeral: GiB, swap: 512 * MiB }, configDrive: true })();
+        expect(E.isRight(r)).toBe(true);
+        const reads = f.commandsSince(mark).map((c) => c.argv).filter((a) => a[1] === 'info' && /\/_base\/(ephemeral|swap)_|\.build$/.test(a.at(-1) ?? ''));
+        expect(reads).toEqual([]);
+        expect((await f.records(VM)).size).toBe(4);
+      });
+    }
+  });
+
   describe('when the host holds another size than the record', () => {
     it('answers DISK_SIZE_MISMATCH for an lvm record whose volume was resized, and changes nothing', async () => {
       const f = await booted('lvm');

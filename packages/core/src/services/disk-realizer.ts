@@ -275,7 +275,8 @@ export class DiskRealizer {
     if (func.kind === 'blank') return driver.createBlank(image, n)();
     if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target.right, n, (path) => this.builder.build(func, path, n));
     const template = await this.templates.ensure(func, n)();
-    return E.isLeft(template) ? template : driver.createFromBase(image, { path: template.right, format: 'raw' }, n)();
+    // A template holds exactly the size it was built for (its name says which), so the driver need not read it.
+    return E.isLeft(template) ? template : driver.createFromBase(image, { path: template.right, format: 'raw', virtualSize: n }, n)();
   }
 
   /** Build an instance-specific source (a config drive) beside the disk, copy it in, then remove it. */
@@ -299,7 +300,7 @@ export class DiskRealizer {
     if (E.isLeft(cleared)) return cleared;
     const built = await build(scratch)();
     if (E.isLeft(built)) return built;
-    const created = await target.driver.createFromBase(target.image, { path: scratch, format: 'raw' }, size)();
+    const created = await target.driver.createFromBase(target.image, { path: scratch, format: 'raw', virtualSize: size }, size)();
     return E.isLeft(created) ? created : this.files.remove(scratch)();
   }
 }

@@ -23,10 +23,17 @@ export interface DiskImage {
 /** Format of a verified image in the base-image cache. */
 export type BaseFormat = 'raw' | 'qcow2';
 
-/** A verified image in the base-image cache, with the format it is stored in. */
+/** A verified image in the base-image cache (or a template), with the format it is stored in. */
 export interface BaseImage {
   readonly path: HostPath;
   readonly format: BaseFormat;
+  /**
+   * Its virtual size in bytes, when the caller knows it: a cache entry or a
+   * template never changes once it is in place, so its size is read once,
+   * not before every disk made from it. Absent, the driver reads it (with
+   * the named format) before creating anything.
+   */
+  readonly virtualSize?: number;
 }
 
 /** Human form of a location, as recorded in `location` (`path`, `vg/lv`, `pool/image`). */

@@ -184,6 +184,18 @@ export const describeDiskDriverContract = (name: string, makeHarness: () => Prom
         await expectLeft(driver.createFromBase(disk, base, size(2)), 'DISK_EXISTS');
         expect(await state(disk)).toMatchObject({ exists: true, virtualSize: size(2) });
       });
+      it('trusts a stated base size: reads nothing of the base, and refuses a stated size larger than the disk', async ({ skip }) => {
+        if (!h.content) skip('this harness cannot move disk content');
+        const base = await h.makeBase(`stated-${++n}`, 'raw', size(1), ascii('stated'));
+        const disk = fresh('stated');
+        exec.clear();
+        await expectRight(driver.createFromBase(disk, { ...base, virtualSize: size(1) }, size(2)));
+        expect(exec.argvs.filter((a) => a.includes('info') && a.includes(base.path)), 'base read despite its stated size').toEqual([]);
+        expect(await state(disk)).toMatchObject({ exists: true, virtualSize: size(2) });
+        const small = fresh('stated-small');
+        await expectLeft(driver.createFromBase(small, { ...base, virtualSize: size(2) }, size(1)), 'UNSUPPORTED_OPERATION');
+        expect(await state(small)).toEqual({ exists: false });
+      });
       it('refuses a missing base with DISK_NOT_FOUND and creates nothing', async () => {
         const disk = fresh('no-base');
         const base: BaseImage = { path: `${h.exportDir}/no-such-base` as HostPath, format: 'raw' };
@@ -229,6 +241,8 @@ export const describeDiskDriverContract = (name: string, makeHarness: () => Prom
           const s = bad as ByteSize;
           await refused(driver.createBlank(fresh('bad-size'), s), 'INVALID_SIZE');
           await refused(driver.createFromBase(fresh('bad-size'), base, s), 'INVALID_SIZE');
+          // An undefined size is a size not stated.
+          if (bad !== undefined) await refused(driver.createFromBase(fresh('bad-size'), { ...base, virtualSize: s }, size(1)), 'INVALID_SIZE');
           await refused(driver.copyFrom(fresh('bad-size'), fresh('src'), s), 'INVALID_SIZE');
           await refused(driver.resize(fresh('bad-size'), s), 'INVALID_SIZE');
         }
