@@ -36,6 +36,19 @@ describe('snapshot', () => {
     }
   });
 
+  describe('when the instance came by a shared-pool move and has no directory on its host', () => {
+    it('makes the directory for its staging file, and the instance can still be resized away', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }, { name: 'b', options: OPTIONS['rbd/shared'] }, { name: 'c', options: OPTIONS['qcow2/default'] }] });
+      await f.boot(VM, 'a');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'live-migrate')())).toBe('ok');
+      expect(f.cluster.host('b').fs.exists(`/var/lib/nova/instances/${VM}`)).toBe(false);
+      expect(outcome(await f.lifecycle().snapshot(VM, 'snap1')())).toBe('ok');
+      expect(outcome(await f.lifecycle().move(VM, 'c', 'resize')())).toBe('ok');
+      expect(await f.hostOf(VM)).toBe('c');
+      expect(await allProblems(f)).toEqual([]);
+    });
+  });
+
   describe('when a guest planted hostile headers first', () => {
     for (const name of BACKEND_OPTIONS) {
       it(`the uploaded image holds no host secret and nothing probes, on ${name}`, async () => {

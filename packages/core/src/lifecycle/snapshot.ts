@@ -28,7 +28,11 @@ export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newIma
   // Always a qcow2 container: a raw upload would start with whatever the guest wrote at offset 0,
   // and a guest-planted header would then make its own snapshot fail verification as mislabelled.
   const format = 'qcow2';
-  const staging = `${instanceDir(host.ctx.instancesPath, instance)}/snapshot.${format}` as HostPath;
+  const dir = instanceDir(host.ctx.instancesPath, instance);
+  const staging = `${dir}/snapshot.${format}` as HostPath;
+  // An instance whose disks are all in a pool may have no directory on this host (it came by a shared-storage move).
+  const made = await run(host.files.mkdirp(dir));
+  if (E.isLeft(made)) return made;
   const cleanup = () => run(host.files.remove(staging));
   await cleanup();
   const exported = await run(opened.right.driver.exportTo(opened.right.image, staging, format));

@@ -132,6 +132,9 @@ export class DiskRealizer {
       const staged = stagedPath(this.ctx.instancesPath, instance, disk);
       const opened = await this.opened(instance, disk, meta);
       if (E.isLeft(opened)) return opened;
+      // A disk in a pool or a volume group needs no instance directory, so one that came by a shared-storage move may have none here.
+      const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
+      if (E.isLeft(dir)) return dir;
       const cleared = await this.files.remove(staged)();
       if (E.isLeft(cleared)) return cleared;
       const exported = await opened.right.driver.exportTo(opened.right.image, staged, 'raw')();
