@@ -45,6 +45,17 @@ describe('LegacyDriver', () => {
     });
   });
 
+  describe('when evacuated', () => {
+    it.each(BACKENDS.map((b) => [b]))('on %s hosts, the source that comes back keeps nothing of the instance, disk.info included', async (backend) => {
+      const { world, driver } = legacyWorld({ hosts: { h1: backend, h2: backend } });
+      expectOk(await driver.boot(bootStep('h1', 'cirros', 'small', 'vm1', { config_drive: true })));
+      expect(await world.cluster.files('h1').exists(pathOf('/var/lib/nova/instances/vm1'))()).toEqual(E.right(true));
+      expectOk(await driver.evacuate({ op: 'evacuate', instance: 'vm1', to: 'h2' }));
+      expect(await world.cluster.files('h1').exists(pathOf('/var/lib/nova/instances/vm1'))()).toEqual(E.right(false));
+      expect(world.instances.get('vm1')?.host).toBe('h2');
+    });
+  });
+
   describe('when a disk is converted', () => {
     it('reads it with its format detected and moves it to the new layout', async () => {
       const { world, driver } = legacyWorld({ hosts: { h1: 'lvm' } });

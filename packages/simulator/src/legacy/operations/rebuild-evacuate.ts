@@ -10,7 +10,7 @@
 import { imageId, planDisk } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
-import { infoKeyOf, locate, removeDisk } from '../disk-address.js';
+import { infoKeyOf, instanceDirOf, locate, removeDisk } from '../disk-address.js';
 import { readDiskInfo, writeDiskInfo } from '../disk-info-file.js';
 import { imageFacts, planDisks } from '../disk-plans.js';
 import { makeDisk, openAll, placedDisks, startGuest } from '../instance-disks.js';
@@ -33,13 +33,15 @@ export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string
   inst.legacyDisks.clear();
   const made = await spawnDisks(ctx, host, inst, plans.right);
   if (E.isLeft(made)) return made;
-  // The dead host comes back and destroys what it still holds of the evacuated instance, sparing shared storage now in use.
+  // The dead host comes back and destroys what it still holds of the evacuated instance, sparing shared storage now in
+  // use: its disks, then its directory with disk.info (nova's _destroy_evacuated_instances deletes the instance files).
   const kept = new Set([...inst.legacyDisks.values()].filter((d) => d.backend === 'rbd').map((d) => d.location));
   for (const d of left) {
     if (kept.has(d.location)) continue;
     const loc = locate(source, inst.id, d.backend, d.location);
     if (E.isRight(loc)) await removeDisk(source, loc.right);
   }
+  await source.remove(instanceDirOf(source, inst.id));
   return made;
 };
 
