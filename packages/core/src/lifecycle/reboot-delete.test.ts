@@ -61,6 +61,33 @@ describe('hard reboot', () => {
     }
   });
 
+  describe('when a stale disk.info names a disk the instance never had, with facts the options contradict', () => {
+    const setUp = async (): Promise<FakeFleet> => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }] });
+      await f.boot(VM, 'a', { configDrive: false });
+      const info = JSON.stringify({ [`/var/lib/nova/instances/${VM}/disk.rescue`]: 'qcow2' });
+      expect(E.isRight(await f.cluster.files('a').writeTextAtomic(`/var/lib/nova/instances/${VM}/disk.info` as HostPath, info)())).toBe(true);
+      return f;
+    };
+
+    it('finds the disk nowhere and goes on', async () => {
+      const f = await setUp();
+      const o = await observe(f, VM, () => f.lifecycle().hardReboot(VM)());
+      expect(outcome(o.result)).toBe('ok');
+      expect(o.after).toEqual(o.before);
+      expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('refuses to adopt it when a file is there after all, and records nothing', async () => {
+      const f = await setUp();
+      expect(E.isRight(await f.cluster.files('a').writeTextAtomic(`/var/lib/nova/instances/${VM}/disk.rescue` as HostPath, 'x')())).toBe(true);
+      const before = await f.records(VM);
+      const r = await f.lifecycle().hardReboot(VM)();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_CONTRADICT');
+      expect(await f.records(VM)).toEqual(before);
+    });
+  });
+
   describe('when the disks are there', () => {
     it('leaves them and their data alone', async () => {
       const f = await booted('qcow2/default');

@@ -5,6 +5,8 @@ import {
   isAllowedPair,
   novaFileName,
   type DiskInfo,
+  type HostFiles,
+  type HostPath,
   type DiskMetadata,
   type DerivedLayout,
   type DiskName,
@@ -94,6 +96,7 @@ export class LegacyAdoption {
     @inject(TOKENS.LegacyHostFacts) private readonly facts: LegacyHostFacts,
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
     @inject(DiskRealizer) private readonly realizer: DiskRealizer,
+    @inject(TOKENS.HostFiles) private readonly files: HostFiles,
   ) {}
 
   /** The disk's record: the stored one, or one derived and claimed now. */
@@ -114,10 +117,11 @@ export class LegacyAdoption {
    *
    * Each hinted disk's outcome comes back on its own: its record, or
    * `LEGACY_DISK_MISSING` when it is not there (a stale hint, or a disk never
-   * made), or why it cannot be adopted. When `disk.info` does not decode,
-   * only a hinted disk that is there fails (`DISK_INFO_CORRUPT`): the file is
-   * the classic driver's and can be lost or garbled, and an instance whose
-   * disks all have records must not be stopped by it.
+   * made), or why it cannot be adopted. A hinted disk is looked for before
+   * its facts are read, in every place the classic driver could have put it:
+   * one that is nowhere is not there, whatever a stale or garbled `disk.info`
+   * says of it. That file is the classic driver's and outlives what it
+   * lists; an instance whose disks all have records must not be stopped by it.
    */
   adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
@@ -130,7 +134,12 @@ export class LegacyAdoption {
       for (const disk of INSTANCE_LEVEL) {
         const hinted = pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
         if (!hinted || known.has(disk)) continue;
-        const meta = E.isLeft(read) ? await this.derivedWithout(instance, disk, read.left) : await this.derivedFrom(instance, disk, read.right);
+        const there = await this.anywhere(instance, disk);
+        if (E.isLeft(there) || !there.right) {
+          out.push({ disk, result: E.isLeft(there) ? there : E.left(missingDisk(instance, disk)) });
+          continue;
+        }
+        const meta = E.isLeft(read) ? read : await this.derivedFrom(instance, disk, read.right);
         out.push({ disk, result: E.isLeft(meta) ? meta : await this.metadata.claim(instance, disk, meta.right)() });
       }
       return E.right(out);
@@ -164,13 +173,27 @@ export class LegacyAdoption {
   }
 
   /**
-   * A hinted disk when `disk.info` does not decode: one that is there cannot be adopted without its facts; one
-   * that is nowhere the options or the other backends would put it (looked for as if there were no disk.info)
-   * is simply not there.
+   * Whether anything is where the classic driver could have put an
+   * instance-level disk: its file in the instance directory, or its volume
+   * in the volume group or the pool the options name. Presence only: a file
+   * is not opened, and volumes hold raw data alone.
    */
-  private async derivedWithout(instance: InstanceId, disk: DiskName, corrupt: CoreError): Promise<E.Either<CoreError, DiskMetadata>> {
-    const anywhere = await this.derivedFrom(instance, disk, null);
-    return E.isLeft(anywhere) && anywhere.left.code === 'LEGACY_DISK_MISSING' ? anywhere : E.left(corrupt);
+  private async anywhere(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, boolean>> {
+    const file = novaFileName(disk);
+    const inFile = await this.files.exists(`${instanceDir(this.ctx.instancesPath, instance)}/${file}` as HostPath)();
+    if (E.isLeft(inFile) || inFile.right) return inFile;
+    const { imagesVolumeGroup: vg, imagesRbdPool: pool } = this.facts.options();
+    const volumes: DerivedLayout[] = [
+      ...(vg === null ? [] : [{ backend: 'lvm' as const, format: 'raw' as const, location: `${vg}/${instance}_${file}` }]),
+      ...(pool === null ? [] : [{ backend: 'rbd' as const, format: 'raw' as const, location: `${pool}/${instance}_${file}` }]),
+    ];
+    for (const layout of volumes) {
+      const opened = await this.realizer.open(instance, disk, derivedProbe(layout))();
+      if (E.isLeft(opened)) return opened;
+      const state = await opened.right.driver.inspect(opened.right.image)();
+      if (E.isLeft(state) || state.right.exists) return E.isLeft(state) ? state : E.right(true);
+    }
+    return E.right(false);
   }
 
   private async derivedFrom(instance: InstanceId, disk: DiskName, diskInfo: DiskInfo | null): Promise<E.Either<CoreError, DiskMetadata>> {
