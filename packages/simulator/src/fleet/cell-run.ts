@@ -6,6 +6,7 @@
  * hundredth of the events, and reporting progress. A fleet of one cell is
  * exactly this run; fleet-run.ts runs several and merges them.
  */
+import type { BlockDeviceMappingRepository } from '@disk-ledger/domain';
 import { InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
 import { performance } from 'node:perf_hooks';
 import { LeakAttribution } from '../report/leak-attribution.js';
@@ -33,6 +34,8 @@ export interface CellRunDeps {
   readonly onProgress?: (done: number, total: number) => void;
   /** Shown the world once the last event has run (tests check the summary against it). */
   readonly inspect?: (world: World) => Promise<void> | void;
+  /** The cell's database, holding nothing of its instances yet (default: a new one in memory). */
+  readonly repository?: BlockDeviceMappingRepository;
 }
 
 // ---- the run
@@ -80,7 +83,7 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
   const prng = mulberry32(options.seed);
   const plan = planFleet(options, prng, cell.hostPrefix);
   const census = new Census();
-  const inner = new InMemoryBlockDeviceMappingRepository();
+  const inner = deps.repository ?? new InMemoryBlockDeviceMappingRepository();
   const repository = new TrackingRepository(inner, (i) => census.touch(i));
   const world = new World(plan.scenario, repository, options.mode, 'none');
   for (const h of plan.hosts) if (h.startsLegacy) world.modes.set(h.name, 'legacy');
