@@ -103,6 +103,20 @@ describe('LegacyAdoption', () => {
       });
     }
 
+    it('answers DISK_FORMAT_MISMATCH, not a bare command failure, when the file does not open with the derived format', async () => {
+      // The classic driver made a raw file; the options now say qcow2, and no disk.info entry says otherwise.
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }], diskInfo: 'absent' });
+      f.reconfigure('a', OPTIONS['qcow2/default']);
+      const mark = f.mark();
+      const r = await f.host('a').adoption.ensure(VM, 'root')();
+      expect(E.isLeft(r) && r.left.code).toBe('DISK_FORMAT_MISMATCH');
+      expect(E.isLeft(r) && r.left.message).toMatch(/does not open as qcow2\/qcow2.*an operator must supply its layout/);
+      expect(f.repository.events).toEqual([]);
+      expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+      expect(f.headReads).toEqual([]);
+    });
+
     it('answers LEGACY_FACTS_CONTRADICT when the options moved to a pool but disk.info names a file the host holds', async () => {
       const f = await legacyFleet('flat/raw');
       f.reconfigure('a', OPTIONS['rbd/shared']);

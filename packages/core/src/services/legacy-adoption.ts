@@ -52,6 +52,19 @@ const factsContradict = (instance: InstanceId, disk: DiskName, derived: string |
 });
 
 /**
+ * A file that qemu-img would not open with the format a layout names: the
+ * facts (or the operator) say one format, the file holds another. Raw
+ * volumes open as anything, so this is a file backend's answer only.
+ */
+const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, e: CoreError): CoreError =>
+  e.code !== 'COMMAND_FAILED'
+    ? e
+    : {
+        _tag: 'DiskMismatch', code: 'DISK_FORMAT_MISMATCH', instance, disk, path: `${instance}/${disk}`, cause: e,
+        message: `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout ${probe.provenance === 'operator' ? 'stated for it' : "the host's options and disk.info give it"}; an operator must supply its layout`,
+      };
+
+/**
  * Where else the classic driver may have put a disk that is not where
  * today's options say: a file, when the options point into a volume group
  * or pool (disk.info names it); the volume group or pool the options still
@@ -222,7 +235,7 @@ export class LegacyAdoption {
     const opened = await this.realizer.open(instance, disk, probe)();
     if (E.isLeft(opened)) return opened;
     const state = await opened.right.driver.inspect(opened.right.image)();
-    if (E.isLeft(state)) return state;
+    if (E.isLeft(state)) return E.left(probe.backend === 'lvm' || probe.backend === 'rbd' ? state.left : notOpening(instance, disk, probe, state.left));
     if (!state.right.exists) return E.left(missingDisk(instance, disk));
     // A legacy qcow2 may name a backing file no one verified (a planted header the classic driver took for
     // the disk's format): adopting it would have every later operation follow that file. Only a base of the
