@@ -3,12 +3,15 @@
  * host can supply it: no probe, no leak, every disk on every host has a
  * record whose backend, format and size match what the host holds, every
  * `ready` record has its disk, and nothing is there without a record.
- * Test-only.
+ * Test-only: core's lifecycle tests and the security property suite
+ * (test/properties) both check with it; the suite says which disks need
+ * no record yet and which records may have lost their disk.
  */
 import type { DiskMetadata, DiskName, InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HostContext } from '../host-context.js';
 import { locate } from '../services/disk-locator.js';
+import { placedSize } from '../services/placement.js';
 
 // ---- types
 
@@ -32,25 +35,34 @@ export interface LiveRecord {
   readonly host: string;
   readonly disk: DiskName;
   readonly meta: DiskMetadata;
+  /** Its disk may be gone without that being a violation (a source disk a waiting resize keeps as the resize found it). */
+  readonly optional?: boolean;
 }
 
 /** What the check reads. */
-export interface FleetSnapshot {
+export interface FleetSnapshot<D extends HeldDisk = HeldDisk> {
   readonly probes: readonly unknown[];
   readonly leaks: readonly unknown[];
-  readonly disks: readonly HeldDisk[];
+  readonly disks: readonly D[];
   readonly records: readonly LiveRecord[];
   /** Each host's context, for resolving record locations. */
   readonly hosts: ReadonlyMap<string, HostContext>;
 }
 
 /** Options of the check. */
-export interface InvariantOptions {
+export interface InvariantOptions<D extends HeldDisk = HeldDisk> {
   /** Accept `creating` records (a crash was injected); default false. */
   readonly allowCreating?: boolean;
   /** Accept these many probes / leaks (a legacy-mode comparison); default 0. */
   readonly probes?: number;
   readonly leaks?: number;
+  /**
+   * Disks that need no record: the classic driver's, or what a step cut
+   * short left for the instance's next operation. They are not reported
+   * when no record claims them (nor as stray staging files); a record that
+   * does claim one is still checked against it.
+   */
+  readonly unowned?: (disk: D) => boolean;
 }
 
 // ---- operations
@@ -78,6 +90,10 @@ export const addressOfRecord = (ctx: HostContext, r: LiveRecord): E.Either<strin
 /** qemu's name for what a disk of this record holds. */
 const containerOf = (meta: DiskMetadata): string => (meta.format === 'ploop' ? 'parallels' : meta.format);
 
+/** The size the record states, or (LVM) that size in whole extents: the realizer's rule for a record that predates rounded planning. */
+const holdsRecordedSize = (disk: HeldDisk, meta: DiskMetadata): boolean =>
+  disk.virtualSize === meta.size || (meta.backend === 'lvm' && disk.virtualSize === placedSize('lvm', meta.size));
+
 const STAGING = /(\.part|\.conv|\.migrate|\.build)$|\/snapshot\.(raw|qcow2)$|\.d\//;
 
 /** Whether a held disk is the host's business, not an instance's: a verified base or a template. */
@@ -89,14 +105,16 @@ const isStaging = (a: DiskAddress): boolean => a.kind === 'file' && STAGING.test
 const show = (r: LiveRecord): string => `${r.instance}/${r.disk} (${r.meta.backend}/${r.meta.format} ${r.meta.size} @${r.meta.location ?? '-'} ${r.meta.state ?? 'ready'})`;
 
 /** Every violated invariant, one line each; empty when all hold. */
-export const violations = (s: FleetSnapshot, options: InvariantOptions = {}): readonly string[] => {
+export const violations = <D extends HeldDisk>(s: FleetSnapshot<D>, options: InvariantOptions<D> = {}): readonly string[] => {
   const out: string[] = [];
   if (s.probes.length > (options.probes ?? 0)) out.push(`${s.probes.length} format probe(s): ${JSON.stringify(s.probes.slice(0, 3))}`);
   if (s.leaks.length > (options.leaks ?? 0)) out.push(`${s.leaks.length} leak(s): ${JSON.stringify(s.leaks.slice(0, 3))}`);
   const held = new Map<string, HeldDisk>();
+  const unowned = new Set<string>();
   for (const d of s.disks) {
     if (isCache(d.address, s.hosts)) continue;
-    if (isStaging(d.address)) {
+    if (options.unowned?.(d) === true) unowned.add(keyOf(d.address));
+    else if (isStaging(d.address)) {
       out.push(`stray staging file ${keyOf(d.address)}`);
       continue;
     }
@@ -121,12 +139,12 @@ export const violations = (s: FleetSnapshot, options: InvariantOptions = {}): re
     claimed.set(key, r);
     const disk = held.get(key);
     if (disk === undefined) {
-      if (r.meta.state !== 'creating') out.push(`${show(r)}: no disk at ${key}`);
+      if (r.meta.state !== 'creating' && r.optional !== true) out.push(`${show(r)}: no disk at ${key}`);
       continue;
     }
     if (disk.containerFormat !== containerOf(r.meta)) out.push(`${show(r)}: the host holds ${disk.containerFormat} at ${key}`);
-    if (r.meta.state !== 'creating' && disk.virtualSize !== r.meta.size) out.push(`${show(r)}: the host holds ${disk.virtualSize} bytes at ${key}`);
+    if (r.meta.state !== 'creating' && !holdsRecordedSize(disk, r.meta)) out.push(`${show(r)}: the host holds ${disk.virtualSize} bytes at ${key}`);
   }
-  for (const key of held.keys()) if (!claimed.has(key)) out.push(`disk without a record: ${key}`);
+  for (const key of held.keys()) if (!claimed.has(key) && !unowned.has(key)) out.push(`disk without a record: ${key}`);
   return out;
 };
