@@ -117,6 +117,18 @@ describe('LegacyAdoption', () => {
       expect(f.headReads).toEqual([]);
     });
 
+    it('answers LEGACY_FACTS_CONTRADICT, not LEGACY_DISK_MISSING, when a file is where the options now want a ploop image', async () => {
+      const f = await legacyFleet('flat/raw');
+      f.reconfigure('a', OPTIONS.ploop);
+      const mark = f.mark();
+      const r = await f.host('a').adoption.ensure(VM, 'root')();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_CONTRADICT');
+      expect(E.isLeft(r) && r.left.message).toMatch(/\(ploop\/.*the host holds it at \/var\/lib\/nova\/instances\/old1\/disk;/);
+      expect(f.repository.events).toEqual([]);
+      expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+      expect(f.headReads).toEqual([]);
+    });
+
     it('answers LEGACY_FACTS_CONTRADICT when the options moved to a pool but disk.info names a file the host holds', async () => {
       const f = await legacyFleet('flat/raw');
       f.reconfigure('a', OPTIONS['rbd/shared']);

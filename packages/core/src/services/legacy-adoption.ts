@@ -46,9 +46,9 @@ const backingRefused = (instance: InstanceId, disk: DiskName, file: string, form
   message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
 });
 
-const factsContradict = (instance: InstanceId, disk: DiskName, derived: string | null, found: string | null): LegacyError => ({
+const factsContradict = (instance: InstanceId, disk: DiskName, derived: DerivedLayout, found: string | null): LegacyError => ({
   _tag: 'LegacyFactsContradict', code: 'LEGACY_FACTS_CONTRADICT', disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk}: the host's options put it at ${derived ?? '?'}, which does not exist, but the host holds it at ${found ?? '?'}; an operator must supply its layout`,
+  message: `${instance}/${disk}: the host's options put it at ${derived.location} (${derived.backend}/${derived.format}), which does not exist, but the host holds it at ${found ?? '?'}; an operator must supply its layout`,
 });
 
 /**
@@ -147,8 +147,8 @@ export class LegacyAdoption {
       for (const disk of INSTANCE_LEVEL) {
         const hinted = pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
         if (!hinted || known.has(disk)) continue;
-        const there = await this.anywhere(instance, disk);
-        if (E.isLeft(there) || !there.right) {
+        const there = await this.heldAt(instance, disk);
+        if (E.isLeft(there) || there.right === null) {
           out.push({ disk, result: E.isLeft(there) ? there : E.left(missingDisk(instance, disk)) });
           continue;
         }
@@ -186,16 +186,22 @@ export class LegacyAdoption {
   }
 
   /**
-   * Whether anything is where the classic driver could have put an
-   * instance-level disk: its file in the instance directory, or its volume
-   * in the volume group or the pool the options name. Presence only: a file
-   * is not opened, and volumes hold raw data alone.
+   * Where something is that the classic driver could have made of this disk
+   * under any options: its file in the instance directory (nova's older
+   * `disk.local` too, for the first ephemeral disk), or its volume in the
+   * volume group or the pool the options name; `null` when nothing is.
+   * Presence only: a file is not opened, and volumes hold raw data alone.
    */
-  private async anywhere(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, boolean>> {
-    const file = novaFileName(disk);
-    const inFile = await this.files.exists(`${instanceDir(this.ctx.instancesPath, instance)}/${file}` as HostPath)();
-    if (E.isLeft(inFile) || inFile.right) return inFile;
+  private async heldAt(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, string | null>> {
+    const dir = instanceDir(this.ctx.instancesPath, instance);
+    const names = disk === 'ephemeral0' ? [novaFileName(disk), 'disk.local'] : [novaFileName(disk)];
+    for (const name of names) {
+      const path = `${dir}/${name}` as HostPath;
+      const inFile = await this.files.exists(path)();
+      if (E.isLeft(inFile) || inFile.right) return E.isLeft(inFile) ? inFile : E.right(path);
+    }
     const { imagesVolumeGroup: vg, imagesRbdPool: pool } = this.facts.options();
+    const file = novaFileName(disk);
     const volumes: DerivedLayout[] = [
       ...(vg === null ? [] : [{ backend: 'lvm' as const, format: 'raw' as const, location: `${vg}/${instance}_${file}` }]),
       ...(pool === null ? [] : [{ backend: 'rbd' as const, format: 'raw' as const, location: `${pool}/${instance}_${file}` }]),
@@ -204,9 +210,9 @@ export class LegacyAdoption {
       const opened = await this.realizer.open(instance, disk, derivedProbe(layout))();
       if (E.isLeft(opened)) return opened;
       const state = await opened.right.driver.inspect(opened.right.image)();
-      if (E.isLeft(state) || state.right.exists) return E.isLeft(state) ? state : E.right(true);
+      if (E.isLeft(state) || state.right.exists) return E.isLeft(state) ? state : E.right(layout.location);
     }
-    return E.right(false);
+    return E.right(null);
   }
 
   private async derivedFrom(instance: InstanceId, disk: DiskName, diskInfo: DiskInfo | null): Promise<E.Either<CoreError, DiskMetadata>> {
@@ -225,9 +231,14 @@ export class LegacyAdoption {
       if (E.isLeft(found) && found.left.code === 'LEGACY_DISK_MISSING') continue;
       const loc = there.right.location;
       const where = imagesType !== 'flat' || loc?.startsWith('/') === true ? loc : `${facts.instanceDir}/${loc ?? ''}`;
-      return E.left(factsContradict(instance, disk, layout.right.location, where));
+      return E.left(factsContradict(instance, disk, layout.right, where));
     }
-    return meta;
+    // Nothing is where any facts put it; if something of it is on the host all the same (a file where the
+    // options now want a ploop directory or a volume, with no disk.info entry to say its format), the disk is
+    // not missing, and its layout is an operator's to state.
+    const held = await this.heldAt(instance, disk);
+    if (E.isLeft(held)) return held;
+    return held.right === null ? meta : E.left(factsContradict(instance, disk, layout.right, held.right));
   }
 
   /** Complete a record of a layout (`probe`, any size) with the size the host reports when the disk is opened with that format. */
