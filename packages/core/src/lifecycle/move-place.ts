@@ -48,6 +48,10 @@ export const placeOnDestination = async (deps: LifecycleDeps, src: HostServices,
     if (E.isLeft(source)) return source;
     const fresh = await run(dst.realizer.prepare(instance, m.disk, source.right));
     if (E.isLeft(fresh)) return fresh;
+    // The instance is not on the destination yet, so whatever is at the disk's place there is not its disk
+    // (what an earlier move cut short left behind): it goes, so that the disk is made anew, never adopted.
+    const cleared = await run(dst.realizer.remove(instance, m.disk, to));
+    if (E.isLeft(cleared)) return cleared;
     return E.map(() => undefined)(await run(dst.realizer.realize(instance, m.disk, to, source.right)));
   }
   const relocated = isRelocated(m);

@@ -1,4 +1,4 @@
-import { HOSTILE_KINDS } from '@disk-ledger/domain';
+import { HOSTILE_KINDS, type ByteSize } from '@disk-ledger/domain';
 import { imageMarker, isInjectedCrash } from '@disk-ledger/fake';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -89,6 +89,27 @@ describe('move', () => {
         // The dead host's own disks are its business when it comes back; everything else must hold.
         const problems = (await allProblems(f)).filter((p) => !p.startsWith('disk without a record: a:'));
         expect(problems).toEqual([]);
+      });
+    }
+
+    for (const name of ['flat/raw', 'qcow2/default', 'lvm'] as const) {
+      it(`makes every disk anew over what an earlier move cut short left on the destination (${name})`, async () => {
+        const f = await pair(name, name);
+        // Debris of the instance's own disks at their places on the destination, another size than the records.
+        const before = await f.records(VM);
+        for (const [disk, meta] of before) {
+          if (meta === null || disk === 'config') continue;
+          const planted = await f.host('b').realizer.open(VM, disk, meta)();
+          if (E.isLeft(planted)) throw new Error(planted.left.message);
+          expect(E.isRight(await planted.right.driver.createBlank(planted.right.image, (meta.size + 64 * MiB) as ByteSize)())).toBe(true);
+        }
+        f.cluster.setHostDown('a', true);
+        const o = await observe(f, VM, () => f.lifecycle().move(VM, 'b', 'evacuate')());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.after).toEqual(o.before);
+        expect(await sees(f, VM, 'root', imageMarker(IMAGES.qcow2))).toBe(true);
+        f.cluster.setHostDown('a', false);
+        expect((await allProblems(f)).filter((p) => !p.startsWith('disk without a record: a:'))).toEqual([]);
       });
     }
 
