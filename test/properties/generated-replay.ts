@@ -24,6 +24,11 @@ const restartsGuest = (step: Step): boolean => {
   }
 };
 
+/** Errors about the classic driver's facts: an instance the metadata driver booted has records for every disk it ever had, so none may stop it. */
+const LEGACY_FACT_ERRORS: ReadonlySet<string> = new Set([
+  'DISK_INFO_CORRUPT', 'LEGACY_FACTS_MISSING', 'LEGACY_FACTS_CONTRADICT', 'LEGACY_DISK_MISSING', 'LEGACY_BACKING_REFUSED',
+]);
+
 /** A failure injected into one step: its first command fails, or its first database call does. */
 export interface Fault {
   readonly at: number;
@@ -51,7 +56,8 @@ export interface Broken {
 
 /**
  * Replay a scenario with the metadata driver, checking invariants 1–5 after
- * every step; the first step that breaks one, or `null`.
+ * every step (5: an instance the metadata driver booted never fails on the
+ * classic driver's facts); the first step that breaks one, or `null`.
  */
 export const replayChecked = async (scenario: Scenario, repository: CountingRepository = inMemoryRepository(), faults: readonly Fault[] = []): Promise<Broken | null> => {
   const world = new World(scenario, repository, 'metadata', 'none');
@@ -61,6 +67,8 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
   const debris = new Set<string>();
   // Steps the classic driver ran (legacy boots, hosts not yet upgraded): its probes are its own, not ours.
   const classic = new Set<number>();
+  // Instances the metadata driver booted: no disk of theirs is the classic driver's.
+  const born = new Set<string>();
   for (const [index, step] of scenario.steps.entries()) {
     const before = step.op === 'reconfigure' ? await recordSnapshot(world) : null;
     for (const f of faults.filter((x) => x.at === index)) {
@@ -82,6 +90,14 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
       else if (outcome.ok && restartsGuest(step)) exempt.delete(step.instance);
     }
     const violations = await checkInvariants(world, exempt, classic, debris);
+    if ('instance' in step && born.has(step.instance) && runner.lastDriver === 'metadata' && !outcome.ok && LEGACY_FACT_ERRORS.has(outcome.code)) {
+      violations.push({ invariant: '5 records alone decide', detail: `${step.instance}, booted with records, failed ${step.op} on the classic driver's facts: ${outcome.code} ${outcome.message}` });
+    }
+    if (step.op === 'boot') {
+      if (outcome.ok && runner.lastDriver === 'metadata') born.add(step.instance);
+      else if (outcome.ok) born.delete(step.instance);
+    }
+    if (step.op === 'delete' && outcome.ok) born.delete(step.instance);
     if (before !== null && before !== (await recordSnapshot(world))) {
       violations.push({ invariant: '4 records survive option changes', detail: `reconfigure of ${step.op === 'reconfigure' ? step.host : ''} rewrote a record` });
     }

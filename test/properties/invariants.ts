@@ -31,9 +31,9 @@ const ownerOf = (location: string): string | null => {
 
 /**
  * Every record of every live instance, with its instance's host; and the
- * records of the source's disks a resize waiting for confirm or revert keeps
- * (its migration record describes them), which may be missing as the resize
- * found them.
+ * records of the source's disks a resize waiting for confirm or revert keeps,
+ * or a confirm cut short has not removed yet (its migration record describes
+ * them), which may be missing.
  */
 const records = async (world: World): Promise<LiveRecord[]> => {
   const out: LiveRecord[] = [];
@@ -47,7 +47,8 @@ const records = async (world: World): Promise<LiveRecord[]> => {
       if (E.isRight(meta)) out.push({ instance: inst.id, host: inst.host, disk: r.disk, meta: meta.right, optional: inst.shelved });
     }
     const m = row.right.migration === null ? null : decodeMigration(inst.id, row.right.migration);
-    if (m !== null && E.isRight(m) && m.right.status === 'unconfirmed') {
+    // A confirm cut short (`confirming`) still describes the source disks it has not removed yet; the next operation finishes it.
+    if (m !== null && E.isRight(m) && (m.right.status === 'unconfirmed' || m.right.status === 'confirming')) {
       for (const d of sourceDisks(m.right)) out.push({ instance: inst.id, host: m.right.source, disk: d.disk, meta: d.meta, optional: true });
     }
   }

@@ -237,6 +237,8 @@ const keptForRevert = (instance: InstanceId, text: string | null): LiveRecord[] 
   if (text === null) return [];
   const m = decodeMigration(instance, text);
   if (E.isLeft(m)) throw new Error(m.left.message);
+  // A confirm cut short (`confirming`) still describes the source disks it has not removed yet: they may be gone.
+  if (m.right.status === 'confirming') return sourceDisks(m.right).map((d) => ({ instance, host: m.right.source, ...d, optional: true }));
   if (m.right.status !== 'unconfirmed') return [];
   return sourceDisks(m.right).map((d) => ({ instance, host: m.right.source, ...d }));
 };
