@@ -13,16 +13,16 @@ import {
   type InstanceId,
   type HostStorageOptions,
   type ImagesType,
-  type LegacyError,
   type LegacyHostFacts,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
-import type { CoreError, LegacyBackingRefused, LegacyDiskMissing } from '../errors/core-error.js';
+import type { CoreError } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
+import { backingRefused, factsContradict, missingDisk, notOpening } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** What became of one hinted instance-level disk: its record, or why it has none (`LEGACY_DISK_MISSING`: it is not there). */
@@ -40,29 +40,6 @@ export interface OperatorLayout {
 
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
-
-const backingRefused = (instance: InstanceId, disk: DiskName, file: string, format: string | null): LegacyBackingRefused => ({
-  _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
-});
-
-const factsContradict = (instance: InstanceId, disk: DiskName, derived: DerivedLayout, found: string | null): LegacyError => ({
-  _tag: 'LegacyFactsContradict', code: 'LEGACY_FACTS_CONTRADICT', disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk}: the host's options put it at ${derived.location} (${derived.backend}/${derived.format}), which does not exist, but the host holds it at ${found ?? '?'}; an operator must supply its layout`,
-});
-
-/**
- * A file that qemu-img would not open with the format a layout names: the
- * facts (or the operator) say one format, the file holds another. Raw
- * volumes open as anything, so this is a file backend's answer only.
- */
-const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, e: CoreError): CoreError =>
-  e.code !== 'COMMAND_FAILED'
-    ? e
-    : {
-        _tag: 'DiskMismatch', code: 'DISK_FORMAT_MISMATCH', instance, disk, path: `${instance}/${disk}`, cause: e,
-        message: `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout ${probe.provenance === 'operator' ? 'stated for it' : "the host's options and disk.info give it"}; an operator must supply its layout`,
-      };
 
 /**
  * Where else the classic driver may have put a disk that is not where
@@ -89,11 +66,6 @@ const derivedProbe = (layout: DerivedLayout): DiskMetadata => ({
   imageId: null,
   imageFormat: null,
   state: 'ready',
-});
-
-const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
-  _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk} has no record and is not on this host`,
 });
 
 /**

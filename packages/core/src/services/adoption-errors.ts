@@ -1,0 +1,34 @@
+/**
+ * The typed errors of legacy adoption, each naming the instance and disk and
+ * ending with what an operator must do.
+ */
+import type { DerivedLayout, DiskMetadata, DiskName, InstanceId, LegacyError } from '@disk-ledger/domain';
+import type { CoreError, LegacyBackingRefused, LegacyDiskMissing } from '../errors/core-error.js';
+
+export const backingRefused = (instance: InstanceId, disk: DiskName, file: string, format: string | null): LegacyBackingRefused => ({
+  _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
+});
+
+export const factsContradict = (instance: InstanceId, disk: DiskName, derived: DerivedLayout, found: string | null): LegacyError => ({
+  _tag: 'LegacyFactsContradict', code: 'LEGACY_FACTS_CONTRADICT', disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk}: the host's options put it at ${derived.location} (${derived.backend}/${derived.format}), which does not exist, but the host holds it at ${found ?? '?'}; an operator must supply its layout`,
+});
+
+/**
+ * A file that qemu-img would not open with the format a layout names: the
+ * facts (or the operator) say one format, the file holds another. Raw
+ * volumes open as anything, so this is a file backend's answer only.
+ */
+export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, e: CoreError): CoreError =>
+  e.code !== 'COMMAND_FAILED'
+    ? e
+    : {
+        _tag: 'DiskMismatch', code: 'DISK_FORMAT_MISMATCH', instance, disk, path: `${instance}/${disk}`, cause: e,
+        message: `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout ${probe.provenance === 'operator' ? 'stated for it' : "the host's options and disk.info give it"}; an operator must supply its layout`,
+      };
+
+export const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
+  _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} has no record and is not on this host`,
+});
