@@ -222,6 +222,22 @@ describe('move', () => {
     });
   });
 
+  describe('when a disk on the pool both hosts share vanished before the move', () => {
+    for (const kind of ['resize', 'live-migrate', 'evacuate'] as const) {
+      it(`re-makes it from its record before the guest starts on the destination (${kind})`, async () => {
+        const f = await pair('rbd/shared', 'rbd/shared');
+        await f.lose(VM, 'root');
+        if (kind === 'evacuate') f.cluster.setHostDown('a', true);
+        const o = await observe(f, VM, () => f.lifecycle().move(VM, 'b', kind)());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.after).toEqual(o.before);
+        expect(await sees(f, VM, 'root', imageMarker(IMAGES.qcow2))).toBe(true);
+        f.cluster.setHostDown('a', false);
+        expect((await allProblems(f)).filter((p) => !p.startsWith('disk without a record: a:'))).toEqual([]);
+      });
+    }
+  });
+
   describe('when an evacuated source host comes back', () => {
     for (const name of BACKEND_OPTIONS) {
       it(`removes exactly what the evacuation left there, by the records it had (${name} → flat/raw and ${name} → ${name})`, async () => {

@@ -91,6 +91,10 @@ const carry = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, 
   if (E.isLeft(saved)) return saved;
   const placed = await sequence(moving, (p) => placeOnDestination(deps, src, dst, instance, p));
   if (E.isLeft(placed)) return placed;
+  // A disk kept on storage both hosts share is the instance's on the destination as it is; the guest starts there
+  // with all its disks, so one that vanished is first re-made from its record (as a hard reboot would).
+  const kept = await sequence(plans.filter((p) => p.action === 'keep'), (p) => run(dst.realizer.realizeRecorded(instance, p.disk, p.from)));
+  if (E.isLeft(kept)) return kept;
   return run(deps.repository.setHost(instance, dst.ctx.name));
 };
 
