@@ -1,9 +1,11 @@
 import { decodeMigration, sourceDisks, type HostContext } from '@disk-ledger/core';
-import { decodeDiskMetadata, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { decodeDiskMetadata, resolveLocation, showLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import type { DiskInfo } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { violations, type LiveRecord } from '../../packages/core/src/testing/invariants.js';
 import { attribution } from '../../packages/simulator/src/replay/replay.js';
+import type { PendingLeftBehind } from '../../packages/simulator/src/replay/step-driver.js';
+import { INSTANCES_PATH } from '../../packages/simulator/src/world/world.js';
 import type { World } from '../../packages/simulator/src/world/world.js';
 
 /** A broken invariant: which, and the evidence. */
@@ -86,6 +88,17 @@ export const checkInvariants = async (world: World, exempt: ReadonlySet<string>,
   for (const detail of found) out.push({ invariant: '3 records match the host', detail });
   return out;
 };
+
+/** Where the disks an evacuation left on its source are, as the checks key them (their host removes them when it is back). */
+export const leftBehindKeys = (pending: readonly PendingLeftBehind[]): string[] =>
+  pending.flatMap(({ instance, left }) =>
+    left.disks.flatMap((d) => {
+      const loc = resolveLocation(d.meta.backend, d.meta.location ?? '', INSTANCES_PATH, instance);
+      if (E.isLeft(loc)) return [];
+      const where = loc.right.backend === 'ploop' ? `${loc.right.path}/root.hds` : showLocation(loc.right);
+      return [keyOf(loc.right.backend === 'rbd' ? null : left.host, where)];
+    }),
+  );
 
 /** Where every disk on the cluster is, as the checks key it. */
 export const diskKeys = (world: World): Set<string> => new Set(world.cluster.disks().map((d) => keyOf(d.host, d.location)));

@@ -3,8 +3,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
-import { inMemoryRepository } from '../world/world.js';
-import { replay } from './replay.js';
+import { inMemoryRepository, World } from '../world/world.js';
+import { replay, StepRunner } from './replay.js';
 
 /** Two hosts; `old` runs the classic driver until its `upgrade` step. */
 const scenario = (steps: string): Scenario => {
@@ -40,6 +40,40 @@ describe('MetadataDriver', () => {
   - unshelve: { instance: vm1, host: old }
 `;
       expect(await outcomes(scenario(steps))).toEqual(['ok', 'HOST_NOT_UPGRADED', 'HOST_NOT_UPGRADED', 'ok', 'HOST_NOT_UPGRADED', 'ok', 'ok']);
+    });
+  });
+
+  describe('when an evacuated source crashes while it removes what the evacuation left', () => {
+    it('removes the rest when it is back, before the next step', async () => {
+      const s = loadScenario(`format: 1
+name: evacuate-cleanup-crash
+hosts:
+  - { name: a, config: { images_type: rbd, images_rbd_pool: pool-a } }
+  - { name: b, config: { images_type: raw } }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB, ephemeral: 512MiB }
+steps:
+  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+  - evacuate: { instance: vm1, to: b }
+  - reboot: { instance: vm1, hard: true }
+`, 'x.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      const world = new World(s.right, inMemoryRepository(), 'metadata', 'none');
+      const runner = new StepRunner(world, (w) => new LegacyDriver(w));
+      const pool = (): string[] => world.cluster.disks().filter((d) => d.host === null).map((d) => d.location);
+      const [boot, evacuate, reboot] = s.right.steps;
+      if (boot === undefined || evacuate === undefined || reboot === undefined) throw new Error('three steps');
+      expect((await runner.run(0, boot)).ok).toBe(true);
+      // Host a dies after its first command of the step: the first removal of what the evacuation left there.
+      const cut = await runner.run(1, evacuate, 'a');
+      expect(cut.ok ? 'ok' : cut.code).toBe('HOST_CRASHED');
+      expect(pool()).toEqual(['pool-a/vm1_disk', 'pool-a/vm1_disk.eph0']);
+      expect(runner.pendingLeftBehind().map((p) => p.instance)).toEqual(['vm1']);
+      expect((await runner.run(2, reboot)).ok).toBe(true);
+      expect(pool()).toEqual([]);
+      expect(runner.pendingLeftBehind()).toEqual([]);
     });
   });
 

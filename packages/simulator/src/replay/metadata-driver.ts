@@ -1,4 +1,5 @@
-import type { InstanceLifecycle } from '@disk-ledger/core';
+import type { InstanceLifecycle, LeftBehind } from '@disk-ledger/core';
+import { isInjectedCrash } from '@disk-ledger/fake';
 import { imageId, instanceId, isDiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { StepOf } from '../scenario/steps.js';
@@ -6,7 +7,7 @@ import { instanceDisks } from '../world/disk-view.js';
 import type { SimInstance } from '../world/sim-instance.js';
 import type { SimWorld } from '../world/sim-world.js';
 import { failed, OK, type Outcome } from './outcome.js';
-import type { StepDriver } from './step-driver.js';
+import type { PendingLeftBehind, StepDriver } from './step-driver.js';
 
 /** Any failure with a stable code and a message. */
 type Failure = { readonly code: string; readonly message: string };
@@ -20,10 +21,41 @@ const outcome = (r: E.Either<Failure, unknown>): Outcome => (E.isLeft(r) ? faile
  * libvirt would, with the format its record names.
  */
 export class MetadataDriver implements StepDriver {
+  /** What evacuations left on their sources whose removal a crash cut short, to finish when those hosts are back. */
+  private readonly leftBehind: PendingLeftBehind[] = [];
+
   constructor(
     private readonly world: SimWorld,
     private readonly legacy: StepDriver,
   ) {}
+
+  async hostsBack(): Promise<void> {
+    for (const pending of this.leftBehind.splice(0)) {
+      try {
+        await this.removeLeftBehind(pending.instance, pending.left);
+      } catch (e) {
+        // A crash is a host going down again: it is tried once more at its next start.
+        if (!isInjectedCrash(e)) throw e;
+      }
+    }
+  }
+
+  pendingLeftBehind(): readonly PendingLeftBehind[] {
+    return [...this.leftBehind];
+  }
+
+  /** The source host comes back and removes what the evacuation left there; one that fails or crashes part-way tries again at its next start. */
+  private async removeLeftBehind(instance: InstanceId, left: LeftBehind): Promise<E.Either<Failure, void>> {
+    let removed: E.Either<Failure, void>;
+    try {
+      removed = await this.lifecycle.removeLeftBehind(instance, left)();
+    } catch (e) {
+      if (isInjectedCrash(e)) this.leftBehind.push({ instance, left });
+      throw e;
+    }
+    if (E.isLeft(removed)) this.leftBehind.push({ instance, left });
+    return removed;
+  }
 
   private get lifecycle(): InstanceLifecycle {
     return this.world.fleet.lifecycle();
@@ -129,7 +161,7 @@ export class MetadataDriver implements StepDriver {
       if (E.isLeft(r)) return r;
       inst.host = step.to;
       // The source host comes back and removes what the evacuation left there, as nova's compute does at start-up.
-      return this.lifecycle.removeLeftBehind(i, r.right)();
+      return this.removeLeftBehind(i, r.right);
     });
   }
 

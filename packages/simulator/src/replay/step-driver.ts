@@ -1,3 +1,5 @@
+import type { LeftBehind } from '@disk-ledger/core';
+import type { InstanceId } from '@disk-ledger/domain';
 import type { StepOf } from '../scenario/steps.js';
 import type { Outcome } from './outcome.js';
 
@@ -18,4 +20,18 @@ export interface StepDriver {
   unshelve(step: StepOf<'unshelve'>): Promise<Outcome>;
   convert(step: StepOf<'convert'>): Promise<Outcome>;
   delete(step: StepOf<'delete'>): Promise<Outcome>;
+  /**
+   * What hosts do when they come back, before the next step: finish the
+   * clean-ups a crash cut short (an evacuated source removing what it still
+   * holds of the instance, as nova's compute does at every start).
+   */
+  hostsBack?(): Promise<void>;
+  /** What evacuations left on their sources that those hosts have not removed yet. */
+  pendingLeftBehind?(): readonly PendingLeftBehind[];
+}
+
+/** What an evacuation left on its source host, waiting for that host to remove it. */
+export interface PendingLeftBehind {
+  readonly instance: InstanceId;
+  readonly left: LeftBehind;
 }

@@ -5,7 +5,7 @@ import type { SimWorld } from '../world/sim-world.js';
 import { deleteDiskFile, deleteDiskInfo, guestWrite, onlineMigrate, reconfigure } from './host-steps.js';
 import { MetadataDriver } from './metadata-driver.js';
 import { failed, OK, type Outcome } from './outcome.js';
-import type { StepDriver } from './step-driver.js';
+import type { PendingLeftBehind, StepDriver } from './step-driver.js';
 
 /** Which driver carries out an instance step: the classic one on hosts not yet upgraded, for legacy boots, and while its own resize waits. */
 const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver; legacy: StepDriver }): StepDriver => {
@@ -64,9 +64,16 @@ export class StepRunner<W extends SimWorld = SimWorld> {
     this.configs = new Map(world.scenario.hosts.map((h) => [h.name, h.config ?? {}]));
   }
 
+  /** What evacuations left on their sources that those hosts have not removed yet (they try again at each step). */
+  pendingLeftBehind(): readonly PendingLeftBehind[] {
+    return this.drivers.metadata.pendingLeftBehind?.() ?? [];
+  }
+
   /** Run one step; `crashHost` makes that host die part-way through it. */
   async run(index: number, step: Step, crashHost?: string): Promise<Outcome> {
     this.world.site.setStep(index);
+    // Hosts a crash took down are back before the next step, and finish what the crash cut short.
+    await this.drivers.metadata.hostsBack?.();
     // The host dies right after its first command of the step has taken effect, so every step that touches it is cut part-way.
     if (crashHost !== undefined) this.world.site.armCrash(crashHost);
     let outcome: Outcome;
