@@ -45,18 +45,14 @@ const DecimalBytes = new t.Type<number, string, unknown>(
   (n) => String(n),
 );
 
-const LvsRow = t.type({ lv_name: t.string, vg_name: t.string, lv_size: DecimalBytes });
-const LvsReport = t.type({ report: t.array(t.type({ lv: t.array(LvsRow) })) });
-
-/** Every row of an `lvs` report, whatever volume was asked for. */
-const readLvs = (stdout: string): E.Either<ToolOutputInvalid, readonly t.TypeOf<typeof LvsRow>[]> =>
-  E.map((r: t.TypeOf<typeof LvsReport>) => r.report.flatMap((section) => section.lv))(readToolJson('lvs', stdout, LvsReport));
+const LvsReport = t.type({ report: t.array(t.type({ lv: t.array(t.type({ lv_name: t.string, vg_name: t.string, lv_size: DecimalBytes })) })) });
 
 /** The size of `v` in an `lvs` report, or `null` when the report does not list it. */
 export const decodeLvs = (stdout: string, v: LogicalVolume): E.Either<ToolOutputInvalid, number | null> => {
-  const rows = readLvs(stdout);
-  if (E.isLeft(rows)) return rows;
-  return E.right(rows.right.find((row) => row.lv_name === v.lv && row.vg_name === v.vg)?.lv_size ?? null);
+  const report = readToolJson('lvs', stdout, LvsReport);
+  if (E.isLeft(report)) return report;
+  const rows = report.right.report.flatMap((section) => section.lv);
+  return E.right(rows.find((row) => row.lv_name === v.lv && row.vg_name === v.vg)?.lv_size ?? null);
 };
 
 /** Whether a failed `lvs` said the volume (or its group) does not exist: exit 5 with LVM's not-found message. */

@@ -9,7 +9,7 @@
  * With `metadataOnly`, every LVM argv carries `--config 'global { activation = 0 }'`.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { ByteSize, CommandExecutor, HostFiles } from '@disk-ledger/domain';
+import type { Argv, ByteSize, CommandExecutor, HostFiles, ToolOutputInvalid } from '@disk-ledger/domain';
 import type { Ran, SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import { SizedVolumeDriver } from './sized-volume-driver.js';
@@ -47,16 +47,19 @@ export class LvmDriver extends SizedVolumeDriver<'lvm'> {
     return this.run(L.lvextend(this.options.metadataOnly, disk.location, size));
   }
 
-  protected async drop(location: LocationOf<'lvm'>): Ran<void> {
-    const there = await this.present(location);
-    if (E.isLeft(there)) return there;
-    return there.right ? this.run(L.lvremove(this.options.metadataOnly, location)) : E.right(undefined);
+  protected sizeArgv(v: LocationOf<'lvm'>): Argv {
+    return L.lvs(this.options.metadataOnly, v);
   }
 
-  protected async volumeSize(v: L.LogicalVolume): Ran<number | null> {
-    const r = await this.exec.run({ argv: L.lvs(this.options.metadataOnly, v) })();
-    if (E.isRight(r)) return L.decodeLvs(r.right.stdout, v);
-    const e = r.left;
-    return e._tag === 'CommandFailed' && L.isMissingVolume(e.exitCode, e.stderr) ? E.right(null) : r;
+  protected decodeSize(stdout: string, v: LocationOf<'lvm'>): E.Either<ToolOutputInvalid, number | null> {
+    return L.decodeLvs(stdout, v);
+  }
+
+  protected isMissing(exitCode: number, stderr: string): boolean {
+    return L.isMissingVolume(exitCode, stderr);
+  }
+
+  protected removeArgv(v: LocationOf<'lvm'>): Argv {
+    return L.lvremove(this.options.metadataOnly, v);
   }
 }

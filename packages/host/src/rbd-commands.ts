@@ -27,14 +27,10 @@ export const remove = (i: RbdImage): Argv => ['rbd', 'rm', spec(i)];
 export const info = (i: RbdImage): Argv => ['rbd', 'info', '--format', 'json', spec(i)];
 
 const RbdInfo = t.type({ name: t.string, size: t.number });
-type RbdInfo = t.TypeOf<typeof RbdInfo>;
-
-/** The fields of an `rbd info` output, whatever image was asked for. */
-const readInfo = (stdout: string): E.Either<ToolOutputInvalid, RbdInfo> => readToolJson('rbd info', stdout, RbdInfo, true);
 
 /** The image's size in bytes from `rbd info --format json`. */
 export const decodeInfo = (stdout: string, i: RbdImage): E.Either<ToolOutputInvalid, number> => {
-  const decoded = readInfo(stdout);
+  const decoded = readToolJson('rbd info', stdout, RbdInfo, true);
   if (E.isLeft(decoded)) return decoded;
   const r = decoded.right;
   if (r.name !== i.image) return E.left(toolOutputInvalid('rbd info', `reported image ${r.name}, asked for ${i.image}`));

@@ -8,7 +8,7 @@
  * `CommandError` unchanged, `ToolOutputInvalid` for output the codec refuses.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { ByteSize, CommandExecutor, HostFiles } from '@disk-ledger/domain';
+import type { Argv, ByteSize, CommandExecutor, HostFiles, ToolOutputInvalid } from '@disk-ledger/domain';
 import type { Ran, SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import { SizedVolumeDriver } from './sized-volume-driver.js';
@@ -37,16 +37,19 @@ export class RbdDriver extends SizedVolumeDriver<'rbd'> {
     return this.run(R.resize(disk.location, size));
   }
 
-  protected async drop(location: LocationOf<'rbd'>): Ran<void> {
-    const there = await this.present(location);
-    if (E.isLeft(there)) return there;
-    return there.right ? this.run(R.remove(location)) : E.right(undefined);
+  protected sizeArgv(i: LocationOf<'rbd'>): Argv {
+    return R.info(i);
   }
 
-  protected async volumeSize(i: R.RbdImage): Ran<number | null> {
-    const r = await this.exec.run({ argv: R.info(i) })();
-    if (E.isRight(r)) return R.decodeInfo(r.right.stdout, i);
-    const e = r.left;
-    return e._tag === 'CommandFailed' && R.isMissingImage(e.exitCode, e.stderr) ? E.right(null) : r;
+  protected decodeSize(stdout: string, i: LocationOf<'rbd'>): E.Either<ToolOutputInvalid, number> {
+    return R.decodeInfo(stdout, i);
+  }
+
+  protected isMissing(exitCode: number, stderr: string): boolean {
+    return R.isMissingImage(exitCode, stderr);
+  }
+
+  protected removeArgv(i: LocationOf<'rbd'>): Argv {
+    return R.remove(i);
   }
 }
