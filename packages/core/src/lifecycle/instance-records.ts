@@ -48,8 +48,6 @@ const adoptPending = async (host: HostServices, instance: InstanceId, records: M
   const hinted = await run(host.adoption.adoptHinted(instance, new Set([...records.keys(), ...pending])));
   if (E.isLeft(hinted)) return hinted;
   for (const { disk, result } of hinted.right) {
-    // A hinted disk that is not there is a stale hint.
-    if (E.isLeft(result) && result.left.code === 'LEGACY_DISK_MISSING') continue;
     if (E.isLeft(result)) return result;
     records.set(disk, result.right);
   }

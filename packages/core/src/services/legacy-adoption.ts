@@ -25,7 +25,7 @@ import { DiskRealizer } from './disk-realizer.js';
 import { backingRefused, factsContradict, missingDisk, notOpening } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
-/** What became of one hinted instance-level disk: its record, or why it has none (`LEGACY_DISK_MISSING`: it is not there). */
+/** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
 export interface HintedAdoption {
   readonly disk: DiskName;
   readonly result: E.Either<CoreError, DiskMetadata>;
@@ -100,13 +100,13 @@ export class LegacyAdoption {
    * and a config drive (or a rescue disk) in a pool or a volume group is
    * always looked for. `disk.info` is read once for all of them.
    *
-   * Each hinted disk's outcome comes back on its own: its record, or
-   * `LEGACY_DISK_MISSING` when it is not there (a stale hint, or a disk never
-   * made), or why it cannot be adopted. A hinted disk is looked for before
-   * its facts are read, in every place the classic driver could have put it:
-   * one that is nowhere is not there, whatever a stale or garbled `disk.info`
-   * says of it. That file is the classic driver's and outlives what it
-   * lists; an instance whose disks all have records must not be stopped by it.
+   * A hinted disk is looked for before its facts are read, in every place
+   * the classic driver could have put it: one that is nowhere is a stale
+   * hint (or a disk never made) and is left out, whatever a stale or garbled
+   * `disk.info` says of it. That file is the classic driver's and outlives
+   * what it lists; an instance whose disks all have records must not be
+   * stopped by it. Each disk that is there comes back with its record, or
+   * with why it cannot be adopted.
    */
   adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
@@ -114,16 +114,18 @@ export class LegacyAdoption {
       const read = await this.facts.diskInfo(instance)();
       if (E.isLeft(read) && read.left.code !== 'DISK_INFO_CORRUPT') return read;
       const info = E.isLeft(read) ? null : read.right;
-      const pooled: readonly DiskName[] = this.facts.options().imagesType === 'lvm' || this.facts.options().imagesType === 'rbd' ? ['config', 'rescue'] : ['config'];
+      const { imagesType } = this.facts.options();
+      const pooled: readonly DiskName[] = imagesType === 'lvm' || imagesType === 'rbd' ? ['config', 'rescue'] : ['config'];
       const out: HintedAdoption[] = [];
       for (const disk of INSTANCE_LEVEL) {
         const hinted = pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
         if (!hinted || known.has(disk)) continue;
         const there = await this.heldAt(instance, disk);
-        if (E.isLeft(there) || there.right === null) {
-          out.push({ disk, result: E.isLeft(there) ? there : E.left(missingDisk(instance, disk)) });
+        if (E.isLeft(there)) {
+          out.push({ disk, result: there });
           continue;
         }
+        if (there.right === null) continue;
         const meta = E.isLeft(read) ? read : await this.derivedFrom(instance, disk, read.right);
         out.push({ disk, result: E.isLeft(meta) ? meta : await this.metadata.claim(instance, disk, meta.right)() });
       }

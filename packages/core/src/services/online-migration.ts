@@ -120,10 +120,7 @@ export class OnlineMigration {
     const known = new Set(rows.right.filter((r) => r.driverInfo !== null).map((r) => r.disk));
     const hinted = await adoption.adoptHinted(instance, known)();
     if (E.isLeft(hinted)) return [fail('-', hinted.left)];
-    const out: MigrationFailure[] = [];
-    // A hinted disk that is not there is a stale hint (disk.info outlives what it lists; pools are always looked in).
-    for (const { disk, result } of hinted.right) if (E.isLeft(result) && result.left.code !== 'LEGACY_DISK_MISSING') out.push(fail(disk, result.left));
-    return out;
+    return hinted.right.flatMap(({ disk, result }) => (E.isLeft(result) ? [fail(disk, result.left)] : []));
   }
 
   /** Keep this run's failures; after a run over all of the host's rows, only those. */
