@@ -33,4 +33,5 @@ export * from './legacy/disk-info.js';
 export * from './legacy/legacy-error.js';
 export * from './legacy/derive-legacy.js';
 export * from './content/index.js';
+export * from './text/json-string.js';
 export * from './verification/index.js';

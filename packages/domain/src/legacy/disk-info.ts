@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { DomainError } from '../errors/domain-error.js';
 import { TextMemo } from '../memo/text-memo.js';
+import { jsonString } from '../text/json-string.js';
 
 /**
  * Nova's `disk.info`: a one-line JSON object mapping each disk's absolute
@@ -68,7 +69,7 @@ export const encodeDiskInfo = (info: DiskInfo): string => {
     // A key that is not a path could be an array index, which an object lists first, and a value
     // outside the formats may need escaping: leave such maps to the built-in.
     if (!path.startsWith('/') || !isFormat(format)) return JSON.stringify(Object.fromEntries(info));
-    out += `${out === '' ? '{' : ','}${JSON.stringify(path)}:"${format}"`;
+    out += `${out === '' ? '{' : ','}${jsonString(path)}:"${format}"`;
   }
   return out === '' ? '{}' : `${out}}`;
 };

@@ -1,5 +1,6 @@
 import type { DiskMetadata } from '../disk/disk-metadata.js';
 import { WIRE_FIELDS, WIRE_PROPERTIES } from './field-schema.js';
+import { jsonString } from '../text/json-string.js';
 import {
   isMetadataVersion,
   LATEST_METADATA_VERSION,
@@ -62,12 +63,9 @@ const layout = (version: MetadataVersion): Layout => ({
 
 const LAYOUTS: Readonly<Record<MetadataVersion, Layout>> = { '1.0': layout('1.0'), '1.1': layout('1.1') };
 
-// Strings JSON prints between quotes as they are: no quote, backslash, control or non-ASCII character.
-const PLAIN = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
-
 /** One value as JSON.stringify prints it; the common cases without calling it. */
 const jsonValue = (v: DiskMetadata[keyof DiskMetadata]): string => {
-  if (typeof v === 'string' && PLAIN.test(v)) return `"${v}"`;
+  if (typeof v === 'string') return jsonString(v);
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return JSON.stringify(v ?? null);
 };

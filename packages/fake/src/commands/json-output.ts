@@ -4,14 +4,10 @@
  * by hand because the emulator prints it for every `qemu-img info`, and
  * the built-in with an indent was the larger part of that command's cost.
  */
+import { jsonString } from '@disk-ledger/domain';
 
 /** A JSON value. */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [k: string]: Json };
-
-// Strings that JSON prints between quotes as they are: no quote, backslash, control or non-ASCII character.
-const PLAIN = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
-
-const quoted = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 
 const INDENT = '    ';
 const breaks: string[] = ['\n'];
@@ -19,7 +15,7 @@ const breaks: string[] = ['\n'];
 const breakAt = (depth: number): string => (breaks[depth] ??= `\n${INDENT.repeat(depth)}`);
 
 const print = (v: Json, depth: number): string => {
-  if (typeof v === 'string') return quoted(v);
+  if (typeof v === 'string') return jsonString(v);
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v === null) return 'null';
@@ -34,7 +30,7 @@ const print = (v: Json, depth: number): string => {
   for (const k of Object.keys(v)) {
     const x = v[k];
     // As JSON.stringify does, a key whose value is undefined is left out.
-    if (x !== undefined) out += `${out === '' ? '' : ','}${inner}${quoted(k)}: ${print(x, depth + 1)}`;
+    if (x !== undefined) out += `${out === '' ? '' : ','}${inner}${jsonString(k)}: ${print(x, depth + 1)}`;
   }
   return out === '' ? '{}' : `{${out}${breakAt(depth)}}`;
 };
