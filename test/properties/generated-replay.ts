@@ -5,7 +5,7 @@ import { StepRunner } from '../../packages/simulator/src/replay/replay.js';
 import { loadScenario, type Scenario } from '../../packages/simulator/src/scenario/load-scenario.js';
 import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
-import { checkInvariants, diskKeys, leftBehindKeys, recordSnapshot, type Violation } from './invariants.js';
+import { checkInvariants, diskKeys, recordSnapshot, type Violation } from './invariants.js';
 
 /**
  * Steps after which every recorded disk of the instance must be on its host:
@@ -89,8 +89,7 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
       if ((!outcome.ok && outcome.code === 'HOST_CRASHED') || step.op === 'delete_disk_file' || runner.lastDriver === 'legacy') exempt.add(step.instance);
       else if (outcome.ok && restartsGuest(step)) exempt.delete(step.instance);
     }
-    // What an evacuation left on its source waits for that host to remove it (it tries again before every step).
-    const violations = await checkInvariants(world, exempt, classic, new Set([...debris, ...leftBehindKeys(runner.pendingLeftBehind())]));
+    const violations = await checkInvariants(world, exempt, classic, debris, runner.pendingLeftBehind());
     if ('instance' in step && born.has(step.instance) && runner.lastDriver === 'metadata' && !outcome.ok && LEGACY_FACT_ERRORS.has(outcome.code)) {
       violations.push({ invariant: '5 records alone decide', detail: `${step.instance}, booted with records, failed ${step.op} on the classic driver's facts: ${outcome.code} ${outcome.message}` });
     }

@@ -1,11 +1,10 @@
 import { decodeMigration, sourceDisks, type HostContext } from '@disk-ledger/core';
-import { decodeDiskMetadata, resolveLocation, showLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { decodeDiskMetadata, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import type { DiskInfo } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { violations, type LiveRecord } from '../../packages/core/src/testing/invariants.js';
 import { attribution } from '../../packages/simulator/src/replay/replay.js';
 import type { PendingLeftBehind } from '../../packages/simulator/src/replay/step-driver.js';
-import { INSTANCES_PATH } from '../../packages/simulator/src/world/world.js';
 import type { World } from '../../packages/simulator/src/world/world.js';
 
 /** A broken invariant: which, and the evidence. */
@@ -68,7 +67,13 @@ const records = async (world: World): Promise<LiveRecord[]> => {
  * operation reaches them. Probes and leaks of steps the classic driver ran
  * (legacy boots, hosts not yet upgraded) are the reference model's, not ours.
  */
-export const checkInvariants = async (world: World, exempt: ReadonlySet<string>, classicSteps: ReadonlySet<number> = new Set(), debris: ReadonlySet<string> = new Set()): Promise<Violation[]> => {
+export const checkInvariants = async (
+  world: World,
+  exempt: ReadonlySet<string>,
+  classicSteps: ReadonlySet<number> = new Set(),
+  debris: ReadonlySet<string> = new Set(),
+  leftBehind: readonly PendingLeftBehind[] = [],
+): Promise<Violation[]> => {
   const out: Violation[] = [];
   const ours = attribution(classicSteps, world.cluster.leaks());
   const probes = world.cluster.probes().filter(ours.probe);
@@ -81,24 +86,15 @@ export const checkInvariants = async (world: World, exempt: ReadonlySet<string>,
     const id = ownerOf(d.location);
     return id !== null && (exempt.has(id) || world.instance(id)?.legacy === true);
   };
-  const recs = (await records(world)).filter((r) => !exempt.has(r.instance));
+  // What an evacuation left on its source is described by its records until that host removes it (it tries before every step).
+  const waiting = leftBehind.flatMap(({ instance, left }) => left.disks.map((d): LiveRecord => ({ instance, host: left.host, disk: d.disk, meta: d.meta, optional: true })));
+  const recs = [...(await records(world)), ...waiting].filter((r) => !exempt.has(r.instance));
   const hosts = new Map<string, HostContext>(world.scenario.hosts.map((h) => [h.name, world.context(h.name)]));
   // Probes and leaks are counted above, with the classic driver's set apart.
   const found = violations({ probes: [], leaks: [], disks: world.cluster.disks(), records: recs, hosts }, { allowCreating: true, unowned });
   for (const detail of found) out.push({ invariant: '3 records match the host', detail });
   return out;
 };
-
-/** Where the disks an evacuation left on its source are, as the checks key them (their host removes them when it is back). */
-export const leftBehindKeys = (pending: readonly PendingLeftBehind[]): string[] =>
-  pending.flatMap(({ instance, left }) =>
-    left.disks.flatMap((d) => {
-      const loc = resolveLocation(d.meta.backend, d.meta.location ?? '', INSTANCES_PATH, instance);
-      if (E.isLeft(loc)) return [];
-      const where = loc.right.backend === 'ploop' ? `${loc.right.path}/root.hds` : showLocation(loc.right);
-      return [keyOf(loc.right.backend === 'rbd' ? null : left.host, where)];
-    }),
-  );
 
 /** Where every disk on the cluster is, as the checks key it. */
 export const diskKeys = (world: World): Set<string> => new Set(world.cluster.disks().map((d) => keyOf(d.host, d.location)));

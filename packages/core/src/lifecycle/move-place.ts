@@ -50,7 +50,8 @@ export const placeOnDestination = async (deps: LifecycleDeps, src: HostServices,
     if (E.isLeft(fresh)) return fresh;
     // The instance is not on the destination yet, so whatever is at the disk's place there is not its disk
     // (what an earlier move cut short left behind): it goes, so that the disk is made anew, never adopted.
-    const cleared = await run(dst.realizer.remove(instance, m.disk, to));
+    // Realizing a `creating` record (a relocated disk) removes it already; the source's `ready` one would keep it.
+    const cleared = to.state === 'creating' ? E.right(undefined) : await run(dst.realizer.remove(instance, m.disk, to));
     if (E.isLeft(cleared)) return cleared;
     return E.map(() => undefined)(await run(dst.realizer.realize(instance, m.disk, to, source.right)));
   }

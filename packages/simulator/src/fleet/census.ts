@@ -56,7 +56,6 @@ const layoutOf = (category: number): { backend: Backend; format: DiskFormat; pro
   return { backend, format, provenance: PROVENANCE_SLOTS[p] ?? null };
 };
 
-/** The counted disk whose record text is `info` (a loop rather than `find`: this runs for every record of every touched instance). */
 // ---- the census
 
 /** The fleet's census, updated on {@link Census.flush}. */
