@@ -83,6 +83,24 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     }
   });
 
+  it("counts the scenario's own round trips: more work, more trips; opening the database (its migration) not among them", async () => {
+    const trips = async (text: string, db?: string): Promise<number> => {
+      const file = join(dir, `trips-${Math.random().toString(36).slice(2)}.yaml`);
+      await writeFile(file, text);
+      const r = await runCli(['replay', file, '--json', ...(db === undefined ? [] : ['--db', db])]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { counters: { dbRoundTrips: number } }).counters.dbRoundTrips;
+    };
+    const one = await trips(scenario(''));
+    const more = await trips(scenario('  - reboot: { instance: vm1, hard: true }\n  - delete: { instance: vm1 }\n'));
+    expect(one).toBeGreaterThan(0);
+    expect(more).toBeGreaterThan(one);
+    const db = join(dir, 'trips.sqlite');
+    // The first run on a new file migrates its schema; the second finds it done: both count the same trips.
+    expect(await trips(scenario(''), db)).toBe(one);
+    expect(await trips(scenario('').replace(/vm1/g, 'vm2'), db)).toBe(one);
+  });
+
   it('refuses an unusable --db with exit 2', async () => {
     const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', 'postgres://nobody@127.0.0.1:1/none']);
     expect(r.code).toBe(2);

@@ -35,7 +35,11 @@ export const sqlRepository = async (url: string): Promise<OpenedRepository> => {
   const opened = await openDatabase(url)();
   if (E.isLeft(opened)) throw new ReplayDatabaseError(opened.left.message);
   const { repository, roundTrips, close } = opened.right;
-  const counting: CountingRepository = Object.assign(repository, { get roundTrips() { return roundTrips.count; } });
+  // The scenario's round trips: those of opening (the schema migration) are not its own.
+  const opening = roundTrips.count;
+  const counting: CountingRepository = Object.defineProperty(repository as typeof repository & { readonly roundTrips: number }, 'roundTrips', {
+    get: () => roundTrips.count - opening,
+  });
   return { repository: counting, close };
 };
 
