@@ -122,6 +122,10 @@ export class RealSite implements Site {
     this.recorder.step = step;
   }
 
+  shown(text: string): string {
+    return this.layout.virtual(text);
+  }
+
   armCrash(host: string): void {
     this.recorder.armCrash(host);
   }

@@ -56,6 +56,11 @@ describe('checkRealSupport', () => {
 
   it('refuses a host name that cannot name a directory, and a secret that is not an absolute path', () => {
     expect(refusal(scenario('  - { name: "a/b" }', '  - boot: { instance: vm1, host: "a/b", image: cirros, flavor: small }'))).toContain('hosts[0].name');
-    expect(refusal(scenario('  - { name: c1, secrets: [etc/shadow] }'))).toContain('hosts[0].secrets[0]');
+    expect(refusal(scenario('  - { name: c1, secrets: [etc/shadow] }'))).toContain('hosts[0].secrets[0]: "etc/shadow" is not an absolute path');
+    expect(refusal(scenario('  - { name: c1, secrets: [/etc/../shadow] }'))).toContain('has an empty, "." or ".." component');
+  });
+
+  it('accepts secrets anywhere on the host, dot files too', () => {
+    expect(refusal(scenario('  - { name: c1, config: { images_type: raw }, secrets: [/root/.ssh/id_rsa, /home/u/.bashrc, /etc/shadow] }'))).toBe('supported');
   });
 });

@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { fileName, hostBackend, hostPath, imageId, type Backend } from '@disk-ledger/domain';
+import { fileName, hostBackend, imageId, type Backend } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 
@@ -35,6 +35,21 @@ const unsupported = (s: Scenario, where: string, what: string): E.Either<RealUns
 const backendUnsupported = (s: Scenario, where: string, backend: NonFileBackend): E.Either<RealUnsupported, never> =>
   unsupported(s, where, `the ${backend} backend is unsupported on --host real (${WHY[backend]}); it runs flat and qcow2 disks only, on real qemu-img`);
 
+/**
+ * Why a secret's path cannot become a file under its host's directory, or
+ * `null`. Any absolute path of the host will do (`/root/.ssh/id_rsa` too):
+ * it is only written and searched for, never handed to a driver.
+ */
+const secretPathProblem = (path: string): string | null => {
+  if (!path.startsWith('/')) return 'is not an absolute path';
+  if (path.includes('\0')) return 'contains a NUL byte';
+  for (const part of path.slice(1).split('/')) {
+    if (part === '' || part === '.' || part === '..') return 'has an empty, "." or ".." component';
+    if (Buffer.byteLength(part) > 255) return 'has a component longer than 255 bytes';
+  }
+  return null;
+};
+
 /** Whether the scenario can be replayed with `--host real`; the first obstacle otherwise. */
 export const checkRealSupport = (s: Scenario): E.Either<RealUnsupported, void> => {
   for (const [i, h] of s.hosts.entries()) {
@@ -42,7 +57,8 @@ export const checkRealSupport = (s: Scenario): E.Either<RealUnsupported, void> =
     const backend = hostBackend(s.hostOptions.get(h.name) ?? unreachable(h.name));
     if (!isFileBackend(backend)) return backendUnsupported(s, `host "${h.name}" (hosts[${i}].config, images_type ${backend})`, backend);
     for (const [j, secret] of (h.secrets ?? []).entries()) {
-      if (E.isLeft(hostPath(secret))) return unsupported(s, `hosts[${i}].secrets[${j}]`, `${JSON.stringify(secret)} is not an absolute host path`);
+      const why = secretPathProblem(secret);
+      if (why !== null) return unsupported(s, `hosts[${i}].secrets[${j}]`, `${JSON.stringify(secret)} ${why}`);
     }
   }
   for (const [i, img] of (s.images ?? []).entries()) {

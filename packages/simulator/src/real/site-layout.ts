@@ -17,6 +17,7 @@ import { join, posix } from 'node:path';
 import { fileName, hostPath, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
+import { guarded, guardRoots, released } from './temp-roots.js';
 
 /** The temporary root is not a path the host adapters accept (an odd `TMPDIR`). */
 export interface LayoutUnusable {
@@ -30,10 +31,13 @@ export class SiteLayout {
 
   /** Make a fresh root under the system's temporary directory. */
   static async create(): Promise<E.Either<LayoutUnusable, SiteLayout>> {
+    guardRoots();
     const dir = await mkdtemp(join(tmpdir(), 'disk-ledger-real-'));
+    guarded(dir);
     const checked = hostPath(dir, 'temporary directory');
     if (E.isLeft(checked)) {
       await rm(dir, { recursive: true, force: true });
+      released(dir);
       return E.left({ code: 'REAL_HOST_UNAVAILABLE', message: `the temporary directory ${dir} is not a path the host adapters accept: ${checked.left.message}` });
     }
     return E.right(new SiteLayout(checked.right));
@@ -91,8 +95,9 @@ export class SiteLayout {
   }
 
   /** Remove the whole tree. */
-  remove(): Promise<void> {
-    return rm(this.root, { recursive: true, force: true });
+  async remove(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
+    released(this.root);
   }
 }
 

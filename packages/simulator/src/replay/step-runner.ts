@@ -88,6 +88,8 @@ export class StepRunner<W extends SimWorld = SimWorld> {
       outcome = failed('HOST_CRASHED', e.message);
     }
     if (crashHost !== undefined) this.world.site.clearFaults();
-    return outcome;
+    if (outcome.ok) return outcome;
+    const message = this.world.site.shown(outcome.message);
+    return message === outcome.message ? outcome : failed(outcome.code, message);
   }
 }

@@ -73,6 +73,10 @@ export class FakeSite implements Site {
     this.cluster.setStep(step);
   }
 
+  shown(text: string): string {
+    return text;
+  }
+
   armCrash(host: string): void {
     this.cluster.injectFault({ match: (_argv, h) => h === host, effect: 'crash-after' });
   }

@@ -85,6 +85,8 @@ export interface Site {
 
   /** Tag everything recorded from now on with a step index. */
   setStep(step: number | null): void;
+  /** `text` (an error message) with this site's own paths written as the in-memory host names them, so reports read alike on every site. */
+  shown(text: string): string;
   /** The host dies right after its next command has taken effect: that command's task rejects with an injected crash. */
   armCrash(host: string): void;
   /** Drop every armed crash. */
