@@ -101,10 +101,19 @@ export const confirmMove = async (deps: LifecycleDeps, instance: InstanceId, m: 
   return run(deps.repository.setMigration(instance, null));
 };
 
-/** Revert a resize waiting for it: the source's disks, kept until now, are the instance's again. */
+/**
+ * Revert a resize waiting for it: the source's disks, kept until now, are
+ * the instance's again. The guest starts there with all of them, so one
+ * that vanished from the source meanwhile is re-made from its record, as a
+ * hard reboot would.
+ */
 export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {
   const marked = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, 'reverting');
-  return E.isLeft(marked) ? marked : rollBack(deps, instance, marked.right);
+  const back = E.isLeft(marked) ? marked : await rollBack(deps, instance, marked.right);
+  if (E.isLeft(back)) return back;
+  const e = ends(deps, m);
+  // Disks on storage both hosts share kept their place (and may have grown): only the source's own are re-made.
+  return E.isLeft(e) ? e : sequence(moving(m), (p) => run(e.right.src.realizer.realizeRecorded(instance, p.disk, p.from)));
 };
 
 /**

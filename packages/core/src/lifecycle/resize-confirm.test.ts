@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { BIGGER, IMAGES } from '../composition/testing/catalogue.js';
-import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { FakeFleet, INSTANCES_PATH } from '../composition/testing/fake-fleet.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { sees } from '../composition/testing/markers.js';
 import { allProblems, outcome, recordTable } from '../composition/testing/observe.js';
@@ -35,6 +35,17 @@ const heldOn = (f: FakeFleet, host: string): string[] =>
     const where = a.kind === 'lv' ? `${a.vg}/${a.lv}` : a.path;
     return where.includes('vm1') && !where.includes('/_base/') ? [where] : [];
   });
+
+/** Remove the instance's disk `file` from `host`, wherever its backend keeps it there; whether there was one. */
+const loseOn = (f: FakeFleet, host: string, file: string): boolean => {
+  const h = f.cluster.host(host);
+  const path = `${INSTANCES_PATH}/vm1/${file}`;
+  let lost = h.fs.exists(path);
+  h.fs.remove(path);
+  for (const vg of h.volumeGroups.values()) lost = vg.remove(`vm1_${file}`) || lost;
+  for (const pool of f.cluster.pools.values()) lost = pool.images.delete(`vm1_${file}`) || lost;
+  return lost;
+};
 
 const shared = (src: OptionsName, dst: OptionsName): boolean => src === 'rbd/shared' && dst === 'rbd/shared';
 
@@ -88,6 +99,19 @@ describe('resize with confirm or revert', () => {
           expect(code(await f.lifecycle().revertResize(VM)())).toBe('NO_RESIZE_PENDING');
         });
       }
+    }
+  });
+
+  describe('when a source disk vanished while the resize waited', () => {
+    for (const src of BACKEND_OPTIONS) {
+      it(`re-makes it from its record on revert, before the guest restarts there (${src} → flat/raw)`, async () => {
+        const f = await pair(src, 'flat/raw');
+        expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', BIGGER, 'manual')())).toBe('ok');
+        expect(loseOn(f, 'a', 'disk.swap')).toBe(true);
+        expect(outcome(await f.lifecycle().revertResize(VM)())).toBe('ok');
+        expect(await f.hostOf(VM)).toBe('a');
+        expect(await allProblems(f)).toEqual([]);
+      });
     }
   });
 
