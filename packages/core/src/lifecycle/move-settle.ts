@@ -104,16 +104,24 @@ export const confirmMove = async (deps: LifecycleDeps, instance: InstanceId, m: 
 /**
  * Revert a resize waiting for it: the source's disks, kept until now, are
  * the instance's again. The guest starts there with all of them, so one
- * that vanished from the source meanwhile is re-made from its record, as a
- * hard reboot would.
+ * that vanished from the source meanwhile is first re-made from its record,
+ * as a hard reboot would. If that fails, nothing has moved and the resize
+ * waits again; a crash after the revert is marked is rolled back by the next
+ * operation (which re-makes nothing: a disk it cannot make must not make the
+ * instance impossible to delete).
  */
 export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {
-  const marked = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, 'reverting');
-  const back = E.isLeft(marked) ? marked : await rollBack(deps, instance, marked.right);
-  if (E.isLeft(back)) return back;
   const e = ends(deps, m);
+  if (E.isLeft(e)) return e;
+  const marked = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, 'reverting');
+  if (E.isLeft(marked)) return marked;
   // Disks on storage both hosts share kept their place (and may have grown): only the source's own are re-made.
-  return E.isLeft(e) ? e : sequence(moving(m), (p) => run(e.right.src.realizer.realizeRecorded(instance, p.disk, p.from)));
+  const remade = await sequence(moving(m), (p) => run(e.right.src.realizer.realizeRecorded(instance, p.disk, p.from)));
+  if (E.isLeft(remade)) {
+    const waiting = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, m.status);
+    return E.isLeft(waiting) ? waiting : remade;
+  }
+  return rollBack(deps, instance, marked.right);
 };
 
 /**

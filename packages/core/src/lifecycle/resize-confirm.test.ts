@@ -113,6 +113,20 @@ describe('resize with confirm or revert', () => {
         expect(await allProblems(f)).toEqual([]);
       });
     }
+
+    it('leaves the resize waiting, the instance on its destination, when the disk cannot be re-made', async () => {
+      const f = await pair('flat/raw', 'flat/raw');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', BIGGER, 'manual')())).toBe('ok');
+      expect(loseOn(f, 'a', 'disk.swap')).toBe(true);
+      f.cluster.injectFault({ match: (_argv, host) => host === 'a', effect: 'fail' });
+      expect(code(await f.lifecycle().revertResize(VM)())).not.toBe('ok');
+      f.cluster.clearFaults();
+      expect(await f.hostOf(VM)).toBe('b');
+      expect(code(await f.lifecycle().rebuild(VM, img(IMAGES.raw))())).toBe('RESIZE_UNCONFIRMED');
+      expect(outcome(await f.lifecycle().revertResize(VM)())).toBe('ok');
+      expect(await f.hostOf(VM)).toBe('a');
+      expect(await allProblems(f)).toEqual([]);
+    });
   });
 
   describe('when a guest planted hostile headers in every writable disk', () => {

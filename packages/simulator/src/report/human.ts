@@ -21,6 +21,10 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
   const counter = (label: string, f: (r: RunReport) => string) => lines.push(`  ${pad(label, 28)}${runs.map((r) => pad(f(r), width)).join('')}`);
   counter('probes', (r) => String(r.counters.probes));
   counter('leaks', (r) => String(r.counters.leaks));
+  // In metadata mode, what the classic driver did on hosts not yet upgraded is counted apart: shown when there is any.
+  if (runs.some((r) => r.counters.classic.probes + r.counters.classic.leaks > 0)) {
+    counter('  by the classic driver', (r) => (r.mode === 'metadata' ? `${r.counters.classic.probes} probes, ${r.counters.classic.leaks} leaks` : '-'));
+  }
   counter('commands', (r) => String(r.counters.commands));
   counter('db round trips', (r) => String(r.counters.dbRoundTrips));
   counter('expectations', (r) => (r.expectations.length === 0 ? '-' : r.ok ? `all ${r.expectations.length} hold` : `${r.expectations.filter((e) => !e.ok).length} FAILED`));

@@ -34,6 +34,27 @@ describe('loadScenario', () => {
     }
   });
 
+  describe('when a scenario is written the ways the format document allows', () => {
+    it('reads backend raw as flat, in a convert and in a disk expectation', () => {
+      const r = load(base('  - convert: { instance: vm1, disk: root, backend: raw, format: raw }', 'expect:\n  disks:\n    - { instance: vm1, disk: root, backend: raw }'));
+      expect(E.isRight(r) && r.right.steps[0]).toMatchObject({ op: 'convert', backend: 'flat' });
+      expect(E.isRight(r) && r.right.expect?.disks?.[0]?.backend).toBe('flat');
+    });
+    it('takes sizes in PiB', () => {
+      const r = load(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 2PiB'));
+      expect(E.isRight(r) && r.right.flavors?.['small']?.swap).toBe(2 * 1024 ** 5);
+    });
+    it('lets later steps boot, rebuild and rescue from an image a snapshot uploaded, not earlier ones', () => {
+      const later = `  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+  - snapshot: { instance: vm1, image_id: snap1 }
+  - boot: { instance: vm2, host: a, image: snap1, flavor: small }
+  - rebuild: { instance: vm1, image: snap1 }
+  - rescue: { instance: vm1, image: snap1 }`;
+      expect(problem(base(later))).toBe('ok');
+      expect(problem(base('  - boot: { instance: vm2, host: a, image: snap1, flavor: small }\n  - snapshot: { instance: vm2, image_id: snap1 }'))).toBe('steps[0].boot.image');
+    });
+  });
+
   describe('when a key is unknown', () => {
     it('names the key and its path', () => {
       expect(problem(base('  - resize: { instance: vm1, to: b, flavour: small }'))).toBe('steps[0].resize.flavour');
@@ -57,6 +78,15 @@ describe('loadScenario', () => {
       expect(problem(base('  - boot: { instance: vm1, host: a, image: cirros, flavor: big }'))).toBe('steps[0].boot.flavor');
       expect(problem(base('  - crash: { host: a, during: 0 }'))).toBe('steps[0].crash.during');
       expect(problem(base('  - boot: { instance: vm1, host: a, image: cirros, flavor: small }\n  - reboot: {}'))).toBe('steps[1].reboot.instance');
+    });
+    it('refuses a reconfigure that would leave its host inconsistent, naming the step', () => {
+      expect(problem(base('  - reconfigure: { host: a, config: { images_type: lvm } }'))).toBe('steps[0].reconfigure.config.images_volume_group');
+      expect(problem(base('  - reconfigure: { host: a, config: { images_type: rbd } }'))).toBe('steps[0].reconfigure.config.images_rbd_pool');
+      // A reconfigure changes only the keys it names: the volume group named earlier still holds.
+      expect(problem(base('  - reconfigure: { host: a, config: { images_volume_group: vg2 } }\n  - reconfigure: { host: a, config: { images_type: lvm } }'))).toBe('ok');
+    });
+    it('refuses sizes that are not exact byte counts', () => {
+      expect(problem(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 1EiB'))).toBe('flavors.small.swap');
     });
     it('refuses a step with two kinds', () => {
       expect(problem(base('  - { reboot: { instance: vm1 }, delete: { instance: vm1 } }'))).toBe('steps[0]');

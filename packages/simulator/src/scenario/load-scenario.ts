@@ -54,10 +54,19 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
 };
 
 const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorageOptions>): { path: string; message: string } | null => {
+  // A snapshot uploads a new image: later steps may boot, rebuild or rescue from it.
   const images = new Set((s.images ?? []).map((i) => i.id));
   const flavors = new Set(Object.keys(s.flavors ?? {}));
+  // Each host's config as reconfigure steps leave it (a reconfigure changes the keys it names, as the replay applies it).
+  const configs = new Map(s.hosts.map((h) => [h.name, h.config ?? {}]));
   for (const [i, step] of s.steps.entries()) {
     const at = (key: string) => `steps[${i}].${step.op}.${key}`;
+    if (step.op === 'reconfigure' && configs.has(step.host)) {
+      const merged: HostConfig = { ...configs.get(step.host), ...step.config };
+      const o = hostStorageOptions(toOptionsInput(merged));
+      if (E.isLeft(o)) return { path: at(`config.${o.left.path ?? ''}`), message: `host "${step.host}" would be left inconsistent: ${o.left.message}` };
+      configs.set(step.host, merged);
+    }
     const hostKey = 'host' in step ? 'host' : 'to' in step ? 'to' : null;
     if (hostKey !== null) {
       const name = (step as Record<string, unknown>)[hostKey];
@@ -68,6 +77,7 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
       return { path: at('image'), message: `unknown image "${step.image}"` };
     }
     if (step.op === 'boot' && step.image === undefined && step.volume !== true) return { path: at('image'), message: 'boot needs an image, or volume: true' };
+    if (step.op === 'snapshot') images.add(step.image_id);
     if (step.op === 'crash' && (!Number.isInteger(step.during) || step.during <= i || step.during >= s.steps.length)) {
       return { path: at('during'), message: `during must be the index of a later step (${i + 1}..${s.steps.length - 1})` };
     }

@@ -1,4 +1,4 @@
-import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES } from '@disk-ledger/domain';
+import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES, type Backend } from '@disk-ledger/domain';
 import * as t from 'io-ts';
 import { Size } from './size.js';
 import { oneOf, strict } from './strict-codecs.js';
@@ -8,6 +8,20 @@ import { oneOf, strict } from './strict-codecs.js';
  * io-ts codecs. Everything the document shows is accepted exactly as written;
  * unknown keys are refused with their path.
  */
+
+/**
+ * A disk's backend: one of the domain's names, or `raw`, which the format
+ * document says names the same backend as `flat` (read as `flat`).
+ */
+export const BackendName = new t.Type<Backend, Backend, unknown>(
+  'backend',
+  (u): u is Backend => typeof u === 'string' && (BACKENDS as readonly string[]).includes(u),
+  (u, c) => {
+    if (u === 'raw') return t.success('flat');
+    return typeof u === 'string' && (BACKENDS as readonly string[]).includes(u) ? t.success(u as Backend) : t.failure(u, c, `expected one of ${BACKENDS.join(', ')} (or raw, the same as flat)`);
+  },
+  t.identity,
+);
 
 export const HostConfig = strict('HostConfig', {}, {
   images_type: oneOf('images_type', IMAGES_TYPES),
@@ -45,7 +59,7 @@ export type StepExpectation = t.TypeOf<typeof StepExpectation>;
 
 export const DiskExpectation = strict('DiskExpectation', { instance: t.string, disk: t.string }, {
   host: t.string,
-  backend: oneOf('backend', BACKENDS),
+  backend: BackendName,
   format: oneOf('format', DISK_FORMATS),
   size: Size,
   location: t.string,

@@ -1,6 +1,6 @@
-import { BACKENDS, DISK_FORMATS } from '@disk-ledger/domain';
+import { DISK_FORMATS } from '@disk-ledger/domain';
 import * as t from 'io-ts';
-import { ContentKind, HostConfig } from './scenario.js';
+import { BackendName, ContentKind, HostConfig } from './scenario.js';
 import { oneOf, strict } from './strict-codecs.js';
 
 /** One codec per step kind of the scenario format; the key is the step's name. */
@@ -22,7 +22,7 @@ export const STEP_CODECS = {
   unrescue: strict('unrescue', { instance: t.string }, {}),
   shelve: strict('shelve', { instance: t.string }, {}),
   unshelve: strict('unshelve', { instance: t.string, host: t.string }, {}),
-  convert: strict('convert', { instance: t.string, disk: t.string, backend: oneOf('backend', BACKENDS), format: oneOf('format', DISK_FORMATS) }, {}),
+  convert: strict('convert', { instance: t.string, disk: t.string, backend: BackendName, format: oneOf('format', DISK_FORMATS) }, {}),
   upgrade: strict('upgrade', { host: t.string }, {}),
   online_migrate: strict('online_migrate', {}, { batch: t.number }),
   crash: strict('crash', { host: t.string, during: t.number }, {}),
