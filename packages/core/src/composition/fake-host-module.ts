@@ -3,6 +3,7 @@ import { HostBaseImageCache, HostDiskDrivers, HostTemplateBuilder, type HostDriv
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
+import { driversFor } from './host-drivers-config.js';
 
 /** Every backend, as the in-memory host emulates them all. */
 export const ALL_BACKENDS: HostDriversConfig = { backends: ['flat', 'qcow2', 'lvm', 'rbd', 'ploop'] };
@@ -19,7 +20,7 @@ export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: 
     bind(TOKENS.CommandExecutor).toConstantValue(cluster.executor(ctx.name));
     bind(TOKENS.HostFiles).toConstantValue(cluster.files(ctx.name));
     bind(TOKENS.DiskDrivers)
-      .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), drivers))
+      .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), driversFor(ctx, drivers)))
       .inSingletonScope();
     bind(TOKENS.TemplateBuilder)
       .toDynamicValue((c) => new HostTemplateBuilder(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles)))

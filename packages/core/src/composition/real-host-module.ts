@@ -11,6 +11,7 @@ import {
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
+import { driversFor } from './host-drivers-config.js';
 
 /** What a real compute host needs besides its services. */
 export interface RealHostConfig {
@@ -35,7 +36,7 @@ export const realHostModule = (config: RealHostConfig): ContainerModule =>
     bind(TOKENS.CommandExecutor).toConstantValue(config.commands ?? new ExecaCommandExecutor(config.executor));
     bind(TOKENS.HostFiles).toConstantValue(new NodeHostFiles());
     bind(TOKENS.DiskDrivers)
-      .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), config.drivers))
+      .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), driversFor(config.ctx, config.drivers)))
       .inSingletonScope();
     bind(TOKENS.TemplateBuilder)
       .toDynamicValue((c) => new HostTemplateBuilder(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles)))
