@@ -5,6 +5,7 @@
  * first use and kept (as many as hosts, never as many as instances or steps).
  */
 import type { DiskTransfer, ImageId } from '@disk-ledger/domain';
+import { isInjectedCrash } from '@disk-ledger/fake';
 import type { SimWorld } from '../world/sim-world.js';
 import { LegacyHost } from './legacy-host.js';
 
@@ -13,10 +14,37 @@ export class LegacyContext {
   readonly transfer: DiskTransfer;
   /** The image each shelved instance's root was uploaded to, until it is unshelved or deleted. */
   readonly shelvedImages = new Map<string, ImageId>();
+  /**
+   * Clean-ups of evacuated instances that a crash or a failing command cut
+   * short on a returning host: nova's compute destroys evacuated instances'
+   * files at every start, so each is tried again before the next step.
+   */
+  readonly pendingCleanups: (() => Promise<boolean>)[] = [];
   private readonly hosts = new Map<string, LegacyHost>();
 
   constructor(readonly world: SimWorld) {
     this.transfer = world.site.transfer;
+  }
+
+  /** Run a returning host's clean-up (`true` when it finished); one cut short is kept to try again at the host's next start. */
+  async cleanUp(run: () => Promise<boolean>): Promise<void> {
+    let done = false;
+    try {
+      done = await run();
+    } finally {
+      if (!done) this.pendingCleanups.push(run);
+    }
+  }
+
+  /** Hosts are back before a step: finish the clean-ups cut short (a crash among them waits for the next start). */
+  async hostsBack(): Promise<void> {
+    for (const run of this.pendingCleanups.splice(0)) {
+      try {
+        await this.cleanUp(run);
+      } catch (e) {
+        if (!isInjectedCrash(e)) throw e;
+      }
+    }
   }
 
   /** The host `name`; an unknown name is a broken invariant of the scenario checks. */

@@ -54,6 +54,21 @@ describe('LegacyDriver', () => {
       expect(await world.cluster.files('h1').exists(pathOf('/var/lib/nova/instances/vm1'))()).toEqual(E.right(false));
       expect(world.instances.get('vm1')?.host).toBe('h2');
     });
+
+    it('finishes at the source\'s next start a clean-up that a crash cut short', async () => {
+      const { world, driver } = legacyWorld({ hosts: { h1: 'lvm', h2: 'flat' } });
+      expectOk(await driver.boot(bootStep('h1', 'cirros')));
+      const held = (): string[] => world.cluster.disks().flatMap((d) => (d.address.kind === 'lv' && d.address.host === 'h1' ? [d.address.lv] : []));
+      expect(held().length).toBeGreaterThan(1);
+      // The source dies again right after removing its first disk.
+      world.cluster.injectFault({ match: (argv, host) => host === 'h1' && argv[0] === 'lvremove', effect: 'crash-after' });
+      await expect(driver.evacuate({ op: 'evacuate', instance: 'vm1', to: 'h2' })).rejects.toBeInstanceOf(InjectedCrash);
+      world.cluster.clearFaults();
+      expect(held().length).toBeGreaterThan(0);
+      await driver.hostsBack();
+      expect(held()).toEqual([]);
+      expect(await world.cluster.files('h1').exists(pathOf('/var/lib/nova/instances/vm1'))()).toEqual(E.right(false));
+    });
   });
 
   describe('when a disk is converted', () => {

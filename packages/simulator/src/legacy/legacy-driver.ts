@@ -39,6 +39,10 @@ export class LegacyDriver implements StepDriver {
     this.ctx = new LegacyContext(world);
   }
 
+  hostsBack(): Promise<void> {
+    return this.ctx.hostsBack();
+  }
+
   /**
    * Run `op` on a known instance. An instance the metadata driver made has
    * no classic view of its disks yet: the classic driver finds them where

@@ -74,6 +74,7 @@ export class StepRunner<W extends SimWorld = SimWorld> {
     this.world.site.setStep(index);
     // Hosts a crash took down are back before the next step, and finish what the crash cut short.
     await this.drivers.metadata.hostsBack?.();
+    if (this.drivers.legacy !== this.drivers.metadata) await this.drivers.legacy.hostsBack?.();
     // The host dies right after its first command of the step has taken effect, so every step that touches it is cut part-way.
     if (crashHost !== undefined) this.world.site.armCrash(crashHost);
     let outcome: Outcome;
