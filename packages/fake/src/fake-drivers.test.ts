@@ -35,7 +35,7 @@ const EXPORT = '/var/lib/nova/export';
 const clusters: FakeCluster[] = [];
 
 const harness =
-  (backend: Backend, format: DiskFormat, options: { readonly metadataOnly?: boolean } = {}) =>
+  (backend: Backend, format: DiskFormat, options: { readonly metadataOnly?: boolean; readonly preallocate?: boolean } = {}) =>
   async (): Promise<DiskDriverHarness> => {
     const cluster = new FakeCluster({
       hosts: [{ name: 'h1', volumeGroups: ['vg0'], rbdPools: ['pool0'], secrets: ['/etc/shadow'], directories: [INSTANCES, BASE, EXPORT] }],
@@ -59,9 +59,9 @@ const harness =
       makeDriver: (exec, files) => {
         switch (backend) {
           case 'flat':
-            return new FlatDriver(exec, files);
+            return new FlatDriver(exec, files, { preallocate: options.preallocate ?? false });
           case 'qcow2':
-            return new Qcow2Driver(exec, files);
+            return new Qcow2Driver(exec, files, { preallocate: options.preallocate ?? false });
           case 'lvm':
             return new LvmDriver(exec, files, { metadataOnly: options.metadataOnly ?? false });
           case 'rbd':
@@ -85,6 +85,8 @@ const harness =
 describeDiskDriverContract('flat raw on the in-memory host', harness('flat', 'raw'));
 describeDiskDriverContract('flat qcow2 on the in-memory host', harness('flat', 'qcow2'));
 describeDiskDriverContract('qcow2 overlays on the in-memory host', harness('qcow2', 'qcow2'));
+describeDiskDriverContract('flat raw, preallocated, on the in-memory host', harness('flat', 'raw', { preallocate: true }));
+describeDiskDriverContract('qcow2 overlays, preallocated, on the in-memory host', harness('qcow2', 'qcow2', { preallocate: true }));
 describeDiskDriverContract('lvm on the in-memory host', harness('lvm', 'raw'));
 describeDiskDriverContract('lvm metadata-only on the in-memory host', harness('lvm', 'raw', { metadataOnly: true }));
 describeDiskDriverContract('rbd on the in-memory host', harness('rbd', 'raw'));
@@ -154,5 +156,23 @@ describe('the host base-image cache and template builder over the in-memory host
       expect(d?.markers.every((m) => marker.test(m))).toBe(true);
       expect(cluster.host('h1').fs.exists(`${dest}.d`)).toBe(false);
     });
+  });
+});
+
+describe('file drivers told to preallocate (preallocate_images = space)', () => {
+  it.each([
+    ['flat', true],
+    ['qcow2', true],
+    ['flat', false],
+  ] as const)('%s with preallocate %s: a disk made from a base gets fallocate -n -l <size> only when told', async (backend, preallocate) => {
+    const cluster = new FakeCluster({ hosts: [{ name: 'h1', directories: [INSTANCES, BASE] }] });
+    const base = pathOf(`${BASE}/b`);
+    cluster.writeFixture('h1', base, { format: 'raw', virtualSize: 1024 * 1024 });
+    const files = cluster.files('h1');
+    const driver = backend === 'flat' ? new FlatDriver(cluster.executor('h1'), files, { preallocate }) : new Qcow2Driver(cluster.executor('h1'), files, { preallocate });
+    const disk = { location: fileAt(`${INSTANCES}/vm/disk`, backend), format: backend === 'flat' ? ('raw' as const) : ('qcow2' as const) };
+    expect(E.isRight(await driver.createFromBase(disk, { path: base, format: 'raw' }, byteSizeOf(4 * 1024 * 1024))())).toBe(true);
+    const fallocates = cluster.commands().filter((c) => c.argv[0] === 'fallocate').map((c) => c.argv.join(' '));
+    expect(fallocates).toEqual(preallocate ? [`fallocate -n -l ${4 * 1024 * 1024} ${INSTANCES}/vm/disk`] : []);
   });
 });

@@ -77,6 +77,11 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     return this.fill(disk, base, size);
   }
 
+  /** After a disk is made from a source (a base, a copy): what the backend does to a new disk (the file backends preallocate it when told). */
+  protected made(_disk: CheckedDisk<B>, _size: ByteSize): Ran<void> {
+    return Promise.resolve(E.right(undefined));
+  }
+
   /** Extra size rules of a backend (ploop: whole KiB). */
   protected checkBackendSize(size: ByteSize): E.Either<StorageError, ByteSize> {
     return E.right(size);
@@ -110,7 +115,7 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
       if (E.isLeft(fits)) return fits;
       const free = await this.refuseExisting(d.location);
       if (E.isLeft(free)) return free;
-      return this.undoOnFailure(d.location, () => this.fromBase(d, source.right, n));
+      return this.undoOnFailure(d.location, () => this.then(this.fromBase(d, source.right, n), () => this.made(d, n)));
     };
   }
 
@@ -127,7 +132,7 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
       if (E.isLeft(fits)) return fits;
       const free = await this.refuseExisting(d.location);
       if (E.isLeft(free)) return free;
-      return this.undoOnFailure(d.location, () => this.fill(d, sized.right, n));
+      return this.undoOnFailure(d.location, () => this.then(this.fill(d, sized.right, n), () => this.made(d, n)));
     };
   }
 
@@ -243,6 +248,12 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     const there = await this.present(location);
     if (E.isLeft(there)) return there;
     return there.right ? DONE : E.left(diskNotFound(showLocation(location)));
+  }
+
+  /** `next` once `first` succeeded. */
+  private async then(first: Ran<void>, next: () => Ran<void>): Ran<void> {
+    const r = await first;
+    return E.isLeft(r) ? r : next();
   }
 
   /** Creation is all or nothing: on failure remove what was made and report the original error. */

@@ -9,3 +9,5 @@ import { fileHarness } from './testing/real-host.js';
 describeDiskDriverContract('flat raw on qemu-img', fileHarness('flat', 'raw'));
 describeDiskDriverContract('flat qcow2 on qemu-img', fileHarness('flat', 'qcow2'));
 describeDiskDriverContract('qcow2 overlays on qemu-img', fileHarness('qcow2', 'qcow2'));
+describeDiskDriverContract('flat raw on qemu-img, preallocated (fallocate)', fileHarness('flat', 'raw', { preallocate: true }));
+describeDiskDriverContract('qcow2 overlays on qemu-img, preallocated (fallocate)', fileHarness('qcow2', 'qcow2', { preallocate: true }));

@@ -6,7 +6,7 @@
  * `CommandError`s, both unchanged.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { ByteSize, CommandExecutor, DiskState, HostFiles } from '@disk-ledger/domain';
+import type { Argv, ByteSize, CommandExecutor, DiskState, HostFiles, StorageError } from '@disk-ledger/domain';
 import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import * as Q from './qemu-img.js';
@@ -14,11 +14,23 @@ import { parentDir, type LocationOf } from './qemu-path.js';
 
 /** Options of the file drivers. */
 export interface FileDriverOptions {
-  /** Allocate blank disks up front (`-o preallocation=falloc`). */
+  /**
+   * Allocate disks up front, as nova's `preallocate_images = space`: blank
+   * ones are created preallocated (`-o preallocation=falloc`), and one made
+   * from a base or a copy gets `fallocate -n -l <size>` (skipped where the
+   * file system cannot, as nova skips it).
+   */
   readonly preallocate?: boolean;
 }
 
+/** `fallocate -n -l <size> <path>`: reserve the disk's blocks without changing the file's size. */
+export const fallocate = (path: string, size: ByteSize): Argv => ['fallocate', '-n', '-l', String(size), path];
+
+/** Whether fallocate failed only because the file system has no fallocate (nova's `_can_fallocate`). */
+const cannotFallocate = (e: StorageError): boolean => e._tag === 'CommandFailed' && /Operation not supported/.test(e.stderr);
+
 const ABSENT: E.Either<never, DiskState> = E.right({ exists: false });
+const DONE: E.Either<never, void> = E.right(undefined);
 
 /** A driver whose disks are single host files. */
 export abstract class FileDiskDriver<B extends 'flat' | 'qcow2'> extends CheckedDiskDriver<B> {
@@ -54,6 +66,12 @@ export abstract class FileDiskDriver<B extends 'flat' | 'qcow2'> extends Checked
     const converted = await this.run(Q.convert(source, disk.image));
     if (E.isLeft(converted) || source.virtualSize >= size) return converted;
     return this.run(Q.resize(disk.image, size));
+  }
+
+  protected override async made(disk: CheckedDisk<B>, size: ByteSize): Ran<void> {
+    if (this.options.preallocate !== true) return DONE;
+    const r = await this.run(fallocate(disk.location.path, size));
+    return E.isLeft(r) && cannotFallocate(r.left) ? DONE : r;
   }
 
   protected grow(disk: CheckedDisk<B>, size: ByteSize): Ran<void> {

@@ -2,6 +2,7 @@
  * The programs the emulator knows, by name. Anything else is not emulated.
  */
 import type { CommandContext } from './context.js';
+import { fallocate } from './fallocate.js';
 import { mkfs, mkswap } from './filesystems.js';
 import { genisoimage } from './genisoimage.js';
 import { lvcreate, lvextend, lvremove, lvs } from './lvm.js';
@@ -23,6 +24,7 @@ const PROGRAMS: Readonly<Record<string, Program>> = {
   mkfs,
   mkswap,
   genisoimage,
+  fallocate,
 };
 
 /** Run the command of `ctx.argv`. */

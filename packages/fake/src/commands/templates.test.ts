@@ -43,6 +43,18 @@ describe('emulated template tools', () => {
     });
   });
 
+  describe('when preallocating a disk (fallocate -n -l)', () => {
+    it('keeps the file as it was, fails on a missing file and a bad length, and emulates no other form', async () => {
+      const c = await withBlank();
+      const before = c.diskAt('h1', fileAt(disk));
+      await ok(c, 'h1', ['fallocate', '-n', '-l', String(64 * MiB), disk]);
+      expect(c.diskAt('h1', fileAt(disk))).toEqual(before);
+      expect(failure(await fails(c, 'h1', ['fallocate', '-n', '-l', '1024', `${DIR}/nope`])).stderr).toContain('No such file or directory');
+      expect(failure(await fails(c, 'h1', ['fallocate', '-n', '-l', '1G', disk])).stderr).toContain('invalid length');
+      expect((await c.executor('h1').run({ argv: ['fallocate', '-l', '1024', disk] })())._tag).toBe('Left');
+    });
+  });
+
   describe('when building a config drive', () => {
     it('reads the staged files through the file system and keeps their content', async () => {
       const c = new FakeCluster(standardHosts);

@@ -13,6 +13,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { hostPath, type BaseFormat, type BaseImage, type ByteSize, type DiskFormat, type HostPath, type VolumeName } from '@disk-ledger/domain';
 import { ExecaCommandExecutor } from '../execa-command-executor.js';
 import { FlatDriver } from '../flat-driver.js';
+import type { FileDriverOptions } from '../file-disk-driver.js';
 import { LvmDriver } from '../lvm-driver.js';
 import { NodeHostFiles } from '../node-host-files.js';
 import { Qcow2Driver } from '../qcow2-driver.js';
@@ -45,7 +46,7 @@ export const writeBase = async (dir: HostPath, name: string, format: BaseFormat,
 };
 
 /** A harness for a file backend on real qemu-img in a temp dir. */
-export const fileHarness = (backend: 'flat' | 'qcow2', format: DiskFormat) => async (): Promise<DiskDriverHarness> => {
+export const fileHarness = (backend: 'flat' | 'qcow2', format: DiskFormat, options: FileDriverOptions = {}) => async (): Promise<DiskDriverHarness> => {
   const dir = await tempDir(`${backend}-${format}`);
   await fs.mkdir(`${dir}/instance`);
   await fs.mkdir(`${dir}/base`);
@@ -55,7 +56,7 @@ export const fileHarness = (backend: 'flat' | 'qcow2', format: DiskFormat) => as
     format,
     executor: new ExecaCommandExecutor({ defaultTimeoutMs: 60_000 }),
     files: new NodeHostFiles(),
-    makeDriver: (exec, files) => (backend === 'flat' ? new FlatDriver(exec, files) : new Qcow2Driver(exec, files)),
+    makeDriver: (exec, files) => (backend === 'flat' ? new FlatDriver(exec, files, options) : new Qcow2Driver(exec, files, options)),
     location: (name) => ({ backend, path: `${dir}/instance/${name}` as HostPath }),
     makeBase: (name, f, size, head) => writeBase(`${dir}/base` as HostPath, name, f, size, head),
     exportDir: `${dir}/export` as HostPath,
