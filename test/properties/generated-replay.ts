@@ -5,7 +5,7 @@ import { StepRunner } from '../../packages/simulator/src/replay/replay.js';
 import { loadScenario, type Scenario } from '../../packages/simulator/src/scenario/load-scenario.js';
 import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
-import { checkInvariants, diskKeys, recordSnapshot, type Violation } from './invariants.js';
+import { checkInvariants, diskKeys, recordSnapshot, unreachable, type Violation } from './invariants.js';
 
 /**
  * Steps after which every recorded disk of the instance must be on its host:
@@ -76,7 +76,9 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
       else if ('failNext' in repository && typeof repository.failNext === 'function') repository.failNext();
     }
     const disksBefore = diskKeys(world);
+    const hostBefore = 'instance' in step ? world.instance(step.instance)?.host : undefined;
     const outcome = await runner.run(index, step, crashes.get(index));
+    if (step.op === 'delete' && outcome.ok && hostBefore !== undefined) for (const key of unreachable(world, step.instance, hostBefore)) debris.add(key);
     world.cluster.clearFaults();
     // A database fault the step never reached must not fall on the checks below.
     if ('clearFault' in repository && typeof repository.clearFault === 'function') repository.clearFault();
