@@ -9,7 +9,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { constants } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { access, stat, writeFile } from 'node:fs/promises';
+import { access, open, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { planCells } from '../fleet/cells.js';
@@ -46,27 +46,45 @@ export interface FleetCommandDeps {
 
 // ---- flag parsing
 
-/** A positive integer flag. */
-export const positiveInteger = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
+/** Decimal digits only: `0x10`, `1e9` and `4.5` are not counts a user means. */
+const DECIMAL = /^-?[0-9]+$/;
 
-/** A seed: any integer (its low 32 bits seed the generator). */
+/** An integer flag from 1 to `max`, in decimal. */
+export const boundedInteger =
+  (max: number) =>
+  (value: string): number => {
+    const n = Number(value.trim());
+    if (!DECIMAL.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer, in decimal');
+    if (n > max) throw new InvalidArgumentError(`must be at most ${max.toLocaleString('en-US')}`);
+    return n;
+  };
+
+/** A positive integer flag, in decimal. */
+export const positiveInteger = boundedInteger(Number.MAX_SAFE_INTEGER);
+
+/** A seed: any integer in decimal (its low 32 bits seed the generator). */
 export const seedInteger = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be an integer');
+  const n = Number(value.trim());
+  if (!DECIMAL.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be an integer, in decimal');
   return n;
 };
 
-/** Why `path` cannot take the report, or `null` when it can. */
+// Far beyond what a run on one machine finishes (a million events take about a minute and a half), well within memory for the plan.
+const MAX_HOSTS = 100_000;
+const MAX_INSTANCES = 100_000_000;
+const MAX_EVENTS = 1_000_000_000;
+
+/** Why `path` cannot take the report, or `null` when it can (checked by creating it, so that a run never ends unable to write). */
 const unwritable = async (path: string): Promise<string | null> => {
+  if (path.trim() === '') return 'the path is empty';
   const full = resolve(path);
   const existing = await stat(full).catch(() => null);
   if (existing?.isDirectory() === true) return `${path} is a directory`;
   try {
     await access(existing === null ? dirname(full) : full, constants.W_OK);
+    // access() answers for permissions only (a directory under /proc passes it): open the file for writing, as the run will.
+    await (await open(full, 'a')).close();
+    if (existing === null) await rm(full, { force: true });
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -87,7 +105,7 @@ export const fleetCommand = async (o: FleetCommandOptions, deps: FleetCommandDep
   const options: FleetOptions = { hosts: o.hosts, instances: o.instances, events: o.events, seed: o.seed, mode: o.mode, ...(o.cells === undefined ? {} : { cells: o.cells }) };
   const cells = planCells(options);
   if (E.isLeft(cells)) {
-    deps.printErr(`disk-ledger fleet: --cells: ${cells.left}`);
+    deps.printErr(`disk-ledger fleet: ${o.cells === undefined ? '' : '--cells: '}${cells.left}`);
     return 2;
   }
   const workers = Math.min(o.workers ?? availableParallelism(), cells.right.length);
@@ -95,17 +113,19 @@ export const fleetCommand = async (o: FleetCommandOptions, deps: FleetCommandDep
   const runDeps = { legacyDriver: deps.legacyDriver, onProgress: (done: number, total: number) => progress.update(done, total) };
   const runner = workers > 1 && deps.threads !== undefined ? deps.threads(workers) : sequentialCells(runDeps);
   const summary = await runFleet(options, { ...runDeps, cells: runner }).finally(() => progress.stop());
+  let written: string | null = null;
   if (o.report !== undefined) {
     try {
       await writeFile(o.report, renderHtml(summary));
+      written = o.report;
     } catch (e) {
+      // The run's result is still worth having: it is printed, and the exit code says the report is missing.
       deps.printErr(`disk-ledger fleet: cannot write the report to ${o.report}: ${e instanceof Error ? e.message : String(e)}`);
-      return 1;
     }
   }
   if (o.json) deps.print(JSON.stringify(summary, null, 2));
-  else deps.print(`${renderSummary(summary)}${o.report === undefined ? '' : `\n\n  report: ${o.report}`}`);
-  return 0;
+  else deps.print(`${renderSummary(summary)}${written === null ? '' : `\n\n  report: ${written}`}`);
+  return o.report !== undefined && written === null ? 1 : 0;
 };
 
 /** Declare `disk-ledger fleet` on `program`; `exit` receives the command's exit code. */
@@ -113,9 +133,9 @@ export const addFleetCommand = (program: Command, deps: FleetCommandDeps & { rea
   program
     .command('fleet')
     .description('Replay a generated heterogeneous fleet and a random operation stream (same seed, same result); print a summary')
-    .addOption(new Option('--hosts <n>', 'compute hosts').argParser(positiveInteger).default(20))
-    .addOption(new Option('--instances <n>', 'most instances alive at once').argParser(positiveInteger).default(1000))
-    .addOption(new Option('--events <n>', 'events to generate and replay').argParser(positiveInteger).default(10000))
+    .addOption(new Option('--hosts <n>', 'compute hosts').argParser(boundedInteger(MAX_HOSTS)).default(20))
+    .addOption(new Option('--instances <n>', 'most instances alive at once').argParser(boundedInteger(MAX_INSTANCES)).default(1000))
+    .addOption(new Option('--events <n>', 'events to generate and replay').argParser(boundedInteger(MAX_EVENTS)).default(10000))
     .addOption(new Option('--seed <n>', 'seed of the generator').argParser(seedInteger).default(1))
     .addOption(new Option('--cells <n>', 'split the fleet into cells with their own hosts, instances and database (default: one per 50 hosts)').argParser(positiveInteger))
     .addOption(new Option('--workers <n>', 'threads that run cells side by side (default: one per cell, at most one per core); the result does not depend on it').argParser(positiveInteger))

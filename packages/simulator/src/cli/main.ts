@@ -1,5 +1,5 @@
 import { IMAGES_TYPES, type HostStorageOptionsInput, type ImagesType } from '@disk-ledger/domain';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
@@ -61,7 +61,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .requiredOption('--host <name>', 'the compute host whose instances to migrate')
     .requiredOption('--instances-path <dir>', "the host's instances_path")
     .option('--config <nova.conf>', "the host's nova.conf-style INI file")
-    .option('--max-count <n>', 'migrate at most n rows, then exit 1 if any were migrated')
+    .option('--max-count <n>', 'migrate at most n rows, then exit 1 if any were migrated (exit 127 when n is not a positive integer, as nova-manage)')
     .addOption(new Option('--images-type <type>', 'override [libvirt] images_type').choices([...IMAGES_TYPES]))
     .option('--use-cow-images <bool>', 'override [DEFAULT] use_cow_images (true|false)')
     .option('--force-raw-images <bool>', 'override [DEFAULT] force_raw_images (true|false)')
@@ -71,8 +71,9 @@ export const buildProgram = (exit: (code: number) => void): Command => {
       let maxCount: number | undefined;
       if (opts.maxCount !== undefined) {
         const n = Number(opts.maxCount);
-        if (!Number.isSafeInteger(n) || n < 1) {
+        if (!/^[0-9]+$/.test(opts.maxCount) || !Number.isSafeInteger(n) || n < 1) {
           printErr(`disk-ledger db online-migrate: --max-count must be a positive integer, got ${JSON.stringify(opts.maxCount)}`);
+          // nova-manage db online_data_migrations exits 127 for a --max-count that is not positive; scripts test for it.
           exit(127);
           return;
         }
@@ -149,12 +150,6 @@ const flagOverrides = (o: OnlineMigrateFlags): HostStorageOptionsInput | string 
   };
 };
 
-/** Parse a positive integer flag. */
-export const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
 
 /** Run the CLI with `argv` (as `process.argv`); resolves to the exit code. */
 export const main = async (argv: readonly string[]): Promise<number> => {

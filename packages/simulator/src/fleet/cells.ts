@@ -44,7 +44,8 @@ export const planCells = (o: FleetOptions): E.Either<string, readonly FleetCell[
   const n = o.cells ?? defaultCells(o.hosts);
   if (!Number.isSafeInteger(n) || n < 1) return E.left(`cells must be a positive integer (got ${n})`);
   for (const key of ['hosts', 'instances', 'events'] as const) {
-    if (o[key] < n) return E.left(`${n} cells need at least ${n} ${key} (got ${o[key]})`);
+    const why = o.cells === undefined ? `${o.hosts} hosts make ${n} cells (one per ${HOSTS_PER_CELL} hosts), which` : `${n} cells`;
+    if (o[key] < n) return E.left(`${why} need at least ${n} ${key} (got ${o[key]})`);
   }
   if (n === 1) return E.right([{ index: 0, of: 1, options: { ...o, cells: 1 }, hostPrefix: '' }]);
   const seeds = mulberry32(o.seed);

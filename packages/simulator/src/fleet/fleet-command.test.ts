@@ -61,6 +61,13 @@ describe('fleetCommand', () => {
   });
 
   describe('when the report cannot be written', () => {
+    it.each([[''], ['/proc/no-report-here.html']])('exits 2 before running for %j, saying why', async (report) => {
+      const c = capture();
+      expect(await fleetCommand({ ...FLAGS, report }, c.deps)).toBe(2);
+      expect(c.err.join('\n')).toContain('cannot write the report');
+      expect(c.progressText).toEqual([]);
+    });
+
     it('exits 2 before running, saying why', async () => {
       const c = capture();
       expect(await fleetCommand({ ...FLAGS, report: join(dir, 'no', 'such', 'dir', 'r.html') }, c.deps)).toBe(2);
@@ -97,6 +104,12 @@ describe('addFleetCommand', () => {
     expect(r.out.join('\n')).toContain('fleet: 6 hosts in 3 cells, up to 20 instances, 120 events, seed 8');
   });
 
+  it('says how a fleet too big for its instances was split, when no --cells was given', async () => {
+    const r = await parse(['--hosts', '200', '--instances', '3']);
+    expect(r.code).toBe(2);
+    expect(r.err.join('')).toContain('200 hosts make 4 cells (one per 50 hosts), which need at least 4 instances (got 3)');
+  });
+
   it('refuses more cells than the fleet can be split into, before running anything', async () => {
     const r = await parse(['--hosts', '2', '--cells', '3']);
     expect(r.code).toBe(2);
@@ -111,6 +124,12 @@ describe('addFleetCommand', () => {
     [['--events', 'many']],
     [['--seed', '1.5']],
     [['--mode', 'both']],
+    [['--hosts', '0x10']],
+    [['--events', '1e15']],
+    [['--instances', '4.5']],
+    [['--seed', '1e3']],
+    [['--hosts', '100001']],
+    [['--events', '1000000001']],
   ])('refuses %j', async (args) => {
     const r = await parse(args);
     expect(r.code).toBe(2);
