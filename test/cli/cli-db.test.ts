@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstanceId } from '@disk-ledger/domain';
@@ -42,6 +43,21 @@ const migrate = (...extra: string[]) =>
   runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--config', join(dir, 'nova.conf'), ...extra]);
 
 describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
+  it('changes no schema but with upgrade: census and online-migrate refuse a database that is missing or not upgraded', async () => {
+    const missing = join(dir, 'missing.sqlite');
+    const census = await runCli(['db', 'census', '--db', missing]);
+    expect(census.code).toBe(2);
+    expect(census.stderr).toContain('disk-ledger db census: ');
+    expect(census.stderr).toContain('no such database file');
+    expect(existsSync(missing)).toBe(false);
+    const bare = join(dir, 'bare.sqlite');
+    await writeFile(bare, ''); // an empty file is an empty SQLite database
+    const migrating = await runCli(['db', 'online-migrate', '--db', bare, '--host', 'cmp1', '--instances-path', instances()]);
+    expect(migrating.code).toBe(2);
+    expect(migrating.stderr).toContain('run `db upgrade` first');
+    expect((await stat(bare)).size).toBe(0);
+  });
+
   it('upgrade is idempotent', async () => {
     const r = await runCli(['db', 'upgrade', '--db', db]);
     expect(r.code).toBe(0);

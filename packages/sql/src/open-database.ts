@@ -4,6 +4,7 @@
  * the schema up to date, and hand back the repository with a way to close it.
  */
 import type { RepositoryFailed } from '@disk-ledger/domain';
+import { existsSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -17,7 +18,7 @@ import { postgresFlavour } from './postgres/postgres-flavour.js';
 import { SqlBlockDeviceMappingRepository, type SqlRepositoryOptions } from './repository/sql-repository.js';
 import type { DialectName, SqlFlavour } from './repository/sql-flavour.js';
 import { countingDialect, RoundTripCounter } from './round-trips/round-trip-counter.js';
-import { migrate, type MigrationReport } from './schema/migrate.js';
+import { migrate, pendingMigration, type MigrationReport } from './schema/migrate.js';
 import type { NovaTables } from './schema/nova-tables.js';
 import { sqliteDialect } from './sqlite/sqlite-connect.js';
 import { sqliteFlavour } from './sqlite/sqlite-flavour.js';
@@ -25,8 +26,13 @@ import { parseDatabaseUrl, type DatabaseTarget, type DatabaseUrlInvalid } from '
 
 /** Options of {@link openDatabase}. */
 export interface OpenDatabaseOptions extends SqlRepositoryOptions, PoolOptions {
-  /** Bring the schema up to date on open (default `true`). */
-  readonly migrate?: boolean;
+  /**
+   * Bring the schema up to date on open (`true`, the default); leave it as
+   * it is (`false`); or `'require'` it up to date: the open fails, changing
+   * nothing, when the schema needs `migrate` or a SQLite file does not exist
+   * (tools that only read or fill rows must not create or alter a database).
+   */
+  readonly migrate?: boolean | 'require';
   /** Count round trips into this counter (default: a new one, exposed as `roundTrips`). */
   readonly roundTrips?: RoundTripCounter;
 }
@@ -64,6 +70,24 @@ const dialectOf = (target: DatabaseTarget, pool: PoolOptions): Dialect => {
   }
 };
 
+/** The database as it is, or why it is not up to date (nothing is created or altered). */
+const required = (target: DatabaseTarget, db: Kysely<NovaTables>, flavour: SqlFlavour, open: () => SqlDatabase): TE.TaskEither<RepositoryFailed, SqlDatabase> => {
+  const refuse = (why: string): TE.TaskEither<RepositoryFailed, never> =>
+    pipe(
+      TE.fromTask(() => db.destroy().catch(() => undefined)),
+      TE.chainEitherK(() => E.left(repositoryFailed(`${target.redacted}: ${why}`))),
+    );
+  if (target.dialect === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) return refuse('no such database file (`db upgrade` creates one)');
+  return pipe(
+    pendingMigration(db, flavour),
+    TE.orElseW((e) => refuse(e.message)),
+    TE.chainW((p) => {
+      const missing = [...p.createdTables, ...p.addedColumns];
+      return missing.length === 0 ? TE.right(open()) : refuse(`the schema is not up to date (missing ${missing.join(', ')}): run \`db upgrade\` first`);
+    }),
+  );
+};
+
 /** Open the database named by `url` (see url/database-url.ts for the forms), migrated unless told otherwise. */
 export const openDatabase = (url: string, options: OpenDatabaseOptions = {}): TE.TaskEither<OpenDatabaseError, SqlDatabase> =>
   pipe(
@@ -83,6 +107,7 @@ export const openDatabase = (url: string, options: OpenDatabaseOptions = {}): TE
         close: () => db.destroy(),
       });
       if (options.migrate === false) return TE.right(open(null));
+      if (options.migrate === 'require') return required(target, db, flavour, () => open(null));
       return pipe(
         migrate(db, flavour),
         TE.map(open),

@@ -21,10 +21,15 @@ export interface Io {
   readonly err: (s: string) => void;
 }
 
-export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>): Promise<number> => {
-  const opened = await openDatabase(url)();
+/**
+ * Run `f` on the database at `url`. Only `db upgrade` changes the schema
+ * (`migrate: true`); the other commands require it up to date and fail,
+ * changing nothing, when it is not. `command` names the command in errors.
+ */
+export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>, command = 'db', migrate: true | 'require' = 'require'): Promise<number> => {
+  const opened = await openDatabase(url, { migrate })();
   if (E.isLeft(opened)) {
-    io.err(`disk-ledger db: ${opened.left.message}`);
+    io.err(`disk-ledger ${command}: ${opened.left.message}`);
     return 2;
   }
   try {
@@ -44,7 +49,7 @@ export const dbUpgrade = (url: string, io: Io): Promise<number> =>
       ? `${db.url}: schema up to date`
       : `${db.url}: ${created.length > 0 ? `created ${created.join(', ')}; ` : ''}added ${added.length > 0 ? added.join(', ') : 'no columns'}`);
     return Promise.resolve(0);
-  });
+  }, 'db upgrade', true);
 
 /** `db census`: counts per backend / format / provenance, and rows still unpopulated. */
 export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
@@ -86,7 +91,7 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
       io.out(`upgrade progress: ${whole.right.populated + whole.right.unpopulated === 0 ? 100 : Math.floor((100 * whole.right.populated) / (whole.right.populated + whole.right.unpopulated))}%`);
     }
     return 0;
-  });
+  }, 'db census');
 
 /** Options of `db online-migrate`. */
 export interface OnlineMigrateOptions {
@@ -180,5 +185,5 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     io.out(`${'migration'.padEnd(28)} ${'migrated'.padStart(9)} ${'not derivable'.padStart(14)}`);
     io.out(`${'libvirt_disk_metadata'.padEnd(28)} ${String(total).padStart(9)} ${String(failures).padStart(14)}`);
     return failures > 0 ? 2 : 0;
-  });
+  }, 'db online-migrate');
 };

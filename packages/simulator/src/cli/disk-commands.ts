@@ -55,5 +55,5 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
     if (E.isLeft(r)) return fail(`${r.left.code}: ${r.left.message}`);
     io.out(`${o.instance}/${o.disk}: ${encodeDiskMetadata(r.right)}`);
     return 0;
-  });
+  }, 'disk supply-layout');
 };

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrate } from './migrate.js';
+import { migrate, pendingMigration } from './migrate.js';
 import type { NovaTables } from './nova-tables.js';
 import { forEachBackend, type TestDatabase } from '../testing/backends.js';
 import { createNovaFixture, indexNames } from '../testing/nova-fixture.js';
@@ -34,6 +34,21 @@ forEachBackend('migrate', (backend) => {
         expect(await right(migrate(db, flavour))).toEqual({ createdTables: [], addedColumns: [] });
         expect(await columns(db)).toEqual(schema);
         expect(await indexNames(db, backend.dialect)).toEqual(indexes);
+      });
+    });
+
+    describe('when only asked what a migration would do', () => {
+      it('names the missing tables, then the missing columns of a nova database, then nothing once migrated, changing nothing itself', async () => {
+        const { db, flavour } = t.database;
+        expect(await right(pendingMigration(db, flavour))).toEqual({ createdTables: ['instances', 'instance_extra', 'block_device_mapping'], addedColumns: [] });
+        await createNovaFixture(db, backend.dialect);
+        const before = await columns(db);
+        expect((await right(pendingMigration(db, flavour))).addedColumns.sort()).toEqual([
+          'block_device_mapping.driver_info', 'instance_extra.libvirt_disk_metadata', 'shadow_block_device_mapping.driver_info', 'shadow_instance_extra.libvirt_disk_metadata',
+        ]);
+        expect(await columns(db)).toEqual(before);
+        await right(migrate(db, flavour));
+        expect(await right(pendingMigration(db, flavour))).toEqual({ createdTables: [], addedColumns: [] });
       });
     });
 

@@ -119,3 +119,20 @@ export const migrate = (db: Kysely<NovaTables>, flavour: SqlFlavour): TE.TaskEit
     TE.tryCatch(() => run(db, flavour), driverFailed('migrate')),
     TE.chainEitherK((x) => x),
   );
+
+/**
+ * What {@link migrate} would do to the database, changing nothing: the nova
+ * tables it lacks and the columns it would add. Empty lists: up to date.
+ */
+export const pendingMigration = (db: Kysely<NovaTables>, flavour: SqlFlavour): TE.TaskEither<RepositoryFailed, MigrationReport> =>
+  TE.tryCatch(async () => {
+    const tables = await introspect(db, flavour);
+    const addedColumns: string[] = [];
+    for (const { table, column } of ADDED_COLUMNS) {
+      for (const name of [table, `shadow_${table}`]) {
+        const columns = tables.get(name);
+        if (columns !== undefined && !columns.has(column)) addedColumns.push(`${name}.${column}`);
+      }
+    }
+    return { createdTables: NOVA_TABLES.filter((t) => !tables.has(t)), addedColumns };
+  }, driverFailed('inspect the schema'));
