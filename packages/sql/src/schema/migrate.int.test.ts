@@ -43,7 +43,7 @@ forEachBackend('migrate', (backend) => {
         expect(await right(pendingMigration(db, flavour))).toEqual({ createdTables: ['instances', 'instance_extra', 'block_device_mapping'], addedColumns: [] });
         await createNovaFixture(db, backend.dialect);
         const before = await columns(db);
-        expect((await right(pendingMigration(db, flavour))).addedColumns.sort()).toEqual([
+        expect([...(await right(pendingMigration(db, flavour))).addedColumns].sort()).toEqual([
           'block_device_mapping.driver_info', 'instance_extra.libvirt_disk_metadata', 'shadow_block_device_mapping.driver_info', 'shadow_instance_extra.libvirt_disk_metadata',
         ]);
         expect(await columns(db)).toEqual(before);
