@@ -88,6 +88,19 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     expect((await migrate()).code).toBe(0);
   });
 
+  it('refuses a layout for a disk that has a record, on another host than the instance\'s, or for a volume without its place', async () => {
+    const supply = (...extra: string[]) => runCli(['disk', 'supply-layout', '--db', db, '--instances-path', instances(), '--instance', 'vm-b', '--disk', 'root', ...extra]);
+    const again = await supply('--host', 'cmp1', '--backend', 'qcow2', '--format', 'qcow2');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('RECORD_EXISTS');
+    const elsewhere = await supply('--host', 'cmp2', '--backend', 'flat', '--format', 'raw');
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain('places vm-b on cmp1, not on --host cmp2');
+    const volume = await supply('--host', 'cmp1', '--backend', 'lvm', '--format', 'raw');
+    expect(volume.code).toBe(2);
+    expect(volume.stderr).toContain('--backend lvm needs --location <vg>/<lv>');
+  });
+
   it('census counts layouts by provenance and the upgrade progress', async () => {
     const r = await runCli(['db', 'census', '--db', db, '--json']);
     expect(r.code).toBe(0);

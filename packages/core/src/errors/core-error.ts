@@ -33,6 +33,12 @@ export interface RecordMissing extends DomainError<'RecordMissing', 'RECORD_MISS
   readonly disk: DiskName;
 }
 
+/** An operator layout was supplied for a disk that has a record already. */
+export interface RecordExists extends DomainError<'RecordExists', 'RECORD_EXISTS'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
 /** A legacy disk that a record was to be derived for is not on the host. */
 export interface LegacyDiskMissing extends DomainError<'LegacyDiskMissing', 'LEGACY_DISK_MISSING'> {
   readonly instance: string;
@@ -68,6 +74,7 @@ export type CoreError =
   | RecordUnreadable
   | DiskMismatch
   | RecordMissing
+  | RecordExists
   | LegacyDiskMissing
   | LegacyBackingRefused
   | MigrationUnreadable

@@ -3,7 +3,7 @@
  * ending with what an operator must do.
  */
 import type { DerivedLayout, DiskMetadata, DiskName, InstanceId, LegacyError } from '@disk-ledger/domain';
-import type { CoreError, LegacyBackingRefused, LegacyDiskMissing } from '../errors/core-error.js';
+import type { CoreError, LegacyBackingRefused, LegacyDiskMissing, RecordExists } from '../errors/core-error.js';
 
 export const backingRefused = (instance: InstanceId, disk: DiskName, file: string, format: string | null): LegacyBackingRefused => ({
   _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
@@ -25,10 +25,22 @@ export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMeta
     ? e
     : {
         _tag: 'DiskMismatch', code: 'DISK_FORMAT_MISMATCH', instance, disk, path: `${instance}/${disk}`, cause: e,
-        message: `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout ${probe.provenance === 'operator' ? 'stated for it' : "the host's options and disk.info give it"}; an operator must supply its layout`,
+        message:
+          probe.provenance === 'operator'
+            ? `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout stated for it: the host holds it otherwise (nothing was recorded)`
+            : `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout the host's options and disk.info give it; an operator must supply its layout`,
       };
 
-export const missingDisk = (instance: InstanceId, disk: DiskName): LegacyDiskMissing => ({
+export const missingDisk = (instance: InstanceId, disk: DiskName, probe?: DiskMetadata): LegacyDiskMissing => ({
   _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk} has no record and is not on this host`,
+  message:
+    probe?.provenance === 'operator'
+      ? `${instance}/${disk} is not on this host at ${probe.location ?? "nova's place for it"} (${probe.backend}/${probe.format}), the layout stated for it`
+      : `${instance}/${disk} has no record and is not on this host`,
+});
+
+/** An operator layout for a disk that has a record already: records are never replaced that way. */
+export const recordExists = (instance: InstanceId, disk: DiskName, meta: DiskMetadata): RecordExists => ({
+  _tag: 'RecordExists', code: 'RECORD_EXISTS', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} has a record already (${meta.backend}/${meta.format}, ${meta.provenance ?? 'no provenance'}); an operator layout is only for a disk without one`,
 });

@@ -22,7 +22,7 @@ import type { CoreError } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
-import { backingRefused, factsContradict, missingDisk, notOpening } from './adoption-errors.js';
+import { backingRefused, factsContradict, missingDisk, notOpening, recordExists } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
@@ -144,6 +144,9 @@ export class LegacyAdoption {
       return async () => E.left({ _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path: 'format', message: `${layout.backend} disks cannot be ${layout.format}` });
     }
     return async () => {
+      const existing = await this.metadata.record(instance, disk)();
+      if (E.isLeft(existing)) return existing;
+      if (existing.right !== null) return E.left(recordExists(instance, disk, existing.right));
       const meta = await this.sized(instance, disk, { ...layout, provenance: 'operator', size: 1, imageId: null, imageFormat: null, state: 'ready' });
       return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
     };
@@ -221,7 +224,7 @@ export class LegacyAdoption {
     if (E.isLeft(opened)) return opened;
     const state = await opened.right.driver.inspect(opened.right.image)();
     if (E.isLeft(state)) return E.left(probe.backend === 'lvm' || probe.backend === 'rbd' ? state.left : notOpening(instance, disk, probe, state.left));
-    if (!state.right.exists) return E.left(missingDisk(instance, disk));
+    if (!state.right.exists) return E.left(missingDisk(instance, disk, probe));
     // A legacy qcow2 may name a backing file no one verified (a planted header the classic driver took for
     // the disk's format): adopting it would have every later operation follow that file. Only a base of the
     // verified cache, with its format stored, is acceptable.

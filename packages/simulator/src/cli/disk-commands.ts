@@ -42,13 +42,18 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
   if (E.isLeft(id)) return fail(id.left.message);
   if (!isDiskName(o.disk)) return fail(`--disk ${JSON.stringify(o.disk)} is not a disk role (root, ephemeralN, swap, config, kernel, ramdisk, rescue)`);
   if (!isBackend(o.backend)) return fail(`--backend must be one of ${BACKENDS.join(', ')}`);
+  const backend = o.backend;
   if (!isFormat(o.format)) return fail(`--format must be one of ${DISK_FORMATS.join(', ')}`);
+  // The host's options are not read here, so nothing names the volume group or pool a volume is in.
+  if ((backend === 'lvm' || backend === 'rbd') && o.location === undefined) return fail(`--backend ${backend} needs --location ${backend === 'lvm' ? '<vg>/<lv>' : '<pool>/<image>'}`);
   const path = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
   if (E.isLeft(path)) return fail(path.left.message);
   const disk = o.disk;
-  const backend = o.backend;
   const format = o.format;
   return withDatabase(o.db, io, async (db) => {
+    const inst = await db.repository.getInstance(id.right)();
+    if (E.isLeft(inst)) return fail(`${inst.left.code}: ${inst.left.message}`);
+    if (inst.right.host !== o.host) return fail(`the database places ${o.instance} on ${inst.right.host}, not on --host ${o.host}`);
     const services = singleRealHost(db, { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right }).get(o.host);
     if (E.isLeft(services)) return fail(services.left.message);
     const r = await services.right.adoption.supply(id.right, disk, { backend, format, location: o.location ?? null })();

@@ -8,6 +8,23 @@ describe('readNovaConf', () => {
     expect(r).toEqual(E.right({ imagesType: 'lvm', useCowImages: false, forceRawImages: true, imagesVolumeGroup: 'nova-vg' }));
     expect(readNovaConf('[libvirt]\nvirt_type = kvm\n', 'nova.conf')).toEqual(E.right({}));
   });
+  it('reads comments, colons and indented continuation lines as oslo.config does', () => {
+    const text = '# nova\n; also a comment\n[DEFAULT]\nuse_cow_images: false\nmy_ip = 10.0.0.1\n  10.0.0.2\n\n[libvirt]\nimages_type = raw\n';
+    expect(readNovaConf(text, 'nova.conf')).toEqual(E.right({ imagesType: 'raw', useCowImages: false }));
+  });
+
+  describe('when the file is not INI', () => {
+    it.each([
+      ['this is not ini at all\n[[[\n', 'line 1'],
+      ['[DEFAULT]\nuse_cow_images = true\n[[[\n', 'line 3'],
+      ['[DEFAULT]\nuse_cow_images\n', 'line 2'],
+    ])('names the first line that is not (%j)', (text, path) => {
+      const r = readNovaConf(text, 'x.conf');
+      expect(E.isLeft(r) && r.left.path).toBe(path);
+      expect(E.isLeft(r) && r.left.code).toBe('CONFIG_INVALID');
+    });
+  });
+
   describe('when a value is wrong', () => {
     it('names the file and the key', () => {
       const a = readNovaConf('[DEFAULT]\nuse_cow_images = maybe\n', 'x.conf');

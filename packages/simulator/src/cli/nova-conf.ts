@@ -35,13 +35,47 @@ const section = (doc: Record<string, unknown>, name: string): Record<string, unk
 };
 
 /**
+ * The text as `ini` should read it, or the first line that is none of what
+ * oslo.config's parser accepts: blank, a comment (`#`, `;`), a `[section]`,
+ * `key = value` or `key: value`, or an indented continuation of a value.
+ * `ini` knows no `:` and takes any other line as a key set to true, so a
+ * file that is not INI at all would pass for an empty configuration.
+ */
+const normalised = (text: string): { readonly text: string } | { readonly line: number; readonly why: string } => {
+  const out: string[] = [];
+  let inValue = false;
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) {
+      out.push(line);
+      continue;
+    }
+    // A continuation line extends a value (no storage option spans lines): it is dropped, not read as a key.
+    if (/^[ \t]/.test(raw) && inValue) continue;
+    if (line.startsWith('[')) {
+      if (!/^\[[^[\]]+\]$/.test(line)) return { line: i + 1, why: `${JSON.stringify(line)} is not a [section] header` };
+      out.push(line);
+      inValue = false;
+      continue;
+    }
+    const sep = /^([^=:\s][^=:]*?)\s*[=:]\s*(.*)$/.exec(line);
+    if (sep === null) return { line: i + 1, why: `${JSON.stringify(line.slice(0, 60))} is not "key = value", a [section] or a comment` };
+    out.push(`${sep[1] ?? ''} = ${sep[2] ?? ''}`);
+    inValue = true;
+  }
+  return { text: out.join('\n') };
+};
+
+/**
  * Read the storage options of a nova.conf-style INI file:
  * `[DEFAULT] use_cow_images, force_raw_images, preallocate_images` and
  * `[libvirt] images_type, images_volume_group, images_rbd_pool`. Absent keys
  * are left out, so nova's defaults apply.
  */
 export const readNovaConf = (text: string, file: string): E.Either<ConfigInvalid, HostStorageOptionsInput> => {
-  const doc = parse(text);
+  const ini = normalised(text);
+  if ('line' in ini) return E.left(invalid(file, `line ${ini.line}`, ini.why));
+  const doc = parse(ini.text);
   // Keys outside any section land at the top level in `ini`; nova reads them as [DEFAULT].
   const dflt = { ...doc, ...section(doc, 'DEFAULT') };
   const libvirt = section(doc, 'libvirt');

@@ -104,7 +104,7 @@ export class ReplayHostError extends Error {
 export const replayCommand = async (paths: readonly string[], o: ReplayCommandOptions, print: (s: string) => void, printErr: (s: string) => void): Promise<number> => {
   const files = await expandFiles(paths);
   if (files.length === 0) {
-    printErr('disk-ledger replay: no scenario files given');
+    printErr(`disk-ledger replay: no scenario files (*.yaml, *.yml) in ${paths.join(', ')}`);
     return 2;
   }
   const scenarios: Scenario[] = [];
