@@ -64,6 +64,12 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     expect(r.stdout).toContain('schema up to date');
   });
 
+  it('refuses an --instances-path that is not a directory, before touching the database', async () => {
+    const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', join(dir, 'no-such-dir')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is not a directory on this host');
+  });
+
   it('refuses a bad --max-count with 127', async () => {
     expect((await migrate('--max-count', '0')).code).toBe(127);
     expect((await migrate('--max-count', 'x')).code).toBe(127);

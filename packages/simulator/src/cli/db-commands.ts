@@ -12,7 +12,7 @@ import { LocalDiskTransfer } from '@disk-ledger/host';
 import { openDatabase, type SqlDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { readNovaConf } from './nova-conf.js';
 
 /** Where a command prints. */
@@ -147,6 +147,12 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
   const instancesPath = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
   if (E.isLeft(instancesPath)) {
     io.err(`disk-ledger db online-migrate: ${instancesPath.left.message}`);
+    return 2;
+  }
+  // Every legacy fact lives under it: a wrong path would report each disk as missing from the host.
+  const isDir = await stat(instancesPath.right).then((st) => st.isDirectory(), () => false);
+  if (!isDir) {
+    io.err(`disk-ledger db online-migrate: --instances-path ${instancesPath.right} is not a directory on this host`);
     return 2;
   }
   return withDatabase(o.db, io, async (db) => {
