@@ -15,28 +15,32 @@ export class LegacyContext {
   /** The image each shelved instance's root was uploaded to, until it is unshelved or deleted. */
   readonly shelvedImages = new Map<string, ImageId>();
   /**
-   * Clean-ups of evacuated instances that a crash or a failing command cut
-   * short on a returning host: nova's compute destroys evacuated instances'
-   * files at every start, so each is tried again before the next step.
+   * Clean-ups of evacuated instances that a crash cut short on a returning
+   * host: nova's compute destroys evacuated instances' files at every start,
+   * so each is tried again before the next step (the host is back by then).
    */
-  readonly pendingCleanups: (() => Promise<boolean>)[] = [];
+  readonly pendingCleanups: (() => Promise<void>)[] = [];
   private readonly hosts = new Map<string, LegacyHost>();
 
   constructor(readonly world: SimWorld) {
     this.transfer = world.site.transfer;
   }
 
-  /** Run a returning host's clean-up (`true` when it finished); one cut short is kept to try again at the host's next start. */
-  async cleanUp(run: () => Promise<boolean>): Promise<void> {
-    let done = false;
+  /**
+   * Run a returning host's clean-up; one that a crash cuts short (the host
+   * died again) is kept to finish at the host's next start. A command that
+   * fails is not retried: nova's compute only tries again when it starts.
+   */
+  async cleanUp(run: () => Promise<void>): Promise<void> {
     try {
-      done = await run();
-    } finally {
-      if (!done) this.pendingCleanups.push(run);
+      await run();
+    } catch (e) {
+      if (isInjectedCrash(e)) this.pendingCleanups.push(run);
+      throw e;
     }
   }
 
-  /** Hosts are back before a step: finish the clean-ups cut short (a crash among them waits for the next start). */
+  /** Hosts are back before a step: finish the clean-ups a crash cut short (a crash among them waits for the next start). */
   async hostsBack(): Promise<void> {
     for (const run of this.pendingCleanups.splice(0)) {
       try {

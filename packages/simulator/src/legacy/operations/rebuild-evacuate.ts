@@ -35,16 +35,15 @@ export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string
   if (E.isLeft(made)) return made;
   // The dead host comes back and destroys what it still holds of the evacuated instance, sparing shared storage now in
   // use: its disks, then its directory with disk.info (nova's _destroy_evacuated_instances deletes the instance files).
-  // A clean-up cut short (a crash, a failing command) is tried again at the host's next start, as nova's is.
+  // A clean-up a crash cut short is finished at the host's next start, as nova's is.
   const kept = new Set([...inst.legacyDisks.values()].filter((d) => d.backend === 'rbd').map((d) => d.location));
   await ctx.cleanUp(async () => {
-    let done = true;
     for (const d of left) {
       if (kept.has(d.location)) continue;
       const loc = locate(source, inst.id, d.backend, d.location);
-      if (E.isRight(loc)) done = E.isRight(await removeDisk(source, loc.right)) && done;
+      if (E.isRight(loc)) await removeDisk(source, loc.right);
     }
-    return E.isRight(await source.remove(instanceDirOf(source, inst.id))) && done;
+    await source.remove(instanceDirOf(source, inst.id));
   });
   return made;
 };
