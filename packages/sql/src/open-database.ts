@@ -70,13 +70,16 @@ const dialectOf = (target: DatabaseTarget, pool: PoolOptions): Dialect => {
   }
 };
 
+/** Close the connection of an open that failed, and fail with `message`. */
+const closed = (db: Kysely<NovaTables>, message: string, cause?: unknown): TE.TaskEither<RepositoryFailed, never> =>
+  pipe(
+    TE.fromTask(() => db.destroy().catch(() => undefined)),
+    TE.chainEitherK(() => E.left(repositoryFailed(message, cause))),
+  );
+
 /** The database as it is, or why it is not up to date (nothing is created or altered). */
 const required = (target: DatabaseTarget, db: Kysely<NovaTables>, flavour: SqlFlavour, open: () => SqlDatabase): TE.TaskEither<RepositoryFailed, SqlDatabase> => {
-  const refuse = (why: string): TE.TaskEither<RepositoryFailed, never> =>
-    pipe(
-      TE.fromTask(() => db.destroy().catch(() => undefined)),
-      TE.chainEitherK(() => E.left(repositoryFailed(`${target.redacted}: ${why}`))),
-    );
+  const refuse = (why: string): TE.TaskEither<RepositoryFailed, never> => closed(db, `${target.redacted}: ${why}`);
   if (target.dialect === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) return refuse('no such database file (`db upgrade` creates one)');
   return pipe(
     pendingMigration(db, flavour),
@@ -111,12 +114,7 @@ export const openDatabase = (url: string, options: OpenDatabaseOptions = {}): TE
       return pipe(
         migrate(db, flavour),
         TE.map(open),
-        TE.orElseW((e) =>
-          pipe(
-            TE.fromTask(() => db.destroy().catch(() => undefined)),
-            TE.chainEitherK(() => E.left(repositoryFailed(`opening ${target.redacted}: ${e.message}`, e.cause))),
-          ),
-        ),
+        TE.orElseW((e) => closed(db, `opening ${target.redacted}: ${e.message}`, e.cause)),
       );
     }),
   );

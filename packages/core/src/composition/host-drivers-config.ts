@@ -3,9 +3,8 @@ import type { HostContext } from '../host-context.js';
 
 /**
  * The drivers' configuration with the host's `preallocate_images` applied:
- * `space` makes the file backends allocate blank disks up front
- * (`qemu-img create -o preallocation=falloc`). Options the caller set on a
- * driver win.
+ * `space` makes the file backends preallocate every disk they make (see
+ * `FileDriverOptions.preallocate`). Options the caller set on a driver win.
  */
 export const driversFor = (ctx: HostContext, drivers: HostDriversConfig): HostDriversConfig =>
   ctx.options.preallocateImages === 'space'

@@ -26,7 +26,7 @@ export interface Io {
  * (`migrate: true`); the other commands require it up to date and fail,
  * changing nothing, when it is not. `command` names the command in errors.
  */
-export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>, command = 'db', migrate: true | 'require' = 'require'): Promise<number> => {
+export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>, command: string, migrate: true | 'require' = 'require'): Promise<number> => {
   const opened = await openDatabase(url, { migrate })();
   if (E.isLeft(opened)) {
     io.err(`disk-ledger ${command}: ${opened.left.message}`);

@@ -53,8 +53,9 @@ const DECIMAL = /^-?[0-9]+$/;
 export const boundedInteger =
   (max: number) =>
   (value: string): number => {
-    const n = Number(value.trim());
-    if (!DECIMAL.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer, in decimal');
+    const text = value.trim();
+    const n = Number(text);
+    if (!DECIMAL.test(text) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer, in decimal');
     if (n > max) throw new InvalidArgumentError(`must be at most ${max.toLocaleString('en-US')}`);
     return n;
   };
@@ -64,8 +65,9 @@ export const positiveInteger = boundedInteger(Number.MAX_SAFE_INTEGER);
 
 /** A seed: any integer in decimal (its low 32 bits seed the generator). */
 export const seedInteger = (value: string): number => {
-  const n = Number(value.trim());
-  if (!DECIMAL.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be an integer, in decimal');
+  const text = value.trim();
+  const n = Number(text);
+  if (!DECIMAL.test(text) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('must be an integer, in decimal');
   return n;
 };
 

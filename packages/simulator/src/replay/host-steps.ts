@@ -1,6 +1,6 @@
-import { hostStorageOptions, type HostPath } from '@disk-ledger/domain';
+import type { HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { toOptionsInput } from '../scenario/load-scenario.js';
+import { reconfigured } from '../scenario/load-scenario.js';
 import type { HostConfig } from '../scenario/scenario.js';
 import type { StepOf } from '../scenario/steps.js';
 import { instanceDisk } from '../world/disk-view.js';
@@ -23,11 +23,10 @@ export const guestWrite = async (world: SimWorld, step: StepOf<'guest_write'>): 
 
 /** The operator edits a host's storage options (keys given replace the current ones). */
 export const reconfigure = (world: SimWorld, step: StepOf<'reconfigure'>, current: Map<string, HostConfig>): Outcome => {
-  const merged: HostConfig = { ...(current.get(step.host) ?? {}), ...step.config };
-  const options = hostStorageOptions(toOptionsInput(merged));
-  if (E.isLeft(options)) return failed(options.left.code, options.left.message);
-  current.set(step.host, merged);
-  world.setOptions(step.host, options.right);
+  const r = reconfigured(current.get(step.host) ?? {}, step.config);
+  if (E.isLeft(r)) return failed(r.left.code, r.left.message);
+  current.set(step.host, r.right.config);
+  world.setOptions(step.host, r.right.options);
   return OK;
 };
 

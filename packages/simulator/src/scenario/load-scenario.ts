@@ -1,4 +1,4 @@
-import { hostStorageOptions, type HostStorageOptions } from '@disk-ledger/domain';
+import { hostStorageOptions, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseDocument } from 'yaml';
 import type { HostConfig } from './scenario.js';
@@ -34,6 +34,15 @@ export const toOptionsInput = (c: HostConfig | undefined) => ({
   preallocateImages: c?.preallocate_images,
 });
 
+/**
+ * A host's config after a `reconfigure` step: the keys it names replace the
+ * current ones. The scenario check and the replay both apply it this way.
+ */
+export const reconfigured = (current: HostConfig, change: HostConfig): E.Either<LayoutError, { readonly config: HostConfig; readonly options: HostStorageOptions }> => {
+  const config: HostConfig = { ...current, ...change };
+  return E.map((options: HostStorageOptions) => ({ config, options }))(hostStorageOptions(toOptionsInput(config)));
+};
+
 /** Parse and check a scenario's text; the first problem is reported with its path. */
 export const loadScenario = (text: string, file: string): E.Either<ScenarioInvalid, Scenario> => {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -61,11 +70,11 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
   const configs = new Map(s.hosts.map((h) => [h.name, h.config ?? {}]));
   for (const [i, step] of s.steps.entries()) {
     const at = (key: string) => `steps[${i}].${step.op}.${key}`;
-    if (step.op === 'reconfigure' && configs.has(step.host)) {
-      const merged: HostConfig = { ...configs.get(step.host), ...step.config };
-      const o = hostStorageOptions(toOptionsInput(merged));
-      if (E.isLeft(o)) return { path: at(`config.${o.left.path ?? ''}`), message: `host "${step.host}" would be left inconsistent: ${o.left.message}` };
-      configs.set(step.host, merged);
+    const current = step.op === 'reconfigure' ? configs.get(step.host) : undefined;
+    if (step.op === 'reconfigure' && current !== undefined) {
+      const r = reconfigured(current, step.config);
+      if (E.isLeft(r)) return { path: at(`config.${r.left.path ?? ''}`), message: `host "${step.host}" would be left inconsistent: ${r.left.message}` };
+      configs.set(step.host, r.right.config);
     }
     const hostKey = 'host' in step ? 'host' : 'to' in step ? 'to' : null;
     if (hostKey !== null) {

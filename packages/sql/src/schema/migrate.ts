@@ -102,16 +102,21 @@ const run = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Eithe
   }
   const after = missing.length > 0 ? await introspect(db, flavour) : tables;
   const addedColumns: string[] = [];
-  for (const { table, column, type } of ADDED_COLUMNS) {
-    for (const name of [table, `shadow_${table}`]) {
-      const columns = after.get(name);
-      if (columns === undefined || columns.has(column)) continue;
-      await addColumn(db, flavour, name, column, type);
-      addedColumns.push(`${name}.${column}`);
-    }
+  for (const { table, column, type } of missingColumns(after)) {
+    await addColumn(db, flavour, table, column, type);
+    addedColumns.push(`${table}.${column}`);
   }
   return E.right({ createdTables, addedColumns });
 };
+
+/** The added columns (and their shadow tables' twins) that the tables present lack. */
+const missingColumns = (tables: Tables): { readonly table: string; readonly column: string; readonly type: 'text' | 'mediumtext' }[] =>
+  ADDED_COLUMNS.flatMap((c) =>
+    [c.table, `shadow_${c.table}`].flatMap((table) => {
+      const columns = tables.get(table);
+      return columns === undefined || columns.has(c.column) ? [] : [{ ...c, table }];
+    }),
+  );
 
 /** Bring the database to this package's schema (see the module comment). */
 export const migrate = (db: Kysely<NovaTables>, flavour: SqlFlavour): TE.TaskEither<RepositoryFailed, MigrationReport> =>
@@ -127,12 +132,5 @@ export const migrate = (db: Kysely<NovaTables>, flavour: SqlFlavour): TE.TaskEit
 export const pendingMigration = (db: Kysely<NovaTables>, flavour: SqlFlavour): TE.TaskEither<RepositoryFailed, MigrationReport> =>
   TE.tryCatch(async () => {
     const tables = await introspect(db, flavour);
-    const addedColumns: string[] = [];
-    for (const { table, column } of ADDED_COLUMNS) {
-      for (const name of [table, `shadow_${table}`]) {
-        const columns = tables.get(name);
-        if (columns !== undefined && !columns.has(column)) addedColumns.push(`${name}.${column}`);
-      }
-    }
-    return { createdTables: NOVA_TABLES.filter((t) => !tables.has(t)), addedColumns };
+    return { createdTables: NOVA_TABLES.filter((t) => !tables.has(t)), addedColumns: missingColumns(tables).map((c) => `${c.table}.${c.column}`) };
   }, driverFailed('inspect the schema'));
