@@ -119,6 +119,23 @@ describe('DiskRealizer', () => {
     });
   });
 
+  describe('when it makes a new volume', () => {
+    for (const [name, lookup] of [['lvm', 'lvs'], ['rbd/shared', 'rbd']] as const) {
+      it(`looks the ${name} volume up once before creating it, not once per step`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+        const mark = f.cluster.commands().length;
+        const r = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.raw), flavor: { root: 2 * GiB, ephemeral: 0, swap: 0 } })();
+        expect(E.isRight(r)).toBe(true);
+        const ran = f.commandsSince(mark).map((c) => c.argv);
+        const made = ran.findIndex((a) => a[0] === 'lvcreate' || (a[0] === 'rbd' && a[1] === 'import'));
+        const before = ran.slice(0, made).filter((a) => a[0] === lookup && a.some((x) => x.endsWith('vm1_disk')));
+        expect(made).toBeGreaterThan(0);
+        expect(before).toHaveLength(1);
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+  });
+
   describe('when a crash left a creating record and part of its disk', () => {
     for (const name of BACKEND_OPTIONS) {
       it(`removes the leftovers and makes the disk again, on ${name}`, async () => {

@@ -210,10 +210,18 @@ export class DiskRealizer {
     return E.isLeft(made) ? made : this.metadata.saveAll(instance, [{ disk, meta: ready }])();
   }
 
+  /**
+   * Creation first: the driver refuses an occupied location before it makes
+   * anything, so leftovers of a crash part-way are removed only when there
+   * are some. Looking first would cost every new volume a second look-up.
+   */
   private async madeFromSource(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
-    const removed = await this.removed(instance, disk, meta);
-    if (E.isLeft(removed)) return removed;
-    const created = await this.create(instance, disk, meta, source);
+    let created = await this.create(instance, disk, meta, source);
+    if (E.isLeft(created) && created.left._tag === 'DiskExists') {
+      const removed = await this.removed(instance, disk, meta);
+      if (E.isLeft(removed)) return removed;
+      created = await this.create(instance, disk, meta, source);
+    }
     return E.isLeft(created) ? created : this.requirePresent(instance, disk, meta);
   }
 

@@ -20,7 +20,10 @@ export type ExportFormat = 'raw' | 'qcow2';
 /**
  * Creates, copies, resizes, exports, removes and inspects the disks of one
  * backend. Every method that opens an image takes a `DiskImage` or a
- * `BaseImage`, so its format is always named; none detects one.
+ * `BaseImage`, so its format is always named; none detects one. Each create
+ * method answers `DISK_EXISTS` when the location is occupied, before it
+ * makes anything (callers rely on it to remove leftovers only when there
+ * are some), and removes what it made when it fails part-way.
  */
 export interface DiskDriver {
   readonly backend: Backend;

@@ -232,6 +232,15 @@ export const describeDiskDriverContract = (name: string, makeHarness: () => Prom
         await expectLeft(driver.copyFrom(copy, source, size(1)), 'UNSUPPORTED_OPERATION');
         expect(await state(copy)).toEqual({ exists: false });
       });
+      it('refuses an occupied target with DISK_EXISTS and leaves it as it was', async ({ skip }) => {
+        if (!h.content) skip('this harness cannot move disk content');
+        const source = fresh('copy-from');
+        await expectRight(driver.createBlank(source, size(1)));
+        const copy = fresh('copy-occupied');
+        await expectRight(driver.createBlank(copy, size(2)));
+        await expectLeft(driver.copyFrom(copy, source, size(2)), 'DISK_EXISTS');
+        expect(await state(copy)).toMatchObject({ exists: true, virtualSize: size(2) });
+      });
     });
 
     describe('when the input is bad', () => {
