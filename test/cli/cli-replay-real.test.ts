@@ -110,6 +110,17 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
     expect(metadata?.expectations.every((e) => e.ok)).toBe(true);
   }, 60_000);
 
+  it('refuses to adopt a legacy disk whose planted qcow2 header names a data file, with real bytes', async () => {
+    const r = await runCli(['replay', 'scenarios/fleets/legacy-reconfigured-refuses-planted-data-file.yaml', '--host', 'real', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const run = JSON.parse(r.stdout) as Run;
+    expect(run.mode).toBe('metadata');
+    expect(run.counters).toMatchObject({ probes: 0, leaks: 0 });
+    expect(run.expectations.length).toBeGreaterThan(0);
+    expect(run.expectations.every((e) => e.ok)).toBe(true);
+  }, 60_000);
+
   it('covers every bundled advisory that uses file backends only', async () => {
     const fileOnly: string[] = [];
     for (const f of (await readdir(join(ROOT, 'scenarios/advisories'))).filter((x) => x.endsWith('.yaml'))) {

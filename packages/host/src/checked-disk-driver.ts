@@ -197,7 +197,7 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     return E.isLeft(i) ? i : E.right(i.right.virtualSize);
   }
 
-  /** What the host holds for an existing image, read with its named format: size and any backing file it names. */
+  /** What the host holds for an existing image, read with its named format: size and any backing or data file it names. */
   protected async described(image: Q.QemuImage): Ran<Q.QemuInfoSummary> {
     const r = await this.exec.run({ argv: Q.info(image) })();
     return E.isLeft(r) ? r : Q.decodeInfo(r.right.stdout, image.format);
@@ -207,8 +207,9 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
   protected async existing(image: Q.QemuImage): Ran<DiskState> {
     const i = await this.described(image);
     if (E.isLeft(i)) return i;
-    const { virtualSize, backing } = i.right;
-    return E.right(backing === null ? { exists: true, virtualSize } : { exists: true, virtualSize, backing });
+    const { virtualSize, backing, dataFile } = i.right;
+    if (backing === null && dataFile === null) return E.right({ exists: true, virtualSize });
+    return E.right({ exists: true, virtualSize, ...(backing === null ? {} : { backing }), ...(dataFile === null ? {} : { dataFile }) });
   }
 
   private checkTarget(disk: DiskImage, size: ByteSize): E.Either<StorageError, { readonly d: CheckedDisk<B>; readonly n: ByteSize }> {

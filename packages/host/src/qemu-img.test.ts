@@ -34,13 +34,17 @@ describe('qemu-img argv builders', () => {
 describe('decodeInfo', () => {
   it('reads virtual-size and format, ignoring other fields', () => {
     const out = JSON.stringify({ 'virtual-size': 42, format: 'qcow2', 'actual-size': 1, 'format-specific': { type: 'qcow2', data: {} } });
-    expect(Q.decodeInfo(out, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: null }));
+    expect(Q.decodeInfo(out, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: null, dataFile: null }));
   });
   it('reports the backing file an image names, with its stored format or none', () => {
     const named = JSON.stringify({ 'virtual-size': 42, format: 'qcow2', 'backing-filename': '/b/base', 'backing-filename-format': 'raw' });
     const bare = JSON.stringify({ 'virtual-size': 42, format: 'qcow2', 'backing-filename': '/etc/shadow' });
-    expect(Q.decodeInfo(named, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: { file: '/b/base', format: 'raw' } }));
-    expect(Q.decodeInfo(bare, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: { file: '/etc/shadow', format: null } }));
+    expect(Q.decodeInfo(named, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: { file: '/b/base', format: 'raw' }, dataFile: null }));
+    expect(Q.decodeInfo(bare, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: { file: '/etc/shadow', format: null }, dataFile: null }));
+  });
+  it('reports the external data file a qcow2 names', () => {
+    const out = JSON.stringify({ 'virtual-size': 42, format: 'qcow2', 'format-specific': { type: 'qcow2', data: { 'data-file': '/etc/shadow', 'data-file-raw': false } } });
+    expect(Q.decodeInfo(out, 'qcow2')).toEqual(E.right({ virtualSize: 42, format: 'qcow2', backing: null, dataFile: '/etc/shadow' }));
   });
   it('refuses output that is not what the argv prints', () => {
     const bad = ['', 'qemu-img: error', '[]', '{"format":"raw"}', '{"virtual-size":"1","format":"raw"}', '{"virtual-size":-1,"format":"raw"}', '{"virtual-size":1.5,"format":"raw"}', '{"virtual-size":1,"format":"qcow2"}'];

@@ -74,7 +74,12 @@ export const info = (image: QemuImage): Argv => ['qemu-img', 'info', '-f', image
 /** The fields of `qemu-img info --output=json` the drivers need; the rest is ignored. */
 const QemuInfoFields = t.intersection([
   t.type({ 'virtual-size': t.number, format: t.string }),
-  t.partial({ 'backing-filename': t.string, 'backing-filename-format': t.string }),
+  t.partial({
+    'backing-filename': t.string,
+    'backing-filename-format': t.string,
+    // qcow2 keeps its external data file here; other formats put other things in `data`.
+    'format-specific': t.partial({ data: t.partial({ 'data-file': t.string }) }),
+  }),
 ]);
 
 /** What the drivers read from `qemu-img info`. */
@@ -83,6 +88,8 @@ export interface QemuInfoSummary {
   readonly format: string;
   /** The backing file the image names, with its stored format (`null` when the image stores none). */
   readonly backing: { readonly file: string; readonly format: string | null } | null;
+  /** The external data file the image names (qcow2), or `null`. */
+  readonly dataFile: string | null;
 }
 
 /** What `info` says of an image, whatever format it was opened as. */
@@ -94,7 +101,9 @@ const readInfo = (stdout: string): E.Either<ToolOutputInvalid, QemuInfoSummary> 
   if (!Number.isSafeInteger(size) || size < 0) return E.left(toolOutputInvalid('qemu-img info', `virtual-size ${size} is not a byte count`));
   const file = fields['backing-filename'];
   const backing = file === undefined ? null : { file, format: fields['backing-filename-format'] ?? null };
-  return E.right({ virtualSize: size, format: fields.format, backing });
+  const data = fields['format-specific']?.data;
+  const dataFile = typeof data === 'object' && data !== null ? (data['data-file'] ?? null) : null;
+  return E.right({ virtualSize: size, format: fields.format, backing, dataFile });
 };
 
 /**

@@ -45,7 +45,7 @@ export interface LegacyDiskMissing extends DomainError<'LegacyDiskMissing', 'LEG
   readonly disk: DiskName;
 }
 
-/** A legacy qcow2 names a backing file that is not a verified base image: refused, never followed. */
+/** A legacy qcow2 names a backing file that is not a base image of the cache, or an external data file: refused, never followed. */
 export interface LegacyBackingRefused extends DomainError<'LegacyBackingRefused', 'LEGACY_BACKING_REFUSED'> {
   readonly instance: string;
   readonly disk: DiskName;

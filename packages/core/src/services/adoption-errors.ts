@@ -10,6 +10,12 @@ export const backingRefused = (instance: InstanceId, disk: DiskName, file: strin
   message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
 });
 
+/** A legacy qcow2 names an external data file: its data would be read from, and written to, a file outside it. */
+export const dataFileRefused = (instance: InstanceId, disk: DiskName, file: string): LegacyBackingRefused => ({
+  _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} names external data file ${JSON.stringify(file)}, which no disk of a host may use; an operator must supply its layout`,
+});
+
 export const factsContradict = (instance: InstanceId, disk: DiskName, derived: DerivedLayout, found: string | null): LegacyError => ({
   _tag: 'LegacyFactsContradict', code: 'LEGACY_FACTS_CONTRADICT', disk, path: `${instance}/${disk}`,
   message: `${instance}/${disk}: the host's options put it at ${derived.location} (${derived.backend}/${derived.format}), which does not exist, but the host holds it at ${found ?? '?'}; an operator must supply its layout`,

@@ -72,6 +72,28 @@ describe('LegacyAdoption', () => {
       expect(await f.violations()).toEqual([]);
     });
 
+    const planted = [
+      ['an external data file', { kind: 'qcow2-data-file', target: '/etc/shadow' }],
+      ['a base still being downloaded', { kind: 'qcow2-backing-host-file-fmt', target: '/var/lib/nova/instances/_base/0123abcd.part' }],
+    ] as const;
+    for (const [what, content] of planted) {
+      it(`refuses a disk that opens as qcow2 naming ${what}, writing nothing and following nothing`, async () => {
+        // The classic driver probed the planted header and wrote qcow2 into disk.info.
+        const f = await legacyFleet('flat/raw', {
+          disks: [{ disk: 'root', format: 'raw', size: GiB, content }],
+          diskInfo: { '/var/lib/nova/instances/old1/disk': 'qcow2' },
+        });
+        const mark = f.mark();
+        const r = await f.host('a').adoption.ensure(VM, 'root')();
+        expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
+        expect(E.isLeft(r) && r.left.message).toContain(content.target);
+        expect(f.repository.events.filter((e) => e.op === 'compareAndSetRecord')).toEqual([]);
+        expect(f.commandsSince(mark).map((c) => writeTargetOf(c.argv)).filter((t) => t !== null)).toEqual([]);
+        expect(f.cluster.probes()).toEqual([]);
+        expect(f.cluster.leaks()).toEqual([]);
+      });
+    }
+
     it('gives two racing writers the same record, written once', async () => {
       const f = await legacyFleet('flat/raw');
       const adoption = f.host('a').adoption;

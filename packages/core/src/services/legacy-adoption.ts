@@ -22,7 +22,7 @@ import type { CoreError } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
-import { backingRefused, factsContradict, missingDisk, notOpening, recordExists } from './adoption-errors.js';
+import { backingRefused, dataFileRefused, factsContradict, missingDisk, notOpening, recordExists } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
@@ -67,6 +67,13 @@ const derivedProbe = (layout: DerivedLayout): DiskMetadata => ({
   imageFormat: null,
   state: 'ready',
 });
+
+/** Whether `file` is an entry of the base-image cache at `base`: a plain name in it, not a download still in progress. */
+const isBaseEntry = (file: string, base: string): boolean => {
+  if (!file.startsWith(base)) return false;
+  const name = file.slice(base.length);
+  return name !== '' && !name.includes('/') && !name.endsWith('.part');
+};
 
 /**
  * First touch of disks made before records existed: derive a record from the
@@ -225,12 +232,13 @@ export class LegacyAdoption {
     const state = await opened.right.driver.inspect(opened.right.image)();
     if (E.isLeft(state)) return E.left(probe.backend === 'lvm' || probe.backend === 'rbd' ? state.left : notOpening(instance, disk, probe, state.left));
     if (!state.right.exists) return E.left(missingDisk(instance, disk, probe));
-    // A legacy qcow2 may name a backing file no one verified (a planted header the classic driver took for
-    // the disk's format): adopting it would have every later operation follow that file. Only a base of the
-    // verified cache, with its format stored, is acceptable.
-    const backing = state.right.backing;
+    // A legacy qcow2 may name a backing file or an external data file no one verified (a planted header the
+    // classic driver took for the disk's format): adopting it would have every later operation follow that
+    // file. Only a complete base of the cache, with its format stored, is acceptable; a data file never is.
+    const { backing, dataFile } = state.right;
+    if (dataFile !== undefined) return E.left(dataFileRefused(instance, disk, dataFile));
     const base = `${this.ctx.instancesPath}/_base/`;
-    if (backing !== undefined && (backing.format === null || !backing.file.startsWith(base) || backing.file.slice(base.length).includes('/'))) {
+    if (backing !== undefined && (backing.format === null || !isBaseEntry(backing.file, base))) {
       return E.left(backingRefused(instance, disk, backing.file, backing.format));
     }
     const size = byteSize(state.right.virtualSize);

@@ -12,6 +12,8 @@ export type DiskState =
       readonly virtualSize: number;
       /** The backing file the image names (qcow2), as the host reports it opened with its recorded format; absent when none. */
       readonly backing?: { readonly file: string; readonly format: string | null };
+      /** The external data file the image names (qcow2), as the host reports it; absent when none. */
+      readonly dataFile?: string;
     };
 
 /** Output formats of an export (snapshot upload). */
