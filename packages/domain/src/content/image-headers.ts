@@ -103,8 +103,8 @@ export const SECTOR = 512;
 
 // ---- other formats QEMU can recognise from their first bytes
 
-/** `QFI\xfe`: qed. */
-export const QED_MAGIC = Uint8Array.of(0x51, 0x46, 0x49, 0xfe);
+/** `QED\0`: qed (the little-endian word QEMU defines as its magic). */
+export const QED_MAGIC = Uint8Array.of(0x51, 0x45, 0x44, 0x00);
 /** `LUKS\xba\xbe`: LUKS encrypted volume. */
 export const LUKS_MAGIC = Uint8Array.of(0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe);
 /** vhd (QEMU's `vpc`): a dynamic disk starts with a copy of its footer. */

@@ -37,7 +37,7 @@ export const smallVirtualSizeArb = fc.oneof(fc.constantFrom(1, 512, 65536, 1024 
  */
 export const FOREIGN_PREFIXES: readonly (readonly number[])[] = [
   [0x51, 0x46, 0x49, 0xfb], // qcow / qcow2
-  [0x51, 0x46, 0x49, 0xfe], // qed
+  [0x51, 0x45, 0x44, 0x00], // qed
   ascii('KDMV'),
   ascii('COWD'),
   ascii('# Disk DescriptorFile'),

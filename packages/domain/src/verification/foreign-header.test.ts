@@ -17,7 +17,7 @@ describe('foreignHeaderIn', () => {
     it.each([
       ['qcow2', qcow2Header({ virtualSize: MiB })],
       ['qcow2', bytes([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 1])],
-      ['qed', bytes([0x51, 0x46, 0x49, 0xfe])],
+      ['qed', bytes([0x51, 0x45, 0x44, 0x00])],
       ['vmdk', vmdkSparseImage({ virtualSize: MiB })],
       ['vmdk', bytes('COWD')],
       ['vmdk', vmdkFlatExtentDescriptor({ extentPath: '/x', sizeBytes: 1 })],

@@ -138,6 +138,12 @@ describe('verifyImage with real qemu-img info', () => {
       expect(verdict(child, 'vmdk')).toBe('VMDK_BACKING_FILE');
     });
 
+    it('a qed image declared raw: MISLABELLED_RAW', () => {
+      const qed = join(dir, 'made.qed');
+      ok('create', '-f', 'qed', qed, '1M');
+      expect(verdict(qed, 'raw')).toBe('MISLABELLED_RAW');
+    });
+
     it('a raw image: accepted, and a qcow2 declared raw: MISLABELLED_RAW', () => {
       const raw = join(dir, 'made.raw');
       ok('create', '-f', 'raw', raw, '1M');

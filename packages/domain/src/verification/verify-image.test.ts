@@ -154,7 +154,7 @@ const REJECTIONS: readonly (readonly [string, VerifyImageInput, RejectionReason]
   ],
   ['a sparse vmdk with a parent', input('vmdk', vmdk({ parentFileNameHint: '/etc/shadow' }), vmdkInfo()), 'VMDK_BACKING_FILE'],
   ['a sparse vmdk whose info has a backing file', input('vmdk', vmdk(), vmdkInfo({ 'backing-filename': '/p.vmdk' })), 'VMDK_BACKING_FILE'],
-  ['declared qcow2, a qed image', input('qcow2', Uint8Array.of(0x51, 0x46, 0x49, 0xfe, ...new Array<number>(508).fill(0)), qcow2Info()), 'QED_REFUSED'],
+  ['declared qcow2, a qed image', input('qcow2', Uint8Array.of(0x51, 0x45, 0x44, 0x00, ...new Array<number>(508).fill(0)), qcow2Info()), 'QED_REFUSED'],
   ['declared raw, a qcow2 with a backing file', input('raw', hostile('raw-with-qcow2-header'), null), 'MISLABELLED_RAW'],
   ['declared raw, a clean qcow2', input('raw', qcow2, rawInfo()), 'MISLABELLED_RAW'],
   ['declared iso, a flat vmdk descriptor', input('iso', hostile('vmdk-flat-extent'), null), 'MISLABELLED_RAW'],

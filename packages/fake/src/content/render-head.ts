@@ -41,7 +41,7 @@ const opaqueHead = (format: 'vpc' | 'vhdx' | 'vdi' | 'qed' | 'luks'): Uint8Array
     case 'vhdx':
       return ascii('vhdxfile');
     case 'qed':
-      return Uint8Array.of(0x51, 0x46, 0x49, 0xfe);
+      return Uint8Array.of(0x51, 0x45, 0x44, 0x00);
     case 'luks':
       return Uint8Array.of(0x4c, 0x55, 0x4b, 0x53, 0xba, 0xbe, 0x00, 0x01);
     case 'vdi': {
