@@ -1,5 +1,5 @@
 import { IMAGES_TYPES, type HostStorageOptionsInput, type ImagesType } from '@disk-ledger/domain';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
@@ -160,9 +160,14 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   try {
     await program.parseAsync([...argv]);
   } catch (e) {
-    const c = typeof e === 'object' && e !== null && 'exitCode' in e && typeof e.exitCode === 'number' ? e.exitCode : 1;
-    // commander exits 0 for --help and --version, 1 for usage errors; usage errors are invalid input here.
-    return c === 0 ? 0 : 2;
+    // commander exits 0 for --help and --version, 1 for usage errors (it has printed them); usage errors are invalid input here.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    // Anything else is a bug, not bad input: say so, with the stack, rather than pass it off as an invalid scenario.
+    process.stderr.write(`disk-ledger: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return INTERNAL_ERROR;
   }
   return code;
 };
+
+/** Exit code of an unexpected exception (sysexits' EX_SOFTWARE): neither a failed expectation (1) nor bad input (2). */
+export const INTERNAL_ERROR = 70;

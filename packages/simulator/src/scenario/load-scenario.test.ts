@@ -79,6 +79,18 @@ describe('loadScenario', () => {
       expect(problem(base('  - crash: { host: a, during: 0 }'))).toBe('steps[0].crash.during');
       expect(problem(base('  - boot: { instance: vm1, host: a, image: cirros, flavor: small }\n  - reboot: {}'))).toBe('steps[1].reboot.instance');
     });
+    it('refuses image ids that are not ids and hostile targets no header can name, naming the key', () => {
+      const withImage = (image: string) => base('  - reboot: { instance: vm1 }').replace('  - { id: cirros, disk_format: qcow2, virtual_size: 1GiB }', image);
+      expect(problem(withImage('  - { id: "-o", disk_format: raw }'))).toBe('images[0].id');
+      expect(problem(withImage('  - { id: "../../x", disk_format: raw }'))).toBe('images[0].id');
+      expect(problem(withImage('  - { id: k, disk_format: raw, kernel_id: "json:{}" }'))).toBe('images[0].kernel_id');
+      expect(problem(withImage(`  - { id: k, disk_format: raw, content: qcow2-backing-host-file, target: /${'a'.repeat(1023)} }`))).toBe('images[0].target');
+      expect(problem(base('  - snapshot: { instance: vm1, image_id: "../snap" }'))).toBe('steps[0].snapshot.image_id');
+      const write = (target: string) => base(`  - guest_write: { instance: vm1, disk: root, content: qcow2-data-file, target: "${target}" }`);
+      expect(problem(write(`/${'a'.repeat(1022)}`))).toBe('ok');
+      expect(problem(write(`/${'a'.repeat(1023)}`))).toBe('steps[0].guest_write.target');
+      expect(problem(write('etc/shadow'))).toBe('steps[0].guest_write.target');
+    });
     it('refuses a reconfigure that would leave its host inconsistent, naming the step', () => {
       expect(problem(base('  - reconfigure: { host: a, config: { images_type: lvm } }'))).toBe('steps[0].reconfigure.config.images_volume_group');
       expect(problem(base('  - reconfigure: { host: a, config: { images_type: rbd } }'))).toBe('steps[0].reconfigure.config.images_rbd_pool');

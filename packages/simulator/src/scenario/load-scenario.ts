@@ -1,4 +1,4 @@
-import { hostStorageOptions, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
+import { hostStorageOptions, imageId, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseDocument } from 'yaml';
 import type { HostConfig } from './scenario.js';
@@ -62,7 +62,35 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   return problem === null ? E.right({ ...s, file, hostOptions }) : E.left(invalid(file, problem.path, problem.message));
 };
 
+/** The longest file name a planted header can carry: qcow2 caps a backing file name at 1023 bytes. */
+const MAX_TARGET_BYTES = 1023;
+
+/** Why `target` cannot be the host file a hostile header names, or `null`. */
+const targetProblem = (target: string): string | null => {
+  if (!target.startsWith('/') || target.includes('\0')) return `${JSON.stringify(target.slice(0, 80))} is not an absolute host path`;
+  const n = Buffer.byteLength(target, 'utf8');
+  return n > MAX_TARGET_BYTES ? `is ${n} bytes long; a header can name at most ${MAX_TARGET_BYTES}` : null;
+};
+
+/** Why `id` cannot be an image id, or `null`. */
+const imageIdProblem = (id: string): string | null => (E.isLeft(imageId(id)) ? `${JSON.stringify(id.slice(0, 80))} is not an image id` : null);
+
+const checkImages = (s: ScenarioFile): { path: string; message: string } | null => {
+  for (const [i, image] of (s.images ?? []).entries()) {
+    for (const key of ['id', 'kernel_id', 'ramdisk_id'] as const) {
+      const id = image[key];
+      const problem = id === undefined ? null : imageIdProblem(id);
+      if (problem !== null) return { path: `images[${i}].${key}`, message: problem };
+    }
+    const problem = image.target === undefined ? null : targetProblem(image.target);
+    if (problem !== null) return { path: `images[${i}].target`, message: problem };
+  }
+  return null;
+};
+
 const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorageOptions>): { path: string; message: string } | null => {
+  const badImage = checkImages(s);
+  if (badImage !== null) return badImage;
   // A snapshot uploads a new image: later steps may boot, rebuild or rescue from it.
   const images = new Set((s.images ?? []).map((i) => i.id));
   const flavors = new Set(Object.keys(s.flavors ?? {}));
@@ -86,7 +114,15 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
       return { path: at('image'), message: `unknown image "${step.image}"` };
     }
     if (step.op === 'boot' && step.image === undefined && step.volume !== true) return { path: at('image'), message: 'boot needs an image, or volume: true' };
-    if (step.op === 'snapshot') images.add(step.image_id);
+    if (step.op === 'snapshot') {
+      const problem = imageIdProblem(step.image_id);
+      if (problem !== null) return { path: at('image_id'), message: problem };
+      images.add(step.image_id);
+    }
+    if (step.op === 'guest_write' && step.target !== undefined) {
+      const problem = targetProblem(step.target);
+      if (problem !== null) return { path: at('target'), message: problem };
+    }
     if (step.op === 'crash' && (!Number.isInteger(step.during) || step.during <= i || step.during >= s.steps.length)) {
       return { path: at('during'), message: `during must be the index of a later step (${i + 1}..${s.steps.length - 1})` };
     }
