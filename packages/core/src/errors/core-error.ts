@@ -21,6 +21,17 @@ export interface RecordUnreadable extends DomainError<'RecordUnreadable', 'RECOR
   readonly cause: MetadataError;
 }
 
+/**
+ * A record handed to the service for saving would not decode (a size out
+ * of range, an unsafe location, a backend/format pair no host allows):
+ * names the disk and, in `cause`, the field. Nothing is written.
+ */
+export interface RecordInvalid extends DomainError<'RecordInvalid', 'RECORD_INVALID'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+  readonly cause: MetadataError;
+}
+
 /** The host holds something other than what the record says; never silently "fixed". */
 export interface DiskMismatch extends DomainError<'DiskMismatch', 'DISK_FORMAT_MISMATCH' | 'DISK_SIZE_MISMATCH'> {
   readonly instance: string;
@@ -72,6 +83,7 @@ export interface NoResizePending extends DomainError<'NoResizePending', 'NO_RESI
 /** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
 export type CoreError =
   | RecordUnreadable
+  | RecordInvalid
   | DiskMismatch
   | RecordMissing
   | RecordExists

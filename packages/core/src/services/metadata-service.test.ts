@@ -40,6 +40,29 @@ describe('DiskMetadataService', () => {
     });
   });
 
+  describe('when a record to save would not decode', () => {
+    const bad: readonly (readonly [string, DiskMetadata, string])[] = [
+      ['a size of 0', { ...META, size: 0 }, 'METADATA_SIZE_OUT_OF_RANGE'],
+      ['a fractional size', { ...META, size: 1.5 }, 'METADATA_INVALID_FIELD'],
+      ['a location climbing out of the instance directory', { ...META, location: '../../../etc/shadow' }, 'METADATA_INVALID_FIELD'],
+      ['a pair no host allows (lvm, qcow2)', { ...META, backend: 'lvm', format: 'qcow2', location: 'vg/vm1_disk' }, 'METADATA_DISALLOWED_PAIR'],
+    ];
+    for (const [what, meta, cause] of bad) {
+      it(`answers RECORD_INVALID for ${what}, naming the disk, and writes nothing (saveAll and claim)`, async () => {
+        const { repository, service } = await setup();
+        const before = repository.roundTrips;
+        const saved = await service.saveAll(VM, [{ disk: 'swap', meta: { ...META, location: 'disk.swap' } }, { disk: 'root', meta }])();
+        expect(E.isLeft(saved) && [saved.left.code, saved.left._tag === 'RecordInvalid' && saved.left.cause.code]).toEqual(['RECORD_INVALID', cause]);
+        expect(E.isLeft(saved) && saved.left.path).toMatch(/^vm1\/root/);
+        const claimed = await service.claim(VM, 'root', meta)();
+        expect(E.isLeft(claimed) && claimed.left.code).toBe('RECORD_INVALID');
+        expect(repository.roundTrips).toBe(before);
+        expect(await service.record(VM, 'root')()).toEqual(E.right(null));
+        expect(await service.record(VM, 'swap')()).toEqual(E.right(null));
+      });
+    }
+  });
+
   describe('when claiming a disk on first touch', () => {
     it('keeps the first record and hands it to the later writer', async () => {
       const { service } = await setup();

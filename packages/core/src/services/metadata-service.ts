@@ -5,13 +5,38 @@ import {
   type DiskMetadata,
   type DiskName,
   type InstanceId,
+  type MetadataError,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
-import type { CoreError, RecordUnreadable } from '../errors/core-error.js';
+import type { CoreError, RecordInvalid, RecordUnreadable } from '../errors/core-error.js';
 import { TOKENS } from '../tokens.js';
 import { byDisk, decodeRow, decodeRows, type StoredRecord } from './disk-records.js';
+
+/**
+ * The stored text of `meta`, once it decodes as written. Types do not hold
+ * every rule the codec checks (sizes, safe locations, allowed pairs), and a
+ * caller outside the type system may pass anything.
+ */
+const checkedText = (instance: InstanceId, disk: DiskName, meta: DiskMetadata): E.Either<RecordInvalid, string> => {
+  let text: string;
+  try {
+    text = encodeDiskMetadata(meta);
+  } catch (e) {
+    // The encoder trusts its input's shape; a value that is not a record at all fails there.
+    const cause: MetadataError = { _tag: 'MetadataNotAnObject', code: 'METADATA_NOT_AN_OBJECT', path: '', message: `not a record: ${e instanceof Error ? e.message : String(e)}` };
+    return E.left(recordInvalid(instance, disk, cause));
+  }
+  const decoded = decodeDiskMetadata(text);
+  return E.isLeft(decoded) ? E.left(recordInvalid(instance, disk, decoded.left)) : E.right(text);
+};
+
+const recordInvalid = (instance: InstanceId, disk: DiskName, cause: MetadataError): RecordInvalid => ({
+  _tag: 'RecordInvalid', code: 'RECORD_INVALID', instance, disk, cause,
+  path: `${instance}/${disk}${cause.path === '' ? '' : `.${cause.path}`}`,
+  message: `record for ${instance}/${disk} is not valid: ${cause.message}`,
+});
 
 /** A record to write, or `null` to remove the disk's record. */
 export interface RecordChange {
@@ -49,13 +74,21 @@ export class DiskMetadataService {
     };
   }
 
-  /** Save the records of many disks of one instance in ONE repository call, atomically. */
+  /**
+   * Save the records of many disks of one instance in ONE repository call,
+   * atomically. A record that would not decode is `RECORD_INVALID` and
+   * nothing is written: a stored record every later operation refuses to
+   * read would leave the instance unusable.
+   */
   saveAll(instance: InstanceId, changes: readonly RecordChange[]): TE.TaskEither<CoreError, void> {
     if (changes.length === 0) return async () => E.right(undefined);
-    return this.repository.saveRecords(
-      instance,
-      changes.map((c) => ({ disk: c.disk, driverInfo: c.meta === null ? null : encodeDiskMetadata(c.meta) })),
-    );
+    const writes: { disk: DiskName; driverInfo: string | null }[] = [];
+    for (const c of changes) {
+      const text = c.meta === null ? E.right(null) : checkedText(instance, c.disk, c.meta);
+      if (E.isLeft(text)) return async () => text;
+      writes.push({ disk: c.disk, driverInfo: text.right });
+    }
+    return this.repository.saveRecords(instance, writes);
   }
 
   /**
@@ -63,7 +96,9 @@ export class DiskMetadataService {
    * Two writers racing agree on one record: the loser gets the winner's.
    */
   claim(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskMetadata> {
-    const write = this.repository.compareAndSetRecord(instance, disk, encodeDiskMetadata(meta));
+    const text = checkedText(instance, disk, meta);
+    if (E.isLeft(text)) return async () => text;
+    const write = this.repository.compareAndSetRecord(instance, disk, text.right);
     return async () => {
       const stored = await write();
       if (E.isLeft(stored)) return stored;
