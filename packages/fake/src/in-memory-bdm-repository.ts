@@ -146,8 +146,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     return this.call(() => {
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
-      const bad = writes.find((w) => !isDiskName(w.disk) || (w.driverInfo !== null && typeof w.driverInfo !== 'string'));
-      if (bad !== undefined) return E.left(repositoryFailed(`invalid write for disk ${JSON.stringify(bad.disk)}`));
+      const bad = writes.findIndex((w: unknown) => !(typeof w === 'object' && w !== null && 'disk' in w && isDiskName(w.disk) && 'driverInfo' in w && (w.driverInfo === null || typeof w.driverInfo === 'string')));
+      if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
       for (const w of writes) this.apply(owner, w.disk, w.driverInfo);
       return E.right(undefined);
     });
@@ -198,8 +198,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   fillUnpopulated(writes: readonly BdmWrite[]): TE.TaskEither<RepositoryError, number> {
     return this.call(() => {
-      const bad = writes.find((w) => !Number.isSafeInteger(w.bdmId) || typeof w.driverInfo !== 'string');
-      if (bad !== undefined) return E.left(repositoryFailed(`invalid write for BDM row ${String(bad.bdmId)}`));
+      const bad = writes.findIndex((w: unknown) => !(typeof w === 'object' && w !== null && 'bdmId' in w && Number.isSafeInteger(w.bdmId) && 'driverInfo' in w && typeof w.driverInfo === 'string'));
+      if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
       let written = 0;
       for (const w of writes) {
         const entry = this.unpopulated.get(w.bdmId);

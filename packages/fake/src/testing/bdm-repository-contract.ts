@@ -8,7 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { instanceId, type BlockDeviceMappingRepository, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { instanceId, type BdmWrite, type BlockDeviceMappingRepository, type DiskName, type InstanceId, type RecordWrite } from '@disk-ledger/domain';
 
 // ---- what an adapter provides
 
@@ -281,6 +281,30 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
           ['swap', 'first-touch'],
         ]);
         expect(await right(h.repo.listUnpopulated(10))).toEqual([]);
+      });
+      it('takes a batch larger than a statement can bind (40,000 writes)', async () => {
+        await h.seed.legacyInstance(vm1, 'h1', ['root']);
+        const [root] = await right(h.repo.listUnpopulated(10));
+        if (root?.bdmId == null) throw new Error('expected a legacy row');
+        const misses = Array.from({ length: 39_999 }, (_, i) => ({ bdmId: 10_000_000 + i, driverInfo: 'X' }));
+        expect(await right(h.repo.fillUnpopulated([...misses, { bdmId: root.bdmId, driverInfo: 'M1' }]))).toBe(1);
+        expect((await right(h.repo.listDisks(vm1))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', 'M1']]);
+      });
+    });
+
+    describe('when a caller outside the type system passes something that is not a write', () => {
+      it('refuses it, naming its index, and writes nothing', async () => {
+        await h.seed.legacyInstance(vm1, 'h1', ['root', 'swap']);
+        const [root] = await right(h.repo.listUnpopulated(10));
+        if (root?.bdmId == null) throw new Error('expected a legacy row');
+        const notWrites = [null, 42, { disk: 'root' }, { bdmId: 'x', driverInfo: 'M' }] as unknown[];
+        for (const junk of notWrites) {
+          const saved = await h.repo.saveRecords(vm1, [{ disk: 'swap', driverInfo: 'S' }, junk as RecordWrite])();
+          expect(E.isLeft(saved) && [saved.left.code, saved.left.path]).toEqual(['REPOSITORY_FAILED', 'writes[1]']);
+          const filled = await h.repo.fillUnpopulated([{ bdmId: root.bdmId, driverInfo: 'M' }, junk as BdmWrite])();
+          expect(E.isLeft(filled) && [filled.left.code, filled.left.path]).toEqual(['REPOSITORY_FAILED', 'writes[1]']);
+        }
+        expect((await right(h.repo.listDisks(vm1))).map((r) => r.driverInfo)).toEqual([null, null]);
       });
     });
   });

@@ -16,7 +16,8 @@ import { MYSQL_SLOT_ORDER, saveRecords } from './mysql-save-records.js';
 
 const columnType = (type: ColumnType): string => {
   if (typeof type === 'object') return `varchar(${type.varchar})`;
-  return { id: 'integer', datetime: 'datetime', int: 'integer', bool: 'boolean', text: 'text', mediumtext: 'mediumtext' }[type];
+  // Text columns say utf8mb4 themselves: a column added to nova's tables would otherwise take their utf8 (3-byte) charset and refuse a record naming a 4-byte character.
+  return { id: 'integer', datetime: 'datetime', int: 'integer', bool: 'boolean', text: 'text CHARACTER SET utf8mb4', mediumtext: 'mediumtext CHARACTER SET utf8mb4' }[type];
 };
 
 const fillUnpopulated = async (db: Kysely<NovaTables>, rows: readonly BdmWrite[], now: string): Promise<number> => {

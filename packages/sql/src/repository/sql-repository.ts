@@ -69,8 +69,12 @@ const hostRows = array(struct({ host: nullable(str), info: nullable(str) }));
 // The port's types say DiskName and string, but a caller in plain JavaScript
 // or a corrupt batch may pass anything: checked whole before any SQL runs.
 const badDisk = (disks: readonly unknown[]): unknown => disks.find((d) => !isDiskName(d));
-const badWrite = (writes: readonly RecordWrite[]): RecordWrite | undefined =>
-  writes.find((w) => !isDiskName(w.disk) || (w.driverInfo !== null && typeof w.driverInfo !== 'string'));
+/** The index of the first entry that is not a record write (a caller outside the type system may pass anything), or -1. */
+const badWrite = (writes: readonly RecordWrite[]): number =>
+  writes.findIndex((w: unknown) => !(typeof w === 'object' && w !== null && 'disk' in w && isDiskName(w.disk) && 'driverInfo' in w && (w.driverInfo === null || typeof w.driverInfo === 'string')));
+
+const isBdmWrite = (w: unknown): w is BdmWrite =>
+  typeof w === 'object' && w !== null && 'bdmId' in w && Number.isSafeInteger(w.bdmId) && 'driverInfo' in w && typeof w.driverInfo === 'string';
 
 /** The repository. */
 export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingRepository {
@@ -203,7 +207,11 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
 
   saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): Result<void> {
     const bad = badWrite(writes);
-    if (bad !== undefined) return TE.left(repositoryFailed(`saveRecords: invalid write for disk ${JSON.stringify(bad.disk)}`, undefined, 'writes'));
+    if (bad >= 0) {
+      const w: unknown = writes[bad];
+      const disk = typeof w === 'object' && w !== null && 'disk' in w ? ` for disk ${JSON.stringify(w.disk)}` : '';
+      return TE.left(repositoryFailed(`saveRecords: invalid write${disk} at writes[${bad}]`, undefined, `writes[${bad}]`));
+    }
     if (writes.length === 0) return TE.map(() => undefined)(this.getInstance(instance));
     const plan = planSave(instance, writes, this.#stamp(), this.#newUuid);
     return this.#run('saveRecords', async () => {
@@ -258,8 +266,13 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
    * for a repeated id.
    */
   fillUnpopulated(writes: readonly BdmWrite[]): Result<number> {
-    const bad = writes.find((w) => !Number.isSafeInteger(w.bdmId) || typeof w.driverInfo !== 'string');
-    if (bad !== undefined) return TE.left(repositoryFailed(`fillUnpopulated: invalid write for BDM row ${String(bad.bdmId)}`, undefined, 'writes'));
+    // A caller outside the type system may pass anything: a write that is not one is refused, naming its index.
+    const bad = writes.findIndex((w: unknown) => !isBdmWrite(w));
+    if (bad >= 0) {
+      const w: unknown = writes[bad];
+      const row = typeof w === 'object' && w !== null && 'bdmId' in w ? ` for BDM row ${String(w.bdmId)}` : '';
+      return TE.left(repositoryFailed(`fillUnpopulated: invalid write${row} at writes[${bad}]`, undefined, `writes[${bad}]`));
+    }
     const unique = [...new Map(writes.map((w) => [w.bdmId, w] as const)).values()];
     return this.#run('fillUnpopulated', async () => E.right(await this.#flavour.fillUnpopulated(this.#db, unique, this.#stamp())));
   }

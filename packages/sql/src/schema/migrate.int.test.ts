@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, pendingMigration } from './migrate.js';
 import type { NovaTables } from './nova-tables.js';
-import { forEachBackend, type TestDatabase } from '../testing/backends.js';
+import { STANDALONE_TABLES } from './table-spec.js';
+import { forEachBackend, opened, type TestDatabase } from '../testing/backends.js';
 import { createNovaFixture, indexNames } from '../testing/nova-fixture.js';
 import { id, left, right } from '../testing/task.js';
 
@@ -37,6 +38,43 @@ forEachBackend('migrate', (backend) => {
       });
     });
 
+    describe('when several processes migrate an empty database at once', () => {
+      it('all succeed, and the schema is whole', async ({ skip }) => {
+        if (backend.dialect === 'sqlite' && t.url.includes(':memory:')) skip('an in-memory SQLite database has one connection');
+        const pools = await Promise.all([0, 1, 2].map(() => opened(t.url, { migrate: false })));
+        try {
+          for (let round = 0; round < 3; round += 1) {
+            const results = await Promise.all(pools.map((p) => migrate(p.db, p.flavour)()));
+            expect(results.map((r) => (E.isLeft(r) ? r.left.message : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+          }
+          expect(await right(pendingMigration(t.database.db, t.database.flavour))).toEqual({ createdTables: [], addedColumns: [] });
+          expect((await indexNames(t.database.db, backend.dialect)).length).toBeGreaterThan(0);
+        } finally {
+          for (const p of pools) await p.close();
+        }
+      });
+    });
+
+    describe('when a run stopped part-way (a table made, its indexes not)', () => {
+      it('the next run finishes the schema, indexes included, and uniqueness holds', async () => {
+        const { db, flavour, repository } = t.database;
+        await right(migrate(db, flavour));
+        const indexes = await indexNames(db, backend.dialect);
+        // MySQL commits each DDL statement: a crash after CREATE TABLE leaves the tables without their indexes.
+        for (const spec of STANDALONE_TABLES) {
+          for (const ix of [...spec.unique, ...spec.indexes]) {
+            await sql.raw(backend.dialect === 'mysql' ? `DROP INDEX ${ix.name} ON ${spec.name}` : `DROP INDEX ${ix.name}`).execute(db);
+          }
+        }
+        expect(await indexNames(db, backend.dialect)).not.toEqual(indexes);
+        await right(migrate(db, flavour));
+        expect(await indexNames(db, backend.dialect)).toEqual(indexes);
+        const vm = id('3f6c0b38-94a4-4a4e-8d0a-6a7e5c1f9d22');
+        await right(repository.createInstance(vm, 'h1', ['root']));
+        expect((await left(repository.createInstance(vm, 'h1', ['root']))).code).toBe('INSTANCE_EXISTS');
+      });
+    });
+
     describe('when only asked what a migration would do', () => {
       it('names the missing tables, then the missing columns of a nova database, then nothing once migrated, changing nothing itself', async () => {
         const { db, flavour } = t.database;
@@ -67,6 +105,16 @@ forEachBackend('migrate', (backend) => {
         expect(await indexNames(db, backend.dialect)).toEqual(indexes);
         expect(await right(migrate(db, flavour))).toEqual({ createdTables: [], addedColumns: [] });
         expect(await columns(db)).toEqual(after);
+      });
+
+      it('stores a record naming a 4-byte character in the columns it added', async () => {
+        const { db, flavour, repository } = t.database;
+        await createNovaFixture(db, backend.dialect);
+        await right(migrate(db, flavour));
+        const vm = id('3f6c0b38-94a4-4a4e-8d0a-6a7e5c1f9d23');
+        await right(repository.createInstance(vm, 'h1', ['root']));
+        await right(repository.saveRecords(vm, [{ disk: 'root', driverInfo: 'R \u{1F600}' }, { disk: 'config', driverInfo: 'C \u{1F600}' }]));
+        expect((await right(repository.listDisks(vm))).map((r) => r.driverInfo)).toEqual(['R \u{1F600}', 'C \u{1F600}']);
       });
 
       it('then serves the repository, and nova refuses to reuse a deleted uuid', async () => {

@@ -13,8 +13,11 @@
  *   Nothing else is touched: no table, index or constraint.
  * - A database with other tables but not nova's is refused.
  *
- * Running it again is a no-op. Both added columns are nullable without a
- * default, which PostgreSQL and InnoDB add without rewriting the table.
+ * Running it again changes nothing that is complete: on a standalone
+ * database it re-asserts every table and index (IF NOT EXISTS), which
+ * finishes a run that stopped part-way. Processes migrating at once each
+ * succeed. Both added columns are nullable without a default, which
+ * PostgreSQL and InnoDB add without rewriting the table.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -63,8 +66,8 @@ const createTable = async (db: Kysely<NovaTables>, flavour: SqlFlavour, spec: Ta
   if (flavour.tableOptions !== null) create = create.modifyEnd(sql.raw(flavour.tableOptions));
   await create.execute();
   // Unique constraints as unique indexes: the same guarantee, and kysely can name their columns untyped.
-  for (const u of spec.unique) await db.schema.createIndex(u.name).unique().on(spec.name).columns([...u.columns]).execute();
-  for (const ix of spec.indexes) await db.schema.createIndex(ix.name).on(spec.name).columns([...ix.columns]).execute();
+  for (const u of spec.unique) await db.schema.createIndex(u.name).ifNotExists().unique().on(spec.name).columns([...u.columns]).execute();
+  for (const ix of spec.indexes) await db.schema.createIndex(ix.name).ifNotExists().on(spec.name).columns([...ix.columns]).execute();
 };
 
 const addColumn = async (db: Kysely<NovaTables>, flavour: SqlFlavour, table: string, column: string, type: 'text' | 'mediumtext'): Promise<void> => {
@@ -81,9 +84,12 @@ const run = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Eithe
   const tables = await introspect(db, flavour);
   const missing = NOVA_TABLES.filter((t) => !tables.has(t));
   const createdTables: string[] = [];
-  if (missing.length > 0) {
-    const others = [...tables.keys()].filter((t) => !NOVA_TABLES.includes(t));
-    if (others.length > 0) {
+  const others = [...tables.keys()].filter((t) => !NOVA_TABLES.includes(t));
+  // A database of these tables alone is this package's own: each run makes sure of all of it, so a run that
+  // stopped part-way (MySQL commits each DDL statement) is finished, indexes included. Nova's are never touched.
+  const standalone = others.length === 0;
+  if (missing.length > 0 || standalone) {
+    if (!standalone) {
       return E.left(repositoryFailed(
         `the database has tables (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}) but not nova's ${missing.join(', ')}: ` +
           "refusing to create tables in a database that is neither empty nor nova's",
@@ -93,10 +99,8 @@ const run = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Eithe
     // statement, and a rerun finishes a half-made schema (IF NOT EXISTS).
     await db.transaction().execute(async (trx) => {
       for (const spec of STANDALONE_TABLES) {
-        if (!tables.has(spec.name)) {
-          await createTable(trx, flavour, spec);
-          createdTables.push(spec.name);
-        }
+        await createTable(trx, flavour, spec);
+        if (!tables.has(spec.name)) createdTables.push(spec.name);
       }
     });
   }
@@ -118,10 +122,27 @@ const missingColumns = (tables: Tables): { readonly table: string; readonly colu
     }),
   );
 
+/**
+ * Another process migrating the same database at the same moment can make a
+ * statement fail that IF NOT EXISTS does not cover (PostgreSQL's catalog
+ * race on CREATE TABLE): the run is tried again, and finds that work done.
+ */
+const ATTEMPTS = 3;
+
+const runRetried = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Either<RepositoryFailed, MigrationReport>> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run(db, flavour);
+    } catch (cause) {
+      if (attempt >= ATTEMPTS) throw cause;
+    }
+  }
+};
+
 /** Bring the database to this package's schema (see the module comment). */
 export const migrate = (db: Kysely<NovaTables>, flavour: SqlFlavour): TE.TaskEither<RepositoryFailed, MigrationReport> =>
   pipe(
-    TE.tryCatch(() => run(db, flavour), driverFailed('migrate')),
+    TE.tryCatch(() => runRetried(db, flavour), driverFailed('migrate')),
     TE.chainEitherK((x) => x),
   );
 

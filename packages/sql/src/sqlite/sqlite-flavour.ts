@@ -20,13 +20,26 @@ const columnType = (type: ColumnType): string => {
   return { id: 'integer', datetime: 'datetime', int: 'integer', bool: 'boolean', text: 'text', mediumtext: 'text' }[type];
 };
 
-const fillUnpopulated = async (db: Kysely<NovaTables>, rows: readonly BdmWrite[], now: string): Promise<number> => {
-  if (rows.length === 0) return 0;
+/** Rows per statement: two bound values each, well under SQLite's 32,766 variables per statement. */
+export const FILL_CHUNK = 8192;
+
+const fillChunk = async (db: Kysely<NovaTables>, rows: readonly BdmWrite[], now: string): Promise<number> => {
   const values = sql.join(rows.map((r) => sql`(${r.bdmId}, ${r.driverInfo})`));
   const result = await sql`UPDATE block_device_mapping SET driver_info = v.column2, updated_at = ${now}
     FROM (VALUES ${values}) AS v
     WHERE block_device_mapping.id = v.column1 AND block_device_mapping.driver_info IS NULL AND block_device_mapping.deleted = 0`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
+};
+
+const fillUnpopulated = async (db: Kysely<NovaTables>, rows: readonly BdmWrite[], now: string): Promise<number> => {
+  if (rows.length === 0) return 0;
+  if (rows.length <= FILL_CHUNK) return fillChunk(db, rows, now);
+  // A larger batch is several statements in one transaction: still all or nothing, and in-process, so no extra round trip to a server.
+  return db.transaction().execute(async (trx) => {
+    let n = 0;
+    for (let i = 0; i < rows.length; i += FILL_CHUNK) n += await fillChunk(trx, rows.slice(i, i + FILL_CHUNK), now);
+    return n;
+  });
 };
 
 /** SQLite. */
