@@ -8,10 +8,13 @@
  * Writes travel as arrays (`unnest`), so the statement text is the same for
  * 1 or 500 disks.
  *
- * One statement sees one snapshot: if a compareAndSetRecord creates a row
- * while this statement waits for the instance lock, the statement cannot see
- * that row. Nova serialises operations on an instance with its own lock;
- * racing first-touch writers use compareAndSetRecord, which re-reads.
+ * One statement sees one snapshot, taken before it waits for the instance
+ * lock: rows another writer committed meanwhile are not in it. So every
+ * writer of an instance's records makes a new version of its `instances`
+ * row (`updated_at = updated_at`: nova's timestamp is kept), and the
+ * statement compares the version it locked with the one its snapshot holds.
+ * If they differ it writes nothing and runs again with a fresh snapshot;
+ * uncontended, it is one round trip.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { sql, type Kysely } from 'kysely';
@@ -26,15 +29,15 @@ import type { SaveOutcome } from '../repository/sql-flavour.js';
 /** Device-name order, byte-wise whatever the database's collation. */
 export const POSTGRES_SLOT_ORDER = 'device_name IS NULL, length(device_name), device_name COLLATE "C", id';
 
-const verdict = array(struct({ found: bool, fits: bool, ephemerals: int }));
+const verdict = array(struct({ found: bool, fits: bool, fresh: bool, ephemerals: int }));
 
-/** Apply a plan in one statement. */
-export const saveRecords = async (db: Kysely<NovaTables>, plan: SavePlan): Promise<SaveOutcome> => {
+/** One attempt: the verdict, and whether the statement's snapshot held the instance as it locked it. */
+const saveOnce = async (db: Kysely<NovaTables>, plan: SavePlan): Promise<{ found: boolean; fits: boolean; fresh: boolean; ephemerals: number }> => {
   const w = plan.writes;
   const { set, removed } = instanceLevelWrites(plan);
   const setObject = JSON.stringify(Object.fromEntries(set));
   const now = sql`${plan.now}::timestamp`;
-  const go = sql`(SELECT found AND fits FROM go)`;
+  const go = sql`(SELECT found AND fits AND fresh FROM go)`;
   const { rows } = await sql`
     WITH w AS (
       SELECT * FROM unnest(
@@ -42,10 +45,15 @@ export const saveRecords = async (db: Kysely<NovaTables>, plan: SavePlan): Promi
         ${w.map((x) => x.disk)}::text[], ${w.map((x) => x.driverInfo)}::text[], ${w.map((x) => x.rowUuid)}::text[]
       ) AS w(seq, kind, pos, disk, info, row_uuid)
     ),
-    inst AS (SELECT uuid FROM instances WHERE uuid = ${plan.instance} AND deleted = 0 FOR UPDATE),
+    inst AS (SELECT uuid, xmin::text AS version FROM instances WHERE uuid = ${plan.instance} AND deleted = 0 FOR UPDATE),
+    seen AS (SELECT xmin::text AS version FROM instances WHERE uuid = ${plan.instance} AND deleted = 0),
     slots AS (${slotsQuery(POSTGRES_SLOT_ORDER, sql`instance_uuid = ${plan.instance}`)}),
     pre AS (SELECT count(*)::int AS ephemerals FROM slots WHERE kind = 'ephemeral'),
-    go AS (SELECT EXISTS (SELECT 1 FROM inst) AS found, (SELECT ephemerals FROM pre) >= ${plan.minEphemerals}::int AS fits),
+    go AS (
+      SELECT EXISTS (SELECT 1 FROM inst) AS found, (SELECT ephemerals FROM pre) >= ${plan.minEphemerals}::int AS fits,
+        (SELECT version FROM inst) IS NOT DISTINCT FROM (SELECT version FROM seen) AS fresh
+    ),
+    touched AS (UPDATE instances SET updated_at = updated_at WHERE uuid = ${plan.instance} AND deleted = 0 AND ${go} RETURNING id),
     updated AS (
       UPDATE block_device_mapping AS b SET
         driver_info = COALESCE(w.info, b.driver_info),
@@ -98,11 +106,23 @@ export const saveRecords = async (db: Kysely<NovaTables>, plan: SavePlan): Promi
         AND NOT EXISTS (SELECT 1 FROM instance_extra WHERE instance_uuid = ${plan.instance} AND deleted = 0)
       RETURNING id
     )
-    SELECT found, fits, (SELECT ephemerals FROM pre) AS ephemerals FROM go`.execute(db);
+    SELECT found, fits, fresh, (SELECT ephemerals FROM pre) AS ephemerals FROM go`.execute(db);
   const decoded = verdict(rows, 'saveRecords');
   if (E.isLeft(decoded)) throw new Error(`saveRecords returned an unexpected verdict: ${decoded.left.path}`);
   const row = decoded.right[0];
   if (row === undefined) throw new Error('saveRecords returned no verdict');
-  return { found: row.found, applied: row.found && row.fits, ephemerals: row.ephemerals };
+  return row;
+};
+
+/** Runs before giving up on an instance whose records keep changing under the statement. */
+const ATTEMPTS = 8;
+
+/** Apply a plan in one statement, again while another writer changed the instance between its snapshot and its lock. */
+export const saveRecords = async (db: Kysely<NovaTables>, plan: SavePlan): Promise<SaveOutcome> => {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    const row = await saveOnce(db, plan);
+    if (row.fresh || !row.found) return { found: row.found, applied: row.found && row.fits, ephemerals: row.ephemerals };
+  }
+  throw new Error(`saveRecords: instance ${plan.instance} changed under each of ${ATTEMPTS} attempts`);
 };
 

@@ -24,6 +24,10 @@ export const lockInstance = async (trx: Kysely<NovaTables>, flavour: SqlFlavour,
     .where('deleted', '=', 0)
     .$if(flavour.rowLocks, (q) => q.forUpdate())
     .execute();
+  // PostgreSQL's one-statement saveRecords tells a concurrent writer by a new version of this row (see postgres-save-records.ts).
+  if (rows.length > 0 && flavour.dialect === 'postgres') {
+    await trx.updateTable('instances').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('uuid', '=', instance).where('deleted', '=', 0).execute();
+  }
   return rows.length > 0;
 };
 
