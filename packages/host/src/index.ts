@@ -13,7 +13,7 @@ export { ExecaCommandExecutor, type CommandEvent, type ExecaCommandExecutorOptio
 /** Host files over node:fs/promises, with atomic text writes and bounded header reads. */
 export { NodeHostFiles, MAX_HEAD_BYTES } from './node-host-files.js';
 /** File copies between hosts on one machine. */
-export { LocalDiskTransfer } from './local-disk-transfer.js';
+export { LocalDiskTransfer, sparseCopy } from './local-disk-transfer.js';
 
 /** Flat raw/qcow2 files. */
 export { FlatDriver } from './flat-driver.js';

@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { ImageStore, StoredImage } from './image-store.js';
 import type { LeakWatch } from './leak-watch.js';
-import { sparseCopy } from './sparse-copy.js';
+import { sparseCopy } from '@disk-ledger/host';
 
 const notFound = (id: string): ImageServiceError => ({ _tag: 'ImageNotFound', code: 'IMAGE_NOT_FOUND', imageId: id, path: id, message: `image ${id} not found` });
 

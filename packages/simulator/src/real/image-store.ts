@@ -10,11 +10,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import { imageId, type ImageFormat, type ImageId, type ImageMeta, type ImageServiceError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ImageSpec } from '../scenario/scenario.js';
-import { qemuImageFormat } from '@disk-ledger/host';
 import { writeImageFile } from './image-files.js';
 import type { QemuObserver } from './qemu-observer.js';
 import type { SiteLayout } from './site-layout.js';
-import { sparseCopy } from './sparse-copy.js';
+import { qemuImageFormat, sparseCopy } from '@disk-ledger/host';
 
 /** An image's bytes and what the service declares about them. */
 export interface StoredImage {

@@ -11,7 +11,7 @@ import { access, mkdir } from 'node:fs/promises';
 import type { HostContext } from '@disk-ledger/core';
 import type { CommandExecutor, DiskLocation, HostFiles, HostPath, ImageService } from '@disk-ledger/domain';
 import type { GuestContent } from '@disk-ledger/fake';
-import { ExecaCommandExecutor, HostDiskDrivers, NodeHostFiles } from '@disk-ledger/host';
+import { ExecaCommandExecutor, HostDiskDrivers, LocalDiskTransfer, NodeHostFiles } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import type { ImageSpec } from '../scenario/scenario.js';
@@ -27,7 +27,6 @@ import { SiteExecutor } from './site-executor.js';
 import { FILE_BACKENDS, siteHostModule } from './site-host-module.js';
 import { SiteLayout } from './site-layout.js';
 import { SiteRecorder } from './site-recorder.js';
-import { SparseCopyTransfer } from './sparse-copy.js';
 
 /** The file of a disk; `null` for a backend the real site does not run. */
 const fileOf = (address: DiskLocation): string | null => (address.backend === 'flat' || address.backend === 'qcow2' ? address.path : null);
@@ -39,7 +38,7 @@ const notHere = (address: DiskLocation): GuestOutcome => ({ ok: false, message: 
 
 export class RealSite implements Site {
   readonly kind = 'real' as const;
-  readonly transfer = new SparseCopyTransfer();
+  readonly transfer = new LocalDiskTransfer();
   private readonly hostFiles = new NodeHostFiles();
   private readonly executors = new Map<string, SiteExecutor>();
   private readonly imageServices = new Map<string, DirectoryImageService>();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SparseCopyTransfer } from './sparse-copy.js';
+import { LocalDiskTransfer } from './local-disk-transfer.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -16,12 +16,12 @@ afterEach(async () => {
 
 const GiB = 1024 ** 3;
 
-describe('SparseCopyTransfer', () => {
+describe('LocalDiskTransfer', () => {
   it('copies a sparse disk byte for byte into a new directory without filling its holes', async () => {
     await writeFile(join(dir, 'disk'), 'head bytes');
     await truncate(join(dir, 'disk'), GiB);
     const dst = join(dir, 'b', 'c', 'disk');
-    const r = await new SparseCopyTransfer().copyFile('h1', join(dir, 'disk') as HostPath, 'h2', dst as HostPath)();
+    const r = await new LocalDiskTransfer().copyFile('h1', join(dir, 'disk') as HostPath, 'h2', dst as HostPath)();
     expect(r).toEqual(E.right(undefined));
     const s = await stat(dst);
     expect(s.size).toBe(GiB);
@@ -35,7 +35,7 @@ describe('SparseCopyTransfer', () => {
   });
 
   it('reports a missing source as FS_NOT_FOUND', async () => {
-    const r = await new SparseCopyTransfer().copyFile('h1', join(dir, 'nope') as HostPath, 'h2', join(dir, 'x') as HostPath)();
+    const r = await new LocalDiskTransfer().copyFile('h1', join(dir, 'nope') as HostPath, 'h2', join(dir, 'x') as HostPath)();
     expect(E.isLeft(r) && r.left.code).toBe('FS_NOT_FOUND');
   });
 });
