@@ -23,6 +23,17 @@ const codes = (r: E.Either<{ readonly code: string }, MigrationResult>) =>
   E.isLeft(r) ? r.left.code : { found: r.right.found, done: r.right.done, failures: r.right.failures.map((x) => `${x.instance}/${x.disk} ${x.code}`) };
 
 describe('OnlineMigration', () => {
+  describe('when maxCount is not a positive whole number', () => {
+    it('answers INVALID_COUNT and looks at nothing', async () => {
+      const f = await setup();
+      const migration = f.fleet.onlineMigration();
+      const derive = vi.spyOn(f.host('a').adoption, 'derive');
+      for (const n of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(codes(await migration.run('a', n))).toBe('INVALID_COUNT');
+      expect(derive).not.toHaveBeenCalled();
+      expect(codes(await migration.run('a', 1))).toMatchObject({ done: 1 });
+    });
+  });
+
   describe('when a row cannot be derived', () => {
     it('reports it in every run but derives it only once', async () => {
       const f = await setup();

@@ -1,4 +1,4 @@
-import { encodeDiskMetadata, type BdmWrite, type BlockDeviceMappingRepository, type InstanceId } from '@disk-ledger/domain';
+import { encodeDiskMetadata, type BdmWrite, type BlockDeviceMappingRepository, type DomainError, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
@@ -16,6 +16,9 @@ export interface MigrationFailure {
   readonly code: string;
   readonly reason: string;
 }
+
+/** A `maxCount` that is not a positive whole number: nothing is looked at. */
+export type InvalidCount = DomainError<'InvalidCount', 'INVALID_COUNT'>;
 
 /** One run's outcome, as nova's online data migrations report it. */
 export interface MigrationResult {
@@ -61,8 +64,11 @@ export class OnlineMigration {
     @inject(LIFECYCLE_TOKENS.HostRegistry) private readonly hosts: HostRegistry,
   ) {}
 
-  /** Migrate up to `maxCount` rows of instances on `host`. */
-  async run(host: string, maxCount: number): Promise<E.Either<CoreError | UnknownHost, MigrationResult>> {
+  /** Migrate up to `maxCount` rows of instances on `host` (a positive whole number, else `INVALID_COUNT`). */
+  async run(host: string, maxCount: number): Promise<E.Either<CoreError | UnknownHost | InvalidCount, MigrationResult>> {
+    if (!Number.isSafeInteger(maxCount) || maxCount < 1) {
+      return E.left({ _tag: 'InvalidCount', code: 'INVALID_COUNT', path: 'maxCount', message: `maxCount must be a positive whole number, got ${String(maxCount)}` });
+    }
     const services = this.hosts.get(host);
     if (E.isLeft(services)) return services;
     const adoption = services.right.adoption;
