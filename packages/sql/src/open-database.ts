@@ -50,7 +50,7 @@ export interface SqlDatabase {
   readonly roundTrips: RoundTripCounter;
   /** What the migration on open did; `null` when it was skipped. */
   readonly migration: MigrationReport | null;
-  /** Close the pool or file. */
+  /** Close the pool or file; closing again does nothing. */
   close(): Promise<void>;
 }
 
@@ -99,6 +99,8 @@ export const openDatabase = (url: string, options: OpenDatabaseOptions = {}): TE
       const roundTrips = options.roundTrips ?? new RoundTripCounter();
       const flavour = FLAVOURS[target.dialect];
       const db = new Kysely<NovaTables>({ dialect: countingDialect(dialectOf(target, { max: options.max }), roundTrips) });
+      // One destroy for every close: kysely's second destroy of a pool throws.
+      let closing: Promise<void> | undefined;
       const open = (migration: MigrationReport | null): SqlDatabase => ({
         dialect: target.dialect,
         url: target.redacted,
@@ -107,7 +109,7 @@ export const openDatabase = (url: string, options: OpenDatabaseOptions = {}): TE
         repository: new SqlBlockDeviceMappingRepository(db, flavour, options),
         roundTrips,
         migration,
-        close: () => db.destroy(),
+        close: () => (closing ??= db.destroy()),
       });
       if (options.migrate === false) return TE.right(open(null));
       if (options.migrate === 'require') return required(target, db, flavour, () => open(null));
