@@ -24,6 +24,7 @@ export interface HostRegistry {
   get(host: string): E.Either<UnknownHost, HostServices>;
 }
 
+/** An `UNKNOWN_HOST` error for a host the registry has no services for. */
 export const unknownHost = (host: string): UnknownHost => ({
   _tag: 'UnknownHost', code: 'UNKNOWN_HOST', path: 'host', message: `unknown compute host "${host}"`,
 });

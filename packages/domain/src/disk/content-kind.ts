@@ -10,10 +10,14 @@ export const HOSTILE_KINDS = [
   'vmdk-flat-extent',
   'raw-with-qcow2-header',
 ] as const;
+/** A kind of hostile content a guest or an uploader writes (SECURITY.md). */
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
+/** Every content kind: benign data and each hostile kind. */
 export const CONTENT_KINDS = ['benign', ...HOSTILE_KINDS] as const;
+/** What a disk or an image holds, as scenarios and tests name it. */
 export type ContentKind = (typeof CONTENT_KINDS)[number];
 
+/** Whether `u` is a content kind. */
 export const isContentKind = (u: unknown): u is ContentKind =>
   typeof u === 'string' && (CONTENT_KINDS as readonly string[]).includes(u);

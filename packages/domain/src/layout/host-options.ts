@@ -5,6 +5,7 @@ import { inconsistentOptions, type InconsistentOptions } from './layout-error.js
 
 /** Values of `[libvirt] images_type`; `raw` and `flat` name the same backend. */
 export const IMAGES_TYPES = ['default', 'raw', 'flat', 'qcow2', 'lvm', 'rbd', 'ploop'] as const;
+/** A host's `images_type` option. */
 export type ImagesType = (typeof IMAGES_TYPES)[number];
 
 /** Values of `preallocate_images`. */

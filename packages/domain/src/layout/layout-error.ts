@@ -15,6 +15,7 @@ export type ImageFormatUnsupported = DomainError<'ImageFormatUnsupported', 'IMAG
 /** Why a disk could not be planned. */
 export type LayoutError = InconsistentOptions | ImageTooLarge | SizeUnknown | ImageFormatUnsupported;
 
+/** An `OPTIONS_INCONSISTENT` error naming the option that contradicts the host's others. */
 export const inconsistentOptions = (path: string, message: string): InconsistentOptions => ({
   _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path, message,
 });

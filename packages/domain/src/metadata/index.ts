@@ -10,6 +10,7 @@ export {
   type RequiredWireField,
   type WireField,
 } from './field-schema.js';
+/** The io-ts codec of each field of a record's data, by field (for tools that validate one field alone). */
 export * as MetadataFieldCodecs from './field-codecs.js';
 export { locationProblem, MAX_LOCATION_LENGTH } from './location.js';
 export {

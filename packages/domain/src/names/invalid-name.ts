@@ -12,6 +12,7 @@ export interface InvalidSize extends DomainError<'InvalidSize', 'INVALID_SIZE'> 
   readonly value: unknown;
 }
 
+/** An `INVALID_NAME` error: which kind of name, the value, why, and where. */
 export const invalidName = (kind: string, value: string, why: string, path?: string): InvalidName => ({
   _tag: 'InvalidName',
   code: 'INVALID_NAME',
@@ -21,6 +22,7 @@ export const invalidName = (kind: string, value: string, why: string, path?: str
   message: `invalid ${kind} ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value)}: ${why}`,
 });
 
+/** An `INVALID_SIZE` error for a size that is not a whole number of bytes in range. */
 export const invalidSize = (value: unknown, path = 'size'): InvalidSize => ({
   _tag: 'InvalidSize',
   code: 'INVALID_SIZE',

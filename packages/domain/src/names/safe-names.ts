@@ -8,6 +8,7 @@ import { invalidName, invalidSize, type InvalidName, type InvalidSize } from './
  * passed where a checked one is required.
  */
 declare const brand: unique symbol;
+/** A `T` that a validator has checked, told apart by its brand `B`. */
 export type Branded<T, B extends string> = T & { readonly [brand]: B };
 
 /** An instance id (nova uses UUIDs; scenarios use short names). */

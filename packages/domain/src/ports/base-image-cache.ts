@@ -13,6 +13,7 @@ export interface ImageRejected extends DomainError<'ImageRejected', 'IMAGE_REJEC
   readonly reason: string;
 }
 
+/** What making an image ready in the base-image cache fails with, a rejected image included. */
 export type BaseImageError = ImageServiceError | StorageError | ImageRejected;
 
 /**

@@ -62,6 +62,7 @@ export interface InstanceExists extends DomainError<'InstanceExists', 'INSTANCE_
 /** The database failed; nothing of the call was written. */
 export type RepositoryFailed = DomainError<'RepositoryFailed', 'REPOSITORY_FAILED'>;
 
+/** What a repository call fails with: the instance is unknown, exists already, or the store failed. */
 export type RepositoryError = InstanceNotFound | InstanceExists | RepositoryFailed;
 
 /**

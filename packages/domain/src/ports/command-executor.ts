@@ -49,6 +49,7 @@ export interface CommandUnsupported extends DomainError<'CommandUnsupported', 'C
   readonly argv: Argv;
 }
 
+/** Why a command did not succeed: a non-zero exit, a kill, a missing program, or an argv the executor does not run. */
 export type CommandError = CommandFailed | CommandKilled | CommandNotFound | CommandUnsupported;
 
 /** Runs one argv on the host. */

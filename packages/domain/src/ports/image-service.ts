@@ -24,6 +24,7 @@ export interface ImageNotFound extends DomainError<'ImageNotFound', 'IMAGE_NOT_F
 /** The image service failed or refused. */
 export type ImageServiceFailed = DomainError<'ImageServiceFailed', 'IMAGE_SERVICE_FAILED'>;
 
+/** What an image service call fails with. */
 export type ImageServiceError = ImageNotFound | ImageServiceFailed | FileSystemError;
 
 /** The image service (glance): declared metadata, downloads and uploads. */

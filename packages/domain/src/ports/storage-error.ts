@@ -29,15 +29,19 @@ export type StorageError =
   | UnsupportedOperation
   | ToolOutputInvalid;
 
+/** A `DISK_NOT_FOUND` error for the disk at `location`. */
 export const diskNotFound = (location: string): DiskNotFound => ({
   _tag: 'DiskNotFound', code: 'DISK_NOT_FOUND', location, path: location, message: `no disk at ${location}`,
 });
+/** A `DISK_EXISTS` error: a create found `location` occupied. */
 export const diskExists = (location: string): DiskExists => ({
   _tag: 'DiskExists', code: 'DISK_EXISTS', location, path: location, message: `a disk already exists at ${location}`,
 });
+/** An `UNSUPPORTED_OPERATION` error with its reason. */
 export const unsupported = (message: string): UnsupportedOperation => ({
   _tag: 'UnsupportedOperation', code: 'UNSUPPORTED_OPERATION', message,
 });
+/** A `TOOL_OUTPUT_INVALID` error: a tool's output was not what its argv prints. */
 export const toolOutputInvalid = (tool: string, message: string, cause?: unknown): ToolOutputInvalid => ({
   _tag: 'ToolOutputInvalid', code: 'TOOL_OUTPUT_INVALID', tool, message: `${tool}: ${message}`, cause,
 });

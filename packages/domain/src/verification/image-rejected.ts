@@ -34,6 +34,7 @@ export const REJECTION_REASONS = [
   'INFO_FORMAT_MISMATCH',
   'INFO_SIZE_MISMATCH',
 ] as const;
+/** Why verification refused an image, one code per rule. */
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** One failed check: the reason code and what was seen. */
