@@ -33,12 +33,23 @@ const noRecord = (instance: InstanceId, disk: DiskName): RecordMissing => ({
   message: `${instance}/${disk} has no record and its host cannot be asked for legacy facts`,
 });
 
+/** Whether the instance has records and every one was written when its disk was made. */
+const bornWithRecords = (records: ReadonlyMap<DiskName, DiskMetadata>): boolean => {
+  if (records.size === 0) return false;
+  for (const meta of records.values()) if (meta.provenance !== 'created') return false;
+  return true;
+};
+
 /**
  * Derive and claim records for disks that have none: BDM rows without
  * `driver_info`, and instance-level disks only `disk.info` names (those may
  * be stale: one that is not on the host is simply not there).
  */
 const adoptPending = async (host: HostServices, instance: InstanceId, records: Map<DiskName, DiskMetadata>, pending: readonly DiskName[], options: LoadOptions): Step<void> => {
+  // An instance whose every disk was made with its record was born on an upgraded host, and the classic
+  // driver never runs on one (nor is an instance moved to a host that awaits its upgrade): nothing of it
+  // can be the classic driver's, so its host is not asked for classic leftovers on every load.
+  if (pending.length === 0 && bornWithRecords(records)) return E.right(undefined);
   for (const disk of pending) {
     const adopted = await run(host.adoption.ensure(instance, disk));
     if (E.isLeft(adopted) && adopted.left.code === 'LEGACY_DISK_MISSING' && options.skipMissing === true) continue;

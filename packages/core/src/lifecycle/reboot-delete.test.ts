@@ -1,7 +1,9 @@
 import { HOSTILE_KINDS, decodeDiskMetadata, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { GiB } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { seedLegacy } from '../composition/testing/legacy.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { allProblems, observe, outcome, showRecord } from '../composition/testing/observe.js';
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
@@ -78,13 +80,27 @@ describe('hard reboot', () => {
       expect(await allProblems(f)).toEqual([]);
     });
 
-    it('refuses to adopt it when a file is there after all, and records nothing', async () => {
+    it('leaves a file there alone for an instance born with records: the classic driver never ran for it, and its host is not asked', async () => {
       const f = await setUp();
       expect(E.isRight(await f.cluster.files('a').writeTextAtomic(`/var/lib/nova/instances/${VM}/disk.rescue` as HostPath, 'x')())).toBe(true);
       const before = await f.records(VM);
+      const mark = f.mark();
+      const r = await f.lifecycle().hardReboot(VM)();
+      expect(E.isRight(r)).toBe(true);
+      expect(await f.records(VM)).toEqual(before);
+      // Only its own disks are looked at: no look-up of a classic config drive or rescue disk in the pool.
+      expect(f.commandsSince(mark).map((c) => c.argv.at(-1)).filter((x) => /disk\.(config|rescue)$/.test(x ?? ''))).toEqual([]);
+    });
+
+    it('refuses to adopt it when a file is there after all for a legacy instance, and records nothing for it', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }] });
+      const info = JSON.stringify({ [`/var/lib/nova/instances/${VM}/disk.rescue`]: 'qcow2' });
+      expect(E.isRight(await f.cluster.files('a').writeTextAtomic(`/var/lib/nova/instances/${VM}/disk.info` as HostPath, info)())).toBe(true);
+      expect(E.isRight(await f.cluster.files('a').writeTextAtomic(`/var/lib/nova/instances/${VM}/disk.rescue` as HostPath, 'x')())).toBe(true);
       const r = await f.lifecycle().hardReboot(VM)();
       expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_CONTRADICT');
-      expect(await f.records(VM)).toEqual(before);
+      expect([...(await f.records(VM)).keys()]).toEqual(['root']);
     });
   });
 
