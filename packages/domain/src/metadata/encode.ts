@@ -11,7 +11,11 @@ import {
 
 /** Options of {@link encodeDiskMetadata}. */
 export interface EncodeOptions {
-  /** The version a reader asked for; the newest when absent. */
+  /**
+   * The version a reader asked for; the newest when absent. A version that
+   * comes as text (a peer's request) is checked with `isMetadataVersion`
+   * first: an unknown one reaching the encoder is a bug, and throws.
+   */
   readonly version?: MetadataVersion;
 }
 
