@@ -123,6 +123,16 @@ describe('HostBaseImageCache on this host', () => {
       expect(exec.argvs).toEqual([]);
       expect(await leftovers()).toEqual([]);
     });
+    it('refuses a qcow2 that qemu-img will not open as qcow2 (an L1 table of 2^31 entries) as INFO_FAILED, keeping nothing', async () => {
+      const bytes = await fs.readFile(`${src}/plain.qcow2`);
+      bytes.writeUInt32BE(0x7fffffff, 36);
+      await fs.writeFile(`${src}/huge-l1.qcow2`, bytes);
+      const id = images.add('qcow-huge-l1', 'qcow2', `${src}/huge-l1.qcow2`);
+      const e = await expectLeft(cache.ensure(id), 'IMAGE_REJECTED');
+      expect(e).toMatchObject({ reason: 'INFO_FAILED' });
+      expect(e.message).toContain('qemu-img info -f qcow2');
+      expect(await leftovers()).toEqual([]);
+    });
     it('refuses a qcow2 with an external data file, keeping nothing', async () => {
       const id = images.add('qcow-data', 'qcow2', `${src}/datafile.qcow2`);
       expect(await expectLeft(cache.ensure(id), 'IMAGE_REJECTED')).toMatchObject({ reason: 'QCOW2_DATA_FILE' });

@@ -195,13 +195,18 @@ export class HostBaseImageCache implements BaseImageCache {
     // INFO_REQUIRED is the one rejection that means "the header passed; show me qemu-img info".
     const headPassed = E.isRight(headOnly) || headOnly.left.reason === 'INFO_REQUIRED';
     if (!headPassed || !needsQemuInfo(declared)) return headOnly;
-    const info = await this.inspect(part, declared);
+    const info = await this.inspect(id, part, declared);
     return E.isLeft(info) ? info : verifyImage({ ...input, info: info.right });
   }
 
   /** `qemu-img info -f <declared> --output=json` of the unverified download, with CPU and memory limits. */
-  private async inspect(part: HostPath, declared: ImageFormat): Ran<QemuImgInfo> {
+  private async inspect(id: ImageId, part: HostPath, declared: ImageFormat): Ran<QemuImgInfo> {
     const r = await this.exec.run({ argv: Q.info({ qpath: part, format: Q.qemuImageFormat(declared) }), limits: this.options.inspectLimits })();
-    return E.isLeft(r) ? r : decodeQemuImgInfo(r.right.stdout);
+    if (E.isRight(r)) return decodeQemuImgInfo(r.right.stdout);
+    // qemu-img refusing the upload (a table too large, a size out of range), or its limits killing it, is a verdict on the image; a missing qemu-img is not.
+    const e = r.left;
+    if (e._tag !== 'CommandFailed' && e._tag !== 'CommandKilled') return r;
+    const said = e._tag === 'CommandFailed' ? (e.stderr.trim().split('\n')[0] ?? '') : e.message;
+    return E.left(imageRejected(id, declared, { reason: 'INFO_FAILED', message: `qemu-img info -f ${Q.qemuImageFormat(declared)} refused it: ${said}` }));
   }
 }

@@ -33,6 +33,8 @@ export const REJECTION_REASONS = [
   'INFO_REQUIRED',
   'INFO_FORMAT_MISMATCH',
   'INFO_SIZE_MISMATCH',
+  /** `qemu-img info -f <declared>`, within its CPU and memory limits, failed or was killed: the image does not open as declared. */
+  'INFO_FAILED',
 ] as const;
 /** Why verification refused an image, one code per rule. */
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
