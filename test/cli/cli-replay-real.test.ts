@@ -110,8 +110,8 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
     expect(metadata?.expectations.every((e) => e.ok)).toBe(true);
   }, 60_000);
 
-  it('refuses to adopt a legacy disk whose planted qcow2 header names a data file, with real bytes', async () => {
-    const r = await runCli(['replay', 'scenarios/fleets/legacy-reconfigured-refuses-planted-data-file.yaml', '--host', 'real', '--json']);
+  it.each(['legacy-reconfigured-refuses-planted-data-file', 'legacy-upgrade-refuses-unverified-base'])('%s: refuses to adopt a legacy disk that would read a host file, with real bytes', async (name) => {
+    const r = await runCli(['replay', `scenarios/fleets/${name}.yaml`, '--host', 'real', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const run = JSON.parse(r.stdout) as Run;

@@ -1,9 +1,11 @@
 import {
   byteSize,
   deriveLegacyLayout,
+  hostPath,
   instanceDir,
   isAllowedPair,
   novaFileName,
+  type DiskDrivers,
   type DiskInfo,
   type HostFiles,
   type HostPath,
@@ -89,6 +91,7 @@ export class LegacyAdoption {
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
     @inject(DiskRealizer) private readonly realizer: DiskRealizer,
     @inject(TOKENS.HostFiles) private readonly files: HostFiles,
+    @inject(TOKENS.DiskDrivers) private readonly drivers: DiskDrivers,
   ) {}
 
   /** The disk's record: the stored one, or one derived and claimed now. */
@@ -241,7 +244,30 @@ export class LegacyAdoption {
     if (backing !== undefined && (backing.format === null || !isBaseEntry(backing.file, base))) {
       return E.left(backingRefused(instance, disk, backing.file, backing.format));
     }
+    if (backing !== undefined) {
+      const plain = await this.plainBase(instance, disk, backing.file, backing.format);
+      if (E.isLeft(plain)) return plain;
+    }
     const size = byteSize(state.right.virtualSize);
     return E.isLeft(size) ? size : E.right({ ...probe, size: size.right });
+  }
+
+  /**
+   * The classic driver cached images unverified, so a base a legacy overlay
+   * names is checked the way the cache checks its own entries: opened with
+   * its stored format, it must be raw, or a qcow2 that names no file of its
+   * own (no backing file, no data file). Anything else would have every
+   * later read of the disk follow a chain no one verified.
+   */
+  private async plainBase(instance: InstanceId, disk: DiskName, file: string, format: string | null): Promise<E.Either<CoreError, void>> {
+    const refused = E.left(backingRefused(instance, disk, file, format));
+    if (format !== 'raw' && format !== 'qcow2') return refused;
+    const path = hostPath(file, 'backing file');
+    if (E.isLeft(path)) return refused;
+    const driver = await this.drivers.forBackend('flat')();
+    if (E.isLeft(driver)) return driver;
+    const state = await driver.right.inspect({ location: { backend: 'flat', path: path.right }, format })();
+    if (E.isLeft(state)) return state.left._tag === 'CommandFailed' ? refused : state;
+    return !state.right.exists || state.right.backing !== undefined || state.right.dataFile !== undefined ? refused : E.right(undefined);
   }
 }
