@@ -14,6 +14,7 @@ import { leadData, qcow2, storedMarkers, type QemuFormat } from './content/data.
 import { writeThrough, type GuestContent } from './content/guest-write.js';
 import { imageVolume } from './content/image-content.js';
 import { MarkerSet, secretMarker } from './content/markers.js';
+import { readAfresh } from './commands/context.js';
 import { containerVolume, rawVolume, textVolume } from './content/volume.js';
 import { openImage } from './commands/image-reader.js';
 import { readTarget, showTarget, writeTarget } from './commands/qpath.js';
@@ -206,7 +207,14 @@ export class FakeCluster extends ClusterState {
     for (const p of ctx.trace.probes) this.recordProbe({ seq: null, host, step: this.step, argv: null, image: p.image, detected: p.detected });
     if (!read.ok) return { ok: false, message: `Could not open '${name}': ${read.message}` };
     const markers = storedMarkers(read.opened.view);
-    this.recordSecretLeaks(host, markers.secrets, `guest ${host}:${name}`, 'guest-view', null, true);
+    // A secret the view reads from the secret file itself, through a reference, is read afresh by whoever opened the disk so;
+    // one held in the bytes of the disk or of its base travels with them (a copy made earlier).
+    const fresh = new Set<string>();
+    for (const f of ctx.trace.follows) for (const m of f.secrets) if (readAfresh(f, m)) fresh.add(m);
+    const held = [...markers.secrets].filter((m) => !fresh.has(m));
+    const followed = [...markers.secrets].filter((m) => fresh.has(m));
+    this.recordSecretLeaks(host, held, `guest ${host}:${name}`, 'guest-view', null, true);
+    this.recordSecretLeaks(host, followed, `guest ${host}:${name}`, 'guest-follow', null, true);
     return {
       ok: true,
       view: { format: fmt, virtualSize: read.opened.virtualSize, markers: markers.toSortedArray(), secrets: [...markers.secrets].sort(), plantedHeader: plantedIn(read.opened.view) },

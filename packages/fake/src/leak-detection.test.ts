@@ -63,7 +63,7 @@ describe('leak detection', () => {
       const fmt = kind === 'vmdk-flat-extent' ? 'vmdk' : 'qcow2';
       const view = c.guestView('h1', fileAt(disk), fmt);
       expect(view.ok && view.view.secrets.length).toBe(1);
-      expect(c.leaks()).toEqual([expect.objectContaining({ secret: '/etc/shadow', into: `guest h1:${disk}`, via: 'guest-view' })]);
+      expect(c.leaks()).toEqual([expect.objectContaining({ secret: '/etc/shadow', into: `guest h1:${disk}`, via: 'guest-follow' })]);
       c.guestView('h1', fileAt(disk), fmt);
       expect(c.leaks()).toHaveLength(1);
     });

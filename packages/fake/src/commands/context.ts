@@ -6,6 +6,7 @@
  */
 import type { Argv } from '@disk-ledger/domain';
 import type { ProbedFormat } from '../content/data.js';
+import { parseSecretMarker } from '../content/markers.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { FakeHost } from '../state/fake-host.js';
 import type { LeakVia } from '../state/records.js';
@@ -48,14 +49,21 @@ export interface CommandContext {
 /** An empty trace. */
 export const newTrace = (): Trace => ({ probes: [], follows: [], leaks: [] });
 
-/** Turn the secrets of every followed reference into leaks into `into` (one per secret marker). */
+/** Whether following `f` read the secret of `marker` from the secret file itself, rather than from a disk that held a copy. */
+export const readAfresh = (f: FollowHit, marker: string): boolean => parseSecretMarker(marker)?.path === f.ref;
+
+/**
+ * Turn the secrets of every followed reference into leaks into `into` (one
+ * per secret marker): by the kind of reference when the secret file itself
+ * was read, as `chain` when a base or data file held a copy of it.
+ */
 export const leakFollowed = (trace: Trace, into: string): void => {
   const seen = new Set<string>();
   for (const f of trace.follows) {
     for (const marker of f.secrets) {
       if (seen.has(marker)) continue;
       seen.add(marker);
-      trace.leaks.push({ marker, via: f.via, into });
+      trace.leaks.push({ marker, via: readAfresh(f, marker) ? f.via : 'chain', into });
     }
   }
 };

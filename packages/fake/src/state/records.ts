@@ -39,7 +39,14 @@ export interface ProbeRecord {
 }
 
 /** How a secret got out. */
-export type LeakVia = 'backing' | 'data-file' | 'extent' | 'guest-view' | 'upload';
+/**
+ * How a secret got where it was found: a command reading the secret file
+ * through a reference (`backing`, `data-file`, `extent`) or copying a base
+ * that held a copy of it (`chain`), a guest's view of a disk whose bytes or
+ * base hold it (`guest-view`) or that reads the secret file through a
+ * reference (`guest-follow`), or an upload.
+ */
+export type LeakVia = 'backing' | 'data-file' | 'extent' | 'chain' | 'guest-view' | 'guest-follow' | 'upload';
 
 /** A host secret found where it must never be. */
 export interface LeakRecord {

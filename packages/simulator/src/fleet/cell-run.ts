@@ -128,7 +128,7 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
     const allLeaks = cluster.leaks();
     for (let l = leaks; l < allLeaks.length; l += 1) {
       const leak = allLeaks[l];
-      if (leak !== undefined) owners.attribute(leak.marker, classicStep);
+      if (leak !== undefined) owners.attribute(leak.marker, classicStep, leak.via);
     }
     const inheritedLeaks = owners.inherited - inheritedBefore;
     tally.add(event.label, outcome.ok ? null : outcome.code, carrier, newProbes, newLeaks - inheritedLeaks);

@@ -52,7 +52,7 @@ describe('LegacyDriver disk.info', () => {
       const before = world.cluster.probes().length;
       expectOk(await driver.reboot({ op: 'reboot', instance: 'vm1', hard: true }));
       expect(probeKinds(world).slice(before)).toEqual([...Array<string>(3).fill('qemu-img info --output=json'), 'guest']);
-      expect(shadowLeaks(world)).toEqual([`guest-view → guest h1:${DIR}/disk`]);
+      expect(shadowLeaks(world)).toEqual([`guest-follow → guest h1:${DIR}/disk`]);
       expect(await diskInfoText(world, 'h1', 'vm1')).toContain(`"${DIR}/disk":"qcow2"`);
       expect((await diskOf(world, 'vm1', 'root')).format).toBe('qcow2');
     });
@@ -66,7 +66,7 @@ describe('LegacyDriver disk.info', () => {
       await loseDiskInfo(world, 'h1', 'vm1');
       expectOk(await driver.reboot({ op: 'reboot', instance: 'vm1', hard: true }));
       expect(await diskInfoText(world, 'h1', 'vm1')).toContain(`"${DIR}/disk":"vmdk"`);
-      expect(shadowLeaks(world)).toEqual([`guest-view → guest h1:${DIR}/disk`]);
+      expect(shadowLeaks(world)).toEqual([`guest-follow → guest h1:${DIR}/disk`]);
     });
   });
 

@@ -13,7 +13,7 @@ describe('LegacyDriver resize', () => {
       expectOk(await driver.resize({ op: 'resize', instance: 'vm1', to: 'h2' }));
       const onDestination = world.cluster.probes().filter((p) => p.host === 'h2' && p.argv?.join(' ') === `qemu-img info --output=json ${DISK}`);
       expect(onDestination.map((p) => p.detected)).toEqual(['qcow2']);
-      expect(shadowLeaks(world)).toEqual([`guest-view → guest h2:${DISK}`]);
+      expect(shadowLeaks(world)).toEqual([`guest-follow → guest h2:${DISK}`]);
       expect(await diskInfoText(world, 'h2', 'vm1')).toContain(`"${DISK}":"qcow2"`);
       expect(await diskInfoText(world, 'h1', 'vm1')).toBeNull();
     });

@@ -50,7 +50,7 @@ describe('LegacyDriver rescue', () => {
       await guestWrites(world, 'vm1', 'root', BACKING_SHADOW);
       const before = world.cluster.probes().length;
       expectOk(await driver.rescue({ op: 'rescue', instance: 'vm1', image: 'rescue-img' }));
-      expect(shadowLeaks(world)).toEqual(['guest-view → guest h1:/var/lib/nova/instances/vm1/disk']);
+      expect(shadowLeaks(world)).toEqual(['guest-follow → guest h1:/var/lib/nova/instances/vm1/disk']);
       expect(probeKinds(world).slice(before)).toContain('qemu-img info --output=json');
     });
 

@@ -20,7 +20,7 @@ export { StepRunner } from './step-runner.js';
 export const attribution = <L extends MarkedRecord>(classicSteps: ReadonlySet<number>, leaks: readonly L[]) => {
   const classic = (step: unknown) => typeof step === 'number' && classicSteps.has(step);
   const owners = new LeakAttribution();
-  const ours = new Set<L>(leaks.filter((l) => owners.attribute(l.marker, classic(l.step)) === 'ours'));
+  const ours = new Set<L>(leaks.filter((l) => owners.attribute(l.marker, classic(l.step), l.via) === 'ours'));
   return {
     probe: (p: { readonly step: unknown }) => !classic(p.step),
     leak: (l: L) => ours.has(l),
@@ -31,6 +31,7 @@ export const attribution = <L extends MarkedRecord>(classicSteps: ReadonlySet<nu
 interface MarkedRecord {
   readonly step: unknown;
   readonly marker: string;
+  readonly via?: string;
 }
 
 /** How to replay. */

@@ -7,6 +7,9 @@
  * replay attributes its leaks once at the end; a fleet run, step by step.
  */
 
+/** How a leak got there when the secret file itself was read through a reference, not a copy carried in a disk or its base. */
+const FOLLOWED: ReadonlySet<string> = new Set(['backing', 'data-file', 'extent', 'guest-follow']);
+
 /** Who a leak belongs to. */
 export type LeakOwner = 'classic' | 'inherited' | 'ours';
 
@@ -16,12 +19,18 @@ export class LeakAttribution {
   /** Leaks attributed as inherited so far. */
   inherited = 0;
 
-  /** Attribute the next leak: its secret's marker, and whether a step of the classic driver recorded it. */
-  attribute(marker: string, byClassic: boolean): LeakOwner {
+  /**
+   * Attribute the next leak: its secret's marker, whether a step of the
+   * classic driver recorded it, and how the secret got there. A secret read
+   * afresh through a reference (a backing file, a data file, an extent) was
+   * not carried in a disk's bytes: whoever followed the reference leaked it.
+   */
+  attribute(marker: string, byClassic: boolean, via?: string): LeakOwner {
     if (byClassic) {
       this.classicMarkers.add(marker);
       return 'classic';
     }
+    if (via !== undefined && FOLLOWED.has(via)) return 'ours';
     if (!this.classicMarkers.has(marker)) return 'ours';
     this.inherited += 1;
     return 'inherited';

@@ -37,7 +37,7 @@ describe('FakeSite', () => {
     expect(await site.guestWrite('c1', disk, 'raw', { kind: 'qcow2-backing-host-file', target: '/etc/shadow' })).toEqual({ ok: true });
     site.setStep(5);
     expect(await site.guestView('c1', disk, 'qcow2')).toEqual({ ok: true });
-    expect(site.leaks()).toMatchObject([{ step: 5, secret: '/etc/shadow', secretHost: 'c1', into: `guest c1:${DISK}`, via: 'guest-view' }]);
+    expect(site.leaks()).toMatchObject([{ step: 5, secret: '/etc/shadow', secretHost: 'c1', into: `guest c1:${DISK}`, via: 'guest-follow' }]);
     expect(site.probes()).toMatchObject([{ step: 5, host: 'c1', argv: null }]);
     expect(site.commandCount).toBe(1);
   });
