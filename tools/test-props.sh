@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 while (($#)); do
+  if [[ "$1" == --* && $# -lt 2 ]]; then echo "test:props: $1 needs a value (use --runs N, --seed S, --path P, --sqlite-runs N)" >&2; exit 2; fi
   case "$1" in
     --runs) export PROPS_RUNS="$2"; shift 2 ;;
     --seed) export PROPS_SEED="$2"; shift 2 ;;
