@@ -75,11 +75,21 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ delete: fc.record({ instance }) }) },
 );
 
-/** A generated scenario: 2–3 hosts, the image catalogue, and 1–14 steps, some with a crash armed. */
+/**
+ * Boots that open a scenario, one per instance they name: most later steps
+ * then act on an instance that exists (drawn uniformly, they mostly did
+ * not), so hostile writes are followed by operations on their disks.
+ */
+const prelude = fc.uniqueArray(
+  fc.record({ boot: fc.record({ instance, host, flavor, image: fc.constantFrom(...IMAGE_IDS, ...BENIGN_IMAGES, ...BENIGN_IMAGES), config_drive: fc.boolean(), legacy: fc.boolean() }) }),
+  { minLength: 0, maxLength: 3, selector: (s) => s.boot.instance },
+);
+
+/** A generated scenario: 2–3 hosts, the image catalogue, up to 3 opening boots and 1–14 steps, some with a crash armed. */
 export const scenarioArbitrary = fc
   .record({
     hosts: fc.array(hostConfig, { minLength: 2, maxLength: 3 }),
-    steps: fc.array(step, { minLength: 1, maxLength: 14 }),
+    steps: fc.tuple(prelude, fc.array(step, { minLength: 1, maxLength: 14 })).map(([boots, rest]) => [...boots, ...rest]),
     crashes: fc.array(fc.tuple(fc.nat(), host), { maxLength: 2 }),
     faults: fc.array(fc.tuple(fc.nat(), fc.constantFrom<'command' | 'db'>('command', 'db')), { maxLength: 2 }),
   })
