@@ -58,9 +58,18 @@ export interface Broken {
  * Replay a scenario with the metadata driver, checking invariants 1–5 after
  * every step (5: an instance the metadata driver booted never fails on the
  * classic driver's facts); the first step that breaks one, or `null`.
+ * `blame: 'everyone'` is the control's: every step runs on the classic
+ * driver's model and nothing of it is set apart, so the same checks must
+ * find its probes and leaks.
  */
-export const replayChecked = async (scenario: Scenario, repository: CountingRepository = inMemoryRepository(), faults: readonly Fault[] = []): Promise<Broken | null> => {
-  const world = new World(scenario, repository, 'metadata', 'none');
+export const replayChecked = async (
+  scenario: Scenario,
+  repository: CountingRepository = inMemoryRepository(),
+  faults: readonly Fault[] = [],
+  blame: 'metadata' | 'everyone' = 'metadata',
+): Promise<Broken | null> => {
+  const control = blame === 'everyone';
+  const world = new World(scenario, repository, control ? 'legacy' : 'metadata', 'none');
   const runner = new StepRunner(world, (w) => new LegacyDriver(w));
   const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
   const exempt = new Set<string>();
@@ -83,13 +92,13 @@ export const replayChecked = async (scenario: Scenario, repository: CountingRepo
     world.cluster.clearFaults();
     // A database fault the step never reached must not fall on the checks below.
     if ('clearFault' in repository && typeof repository.clearFault === 'function') repository.clearFault();
-    if (runner.lastDriver === 'legacy') classic.add(index);
+    if (runner.lastDriver === 'legacy' && !control) classic.add(index);
     // What the classic driver leaves when one of its steps fails part-way is its debris: no record or disk.info names it.
     if (runner.lastDriver === 'legacy' && !outcome.ok) for (const key of diskKeys(world)) if (!disksBefore.has(key)) debris.add(key);
     if ('instance' in step) {
       // A crash or a vanished disk breaks invariant 3 by design; the instance's next operation must recover it.
       // So does the classic driver acting on a host not yet upgraded: it makes disks without records.
-      if ((!outcome.ok && outcome.code === 'HOST_CRASHED') || step.op === 'delete_disk_file' || runner.lastDriver === 'legacy') exempt.add(step.instance);
+      if ((!outcome.ok && outcome.code === 'HOST_CRASHED') || step.op === 'delete_disk_file' || (runner.lastDriver === 'legacy' && !control)) exempt.add(step.instance);
       else if (outcome.ok && restartsGuest(step)) exempt.delete(step.instance);
     }
     const violations = await checkInvariants(world, exempt, classic, debris, runner.pendingLeftBehind());

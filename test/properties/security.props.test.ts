@@ -73,4 +73,15 @@ describe('security suite: no operation sequence probes, leaks, loses or contradi
     );
     expect(result.failed, 'the suite could not tell the classic driver from the metadata driver: it cannot fail').toBe(true);
   });
+
+  it('control: the suite’s own checks, run on the classic driver’s model with nothing set apart, report its probes and leaks', async () => {
+    const result = await fc.check(
+      fc.asyncProperty(scenarioArbitrary, async (file) => {
+        const broken = await replayChecked(load(file), undefined, [], 'everyone');
+        return !(broken?.violations.some((v) => v.invariant === '1 zero probes' || v.invariant === '2 zero leaks') ?? false);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    expect(result.failed, 'the checks never report a probe or a leak of the classic driver: they cannot fail').toBe(true);
+  });
 });
