@@ -14,7 +14,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   hasBdm,
+  isBdmWrite,
   isDiskName,
+  isRecordWrite,
   type BdmWrite,
   type BlockDeviceMappingRepository,
   type DiskName,
@@ -146,7 +148,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     return this.call(() => {
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
-      const bad = writes.findIndex((w: unknown) => !(typeof w === 'object' && w !== null && 'disk' in w && isDiskName(w.disk) && 'driverInfo' in w && (w.driverInfo === null || typeof w.driverInfo === 'string')));
+      const bad = writes.findIndex((w: unknown) => !isRecordWrite(w));
       if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
       for (const w of writes) this.apply(owner, w.disk, w.driverInfo);
       return E.right(undefined);
@@ -198,7 +200,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   fillUnpopulated(writes: readonly BdmWrite[]): TE.TaskEither<RepositoryError, number> {
     return this.call(() => {
-      const bad = writes.findIndex((w: unknown) => !(typeof w === 'object' && w !== null && 'bdmId' in w && Number.isSafeInteger(w.bdmId) && 'driverInfo' in w && typeof w.driverInfo === 'string'));
+      const bad = writes.findIndex((w: unknown) => !isBdmWrite(w));
       if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
       let written = 0;
       for (const w of writes) {

@@ -1,5 +1,5 @@
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import type { DiskName } from '../disk/disk-role.js';
+import { isDiskName, type DiskName } from '../disk/disk-role.js';
 import type { DomainError } from '../errors/domain-error.js';
 import type { InstanceId } from '../names/safe-names.js';
 
@@ -50,6 +50,14 @@ export interface BdmWrite {
   readonly bdmId: number;
   readonly driverInfo: string;
 }
+
+/** Whether `u` is a {@link RecordWrite}: adapters check each write, since a caller outside the type system may pass anything. */
+export const isRecordWrite = (u: unknown): u is RecordWrite =>
+  typeof u === 'object' && u !== null && 'disk' in u && isDiskName(u.disk) && 'driverInfo' in u && (u.driverInfo === null || typeof u.driverInfo === 'string');
+
+/** Whether `u` is a {@link BdmWrite}. */
+export const isBdmWrite = (u: unknown): u is BdmWrite =>
+  typeof u === 'object' && u !== null && 'bdmId' in u && Number.isSafeInteger(u.bdmId) && 'driverInfo' in u && typeof u.driverInfo === 'string';
 
 /** The instance is unknown (or deleted). */
 export interface InstanceNotFound extends DomainError<'InstanceNotFound', 'INSTANCE_NOT_FOUND'> {

@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { fileName, hostBackend, imageId, type Backend } from '@disk-ledger/domain';
+import { fileName, hostBackend, type Backend } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 
@@ -59,11 +59,6 @@ export const checkRealSupport = (s: Scenario): E.Either<RealUnsupported, void> =
     for (const [j, secret] of (h.secrets ?? []).entries()) {
       const why = secretPathProblem(secret);
       if (why !== null) return unsupported(s, `hosts[${i}].secrets[${j}]`, `${JSON.stringify(secret)} ${why}`);
-    }
-  }
-  for (const [i, img] of (s.images ?? []).entries()) {
-    for (const id of [img.id, img.kernel_id, img.ramdisk_id]) {
-      if (id !== undefined && E.isLeft(imageId(id))) return unsupported(s, `images[${i}]`, `${JSON.stringify(id)} is not an image id`);
     }
   }
   for (const [i, step] of s.steps.entries()) {

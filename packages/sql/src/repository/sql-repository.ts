@@ -16,7 +16,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   hasBdm,
+  isBdmWrite,
   isDiskName,
+  isRecordWrite,
   type BdmWrite,
   type BlockDeviceMappingRepository,
   type DiskName,
@@ -69,13 +71,6 @@ const hostRows = array(struct({ host: nullable(str), info: nullable(str) }));
 // The port's types say DiskName and string, but a caller in plain JavaScript
 // or a corrupt batch may pass anything: checked whole before any SQL runs.
 const badDisk = (disks: readonly unknown[]): unknown => disks.find((d) => !isDiskName(d));
-/** The index of the first entry that is not a record write (a caller outside the type system may pass anything), or -1. */
-const badWrite = (writes: readonly RecordWrite[]): number =>
-  writes.findIndex((w: unknown) => !(typeof w === 'object' && w !== null && 'disk' in w && isDiskName(w.disk) && 'driverInfo' in w && (w.driverInfo === null || typeof w.driverInfo === 'string')));
-
-const isBdmWrite = (w: unknown): w is BdmWrite =>
-  typeof w === 'object' && w !== null && 'bdmId' in w && Number.isSafeInteger(w.bdmId) && 'driverInfo' in w && typeof w.driverInfo === 'string';
-
 /** The repository. */
 export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingRepository {
   readonly #db: Kysely<NovaTables>;
@@ -206,7 +201,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): Result<void> {
-    const bad = badWrite(writes);
+    const bad = writes.findIndex((w: unknown) => !isRecordWrite(w));
     if (bad >= 0) {
       const w: unknown = writes[bad];
       const disk = typeof w === 'object' && w !== null && 'disk' in w ? ` for disk ${JSON.stringify(w.disk)}` : '';
