@@ -41,6 +41,8 @@ export interface DiskInfo {
   readonly virtualSize: number;
   /** Bytes the volume occupies (file length, LV size, RBD image size). */
   readonly length: number;
+  /** An LV's group's extent: its size is a whole number of them. */
+  readonly allocationUnit?: number;
   readonly backing: BackingRef | null;
   readonly dataFile: string | null;
   /** Markers a guest of the disk (opened as its container format) sees, sorted. */
@@ -90,6 +92,7 @@ export const describeVolume = (state: ClusterState, host: FakeHost, address: Sto
   const h = volume.data.header;
   const view = read.ok ? read.opened.view : volume.data;
   const markers = storedMarkers(view);
+  const group = address.kind === 'lv' ? host.volumeGroups.get(address.vg) : undefined;
   const location = address.kind === 'file' ? address.path : address.kind === 'lv' ? `${address.vg}/${address.lv}` : `${address.pool}/${address.image}`;
   return {
     address,
@@ -98,6 +101,7 @@ export const describeVolume = (state: ClusterState, host: FakeHost, address: Sto
     containerFormat: containerFormat(volume.data),
     virtualSize: read.ok ? read.opened.virtualSize : volume.length,
     length: volume.length,
+    ...(group === undefined ? {} : { allocationUnit: group.extentSize }),
     backing: h?.format === 'qcow2' && h.planted === null ? h.backing : null,
     dataFile: h?.format === 'qcow2' && h.planted === null ? h.dataFile : null,
     markers: markers.toSortedArray(),

@@ -49,6 +49,9 @@ export type Ran<A> = Promise<E.Either<StorageError, A>>;
 
 const DONE: E.Either<never, void> = E.right(undefined);
 
+/** What qemu-img writes in: whole sectors. */
+const SECTOR = E.right(512);
+
 /** Base class of the host drivers; see the module comment for what it guarantees. */
 export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver {
   protected constructor(
@@ -80,6 +83,11 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
   /** After a disk is made from a source (a base, a copy): what the backend does to a new disk (the file backends preallocate it when told). */
   protected made(_disk: CheckedDisk<B>, _size: ByteSize): Ran<void> {
     return Promise.resolve(E.right(undefined));
+  }
+
+  /** The allocation unit at a checked location: 512-byte sectors unless a backend says otherwise. */
+  protected unit(_location: LocationOf<B>): Ran<number> {
+    return Promise.resolve(SECTOR);
   }
 
   /** Extra size rules of a backend (ploop: whole KiB). */
@@ -180,6 +188,13 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     return async () => {
       const d = checkDisk(this.backend, disk);
       return E.isLeft(d) ? d : this.state(d.right);
+    };
+  }
+
+  allocationUnit(location: DiskLocation): TE.TaskEither<StorageError, number> {
+    return async () => {
+      const loc = checkLocationFor(this.backend, location);
+      return E.isLeft(loc) ? loc : this.unit(loc.right);
     };
   }
 

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import type { Argv, ByteSize, ToolOutputInvalid, VolumeName } from '@disk-ledger/domain';
+import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
 import { readToolJson } from './tool-json.js';
 
 /** A logical volume: its group and name. */
@@ -33,6 +33,10 @@ export const lvextend = (metadataOnly: boolean, v: LogicalVolume, size: ByteSize
 export const lvs = (metadataOnly: boolean, v: LogicalVolume): Argv =>
   ['lvs', ...conf(metadataOnly), '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'lv_name,vg_name,lv_size', spec(v)];
 
+/** `vgs [<lvmconf>] --reportformat json --units b --nosuffix -o vg_name,vg_extent_size <vg>` */
+export const vgs = (metadataOnly: boolean, vg: VolumeName): Argv =>
+  ['vgs', ...conf(metadataOnly), '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'vg_name,vg_extent_size', vg];
+
 /** A byte count printed as decimal digits (`--units b --nosuffix`). */
 const DecimalBytes = new t.Type<number, string, unknown>(
   'DecimalBytes',
@@ -53,6 +57,21 @@ export const decodeLvs = (stdout: string, v: LogicalVolume): E.Either<ToolOutput
   if (E.isLeft(report)) return report;
   const rows = report.right.report.flatMap((section) => section.lv);
   return E.right(rows.find((row) => row.lv_name === v.lv && row.vg_name === v.vg)?.lv_size ?? null);
+};
+
+const VgsReport = t.type({ report: t.array(t.type({ vg: t.array(t.type({ vg_name: t.string, vg_extent_size: DecimalBytes })) })) });
+
+/**
+ * The physical extent size of `vg` in a `vgs` report. A report that does not
+ * list the group, or an extent that is not a positive whole number of
+ * sectors, is invalid output: sizes rounded with it would be wrong.
+ */
+export const decodeVgs = (stdout: string, vg: VolumeName): E.Either<ToolOutputInvalid, number> => {
+  const report = readToolJson('vgs', stdout, VgsReport);
+  if (E.isLeft(report)) return report;
+  const extent = report.right.report.flatMap((section) => section.vg).find((row) => row.vg_name === vg)?.vg_extent_size;
+  if (extent === undefined) return E.left(toolOutputInvalid('vgs', `the report does not list volume group ${vg}`));
+  return extent > 0 && extent % 512 === 0 ? E.right(extent) : E.left(toolOutputInvalid('vgs', `extent size ${extent} of ${vg} is not a positive whole number of sectors`));
 };
 
 /** Whether a failed `lvs` said the volume (or its group) does not exist: exit 5 with LVM's not-found message. */

@@ -45,6 +45,12 @@ if (fixture === null) {
       });
     });
 
+    it("reads its volume group's extent from real vgs output (vgcreate's default, 4 MiB)", async () => {
+      exec.clear();
+      expect(await expectRight(driver.allocationUnit(lv('unit').location))).toBe(4 * 1024 * 1024);
+      expect(exec.argvs.map((a) => a[0])).toEqual(['vgs']);
+    });
+
     describe('when metadata-only', () => {
       it('passes activation = 0 to every LVM tool', async () => {
         exec.clear();

@@ -92,4 +92,44 @@ describe('LvmDriver', () => {
       expect(absent.exec.argvs).toEqual([LVS]);
     });
   });
+
+  describe('when asked for its allocation unit', () => {
+    const VGS = ['vgs', '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'vg_name,vg_extent_size', 'vg0'];
+    const vgs = (extent: string, vg = 'vg0') => ok(JSON.stringify({ report: [{ vg: [{ vg_name: vg, vg_extent_size: extent }] }] }));
+
+    it("reads the group's extent with vgs once, and answers from memory after", async () => {
+      const { exec, driver } = setup(false, vgs(String(32 * MiB)));
+      expect(await expectRight(driver.allocationUnit(disk.location))).toBe(32 * MiB);
+      expect(await expectRight(driver.allocationUnit({ ...disk.location, lv: 'i2_disk' as VolumeName }))).toBe(32 * MiB);
+      expect(exec.argvs).toEqual([VGS]);
+    });
+    it('adds the activation = 0 config when metadata-only', async () => {
+      const { exec, driver } = setup(true, vgs(String(4 * MiB)));
+      await expectRight(driver.allocationUnit(disk.location));
+      expect(exec.argvs).toEqual([[VGS[0], ...CONF, ...VGS.slice(1)]]);
+    });
+    for (const [what, answer] of [
+      ['a report without the group', vgs(String(4 * MiB), 'other')],
+      ['an extent that is not whole sectors', vgs('1000')],
+      ['a zero extent', vgs('0')],
+      ['an extent with a unit', vgs('4.00m')],
+      ['output that is not JSON', ok('  Volume group vg0')],
+    ] as const) {
+      it(`refuses ${what} as invalid output, and asks again next time`, async () => {
+        const { exec, driver } = setup(false, answer, vgs(String(4 * MiB)));
+        await expectLeft(driver.allocationUnit(disk.location), 'TOOL_OUTPUT_INVALID');
+        expect(await expectRight(driver.allocationUnit(disk.location))).toBe(4 * MiB);
+        expect(exec.argvs).toEqual([VGS, VGS]);
+      });
+    }
+    it('reports a missing group as the failed command', async () => {
+      const { driver } = setup(false, failed(['vgs'], 5, '  Volume group "vg0" not found'));
+      await expectLeft(driver.allocationUnit(disk.location), 'COMMAND_FAILED');
+    });
+    it('refuses a location of another backend before running anything', async () => {
+      const { exec, driver } = setup(false);
+      await expectLeft(driver.allocationUnit({ backend: 'flat', path: '/x' as HostPath }), 'UNSUPPORTED_OPERATION');
+      expect(exec.argvs).toEqual([]);
+    });
+  });
 });

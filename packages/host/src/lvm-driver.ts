@@ -2,7 +2,8 @@
  * Adapts the `DiskDriver` port to LVM logical volumes (raw only). Blank:
  * `lvcreate`; from a base or a copy: `lvcreate` at the full size, then
  * `qemu-img convert -n -f <src> -O raw <src> /dev/<vg>/<lv>`; grow:
- * `lvextend`; size and presence: `lvs --reportformat json`. A missing LV
+ * `lvextend`; size and presence: `lvs --reportformat json`; allocation unit:
+ * the group's extent, from `vgs --reportformat json` (once per group). A missing LV
  * (`lvs` exit 5, "Failed to find logical volume") is `{ exists: false }`,
  * not an error. Errors: typed input errors before any command,
  * `CommandError` unchanged, `ToolOutputInvalid` for output the codec refuses.
@@ -25,12 +26,26 @@ export interface LvmDriverOptions {
 
 /** The `lvm` backend. */
 export class LvmDriver extends SizedVolumeDriver<'lvm'> {
+  /** Extent sizes by volume group, read once per group (only `vgchange -s` changes one, and only while it has no volumes in the way). */
+  private readonly extents = new Map<string, number>();
+
   constructor(
     exec: CommandExecutor,
     files: HostFiles,
     private readonly options: LvmDriverOptions = { metadataOnly: false },
   ) {
     super('lvm', exec, files);
+  }
+
+  /** A logical volume is whole physical extents of its group, whose size is read with `vgs`. */
+  protected override async unit(location: LocationOf<'lvm'>): Ran<number> {
+    const known = this.extents.get(location.vg);
+    if (known !== undefined) return E.right(known);
+    const r = await this.exec.run({ argv: L.vgs(this.options.metadataOnly, location.vg) })();
+    if (E.isLeft(r)) return r;
+    const extent = L.decodeVgs(r.right.stdout, location.vg);
+    if (E.isRight(extent)) this.extents.set(location.vg, extent.right);
+    return extent;
   }
 
   protected blank(disk: CheckedDisk<'lvm'>, size: ByteSize): Ran<void> {

@@ -16,10 +16,17 @@ import * as P from './ploop-commands.js';
 import * as Q from './qemu-img.js';
 import { ploopImagePath, type LocationOf } from './qemu-path.js';
 
+/** ploop's tools take sizes in KiB. */
+const KIB = E.right(1024);
+
 /** The `ploop` backend (formats ploop and raw). */
 export class PloopDriver extends CheckedDiskDriver<'ploop'> {
   constructor(exec: CommandExecutor, files: HostFiles) {
     super('ploop', exec, files);
+  }
+
+  protected override unit(): Ran<number> {
+    return Promise.resolve(KIB);
   }
 
   protected override checkBackendSize(size: ByteSize): E.Either<StorageError, ByteSize> {

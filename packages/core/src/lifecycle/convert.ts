@@ -12,7 +12,6 @@ import {
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { sourceOf } from '../services/disk-source.js';
-import { placeRecord } from '../services/placement.js';
 import type { HostServices } from './host-registry.js';
 import { loadInstance } from './instance-records.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
@@ -66,7 +65,9 @@ export const convert = async (deps: LifecycleDeps, instance: InstanceId, disk: D
   if (backend === 'rbd' && pool === null) return E.left(badTarget(`host ${host.ctx.name} has no images_rbd_pool for an rbd disk`));
   const location = recordLocation(backend, instance, disk, vg, pool);
   if (backend !== 'lvm' && backend !== 'rbd' && E.isLeft(fileName(location))) return E.left(badTarget(`no file name for ${location}`));
-  const record: DiskMetadata = placeRecord({ ...old, backend, format, location, provenance: old.provenance ?? 'created', state: 'creating' });
+  const placed = await run(host.realizer.place(instance, disk, { ...old, backend, format, location, provenance: old.provenance ?? 'created', state: 'creating' }));
+  if (E.isLeft(placed)) return placed;
+  const record = placed.right;
   const size = byteSize(record.size);
   if (E.isLeft(size)) return size;
   const source = sourceOf(disk, record);

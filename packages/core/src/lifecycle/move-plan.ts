@@ -11,7 +11,6 @@ import {
   imageId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { placeRecord } from '../services/placement.js';
 import type { LifecycleError } from './lifecycle-deps.js';
 
 /** How one disk gets to the destination host. */
@@ -37,19 +36,10 @@ const poolOf = (location: string | null): string | null => location?.split('/')[
  * Where a recorded disk goes on the destination: its own layout when the
  * destination can host that backend (files anywhere; lvm with a volume group
  * there; rbd when the pool is shared), otherwise an explicit conversion to the
- * layout the destination gives a new disk of that role.
+ * layout the destination gives a new disk of that role. The size is as
+ * asked; the mover rounds it to the destination's allocation unit.
  */
 export const planMove = (
-  instance: InstanceId,
-  disk: DiskName,
-  from: DiskMetadata,
-  dest: HostStorageOptions,
-  size: number,
-  sourceDown: boolean,
-): E.Either<LifecycleError, MovePlan> =>
-  E.map((m: MovePlan): MovePlan => (m.action === 'keep' ? m : { ...m, to: placeRecord(m.to) }))(decide(instance, disk, from, dest, size, sourceDown));
-
-const decide = (
   instance: InstanceId,
   disk: DiskName,
   from: DiskMetadata,

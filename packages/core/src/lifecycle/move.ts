@@ -64,7 +64,9 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   for (const [disk, meta] of view.right.records) {
     const p = planMove(req.instance, disk, meta, dst.right.ctx.options, flavorSize(req.flavor, disk), req.kind === 'evacuate');
     if (E.isLeft(p)) return p;
-    plans.push(p.right);
+    const placed = await placedOn(dst.right, req.instance, p.right);
+    if (E.isLeft(placed)) return placed;
+    plans.push(placed.right);
   }
   const m: Migration = {
     kind: req.kind, source: src.ctx.name, destination: req.to, status: 'running',
@@ -104,7 +106,15 @@ const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): 
   const { host, records } = view;
   const made = await remakeMissing(view);
   if (E.isLeft(made)) return made;
-  return sequence([...records], ([disk, meta]) =>
-    growOnDestination(deps, host, req.instance, { disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' }),
-  );
+  return sequence([...records], async ([disk, meta]) => {
+    const placed = await placedOn(host, req.instance, { disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' });
+    return E.isLeft(placed) ? placed : growOnDestination(deps, host, req.instance, placed.right);
+  });
+};
+
+/** A plan whose new record is sized as the destination allocates it; a disk that neither moves nor grows is left as recorded. */
+const placedOn = async (dst: HostServices, instance: InstanceId, p: MovePlan): Step<MovePlan> => {
+  if (p.action === 'keep' && p.to.size === p.from.size) return E.right(p);
+  const to = await run(dst.realizer.place(instance, p.disk, p.to));
+  return E.isLeft(to) ? to : E.right(to.right === p.to ? p : { ...p, to: to.right });
 };

@@ -1,7 +1,6 @@
 import { planDisk, planToRecord, type DiskName, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { imageFacts } from '../services/image-facts.js';
-import { placePlan } from '../services/placement.js';
 import { loadInstance, remakeMissing, type InstanceView } from './instance-records.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
@@ -34,7 +33,9 @@ export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: I
   if (E.isLeft(plan)) return plan;
   const verified = await run(host.realizer.prepare(instance, 'rescue', plan.right.source));
   if (E.isLeft(verified)) return verified;
-  const record = planToRecord(placePlan(plan.right));
+  const placed = await run(host.realizer.placePlan(instance, plan.right));
+  if (E.isLeft(placed)) return placed;
+  const record = planToRecord(placed.right);
   const saved = await run(deps.metadata.saveAll(instance, [{ disk: 'rescue', meta: record }]));
   if (E.isLeft(saved)) return saved;
   return E.map(() => undefined)(await run(host.realizer.realize(instance, 'rescue', record, plan.right.source)));

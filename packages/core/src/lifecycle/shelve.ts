@@ -69,7 +69,7 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   if (hadRoot && ids.right.latest === null) return E.left(notShelved(instance));
   const requests = await spawnRequests(deps, { instance, host, image: ids.right.latest, flavor, configDrive });
   if (E.isLeft(requests)) return requests;
-  const plans = planAll(target.right, instance, requests.right);
+  const plans = await planAll(target.right, instance, requests.right);
   if (E.isLeft(plans)) return plans;
   const verified = await prepareAll(target.right, instance, plans.right);
   if (E.isLeft(verified)) return verified;

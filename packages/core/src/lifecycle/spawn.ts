@@ -9,10 +9,9 @@ import {
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { imageFacts } from '../services/image-facts.js';
-import { placePlan } from '../services/placement.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
-import { run, sequence, type LifecycleDeps, type LifecycleError, type Step } from './lifecycle-deps.js';
+import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
 /** What to boot: an image (or a volume: no local root), a flavor, and optionally a config drive. */
 export interface SpawnRequest {
@@ -46,15 +45,17 @@ export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Ste
 };
 
 /**
- * Plan every requested disk on `host`, sized as its backend allocates; the
- * first that cannot be planned fails the boot before anything is written.
+ * Plan every requested disk on `host`, sized as its backend allocates there;
+ * the first that cannot be planned fails the boot before anything is written.
  */
-export const planAll = (host: HostServices, instance: InstanceId, requests: readonly DiskRequest[]): E.Either<LifecycleError, DiskPlan[]> => {
+export const planAll = async (host: HostServices, instance: InstanceId, requests: readonly DiskRequest[]): Step<DiskPlan[]> => {
   const plans: DiskPlan[] = [];
   for (const r of requests) {
     const p = planDisk(host.ctx.options, instance, r);
     if (E.isLeft(p)) return p;
-    plans.push(placePlan(p.right));
+    const placed = await run(host.realizer.placePlan(instance, p.right));
+    if (E.isLeft(placed)) return placed;
+    plans.push(placed.right);
   }
   return E.right(plans);
 };
@@ -78,7 +79,7 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   if (E.isLeft(host)) return host;
   const requests = await spawnRequests(deps, req);
   if (E.isLeft(requests)) return requests;
-  const plans = planAll(host.right, req.instance, requests.right);
+  const plans = await planAll(host.right, req.instance, requests.right);
   if (E.isLeft(plans)) return plans;
   const verified = await prepareAll(host.right, req.instance, plans.right);
   if (E.isLeft(verified)) return verified;

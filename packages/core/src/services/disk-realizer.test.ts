@@ -8,7 +8,6 @@ import { formatProblems, persistBeforeCreateProblems } from '../composition/test
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
 import { writeTargetOf } from '../testing/command-scan.js';
 import { img, vm } from '../testing/names.js';
-import { LVM_EXTENT, placedSize } from './placement.js';
 
 const VM = vm('vm1');
 const ROOT = { kind: 'image', imageId: img(IMAGES.qcow2), imageFormat: 'qcow2' } as const;
@@ -103,7 +102,8 @@ describe('DiskRealizer', () => {
       it(`records the size ${name} allocates, so later checks agree with the host`, async () => {
         const f = await booted(name, IMAGES.odd, 0);
         const meta = await rootRecord(f);
-        expect(meta.size).toBe(placedSize(meta.backend, 10 * MiB + 512));
+        // Whole sectors for files and rbd, whole KiB for ploop, whole 4 MiB extents for the fake's volume group.
+        expect(meta.size).toBe(meta.backend === 'lvm' ? 12 * MiB : meta.backend === 'ploop' ? 10 * MiB + 1024 : 10 * MiB + 512);
         expect(await f.violations()).toEqual([]);
         const again = await f.lifecycle().hardReboot(VM)();
         expect(E.isRight(again)).toBe(true);
@@ -113,9 +113,47 @@ describe('DiskRealizer', () => {
       const f = await booted('lvm');
       const asked = 2 * GiB - 1024 * 1024;
       const r = await f.host('a').realizer.check(VM, 'root', { ...(await rootRecord(f)), size: asked })();
-      expect(placedSize('lvm', asked)).toBe(2 * GiB);
-      expect(LVM_EXTENT % 512).toBe(0);
       expect(r).toEqual(E.right('present'));
+    });
+  });
+
+  describe('when the volume group has extents other than 4 MiB', () => {
+    const bigExtents = (): FakeFleet => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+      f.cluster.addVolumeGroup('a', { name: 'vg32', extentSize: 32 * MiB });
+      f.reconfigure('a', { ...OPTIONS.lvm, imagesVolumeGroup: 'vg32' });
+      return f;
+    };
+
+    it('records the sizes the group allocates, read from the host once, so checks and reboots agree with it', async () => {
+      const f = bigExtents();
+      const r = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.odd), flavor: { root: 0, ephemeral: 100 * MiB, swap: 40 * MiB } })();
+      expect(E.isRight(r)).toBe(true);
+      const records = await f.records(VM);
+      expect([...records].map(([d, m]) => [d, m?.size])).toEqual([['root', 32 * MiB], ['ephemeral0', 128 * MiB], ['swap', 64 * MiB]]);
+      expect(f.commandsSince(0).filter((c) => c.argv[0] === 'vgs')).toHaveLength(1);
+      expect(await f.violations()).toEqual([]);
+      expect(E.isRight(await f.lifecycle().hardReboot(VM)())).toBe(true);
+    });
+
+    it('grows a disk resized on its own host to whole extents, and records that size', async () => {
+      const f = bigExtents();
+      expect(E.isRight(await f.lifecycle().spawn({ instance: VM, host: 'a', image: null, flavor: { root: 0, ephemeral: 0, swap: 32 * MiB } })())).toBe(true);
+      const r = await f.lifecycle().move(VM, 'a', 'resize', { root: 0, ephemeral: 0, swap: 40 * MiB })();
+      expect(E.isRight(r)).toBe(true);
+      expect((await f.records(VM)).get('swap')?.size).toBe(64 * MiB);
+      expect(await f.violations()).toEqual([]);
+    });
+
+    it('converts a file disk into whole extents', async () => {
+      const f = bigExtents();
+      f.reconfigure('a', OPTIONS['flat/raw']);
+      expect(E.isRight(await f.lifecycle().spawn({ instance: VM, host: 'a', image: null, flavor: { root: 0, ephemeral: 0, swap: 40 * MiB } })())).toBe(true);
+      f.reconfigure('a', { ...OPTIONS.lvm, imagesVolumeGroup: 'vg32' });
+      const r = await f.lifecycle().convert(VM, 'swap', 'lvm', 'raw')();
+      expect(E.isRight(r)).toBe(true);
+      expect((await f.records(VM)).get('swap')).toMatchObject({ backend: 'lvm', size: 64 * MiB });
+      expect(await f.violations()).toEqual([]);
     });
   });
 

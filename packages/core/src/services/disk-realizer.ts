@@ -2,6 +2,7 @@ import {
   byteSize,
   instanceDir,
   novaFileName,
+  planToRecord,
   type BaseImageCache,
   type ByteSize,
   type DiskDriver,
@@ -9,6 +10,7 @@ import {
   type DiskImage,
   type DiskMetadata,
   type DiskName,
+  type DiskPlan,
   type DiskSource,
   type HostFiles,
   type HostPath,
@@ -24,7 +26,7 @@ import { TOKENS } from '../tokens.js';
 import { locate } from './disk-locator.js';
 import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
-import { placedSize } from './placement.js';
+import { roundUp } from './placement.js';
 import { stagedImage, stagedPath } from './staging.js';
 import { TemplateCache } from './template-cache.js';
 
@@ -72,6 +74,31 @@ export class DiskRealizer {
   /** The driver and image of a recorded disk on this host. */
   open(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
     return () => this.opened(instance, disk, meta);
+  }
+
+  /**
+   * The record sized as its backend will allocate it at its location (the
+   * driver's allocation unit: LVM's is its volume group's extent), so that
+   * the record states what the host will hold. Called on a planned record
+   * before it is written.
+   */
+  place(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskMetadata> {
+    return async () => {
+      const unit = await this.unitOf(instance, disk, meta);
+      if (E.isLeft(unit)) return unit;
+      const size = roundUp(meta.size, unit.right);
+      return E.right(size === meta.size ? meta : { ...meta, size });
+    };
+  }
+
+  /** A plan sized as {@link DiskRealizer.place} sizes its record. */
+  placePlan(instance: InstanceId, plan: DiskPlan): TE.TaskEither<CoreError, DiskPlan> {
+    return async () => {
+      const unit = await this.unitOf(instance, plan.disk, planToRecord(plan));
+      if (E.isLeft(unit)) return unit;
+      const size = byteSize(roundUp(plan.size, unit.right));
+      return E.isLeft(size) ? size : E.right(size.right === plan.size ? plan : { ...plan, size: size.right });
+    };
   }
 
   /**
@@ -184,11 +211,19 @@ export class DiskRealizer {
     }
     const st = state.right;
     if (!st.exists) return E.right('absent');
+    if (st.virtualSize === meta.size) return E.right('present');
     // LVM rounds a volume up to whole extents; a record that predates rounded planning names the size asked for.
-    const asAllocated = meta.backend === 'lvm' && st.virtualSize === placedSize('lvm', meta.size);
-    return st.virtualSize === meta.size || asAllocated
-      ? E.right('present')
-      : E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${st.virtualSize} bytes, its record says ${meta.size}`));
+    if (meta.backend === 'lvm') {
+      const unit = await opened.right.driver.allocationUnit(opened.right.image.location)();
+      if (E.isLeft(unit)) return unit;
+      if (st.virtualSize === roundUp(meta.size, unit.right)) return E.right('present');
+    }
+    return E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${st.virtualSize} bytes, its record says ${meta.size}`));
+  }
+
+  private async unitOf(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<number> {
+    const opened = await this.opened(instance, disk, meta);
+    return E.isLeft(opened) ? opened : opened.right.driver.allocationUnit(opened.right.image.location)();
   }
 
   /** A record that is not `creating`: its disk is checked, and made again if it is missing. */

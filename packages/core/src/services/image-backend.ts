@@ -22,7 +22,6 @@ import { DiskRealizer } from './disk-realizer.js';
 import { sourceOf } from './disk-source.js';
 import { imageFacts } from './image-facts.js';
 import { DiskMetadataService } from './metadata-service.js';
-import { placePlan } from './placement.js';
 
 /** Disks made from an image. */
 export type ImageDisk = 'root' | 'rescue' | 'kernel' | 'ramdisk';
@@ -114,7 +113,9 @@ export class ImageBackend {
   private async planned(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, Chosen>> {
     const planned = await plan();
     if (E.isLeft(planned)) return planned;
-    const p = placePlan(planned.right);
+    const placed = await this.realizer.placePlan(instance, planned.right)();
+    if (E.isLeft(placed)) return placed;
+    const p = placed.right;
     const prepared = await this.realizer.prepare(instance, disk, p.source)();
     if (E.isLeft(prepared)) return prepared;
     const saved = await this.metadata.saveAll(instance, [{ disk, meta: planToRecord(p) }])();

@@ -11,7 +11,7 @@ import type { DiskMetadata, DiskName, InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { HostContext } from '../host-context.js';
 import { locate } from '../services/disk-locator.js';
-import { placedSize } from '../services/placement.js';
+import { roundUp } from '../services/placement.js';
 
 // ---- types
 
@@ -27,6 +27,8 @@ export interface HeldDisk {
   /** What the bytes really are (a planted header does not change it). */
   readonly containerFormat: string;
   readonly virtualSize: number;
+  /** The unit its storage allocates in, when it has one of its own (an LV: its group's extent). */
+  readonly allocationUnit?: number;
 }
 
 /** One live record, with the host its instance is on. */
@@ -92,7 +94,7 @@ const containerOf = (meta: DiskMetadata): string => (meta.format === 'ploop' ? '
 
 /** The size the record states, or (LVM) that size in whole extents: the realizer's rule for a record that predates rounded planning. */
 const holdsRecordedSize = (disk: HeldDisk, meta: DiskMetadata): boolean =>
-  disk.virtualSize === meta.size || (meta.backend === 'lvm' && disk.virtualSize === placedSize('lvm', meta.size));
+  disk.virtualSize === meta.size || (meta.backend === 'lvm' && disk.allocationUnit !== undefined && disk.virtualSize === roundUp(meta.size, disk.allocationUnit));
 
 const STAGING = /(\.part|\.conv|\.migrate|\.build)$|\/snapshot\.(raw|qcow2)$|\.d\//;
 

@@ -43,6 +43,14 @@ export interface DiskDriver {
   remove(location: DiskLocation): TE.TaskEither<StorageError, void>;
   /** Whether the disk exists and its virtual size, read with `disk.format`. */
   inspect(disk: DiskImage): TE.TaskEither<StorageError, DiskState>;
+  /**
+   * The unit a disk at `location` is allocated in: one asked for N bytes
+   * holds N rounded up to a whole number of units (512-byte sectors for
+   * files and rbd, KiB for ploop, the volume group's physical extent for
+   * LVM, read from the host). Callers round a planned size with it before
+   * the record is written, so the record states what the host will hold.
+   */
+  allocationUnit(location: DiskLocation): TE.TaskEither<StorageError, number>;
 }
 
 /** The drivers a host has, by backend; a backend the host cannot run is `UNSUPPORTED_OPERATION`. */

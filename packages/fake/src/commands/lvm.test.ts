@@ -32,6 +32,19 @@ describe('emulated LVM', () => {
     });
   });
 
+  describe('when asked for a volume group', () => {
+    const vgsArgv = (vg: string, conf: readonly string[] = []) =>
+      ['vgs', ...conf, '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'vg_name,vg_extent_size', vg] as const;
+    it('reports its extent size, with or without lvmconf', async () => {
+      const c = new FakeCluster({ hosts: [{ name: 'h1', volumeGroups: ['vg0', { name: 'vg32', extentSize: 32 * MiB }] }] });
+      expect(JSON.parse(await ok(c, 'h1', vgsArgv('vg0')))).toEqual({ report: [{ vg: [{ vg_name: 'vg0', vg_extent_size: String(4 * MiB) }] }] });
+      expect(JSON.parse(await ok(c, 'h1', vgsArgv('vg32', CONF)))).toEqual({ report: [{ vg: [{ vg_name: 'vg32', vg_extent_size: String(32 * MiB) }] }] });
+    });
+    it('fails with exit 5 for a group the host lacks', async () => {
+      expect(failure(await fails(new FakeCluster(standardHosts), 'h1', vgsArgv('vgX')))).toMatchObject({ exitCode: 5, stderr: expect.stringContaining('Volume group "vgX" not found') });
+    });
+  });
+
   describe('when the volume is missing or already there', () => {
     it('fails with exit 5 and LVM messages', async () => {
       const c = new FakeCluster(standardHosts);
@@ -76,6 +89,8 @@ describe('emulated LVM', () => {
       [['lvs', 'vg0/x']],
       [['lvs', '--reportformat', 'json', '--units', 'm', '--nosuffix', '-o', 'lv_name,vg_name,lv_size', 'vg0/x']],
       [['vgcreate', 'vg1', '/dev/loop0']],
+      [['vgs', 'vg0']],
+      [['vgs', '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'vg_name,vg_size', 'vg0']],
     ] as const)('answers %j with COMMAND_UNSUPPORTED', async (argv) => {
       expect(await fails(new FakeCluster(standardHosts), 'h1', argv)).toMatchObject({ _tag: 'CommandUnsupported' });
     });

@@ -1,5 +1,5 @@
 /**
- * The emulated LVM tools: `lvcreate`, `lvremove`, `lvextend` and `lvs` in
+ * The emulated LVM tools: `lvcreate`, `lvremove`, `lvextend`, `lvs` and `vgs` in
  * the forms docs/commands.md lists, with or without
  * `--config 'global { activation = 0 }'` (accepted and otherwise ignored: the
  * fake's LVs are always readable at `/dev/<vg>/<lv>`). Sizes are rounded up
@@ -31,6 +31,7 @@ const LVCREATE = withConfig({ '-y': 'flag', '-L': 'value', '-n': 'value' });
 const LVREMOVE = withConfig({ '-f': 'flag' });
 const LVEXTEND = withConfig({ '-L': 'value' });
 const LVS = withConfig({ '--reportformat': 'value', '--units': 'value', '--nosuffix': 'flag', '-o': 'value' });
+const VGS = LVS;
 
 /** Parse against `spec` (built with {@link withConfig}); the one `--config` value the drivers pass is all it accepts. */
 const parse = (args: readonly string[], spec: Readonly<Record<string, OptionKind>>): Parsed => {
@@ -140,11 +141,32 @@ export const lvs = (ctx: CommandContext, args: readonly string[]): Outcome => {
   if (!p.ok) return p.outcome;
   const { options: o, operands } = p.args;
   const operand = operands[0];
-  const exact = o.get('--reportformat') === 'json' && o.get('--units') === 'b' && o.has('--nosuffix') && o.get('-o') === 'lv_name,vg_name,lv_size';
-  if (!exact || operand === undefined || operands.length > 1) return notEmulated('lvs takes --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size <vg>/<lv>');
+  if (!exactReport(o, 'lv_name,vg_name,lv_size') || operand === undefined || operands.length > 1) return notEmulated('lvs takes --reportformat json --units b --nosuffix -o lv_name,vg_name,lv_size <vg>/<lv>');
   const found = existingLv(ctx, operand);
   if (isOutcome(found)) return found;
   const size = found.vg.get(found.lv)?.length ?? 0;
   const row = `{"lv_name":${JSON.stringify(found.lv)}, "vg_name":${JSON.stringify(found.vg.name)}, "lv_size":"${size}"}`;
-  return succeed(['  {', '      "report": [', '          {', '              "lv": [', `                  ${row}`, '              ]', '          }', '      ]', '  }'].join('\n'));
+  return succeed(report('lv', row));
+};
+
+/** A JSON report as LVM prints it: one section holding `rows` under `key`. */
+const report = (key: 'lv' | 'vg', row: string): string =>
+  ['  {', '      "report": [', '          {', `              "${key}": [`, `                  ${row}`, '              ]', '          }', '      ]', '  }'].join('\n');
+
+/** Whether the report options are exactly the drivers' `--reportformat json --units b --nosuffix -o <fields>`. */
+const exactReport = (o: ReadonlyMap<string, string>, fields: string): boolean =>
+  o.get('--reportformat') === 'json' && o.get('--units') === 'b' && o.has('--nosuffix') && o.get('-o') === fields;
+
+/** `vgs [<lvmconf>] --reportformat json --units b --nosuffix -o vg_name,vg_extent_size <vg>` */
+export const vgs = (ctx: CommandContext, args: readonly string[]): Outcome => {
+  const p = parse(args, VGS);
+  if (!p.ok) return p.outcome;
+  const { options: o, operands } = p.args;
+  const vgName = operands[0];
+  if (!exactReport(o, 'vg_name,vg_extent_size') || vgName === undefined || operands.length > 1) {
+    return notEmulated('vgs takes --reportformat json --units b --nosuffix -o vg_name,vg_extent_size <vg>');
+  }
+  const vg = ctx.host.volumeGroups.get(vgName);
+  if (vg === undefined) return vgNotFound(vgName);
+  return succeed(report('vg', `{"vg_name":${JSON.stringify(vg.name)}, "vg_extent_size":"${vg.extentSize}"}`));
 };

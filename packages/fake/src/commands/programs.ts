@@ -5,7 +5,7 @@ import type { CommandContext } from './context.js';
 import { fallocate } from './fallocate.js';
 import { mkfs, mkswap } from './filesystems.js';
 import { genisoimage } from './genisoimage.js';
-import { lvcreate, lvextend, lvremove, lvs } from './lvm.js';
+import { lvcreate, lvextend, lvremove, lvs, vgs } from './lvm.js';
 import { notEmulated, type Outcome } from './outcome.js';
 import { ploop } from './ploop.js';
 import { qemuImg } from './qemu-img.js';
@@ -19,6 +19,7 @@ const PROGRAMS: Readonly<Record<string, Program>> = {
   lvremove,
   lvextend,
   lvs,
+  vgs,
   rbd,
   ploop,
   mkfs,
