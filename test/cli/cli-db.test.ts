@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmodSync, existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstanceId } from '@disk-ledger/domain';
@@ -39,6 +39,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Make a directory unwritable: root writes through modes, so for root it is made immutable. */
+const lockDir = (d: string): void => {
+  if (process.getuid?.() === 0) execFileSync('chattr', ['+i', d]);
+  else chmodSync(d, 0o555);
+};
+const unlockDir = (d: string): void => {
+  if (process.getuid?.() === 0) execFileSync('chattr', ['-i', d]);
+  else chmodSync(d, 0o755);
+};
+
 const migrate = (...extra: string[]) =>
   runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--config', join(dir, 'nova.conf'), ...extra]);
 
@@ -52,7 +62,7 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     expect(existsSync(missing)).toBe(false);
     const bare = join(dir, 'bare.sqlite');
     await writeFile(bare, ''); // an empty file is an empty SQLite database
-    const migrating = await runCli(['db', 'online-migrate', '--db', bare, '--host', 'cmp1', '--instances-path', instances()]);
+    const migrating = await runCli(['db', 'online-migrate', '--db', bare, '--host', 'cmp1', '--instances-path', instances(), '--config', join(dir, 'nova.conf')]);
     expect(migrating.code).toBe(2);
     expect(migrating.stderr).toContain('run `db upgrade` first');
     expect((await stat(bare)).size).toBe(0);
@@ -65,9 +75,34 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
   });
 
   it('refuses an --instances-path that is not a directory, before touching the database', async () => {
-    const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', join(dir, 'no-such-dir')]);
+    const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', join(dir, 'no-such-dir'), '--config', join(dir, 'nova.conf')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('is not a directory on this host');
+  });
+
+  it("refuses to derive without the host's options, before touching the database", async () => {
+    const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--config nova.conf');
+    const census = await runCli(['db', 'census', '--db', db, '--json']);
+    expect(JSON.parse(census.stdout)).toMatchObject({ unpopulated: 4 });
+  });
+
+  it('refuses a SQLite file it cannot write before changing anything, and still reads it for a census', async () => {
+    const copy = join(dir, 'readonly-dir');
+    await mkdir(copy, { recursive: true });
+    const ro = join(copy, 'ro.sqlite');
+    await copyFile(db, ro);
+    // The directory is where SQLite writes its journal: a file there that cannot be written is as read-only as the file itself.
+    lockDir(copy);
+    try {
+      const r = await runCli(['db', 'online-migrate', '--db', ro, '--host', 'cmp1', '--instances-path', instances(), '--config', join(dir, 'nova.conf')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('cannot be written');
+      expect((await runCli(['db', 'census', '--db', ro])).code).toBe(0);
+    } finally {
+      unlockDir(copy);
+    }
   });
 
   it('refuses a bad --max-count with 127', async () => {

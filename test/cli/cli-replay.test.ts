@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InstanceId } from '@disk-ledger/domain';
+import { openDatabase } from '@disk-ledger/sql';
+import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './run-cli.js';
 
@@ -99,6 +103,30 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     // The first run on a new file migrates its schema; the second finds it done: both count the same trips.
     expect(await trips(scenario(''), db)).toBe(one);
     expect(await trips(scenario('').replace(/vm1/g, 'vm2'), db)).toBe(one);
+  });
+
+  it("refuses a --db holding a live instance a scenario names, or a schema it would have to alter, and changes neither", async () => {
+    const db = join(dir, 'operator.sqlite');
+    const opened = await openDatabase(db)();
+    if (E.isLeft(opened)) throw new Error(opened.left.message);
+    const made = await opened.right.repository.createInstance('vm1' as InstanceId, 'elsewhere', ['root'])();
+    expect(E.isRight(made)).toBe(true);
+    await opened.right.close();
+    const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('already holds live instance(s) vm1');
+    const after = await openDatabase(db, { migrate: 'require' })();
+    if (E.isLeft(after)) throw new Error(after.left.message);
+    const still = await after.right.repository.getInstance('vm1' as InstanceId)();
+    await after.right.close();
+    expect(still).toMatchObject({ right: { host: 'elsewhere' } });
+
+    // A nova database not upgraded yet: the replay does not add the columns (`db upgrade` does).
+    const nova = join(dir, 'nova.sqlite');
+    execFileSync('sqlite3', [nova, 'CREATE TABLE instances (id INTEGER PRIMARY KEY, uuid TEXT, host TEXT, deleted INTEGER);']);
+    const refused = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', nova]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('run `db upgrade` first');
   });
 
   it('refuses an unusable --db with exit 2', async () => {

@@ -100,7 +100,7 @@ describe('LvmDriver', () => {
     it("reads the group's extent with vgs once, and answers from memory after", async () => {
       const { exec, driver } = setup(false, vgs(String(32 * MiB)));
       expect(await expectRight(driver.allocationUnit(disk.location))).toBe(32 * MiB);
-      expect(await expectRight(driver.allocationUnit({ ...disk.location, lv: 'i2_disk' as VolumeName }))).toBe(32 * MiB);
+      expect(await expectRight(driver.allocationUnit({ backend: 'lvm', vg: 'vg0' as VolumeName, lv: 'i2_disk' as VolumeName }))).toBe(32 * MiB);
       expect(exec.argvs).toEqual([VGS]);
     });
     it('adds the activation = 0 config when metadata-only', async () => {

@@ -1,5 +1,31 @@
-import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import { createServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './open-database.js';
 import { forEachBackend } from './testing/backends.js';
+
+describe('openDatabase on a server that accepts connections and never answers', () => {
+  const sockets: Socket[] = [];
+  const silent = createServer((s) => sockets.push(s));
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    port = typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+  for (const scheme of ['postgres', 'mysql']) {
+    it(`gives up on ${scheme} after the connect timeout, naming the database, instead of hanging`, async () => {
+      const started = Date.now();
+      const r = await openDatabase(`${scheme}://u:pw@127.0.0.1:${port}/x`, { connectTimeoutMs: 300 })();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(E.isLeft(r) && r.left.message).toContain(`${scheme}://u:***@127.0.0.1:${port}/x`);
+    });
+  }
+});
 
 forEachBackend('openDatabase', (backend) => {
   describe(`openDatabase on ${backend.name}`, () => {

@@ -21,13 +21,21 @@ export interface Io {
   readonly err: (s: string) => void;
 }
 
+/** How a command opens its database. */
+export interface OpenAs {
+  /** Only `db upgrade` changes the schema (`true`); the others require it up to date. */
+  readonly migrate: true | 'require';
+  /** Whether the command writes: a read-only SQLite file is then refused on open. */
+  readonly writes: boolean;
+}
+
 /**
- * Run `f` on the database at `url`. Only `db upgrade` changes the schema
- * (`migrate: true`); the other commands require it up to date and fail,
- * changing nothing, when it is not. `command` names the command in errors.
+ * Run `f` on the database at `url`. Only `db upgrade` changes the schema;
+ * the other commands require it up to date and fail, changing nothing, when
+ * it is not. `command` names the command in errors.
  */
-export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>, command: string, migrate: true | 'require' = 'require'): Promise<number> => {
-  const opened = await openDatabase(url, { migrate })();
+export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>, command: string, as: OpenAs = { migrate: 'require', writes: true }): Promise<number> => {
+  const opened = await openDatabase(url, as)();
   if (E.isLeft(opened)) {
     io.err(`disk-ledger ${command}: ${opened.left.message}`);
     return 2;
@@ -49,7 +57,7 @@ export const dbUpgrade = (url: string, io: Io): Promise<number> =>
       ? `${db.url}: schema up to date`
       : `${db.url}: ${created.length > 0 ? `created ${created.join(', ')}; ` : ''}added ${added.length > 0 ? added.join(', ') : 'no columns'}`);
     return Promise.resolve(0);
-  }, 'db upgrade', true);
+  }, 'db upgrade', { migrate: true, writes: true });
 
 /** `db census`: counts per backend / format / provenance, and rows still unpopulated. */
 export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
@@ -60,7 +68,7 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
     for (;;) {
       const page = await db.repository.listPopulated(500, { afterId })();
       if (E.isLeft(page)) {
-        io.err(`disk-ledger db census: ${page.left.message}`);
+        io.err(`disk-ledger db census: ${db.url}: ${page.left.message}`);
         return 2;
       }
       if (page.right.length === 0) break;
@@ -76,7 +84,7 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
     }
     const whole = await db.repository.census()();
     if (E.isLeft(whole)) {
-      io.err(`disk-ledger db census: ${whole.left.message}`);
+      io.err(`disk-ledger db census: ${db.url}: ${whole.left.message}`);
       return 2;
     }
     const rows = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => {
@@ -91,7 +99,7 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
       io.out(`upgrade progress: ${whole.right.populated + whole.right.unpopulated === 0 ? 100 : Math.floor((100 * whole.right.populated) / (whole.right.populated + whole.right.unpopulated))}%`);
     }
     return 0;
-  }, 'db census');
+  }, 'db census', { migrate: 'require', writes: false });
 
 /** Options of `db online-migrate`. */
 export interface OnlineMigrateOptions {
@@ -125,6 +133,10 @@ const BATCH = 50;
  * Without `--max-count` it runs batches of 50 until a batch does nothing.
  */
 export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<number> => {
+  if (o.config === undefined && Object.keys(o.overrides).length === 0) {
+    io.err("disk-ledger db online-migrate: give the host's --config nova.conf (or its storage options as flags): records derived from nova's defaults would be wrong for a host configured otherwise");
+    return 2;
+  }
   let input: HostStorageOptionsInput = {};
   if (o.config !== undefined) {
     const text = await readFile(o.config, 'utf8').catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));

@@ -30,9 +30,13 @@ export interface OpenedRepository {
   readonly close: () => Promise<void>;
 }
 
-/** A run's repository in a SQL database (`--db`), with its round trips counted. */
+/**
+ * A run's repository in a SQL database (`--db`), with its round trips
+ * counted. A database without any of the tables gets the schema; one that
+ * has some must be up to date already (`db upgrade` alone alters a database).
+ */
 export const sqlRepository = async (url: string): Promise<OpenedRepository> => {
-  const opened = await openDatabase(url)();
+  const opened = await openDatabase(url, { migrate: 'fresh' })();
   if (E.isLeft(opened)) throw new ReplayDatabaseError(opened.left.message);
   const { repository, roundTrips, close } = opened.right;
   // The scenario's round trips: those of opening (the schema migration) are not its own.
@@ -62,6 +66,24 @@ export const expandFiles = async (paths: readonly string[]): Promise<string[]> =
     } else out.push(p);
   }
   return out;
+};
+
+/**
+ * The first scenario naming an instance the database already holds live,
+ * with those instances. A replay registers, changes and at its end deletes
+ * the instances it names, so it must never meet one it did not make.
+ */
+const clash = async (open: () => Promise<OpenedRepository>, scenarios: readonly Scenario[]): Promise<{ readonly scenario: Scenario; readonly live: InstanceId[] } | null> => {
+  const opened = await open();
+  try {
+    for (const scenario of scenarios) {
+      const live = await liveInstances(opened.repository, scenario);
+      if (live.length > 0) return { scenario, live };
+    }
+    return null;
+  } finally {
+    await opened.close();
+  }
 };
 
 /** The instances a scenario may have left registered. */
@@ -124,6 +146,21 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
   const refused = o.host === 'real' ? await realHostRefusal(scenarios) : null;
   if (refused !== null) {
     printErr(`disk-ledger replay --host real: ${refused}`);
+    return 2;
+  }
+  let clashing: Awaited<ReturnType<typeof clash>>;
+  try {
+    clashing = await clash(o.openRepository, scenarios);
+  } catch (e) {
+    if (!(e instanceof ReplayDatabaseError)) throw e;
+    printErr(`disk-ledger replay: --db: ${e.message}`);
+    return 2;
+  }
+  if (clashing !== null) {
+    printErr(
+      `disk-ledger replay: --db: the database already holds live instance(s) ${clashing.live.join(', ')}, which ${clashing.scenario.file} names; ` +
+        'a replay creates, changes and deletes the instances it names, so it needs a database where they do not exist',
+    );
     return 2;
   }
   const site = o.host === 'real' ? openRealSite : undefined;

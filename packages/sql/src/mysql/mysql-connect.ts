@@ -6,7 +6,7 @@
  */
 import { MysqlDialect, type Dialect } from 'kysely';
 import { createPool } from 'mysql2';
-import type { PoolOptions } from '../pool-options.js';
+import { CONNECT_TIMEOUT_MS, type PoolOptions } from '../pool-options.js';
 
 /** A kysely dialect for the MariaDB / MySQL server at `url` (`mysql://…`). */
 export const mysqlDialect = (url: string, options: PoolOptions = {}): Dialect =>
@@ -14,6 +14,7 @@ export const mysqlDialect = (url: string, options: PoolOptions = {}): Dialect =>
     pool: createPool({
       uri: url,
       connectionLimit: options.max ?? 10,
+      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
       multipleStatements: true,
       dateStrings: true,
       timezone: 'Z',

@@ -5,11 +5,12 @@
  */
 import { PostgresDialect, type Dialect } from 'kysely';
 import pg from 'pg';
-import type { PoolOptions } from '../pool-options.js';
+import { CONNECT_TIMEOUT_MS, type PoolOptions } from '../pool-options.js';
 
 /** A kysely dialect for the PostgreSQL server at `url`. */
 export const postgresDialect = (url: string, options: PoolOptions = {}): Dialect => {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // node-postgres waits for ever by default: a server that accepts the connection but never answers would hang the caller.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS });
   pool.on('error', () => undefined);
   return new PostgresDialect({ pool });
 };

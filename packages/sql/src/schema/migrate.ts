@@ -39,7 +39,8 @@ export interface MigrationReport {
 
 type Tables = ReadonlyMap<string, ReadonlySet<string>>;
 
-const NOVA_TABLES = STANDALONE_TABLES.map((t) => t.name);
+/** The tables a standalone database of this package holds (nova's names). */
+export const NOVA_TABLES: readonly string[] = STANDALONE_TABLES.map((t) => t.name);
 
 const introspect = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<Tables> => {
   const schema = await flavour.currentSchema(db);

@@ -50,4 +50,9 @@ describe('redactUrl', () => {
     expect(redactUrl('postgres://nova@db/nova')).toBe('postgres://nova@db/nova');
     expect(redactUrl('sqlite:/x.db')).toBe('sqlite:/x.db');
   });
+  it('hides a password given as a query parameter', () => {
+    expect(redactUrl('postgres://u@db/x?password=s3cret')).toBe('postgres://u@db/x?password=***');
+    expect(redactUrl('postgres://u@db/x?sslmode=require&PASSWORD=a&b=c')).toBe('postgres://u@db/x?sslmode=require&PASSWORD=***&b=c');
+    expect(redactUrl('mysql://u:p@db/x?password=q')).toBe('mysql://u:***@db/x?password=***');
+  });
 });

@@ -30,7 +30,8 @@ export type DatabaseTarget =
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 /** `url` with any password replaced by `***` (also when it does not parse as a URL). */
-export const redactUrl = (url: string): string => url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^@/]*@/, '$1:***@');
+export const redactUrl = (url: string): string =>
+  url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^@/]*@/, '$1:***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
 
 const invalid = (url: string, why: string): E.Either<DatabaseUrlInvalid, never> => {
   const redacted = redactUrl(url);
