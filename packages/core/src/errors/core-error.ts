@@ -80,6 +80,16 @@ export interface NoResizePending extends DomainError<'NoResizePending', 'NO_RESI
   readonly instance: string;
 }
 
+/**
+ * A resize to a flavor whose root or ephemeral disk is smaller than the
+ * instance's: refused before anything changes, as nova's libvirt driver does
+ * ("Unable to resize disk down"). Swap may shrink: it holds nothing to keep.
+ */
+export interface ResizeDown extends DomainError<'ResizeDown', 'RESIZE_ERROR'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
 /** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
 export type CoreError =
   | RecordUnreadable
@@ -92,6 +102,7 @@ export type CoreError =
   | MigrationUnreadable
   | ResizeUnconfirmed
   | NoResizePending
+  | ResizeDown
   | LayoutError
   | LegacyError
   | DiskInfoCorrupt

@@ -125,8 +125,14 @@ export class InstanceLifecycle {
   shelve(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
     return () => shelve(this.deps, instance);
   }
-  /** Re-create a shelved instance's disks on `host` (its config drive too, when it has one). */
-  unshelve(instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive = false): TE.TaskEither<LifecycleError, void> {
+  /**
+   * Re-create a shelved instance's disks on `host`: the root from its latest
+   * shelved image when `hadRoot` (it was not booted from a volume), the
+   * flavor's ephemeral and swap disks, and a config drive when the instance
+   * has one (nova's `instance.config_drive`; shelving removed it with the
+   * other local disks, and no record remembers it).
+   */
+  unshelve(instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
     return () => unshelve(this.deps, instance, host, flavor, hadRoot, configDrive);
   }
   /** Change one disk's layout on purpose (new record first, both formats named). */

@@ -3,7 +3,7 @@ import { imageMarker, isInjectedCrash } from '@disk-ledger/fake';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { BIGGER, GiB, IMAGES, MiB } from '../composition/testing/catalogue.js';
+import { BIGGER, FLAVOR, GiB, IMAGES, MiB } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { sees, survives } from '../composition/testing/markers.js';
@@ -35,6 +35,40 @@ describe('move', () => {
         expect(await allProblems(f)).toEqual([]);
       });
     }
+  });
+
+  describe('when the new flavor is smaller', () => {
+    for (const [what, flavor] of [
+      ['root', { ...FLAVOR, root: GiB }],
+      ['ephemeral', { ...FLAVOR, ephemeral: GiB / 2 }],
+      ['ephemeral (none)', { ...FLAVOR, ephemeral: 0 }],
+    ] as const) {
+      for (const to of ['a', 'b']) {
+        it(`refuses to shrink the ${what} disk with RESIZE_ERROR, changing nothing (to ${to === 'a' ? 'its own host' : 'another host'})`, async () => {
+          const f = await pair('lvm', 'flat/raw');
+          const o = await observe(f, VM, () => f.lifecycle().move(VM, to, 'resize', flavor)());
+          expect(outcome(o.result)).toMatch(/^RESIZE_ERROR: Unable to resize disk down/);
+          expect(o.after).toEqual(o.before);
+          expect(o.commands.filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+          expect(await f.hostOf(VM)).toBe('a');
+        });
+      }
+    }
+    it('lets swap shrink, and a flavor root of 0 (the image size) and the same sizes pass', async () => {
+      const f = await pair('flat/raw', 'flat/raw');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', { ...FLAVOR, swap: 256 * MiB })())).toBe('ok');
+      expect(outcome(await f.lifecycle().move(VM, 'a', 'resize', { ...FLAVOR, root: 0 })())).toBe('ok');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', FLAVOR)())).toBe('ok');
+    });
+    it('compares in whole extents, so a record rounded up to them is not taken for a larger disk', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      f.cluster.addVolumeGroup('a', { name: 'vg32', extentSize: 32 * MiB });
+      f.reconfigure('a', { ...OPTIONS.lvm, imagesVolumeGroup: 'vg32' });
+      const odd = { root: 0, ephemeral: 100 * MiB, swap: 0 };
+      await f.boot(VM, 'a', { image: null, flavor: odd, configDrive: false });
+      expect((await f.records(VM)).get('ephemeral0')?.size).toBe(128 * MiB);
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', odd)())).toBe('ok');
+    });
   });
 
   describe('when resizing to another host, with or without a new flavor', () => {

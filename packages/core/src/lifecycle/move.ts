@@ -1,4 +1,4 @@
-import { unsupported, type InstanceId } from '@disk-ledger/domain';
+import { unsupported, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
@@ -59,6 +59,8 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   const src = view.right.host;
   const dst = deps.hosts.get(req.to);
   if (E.isLeft(dst)) return dst;
+  const down = req.flavor === undefined ? E.right(undefined) : await refuseShrinking(src, req.instance, view.right.records, req.flavor);
+  if (E.isLeft(down)) return down;
   if (src.ctx.name === dst.right.ctx.name) return E.map((): LeftBehind => ({ host: src.ctx.name, disks: [] }))(await stay(deps, view.right, req));
   const plans: MovePlan[] = [];
   for (const [disk, meta] of view.right.records) {
@@ -110,6 +112,28 @@ const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): 
     const placed = await placedOn(host, req.instance, { disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' });
     return E.isLeft(placed) ? placed : growOnDestination(deps, host, req.instance, placed.right);
   });
+};
+
+/**
+ * `RESIZE_ERROR` when the flavor would shrink the root (a flavor root of 0
+ * means the image's size: never smaller) or an ephemeral disk. Compared in
+ * the disk's own allocation units, so that a record rounded up to them is
+ * not taken for a larger disk.
+ */
+const refuseShrinking = async (src: HostServices, instance: InstanceId, records: ReadonlyMap<DiskName, DiskMetadata>, flavor: Flavor): Step<void> => {
+  for (const [disk, meta] of records) {
+    const asked = disk === 'root' ? flavor.root : disk.startsWith('ephemeral') ? flavor.ephemeral : 0;
+    if (asked >= meta.size || (disk === 'root' && asked === 0) || (disk !== 'root' && !disk.startsWith('ephemeral'))) continue;
+    const placed = await run(src.realizer.place(instance, disk, { ...meta, size: asked }));
+    if (E.isLeft(placed)) return placed;
+    if (placed.right.size < meta.size) {
+      return E.left({
+        _tag: 'ResizeDown', code: 'RESIZE_ERROR', instance, disk, path: `${instance}/${disk}`,
+        message: `Unable to resize disk down: ${instance}/${disk} holds ${meta.size} bytes, the new flavor gives it ${asked}`,
+      });
+    }
+  }
+  return E.right(undefined);
 };
 
 /** A plan whose new record is sized as the destination allocates it; a disk that neither moves nor grows is left as recorded. */

@@ -41,7 +41,7 @@ describe('shelve', () => {
         const f = await fleet(name, other(name));
         const markers = await writeBenign(f, VM);
         expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
-        const o = await observe(f, VM, () => f.lifecycle().unshelve(VM, 'b', FLAVOR, true)());
+        const o = await observe(f, VM, () => f.lifecycle().unshelve(VM, 'b', FLAVOR, true, false)());
         expect(outcome(o.result)).toBe('ok');
         expect(await f.hostOf(VM)).toBe('b');
         expect(Object.keys(o.after)).toEqual(['root', 'ephemeral0', 'swap']);
@@ -58,7 +58,7 @@ describe('shelve', () => {
           const f = await fleet(name, other(name));
           await plantHostile(f, VM, kind);
           expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
-          expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true)())).toBe('ok');
+          expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, false)())).toBe('ok');
           expect(await allProblems(f)).toEqual([]);
         }
       });
@@ -75,7 +75,7 @@ describe('shelve', () => {
       const second = await writeBenign(f, VM);
       expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
       expect(f.cluster.imageMarkers('vm1-shelved-2')).toContain(second.get('root'));
-      expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, true)())).toBe('ok');
+      expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, true, false)())).toBe('ok');
       expect(await sees(f, VM, 'root', second.get('root') ?? '')).toBe(true);
       expect(await sees(f, VM, 'root', first.get('root') ?? '')).toBe(true);
       expect(await allProblems(f)).toEqual([]);
@@ -83,7 +83,7 @@ describe('shelve', () => {
 
     it('answers RECORD_MISSING when there is nothing to unshelve from', async () => {
       const f = await fleet('flat/raw', 'flat/raw');
-      const r = await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, true)();
+      const r = await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, true, false)();
       expect(outcome(r)).toMatch(/^RECORD_MISSING/);
     });
   });

@@ -89,4 +89,28 @@ steps:
       expect(await outcomes(scenario(steps))).toEqual(['ok', 'ok', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'ok']);
     });
   });
+
+  describe('when a scenario has no hosts', () => {
+    it('replays its empty timeline in both modes, holding every expectation', async () => {
+      const s = loadScenario('format: 1\nname: empty\nhosts: []\nsteps: []\nexpect: { probes: 0, leaks: 0 }\n', 'empty.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      for (const mode of ['metadata', 'legacy'] as const) {
+        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+        expect(r.ok).toBe(true);
+        expect(r.disks).toEqual([]);
+      }
+    });
+  });
+
+  describe('when a shelved instance with a config drive is unshelved', () => {
+    it('makes its config drive again on the new host, as it does the other disks', async () => {
+      const steps = `  - boot: { instance: vm1, host: new, image: cirros, flavor: small, config_drive: true }
+  - shelve: { instance: vm1 }
+  - unshelve: { instance: vm1, host: new }
+`;
+      const r = await replay(scenario(steps), { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      expect(r.steps.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok']);
+      expect(r.disks.map((d) => d.disk).sort()).toEqual(['config', 'ephemeral0', 'root']);
+    });
+  });
 });

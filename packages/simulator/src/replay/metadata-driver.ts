@@ -228,7 +228,7 @@ export class MetadataDriver implements StepDriver {
     if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       if (!inst.shelved) return E.left({ code: 'INSTANCE_NOT_SHELVED', message: `instance "${step.instance}" is not shelved` });
-      const r = await this.lifecycle.unshelve(i, step.host, inst.flavor, inst.shelvedWithRoot)();
+      const r = await this.lifecycle.unshelve(i, step.host, inst.flavor, inst.shelvedWithRoot, inst.configDrive)();
       if (E.isRight(r)) {
         inst.shelved = false;
         inst.host = step.host;

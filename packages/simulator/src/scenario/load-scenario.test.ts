@@ -91,6 +91,18 @@ describe('loadScenario', () => {
       expect(problem(write(`/${'a'.repeat(1023)}`))).toBe('steps[0].guest_write.target');
       expect(problem(write('etc/shadow'))).toBe('steps[0].guest_write.target');
     });
+    it('refuses expectations no run could meet or that say two things, naming the key', () => {
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      expect(problem(base(boot, 'expect: { probes: -1 }'))).toBe('expect.probes');
+      expect(problem(base(boot, 'expect: { leaks: { min: 1.5 } }'))).toBe('expect.leaks.min');
+      expect(problem(base(boot, 'expect_legacy: { probes: { min: -2 } }'))).toBe('expect_legacy.probes.min');
+      expect(problem(base(boot, 'expect: { steps: [ { index: 0, outcome: ok, code: X } ] }'))).toBe('expect.steps[0].code');
+      expect(problem(base(boot, 'expect_legacy: { steps: [ { index: 3, outcome: error } ] }'))).toBe('expect_legacy.steps[0].index');
+      expect(problem(base(boot, 'expect: { probes: 0, leaks: { min: 0 }, steps: [ { index: 0, outcome: error, code: X } ] }'))).toBe('ok');
+    });
+    it('refuses a boot from both an image and a volume', () => {
+      expect(problem(base('  - boot: { instance: vm1, host: a, image: cirros, volume: true, flavor: small }'))).toBe('steps[0].boot.volume');
+    });
     it('refuses a reconfigure that would leave its host inconsistent, naming the step', () => {
       expect(problem(base('  - reconfigure: { host: a, config: { images_type: lvm } }'))).toBe('steps[0].reconfigure.config.images_volume_group');
       expect(problem(base('  - reconfigure: { host: a, config: { images_type: rbd } }'))).toBe('steps[0].reconfigure.config.images_rbd_pool');

@@ -1,7 +1,7 @@
 import { hostStorageOptions, imageId, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseDocument } from 'yaml';
-import type { HostConfig } from './scenario.js';
+import type { Count, Expectations, HostConfig } from './scenario.js';
 import { ScenarioFile } from './scenario-file.js';
 import { decodeWith } from './strict-codecs.js';
 
@@ -88,6 +88,9 @@ const checkImages = (s: ScenarioFile): { path: string; message: string } | null 
   return null;
 };
 
+/** Where a scenario is wrong, and why. */
+type Problem = { readonly path: string; readonly message: string };
+
 const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorageOptions>): { path: string; message: string } | null => {
   const badImage = checkImages(s);
   if (badImage !== null) return badImage;
@@ -114,6 +117,7 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
       return { path: at('image'), message: `unknown image "${step.image}"` };
     }
     if (step.op === 'boot' && step.image === undefined && step.volume !== true) return { path: at('image'), message: 'boot needs an image, or volume: true' };
+    if (step.op === 'boot' && step.image !== undefined && step.volume === true) return { path: at('volume'), message: 'boot takes an image or volume: true, not both' };
     if (step.op === 'snapshot') {
       const problem = imageIdProblem(step.image_id);
       if (problem !== null) return { path: at('image_id'), message: problem };
@@ -130,8 +134,29 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
       return { path: at('batch'), message: 'batch must be a positive integer' };
     }
   }
-  for (const [i, e] of (s.expect?.steps ?? []).entries()) {
-    if (!Number.isInteger(e.index) || e.index < 0 || e.index >= s.steps.length) return { path: `expect.steps[${i}].index`, message: `no step ${e.index}` };
+  for (const [key, block] of [['expect', s.expect], ['expect_legacy', s.expect_legacy]] as const) {
+    const problem = block === undefined ? null : expectationProblem(key, block, s.steps.length);
+    if (problem !== null) return problem;
+  }
+  return null;
+};
+
+/** What is wrong with a count expectation (`N` or `{ min: N }`): it must be a whole number, at least 0. */
+const countProblem = (path: string, c: Count): Problem | null => {
+  const [n, at] = typeof c === 'number' ? [c, path] : [c.min, `${path}.min`];
+  return Number.isInteger(n) && n >= 0 ? null : { path: at, message: `${n} is not a whole number of at least 0` };
+};
+
+/** What is wrong with an `expect` or `expect_legacy` block that its codec cannot see. */
+const expectationProblem = (key: string, e: Expectations, steps: number): Problem | null => {
+  for (const what of ['probes', 'leaks'] as const) {
+    const c = e[what];
+    const problem = c === undefined ? null : countProblem(`${key}.${what}`, c);
+    if (problem !== null) return problem;
+  }
+  for (const [i, x] of (e.steps ?? []).entries()) {
+    if (!Number.isInteger(x.index) || x.index < 0 || x.index >= steps) return { path: `${key}.steps[${i}].index`, message: `no step ${x.index}` };
+    if (x.outcome === 'ok' && x.code !== undefined) return { path: `${key}.steps[${i}].code`, message: 'an error code applies only to outcome: error' };
   }
   return null;
 };

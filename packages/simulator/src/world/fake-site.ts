@@ -62,6 +62,8 @@ export class FakeSite implements Site {
   }
 
   imageService(host: string): FakeImageService {
+    // A scenario without hosts still has an image service: its staging host is one no step can name.
+    if (!this.cluster.hosts.has(host)) this.cluster.addHost({ name: host, directories: [INSTANCES_PATH] });
     return this.cluster.imageService(host);
   }
 
