@@ -16,10 +16,10 @@ afterEach(async () => {
 });
 
 describe('plantSecrets', () => {
-  it("writes each host's secret as a real file holding a unique marker naming host and path", async () => {
+  it("writes every host a file for each secret any host names, each holding a unique marker naming host and path", async () => {
     const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow'] }, { name: 'c2', secrets: ['/etc/shadow', '/root/.ssh/id_rsa'] }]);
-    expect(set.all.map((s) => `${s.host}:${s.path}`)).toEqual(['c1:/etc/shadow', 'c2:/etc/shadow', 'c2:/root/.ssh/id_rsa']);
-    const [first, second] = set.all;
+    expect(set.all.map((s) => `${s.host}:${s.path}`)).toEqual(['c1:/etc/shadow', 'c1:/root/.ssh/id_rsa', 'c2:/etc/shadow', 'c2:/root/.ssh/id_rsa']);
+    const [first, , second] = set.all;
     expect(await readFile(`${root}/hosts/c1/fs/etc/shadow`, 'utf8')).toBe(`${first?.marker}\n`);
     expect(parseSecretMarker(first?.marker ?? '')).toEqual({ host: 'c1', path: '/etc/shadow' });
     expect(first?.marker).not.toBe(second?.marker);

@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { secretMarker } from '@disk-ledger/fake';
+import { everyHostsSecrets } from '../world/host-secrets.js';
 import type { SiteLayout } from './site-layout.js';
 
 /** A planted secret. */
@@ -35,11 +36,12 @@ export class SecretSet {
   }
 }
 
-/** Write each host's secrets under its directory of the layout. */
+/** Write the scenario's secrets (every path any host names) under each host's directory of the layout. */
 export const plantSecrets = async (layout: SiteLayout, hosts: readonly { readonly name: string; readonly secrets?: readonly string[] }[]): Promise<SecretSet> => {
   const planted: PlantedSecret[] = [];
+  const paths = everyHostsSecrets(hosts);
   for (const h of hosts) {
-    for (const path of h.secrets ?? []) {
+    for (const path of paths) {
       const file = layout.hostFile(h.name, path);
       // Random, so that no fixture or earlier replay can hold the same marker by accident.
       const marker = secretMarker(h.name, path, randomInt(1_000_000_000, 9_999_999_999));

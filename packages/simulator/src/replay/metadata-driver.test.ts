@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import * as E from 'fp-ts/lib/Either.js';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
@@ -111,6 +112,18 @@ steps:
       const r = await replay(scenario(steps), { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
       expect(r.steps.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok']);
       expect(r.disks.map((d) => d.disk).sort()).toEqual(['config', 'ephemeral0', 'root']);
+    });
+  });
+
+  describe("when the format document's example replays with the classic model", () => {
+    it('leaks the destination host’s own /etc/shadow, which that host holds though only the source declares it', async () => {
+      const text = readFileSync(new URL('../scenario/testing/format-document-example.yaml', import.meta.url), 'utf8');
+      const s = loadScenario(text, 'example.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      expect(s.right.hosts.find((h) => h.name === 'compute-2')?.secrets).toBeUndefined();
+      const r = await replay(s.right, { mode: 'legacy', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      expect(r.steps[2]?.outcome).toBe('ok');
+      expect(r.leaks.some((l) => l.secret === '/etc/shadow' && l.into.startsWith('guest compute-2:'))).toBe(true);
     });
   });
 });

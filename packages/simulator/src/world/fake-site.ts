@@ -9,6 +9,7 @@ import type { DiskLocation, HostPath } from '@disk-ledger/domain';
 import { FakeCluster, FakeDiskTransfer, type FakeCommandExecutor, type FakeHostFiles, type FakeImageService, type GuestContent } from '@disk-ledger/fake';
 import { HostDiskDrivers } from '@disk-ledger/host';
 import type { Scenario } from '../scenario/load-scenario.js';
+import { everyHostsSecrets } from './host-secrets.js';
 import { INSTANCES_PATH } from './nova-paths.js';
 import type { GuestFormat, GuestOutcome, HostModule, Site, SiteLeak, SiteProbe } from './site.js';
 
@@ -23,9 +24,8 @@ export class FakeSite implements Site {
   constructor(scenario: Scenario, commandLog: 'all' | 'none' = 'all') {
     this.cluster = new FakeCluster({ commandLog });
     this.transfer = new FakeDiskTransfer(this.cluster);
-    for (const h of scenario.hosts) {
-      this.cluster.addHost({ name: h.name, secrets: h.secrets ?? [], directories: [INSTANCES_PATH] });
-    }
+    const secrets = everyHostsSecrets(scenario.hosts);
+    for (const h of scenario.hosts) this.cluster.addHost({ name: h.name, secrets, directories: [INSTANCES_PATH] });
     // A hostile image without a target points at the first secret any host holds.
     const fallbackTarget = scenario.hosts.flatMap((h) => h.secrets ?? [])[0] ?? '/etc/shadow';
     for (const img of scenario.images ?? []) {
