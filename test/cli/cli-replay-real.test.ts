@@ -19,6 +19,7 @@ const FILE_ONLY = [
   'cve-2022-47951-vmdk-extent',
   'cve-2024-32498-qcow2-data-file',
   'cve-2024-40767-mislabelled-raw',
+  'cve-2024-40767-mislabelled-raw-qcow2-host',
   'cve-2026-24708-resize-raw-header',
 ];
 

@@ -37,6 +37,7 @@ export {
   QEMU_FORMATS,
   containerFormat,
   detectFormat,
+  isQemuFormat,
   hostileHeader,
   storedMarkers,
   type BackingRef,

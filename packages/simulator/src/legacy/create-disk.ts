@@ -1,15 +1,17 @@
 /**
  * Making a new disk from a layout decided from today's host options, as
  * the classic image backends did: from a cached image (a qcow2 overlay
- * naming the believed base format; a flat copy, an LVM volume or a ploop
+ * naming the base format a probe detected; a flat copy, an LVM volume or a ploop
  * image written by a probing `qemu-img convert`; an RBD import byte for
  * byte), from a shared ephemeral / swap template, or as a config drive.
  */
 import type { DiskFunc, DiskLocation, DiskPlan, InstanceId } from '@disk-ledger/domain';
+import { isQemuFormat } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { ensureImageBase, ensureTemplate, type Base } from './base-images.js';
 import { createOverlay, lvcreate, mkfs, mkswap, rbdImport, rbdResize } from './classic-argv.js';
 import { buildConfigDrive } from './config-drive.js';
+import { detectInfo } from './detected-info.js';
 import { instanceDirOf, locate, qpathOf } from './disk-address.js';
 import type { LegacyContext } from './legacy-context.js';
 import type { Failure, LegacyHost, Result } from './legacy-host.js';
@@ -17,11 +19,24 @@ import { runAll, writeInto } from './write-into.js';
 
 const done = E.map(() => undefined);
 
+/**
+ * nova's `create_cow_image`: the overlay's `backing_fmt` is whatever a
+ * probing `qemu-img info` of the base says, so a raw base whose bytes begin
+ * with a planted qcow2 header is named qcow2 and its backing file followed.
+ */
+const cowOverlay = async (host: LegacyHost, base: Base, path: string, size: number): Result<void> => {
+  const info = await detectInfo(host, base.path);
+  if (E.isLeft(info)) return info;
+  // A format qemu-img detects but cannot back an overlay with (qed, luks, …) fails the create as qemu-img would: by the believed one it is not.
+  const format = isQemuFormat(info.right.format) ? info.right.format : base.format;
+  return done(await host.run(createOverlay(base.path, format, path, size)));
+};
+
 /** A disk from a cached image. */
 const fromImage = async (host: LegacyHost, plan: DiskPlan, loc: DiskLocation, base: Base): Result<void> => {
   switch (loc.backend) {
     case 'qcow2':
-      return done(await host.run(createOverlay(base.path, base.format, loc.path, plan.size)));
+      return cowOverlay(host, base, loc.path, plan.size);
     case 'rbd':
       return runAll(host, [rbdImport(base.path, loc.pool, loc.image), rbdResize(loc.pool, loc.image, plan.size)]);
     default:
@@ -41,7 +56,7 @@ const fromFunc = async (ctx: LegacyContext, host: LegacyHost, plan: DiskPlan, lo
   const tpl = template.right;
   switch (loc.backend) {
     case 'qcow2':
-      return done(await host.run(createOverlay(tpl.path, tpl.format, loc.path, plan.size)));
+      return cowOverlay(host, tpl, loc.path, plan.size);
     case 'flat':
       return ctx.transfer.copyFile(host.name, tpl.path, host.name, loc.path)();
     case 'rbd':
