@@ -126,4 +126,42 @@ steps:
       expect(r.leaks.some((l) => l.secret === '/etc/shadow' && l.into.startsWith('guest compute-2:'))).toBe(true);
     });
   });
+
+  describe("when a step does not fit the instance's state", () => {
+    it('refuses it in both modes as nova does, and the instance carries on', async () => {
+      const text = `format: 1
+name: states
+hosts:
+  - { name: a, config: { images_type: raw } }
+  - { name: b, config: { images_type: raw } }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+  - { id: rescue-img, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+  - unrescue: { instance: vm1 }
+  - live_migrate: { instance: vm1, to: a }
+  - rescue: { instance: vm1, image: rescue-img }
+  - rescue: { instance: vm1, image: rescue-img }
+  - resize: { instance: vm1, to: b }
+  - live_migrate: { instance: vm1, to: b }
+  - evacuate: { instance: vm1, to: b }
+  - shelve: { instance: vm1 }
+  - unrescue: { instance: vm1 }
+  - live_migrate: { instance: vm1, to: b }
+`;
+      const s = loadScenario(text, 'states.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      for (const mode of ['metadata', 'legacy'] as const) {
+        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual([
+          'ok', 'INSTANCE_INVALID_STATE', 'UNABLE_TO_MIGRATE_TO_SELF', 'ok', 'INSTANCE_INVALID_STATE',
+          'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'ok', 'ok',
+        ]);
+        expect(r.disks.map((d) => `${d.disk}@${d.host}`), mode).toEqual(['root@b']);
+      }
+    });
+  });
 });

@@ -109,7 +109,7 @@ export class MetadataDriver implements StepDriver {
     if (flavor === undefined) return failed('FLAVOR_NOT_FOUND', `no flavor "${step.flavor}"`);
     const inst: SimInstance = {
       id: id.right, host: step.host, flavorName: step.flavor, flavor, image: image.right, configDrive: step.config_drive === true,
-      legacy: false, shelved: false, shelvedWithRoot: false, legacyDisks: new Map(), resizedFrom: null,
+      legacy: false, shelved: false, rescued: false, shelvedWithRoot: false, legacyDisks: new Map(), resizedFrom: null,
     };
     this.world.instances.set(step.instance, inst);
     const r = outcome(await this.lifecycle.spawn({ instance: id.right, host: step.host, image: image.right, flavor, configDrive: inst.configDrive })());

@@ -15,6 +15,39 @@ const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver;
   return host !== undefined && world.modes.get(host) === 'legacy' ? drivers.legacy : drivers.metadata;
 };
 
+/**
+ * What nova's API refuses by the instance's state before any driver runs:
+ * a second rescue, an unrescue of an instance not rescued, moving or
+ * shelving a rescued one, and a live migration to the host it is on.
+ */
+const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
+  if (!('instance' in step)) return null;
+  const inst = world.instance(step.instance);
+  if (inst === undefined || inst.shelved) return null;
+  switch (step.op) {
+    case 'rescue':
+      return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued already`) : null;
+    case 'unrescue':
+      return inst.rescued ? null : failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is not rescued`);
+    case 'live_migrate':
+      if (step.to === inst.host) return failed('UNABLE_TO_MIGRATE_TO_SELF', `instance ${inst.id} is already on ${step.to}`);
+      return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`) : null;
+    case 'resize':
+    case 'evacuate':
+    case 'shelve':
+      return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`) : null;
+    default:
+      return null;
+  }
+};
+
+/** Keep the instance's rescued state as a step that succeeded left it. */
+const noteState = (world: SimWorld, step: Step): void => {
+  if (step.op !== 'rescue' && step.op !== 'unrescue') return;
+  const inst = world.instance(step.instance);
+  if (inst !== undefined) inst.rescued = step.op === 'rescue';
+};
+
 const run = (world: SimWorld, step: Step, d: StepDriver, configs: Map<string, HostConfig>): Promise<Outcome> | Outcome => {
   switch (step.op) {
     case 'boot': return d.boot(step);
@@ -83,7 +116,8 @@ export class StepRunner<W extends SimWorld = SimWorld> {
     this.lastDriver = !('instance' in step) ? 'none' : driver === this.drivers.legacy || legacyBoot || this.world.mode === 'legacy' ? 'legacy' : 'metadata';
     if (this.lastDriver === 'legacy') this.classicSteps.add(index);
     try {
-      outcome = await run(this.world, step, driver, this.configs);
+      outcome = stateRefusal(this.world, step) ?? (await run(this.world, step, driver, this.configs));
+      if (outcome.ok) noteState(this.world, step);
     } catch (e) {
       if (!isInjectedCrash(e)) throw e;
       outcome = failed('HOST_CRASHED', e.message);

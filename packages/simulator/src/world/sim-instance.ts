@@ -22,6 +22,8 @@ export interface SimInstance {
   /** Made by the classic driver and not yet touched by the metadata driver. */
   legacy: boolean;
   shelved: boolean;
+  /** Whether a rescue succeeded and no unrescue has since (either driver). */
+  rescued: boolean;
   /** Whether it had a local root disk when shelved. */
   shelvedWithRoot: boolean;
   /** The classic driver's disks (legacy mode, and legacy instances until first touch). */
