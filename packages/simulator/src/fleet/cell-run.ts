@@ -101,11 +101,13 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
   const sampleMs: number[] = [];
   const msByLabel = new Map<string, number>();
 
+  // The reference model never upgrades: its upgrade events change nothing, so none is counted.
+  const upgraded = (): number => (options.mode === 'legacy' ? 0 : generator.upgraded);
   const loopStart = performance.now();
   const sample = async (event: number): Promise<void> => {
     await census.flush(world, inner);
     samples.push({
-      event, live: generator.live.size, upgradedHosts: generator.upgraded, ...layoutsOf(census),
+      event, live: generator.live.size, upgradedHosts: upgraded(), ...layoutsOf(census),
       probes: cluster.probes().length, leaks: cluster.leaks().length,
     });
     sampleMs.push(Math.round(performance.now() - loopStart));
@@ -160,7 +162,7 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
   return {
     fleet: {
       seed: options.seed, mode: options.mode, cells: 1, hosts: options.hosts, instances: options.instances, events: total, hostKinds,
-      legacyHosts: plan.hosts.filter((h) => h.startsLegacy).length, upgradedHosts: generator.upgraded,
+      legacyHosts: options.mode === 'legacy' ? plan.hosts.length : plan.hosts.filter((h) => h.startsLegacy).length, upgradedHosts: upgraded(),
     },
     outcomes: tally.outcomes(),
     totals: { ok: tally.ok, error: tally.error },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
+import { renderSummary } from './summary-text.js';
 import { collectDisks } from '../replay/collect-disks.js';
 import type { World } from '../world/world.js';
 import { runCell } from './cell-run.js';
@@ -33,6 +34,14 @@ describe('runFleet', () => {
       const o = { ...TINY, mode: 'legacy' as const };
       expect(deterministic(await runFleet(o, { legacyDriver }))).toEqual(deterministic(await runFleet(o, { legacyDriver })));
     });
+  });
+
+  it('in legacy mode, counts every host as the classic driver and none as upgraded, and says so', async () => {
+    const s = await runFleet({ ...TINY, mode: 'legacy' as const }, { legacyDriver });
+    expect(s.fleet.legacyHosts).toBe(TINY.hosts);
+    expect(s.fleet.upgradedHosts).toBe(0);
+    expect(s.samples.every((x) => x.upgradedHosts === 0)).toBe(true);
+    expect(renderSummary(s)).toContain("every host runs the classic driver's reference model throughout");
   });
 
   it('gives a different run for another seed', async () => {

@@ -50,7 +50,9 @@ export const renderSummary = (s: FleetSummary): string => {
   const kinds = Object.entries(f.hostKinds).map(([k, n]) => `${k} ${n}`).join(', ');
   const lines = [
     `fleet: ${count(f.hosts)} hosts${f.cells > 1 ? ` in ${f.cells} cells` : ''}, up to ${count(f.instances)} instances, ${count(f.events)} events, seed ${f.seed}, ${f.mode} mode`,
-    `  hosts: ${kinds}; ${f.legacyHosts} started on the classic driver, ${f.upgradedHosts} upgraded during the run`,
+    f.mode === 'legacy'
+      ? `  hosts: ${kinds}; every host runs the classic driver's reference model throughout`
+      : `  hosts: ${kinds}; ${f.legacyHosts} started on the classic driver, ${f.upgradedHosts} upgraded during the run`,
     `  ${count(f.events)} events in ${(s.timing.loopMs / 1000).toFixed(1)} s (wall ${(s.timing.wallMs / 1000).toFixed(1)} s): ${count(s.timing.eventsPerSec)} events/s; peak RSS ${mib(s.timing.peakRssBytes)}`,
     '',
     ...columns([

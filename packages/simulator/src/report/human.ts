@@ -1,6 +1,7 @@
 import type { RunReport } from './run-report.js';
 
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+/** `s` filled to `n` columns, and never touching the next column. */
+const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length));
 const cell = (r: RunReport | undefined, i: number): string => {
   const s = r?.steps[i];
   if (s === undefined) return '';
@@ -15,8 +16,10 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
   lines.push(`${first.scenario} (${file})${first.host === 'real' ? ', on the real host' : ''}`);
   const width = 34;
   lines.push(`  ${pad('step', 28)}${runs.map((r) => pad(r.mode, width)).join('')}`);
+  // Indexes right-aligned, so that the step names line up past step 9.
+  const digits = String(Math.max(0, first.steps.length - 1)).length;
   for (const [i, s] of first.steps.entries()) {
-    lines.push(`  ${pad(`${s.index} ${s.op}`, 28)}${runs.map((r) => pad(cell(r, i), width)).join('')}`);
+    lines.push(`  ${pad(`${String(s.index).padStart(digits)} ${s.op}`, 28)}${runs.map((r) => pad(cell(r, i), width)).join('')}`);
   }
   const counter = (label: string, f: (r: RunReport) => string) => lines.push(`  ${pad(label, 28)}${runs.map((r) => pad(f(r), width)).join('')}`);
   counter('probes', (r) => String(r.counters.probes));

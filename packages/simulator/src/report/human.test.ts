@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { LegacyDriver } from '../legacy/legacy-driver.js';
+import { replay } from '../replay/replay.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import { inMemoryRepository } from '../world/world.js';
+import { renderHuman } from './human.js';
+
+describe('renderHuman', () => {
+  it('lines up step names and mode columns past step 9, however long an error code is', async () => {
+    const reboots = Array.from({ length: 10 }, () => '  - reboot: { instance: vm1, hard: true }').join('\n');
+    const s = loadScenario(`format: 1
+name: long
+hosts:
+  - { name: a, config: { images_type: raw } }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+${reboots}
+  - live_migrate: { instance: vm1, to: a }
+`, 'long.yaml');
+    if (E.isLeft(s)) throw new Error(s.left.message);
+    const runs = [];
+    for (const mode of ['metadata', 'legacy'] as const) runs.push(await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) }));
+    const lines = renderHuman('long.yaml', runs).split('\n');
+    const stepLines = lines.filter((l) => / (boot|reboot|live_migrate) /.test(l));
+    expect(stepLines).toHaveLength(12);
+    // Every step name starts in one column, and so does each mode's outcome.
+    expect(new Set(stepLines.map((l) => l.search(/[a-z]/)))).toHaveLength(1);
+    const header = lines[1] ?? '';
+    const legacyAt = header.indexOf('legacy');
+    for (const l of stepLines) expect(l.slice(legacyAt - 1, legacyAt), l).toBe(' ');
+    expect(stepLines.at(-1)).toMatch(/^ {2}11 live_migrate +error UNABLE_TO_MIGRATE_TO_SELF +error UNABLE_TO_MIGRATE_TO_SELF/);
+  });
+});
