@@ -51,6 +51,21 @@ if (fixture === null) {
       expect(exec.argvs.map((a) => a[0])).toEqual(['vgs']);
     });
 
+    it('reads a 32 MiB extent from real vgs, and lvcreate really allocates whole ones of it', async () => {
+      const big = await setUpLvm(32);
+      expect(big).not.toBeNull();
+      if (big === null) return;
+      try {
+        const d = new LvmDriver(new ExecaCommandExecutor(), new NodeHostFiles(), { metadataOnly: true });
+        const disk = { location: { backend: 'lvm' as const, vg: big.vg, lv: 'odd' as VolumeName }, format: 'raw' as const };
+        expect(await expectRight(d.allocationUnit(disk.location))).toBe(32 * 1024 * 1024);
+        await expectRight(d.createBlank(disk, (40 * 1024 * 1024) as never));
+        expect(await expectRight(d.inspect(disk))).toEqual({ exists: true, virtualSize: 64 * 1024 * 1024 });
+      } finally {
+        await big.teardown();
+      }
+    });
+
     describe('when metadata-only', () => {
       it('passes activation = 0 to every LVM tool', async () => {
         exec.clear();

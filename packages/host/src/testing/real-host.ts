@@ -79,8 +79,12 @@ export interface LvmFixture {
 export const lvmPossible = (): boolean =>
   process.getuid?.() === 0 && existsSync('/dev/loop-control') && ['/usr/sbin/lvcreate', '/usr/sbin/losetup', '/sbin/losetup'].some((p) => existsSync(p));
 
-/** Set up a loop device, a PV and a VG; `null` when any step fails (after undoing the others). */
-export const setUpLvm = async (): Promise<LvmFixture | null> => {
+/**
+ * Set up a loop device, a PV and a VG (with `extentMiB`, physical extents of
+ * that size instead of vgcreate's 4 MiB); `null` when any step fails (after
+ * undoing the others).
+ */
+export const setUpLvm = async (extentMiB?: number): Promise<LvmFixture | null> => {
   if (!lvmPossible()) return null;
   const dir = await tempDir('lvm');
   const vg = `dlhost${Math.random().toString(36).slice(2, 10)}` as VolumeName;
@@ -96,7 +100,7 @@ export const setUpLvm = async (): Promise<LvmFixture | null> => {
     undo.push(() => sh('losetup', ['-d', loop]));
     await sh('pvcreate', [...LVM_CONF, loop]);
     undo.push(() => sh('pvremove', [...LVM_CONF, loop]));
-    await sh('vgcreate', [...LVM_CONF, vg, loop]);
+    await sh('vgcreate', [...LVM_CONF, ...(extentMiB === undefined ? [] : ['-s', `${extentMiB}m`]), vg, loop]);
     undo.push(() => sh('vgremove', [...LVM_CONF, '-f', vg]));
     return { vg, dir, teardown };
   } catch {
