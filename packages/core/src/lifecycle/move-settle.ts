@@ -9,9 +9,10 @@
  * - finish: the instance is on its destination; new records turn `ready`,
  *   grown disks grow, staged copies go; then the source's disks go at once
  *   (confirm) or are kept until the resize is confirmed or reverted.
- * - confirm: the source's disks go. revert: roll back, from `unconfirmed`.
+ * - confirm: the source's disks go, then its instance directory. revert: roll
+ *   back, from `unconfirmed` (the destination's directory goes too).
  */
-import type { DiskMetadata, DiskName, InstanceId, InstanceState } from '@disk-ledger/domain';
+import { instanceDir, type DiskMetadata, type DiskName, type InstanceId, type InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MigrationUnreadable, NoResizePending, ResizeUnconfirmed } from '../errors/core-error.js';
 import type { HostServices, UnknownHost } from './host-registry.js';
@@ -63,8 +64,20 @@ export const rollBack = async (deps: LifecycleDeps, instance: InstanceId, m: Mig
   if (E.isLeft(removed)) return removed;
   const unstaged = await unstage(deps, instance, m, e.right);
   if (E.isLeft(unstaged)) return unstaged;
+  const cleared = await dropInstanceDir(e.right.dst, instance, m);
+  if (E.isLeft(cleared)) return cleared;
   return run(deps.repository.setMigration(instance, null));
 };
+
+/**
+ * The instance directory on the host a move leaves (the source once it is
+ * confirmed, the destination once it is rolled back), with whatever is left
+ * in it, as nova removes `<instance>_resize` or the target's files: the
+ * instance keeps no trace on a host it is not on. Never for a conversion,
+ * whose source and destination are the instance's own host.
+ */
+const dropInstanceDir = (left: HostServices, instance: InstanceId, m: Migration): Step<void> =>
+  m.source === m.destination ? Promise.resolve(E.right(undefined)) : run(left.files.remove(instanceDir(left.ctx.instancesPath, instance)));
 
 /** A recorded disk of an instance. */
 export interface RecordedDisk {
@@ -97,6 +110,8 @@ export const confirmMove = async (deps: LifecycleDeps, instance: InstanceId, m: 
   if (m.kind !== 'evacuate') {
     const removed = await sequence(sourceDisks(m), (d) => run(e.right.src.realizer.remove(instance, d.disk, d.meta)));
     if (E.isLeft(removed)) return removed;
+    const cleared = await dropInstanceDir(e.right.src, instance, m);
+    if (E.isLeft(cleared)) return cleared;
   }
   return run(deps.repository.setMigration(instance, null));
 };

@@ -37,6 +37,22 @@ describe('move', () => {
     }
   });
 
+  describe('when a move between hosts ends', () => {
+    const dirOn = (f: FakeFleet, host: string): boolean => f.cluster.host(host).fs.exists('/var/lib/nova/instances/vm1');
+    it('leaves no instance directory on the host the instance left, confirmed or reverted; a conversion keeps its own', async () => {
+      const f = await pair('qcow2/default', 'flat/raw');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
+      expect([dirOn(f, 'a'), dirOn(f, 'b')]).toEqual([false, true]);
+      expect(outcome(await f.lifecycle().move(VM, 'a', 'resize', undefined, 'manual')())).toBe('ok');
+      expect([dirOn(f, 'a'), dirOn(f, 'b')]).toEqual([true, true]);
+      expect(outcome(await f.lifecycle().revertResize(VM)())).toBe('ok');
+      expect([dirOn(f, 'a'), dirOn(f, 'b')]).toEqual([false, true]);
+      expect(outcome(await f.lifecycle().convert(VM, 'root', 'qcow2', 'qcow2')())).toBe('ok');
+      expect(dirOn(f, 'b')).toBe(true);
+      expect(await allProblems(f)).toEqual([]);
+    });
+  });
+
   describe('when the new flavor is smaller', () => {
     for (const [what, flavor] of [
       ['root', { ...FLAVOR, root: GiB }],
