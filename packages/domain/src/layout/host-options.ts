@@ -9,7 +9,9 @@ export const IMAGES_TYPES = ['default', 'raw', 'flat', 'qcow2', 'lvm', 'rbd', 'p
 export type ImagesType = (typeof IMAGES_TYPES)[number];
 
 /** Values of `preallocate_images`. */
-export type Preallocate = 'none' | 'space';
+export const PREALLOCATE_VALUES = ['none', 'space'] as const;
+/** A host's `preallocate_images` option. */
+export type Preallocate = (typeof PREALLOCATE_VALUES)[number];
 
 /** A host's storage options, with nova's defaults applied and checked for consistency. */
 export interface HostStorageOptions {
@@ -46,22 +48,41 @@ const optionalName = (value: string | null | undefined, path: string): E.Either<
     ? E.right(null)
     : E.mapLeft(() => inconsistentOptions(path, `${path} ${JSON.stringify(value)} is not a valid name`))(volumeName(value, path));
 
+/** `value` when it is one of `allowed` (or absent), else why not: the input may come from JavaScript or a file, not only typed code. */
+const oneOf = <A extends string>(value: unknown, allowed: readonly A[], path: string): E.Either<InconsistentOptions, A | undefined> =>
+  value === undefined || (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+    ? E.right(value as A | undefined)
+    : E.left(inconsistentOptions(path, `${path} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`));
+
+/** `value` when it is a boolean (or absent), else why not. */
+const flag = (value: unknown, path: string): E.Either<InconsistentOptions, boolean | undefined> =>
+  value === undefined || typeof value === 'boolean' ? E.right(value) : E.left(inconsistentOptions(path, `${path} ${JSON.stringify(value)} is not true or false`));
+
 /**
- * Apply nova's defaults and check that the options can work: `lvm` needs
- * `images_volume_group`, `rbd` needs `images_rbd_pool`.
+ * Apply nova's defaults and check that the options can work: each value is
+ * one nova accepts, `lvm` needs `images_volume_group`, `rbd` needs
+ * `images_rbd_pool`.
  */
 export const hostStorageOptions = (input: HostStorageOptionsInput): E.Either<InconsistentOptions, HostStorageOptions> => {
+  const type = oneOf(input.imagesType, IMAGES_TYPES, 'images_type');
+  if (E.isLeft(type)) return type;
+  const preallocate = oneOf(input.preallocateImages, PREALLOCATE_VALUES, 'preallocate_images');
+  if (E.isLeft(preallocate)) return preallocate;
+  const cow = flag(input.useCowImages, 'use_cow_images');
+  if (E.isLeft(cow)) return cow;
+  const forceRaw = flag(input.forceRawImages, 'force_raw_images');
+  if (E.isLeft(forceRaw)) return forceRaw;
   const vg = optionalName(input.imagesVolumeGroup, 'images_volume_group');
   if (E.isLeft(vg)) return vg;
   const pool = optionalName(input.imagesRbdPool, 'images_rbd_pool');
   if (E.isLeft(pool)) return pool;
   const options: HostStorageOptions = {
-    imagesType: input.imagesType ?? DEFAULT_HOST_OPTIONS.imagesType,
-    useCowImages: input.useCowImages ?? DEFAULT_HOST_OPTIONS.useCowImages,
-    forceRawImages: input.forceRawImages ?? DEFAULT_HOST_OPTIONS.forceRawImages,
+    imagesType: type.right ?? DEFAULT_HOST_OPTIONS.imagesType,
+    useCowImages: cow.right ?? DEFAULT_HOST_OPTIONS.useCowImages,
+    forceRawImages: forceRaw.right ?? DEFAULT_HOST_OPTIONS.forceRawImages,
     imagesVolumeGroup: vg.right,
     imagesRbdPool: pool.right,
-    preallocateImages: input.preallocateImages ?? DEFAULT_HOST_OPTIONS.preallocateImages,
+    preallocateImages: preallocate.right ?? DEFAULT_HOST_OPTIONS.preallocateImages,
   };
   if (options.imagesType === 'lvm' && options.imagesVolumeGroup === null) {
     return E.left(inconsistentOptions('images_volume_group', 'images_type=lvm requires images_volume_group'));
