@@ -17,6 +17,7 @@ export * from './services/disk-realizer.js';
 export * from './services/disk-source.js';
 export * from './services/legacy-adoption.js';
 export * from './services/image-backend.js';
+export * from './services/instance-locks.js';
 export * from './services/disk-info-facts.js';
 export * from './lifecycle/flavor.js';
 export * from './lifecycle/host-registry.js';

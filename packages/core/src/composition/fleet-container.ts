@@ -8,6 +8,7 @@ import { InstanceLifecycle } from '../lifecycle/instance-lifecycle.js';
 import { LIFECYCLE_TOKENS } from '../lifecycle/lifecycle-tokens.js';
 import { DiskRealizer } from '../services/disk-realizer.js';
 import { ImageBackend } from '../services/image-backend.js';
+import { InstanceLocks } from '../services/instance-locks.js';
 import { LegacyAdoption } from '../services/legacy-adoption.js';
 import { DiskMetadataService } from '../services/metadata-service.js';
 import { OnlineMigration } from '../services/online-migration.js';
@@ -38,6 +39,7 @@ export class Fleet implements HostRegistry {
     this.root.bind(TOKENS.ImageService).toConstantValue(ports.images);
     this.root.bind(LIFECYCLE_TOKENS.DiskTransfer).toConstantValue(ports.transfer);
     this.root.bind(LIFECYCLE_TOKENS.HostRegistry).toConstantValue(this);
+    this.root.bind(InstanceLocks).toSelf();
     this.root.bind(DiskMetadataService).toSelf();
     this.root.bind(InstanceLifecycle).toSelf();
     this.root.bind(OnlineMigration).toSelf();

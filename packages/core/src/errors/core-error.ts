@@ -90,6 +90,13 @@ export interface ResizeDown extends DomainError<'ResizeDown', 'RESIZE_ERROR'> {
   readonly disk: DiskName;
 }
 
+/** A host's image backend was asked for a disk of an instance that is on another host. */
+export interface InstanceElsewhere extends DomainError<'InstanceElsewhere', 'INSTANCE_NOT_ON_HOST'> {
+  readonly instance: string;
+  /** The host the instance is on. */
+  readonly host: string;
+}
+
 /** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
 export type CoreError =
   | RecordUnreadable
@@ -103,6 +110,7 @@ export type CoreError =
   | ResizeUnconfirmed
   | NoResizePending
   | ResizeDown
+  | InstanceElsewhere
   | LayoutError
   | LegacyError
   | DiskInfoCorrupt

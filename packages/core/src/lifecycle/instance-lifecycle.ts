@@ -16,6 +16,7 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { loadInstance, type InstanceView } from './instance-records.js';
 import { inject, injectable } from 'inversify';
 import { DiskMetadataService } from '../services/metadata-service.js';
+import { InstanceLocks } from '../services/instance-locks.js';
 import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from './lifecycle-tokens.js';
 import type { Flavor } from './flavor.js';
@@ -49,13 +50,19 @@ export class InstanceLifecycle {
     @inject(DiskMetadataService) metadata: DiskMetadataService,
     @inject(LIFECYCLE_TOKENS.DiskTransfer) transfer: DiskTransfer,
     @inject(TOKENS.ImageService) images: ImageService,
+    @inject(InstanceLocks) private readonly locks: InstanceLocks,
   ) {
     this.deps = { hosts, repository, metadata, transfer, images };
   }
 
+  /** `op` as a task that waits for every earlier operation on `instance` (see {@link InstanceLocks}). */
+  private locked<A>(instance: InstanceId, op: () => Promise<E.Either<LifecycleError, A>>): TE.TaskEither<LifecycleError, A> {
+    return () => this.locks.run(instance, op);
+  }
+
   /** Boot: all records saved in one batch before any disk is created. */
   spawn(req: SpawnRequest): TE.TaskEither<LifecycleError, void> {
-    return () => spawn(this.deps, req);
+    return this.locked(req.instance, () => spawn(this.deps, req));
   }
   /**
    * The record of every local disk of the instance, deriving and claiming
@@ -63,11 +70,11 @@ export class InstanceLifecycle {
    * needs, without re-creating anything.
    */
   records(instance: InstanceId): TE.TaskEither<LifecycleError, ReadonlyMap<DiskName, DiskMetadata>> {
-    return async () => E.map((v: InstanceView) => v.records)(await loadInstance(this.deps, instance, { unconfirmed: 'allow' }));
+    return this.locked(instance, async () => E.map((v: InstanceView) => v.records)(await loadInstance(this.deps, instance, { unconfirmed: 'allow' })));
   }
   /** Hard reboot: re-create missing disks from their records. */
   hardReboot(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
-    return () => hardReboot(this.deps, instance);
+    return this.locked(instance, () => hardReboot(this.deps, instance));
   }
   /**
    * Resize / cold-migrate, live-migrate or evacuate to another host. A
@@ -76,7 +83,7 @@ export class InstanceLifecycle {
    * snapshot and delete (which confirms first) may run.
    */
   move(instance: InstanceId, to: string, kind: MoveKind, flavor?: Flavor, confirm: ConfirmMode = 'auto'): TE.TaskEither<LifecycleError, LeftBehind> {
-    return () => move(this.deps, { instance, to, kind, confirm, ...(flavor === undefined ? {} : { flavor }) });
+    return this.locked(instance, () => move(this.deps, { instance, to, kind, confirm, ...(flavor === undefined ? {} : { flavor }) }));
   }
   /**
    * What an evacuated instance's source host runs when it comes back (as
@@ -85,17 +92,17 @@ export class InstanceLifecycle {
    * whatever else of the instance it holds. Absent disks are fine.
    */
   removeLeftBehind(instance: InstanceId, left: LeftBehind): TE.TaskEither<LifecycleError, void> {
-    return async () => {
+    return this.locked(instance, async () => {
       const host = this.deps.hosts.get(left.host);
       if (E.isLeft(host)) return host;
       const removed = await sequence(left.disks, (d) => run(host.right.realizer.remove(instance, d.disk, d.meta)));
       if (E.isLeft(removed)) return removed;
       return run(host.right.files.remove(instanceDir(host.right.ctx.instancesPath, instance)));
-    };
+    });
   }
   /** Confirm a resize that waits for it: the source's disks go. `NO_RESIZE_PENDING` when none waits. */
   confirmResize(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
-    return () => confirmResize(this.deps, instance);
+    return this.locked(instance, () => confirmResize(this.deps, instance));
   }
   /**
    * Revert a resize that waits for it: the instance is back on its source
@@ -103,27 +110,27 @@ export class InstanceLifecycle {
    * destination goes. `NO_RESIZE_PENDING` when none waits.
    */
   revertResize(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
-    return () => revertResize(this.deps, instance);
+    return this.locked(instance, () => revertResize(this.deps, instance));
   }
   /** Re-create the root disk from another image, keeping its recorded layout. */
   rebuild(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {
-    return () => rebuild(this.deps, instance, image);
+    return this.locked(instance, () => rebuild(this.deps, instance, image));
   }
   /** Upload the root disk as a new image declaring the format written. */
   snapshot(instance: InstanceId, imageId: string): TE.TaskEither<LifecycleError, ImageMeta> {
-    return () => snapshot(this.deps, instance, imageId);
+    return this.locked(instance, () => snapshot(this.deps, instance, imageId));
   }
   /** Add a recorded rescue disk. */
   rescue(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {
-    return () => rescue(this.deps, instance, image);
+    return this.locked(instance, () => rescue(this.deps, instance, image));
   }
   /** Remove the rescue disk and its record. */
   unrescue(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
-    return () => unrescue(this.deps, instance);
+    return this.locked(instance, () => unrescue(this.deps, instance));
   }
   /** Snapshot, then remove local disks and their records. */
   shelve(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
-    return () => shelve(this.deps, instance);
+    return this.locked(instance, () => shelve(this.deps, instance));
   }
   /**
    * Re-create a shelved instance's disks on `host`: the root from its latest
@@ -133,14 +140,14 @@ export class InstanceLifecycle {
    * other local disks, and no record remembers it).
    */
   unshelve(instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
-    return () => unshelve(this.deps, instance, host, flavor, hadRoot, configDrive);
+    return this.locked(instance, () => unshelve(this.deps, instance, host, flavor, hadRoot, configDrive));
   }
   /** Change one disk's layout on purpose (new record first, both formats named). */
   convert(instance: InstanceId, disk: DiskName, backend: Backend, format: DiskFormat): TE.TaskEither<LifecycleError, void> {
-    return () => convert(this.deps, instance, disk, backend, format);
+    return this.locked(instance, () => convert(this.deps, instance, disk, backend, format));
   }
   /** Remove the disks, then soft-delete the instance and its records. */
   delete(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
-    return () => deleteInstance(this.deps, instance);
+    return this.locked(instance, () => deleteInstance(this.deps, instance));
   }
 }

@@ -16,7 +16,13 @@ export interface InstanceView {
 export interface LoadOptions {
   /** Derive records for disks that have none (default); off when the host cannot be asked (it is down). */
   readonly adopt?: boolean;
-  /** Leave out a legacy disk that is not on the host instead of failing (a delete has nothing to remove there). */
+  /**
+   * Leave out a disk without a record that is not on the host, or whose
+   * layout no fact tells (no `disk.info` entry), instead of failing: a
+   * delete has nothing to remove for the first, and removes the instance
+   * directory, where any file of the second is, anyway. A boot that failed
+   * part-way leaves such rows: their disks were never made.
+   */
   readonly skipMissing?: boolean;
   /** Complete disks whose record is still `creating` (a crash part-way) before an operation reads their data. */
   readonly complete?: boolean;
@@ -52,7 +58,7 @@ const adoptPending = async (host: HostServices, instance: InstanceId, records: M
   if (pending.length === 0 && bornWithRecords(records)) return E.right(undefined);
   for (const disk of pending) {
     const adopted = await run(host.adoption.ensure(instance, disk));
-    if (E.isLeft(adopted) && adopted.left.code === 'LEGACY_DISK_MISSING' && options.skipMissing === true) continue;
+    if (E.isLeft(adopted) && (adopted.left.code === 'LEGACY_DISK_MISSING' || adopted.left.code === 'LEGACY_FACTS_MISSING') && options.skipMissing === true) continue;
     if (E.isLeft(adopted)) return adopted;
     records.set(disk, adopted.right);
   }

@@ -114,4 +114,40 @@ describe('ImageBackend', () => {
       });
     }
   });
+
+  describe('when called for an instance on another host', () => {
+    it('answers INSTANCE_NOT_ON_HOST and writes nothing there', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      expect(E.isRight(await f.repository.createInstance(VM, 'a', ['root', 'swap'])())).toBe(true);
+      const r = await f.host('b').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 64 * MiB })();
+      expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INSTANCE_NOT_ON_HOST', host: 'a', path: 'instance' });
+      expect(f.repository.writesOf(VM, 'swap')).toEqual([]);
+      expect(f.cluster.commands()).toEqual([]);
+    });
+  });
+
+  describe('when two calls make the same disk at once', () => {
+    it('makes it once: the second answers with the record the first made, which is on the host', async () => {
+      const f = await fleetWith('qcow2/default');
+      const backend = f.host('a').backend;
+      const [a, b] = await Promise.all([
+        backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })(),
+        backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.raw), flavorSize: 4 * GiB })(),
+      ]);
+      expect(E.isRight(a) && E.isRight(b) && b.right).toEqual(E.isRight(a) && a.right);
+      expect((await f.records(VM)).get('root')).toMatchObject({ imageId: IMAGES.qcow2, size: 2 * GiB, state: 'ready' });
+      expect(await f.violations()).toEqual([]);
+    });
+
+    it('serialises a create and a delete of the instance: no disk outlives its record', async () => {
+      const f = await fleetWith('flat/raw');
+      const [created, deleted] = await Promise.all([
+        f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })(),
+        f.lifecycle().delete(VM)(),
+      ]);
+      // The delete came second: it removes the disk the create made. Rows the boot never got to (ephemeral0, swap) do not hold it up.
+      expect([E.isRight(created), E.isRight(deleted)]).toEqual([true, true]);
+      expect(f.cluster.disks().filter((d) => d.location.includes('/vm1/')).map((d) => d.location)).toEqual([]);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import {
   byteSize,
   planDisk,
   planToRecord,
+  type BlockDeviceMappingRepository,
   type DiskFunc,
   type DiskMetadata,
   type DiskName,
@@ -21,6 +22,7 @@ import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { sourceOf } from './disk-source.js';
 import { imageFacts } from './image-facts.js';
+import { InstanceLocks } from './instance-locks.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** Disks made from an image. */
@@ -58,9 +60,17 @@ export class ImageBackend {
     @inject(TOKENS.ImageService) private readonly images: ImageService,
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
     @inject(DiskRealizer) private readonly realizer: DiskRealizer,
+    @inject(TOKENS.Repository) private readonly repository: BlockDeviceMappingRepository,
+    @inject(InstanceLocks) private readonly locks: InstanceLocks,
   ) {}
 
-  /** Create (or complete) a disk from an image; an existing record is honoured whatever today's options say. */
+  /**
+   * Create (or complete) a disk from an image on this host, which must be
+   * the instance's (`INSTANCE_NOT_ON_HOST` otherwise). A disk that has a
+   * record already is made as its record says, whatever today's options or
+   * this request say (as nova's `cache()` keeps a disk that exists): the
+   * record that answers is the one in force.
+   */
   createFromImage(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
@@ -75,7 +85,7 @@ export class ImageBackend {
       });
   }
 
-  /** Create (or complete) a disk filled by a func, of a size stated up front. */
+  /** Create (or complete) a disk filled by a func, of a size stated up front; the rest as {@link ImageBackend.createFromImage}. */
   createFromFunc(req: FromFunc): TE.TaskEither<CoreError, DiskMetadata> {
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
@@ -95,7 +105,19 @@ export class ImageBackend {
    * once the disk exists. A new disk's source is verified before its record
    * is written, so a rejected image leaves neither record nor disk.
    */
-  private async create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
+  private create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
+    return this.locks.run(instance, () => this.createHere(instance, disk, plan));
+  }
+
+  private async createHere(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
+    const owner = await this.repository.getInstance(instance)();
+    if (E.isLeft(owner)) return owner;
+    if (owner.right.host !== this.ctx.name) {
+      return E.left({
+        _tag: 'InstanceElsewhere', code: 'INSTANCE_NOT_ON_HOST', instance, host: owner.right.host, path: 'instance',
+        message: `instance ${instance} is on host ${owner.right.host}, not ${this.ctx.name}: its disks are made there`,
+      });
+    }
     const existing = await this.metadata.record(instance, disk)();
     if (E.isLeft(existing)) return existing;
     const chosen = existing.right !== null ? this.recorded(disk, existing.right) : await this.planned(instance, disk, plan);

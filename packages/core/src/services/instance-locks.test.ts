@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { InstanceLocks } from './instance-locks.js';
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('InstanceLocks', () => {
+  it('runs the operations of one instance one after the other, in the order they came', async () => {
+    const locks = new InstanceLocks();
+    const log: string[] = [];
+    const op = (name: string) => async (): Promise<string> => {
+      log.push(`${name} starts`);
+      await tick();
+      log.push(`${name} ends`);
+      return name;
+    };
+    expect(await Promise.all([locks.run('vm1', op('a')), locks.run('vm1', op('b')), locks.run('vm1', op('c'))])).toEqual(['a', 'b', 'c']);
+    expect(log).toEqual(['a starts', 'a ends', 'b starts', 'b ends', 'c starts', 'c ends']);
+  });
+
+  it('runs operations of different instances side by side', async () => {
+    const locks = new InstanceLocks();
+    const log: string[] = [];
+    const op = (name: string) => async (): Promise<void> => {
+      log.push(`${name} starts`);
+      await tick();
+      log.push(`${name} ends`);
+    };
+    await Promise.all([locks.run('vm1', op('a')), locks.run('vm2', op('b'))]);
+    expect(log.slice(0, 2)).toEqual(['a starts', 'b starts']);
+  });
+
+  it('lets an operation call another on the instance it holds, and still holds the others back', async () => {
+    const locks = new InstanceLocks();
+    const log: string[] = [];
+    const outer = locks.run('vm1', async () => {
+      log.push('outer');
+      await tick();
+      return locks.run('vm1', async () => {
+        log.push('inner');
+        await tick();
+        return 'inner done';
+      });
+    });
+    const next = locks.run('vm1', async () => {
+      log.push('next');
+      return 'next done';
+    });
+    expect(await Promise.all([outer, next])).toEqual(['inner done', 'next done']);
+    expect(log).toEqual(['outer', 'inner', 'next']);
+  });
+
+  it('goes on after an operation that rejects, and gives each caller its own outcome', async () => {
+    const locks = new InstanceLocks();
+    const failing = locks.run('vm1', () => Promise.reject(new Error('boom')));
+    const after = locks.run('vm1', () => Promise.resolve('after'));
+    await expect(failing).rejects.toThrow('boom');
+    await expect(after).resolves.toBe('after');
+  });
+});
