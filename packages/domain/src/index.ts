@@ -11,6 +11,7 @@ export * from './disk/disk-metadata.js';
 export * from './disk/disk-location.js';
 export * from './disk/disk-role.js';
 export * from './disk/content-kind.js';
+export * from './disk/disk-func-check.js';
 export * from './metadata/index.js';
 export * from './names/invalid-name.js';
 export * from './names/safe-names.js';

@@ -13,20 +13,22 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   byteSize,
+  checkFunc,
   diskExists,
   hostPath,
   type Argv,
   type ByteSize,
+  type CheckedFunc,
   type CommandExecutor,
   type DiskFunc,
   type HostFiles,
   type HostPath,
+  type StagedFile,
   type StorageError,
   type TemplateBuilder,
 } from '@disk-ledger/domain';
 import * as Q from './qemu-img.js';
 import { parentDir, withSuffix } from './qemu-path.js';
-import { checkFunc, type CheckedFunc, type StagedFile } from './template-input.js';
 
 /** `mkfs` argv for a checked label (vfat names its label with `-n`, ext with `-L`, and ext needs `-F` on a plain file). */
 export const mkfsArgv = (fsType: 'ext4' | 'ext3' | 'vfat', label: string, path: HostPath): Argv =>

@@ -115,6 +115,48 @@ describe('ImageBackend', () => {
     }
   });
 
+  describe('when a tool refuses to make a new disk', () => {
+    it("completes a func disk's creating record with the request's own func, not one implied by its role", async () => {
+      const f = await fleetWith('flat/raw');
+      f.cluster.injectFault({ match: (argv) => argv[0] === 'mkfs', effect: 'fail' });
+      const req = { instance: VM, disk: 'ephemeral0', func: { kind: 'filesystem', fsType: 'ext4', label: 'scratch' }, size: 64 * MiB } as const;
+      expect(E.isLeft(await f.host('a').backend.createFromFunc(req)())).toBe(true);
+      expect(E.isRight(await f.host('a').backend.createFromFunc(req)())).toBe(true);
+      expect(f.cluster.commands().filter((c) => c.argv[0] === 'mkfs').map((c) => c.argv.includes('scratch'))).toEqual([true, true]);
+      expect(await f.violations()).toEqual([]);
+    });
+
+    for (const name of BACKEND_OPTIONS) {
+      it(`leaves a creating record that the next request replaces when it asks for another disk (${name})`, async () => {
+        const f = await fleetWith(name);
+        f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && argv.some((a) => a.includes('vm1')), effect: 'fail' });
+        const failed = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+        expect(E.isLeft(failed) && failed.left.code).toBe('COMMAND_FAILED');
+        expect((await f.records(VM)).get('root')).toMatchObject({ imageId: IMAGES.qcow2, state: 'creating' });
+        expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+        const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.raw), flavorSize: 4 * GiB })();
+        expect(E.isRight(r) && r.right).toMatchObject({ imageId: IMAGES.raw, size: 4 * GiB, state: 'ready' });
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+
+    it('checks a func and a flavor size before anything is written, naming the field', async () => {
+      const f = await fleetWith('flat/raw');
+      const backend = f.host('a').backend;
+      const label = await backend.createFromFunc({ instance: VM, disk: 'ephemeral0', func: { kind: 'filesystem', fsType: 'ext4', label: 'bad label' }, size: 64 * MiB })();
+      expect(E.isLeft(label) && label.left).toMatchObject({ code: 'INVALID_NAME', path: 'func.label' });
+      const files = await backend.createFromFunc({ instance: VM, disk: 'ephemeral0', func: { kind: 'config-drive', files: [{ path: '../../etc/x', content: '' }] }, size: 64 * MiB })();
+      expect(E.isLeft(files) && files.left).toMatchObject({ code: 'INVALID_NAME', path: 'func.files.0.path' });
+      for (const flavorSize of [-1, 1.5, Number.NaN]) {
+        const r = await backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize })();
+        expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INVALID_SIZE', path: 'flavorSize' });
+      }
+      expect(f.repository.writesOf(VM, 'ephemeral0')).toEqual([]);
+      expect(f.repository.writesOf(VM, 'root')).toEqual([]);
+      expect(f.cluster.commands()).toEqual([]);
+    });
+  });
+
   describe('when called for an instance on another host', () => {
     it('answers INSTANCE_NOT_ON_HOST and writes nothing there', async () => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });

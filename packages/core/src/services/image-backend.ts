@@ -1,5 +1,7 @@
 import {
   byteSize,
+  checkFunc,
+  invalidSize,
   planDisk,
   planToRecord,
   type BlockDeviceMappingRepository,
@@ -74,13 +76,16 @@ export class ImageBackend {
   createFromImage(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
+        const flavorSize = req.flavorSize ?? 0;
+        // 0 is the image's own size; anything else must be a size the disk can have.
+        if (flavorSize !== 0 && E.isLeft(byteSize(flavorSize))) return E.left(invalidSize(flavorSize, 'flavorSize'));
         const meta = await this.images.show(req.imageId)();
         if (E.isLeft(meta)) return meta;
         const image = imageFacts(meta.right);
         const request: DiskRequest =
           req.disk === 'kernel' || req.disk === 'ramdisk'
             ? { disk: req.disk, image }
-            : { disk: req.disk, image, flavorSize: req.flavorSize ?? 0 };
+            : { disk: req.disk, image, flavorSize };
         return planDisk(this.ctx.options, req.instance, request);
       });
   }
@@ -91,6 +96,9 @@ export class ImageBackend {
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
         const size = byteSize(req.size, 'size');
         if (E.isLeft(size)) return size;
+        // A label or a config-drive path no tool can take fails here, before the record exists.
+        const func = checkFunc(req.func);
+        if (E.isLeft(func)) return func;
         const request: DiskRequest =
           req.disk === 'swap' ? { disk: 'swap', size: size.right }
             : req.disk === 'config' ? { disk: 'config', files: req.func.kind === 'config-drive' ? req.func.files : [] }
@@ -103,7 +111,12 @@ export class ImageBackend {
   /**
    * Record first (state `creating`), then the disk; the record turns `ready`
    * once the disk exists. A new disk's source is verified before its record
-   * is written, so a rejected image leaves neither record nor disk.
+   * is written, so a rejected image leaves neither record nor disk. A disk
+   * whose record is `ready` is made as its record says. A `creating` record
+   * (a crash, or a tool that refused, part-way) is this request's to decide:
+   * completed when the request plans the same disk, else its leftovers go
+   * and the request's record replaces it. One that an unfinished move or
+   * conversion holds is completed as recorded: its data is in a staged copy.
    */
   private create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
     return this.locks.run(instance, () => this.createHere(instance, disk, plan));
@@ -120,7 +133,10 @@ export class ImageBackend {
     }
     const existing = await this.metadata.record(instance, disk)();
     if (E.isLeft(existing)) return existing;
-    const chosen = existing.right !== null ? this.recorded(disk, existing.right) : await this.planned(instance, disk, plan);
+    const current = existing.right;
+    const chosen = current !== null && (current.state !== 'creating' || owner.right.migration !== null)
+      ? this.recorded(disk, current)
+      : await this.planned(instance, disk, plan, current);
     if (E.isLeft(chosen)) return chosen;
     return this.realizer.realize(instance, disk, chosen.right.meta, chosen.right.source)();
   }
@@ -131,20 +147,35 @@ export class ImageBackend {
     return E.isLeft(source) ? source : E.right({ meta, source: source.right });
   }
 
-  /** A new disk: planned, its source made ready, and its record made durable (`creating`) before the disk exists. */
-  private async planned(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, Chosen>> {
+  /**
+   * A disk this request decides: planned, its source made ready, and its
+   * record made durable (`creating`) before the disk exists. A `creating`
+   * record of the same disk is kept (and completed from this request's
+   * source); one of another goes with whatever it left.
+   */
+  private async planned(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>, current: DiskMetadata | null): Promise<E.Either<CoreError, Chosen>> {
     const planned = await plan();
     if (E.isLeft(planned)) return planned;
     const placed = await this.realizer.placePlan(instance, planned.right)();
     if (E.isLeft(placed)) return placed;
     const p = placed.right;
+    const record = planToRecord(p);
+    if (current !== null && sameDisk(current, record)) return E.right({ meta: current, source: p.source });
     const prepared = await this.realizer.prepare(instance, disk, p.source)();
     if (E.isLeft(prepared)) return prepared;
-    const saved = await this.metadata.saveAll(instance, [{ disk, meta: planToRecord(p) }])();
+    if (current !== null) {
+      const cleared = await this.realizer.remove(instance, disk, current)();
+      if (E.isLeft(cleared)) return cleared;
+    }
+    const saved = await this.metadata.saveAll(instance, [{ disk, meta: record }])();
     if (E.isLeft(saved)) return saved;
-    return E.right({ meta: planToRecord(p), source: p.source });
+    return E.right({ meta: record, source: p.source });
   }
 }
+
+/** Whether two records describe the same disk made the same way (their states aside). */
+const sameDisk = (a: DiskMetadata, b: DiskMetadata): boolean =>
+  a.backend === b.backend && a.format === b.format && a.size === b.size && a.location === b.location && a.imageId === b.imageId && a.imageFormat === b.imageFormat;
 
 /** The record a disk is made by, and what to fill it with. */
 interface Chosen {

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { DiskFunc } from '@disk-ledger/domain';
-import { checkConfigPath, checkFunc, checkLabel } from './template-input.js';
+import { checkConfigPath, checkFunc, checkLabel } from './disk-func-check.js';
 
 const code = (r: E.Either<{ code: string }, unknown>) => (E.isLeft(r) ? r.left.code : 'ok');
 

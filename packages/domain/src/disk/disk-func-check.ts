@@ -1,13 +1,18 @@
 /**
- * Checks for template funcs before anything runs: file-system labels (they
- * reach `mkfs` argvs) and config-drive file paths (they become files under a
- * staging directory, so each component must be a safe name and no path may
- * climb out or collide with another).
+ * Checks for disk funcs before anything is written or runs: file-system
+ * labels (they reach `mkfs` argvs) and config-drive file paths (they become
+ * files under a staging directory, so each component must be a safe name and
+ * no path may climb out or collide with another). The image backend checks
+ * a func before its record exists; the template builder again before it
+ * runs a tool.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as A from 'fp-ts/lib/ReadonlyArray.js';
-import { fileName, invalidName, unsupported, type ConfigDriveFile, type DiskFunc, type StorageError } from '@disk-ledger/domain';
+import { invalidName } from '../names/invalid-name.js';
+import { fileName } from '../names/safe-names.js';
+import { unsupported, type StorageError } from '../ports/storage-error.js';
+import type { ConfigDriveFile, DiskFunc } from '../ports/template-builder.js';
 
 /** A config-drive file whose path is a list of checked components. */
 export interface StagedFile {
