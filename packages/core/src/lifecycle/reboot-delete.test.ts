@@ -158,4 +158,25 @@ describe('delete', () => {
       });
     }
   });
+
+  describe('when rows have no record and no fact places their disks', () => {
+    it('removes a boot that stopped after its first disk: the rows it never reached do not hold the delete up', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+      expect(E.isRight(await f.repository.createInstance(VM, 'a', ['root', 'ephemeral0', 'swap'])())).toBe(true);
+      expect(E.isRight(await f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: GiB / 4 })())).toBe(true);
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+    });
+
+    for (const name of ['lvm', 'rbd/shared'] as const) {
+      it(`removes a legacy instance's volumes by name from the ${name} group or pool its options still name, after its images_type changed`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+        await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }, { disk: 'swap', format: 'raw', size: GiB / 4 }], diskInfo: 'absent' });
+        expect(f.cluster.disks().filter((d) => d.location.includes('vm1_'))).toHaveLength(2);
+        f.reconfigure('a', { ...OPTIONS[name], imagesType: 'raw' });
+        expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+        expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+      });
+    }
+  });
 });

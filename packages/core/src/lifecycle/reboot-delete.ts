@@ -17,7 +17,8 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
 /**
  * Delete: remove every local disk, then soft-delete the instance and its
  * records. A resize waiting for confirm or revert is confirmed first, so the
- * source's disks go too. A legacy disk that is not on the host has nothing to remove.
+ * source's disks go too. A legacy disk that is not on the host has nothing to
+ * remove; one no fact places is removed by its conventional name.
  */
 export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
   const view = await loadInstance(deps, instance, { skipMissing: true, unconfirmed: 'confirm' });
@@ -25,6 +26,16 @@ export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId):
   const { host, records } = view.right;
   const removed = await sequence([...records], ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
+  // Rows no record or fact placed (a boot stopped before them, a legacy volume disk.info never named): their
+  // volumes, if any, go by name from the group or pool the options name; their files go with the directory.
+  const rows = await run(deps.repository.listDisks(instance));
+  if (E.isLeft(rows)) return rows;
+  const unplaced = rows.right.map((r) => r.disk).filter((d) => !records.has(d));
+  const named = await sequence(unplaced, async (disk) => {
+    const lv = await run(host.realizer.removeNamed(instance, disk, 'lvm'));
+    return E.isLeft(lv) ? lv : run(host.realizer.removeNamed(instance, disk, 'rbd'));
+  });
+  if (E.isLeft(named)) return named;
   // As nova does, the instance directory goes too: disk.info, console logs, and any file disk no record or derivation reached.
   const dir = await run(host.files.remove(instanceDir(host.ctx.instancesPath, instance)));
   if (E.isLeft(dir)) return dir;

@@ -22,7 +22,7 @@ export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: I
   if (E.isLeft(view)) return view;
   const { host, records } = view.right;
   const existing = records.get('rescue');
-  if (existing !== undefined) return E.map(() => undefined)(await run(host.backend.createFromImage({ instance, disk: 'rescue', imageId: image })));
+  if (existing !== undefined) return E.map(() => undefined)(await run(host.backend.createFromImageHeld({ instance, disk: 'rescue', imageId: image })));
   const meta = await run(deps.images.show(image));
   if (E.isLeft(meta)) return meta;
   const plan = planDisk(host.ctx.options, instance, {

@@ -3,6 +3,8 @@ import {
   instanceDir,
   novaFileName,
   planToRecord,
+  recordLocation,
+  resolveLocation,
   type BaseImageCache,
   type ByteSize,
   type DiskDriver,
@@ -183,6 +185,24 @@ export class DiskRealizer {
    */
   fromStaged(instance: InstanceId, disk: DiskName, meta: DiskMetadata, keep = false): TE.TaskEither<CoreError, void> {
     return () => this.madeFromStaged(instance, disk, meta, keep);
+  }
+
+  /**
+   * Remove the volume a disk of `backend` would have under its conventional
+   * name in the volume group or pool this host's options name, if any (and
+   * nothing when they name none): for a disk no record or fact places, as
+   * nova's cleanup removes an instance's volumes by name. Removing reads
+   * nothing of the volume.
+   */
+  removeNamed(instance: InstanceId, disk: DiskName, backend: 'lvm' | 'rbd'): TE.TaskEither<CoreError, void> {
+    return async () => {
+      const { imagesVolumeGroup: vg, imagesRbdPool: pool } = this.ctx.options;
+      if ((backend === 'lvm' ? vg : pool) === null) return DONE;
+      const location = resolveLocation(backend, recordLocation(backend, instance, disk, vg, pool), this.ctx.instancesPath, instance);
+      if (E.isLeft(location)) return location;
+      const driver = await this.drivers.forBackend(backend)();
+      return E.isLeft(driver) ? driver : driver.right.remove(location.right)();
+    };
   }
 
   /** Remove a recorded disk from this host (the record is the caller's). */

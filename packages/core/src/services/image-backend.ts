@@ -74,6 +74,11 @@ export class ImageBackend {
    * record that answers is the one in force.
    */
   createFromImage(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
+    return () => this.locks.run(req.instance, () => this.createFromImageHeld(req)());
+  }
+
+  /** {@link ImageBackend.createFromImage} for an operation that holds the instance's lock already (a lifecycle operation). */
+  createFromImageHeld(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
         const flavorSize = req.flavorSize ?? 0;
@@ -92,6 +97,11 @@ export class ImageBackend {
 
   /** Create (or complete) a disk filled by a func, of a size stated up front; the rest as {@link ImageBackend.createFromImage}. */
   createFromFunc(req: FromFunc): TE.TaskEither<CoreError, DiskMetadata> {
+    return () => this.locks.run(req.instance, () => this.createFromFuncHeld(req)());
+  }
+
+  /** {@link ImageBackend.createFromFunc} for an operation that holds the instance's lock already. */
+  createFromFuncHeld(req: FromFunc): TE.TaskEither<CoreError, DiskMetadata> {
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
         const size = byteSize(req.size, 'size');
@@ -118,11 +128,7 @@ export class ImageBackend {
    * and the request's record replaces it. One that an unfinished move or
    * conversion holds is completed as recorded: its data is in a staged copy.
    */
-  private create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
-    return this.locks.run(instance, () => this.createHere(instance, disk, plan));
-  }
-
-  private async createHere(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
     const owner = await this.repository.getInstance(instance)();
     if (E.isLeft(owner)) return owner;
     if (owner.right.host !== this.ctx.name) {

@@ -29,26 +29,6 @@ describe('InstanceLocks', () => {
     expect(log.slice(0, 2)).toEqual(['a starts', 'b starts']);
   });
 
-  it('lets an operation call another on the instance it holds, and still holds the others back', async () => {
-    const locks = new InstanceLocks();
-    const log: string[] = [];
-    const outer = locks.run('vm1', async () => {
-      log.push('outer');
-      await tick();
-      return locks.run('vm1', async () => {
-        log.push('inner');
-        await tick();
-        return 'inner done';
-      });
-    });
-    const next = locks.run('vm1', async () => {
-      log.push('next');
-      return 'next done';
-    });
-    expect(await Promise.all([outer, next])).toEqual(['inner done', 'next done']);
-    expect(log).toEqual(['outer', 'inner', 'next']);
-  });
-
   it('goes on after an operation that rejects, and gives each caller its own outcome', async () => {
     const locks = new InstanceLocks();
     const failing = locks.run('vm1', () => Promise.reject(new Error('boom')));

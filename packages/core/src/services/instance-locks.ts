@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { injectable } from 'inversify';
 
 /**
@@ -7,25 +6,20 @@ import { injectable } from 'inversify';
  * (two creations of one disk, a resize racing a delete) would each read the
  * records the other is about to change, and leave a disk without a record
  * or a record without its disk. Operations on other instances run
- * alongside. The lock is re-entrant, so that an operation may call another
- * on the same instance (a rescue creating its disk through the image
- * backend). It holds within one process; callers that act on one instance
+ * alongside. The lock is not re-entrant: an operation that holds it calls
+ * the unlocked forms of other services (the image backend's `…Held`
+ * methods). It holds within one process; callers that act on one instance
  * from several processes serialise them as nova's compute does.
  */
 @injectable()
 export class InstanceLocks {
   /** The last operation queued per instance; an entry goes when its queue empties. */
   private readonly tails = new Map<string, Promise<void>>();
-  /** The instances the running operation holds. */
-  private readonly held = new AsyncLocalStorage<ReadonlySet<string>>();
 
   /** Run `task` once every earlier operation on `instance` has settled; its result, whatever theirs. */
   run<A>(instance: string, task: () => Promise<A>): Promise<A> {
-    const mine = this.held.getStore();
-    if (mine?.has(instance) === true) return task();
-    const holding = new Set(mine ?? []).add(instance);
     const before = this.tails.get(instance);
-    const result = before === undefined ? this.held.run(holding, task) : before.then(() => this.held.run(holding, task));
+    const result = before === undefined ? task() : before.then(task);
     const tail = result.then(
       () => undefined,
       () => undefined,
