@@ -34,6 +34,17 @@ describe('OnlineMigration', () => {
     });
   });
 
+  describe('when the caller names instances to leave for later', () => {
+    it('neither derives nor counts their rows, and a later run without them migrates them', async () => {
+      const f = await setup();
+      const migration = f.fleet.onlineMigration();
+      expect(codes(await migration.run('a', 50, { skip: new Set([GOOD, BAD]) }))).toEqual({ found: 0, done: 0, failures: [] });
+      expect((await f.records(GOOD)).get('root')).toBeNull();
+      expect(codes(await migration.run('a', 50, { skip: new Set([BAD]) }))).toEqual({ found: 1, done: 1, failures: [] });
+      expect((await f.records(GOOD)).get('root')).toMatchObject({ provenance: 'derived' });
+    });
+  });
+
   describe('when a row cannot be derived', () => {
     it('reports it in every run but derives it only once', async () => {
       const f = await setup();

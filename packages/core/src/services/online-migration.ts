@@ -64,8 +64,15 @@ export class OnlineMigration {
     @inject(LIFECYCLE_TOKENS.HostRegistry) private readonly hosts: HostRegistry,
   ) {}
 
-  /** Migrate up to `maxCount` rows of instances on `host` (a positive whole number, else `INVALID_COUNT`). */
-  async run(host: string, maxCount: number): Promise<E.Either<CoreError | UnknownHost | InvalidCount, MigrationResult>> {
+  /**
+   * Migrate up to `maxCount` rows of instances on `host` (a positive whole
+   * number, else `INVALID_COUNT`). Rows of instances in `options.skip` are
+   * left for a later run: the caller names those whose disks are not this
+   * host's to describe yet (nova: a resize awaiting confirm or revert that a
+   * compute not yet upgraded made; a revert would take the instance back to
+   * its old disks, and records derived here would describe the wrong ones).
+   */
+  async run(host: string, maxCount: number, options: { readonly skip?: ReadonlySet<string> } = {}): Promise<E.Either<CoreError | UnknownHost | InvalidCount, MigrationResult>> {
     if (!Number.isSafeInteger(maxCount) || maxCount < 1) {
       return E.left({ _tag: 'InvalidCount', code: 'INVALID_COUNT', path: 'maxCount', message: `maxCount must be a positive whole number, got ${String(maxCount)}` });
     }
@@ -88,6 +95,7 @@ export class OnlineMigration {
       for (const row of rows.right) {
         afterId = Math.max(afterId, row.bdmId ?? afterId);
         if (writes.length >= maxCount) break;
+        if (options.skip?.has(row.instance) === true) continue;
         looked += 1;
         found += 1;
         const before = row.bdmId === null ? undefined : known?.get(row.bdmId);

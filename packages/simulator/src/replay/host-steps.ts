@@ -50,9 +50,13 @@ export const deleteDiskInfo = async (world: SimWorld, step: StepOf<'delete_disk_
 
 /** One batch of the online data migration on every host running the metadata driver. */
 export const onlineMigrate = async (world: SimWorld, step: StepOf<'online_migrate'>): Promise<Outcome> => {
+  // A resize the classic driver made and that awaits confirm or revert is that driver's: a revert takes the
+  // instance back to its old disks, which records derived on the destination would not describe.
+  const skip = new Set<string>();
+  for (const [name, inst] of world.instances) if (inst.resizedFrom?.by === 'legacy') skip.add(name);
   for (const [host, mode] of world.modes) {
     if (mode !== 'metadata') continue;
-    const r = await world.fleet.onlineMigration().run(host, step.batch ?? 50);
+    const r = await world.fleet.onlineMigration().run(host, step.batch ?? 50, { skip });
     if (E.isLeft(r)) return outcomeOf(r);
   }
   return OK;
