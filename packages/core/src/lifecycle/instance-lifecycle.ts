@@ -1,4 +1,5 @@
 import {
+  invalidName,
   instanceDir,
   type Backend,
   type BlockDeviceMappingRepository,
@@ -12,7 +13,7 @@ import {
   type InstanceId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { loadInstance, type InstanceView } from './instance-records.js';
 import { inject, injectable } from 'inversify';
 import { DiskMetadataService } from '../services/metadata-service.js';
@@ -40,6 +41,9 @@ import { spawn, type SpawnRequest } from './spawn.js';
  * the host's current options except to place a brand-new disk, and never a
  * disk's bytes. Failures are typed values that leave the previous state.
  */
+/** The ids shelve uploads to (see shelve.ts's `shelvedImageId`). */
+const SHELVED = /-shelved(-[0-9]+)?$/;
+
 @injectable()
 export class InstanceLifecycle {
   private readonly deps: LifecycleDeps;
@@ -116,8 +120,16 @@ export class InstanceLifecycle {
   rebuild(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, () => rebuild(this.deps, instance, image));
   }
-  /** Upload the root disk as a new image declaring the format written. */
+  /**
+   * Upload the root disk as a new image declaring the format written. Ids
+   * shaped like a shelved image (`…-shelved`, `…-shelved-N`) are shelve's
+   * alone (`INVALID_NAME`): unshelve boots the latest of an instance's, so
+   * another instance's snapshot under such an id would be booted in its place.
+   */
   snapshot(instance: InstanceId, imageId: string): TE.TaskEither<LifecycleError, ImageMeta> {
+    if (SHELVED.test(imageId)) {
+      return TE.left(invalidName('image id', imageId, 'is reserved: ids ending in -shelved or -shelved-<n> are the images shelve keeps instances in', 'image_id'));
+    }
     return this.locked(instance, () => snapshot(this.deps, instance, imageId));
   }
   /** Add a recorded rescue disk. */

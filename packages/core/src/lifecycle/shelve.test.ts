@@ -87,4 +87,18 @@ describe('shelve', () => {
       expect(outcome(r)).toMatch(/^RECORD_MISSING/);
     });
   });
+
+  describe("when another instance snapshots under an id shaped like this one's shelved image", () => {
+    it('refuses it, so unshelve boots the instance from its own image', async () => {
+      const f = await fleet('flat/raw', 'flat/raw');
+      await f.boot(vm('vm2'), 'a');
+      const markers = await writeBenign(f, VM);
+      for (const id of ['vm1-shelved', 'vm1-shelved-2']) {
+        expect(outcome(await f.lifecycle().snapshot(vm('vm2'), id)())).toMatch(/^INVALID_NAME/);
+      }
+      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, true)())).toBe('ok');
+      expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
+    });
+  });
 });
