@@ -81,10 +81,10 @@ describe('shelve', () => {
       expect(await allProblems(f)).toEqual([]);
     });
 
-    it('answers RECORD_MISSING when there is nothing to unshelve from', async () => {
+    it('answers RECORD_MISSING when there is nothing to unshelve from, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {
       const f = await fleet('flat/raw', 'flat/raw');
-      const r = await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, true, false)();
-      expect(outcome(r)).toMatch(/^RECORD_MISSING/);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, false)())).toMatch(/^RECORD_MISSING/);
+      expect(outcome(await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, true, false)())).toMatch(/^INSTANCE_NOT_FOUND/);
     });
   });
 

@@ -61,9 +61,12 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<vo
 };
 
 /** Unshelve on any host: the disks are planned there anew, the root from the latest shelved image; records first. */
-export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive = false): Step<void> => {
+export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
   if (E.isLeft(target)) return target;
+  // An instance the database does not know is INSTANCE_NOT_FOUND, not an instance without a shelved image.
+  const known = await run(deps.repository.getInstance(instance));
+  if (E.isLeft(known)) return known;
   const ids = hadRoot ? await shelvedImages(deps, instance) : E.right({ latest: null });
   if (E.isLeft(ids)) return ids;
   if (hadRoot && ids.right.latest === null) return E.left(notShelved(instance));
