@@ -39,7 +39,13 @@ import { spawn, type SpawnRequest } from './spawn.js';
  * The instance operations on recorded layouts. Each reads the records of the
  * disks it touches (deriving them on first touch for legacy instances), never
  * the host's current options except to place a brand-new disk, and never a
- * disk's bytes. Failures are typed values that leave the previous state.
+ * disk's bytes. Failures are typed values. Bad input and refusals (an
+ * unknown host, a state the operation does not fit, a rejected image)
+ * change nothing; a tool or the database failing part-way leaves `creating`
+ * records, or a move's migration record, that the next operation on the
+ * instance completes or rolls back (records are persisted before disks are
+ * created, so nothing is ever on a host without one). One operation runs at
+ * a time per instance (see {@link InstanceLocks}).
  */
 /** The ids shelve uploads to (see shelve.ts's `shelvedImageId`). */
 const SHELVED = /-shelved(-[0-9]+)?$/;
