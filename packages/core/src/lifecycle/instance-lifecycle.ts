@@ -35,6 +35,9 @@ import { shelve, unshelve } from './shelve.js';
 import { snapshot } from './snapshot.js';
 import { spawn, type SpawnRequest } from './spawn.js';
 
+/** The ids shelve uploads to (see shelve.ts's `shelvedImageId`). */
+const SHELVED = /-shelved(-[0-9]+)?$/;
+
 /**
  * The instance operations on recorded layouts. Each reads the records of the
  * disks it touches (deriving them on first touch for legacy instances), never
@@ -47,9 +50,6 @@ import { spawn, type SpawnRequest } from './spawn.js';
  * created, so nothing is ever on a host without one). One operation runs at
  * a time per instance (see {@link InstanceLocks}).
  */
-/** The ids shelve uploads to (see shelve.ts's `shelvedImageId`). */
-const SHELVED = /-shelved(-[0-9]+)?$/;
-
 @injectable()
 export class InstanceLifecycle {
   private readonly deps: LifecycleDeps;
