@@ -26,6 +26,7 @@ import {
   type InstanceState,
   type RecordWrite,
   type RepositoryError,
+  type RepositoryFailed,
   type UnpopulatedQuery,
 } from '@disk-ledger/domain';
 import { instanceExists, instanceNotFound, repositoryFailed } from './repository-errors.js';
@@ -64,6 +65,39 @@ interface Instance {
   readonly current: Row[];
 }
 
+// ---- ephemeral positions
+
+const EPHEMERAL = /^ephemeral([0-9]+)$/;
+
+const positionOf = (disk: string): number | null => {
+  const m = EPHEMERAL.exec(disk);
+  return m === null ? null : Number(m[1]);
+};
+
+/**
+ * Ephemeral disks are numbered by their position among the instance's
+ * ephemeral BDM rows (as nova lists them, and the SQL adapters store them):
+ * new ones must fill the next positions, with no gap. `null` when they do.
+ */
+const ephemeralGapIn = (instance: string, existing: readonly string[], adding: readonly string[]): RepositoryFailed | null => {
+  const have = new Set(existing.map(positionOf).filter((p): p is number => p !== null));
+  const added = new Set(adding.map(positionOf).filter((p): p is number => p !== null && !have.has(p)));
+  if (added.size === 0) return null;
+  const all = new Set([...have, ...added]);
+  for (let p = 0; p < all.size; p += 1) {
+    if (all.has(p)) continue;
+    const wanted = Math.max(...added) + 1 - added.size;
+    return {
+      ...repositoryFailed(
+        `instance ${instance} has ${have.size} ephemeral disk(s); ephemeral disks are numbered by position, so ` +
+          `only ephemeral${have.size} can be created next (this call needs ${wanted} to exist first)`,
+      ),
+      path: 'disk',
+    };
+  }
+  return null;
+};
+
 // ---- the repository
 
 /** The repository in memory. */
@@ -75,6 +109,10 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   private nextId = 1;
   private calls = 0;
   private pendingFault: string | null = null;
+
+  private ephemeralGap(owner: Instance, adding: readonly string[]): RepositoryFailed | null {
+    return ephemeralGapIn(owner.instance, owner.current.filter((r) => r.bdm).map((r) => r.disk), adding);
+  }
 
   /** Calls made so far: each is one round trip. */
   get roundTrips(): number {
@@ -98,6 +136,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (bad !== undefined) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(bad)}`));
       const bdmDisks = disks.filter(hasBdm);
       if (new Set(bdmDisks).size !== bdmDisks.length) return E.left(repositoryFailed(`a disk is listed twice for instance ${instance}`));
+      const gap = ephemeralGapIn(instance, [], bdmDisks);
+      if (gap !== null) return E.left(gap);
       const owner: Instance = { instance, host, deleted: false, migration: null, rows: [], current: [] };
       this.live.set(instance, owner);
       for (const disk of bdmDisks) this.addRow(owner, disk, true, null);
@@ -150,6 +190,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (owner === undefined) return E.left(instanceNotFound(instance));
       const bad = writes.findIndex((w: unknown) => !isRecordWrite(w));
       if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
+      const gap = this.ephemeralGap(owner, writes.filter((w) => w.driverInfo !== null).map((w) => w.disk));
+      if (gap !== null) return E.left(gap);
       for (const w of writes) this.apply(owner, w.disk, w.driverInfo);
       return E.right(undefined);
     });
@@ -166,6 +208,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (!isDiskName(disk)) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(disk)}`));
       const stored = this.liveRow(owner, disk)?.driverInfo ?? null;
       if (stored !== null) return E.right({ written: false, driverInfo: stored });
+      const gap = this.ephemeralGap(owner, [disk]);
+      if (gap !== null) return E.left(gap);
       this.apply(owner, disk, driverInfo);
       return E.right({ written: true, driverInfo });
     });

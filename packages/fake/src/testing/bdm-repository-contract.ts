@@ -144,6 +144,19 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         ]);
       });
 
+      it('numbers ephemeral disks by position: one past the next free position is refused, naming the disk, and nothing is written', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root', 'ephemeral0']));
+        const gap = await h.repo.saveRecords(vm1, [{ disk: 'ephemeral7', driverInfo: 'E7' }])();
+        expect(E.isLeft(gap) && gap.left).toMatchObject({ code: 'REPOSITORY_FAILED', path: 'disk' });
+        expect(E.isLeft(gap) && gap.left.message).toContain('ephemeral1');
+        expect(await code(h.repo.compareAndSetRecord(vm1, 'ephemeral3', 'E3'))).toBe('REPOSITORY_FAILED');
+        expect(await code(h.repo.createInstance(vm2, 'h1', ['root', 'ephemeral1']))).toBe('REPOSITORY_FAILED');
+        expect((await right(h.repo.listDisks(vm1))).map((r) => r.disk)).toEqual(['root', 'ephemeral0']);
+        // Consecutive ones in one batch are fine.
+        await right(h.repo.saveRecords(vm1, [{ disk: 'ephemeral2', driverInfo: 'E2' }, { disk: 'ephemeral1', driverInfo: 'E1' }]));
+        expect((await right(h.repo.listDisks(vm1))).map((r) => r.disk).sort()).toEqual(['ephemeral0', 'ephemeral1', 'ephemeral2', 'root']);
+      });
+
       it('is atomic: a bad write in the batch leaves nothing written', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         const before = await right(h.repo.listDisks(vm1));
