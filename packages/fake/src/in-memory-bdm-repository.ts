@@ -13,6 +13,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
+  ephemeralGap,
   hasBdm,
   isBdmWrite,
   isDiskName,
@@ -86,14 +87,7 @@ const ephemeralGapIn = (instance: string, existing: readonly string[], adding: r
   const all = new Set([...have, ...added]);
   for (let p = 0; p < all.size; p += 1) {
     if (all.has(p)) continue;
-    const wanted = Math.max(...added) + 1 - added.size;
-    return {
-      ...repositoryFailed(
-        `instance ${instance} has ${have.size} ephemeral disk(s); ephemeral disks are numbered by position, so ` +
-          `only ephemeral${have.size} can be created next (this call needs ${wanted} to exist first)`,
-      ),
-      path: 'disk',
-    };
+    return ephemeralGap(instance, have.size, Math.max(...added) + 1 - added.size);
   }
   return null;
 };

@@ -10,6 +10,8 @@ export interface InstanceView {
   readonly row: InstanceRow;
   readonly host: HostServices;
   readonly records: ReadonlyMap<DiskName, DiskMetadata>;
+  /** BDM rows that have no record and got none (`skipMissing`): no fact places their disks. */
+  readonly unplaced: readonly DiskName[];
 }
 
 /** How to load an instance. */
@@ -117,13 +119,13 @@ export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, op
   }
   if (options.adopt === false) {
     const first = pending[0];
-    return first === undefined ? E.right({ row: row.right, host: host.right, records }) : E.left(noRecord(instance, first));
+    return first === undefined ? E.right({ row: row.right, host: host.right, records, unplaced: [] }) : E.left(noRecord(instance, first));
   }
   const adopted = await adoptPending(host.right, instance, records, pending, options);
   if (E.isLeft(adopted)) return adopted;
   const completed = options.complete === true ? await completePending(host.right, instance, records) : E.right(undefined);
   if (E.isLeft(completed)) return completed;
-  return E.right({ row: row.right, host: host.right, records });
+  return E.right({ row: row.right, host: host.right, records, unplaced: pending.filter((d) => !records.has(d)) });
 };
 
 /**

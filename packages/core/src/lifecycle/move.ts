@@ -122,8 +122,9 @@ const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): 
  */
 const refuseShrinking = async (src: HostServices, instance: InstanceId, records: ReadonlyMap<DiskName, DiskMetadata>, flavor: Flavor): Step<void> => {
   for (const [disk, meta] of records) {
-    const asked = disk === 'root' ? flavor.root : disk.startsWith('ephemeral') ? flavor.ephemeral : 0;
-    if (asked >= meta.size || (disk === 'root' && asked === 0) || (disk !== 'root' && !disk.startsWith('ephemeral'))) continue;
+    if (disk !== 'root' && !disk.startsWith('ephemeral')) continue;
+    const asked = flavorSize(flavor, disk);
+    if (asked >= meta.size || (disk === 'root' && asked === 0)) continue;
     const placed = await run(src.realizer.place(instance, disk, { ...meta, size: asked }));
     if (E.isLeft(placed)) return placed;
     if (placed.right.size < meta.size) {

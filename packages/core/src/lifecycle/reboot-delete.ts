@@ -23,14 +23,11 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
 export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
   const view = await loadInstance(deps, instance, { skipMissing: true, unconfirmed: 'confirm' });
   if (E.isLeft(view)) return view;
-  const { host, records } = view.right;
+  const { host, records, unplaced } = view.right;
   const removed = await sequence([...records], ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
   // Rows no record or fact placed (a boot stopped before them, a legacy volume disk.info never named): their
   // volumes, if any, go by name from the group or pool the options name; their files go with the directory.
-  const rows = await run(deps.repository.listDisks(instance));
-  if (E.isLeft(rows)) return rows;
-  const unplaced = rows.right.map((r) => r.disk).filter((d) => !records.has(d));
   const named = await sequence(unplaced, async (disk) => {
     const lv = await run(host.realizer.removeNamed(instance, disk, 'lvm'));
     return E.isLeft(lv) ? lv : run(host.realizer.removeNamed(instance, disk, 'rbd'));

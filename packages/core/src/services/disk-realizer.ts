@@ -86,7 +86,9 @@ export class DiskRealizer {
    */
   place(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskMetadata> {
     return async () => {
-      const unit = await this.unitOf(instance, disk, meta);
+      const opened = await this.opened(instance, disk, meta);
+      if (E.isLeft(opened)) return opened;
+      const unit = await opened.right.driver.allocationUnit(opened.right.image.location)();
       if (E.isLeft(unit)) return unit;
       const size = roundUp(meta.size, unit.right);
       return E.right(size === meta.size ? meta : { ...meta, size });
@@ -96,10 +98,10 @@ export class DiskRealizer {
   /** A plan sized as {@link DiskRealizer.place} sizes its record. */
   placePlan(instance: InstanceId, plan: DiskPlan): TE.TaskEither<CoreError, DiskPlan> {
     return async () => {
-      const unit = await this.unitOf(instance, plan.disk, planToRecord(plan));
-      if (E.isLeft(unit)) return unit;
-      const size = byteSize(roundUp(plan.size, unit.right));
-      return E.isLeft(size) ? size : E.right(size.right === plan.size ? plan : { ...plan, size: size.right });
+      const placed = await this.place(instance, plan.disk, planToRecord(plan))();
+      if (E.isLeft(placed) || placed.right.size === plan.size) return E.map(() => plan)(placed);
+      const size = byteSize(placed.right.size);
+      return E.isLeft(size) ? size : E.right({ ...plan, size: size.right });
     };
   }
 
@@ -241,10 +243,6 @@ export class DiskRealizer {
     return E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${st.virtualSize} bytes, its record says ${meta.size}`));
   }
 
-  private async unitOf(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<number> {
-    const opened = await this.opened(instance, disk, meta);
-    return E.isLeft(opened) ? opened : opened.right.driver.allocationUnit(opened.right.image.location)();
-  }
 
   /** A record that is not `creating`: its disk is checked, and made again if it is missing. */
   private async completeExisting(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource, ready: DiskMetadata): Ran<void> {

@@ -74,6 +74,20 @@ export type RepositoryFailed = DomainError<'RepositoryFailed', 'REPOSITORY_FAILE
 export type RepositoryError = InstanceNotFound | InstanceExists | RepositoryFailed;
 
 /**
+ * The failure every repository answers when an ephemeral disk would be
+ * created past the next free position: ephemeral disks are numbered by
+ * their position among the instance's ephemeral BDM rows, as nova lists them.
+ */
+export const ephemeralGap = (instance: string, existing: number, wanted: number): RepositoryFailed => ({
+  _tag: 'RepositoryFailed',
+  code: 'REPOSITORY_FAILED',
+  path: 'disk',
+  message:
+    `instance ${instance} has ${existing} ephemeral disk(s); ephemeral disks are numbered by position, so ` +
+    `only ephemeral${existing} can be created next (this call needs ${wanted} to exist first)`,
+});
+
+/**
  * Block device mappings and the `driver_info` of each local disk. Every
  * method is atomic: on error nothing of the call was written.
  */

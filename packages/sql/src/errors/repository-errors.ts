@@ -46,11 +46,3 @@ export const driverFailed =
 export const rowUnreadable = (doing: string, mismatch: RowMismatch): RepositoryFailed =>
   repositoryFailed(`${doing}: unexpected row, ${describeMismatch(mismatch)}`, mismatch, mismatch.path);
 
-/** An ephemeral disk that would be created past the next free position. */
-export const ephemeralGap = (instance: string, existing: number, wanted: number): RepositoryFailed =>
-  repositoryFailed(
-    `instance ${instance} has ${existing} ephemeral disk(s); ephemeral disks are numbered by position, so ` +
-      `only ephemeral${existing} can be created next (this call needs ${wanted} to exist first)`,
-    undefined,
-    'disk',
-  );

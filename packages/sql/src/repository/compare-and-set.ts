@@ -5,14 +5,14 @@
  * before the lock was granted: the loser finds the winner's record and
  * returns it.
  */
-import type { DiskName, RepositoryError } from '@disk-ledger/domain';
+import { ephemeralGap, type DiskName, type RepositoryError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { sql, type Kysely } from 'kysely';
 import { slotOf, type BdmKind } from '../mapping/disk-slot.js';
 import { array, int, literal, nullable, str, struct } from '../rows/decode.js';
 import { lockExtra, lockInstance, writeExtra } from './extra-row.js';
 import type { NovaTables } from '../schema/nova-tables.js';
-import { ephemeralGap, instanceNotFound, rowUnreadable } from '../errors/repository-errors.js';
+import { instanceNotFound, rowUnreadable } from '../errors/repository-errors.js';
 import { newBdmRow } from './new-rows.js';
 import { slotsQuery } from './slot-sql.js';
 import type { SqlFlavour } from './sql-flavour.js';

@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  ephemeralGap,
   hasBdm,
   isBdmWrite,
   isDiskName,
@@ -41,7 +42,6 @@ import type { NovaTables } from '../schema/nova-tables.js';
 import { novaTimestamp } from '../schema/nova-timestamp.js';
 import {
   driverFailed,
-  ephemeralGap,
   instanceExists,
   instanceNotFound,
   repositoryFailed,
