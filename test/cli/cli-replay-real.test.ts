@@ -101,8 +101,8 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
     }
   });
 
-  it('replays a resize that is reverted, then confirmed, with every expectation holding', async () => {
-    const r = await runCli(['replay', 'scenarios/steps/resize-confirm-revert.yaml', '--host', 'real', '--mode', 'both', '--json']);
+  it.each(['resize-confirm-revert', 'resize-adds-ephemeral-and-swap'])('replays %s (reverted, then confirmed) with every expectation holding', async (name) => {
+    const r = await runCli(['replay', `scenarios/steps/${name}.yaml`, '--host', 'real', '--mode', 'both', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;

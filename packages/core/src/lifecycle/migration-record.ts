@@ -52,7 +52,7 @@ const VERSION = 1;
 const KINDS: readonly MigrationKind[] = ['resize', 'live-migrate', 'evacuate', 'convert'];
 const STATUSES: readonly MigrationStatus[] = ['running', 'unconfirmed', 'confirming', 'reverting'];
 const CONFIRMS: readonly ConfirmMode[] = ['auto', 'manual'];
-const ACTIONS: readonly MoveAction[] = ['keep', 'copy', 'recreate'];
+const ACTIONS: readonly MoveAction[] = ['keep', 'copy', 'recreate', 'add'];
 
 /** The text stored for a migration. */
 export const encodeMigration = (m: Migration): string =>

@@ -9,8 +9,8 @@ import type { MovePlan } from './move-plan.js';
 /** Whether two records put a disk in the same place in the same way: only its size may differ. */
 export const sameLayout = (a: DiskMetadata, b: DiskMetadata): boolean => a.backend === b.backend && a.format === b.format && a.location === b.location;
 
-/** Whether the disk changes layout on the way (a conversion, another volume group or pool): it needs a new record first. */
-export const isRelocated = (m: MovePlan): boolean => m.action !== 'keep' && !sameLayout(m.from, m.to);
+/** Whether the disk gets a new record before it is placed: it changes layout on the way (a conversion, another volume group or pool), or is new. */
+export const isRelocated = (m: MovePlan): boolean => m.action === 'add' || (m.action !== 'keep' && !sameLayout(m.from, m.to));
 
 /**
  * The record a moving disk is placed under on the destination: its new
@@ -43,7 +43,7 @@ const ship = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, i
  */
 export const placeOnDestination = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, instance: InstanceId, m: MovePlan): Step<void> => {
   const to = placedRecord(m);
-  if (m.action === 'recreate') {
+  if (m.action === 'recreate' || m.action === 'add') {
     const source = sourceOf(m.disk, to);
     if (E.isLeft(source)) return source;
     const fresh = await run(dst.realizer.prepare(instance, m.disk, source.right));

@@ -20,7 +20,14 @@ export type MoveAction =
   /** Copy its data, with both formats named. */
   | 'copy'
   /** Make it anew from its source (swap always; every disk when the source host is down). */
-  | 'recreate';
+  | 'recreate'
+  /**
+   * A disk the new flavor of a resize adds (an ephemeral or swap disk the
+   * instance did not have): made on the destination only, as nova's
+   * `_create_image` makes what the flavor asks for and the instance lacks.
+   * Nothing of it is on the source; its `from` is its `to`.
+   */
+  | 'add';
 
 /** One disk's destination record and how to get there. */
 export interface MovePlan {
@@ -29,6 +36,9 @@ export interface MovePlan {
   readonly to: DiskMetadata;
   readonly action: MoveAction;
 }
+
+/** Whether the disk exists on the source host apart from the destination's: it is staged, restored on rollback, removed on confirm. */
+export const onSource = (p: MovePlan): boolean => p.action === 'copy' || p.action === 'recreate';
 
 const poolOf = (location: string | null): string | null => location?.split('/')[0] ?? null;
 
@@ -71,6 +81,20 @@ export const planMove = (
     to: { ...planToRecord(p), size: grown.size, imageId: from.imageId, imageFormat: from.imageFormat },
     action,
   }))(planDisk(dest, instance, conversionRequest(disk, from, grown.size)));
+};
+
+/**
+ * The disks a resize to `flavor` adds: the first ephemeral disk when the
+ * flavor has ephemeral space and the instance no ephemeral disk, and swap
+ * when the flavor has swap and the instance none. A disk the flavor no
+ * longer asks for is kept, as nova keeps the instance's files.
+ */
+export const addedRequests = (have: Iterable<DiskName>, flavor: { readonly ephemeral: number; readonly swap: number }): DiskRequest[] => {
+  const names = [...have];
+  const out: DiskRequest[] = [];
+  if (flavor.ephemeral > 0 && !names.some((d) => d.startsWith('ephemeral'))) out.push({ disk: 'ephemeral0', size: flavor.ephemeral });
+  if (flavor.swap > 0 && !names.includes('swap')) out.push({ disk: 'swap', size: flavor.swap });
+  return out;
 };
 
 // Placement reads only the declared format; the id of a derived record's unknown image is a placeholder.

@@ -19,6 +19,7 @@ import type { HostServices, UnknownHost } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { decodeMigration, encodeMigration, type Migration, type MigrationStatus } from './migration-record.js';
 import { growOnDestination, isRelocated, placedRecord, sameLayout } from './move-place.js';
+import { onSource } from './move-plan.js';
 
 interface Ends {
   readonly src: HostServices;
@@ -33,6 +34,8 @@ const ends = (deps: LifecycleDeps, m: Migration): E.Either<UnknownHost, Ends> =>
 };
 
 const moving = (m: Migration) => m.disks.filter((p) => p.action !== 'keep');
+/** The moving disks that exist on the source too (not those the resize adds). */
+const fromSource = (m: Migration) => m.disks.filter(onSource);
 
 /** Store the migration with a new status. */
 const mark = (deps: LifecycleDeps, instance: InstanceId, m: Migration, status: MigrationStatus): Step<Migration> => {
@@ -42,7 +45,7 @@ const mark = (deps: LifecycleDeps, instance: InstanceId, m: Migration, status: M
 
 /** Drop the staged copies of the moving disks (the source is not asked when it is down). */
 const unstage = (deps: LifecycleDeps, instance: InstanceId, m: Migration, e: Ends): Step<void> =>
-  sequence(moving(m), async (p) => {
+  sequence(fromSource(m), async (p) => {
     const d = await run(e.dst.realizer.unstage(instance, p.disk));
     return E.isLeft(d) || m.kind === 'evacuate' ? d : run(e.src.realizer.unstage(instance, p.disk));
   });
@@ -58,7 +61,8 @@ export const rollBack = async (deps: LifecycleDeps, instance: InstanceId, m: Mig
   if (E.isLeft(e)) return e;
   const back = await run(deps.repository.setHost(instance, m.source));
   if (E.isLeft(back)) return back;
-  const restored = await run(deps.metadata.saveAll(instance, moving(m).map((p) => ({ disk: p.disk, meta: p.from }))));
+  // A disk the resize added has no record on the source: its record goes.
+  const restored = await run(deps.metadata.saveAll(instance, moving(m).map((p) => ({ disk: p.disk, meta: onSource(p) ? p.from : null }))));
   if (E.isLeft(restored)) return restored;
   const removed = await sequence(moving(m), (p) => run(e.right.dst.realizer.remove(instance, p.disk, placedRecord(p))));
   if (E.isLeft(removed)) return removed;
@@ -96,7 +100,7 @@ export interface LeftBehind {
 }
 
 /** The disks a move has on its source, by the records they have there (not those on storage both hosts share). */
-export const sourceDisks = (m: Migration): RecordedDisk[] => moving(m).map((p) => ({ disk: p.disk, meta: p.from }));
+export const sourceDisks = (m: Migration): RecordedDisk[] => fromSource(m).map((p) => ({ disk: p.disk, meta: p.from }));
 
 /** What a move left on its source host: nothing, unless it was an evacuation. */
 export const leftBehind = (m: Migration): LeftBehind => ({ host: m.source, disks: m.kind === 'evacuate' ? sourceDisks(m) : [] });
@@ -131,7 +135,7 @@ export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: M
   const marked = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, 'reverting');
   if (E.isLeft(marked)) return marked;
   // Disks on storage both hosts share kept their place (and may have grown): only the source's own are re-made.
-  const remade = await sequence(moving(m), (p) => run(e.right.src.realizer.realizeRecorded(instance, p.disk, p.from)));
+  const remade = await sequence(fromSource(m), (p) => run(e.right.src.realizer.realizeRecorded(instance, p.disk, p.from)));
   if (E.isLeft(remade)) {
     const waiting = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, m.status);
     return E.isLeft(waiting) ? waiting : remade;

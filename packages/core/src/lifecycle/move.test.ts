@@ -87,6 +87,97 @@ describe('move', () => {
     });
   });
 
+  describe('when the new flavor adds an ephemeral and a swap disk', () => {
+    const SMALL = { root: 2 * GiB, ephemeral: 0, swap: 0 };
+    const booted = async (src: OptionsName, dst: OptionsName): Promise<FakeFleet> => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[src] }, { name: 'b', options: OPTIONS[dst] }] });
+      await f.boot(VM, 'a', { flavor: SMALL });
+      return f;
+    };
+    const disks = async (f: FakeFleet): Promise<string[]> => [...(await f.records(VM)).keys()].sort();
+    for (const name of BACKEND_OPTIONS) {
+      for (const to of ['a', 'b']) {
+        it(`records, then makes them where the instance lands, sized by the flavor (${name}, to ${to === 'a' ? 'its own host' : 'another host'})`, async () => {
+          const f = await booted(name, 'flat/raw');
+          const o = await observe(f, VM, () => f.lifecycle().move(VM, to, 'resize', FLAVOR)());
+          expect(outcome(o.result)).toBe('ok');
+          expect(o.before).not.toHaveProperty('swap');
+          const after = await f.records(VM);
+          expect(after.get('ephemeral0')?.size).toBe(GiB);
+          expect(after.get('swap')?.size).toBe(512 * MiB);
+          expect(after.get('swap')?.provenance).toBe('created');
+          expect(await f.hostOf(VM)).toBe(to);
+          expect(await allProblems(f)).toEqual([]);
+        });
+      }
+    }
+    it('drops them with their records on revert, keeps them on confirm', async () => {
+      const f = await booted('qcow2/default', 'lvm');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', FLAVOR, 'manual')())).toBe('ok');
+      expect(await disks(f)).toEqual(['config', 'ephemeral0', 'root', 'swap']);
+      expect(await allProblems(f)).toEqual([]);
+      expect(outcome(await f.lifecycle().revertResize(VM)())).toBe('ok');
+      expect(await disks(f)).toEqual(['config', 'root']);
+      expect(await allProblems(f)).toEqual([]);
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', FLAVOR, 'manual')())).toBe('ok');
+      expect(outcome(await f.lifecycle().confirmResize(VM)())).toBe('ok');
+      expect(await disks(f)).toEqual(['config', 'ephemeral0', 'root', 'swap']);
+      expect(await f.hostOf(VM)).toBe('b');
+      expect(await allProblems(f)).toEqual([]);
+    });
+    it('is brought to rest by the next operation after a crash part-way, with no disk and no record astray', async () => {
+      const run = fc.record({ src: fc.constantFrom(...OPTION_NAMES), dst: fc.constantFrom(...OPTION_NAMES), nth: fc.nat({ max: 12 }), effect: fc.constantFrom('crash' as const, 'crash-after' as const) });
+      await fc.assert(
+        fc.asyncProperty(run, async ({ src, dst, nth, effect }) => {
+          const f = await booted(src, dst);
+          let seen = 0;
+          f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && seen++ === nth, effect });
+          try {
+            await f.lifecycle().move(VM, 'b', 'resize', FLAVOR)();
+          } catch (e) {
+            if (!isInjectedCrash(e)) throw e;
+          }
+          f.cluster.clearFaults();
+          expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+          const host = await f.hostOf(VM);
+          expect(await disks(f)).toEqual(host === 'a' ? ['config', 'root'] : ['config', 'ephemeral0', 'root', 'swap']);
+          // A template build cut short leaves its `.part`, which the next build of that template replaces.
+          expect((await allProblems(f)).filter((p) => !/^stray staging file b:.*\/_base\/[^/]*\.part$/.test(p))).toEqual([]);
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+    });
+    it('adds nothing when the instance has an ephemeral and a swap disk already, or the flavor none', async () => {
+      const f = await pair('flat/raw', 'flat/raw');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', { ...BIGGER, swap: 0 })())).toBe('ok');
+      expect(await disks(f)).toEqual(['config', 'ephemeral0', 'root', 'swap']);
+      const g = await booted('flat/raw', 'flat/raw');
+      expect(outcome(await g.lifecycle().move(VM, 'b', 'resize', SMALL)())).toBe('ok');
+      expect(await disks(g)).toEqual(['config', 'root']);
+    });
+    it('leaves the instance as it was when a command on the destination fails part-way', async () => {
+      const run = fc.record({ src: fc.constantFrom(...OPTION_NAMES), dst: fc.constantFrom(...OPTION_NAMES), nth: fc.nat({ max: 10 }), own: fc.boolean() });
+      await fc.assert(
+        fc.asyncProperty(run, async ({ src, dst, nth, own }) => {
+          const f = await booted(src, dst);
+          const before = await recordTable(f, VM);
+          let seen = 0;
+          const to = own ? 'a' : 'b';
+          f.cluster.injectFault({ match: (argv, host) => host === to && writeTargetOf(argv) !== null && seen++ === nth });
+          const r = await f.lifecycle().move(VM, to, 'resize', FLAVOR)();
+          if (f.cluster.faults.pending > 0) return;
+          expect(E.isLeft(r) && r.left._tag).toBe('CommandFailed');
+          expect(await f.hostOf(VM)).toBe('a');
+          // On its own host the disks already grown stay grown; nothing is added either way.
+          if (!own) expect(await recordTable(f, VM)).toEqual(before);
+          expect(await disks(f)).toEqual(['config', 'root']);
+          expect(await allProblems(f)).toEqual([]);
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+    });
+  });
+
   describe('when resizing to another host, with or without a new flavor', () => {
     for (const flavor of [undefined, BIGGER]) {
       for (const name of BACKEND_OPTIONS) {

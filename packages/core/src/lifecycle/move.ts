@@ -1,4 +1,4 @@
-import { unsupported, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { planToRecord, unsupported, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
@@ -6,7 +6,8 @@ import { loadInstance, remakeMissing, type InstanceView } from './instance-recor
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from './migration-record.js';
 import { growOnDestination, isRelocated, placeOnDestination } from './move-place.js';
-import { planMove, type MovePlan } from './move-plan.js';
+import { addedRequests, planMove, type MovePlan } from './move-plan.js';
+import { planAll, prepareAll, realizeAll } from './spawn.js';
 import { finishMove, leftBehind, rollBack, type LeftBehind } from './move-settle.js';
 
 export type { MoveKind } from './migration-record.js';
@@ -39,7 +40,10 @@ const flavorSize = (flavor: Flavor | undefined, disk: string): number =>
  *    describes the copy.
  * 4. The disks are placed on the destination (exported raw with the recorded
  *    format named, shipped as a file, written with both formats named; or
- *    made anew: swap, and every disk of an evacuated instance).
+ *    made anew: swap, and every disk of an evacuated instance). A disk the
+ *    new flavor of a resize adds (ephemeral or swap, when the instance had
+ *    none) is planned with the destination's options and recorded in step 3
+ *    like a relocated disk, then made there.
  * 5. The instance moves; then move-settle.ts finishes: new records turn
  *    `ready`, grown disks grow (record first), staged copies go, and the
  *    source's disks go (not for an evacuation: the source is down), at once
@@ -69,6 +73,12 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
     const placed = await placedOn(dst.right, req.instance, p.right);
     if (E.isLeft(placed)) return placed;
     plans.push(placed.right);
+  }
+  const added = await planAll(dst.right, req.instance, req.flavor === undefined ? [] : addedRequests(view.right.records.keys(), req.flavor));
+  if (E.isLeft(added)) return added;
+  for (const p of added.right) {
+    const record = planToRecord(p);
+    plans.push({ disk: p.disk, from: record, to: record, action: 'add' });
   }
   const m: Migration = {
     kind: req.kind, source: src.ctx.name, destination: req.to, status: 'running',
@@ -102,16 +112,33 @@ const carry = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, 
   return run(deps.repository.setHost(instance, dst.ctx.name));
 };
 
-/** A resize on the instance's own host: every disk stays in place (one that went missing is first re-made from its record) and grows. */
+/**
+ * A resize on the instance's own host: every disk stays in place (one that
+ * went missing is first re-made from its record) and grows; a disk the new
+ * flavor adds is planned, recorded, then made, as a boot makes it.
+ */
 const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): Step<void> => {
   if (req.kind === 'evacuate') return E.left(unsupported(`cannot evacuate ${req.instance} to its own host ${req.to}`));
   const { host, records } = view;
+  const added = await planAll(host, req.instance, req.flavor === undefined ? [] : addedRequests(records.keys(), req.flavor));
+  if (E.isLeft(added)) return added;
+  const verified = await prepareAll(host, req.instance, added.right);
+  if (E.isLeft(verified)) return verified;
   const made = await remakeMissing(view);
   if (E.isLeft(made)) return made;
-  return sequence([...records], async ([disk, meta]) => {
+  const grown = await sequence([...records], async ([disk, meta]) => {
     const placed = await placedOn(host, req.instance, { disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' });
     return E.isLeft(placed) ? placed : growOnDestination(deps, host, req.instance, placed.right);
   });
+  if (E.isLeft(grown) || added.right.length === 0) return grown;
+  const saved = await run(deps.metadata.saveAll(req.instance, added.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
+  if (E.isLeft(saved)) return saved;
+  const realized = await realizeAll(host, req.instance, added.right);
+  if (E.isRight(realized)) return realized;
+  // As a move between hosts rolls back: what was added goes, disk then record, and the resize fails.
+  await sequence(added.right, (p) => run(host.realizer.remove(req.instance, p.disk, planToRecord(p))));
+  await run(deps.metadata.saveAll(req.instance, added.right.map((p) => ({ disk: p.disk, meta: null }))));
+  return realized;
 };
 
 /**
