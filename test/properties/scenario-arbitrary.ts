@@ -27,6 +27,8 @@ const IMAGE_IDS = IMAGES.map((i) => i.id);
 const BENIGN_IMAGES = ['img-raw', 'img-qcow2'] as const;
 
 const FLAVORS = {
+  // Without ephemeral or swap: a resize from it to another flavor adds both.
+  bare: { root: '1GiB' },
   small: { root: '1GiB', ephemeral: '512MiB', swap: '256MiB' },
   large: { root: '2GiB', ephemeral: '512MiB', swap: '256MiB' },
 };
@@ -43,7 +45,7 @@ export const hostConfig = fc.oneof(
 
 const instance = fc.constantFrom(...INSTANCES);
 const host = fc.constantFrom(...HOSTS);
-const flavor = fc.constantFrom('small', 'large');
+const flavor = fc.constantFrom('bare', 'small', 'large');
 const pair = fc.constantFrom(
   { backend: 'flat', format: 'raw' }, { backend: 'flat', format: 'qcow2' }, { backend: 'qcow2', format: 'qcow2' },
   { backend: 'lvm', format: 'raw' }, { backend: 'rbd', format: 'raw' }, { backend: 'ploop', format: 'ploop' },
