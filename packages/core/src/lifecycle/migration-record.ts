@@ -14,6 +14,9 @@
  *   "status": "running", "confirm": "manual",
  *   "disks": [ { "disk": "root", "action": "copy", "from": "…", "to": "…" } ] }
  * ```
+ *
+ * `action` is `keep`, `copy`, `recreate` or `add` (a disk the resize's new
+ * flavor adds: its `from` is its `to`, and nothing of it is on the source).
  */
 import { decodeDiskMetadata, encodeDiskMetadata, isDiskName, type DiskMetadata, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
