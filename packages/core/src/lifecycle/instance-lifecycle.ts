@@ -1,6 +1,5 @@
 import {
   invalidName,
-  instanceDir,
   type Backend,
   type BlockDeviceMappingRepository,
   type DiskFormat,
@@ -22,11 +21,12 @@ import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from './lifecycle-tokens.js';
 import type { Flavor } from './flavor.js';
 import type { HostRegistry } from './host-registry.js';
-import { run, sequence, type LifecycleDeps, type LifecycleError } from './lifecycle-deps.js';
+import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
 import type { ConfirmMode } from './migration-record.js';
 import { move, type MoveKind } from './move.js';
 import { confirmResize, revertResize } from './resize-confirm.js';
 import type { LeftBehind } from './move-settle.js';
+import { removeLeftBehind } from './left-behind.js';
 import { deleteInstance, hardReboot } from './reboot-delete.js';
 import { convert } from './convert.js';
 import { rebuild } from './rebuild.js';
@@ -99,16 +99,13 @@ export class InstanceLifecycle {
    * What an evacuated instance's source host runs when it comes back (as
    * nova's compute does at start-up): remove the disks the evacuation left
    * there, by the records they had, then the instance directory with
-   * whatever else of the instance it holds. Absent disks are fine.
+   * whatever else of the instance it holds. Absent disks are fine. A disk
+   * at a place the instance uses again (it came back, a resize keeps disks
+   * there, an rbd image of a pool shared by name) stays, and so does the
+   * directory of an instance that has anything on that host.
    */
   removeLeftBehind(instance: InstanceId, left: LeftBehind): TE.TaskEither<LifecycleError, void> {
-    return this.locked(instance, async () => {
-      const host = this.deps.hosts.get(left.host);
-      if (E.isLeft(host)) return host;
-      const removed = await sequence(left.disks, (d) => run(host.right.realizer.remove(instance, d.disk, d.meta)));
-      if (E.isLeft(removed)) return removed;
-      return run(host.right.files.remove(instanceDir(host.right.ctx.instancesPath, instance)));
-    });
+    return this.locked(instance, () => removeLeftBehind(this.deps, instance, left));
   }
   /** Confirm a resize that waits for it: the source's disks go. `NO_RESIZE_PENDING` when none waits. */
   confirmResize(instance: InstanceId): TE.TaskEither<LifecycleError, void> {

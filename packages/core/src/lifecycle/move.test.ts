@@ -379,6 +379,47 @@ describe('move', () => {
     }
   });
 
+  describe('when what an evacuation left is removed after the instance has come back', () => {
+    const evacuated = async (name: OptionsName) => {
+      const f = await pair(name, 'flat/raw');
+      f.cluster.setHostDown('a', true);
+      const r = await f.lifecycle().move(VM, 'b', 'evacuate')();
+      if (E.isLeft(r)) throw new Error(r.left.message);
+      f.cluster.setHostDown('a', false);
+      return { f, left: r.right };
+    };
+    for (const name of BACKEND_OPTIONS) {
+      it(`keeps the disks and directory the instance uses there again (${name})`, async () => {
+        const { f, left } = await evacuated(name);
+        expect(outcome(await f.lifecycle().move(VM, 'a', 'live-migrate')())).toBe('ok');
+        const markers = await writeBenign(f, VM);
+        expect(outcome(await f.lifecycle().removeLeftBehind(VM, left)())).toBe('ok');
+        expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+        for (const [disk, marker] of markers) expect(await sees(f, VM, disk, marker)).toBe(true);
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+    it('keeps the disks a resize waiting for confirm or revert made there, and the revert still finds its own', async () => {
+      const { f, left } = await evacuated('lvm');
+      const markers = await writeBenign(f, VM);
+      expect(outcome(await f.lifecycle().move(VM, 'a', 'resize', BIGGER, 'manual')())).toBe('ok');
+      expect(outcome(await f.lifecycle().removeLeftBehind(VM, left)())).toBe('ok');
+      expect(await allProblems(f)).toEqual([]);
+      expect(outcome(await f.lifecycle().revertResize(VM)())).toBe('ok');
+      for (const [disk, marker] of markers) expect(await sees(f, VM, disk, marker)).toBe(true);
+      expect(await allProblems(f)).toEqual([]);
+    });
+    it('leaves the directory of an instance resized on its own host, whose move left nothing', async () => {
+      const f = await pair('flat/raw', 'flat/raw');
+      const markers = await writeBenign(f, VM);
+      const r = await f.lifecycle().move(VM, 'a', 'resize', BIGGER)();
+      if (E.isLeft(r)) throw new Error(r.left.message);
+      expect(outcome(await f.lifecycle().removeLeftBehind(VM, r.right)())).toBe('ok');
+      for (const [disk, marker] of markers) expect(await sees(f, VM, disk, marker)).toBe(true);
+      expect(await allProblems(f)).toEqual([]);
+    });
+  });
+
   describe('when an evacuated source host comes back', () => {
     for (const name of BACKEND_OPTIONS) {
       it(`removes exactly what the evacuation left there, by the records it had (${name} → flat/raw and ${name} → ${name})`, async () => {

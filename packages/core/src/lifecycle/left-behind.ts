@@ -1,0 +1,79 @@
+/**
+ * Removing what an evacuation left on its source host once that host is
+ * back. By then the instance may have come back to that host, or a resize
+ * may keep disks there for a revert, and an rbd image it left may be the
+ * live disk of the instance on another host sharing the pool: a disk is
+ * removed only where nothing of the instance now is, and the instance
+ * directory only when the instance has nothing on that host.
+ */
+import { instanceDir, type DiskLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { locate } from '../services/disk-locator.js';
+import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { decodeMigration } from './migration-record.js';
+import { onSource } from './move-plan.js';
+import type { LeftBehind } from './move-settle.js';
+
+/** A place disks can collide at: a file, a logical volume, an rbd image. */
+const placeKey = (l: DiskLocation): string => (l.backend === 'lvm' ? `lvm:${l.vg}/${l.lv}` : l.backend === 'rbd' ? `rbd:${l.pool}/${l.image}` : `file:${l.path}`);
+
+interface Use {
+  readonly host: string;
+  readonly disk: DiskName;
+  readonly meta: DiskMetadata;
+}
+
+interface InUse {
+  /** The instance, or a move of it not finished, is on the host: its directory there is its own. */
+  readonly hostInUse: boolean;
+  /** The places the instance's disks occupy on the host (rbd images: on any host, pools being shared by name). */
+  readonly places: ReadonlySet<string>;
+}
+
+/** What of the instance is on host `left` now: its records there, and both ends of a move not finished. */
+const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string): Step<InUse> => {
+  const row = await run(deps.repository.getInstance(instance));
+  if (E.isLeft(row)) return row.left.code === 'INSTANCE_NOT_FOUND' ? E.right({ hostInUse: false, places: new Set() }) : row;
+  const uses: Use[] = [];
+  const stored = await run(deps.metadata.records(instance));
+  if (E.isLeft(stored)) return stored;
+  for (const [disk, s] of stored.right) if (s.meta !== null) uses.push({ host: row.right.host, disk, meta: s.meta });
+  let hostInUse = row.right.host === left;
+  if (row.right.migration !== null) {
+    const m = decodeMigration(instance, row.right.migration);
+    if (E.isLeft(m)) return m;
+    hostInUse ||= m.right.source === left || m.right.destination === left;
+    for (const p of m.right.disks) {
+      if (onSource(p)) uses.push({ host: m.right.source, disk: p.disk, meta: p.from });
+      uses.push({ host: m.right.destination, disk: p.disk, meta: p.to });
+    }
+  }
+  const places = new Set<string>();
+  for (const u of uses) {
+    const host = deps.hosts.get(u.host);
+    if (E.isLeft(host)) continue;
+    const at = locate(host.right.ctx, instance, u.disk, u.meta);
+    if (E.isRight(at) && (u.host === left || at.right.location.backend === 'rbd')) places.add(placeKey(at.right.location));
+  }
+  return E.right({ hostInUse, places });
+};
+
+/**
+ * Remove the disks an evacuation left on `left.host`, except any at a place
+ * the instance uses now, then the instance directory there, unless the
+ * instance (or a move of it) is on that host again.
+ */
+export const removeLeftBehind = async (deps: LifecycleDeps, instance: InstanceId, left: LeftBehind): Step<void> => {
+  const host = deps.hosts.get(left.host);
+  if (E.isLeft(host)) return host;
+  const inUse = await inUseOn(deps, instance, left.host);
+  if (E.isLeft(inUse)) return inUse;
+  const stale = left.disks.filter((d) => {
+    const at = locate(host.right.ctx, instance, d.disk, d.meta);
+    // A record that cannot be located is left to the removal, which answers why.
+    return E.isLeft(at) || !inUse.right.places.has(placeKey(at.right.location));
+  });
+  const removed = await sequence(stale, (d) => run(host.right.realizer.remove(instance, d.disk, d.meta)));
+  if (E.isLeft(removed) || inUse.right.hostInUse) return removed;
+  return run(host.right.files.remove(instanceDir(host.right.ctx.instancesPath, instance)));
+};
