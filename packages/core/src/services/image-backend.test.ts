@@ -8,6 +8,8 @@ import { formatProblems, persistBeforeCreateProblems } from '../composition/test
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
 import { writeTargetOf } from '../testing/command-scan.js';
 import { img, vm } from '../testing/names.js';
+import { seedLegacy } from '../composition/testing/legacy.js';
+import { sees, survives } from '../composition/testing/markers.js';
 
 const VM = vm('vm1');
 
@@ -43,6 +45,41 @@ describe('ImageBackend', () => {
         expect(await f.violations()).toEqual([]);
       });
     }
+  });
+
+  describe('when the slot has no record but the classic driver made its disk', () => {
+    const FORMAT = { 'flat/raw': 'raw', 'qcow2/default': 'qcow2', lvm: 'raw', 'rbd/shared': 'raw', 'rbd/other': 'raw', ploop: 'ploop' } as const;
+    const legacy = async (name: OptionsName, diskInfo: 'written' | 'absent'): Promise<{ f: FakeFleet; markers: ReadonlyMap<string, string> }> => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+      const format = FORMAT[name];
+      const markers = await seedLegacy(f, {
+        instance: VM, host: 'a', diskInfo,
+        disks: [{ disk: 'root', format, size: 2 * GiB, content: { kind: 'benign' } }, { disk: 'swap', format, size: 512 * MiB, content: { kind: 'benign' } }],
+      });
+      return { f, markers };
+    };
+    for (const name of BACKEND_OPTIONS) {
+      it(`derives its record and keeps the disk as it is, never writing over it, on ${name}`, async () => {
+        const { f, markers } = await legacy(name, 'written');
+        const mark = f.mark();
+        const backend = f.host('a').backend;
+        const root = await backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+        const swap = await backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 512 * MiB })();
+        expect([root, swap].map((r) => (E.isRight(r) ? r.right.provenance : r.left.code))).toEqual(['derived', 'derived']);
+        expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+        for (const disk of ['root', 'swap'] as const) expect(await sees(f, VM, disk, markers.get(disk) ?? '')).toBe(true);
+        expect(await f.violations()).toEqual([]);
+      });
+    }
+    it('answers a typed error and leaves the disk untouched when its facts cannot be derived', async () => {
+      const { f, markers } = await legacy('flat/raw', 'absent');
+      const mark = f.mark();
+      const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_MISSING');
+      expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+      expect(survives(f, markers.get('root') ?? '')).toBe(true);
+      expect((await f.records(VM)).get('root')).toBeNull();
+    });
   });
 
   describe('when creating a disk from a func', () => {

@@ -25,6 +25,7 @@ import { DiskRealizer } from './disk-realizer.js';
 import { sourceOf } from './disk-source.js';
 import { imageFacts } from './image-facts.js';
 import { InstanceLocks } from './instance-locks.js';
+import { LegacyAdoption } from './legacy-adoption.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** Disks made from an image. */
@@ -64,6 +65,7 @@ export class ImageBackend {
     @inject(DiskRealizer) private readonly realizer: DiskRealizer,
     @inject(TOKENS.Repository) private readonly repository: BlockDeviceMappingRepository,
     @inject(InstanceLocks) private readonly locks: InstanceLocks,
+    @inject(LegacyAdoption) private readonly adoption: LegacyAdoption,
   ) {}
 
   /**
@@ -71,7 +73,9 @@ export class ImageBackend {
    * the instance's (`INSTANCE_NOT_ON_HOST` otherwise). A disk that has a
    * record already is made as its record says, whatever today's options or
    * this request say (as nova's `cache()` keeps a disk that exists): the
-   * record that answers is the one in force.
+   * record that answers is the one in force. A disk the classic driver made
+   * before records existed (its slot has none) gets a record derived from
+   * the host's options and `disk.info`, and is kept as it is.
    */
   createFromImage(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
     return () => this.locks.run(req.instance, () => this.createFromImageHeld(req)());
@@ -139,12 +143,28 @@ export class ImageBackend {
     }
     const existing = await this.metadata.record(instance, disk)();
     if (E.isLeft(existing)) return existing;
-    const current = existing.right;
+    const adopted = existing.right === null ? await this.firstTouch(instance, disk) : E.right(existing.right);
+    if (E.isLeft(adopted)) return adopted;
+    const current = adopted.right;
     const chosen = current !== null && (current.state !== 'creating' || owner.right.migration !== null)
       ? this.recorded(disk, current)
       : await this.planned(instance, disk, plan, current);
     if (E.isLeft(chosen)) return chosen;
     return this.realizer.realize(instance, disk, chosen.right.meta, chosen.right.source)();
+  }
+
+  /**
+   * A slot without a record whose disk the classic driver made already (the
+   * instance predates records) is a legacy disk: its record is derived from
+   * the host's options and `disk.info` and claimed, as any first touch does,
+   * and the disk is kept as it is, never written over; facts that cannot be
+   * derived are a typed error that leaves it untouched. Nothing there: the
+   * disk is this request's to make (`null`).
+   */
+  private async firstTouch(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata | null>> {
+    const held = await this.adoption.legacyDiskAt(instance, disk)();
+    if (E.isLeft(held)) return held;
+    return held.right === null ? E.right(null) : this.adoption.ensure(instance, disk)();
   }
 
   /** An existing record is made as it says, from the source it names. */

@@ -143,6 +143,14 @@ export class LegacyAdoption {
     };
   }
 
+  /**
+   * Where the classic driver's disk of this name is on this host, if it made
+   * one (see `heldAt`); `null` when nothing is there.
+   */
+  legacyDiskAt(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, string | null> {
+    return () => this.heldAt(instance, disk);
+  }
+
   /** Derive a record for a legacy disk without storing it (the online migration stores in batches). */
   derive(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
     return () => this.derived(instance, disk);
