@@ -71,6 +71,18 @@ describe('spawn', () => {
     });
   });
 
+  describe('when a config-drive file path is one no tool can take', () => {
+    it('answers INVALID_NAME naming the file, with nothing registered, recorded or made', async () => {
+      const f = fleet('flat/raw');
+      const mark = f.mark();
+      const r = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true, configFiles: [{ path: 'a/../../x', content: '' }] })();
+      expect(E.isLeft(r) && [r.left.code, r.left.path]).toEqual(['INVALID_NAME', 'func.files.0.path']);
+      expect(E.isLeft(await f.repository.getInstance(VM)())).toBe(true);
+      expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
+      expect(outcome(await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true })())).toBe('ok');
+    });
+  });
+
   describe('when the image is hostile', () => {
     for (const id of HOSTILE_IMAGES) {
       it(`rejects ${id} with a typed error before the instance or any record exists`, async () => {

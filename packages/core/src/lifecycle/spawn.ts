@@ -1,4 +1,5 @@
 import {
+  checkFunc,
   planDisk,
   planToRecord,
   type ConfigDriveFile,
@@ -46,11 +47,14 @@ export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Ste
 
 /**
  * Plan every requested disk on `host`, sized as its backend allocates there;
- * the first that cannot be planned fails the boot before anything is written.
+ * the first that cannot be planned (a config-drive file path no tool can
+ * take, too) fails the boot before anything is written.
  */
 export const planAll = async (host: HostServices, instance: InstanceId, requests: readonly DiskRequest[]): Step<DiskPlan[]> => {
   const plans: DiskPlan[] = [];
   for (const r of requests) {
+    const checked = r.disk === 'config' ? checkFunc({ kind: 'config-drive', files: r.files }) : E.right(null);
+    if (E.isLeft(checked)) return checked;
     const p = planDisk(host.ctx.options, instance, r);
     if (E.isLeft(p)) return p;
     const placed = await run(host.realizer.placePlan(instance, p.right));
