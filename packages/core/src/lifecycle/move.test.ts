@@ -37,6 +37,31 @@ describe('move', () => {
     }
   });
 
+  describe('when the process dies part-way through a resize on the same host', () => {
+    it('is carried forward by the next operation: every disk grown, its record agreeing', async () => {
+      const run = fc.record({ name: fc.constantFrom(...BACKEND_OPTIONS), nth: fc.nat({ max: 5 }), effect: fc.constantFrom('crash' as const, 'crash-after' as const) });
+      await fc.assert(
+        fc.asyncProperty(run, async ({ name, nth, effect }) => {
+          const f = await pair(name, name);
+          const markers = await writeBenign(f, VM);
+          let seen = 0;
+          f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && seen++ === nth, effect });
+          try {
+            await f.lifecycle().move(VM, 'a', 'resize', BIGGER)();
+          } catch (e) {
+            if (!isInjectedCrash(e)) throw e;
+          }
+          f.cluster.clearFaults();
+          expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+          expect(Object.fromEntries([...(await f.records(VM))].map(([d, m]) => [d, m?.size]))).toEqual({ root: 4 * GiB, ephemeral0: 2 * GiB, swap: GiB, config: 64 * MiB });
+          for (const [disk, marker] of markers) expect(await sees(f, VM, disk, marker)).toBe(true);
+          expect(await allProblems(f)).toEqual([]);
+        }),
+        { seed: SEED, numRuns: 40 },
+      );
+    });
+  });
+
   describe('when a move between hosts ends', () => {
     const dirOn = (f: FakeFleet, host: string): boolean => f.cluster.host(host).fs.exists('/var/lib/nova/instances/vm1');
     it('leaves no instance directory on the host the instance left, confirmed or reverted; a conversion keeps its own', async () => {

@@ -5,7 +5,7 @@ import type { HostServices } from './host-registry.js';
 import { loadInstance, remakeMissing, type InstanceView } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from './migration-record.js';
-import { growOnDestination, isRelocated, placeOnDestination } from './move-place.js';
+import { isRelocated, placeOnDestination } from './move-place.js';
 import { addedRequests, planMove, type MovePlan } from './move-plan.js';
 import { planAll, prepareAll, realizeAll } from './spawn.js';
 import { finishMove, leftBehind, rollBack, type LeftBehind } from './move-settle.js';
@@ -114,8 +114,11 @@ const carry = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, 
 
 /**
  * A resize on the instance's own host: every disk stays in place (one that
- * went missing is first re-made from its record) and grows; a disk the new
- * flavor adds is planned, recorded, then made, as a boot makes it.
+ * went missing is first re-made from its record) and grows, under a
+ * migration record (source and destination this host) so that a crash
+ * between a grown record and its disk's growth is carried forward by the
+ * next operation; then a disk the new flavor adds is planned, recorded and
+ * made, as a boot makes it. It confirms itself: growth cannot be undone.
  */
 const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): Step<void> => {
   if (req.kind === 'evacuate') return E.left(unsupported(`cannot evacuate ${req.instance} to its own host ${req.to}`));
@@ -126,11 +129,20 @@ const stay = async (deps: LifecycleDeps, view: InstanceView, req: MoveRequest): 
   if (E.isLeft(verified)) return verified;
   const made = await remakeMissing(view);
   if (E.isLeft(made)) return made;
-  const grown = await sequence([...records], async ([disk, meta]) => {
+  const plans: MovePlan[] = [];
+  for (const [disk, meta] of records) {
     const placed = await placedOn(host, req.instance, { disk, from: meta, to: { ...meta, size: Math.max(meta.size, flavorSize(req.flavor, disk)) }, action: 'keep' });
-    return E.isLeft(placed) ? placed : growOnDestination(deps, host, req.instance, placed.right);
-  });
-  if (E.isLeft(grown) || added.right.length === 0) return grown;
+    if (E.isLeft(placed)) return placed;
+    plans.push(placed.right);
+  }
+  if (plans.some((p) => p.to.size > p.from.size)) {
+    const m: Migration = { kind: 'resize', source: host.ctx.name, destination: host.ctx.name, status: 'running', confirm: 'auto', disks: plans };
+    const begun = await run(deps.repository.setMigration(req.instance, encodeMigration(m)));
+    if (E.isLeft(begun)) return begun;
+    const grown = await finishMove(deps, req.instance, m);
+    if (E.isLeft(grown)) return grown;
+  }
+  if (added.right.length === 0) return E.right(undefined);
   const saved = await run(deps.metadata.saveAll(req.instance, added.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;
   const realized = await realizeAll(host, req.instance, added.right);
