@@ -9,8 +9,13 @@ import type { MovePlan } from './move-plan.js';
 /** Whether two records put a disk in the same place in the same way: only its size may differ. */
 export const sameLayout = (a: DiskMetadata, b: DiskMetadata): boolean => a.backend === b.backend && a.format === b.format && a.location === b.location;
 
-/** Whether the disk gets a new record before it is placed: it changes layout on the way (a conversion, another volume group or pool), or is new. */
-export const isRelocated = (m: MovePlan): boolean => m.action === 'add' || (m.action !== 'keep' && !sameLayout(m.from, m.to));
+/**
+ * Whether the disk gets a new record before it is placed: it changes layout
+ * on the way (a conversion, another volume group or pool), is new, or is
+ * made anew at another size (swap at a smaller flavor's).
+ */
+export const isRelocated = (m: MovePlan): boolean =>
+  m.action === 'add' || (m.action !== 'keep' && (!sameLayout(m.from, m.to) || (m.action === 'recreate' && m.to.size < m.from.size)));
 
 /**
  * The record a moving disk is placed under on the destination: its new

@@ -57,8 +57,10 @@ export const planMove = (
   size: number,
   sourceDown: boolean,
 ): E.Either<LifecycleError, MovePlan> => {
-  const grown: DiskMetadata = { ...from, size: Math.max(from.size, size), state: 'creating' };
   const action: MoveAction = disk === 'swap' || sourceDown ? 'recreate' : 'copy';
+  // Swap holds nothing to keep and is made anew on the destination: at the new flavor's size, smaller or not.
+  const resized = disk === 'swap' && size > 0 ? size : Math.max(from.size, size);
+  const grown: DiskMetadata = { ...from, size: resized, state: 'creating' };
   switch (from.backend) {
     case 'flat':
     case 'qcow2':

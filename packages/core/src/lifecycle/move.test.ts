@@ -98,6 +98,9 @@ describe('move', () => {
     it('lets swap shrink, and a flavor root of 0 (the image size) and the same sizes pass', async () => {
       const f = await pair('flat/raw', 'flat/raw');
       expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', { ...FLAVOR, swap: 256 * MiB })())).toBe('ok');
+      // Swap is made anew on the destination, at the new size.
+      expect((await f.records(VM)).get('swap')?.size).toBe(256 * MiB);
+      expect(await allProblems(f)).toEqual([]);
       expect(outcome(await f.lifecycle().move(VM, 'a', 'resize', { ...FLAVOR, root: 0 })())).toBe('ok');
       expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', FLAVOR)())).toBe('ok');
     });
