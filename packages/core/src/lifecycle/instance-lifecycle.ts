@@ -1,4 +1,5 @@
 import {
+  instanceId,
   invalidName,
   type Backend,
   type BlockDeviceMappingRepository,
@@ -19,7 +20,8 @@ import { DiskMetadataService } from '../services/metadata-service.js';
 import { InstanceLocks } from '../services/instance-locks.js';
 import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from './lifecycle-tokens.js';
-import type { Flavor } from './flavor.js';
+import { checkFlavor, type Flavor } from './flavor.js';
+import { checkConversion, checkMove } from './request-checks.js';
 import type { HostRegistry } from './host-registry.js';
 import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
 import type { ConfirmMode } from './migration-record.js';
@@ -67,12 +69,17 @@ export class InstanceLifecycle {
 
   /** `op` as a task that waits for every earlier operation on `instance` (see {@link InstanceLocks}). */
   private locked<A>(instance: InstanceId, op: () => Promise<E.Either<LifecycleError, A>>): TE.TaskEither<LifecycleError, A> {
-    return () => this.locks.run(instance, op);
+    // The type says it is an id; a JS caller or a cast can still pass a path, which must never reach one.
+    const id = instanceId(instance, 'instance');
+    return E.isLeft(id) ? TE.left(id.left) : () => this.locks.run(instance, op);
   }
 
   /** Boot: all records saved in one batch before any disk is created. */
   spawn(req: SpawnRequest): TE.TaskEither<LifecycleError, void> {
-    return this.locked(req.instance, () => spawn(this.deps, req));
+    return this.locked(req.instance, async () => {
+      const flavor = checkFlavor(req.flavor);
+      return E.isLeft(flavor) ? flavor : spawn(this.deps, req);
+    });
   }
   /**
    * The record of every local disk of the instance, deriving and claiming
@@ -90,10 +97,14 @@ export class InstanceLifecycle {
    * Resize / cold-migrate, live-migrate or evacuate to another host. A
    * resize with `confirm: 'manual'` keeps the source's disks until
    * {@link confirmResize} or {@link revertResize}; meanwhile only reboots,
-   * snapshot and delete (which confirms first) may run.
+   * snapshot and delete (which confirms first) may run. A flavor is for a
+   * resize only; one with a size no disk can have is `INVALID_SIZE`.
    */
   move(instance: InstanceId, to: string, kind: MoveKind, flavor?: Flavor, confirm: ConfirmMode = 'auto'): TE.TaskEither<LifecycleError, LeftBehind> {
-    return this.locked(instance, () => move(this.deps, { instance, to, kind, confirm, ...(flavor === undefined ? {} : { flavor }) }));
+    return this.locked(instance, async () => {
+      const checked = checkMove(kind, flavor, confirm);
+      return E.isLeft(checked) ? checked : move(this.deps, { instance, to, kind, confirm, ...(flavor === undefined ? {} : { flavor }) });
+    });
   }
   /**
    * What an evacuated instance's source host runs when it comes back (as
@@ -155,11 +166,17 @@ export class InstanceLifecycle {
    * other local disks, and no record remembers it).
    */
   unshelve(instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
-    return this.locked(instance, () => unshelve(this.deps, instance, host, flavor, hadRoot, configDrive));
+    return this.locked(instance, async () => {
+      const checked = checkFlavor(flavor);
+      return E.isLeft(checked) ? checked : unshelve(this.deps, instance, host, flavor, hadRoot, configDrive);
+    });
   }
   /** Change one disk's layout on purpose (new record first, both formats named). */
   convert(instance: InstanceId, disk: DiskName, backend: Backend, format: DiskFormat): TE.TaskEither<LifecycleError, void> {
-    return this.locked(instance, () => convert(this.deps, instance, disk, backend, format));
+    return this.locked(instance, async () => {
+      const checked = checkConversion(disk, backend, format);
+      return E.isLeft(checked) ? checked : convert(this.deps, instance, disk, backend, format);
+    });
   }
   /** Remove the disks, then soft-delete the instance and its records. */
   delete(instance: InstanceId): TE.TaskEither<LifecycleError, void> {

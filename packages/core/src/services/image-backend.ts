@@ -1,7 +1,10 @@
 import {
   byteSize,
   checkFunc,
+  instanceId,
   invalidSize,
+  isDiskName,
+  unsupported,
   planDisk,
   planToRecord,
   type BlockDeviceMappingRepository,
@@ -16,7 +19,7 @@ import {
   type InstanceId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
@@ -83,11 +86,13 @@ export class ImageBackend {
 
   /** {@link ImageBackend.createFromImage} for an operation that holds the instance's lock already (a lifecycle operation). */
   createFromImageHeld(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
+    const flavorSize = req.flavorSize ?? 0;
+    const bad = refusedRequest(req.instance, req.disk, IMAGE_DISKS, 'an image');
+    // 0 is the image's own size; anything else must be a size the disk can have.
+    if (bad !== null) return TE.left(bad);
+    if (flavorSize !== 0 && E.isLeft(byteSize(flavorSize))) return TE.left(invalidSize(flavorSize, 'flavorSize'));
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
-        const flavorSize = req.flavorSize ?? 0;
-        // 0 is the image's own size; anything else must be a size the disk can have.
-        if (flavorSize !== 0 && E.isLeft(byteSize(flavorSize))) return E.left(invalidSize(flavorSize, 'flavorSize'));
         const meta = await this.images.show(req.imageId)();
         if (E.isLeft(meta)) return meta;
         const image = imageFacts(meta.right);
@@ -106,13 +111,15 @@ export class ImageBackend {
 
   /** {@link ImageBackend.createFromFunc} for an operation that holds the instance's lock already. */
   createFromFuncHeld(req: FromFunc): TE.TaskEither<CoreError, DiskMetadata> {
+    const bad = refusedRequest(req.instance, req.disk, FUNC_DISKS, 'a func');
+    if (bad !== null) return TE.left(bad);
+    const size = byteSize(req.size, 'size');
+    if (E.isLeft(size)) return TE.left(size.left);
+    // A label or a config-drive path no tool can take fails here, before the record exists.
+    const func = checkFunc(req.func);
+    if (E.isLeft(func)) return TE.left(func.left);
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
-        const size = byteSize(req.size, 'size');
-        if (E.isLeft(size)) return size;
-        // A label or a config-drive path no tool can take fails here, before the record exists.
-        const func = checkFunc(req.func);
-        if (E.isLeft(func)) return func;
         const request: DiskRequest =
           req.disk === 'swap' ? { disk: 'swap', size: size.right }
             : req.disk === 'config' ? { disk: 'config', files: req.func.kind === 'config-drive' ? req.func.files : [] }
@@ -198,6 +205,17 @@ export class ImageBackend {
     return E.right({ meta: record, source: p.source });
   }
 }
+
+const IMAGE_DISKS: ReadonlySet<string> = new Set<ImageDisk>(['root', 'rescue', 'kernel', 'ramdisk']);
+const FUNC_DISKS = { has: (d: string): boolean => isDiskName(d) && !IMAGE_DISKS.has(d) };
+
+/** What the types say of a request but a JavaScript caller or a cast can break: the instance id, and a disk this kind of source makes. */
+const refusedRequest = (instance: string, disk: unknown, allowed: { has(d: string): boolean }, from: string): CoreError | null => {
+  const id = instanceId(instance, 'instance');
+  if (E.isLeft(id)) return id.left;
+  if (typeof disk !== 'string' || !allowed.has(disk)) return { ...unsupported(`disk ${JSON.stringify(disk)} is not made from ${from}`), path: 'disk' };
+  return null;
+};
 
 /** Whether two records describe the same disk made the same way (their states aside). */
 const sameDisk = (a: DiskMetadata, b: DiskMetadata): boolean =>

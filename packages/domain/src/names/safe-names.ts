@@ -34,7 +34,8 @@ const MAX_PATH = 4096;
 const check =
   <B extends string>(kind: string, pattern: RegExp, rule: string) =>
   (value: string, path?: string): E.Either<InvalidName, Branded<string, B>> => {
-    if (!pattern.test(value)) return E.left(invalidName(kind, value, rule, path));
+    // A JavaScript caller can pass anything; a number must not pass the pattern by being coerced to text.
+    if (typeof value !== 'string' || !pattern.test(value)) return E.left(invalidName(kind, String(value), rule, path));
     if (value === '.' || value === '..' || value.includes('..')) {
       return E.left(invalidName(kind, value, 'must not contain ".."', path));
     }
