@@ -163,5 +163,44 @@ steps:
         expect(r.disks.map((d) => `${d.disk}@${d.host}`), mode).toEqual(['root@b']);
       }
     });
+
+    it('refuses in both modes, alike, what a resize waiting for confirm or revert does not allow, and an evacuation to its own host', async () => {
+      const text = `format: 1
+name: waiting
+hosts:
+  - { name: a, config: { images_type: raw } }
+  - { name: b, config: { images_type: raw } }
+  - { name: c, config: { images_type: raw } }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+  - { id: rescue-img, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+  big: { root: 2GiB }
+steps:
+  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+  - evacuate: { instance: vm1, to: a }
+  - resize: { instance: vm1, to: b, flavor: big, confirm: false }
+  - shelve: { instance: vm1 }
+  - rebuild: { instance: vm1, image: cirros }
+  - evacuate: { instance: vm1, to: c }
+  - rescue: { instance: vm1, image: rescue-img }
+  - convert: { instance: vm1, disk: root, backend: qcow2, format: qcow2 }
+  - live_migrate: { instance: vm1, to: c }
+  - resize: { instance: vm1, to: c }
+  - reboot: { instance: vm1, hard: true }
+  - snapshot: { instance: vm1, image_id: snap1 }
+  - revert_resize: { instance: vm1 }
+`;
+      const s = loadScenario(text, 'waiting.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      for (const mode of ['metadata', 'legacy'] as const) {
+        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual([
+          'ok', 'INVALID_HOST', 'ok', ...Array<string>(7).fill('RESIZE_UNCONFIRMED'), 'ok', 'ok', 'ok',
+        ]);
+        expect(r.disks.map((d) => `${d.disk}@${d.host} ${d.size}`), mode).toEqual([`root@a ${2 ** 30}`]);
+      }
+    });
   });
 });

@@ -15,15 +15,23 @@ const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver;
   return host !== undefined && world.modes.get(host) === 'legacy' ? drivers.legacy : drivers.metadata;
 };
 
+/** What a resize waiting for confirm or revert refuses (nova's API allows reboots, snapshot and delete, which confirms first). */
+const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_migrate', 'evacuate', 'rebuild', 'rescue', 'unrescue', 'shelve', 'convert']);
+
 /**
  * What nova's API refuses by the instance's state before any driver runs:
- * a second rescue, an unrescue of an instance not rescued, moving or
- * shelving a rescued one, and a live migration to the host it is on.
+ * anything but reboots, snapshot and delete while a resize waits for
+ * confirm or revert, a second rescue, an unrescue of an instance not
+ * rescued, moving or shelving a rescued one, and a live migration or an
+ * evacuation to the host it is on.
  */
 const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
   if (!('instance' in step)) return null;
   const inst = world.instance(step.instance);
   if (inst === undefined || inst.shelved) return null;
+  if (inst.resizedFrom !== null && REFUSED_WHILE_RESIZED.has(step.op)) {
+    return failed('RESIZE_UNCONFIRMED', `the resize of ${inst.id} from ${inst.resizedFrom.host} to ${inst.host} waits for confirm or revert`);
+  }
   switch (step.op) {
     case 'rescue':
       return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued already`) : null;
@@ -32,8 +40,10 @@ const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
     case 'live_migrate':
       if (step.to === inst.host) return failed('UNABLE_TO_MIGRATE_TO_SELF', `instance ${inst.id} is already on ${step.to}`);
       return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`) : null;
-    case 'resize':
     case 'evacuate':
+      if (step.to === inst.host) return failed('INVALID_HOST', `instance ${inst.id} cannot be evacuated to its own host ${step.to}`);
+      return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`) : null;
+    case 'resize':
     case 'shelve':
       return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`) : null;
     default:

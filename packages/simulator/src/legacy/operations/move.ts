@@ -43,7 +43,8 @@ export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, ki
   if (inst.legacyDisks.has('rescue')) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`);
   if (to === inst.host) return failure('UNABLE_TO_MIGRATE_TO_SELF', `instance ${inst.id} is already on ${to}`);
   const flavor = resizeTo?.flavor ?? inst.flavor;
-  if ((flavor.root !== 0 && flavor.root < inst.flavor.root) || flavor.ephemeral < inst.flavor.ephemeral) {
+  // An instance booted from a volume has no local root to shrink.
+  if ((inst.image !== null && flavor.root !== 0 && flavor.root < inst.flavor.root) || flavor.ephemeral < inst.flavor.ephemeral) {
     return failure('RESIZE_ERROR', 'Resize error: Unable to resize disk down.');
   }
   const src = ctx.host(inst.host);
