@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { stringify } from 'yaml';
 import { LegacyDriver } from '../../packages/simulator/src/legacy/legacy-driver.js';
-import { StepRunner } from '../../packages/simulator/src/replay/replay.js';
+import { crashesByStep, StepRunner } from '../../packages/simulator/src/replay/replay.js';
 import { loadScenario, type Scenario } from '../../packages/simulator/src/scenario/load-scenario.js';
 import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
@@ -71,7 +71,7 @@ export const replayChecked = async (
   const control = blame === 'everyone';
   const world = new World(scenario, repository, control ? 'legacy' : 'metadata', 'none');
   const runner = new StepRunner(world, (w) => new LegacyDriver(w));
-  const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
+  const crashes = crashesByStep(scenario.steps);
   const exempt = new Set<string>();
   const debris = new Set<string>();
   // Steps the classic driver ran (legacy boots, hosts not yet upgraded): its probes are its own, not ours.
@@ -122,7 +122,7 @@ export const replayChecked = async (
 export const legacyMisbehaves = async (scenario: Scenario): Promise<boolean> => {
   const world = new World(scenario, inMemoryRepository(), 'legacy', 'none');
   const runner = new StepRunner(world, (w) => new LegacyDriver(w));
-  const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
+  const crashes = crashesByStep(scenario.steps);
   for (const [index, step] of scenario.steps.entries()) await runner.run(index, step, crashes.get(index));
   return world.cluster.probes().length > 0 || world.cluster.leaks().length > 0;
 };

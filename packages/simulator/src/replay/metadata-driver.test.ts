@@ -127,6 +127,37 @@ steps:
     });
   });
 
+  describe('when two hosts crash during one step', () => {
+    it('arms both, whichever is declared first: the first of them to act cuts the step short, in both modes', async () => {
+      const scenario = (first: string, second: string): string => `format: 1
+name: two-crashes
+hosts:
+  - { name: c1, config: { images_type: lvm, images_volume_group: vg1 } }
+  - { name: c2, config: { images_type: lvm, images_volume_group: vg2 } }
+images:
+  - { id: q, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: c1, image: q, flavor: small }
+  - crash: { host: ${first}, during: 3 }
+  - crash: { host: ${second}, during: 3 }
+  - resize: { instance: vm1, to: c2 }
+`;
+      for (const mode of ['metadata', 'legacy'] as const) {
+        const messages: (string | undefined)[] = [];
+        for (const [a, b] of [['c1', 'c2'], ['c2', 'c1']] as const) {
+          const s = loadScenario(scenario(a, b), 'two-crashes.yaml');
+          if (E.isLeft(s)) throw new Error(s.left.message);
+          const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+          expect(r.steps[3]?.error?.code, mode).toBe('HOST_CRASHED');
+          messages.push(r.steps[3]?.error?.message);
+        }
+        expect(messages[0], mode).toBe(messages[1]);
+      }
+    });
+  });
+
   describe("when a step does not fit the instance's state", () => {
     it('refuses it in both modes as nova does, and the instance carries on', async () => {
       const text = `format: 1

@@ -8,9 +8,9 @@ import type { Site } from '../world/site.js';
 import { collectDisks } from './collect-disks.js';
 import { checkExpectations } from './expectations.js';
 import type { StepDriver } from './step-driver.js';
-import { StepRunner } from './step-runner.js';
+import { crashesByStep, StepRunner } from './step-runner.js';
 
-export { StepRunner } from './step-runner.js';
+export { crashesByStep, StepRunner } from './step-runner.js';
 
 /**
  * Whether a probe or leak is the metadata driver's: not recorded during a
@@ -57,7 +57,7 @@ export const replay = async (scenario: Scenario, options: ReplayOptions): Promis
 const replayOn = async (world: SimWorld, options: ReplayOptions): Promise<RunReport> => {
   const { scenario, site } = world;
   const runner = new StepRunner(world, options.legacyDriver);
-  const crashes = new Map(scenario.steps.flatMap((s) => (s.op === 'crash' ? [[s.during, s.host] as const] : [])));
+  const crashes = crashesByStep(scenario.steps);
   const steps: StepReport[] = [];
   for (const [index, step] of scenario.steps.entries()) {
     const t0 = performance.now();

@@ -88,6 +88,13 @@ const run = (world: SimWorld, step: Step, d: StepDriver, configs: Map<string, Ho
   }
 };
 
+/** The hosts a scenario's `crash` steps take down, by the index of the step each one cuts (two hosts may die in one step). */
+export const crashesByStep = (steps: readonly Step[]): ReadonlyMap<number, readonly string[]> => {
+  const out = new Map<number, string[]>();
+  for (const s of steps) if (s.op === 'crash') out.set(s.during, [...(out.get(s.during) ?? []), s.host]);
+  return out;
+};
+
 /**
  * Runs steps one at a time against a world: picks the driver for each step,
  * arms crashes, turns an injected crash into a `HOST_CRASHED` outcome. The
@@ -112,14 +119,15 @@ export class StepRunner<W extends SimWorld = SimWorld> {
     return this.drivers.metadata.pendingLeftBehind?.() ?? [];
   }
 
-  /** Run one step; `crashHost` makes that host die part-way through it. */
-  async run(index: number, step: Step, crashHost?: string): Promise<Outcome> {
+  /** Run one step; each host of `crashHosts` (one, or several) dies part-way through it, the first to act cutting it short. */
+  async run(index: number, step: Step, crashHosts?: string | readonly string[]): Promise<Outcome> {
+    const crashing = crashHosts === undefined ? [] : typeof crashHosts === 'string' ? [crashHosts] : crashHosts;
     this.world.site.setStep(index);
     // Hosts a crash took down are back before the next step, and finish what the crash cut short.
     await this.drivers.metadata.hostsBack?.();
     if (this.drivers.legacy !== this.drivers.metadata) await this.drivers.legacy.hostsBack?.();
     // The host dies right after its first command of the step has taken effect, so every step that touches it is cut part-way.
-    if (crashHost !== undefined) this.world.site.armCrash(crashHost);
+    for (const host of crashing) this.world.site.armCrash(host);
     let outcome: Outcome;
     const driver = driverFor(this.world, step, this.drivers);
     const legacyBoot = step.op === 'boot' && step.legacy === true;
@@ -132,7 +140,7 @@ export class StepRunner<W extends SimWorld = SimWorld> {
       if (!isInjectedCrash(e)) throw e;
       outcome = failed('HOST_CRASHED', e.message);
     }
-    if (crashHost !== undefined) this.world.site.clearFaults();
+    if (crashing.length > 0) this.world.site.clearFaults();
     if (outcome.ok) return outcome;
     const message = this.world.site.shown(outcome.message);
     return message === outcome.message ? outcome : failed(outcome.code, message);
