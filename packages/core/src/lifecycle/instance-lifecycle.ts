@@ -27,7 +27,7 @@ import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
 import type { ConfirmMode } from './migration-record.js';
 import { move, type MoveKind } from './move.js';
 import { confirmResize, revertResize } from './resize-confirm.js';
-import type { LeftBehind } from './move-settle.js';
+import { settledInstance, type LeftBehind } from './move-settle.js';
 import { removeLeftBehind } from './left-behind.js';
 import { deleteInstance, hardReboot } from './reboot-delete.js';
 import { convert } from './convert.js';
@@ -117,6 +117,16 @@ export class InstanceLifecycle {
    */
   removeLeftBehind(instance: InstanceId, left: LeftBehind): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, () => removeLeftBehind(this.deps, instance, left));
+  }
+  /**
+   * Bring an unfinished move of the instance to rest, as the next operation
+   * on it would (rolled back while the instance is on its source, forward
+   * once it is on its destination, a confirm or revert carried through), and
+   * nothing else: what a compute host does for its instances when it starts
+   * again after a crash. A resize waiting for confirm or revert stays waiting.
+   */
+  settle(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
+    return this.locked(instance, async () => E.map(() => undefined)(await settledInstance(this.deps, instance)));
   }
   /** Confirm a resize that waits for it: the source's disks go. `NO_RESIZE_PENDING` when none waits. */
   confirmResize(instance: InstanceId): TE.TaskEither<LifecycleError, void> {

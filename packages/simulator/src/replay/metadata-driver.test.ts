@@ -127,6 +127,33 @@ steps:
     });
   });
 
+  describe('when a crash cuts the last step, a move, short', () => {
+    it('reports the disks as the host coming back leaves them: the move rolled back, the source layout on the source', async () => {
+      const text = `format: 1
+name: cut-move
+hosts:
+  - { name: c1, config: { images_type: lvm, images_volume_group: vg1 } }
+  - { name: c2, config: { images_type: qcow2 } }
+images:
+  - { id: q, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: c1, image: q, flavor: small }
+  - crash: { host: c2, during: 2 }
+  - resize: { instance: vm1, to: c2 }
+expect:
+  disks:
+    - { instance: vm1, disk: root, host: c1, backend: lvm, format: raw, size: 1GiB, location: vg1/vm1_disk }
+`;
+      const s = loadScenario(text, 'cut-move.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      const r = await replay(s.right, { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      expect(r.steps[2]?.error?.code).toBe('HOST_CRASHED');
+      expect(r.expectations.filter((e) => !e.ok)).toEqual([]);
+    });
+  });
+
   describe('when two hosts crash during one step', () => {
     it('arms both, whichever is declared first: the first of them to act cuts the step short, in both modes', async () => {
       const scenario = (first: string, second: string): string => `format: 1

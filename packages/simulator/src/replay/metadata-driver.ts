@@ -66,13 +66,33 @@ export class MetadataDriver implements StepDriver {
     return inst === undefined ? E.left(failed('INSTANCE_NOT_FOUND', `no instance "${id}"`)) : E.right(inst);
   }
 
+  async settleAll(): Promise<void> {
+    await this.hostsBack();
+    for (const id of [...this.world.unsettled]) {
+      const inst = this.world.instance(id);
+      if (inst === undefined) continue;
+      await this.lifecycle.settle(inst.id)();
+      await this.resync(inst);
+    }
+  }
+
+  /** An instance a crash cut short may have been moved forward or back since: its host is what the repository says, once its move is at rest. */
+  private async resync(inst: SimInstance): Promise<void> {
+    const row = await this.world.repository.getInstance(inst.id)();
+    if (E.isLeft(row)) return;
+    inst.host = row.right.host;
+    if (row.right.migration === null) this.world.unsettled.delete(inst.id);
+  }
+
   /** Run an operation on a known instance; on success the classic driver's view of its disks is superseded by records. */
   private async on(id: string, op: (i: InstanceId, inst: SimInstance) => Promise<E.Either<Failure, unknown>>, startsGuest = true, whileShelved = false): Promise<Outcome> {
     const inst = this.known(id);
     if (E.isLeft(inst)) return inst.left;
     // As nova's API does: a shelved instance has no disks to act on until it is unshelved (or deleted).
     if (inst.right.shelved && !whileShelved) return failed('INSTANCE_INVALID_STATE', `instance ${id} is shelved`);
+    const settling = this.world.unsettled.has(id);
     const r = outcome(await op(inst.right.id, inst.right));
+    if (settling) await this.resync(inst.right);
     if (r.ok) {
       inst.right.legacy = false;
       inst.right.legacyDisks.clear();

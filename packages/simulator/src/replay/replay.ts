@@ -67,6 +67,7 @@ const replayOn = async (world: SimWorld, options: ReplayOptions): Promise<RunRep
       ? { index, op: step.op, outcome: 'ok', ms }
       : { index, op: step.op, outcome: 'error', ms, error: { code: outcome.code, message: outcome.message } });
   }
+  await runner.finish();
   site.setStep(null);
   const disks = await collectDisks(world);
   // In metadata mode, legacy boots and hosts not yet upgraded run the classic driver: those steps' probes and leaks are its own.

@@ -26,6 +26,8 @@ export interface StepDriver {
    * holds of the instance, as nova's compute does at every start).
    */
   hostsBack?(): Promise<void>;
+  /** The run is over: crashed hosts come back and bring the moves a crash cut short to rest, as they would at their next start. */
+  settleAll?(): Promise<void>;
   /** What evacuations left on their sources that those hosts have not removed yet. */
   pendingLeftBehind?(): readonly PendingLeftBehind[];
 }

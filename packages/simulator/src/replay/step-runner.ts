@@ -114,6 +114,11 @@ export class StepRunner<W extends SimWorld = SimWorld> {
     this.configs = new Map(world.scenario.hosts.map((h) => [h.name, h.config ?? {}]));
   }
 
+  /** The run is over: crashed hosts come back and finish what a crash cut short (in the metadata driver; the classic model keeps its state). */
+  async finish(): Promise<void> {
+    await this.drivers.metadata.settleAll?.();
+  }
+
   /** What evacuations left on their sources that those hosts have not removed yet (they try again at each step). */
   pendingLeftBehind(): readonly PendingLeftBehind[] {
     return this.drivers.metadata.pendingLeftBehind?.() ?? [];
@@ -139,6 +144,7 @@ export class StepRunner<W extends SimWorld = SimWorld> {
     } catch (e) {
       if (!isInjectedCrash(e)) throw e;
       outcome = failed('HOST_CRASHED', e.message);
+      if ('instance' in step && step.op !== 'guest_write') this.world.unsettled.add(step.instance);
     }
     if (crashing.length > 0) this.world.site.clearFaults();
     if (outcome.ok) return outcome;

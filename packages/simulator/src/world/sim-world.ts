@@ -23,6 +23,12 @@ export class SimWorld {
   readonly options = new Map<string, HostStorageOptions>();
   readonly modes = new Map<string, HostDriverMode>();
   readonly instances = new Map<string, SimInstance>();
+  /**
+   * Instances whose last operation a crash cut short: the library brings
+   * such a move to rest later (forward or back), so their host is read back
+   * from the repository until then.
+   */
+  readonly unsettled = new Set<string>();
   readonly flavors: ReadonlyMap<string, Flavor>;
   /** Hosts that are down (evacuation sources). */
   readonly down = new Set<string>();
