@@ -100,6 +100,18 @@ describe('loadScenario', () => {
       expect(problem(base(boot, 'expect_legacy: { steps: [ { index: 3, outcome: error } ] }'))).toBe('expect_legacy.steps[0].index');
       expect(problem(base(boot, 'expect: { probes: 0, leaks: { min: 0 }, steps: [ { index: 0, outcome: error, code: X } ] }'))).toBe('ok');
     });
+    it('refuses duplicate images, host names that are not names, secrets that are not absolute paths and disks no instance has, naming the key', () => {
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      expect(problem(base(boot).replace('images:\n', 'images:\n  - { id: cirros, disk_format: raw, virtual_size: 2GiB }\n'))).toBe('images[1].id');
+      expect(problem(base(boot).replace('  - name: a\n', '  - name: ""\n'))).toBe('hosts[0].name');
+      expect(problem(base(boot).replace('  - name: a\n', '  - name: a\n    secrets: [/etc/shadow, etc/passwd]\n'))).toBe('hosts[0].secrets[1]');
+      expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: bogus } ] }'))).toBe('expect.disks[0].disk');
+      expect(problem(base(boot, 'expect_legacy: { disks: [ { instance: vm1, disk: ../root } ] }'))).toBe('expect_legacy.disks[0].disk');
+      expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: ephemeral3, absent: true } ] }'))).toBe('ok');
+    });
+    it('takes a flavor without a root as root 0 (the image size)', () => {
+      expect(problem(base('  - boot: { instance: vm1, host: a, volume: true, flavor: nothing }').replace('flavors:\n', 'flavors:\n  nothing: { ephemeral: 1GiB }\n'))).toBe('ok');
+    });
     it('refuses a boot from both an image and a volume', () => {
       expect(problem(base('  - boot: { instance: vm1, host: a, image: cirros, volume: true, flavor: small }'))).toBe('steps[0].boot.volume');
     });

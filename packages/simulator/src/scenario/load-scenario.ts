@@ -1,4 +1,4 @@
-import { hostStorageOptions, imageId, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
+import { hostStorageOptions, imageId, isDiskName, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseDocument } from 'yaml';
 import type { Count, Expectations, HostConfig } from './scenario.js';
@@ -53,7 +53,12 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   const s = decoded.right;
   const hostOptions = new Map<string, HostStorageOptions>();
   for (const [i, h] of s.hosts.entries()) {
+    if (!HOST_NAME.test(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `${JSON.stringify(h.name.slice(0, 80))} is not a host name: use 1-255 letters, digits, ".", "_" or "-"`));
     if (hostOptions.has(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `duplicate host "${h.name}"`));
+    for (const [j, secret] of (h.secrets ?? []).entries()) {
+      const problem = targetProblem(secret);
+      if (problem !== null) return E.left(invalid(file, `hosts[${i}].secrets[${j}]`, problem));
+    }
     const o = hostStorageOptions(toOptionsInput(h.config));
     if (E.isLeft(o)) return E.left(invalid(file, `hosts[${i}].config.${o.left.path ?? ''}`, o.left.message));
     hostOptions.set(h.name, o.right);
@@ -75,8 +80,14 @@ const targetProblem = (target: string): string | null => {
 /** Why `id` cannot be an image id, or `null`. */
 const imageIdProblem = (id: string): string | null => (E.isLeft(imageId(id)) ? `${JSON.stringify(id.slice(0, 80))} is not an image id` : null);
 
+/** A host name as nova's compute service names hosts. */
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+
 const checkImages = (s: ScenarioFile): { path: string; message: string } | null => {
+  const seen = new Set<string>();
   for (const [i, image] of (s.images ?? []).entries()) {
+    if (seen.has(image.id)) return { path: `images[${i}].id`, message: `duplicate image "${image.id}"` };
+    seen.add(image.id);
     for (const key of ['id', 'kernel_id', 'ramdisk_id'] as const) {
       const id = image[key];
       const problem = id === undefined ? null : imageIdProblem(id);
@@ -157,6 +168,9 @@ const expectationProblem = (key: string, e: Expectations, steps: number): Proble
   for (const [i, x] of (e.steps ?? []).entries()) {
     if (!Number.isInteger(x.index) || x.index < 0 || x.index >= steps) return { path: `${key}.steps[${i}].index`, message: `no step ${x.index}` };
     if (x.outcome === 'ok' && x.code !== undefined) return { path: `${key}.steps[${i}].code`, message: 'an error code applies only to outcome: error' };
+  }
+  for (const [i, d] of (e.disks ?? []).entries()) {
+    if (!isDiskName(d.disk)) return { path: `${key}.disks[${i}].disk`, message: `${JSON.stringify(d.disk.slice(0, 80))} is not a disk an instance can have (root, ephemeral0, ephemeral1, …, swap, config, rescue)` };
   }
   return null;
 };

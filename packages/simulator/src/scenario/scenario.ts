@@ -48,7 +48,7 @@ export const ImageSpec = strict('Image', { id: t.string, disk_format: oneOf('dis
 });
 export type ImageSpec = t.TypeOf<typeof ImageSpec>;
 
-export const Flavor = strict('Flavor', { root: Size }, { ephemeral: Size, swap: Size });
+export const Flavor = strict('Flavor', {}, { root: Size, ephemeral: Size, swap: Size });
 export type Flavor = t.TypeOf<typeof Flavor>;
 
 const Count = t.union([t.number, strict('AtLeast', { min: t.number }, {})]);

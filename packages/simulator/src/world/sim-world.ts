@@ -47,7 +47,7 @@ export class SimWorld {
       this.setOptions(h.name, options);
       this.modes.set(h.name, mode === 'legacy' || upgraded.has(h.name) ? 'legacy' : 'metadata');
     }
-    this.flavors = new Map(Object.entries(scenario.flavors ?? {}).map(([k, f]) => [k, { root: f.root, ephemeral: f.ephemeral ?? 0, swap: f.swap ?? 0 }]));
+    this.flavors = new Map(Object.entries(scenario.flavors ?? {}).map(([k, f]) => [k, { root: f.root ?? 0, ephemeral: f.ephemeral ?? 0, swap: f.swap ?? 0 }]));
   }
 
   /** Give a host new options: a new context, and new services for it (records are unaffected). */
