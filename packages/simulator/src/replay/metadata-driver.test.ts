@@ -154,6 +154,30 @@ expect:
     });
   });
 
+  describe('when a crash cuts a boot short before anything is registered', () => {
+    it('leaves no instance behind: the same boot can run again', async () => {
+      const text = `format: 1
+name: cut-boot
+hosts:
+  - { name: c1, config: { images_type: qcow2 } }
+images:
+  - { id: cirros, disk_format: qcow2, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - crash: { host: c1, during: 1 }
+  - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
+  - reboot: { instance: vm1, hard: true }
+  - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
+`;
+      const s = loadScenario(text, 'cut-boot.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      const r = await replay(s.right, { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error')))).toEqual(['ok', 'HOST_CRASHED', 'INSTANCE_NOT_FOUND', 'ok']);
+      expect(r.disks.map((d) => `${d.disk}@${d.host}`)).toEqual(['root@c1']);
+    });
+  });
+
   describe('when two hosts crash during one step', () => {
     it('arms both, whichever is declared first: the first of them to act cuts the step short, in both modes', async () => {
       const scenario = (first: string, second: string): string => `format: 1

@@ -132,10 +132,19 @@ export class MetadataDriver implements StepDriver {
       legacy: false, shelved: false, rescued: false, shelvedWithRoot: false, legacyDisks: new Map(), resizedFrom: null,
     };
     this.world.instances.set(step.instance, inst);
-    const r = outcome(await this.lifecycle.spawn({ instance: id.right, host: step.host, image: image.right, flavor, configDrive: inst.configDrive })());
+    // A boot refused or cut short before anything was registered (a rejected image, a crash while verifying it) leaves no instance behind.
+    const forgetUnregistered = async (): Promise<void> => {
+      if (E.isLeft(await this.world.repository.getInstance(id.right)())) this.world.instances.delete(step.instance);
+    };
+    let r: Outcome;
+    try {
+      r = outcome(await this.lifecycle.spawn({ instance: id.right, host: step.host, image: image.right, flavor, configDrive: inst.configDrive })());
+    } catch (e) {
+      if (isInjectedCrash(e)) await forgetUnregistered();
+      throw e;
+    }
     if (r.ok) await this.startGuest(inst);
-    // A boot refused before anything was registered (a rejected image) leaves no instance behind.
-    else if (E.isLeft(await this.world.repository.getInstance(id.right)())) this.world.instances.delete(step.instance);
+    else await forgetUnregistered();
     return r;
   }
 
