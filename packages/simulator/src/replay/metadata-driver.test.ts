@@ -178,6 +178,34 @@ steps:
     });
   });
 
+  describe('when a crash cut short an operation that was re-making a disk', () => {
+    it('a hard reboot makes it again, in both modes', async () => {
+      const text = `format: 1
+name: cut-rebuild
+hosts:
+  - { name: c1, config: { images_type: qcow2 } }
+images:
+  - { id: cirros, disk_format: qcow2, virtual_size: 1GiB }
+  - { id: other, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB, ephemeral: 512MiB }
+steps:
+  - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
+  - crash: { host: c1, during: 2 }
+  - rebuild: { instance: vm1, image: other }
+  - reboot: { instance: vm1, hard: true }
+  - snapshot: { instance: vm1, image_id: s1 }
+`;
+      const s = loadScenario(text, 'cut-rebuild.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      for (const mode of ['metadata', 'legacy'] as const) {
+        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual(['ok', 'ok', 'HOST_CRASHED', 'ok', 'ok']);
+        expect(r.disks.map((d) => `${d.disk}@${d.host}`).sort(), mode).toEqual(['ephemeral0@c1', 'root@c1']);
+      }
+    });
+  });
+
   describe('when two hosts crash during one step', () => {
     it('arms both, whichever is declared first: the first of them to act cuts the step short, in both modes', async () => {
       const scenario = (first: string, second: string): string => `format: 1

@@ -3,13 +3,15 @@
  * again from the host's options *today* (whatever it was before), every
  * other disk's format is resolved from `disk.info` — or, when the entry or
  * the file is lost, detected from the guest's bytes (and then written
- * back) — and the VM starts on those formats.
+ * back) — and the VM starts on those formats. A disk the flavor and image
+ * ask for that the driver lost track of is made unless it is there.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
 import { isPresent } from '../disk-address.js';
 import { readDiskInfo } from '../disk-info-file.js';
-import { planOne } from '../disk-plans.js';
+import { planDisks, planOne } from '../disk-plans.js';
+import { ensureDisk } from './spawn.js';
 import { makeDisk, openAll, placedDisks, startGuest, type OpenedDisk, type PlacedDisk } from '../instance-disks.js';
 import type { LegacyContext } from '../legacy-context.js';
 import { failure, type Result } from '../legacy-host.js';
@@ -35,6 +37,15 @@ export const hardReboot = async (ctx: LegacyContext, inst: SimInstance): Result<
     if (E.isLeft(plan)) return plan;
     if (plan.right === null) return failure('DISK_NOT_FOUND', `${inst.id}: ${d.name} is missing and cannot be made again`);
     const made = await makeDisk(ctx, host, inst, info.right, plan.right);
+    if (E.isLeft(made)) return made;
+    remade.push(made.right);
+  }
+  // A disk the driver lost track of (a crash cut the operation making it short) is one the flavor and image still ask for: made unless it is there.
+  const plans = await planDisks(host, inst.id, inst);
+  if (E.isLeft(plans)) return plans;
+  for (const plan of plans.right) {
+    if (inst.legacyDisks.has(plan.disk)) continue;
+    const made = await ensureDisk(ctx, host, inst, info.right, plan);
     if (E.isLeft(made)) return made;
     remade.push(made.right);
   }
