@@ -34,7 +34,9 @@ export const sameLocation = (a: DiskLocation, b: DiskLocation): boolean => qpath
 // ---- presence and removal
 
 /** Whether a failed `lvs` / `rbd info` / `lvremove` / `rbd rm` said "no such volume". */
-const isMissing = (f: Failure): boolean => f.code === 'COMMAND_FAILED' && /not found|Failed to find|No such file or directory/.test(f.message);
+// The whole of the tool's stderr: rbd says "No such file or directory" only on the second line of a failed `rm`.
+const isMissing = (f: Failure): boolean =>
+  f.code === 'COMMAND_FAILED' && /not found|Failed to find|No such file or directory/.test('stderr' in f && typeof f.stderr === 'string' ? f.stderr : f.message);
 
 /** Whether the disk is on the host. */
 export const isPresent = async (host: LegacyHost, loc: DiskLocation): Result<boolean> => {

@@ -206,6 +206,32 @@ steps:
     });
   });
 
+  describe('when a crash cuts a delete short on an rbd host', () => {
+    it('a second delete finishes it, in both modes', async () => {
+      const text = `format: 1
+name: cut-delete
+hosts:
+  - { name: c1, config: { images_type: rbd, images_rbd_pool: p } }
+images:
+  - { id: q, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: c1, image: q, flavor: small }
+  - crash: { host: c1, during: 2 }
+  - delete: { instance: vm1 }
+  - delete: { instance: vm1 }
+`;
+      const s = loadScenario(text, 'cut-delete.yaml');
+      if (E.isLeft(s)) throw new Error(s.left.message);
+      for (const mode of ['metadata', 'legacy'] as const) {
+        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual(['ok', 'ok', 'HOST_CRASHED', 'ok']);
+        expect(r.disks, mode).toEqual([]);
+      }
+    });
+  });
+
   describe('when two hosts crash during one step', () => {
     it('arms both, whichever is declared first: the first of them to act cuts the step short, in both modes', async () => {
       const scenario = (first: string, second: string): string => `format: 1
