@@ -125,15 +125,32 @@ describe('LegacyAdoption', () => {
       });
     }
 
+    for (const content of [undefined, 'qcow2-backing-host-file-fmt'] as const) {
+      it(`answers LEGACY_FACTS_MISSING, reading nothing, for a file the options call qcow2 and no disk.info entry confirms (${content ?? 'raw bytes'})`, async () => {
+        // The classic driver made a raw file; the options now say qcow2, and no disk.info entry says otherwise. Whether
+        // the file opens as qcow2 is the guest's to decide (a planted header naming a cached base would pass), so it is not asked.
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+        const base = '/var/lib/nova/instances/_base/0123456789abcdef0123456789abcdef01234567';
+        await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB, ...(content === undefined ? {} : { content: { kind: content, target: base } }) }], diskInfo: 'absent' });
+        f.reconfigure('a', OPTIONS['qcow2/default']);
+        const mark = f.mark();
+        const r = await f.host('a').adoption.ensure(VM, 'root')();
+        expect(E.isLeft(r) && r.left.code).toBe('LEGACY_FACTS_MISSING');
+        expect(E.isLeft(r) && r.left.message).toMatch(/no disk.info entry.*an operator must supply its layout/);
+        expect(f.commandsSince(mark)).toEqual([]);
+        expect(f.repository.events).toEqual([]);
+        expect(f.headReads).toEqual([]);
+      });
+    }
+
     it('answers DISK_FORMAT_MISMATCH, not a bare command failure, when the file does not open with the derived format', async () => {
-      // The classic driver made a raw file; the options now say qcow2, and no disk.info entry says otherwise.
+      // disk.info says qcow2, but the file is raw (the entry is stale): it does not open as qcow2.
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
-      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }], diskInfo: 'absent' });
-      f.reconfigure('a', OPTIONS['qcow2/default']);
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }], diskInfo: { [`/var/lib/nova/instances/${VM}/disk`]: 'qcow2' } });
       const mark = f.mark();
       const r = await f.host('a').adoption.ensure(VM, 'root')();
       expect(E.isLeft(r) && r.left.code).toBe('DISK_FORMAT_MISMATCH');
-      expect(E.isLeft(r) && r.left.message).toMatch(/does not open as qcow2\/qcow2.*an operator must supply its layout/);
+      expect(E.isLeft(r) && r.left.message).toMatch(/does not open as flat\/qcow2.*an operator must supply its layout/);
       expect(f.repository.events).toEqual([]);
       expect(f.commandsSince(mark).filter((c) => writeTargetOf(c.argv) !== null)).toEqual([]);
       expect(f.headReads).toEqual([]);

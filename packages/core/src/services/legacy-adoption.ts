@@ -1,6 +1,7 @@
 import {
   byteSize,
   deriveLegacyLayout,
+  diskInfoEntry,
   hostPath,
   instanceDir,
   isAllowedPair,
@@ -214,7 +215,9 @@ export class LegacyAdoption {
     const facts = { options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo, disk };
     const layout = deriveLegacyLayout(facts);
     if (E.isLeft(layout)) return layout;
-    const meta = await this.sized(instance, disk, derivedProbe(layout.right));
+    const meta = layout.right.backend === 'qcow2' && diskInfoEntry(facts) === null
+      ? await this.unconfirmedQcow2(instance, disk, layout.right)
+      : await this.sized(instance, disk, derivedProbe(layout.right));
     if (E.isRight(meta) || meta.left.code !== 'LEGACY_DISK_MISSING') return meta;
     // Today's options put the disk where it is not, while it is where other facts of the host put it: disk.info
     // names a file, or the options still name a volume group or pool holding it. The options changed after the
@@ -234,6 +237,28 @@ export class LegacyAdoption {
     const held = await this.heldAt(instance, disk);
     if (E.isLeft(held)) return held;
     return held.right === null ? meta : E.left(factsContradict(instance, disk, layout.right, held.right));
+  }
+
+  /**
+   * A file in the instance directory that today's options call qcow2 but no
+   * `disk.info` entry confirms: the host may have made it raw under earlier
+   * options, and then only the guest's bytes would say qcow2, which is no
+   * fact. A file that is there is left to an operator (`LEGACY_FACTS_MISSING`),
+   * unread; one that is not is missing, and the other places facts could put
+   * it are looked at next.
+   */
+  private async unconfirmedQcow2(instance: InstanceId, disk: DiskName, layout: DerivedLayout): Promise<E.Either<CoreError, DiskMetadata>> {
+    const probe = derivedProbe(layout);
+    const opened = await this.realizer.open(instance, disk, probe)();
+    if (E.isLeft(opened)) return opened;
+    const location = opened.right.image.location;
+    const there = location.backend === 'qcow2' ? await this.files.exists(location.path)() : E.right(false);
+    if (E.isLeft(there)) return there;
+    if (!there.right) return E.left(missingDisk(instance, disk, probe));
+    return E.left({
+      _tag: 'LegacyFactsMissing', code: 'LEGACY_FACTS_MISSING', disk, path: disk,
+      message: `${instance}/${disk} has no disk.info entry: today's options say qcow2, but the host may have made it raw under earlier options; an operator must supply its layout`,
+    });
   }
 
   /** Complete a record of a layout (`probe`, any size) with the size the host reports when the disk is opened with that format. */

@@ -27,8 +27,8 @@ export interface DerivedLayout {
 const missing = (disk: DiskName, message: string): LegacyError => ({ _tag: 'LegacyFactsMissing', code: 'LEGACY_FACTS_MISSING', disk, path: disk, message });
 const contradict = (disk: DiskName, message: string): LegacyError => ({ _tag: 'LegacyFactsContradict', code: 'LEGACY_FACTS_CONTRADICT', disk, path: disk, message });
 
-/** The `disk.info` entry of a disk, with nova's older `disk.local` for the first ephemeral. */
-const entryOf = (facts: LegacyFacts): { readonly file: string; readonly format: DiskFormat } | null => {
+/** The `disk.info` entry of a disk, with nova's older `disk.local` for the first ephemeral; `null` when it has none. */
+export const diskInfoEntry = (facts: LegacyFacts): { readonly file: string; readonly format: DiskFormat } | null => {
   const names = [novaFileName(facts.disk), ...(facts.disk === 'ephemeral0' ? ['disk.local'] : [])];
   for (const name of names) {
     const format = facts.diskInfo?.get(`${facts.instanceDir}/${name}`);
@@ -52,7 +52,7 @@ const legacyBackend = (facts: LegacyFacts): Backend => {
  */
 export const deriveLegacyLayout = (facts: LegacyFacts): E.Either<LegacyError, DerivedLayout> => {
   const backend = legacyBackend(facts);
-  const entry = entryOf(facts);
+  const entry = diskInfoEntry(facts);
   const file = entry?.file ?? novaFileName(facts.disk);
   const location =
     backend === 'lvm' ? `${facts.options.imagesVolumeGroup ?? ''}/${facts.instance}_${file}`
