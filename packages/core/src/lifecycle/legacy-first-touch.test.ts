@@ -116,6 +116,35 @@ describe('an instance the classic driver made', () => {
     });
   });
 
+  describe('when its guest rewrites a header the classic facts took for a qcow2 container, after its record was derived', () => {
+    // A raw disk the classic driver took for qcow2 is still attached raw to its running VM: the guest can write a new
+    // header naming any file at any time. Reading the disk by its derived record must not follow it.
+    const rewritten = async (): Promise<FakeFleet> => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB }] });
+      expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+      expect((await f.records(VM)).get('root')?.provenance).toBe('derived');
+      const root: DiskLocation = { backend: 'qcow2', path: `/var/lib/nova/instances/${VM}/disk` as HostPath };
+      expect(f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: SECRET }).ok).toBe(true);
+      return f;
+    };
+    const OPS: readonly (readonly [string, (f: FakeFleet) => Promise<E.Either<{ readonly code: string }, unknown>>])[] = [
+      ['a snapshot', (f) => f.lifecycle().snapshot(VM, 'snap1')()],
+      ['a hard reboot', (f) => f.lifecycle().hardReboot(VM)()],
+      ['a resize to another host', (f) => f.lifecycle().move(VM, 'b', 'resize')()],
+      ['a conversion', (f) => f.lifecycle().convert(VM, 'root', 'flat', 'raw')()],
+    ];
+    for (const [what, op] of OPS) {
+      it(`refuses ${what} with LEGACY_BACKING_REFUSED, and nothing reads the file the header names`, async () => {
+        const f = await rewritten();
+        const r = await op(f);
+        expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
+        expect(f.cluster.leaks()).toEqual([]);
+        expect(f.cluster.probes()).toEqual([]);
+      });
+    }
+  });
+
   describe('when its disk.info no longer decodes', () => {
     it('fails a first touch that finds a hinted disk there (its facts are unknown), and changes nothing', async () => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }] });

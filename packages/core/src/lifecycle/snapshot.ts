@@ -23,7 +23,7 @@ export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newIma
   const { host, records } = view.right;
   const root = records.get('root');
   if (root === undefined) return E.left(noRoot(instance));
-  const opened = await run(host.realizer.open(instance, 'root', root));
+  const opened = await run(host.realizer.openToRead(instance, 'root', root));
   if (E.isLeft(opened)) return opened;
   // Always a qcow2 container: a raw upload would start with whatever the guest wrote at offset 0,
   // and a guest-planted header would then make its own snapshot fail verification as mislabelled.

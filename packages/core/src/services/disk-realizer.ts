@@ -25,6 +25,7 @@ import { inject, injectable } from 'inversify';
 import type { CoreError, DiskMismatch } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
+import { chainRefusal } from './backing-chain.js';
 import { locate } from './disk-locator.js';
 import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
@@ -76,6 +77,18 @@ export class DiskRealizer {
   /** The driver and image of a recorded disk on this host. */
   open(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
     return () => this.opened(instance, disk, meta);
+  }
+
+  /**
+   * {@link DiskRealizer.open} for reading the disk's data (an export, a
+   * snapshot): a qcow2 disk whose record was derived from the classic
+   * driver's facts, or stated by an operator, first has its backing chain
+   * checked again (backing-chain.ts), since a raw disk taken for qcow2 is
+   * rewritten by its guest at will. Disks this library made are read as
+   * recorded.
+   */
+  openToRead(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
+    return () => this.readable(instance, disk, meta);
   }
 
   /**
@@ -161,7 +174,7 @@ export class DiskRealizer {
   stage(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, HostPath> {
     return async () => {
       const staged = stagedPath(this.ctx.instancesPath, instance, disk);
-      const opened = await this.opened(instance, disk, meta);
+      const opened = await this.readable(instance, disk, meta);
       if (E.isLeft(opened)) return opened;
       // A disk in a pool or a volume group needs no instance directory, so one that came by a shared-storage move may have none here.
       const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
@@ -221,6 +234,18 @@ export class DiskRealizer {
     return E.isLeft(driver) ? driver : E.right({ driver: driver.right, image: image.right });
   }
 
+  private async readable(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {
+    const opened = await this.opened(instance, disk, meta);
+    if (E.isLeft(opened) || meta.format !== 'qcow2' || meta.provenance === 'created') return opened;
+    const state = await opened.right.driver.inspect(opened.right.image)();
+    if (E.isLeft(state)) {
+      const e = state.left;
+      return E.left(e._tag === 'CommandFailed' ? mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e) : e);
+    }
+    const refused = chainRefusal(instance, disk, state.right, this.ctx.instancesPath);
+    return refused === null ? opened : E.left(refused);
+  }
+
   private async presence(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<DiskPresence> {
     const opened = await this.opened(instance, disk, meta);
     if (E.isLeft(opened)) return opened;
@@ -233,6 +258,8 @@ export class DiskRealizer {
     }
     const st = state.right;
     if (!st.exists) return E.right('absent');
+    const refused = chainRefusal(instance, disk, st, this.ctx.instancesPath);
+    if (refused !== null) return E.left(refused);
     if (st.virtualSize === meta.size) return E.right('present');
     // LVM rounds a volume up to whole extents; a record that predates rounded planning names the size asked for.
     if (meta.backend === 'lvm') {

@@ -24,8 +24,9 @@ import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
+import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
-import { backingRefused, dataFileRefused, factsContradict, missingDisk, notOpening, recordExists } from './adoption-errors.js';
+import { backingRefused, factsContradict, missingDisk, notOpening, recordExists } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
@@ -71,12 +72,6 @@ const derivedProbe = (layout: DerivedLayout): DiskMetadata => ({
   state: 'ready',
 });
 
-/** Whether `file` is an entry of the base-image cache at `base`: a plain name in it, not a download still in progress. */
-const isBaseEntry = (file: string, base: string): boolean => {
-  if (!file.startsWith(base)) return false;
-  const name = file.slice(base.length);
-  return name !== '' && !name.includes('/') && !name.endsWith('.part');
-};
 
 /**
  * First touch of disks made before records existed: derive a record from the
@@ -271,12 +266,9 @@ export class LegacyAdoption {
     // A legacy qcow2 may name a backing file or an external data file no one verified (a planted header the
     // classic driver took for the disk's format): adopting it would have every later operation follow that
     // file. Only a complete base of the cache, with its format stored, is acceptable; a data file never is.
-    const { backing, dataFile } = state.right;
-    if (dataFile !== undefined) return E.left(dataFileRefused(instance, disk, dataFile));
-    const base = `${this.ctx.instancesPath}/_base/`;
-    if (backing !== undefined && (backing.format === null || !isBaseEntry(backing.file, base))) {
-      return E.left(backingRefused(instance, disk, backing.file, backing.format));
-    }
+    const refused = chainRefusal(instance, disk, state.right, this.ctx.instancesPath);
+    if (refused !== null) return E.left(refused);
+    const { backing } = state.right;
     if (backing !== undefined) {
       const plain = await this.plainBase(instance, disk, backing.file, backing.format);
       if (E.isLeft(plain)) return plain;
