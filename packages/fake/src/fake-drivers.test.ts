@@ -10,7 +10,8 @@
 import { byteSize, HOSTILE_KINDS, type Backend, type BaseImage, type ByteSize, type DiskFormat, type DiskLocation } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_INSPECT_LIMITS, HostBaseImageCache } from '../../host/src/base-image-cache.js';
+import { HostBaseImageCache } from '../../host/src/base-image-cache.js';
+import { DEFAULT_INSPECT_LIMITS } from '../../host/src/inspect-limits.js';
 import { FlatDriver } from '../../host/src/flat-driver.js';
 import { LvmDriver } from '../../host/src/lvm-driver.js';
 import { PloopDriver } from '../../host/src/ploop-driver.js';

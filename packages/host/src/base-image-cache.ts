@@ -46,6 +46,7 @@ import {
 } from '@disk-ledger/domain';
 import * as Q from './qemu-img.js';
 import { withSuffix } from './qemu-path.js';
+import { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
 
 /** Options of the host cache. */
 export interface HostBaseImageCacheOptions {
@@ -55,8 +56,6 @@ export interface HostBaseImageCacheOptions {
   readonly inspectLimits: ResourceLimits;
 }
 
-/** The limits the classic driver uses for `qemu-img info` on untrusted images: 30 s CPU, 1 GiB address space. */
-export const DEFAULT_INSPECT_LIMITS: ResourceLimits = { cpuSeconds: 30, addressSpaceBytes: 1024 * 1024 * 1024 };
 
 /** The cache directory under the instances path. */
 export const BASE_DIR = '_base';

@@ -28,6 +28,7 @@ import {
   type StorageError,
 } from '@disk-ledger/domain';
 import { checkBase, checkDisk, checkExport, checkSize, checkSource, type CheckedDisk } from './driver-input.js';
+import { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
 import * as Q from './qemu-img.js';
 import { checkLocationFor, ploopImagePath, type LocationOf } from './qemu-path.js';
 
@@ -212,9 +213,13 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     return E.isLeft(i) ? i : E.right(i.right.virtualSize);
   }
 
-  /** What the host holds for an existing image, read with its named format: size and any backing or data file it names. */
+  /**
+   * What the host holds for an existing image, read with its named format:
+   * size and any backing or data file it names. Under resource limits: the
+   * bytes are a guest's, and qemu-img parses its header.
+   */
   protected async described(image: Q.QemuImage): Ran<Q.QemuInfoSummary> {
-    const r = await this.exec.run({ argv: Q.info(image) })();
+    const r = await this.exec.run({ argv: Q.info(image), limits: DEFAULT_INSPECT_LIMITS })();
     return E.isLeft(r) ? r : Q.decodeInfo(r.right.stdout, image.format);
   }
 

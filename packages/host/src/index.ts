@@ -36,7 +36,6 @@ export { HostTemplateBuilder } from './template-builder.js';
 /** The verified base-image cache under `<instancesPath>/_base`. */
 export {
   HostBaseImageCache,
-  DEFAULT_INSPECT_LIMITS,
   BASE_DIR,
   entryName,
   type HostBaseImageCacheOptions,
@@ -47,3 +46,4 @@ export { qemuPath } from './qemu-path.js';
 
 /** qemu-img's name for an image service's declared `disk_format`. */
 export { qemuImageFormat, type QemuFormat } from './qemu-img.js';
+export { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
