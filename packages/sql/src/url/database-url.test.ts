@@ -50,6 +50,13 @@ describe('redactUrl', () => {
     expect(redactUrl('postgres://nova@db/nova')).toBe('postgres://nova@db/nova');
     expect(redactUrl('sqlite:/x.db')).toBe('sqlite:/x.db');
   });
+  it('hides a password holding "/", "#" or "@" unencoded, whole, though the URL then does not parse', () => {
+    expect(redactUrl('postgres://admin:Pa/ss#w0rd@db.example:5432/nova')).toBe('postgres://admin:***@db.example:5432/nova');
+    expect(redactUrl('postgresql://nouser:Top@Secret@127.0.0.1:1/nova')).toBe('postgresql://nouser:***@127.0.0.1:1/nova');
+    expect(redactUrl('mysql://disk_ledger:S3c/ret@127.0.0.1:40849/db')).toBe('mysql://disk_ledger:***@127.0.0.1:40849/db');
+    const bad = parseDatabaseUrl('postgres://admin:Pa/ss#w0rd@db.example:5432/nova');
+    expect(E.isLeft(bad) && bad.left.message).not.toContain('Pa/ss');
+  });
   it('hides a password given as a query parameter', () => {
     expect(redactUrl('postgres://u@db/x?password=s3cret')).toBe('postgres://u@db/x?password=***');
     expect(redactUrl('postgres://u@db/x?sslmode=require&PASSWORD=a&b=c')).toBe('postgres://u@db/x?sslmode=require&PASSWORD=***&b=c');

@@ -30,8 +30,18 @@ export type DatabaseTarget =
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 /** `url` with any password replaced by `***` (also when it does not parse as a URL). */
-export const redactUrl = (url: string): string =>
-  url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^@/]*@/, '$1:***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
+export const redactUrl = (url: string): string => {
+  // The password runs to the last "@": it may hold "/", "#" or "@" itself, unencoded, in a URL that then does not parse.
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([\s\S]*)$/.exec(url);
+  let out = url;
+  if (m !== null) {
+    const [, scheme = '', rest = ''] = m;
+    const at = rest.lastIndexOf('@');
+    const colon = at < 0 ? -1 : rest.slice(0, at).indexOf(':');
+    if (colon >= 0) out = `${scheme}${rest.slice(0, colon)}:***${rest.slice(at)}`;
+  }
+  return out.replace(/([?&]password=)[^&#]*/gi, '$1***');
+};
 
 const invalid = (url: string, why: string): E.Either<DatabaseUrlInvalid, never> => {
   const redacted = redactUrl(url);
