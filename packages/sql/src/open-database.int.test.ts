@@ -27,6 +27,14 @@ describe('openDatabase on a server that accepts connections and never answers', 
   }
 });
 
+describe('openDatabase with a URL option its driver refuses', () => {
+  it('answers a typed error naming the database, password redacted, instead of throwing', async () => {
+    const r = await openDatabase('mysql://u:pw@127.0.0.1:1/x?ssl=nonsense')();
+    expect(E.isLeft(r) && r.left.code).toBe('REPOSITORY_FAILED');
+    expect(E.isLeft(r) && r.left.message).toMatch(/^mysql:\/\/u:\*\*\*@127\.0\.0\.1:1\/x\?ssl=nonsense: the database driver refuses its options: .*nonsense/);
+  });
+});
+
 forEachBackend('openDatabase', (backend) => {
   describe(`openDatabase on ${backend.name}`, () => {
     it('closes once, however often close is called', async () => {

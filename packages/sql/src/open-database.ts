@@ -141,7 +141,10 @@ export const openDatabase = (url: string, options: OpenDatabaseOptions = {}): TE
       if (readOnly !== null) return TE.left(repositoryFailed(`${target.redacted}: ${readOnly}`));
       const roundTrips = options.roundTrips ?? new RoundTripCounter();
       const flavour = FLAVOURS[target.dialect];
-      const db = new Kysely<NovaTables>({ dialect: countingDialect(dialectOf(target, options), roundTrips) });
+      // A driver refuses some URL options (mysql2's `ssl=<unknown profile>`) by throwing as the pool is made: bad input, not a bug.
+      const dialect = E.tryCatch(() => dialectOf(target, options), (cause) => repositoryFailed(`${target.redacted}: the database driver refuses its options: ${cause instanceof Error ? cause.message : String(cause)}`, cause));
+      if (E.isLeft(dialect)) return TE.left(dialect.left);
+      const db = new Kysely<NovaTables>({ dialect: countingDialect(dialect.right, roundTrips) });
       // One destroy for every close: kysely's second destroy of a pool throws.
       let closing: Promise<void> | undefined;
       const open = (migration: MigrationReport | null): SqlDatabase => ({
