@@ -80,10 +80,12 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     expect(r.stderr).toContain('is not a directory on this host');
   });
 
-  it("refuses to derive without the host's options, before touching the database", async () => {
-    const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances()]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--config nova.conf');
+  it("refuses to derive without the host's options, or with a flag that leaves its backend to nova's defaults, before touching the database", async () => {
+    for (const flags of [[], ['--use-cow-images', 'false']]) {
+      const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances(), ...flags]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--config nova.conf');
+    }
     const census = await runCli(['db', 'census', '--db', db, '--json']);
     expect(JSON.parse(census.stdout)).toMatchObject({ unpopulated: 4 });
   });

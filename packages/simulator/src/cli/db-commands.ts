@@ -133,8 +133,10 @@ const BATCH = 50;
  * Without `--max-count` it runs batches of 50 until a batch does nothing.
  */
 export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<number> => {
-  if (o.config === undefined && Object.keys(o.overrides).length === 0) {
-    io.err("disk-ledger db online-migrate: give the host's --config nova.conf (or its storage options as flags): records derived from nova's defaults would be wrong for a host configured otherwise");
+  // Without the host's nova.conf, the flags must say at least which backend it runs: one flag alone (--use-cow-images)
+  // would leave the rest to nova's defaults, and records derived from them would be wrong for a host configured otherwise.
+  if (o.config === undefined && o.overrides.imagesType === undefined) {
+    io.err("disk-ledger db online-migrate: give the host's --config nova.conf (or at least --images-type, with the options it needs, as flags): records derived from nova's defaults would be wrong for a host configured otherwise");
     return 2;
   }
   let input: HostStorageOptionsInput = {};

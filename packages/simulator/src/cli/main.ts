@@ -60,7 +60,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .requiredOption('--db <url>', 'sqlite path or URL, postgres:// or mysql:// URL')
     .requiredOption('--host <name>', 'the compute host whose instances to migrate')
     .requiredOption('--instances-path <dir>', "the host's instances_path")
-    .option('--config <nova.conf>', "the host's nova.conf-style INI file (required unless its storage options are all given as flags)")
+    .option('--config <nova.conf>', "the host's nova.conf-style INI file (required unless --images-type and the options it needs are given as flags)")
     .option('--max-count <n>', 'migrate at most n rows, then exit 1 if any were migrated (exit 127 when n is not a positive integer, as nova-manage)')
     .addOption(new Option('--images-type <type>', 'override [libvirt] images_type').choices([...IMAGES_TYPES]))
     .option('--use-cow-images <bool>', 'override [DEFAULT] use_cow_images (true|false)')
