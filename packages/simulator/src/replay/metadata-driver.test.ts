@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { inMemoryRepository, World } from '../world/world.js';
+import type { RunReport } from '../report/run-report.js';
 import { replay, StepRunner } from './replay.js';
 
 /** Two hosts; `old` runs the classic driver until its `upgrade` step. */
@@ -24,10 +25,23 @@ ${steps}`, 'x.yaml');
   return s.right;
 };
 
-const outcomes = async (s: Scenario): Promise<string[]> => {
-  const r = await replay(s, { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
-  return r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error')));
+const MODES = ['metadata', 'legacy'] as const;
+
+/** Replay a scenario in one mode on the in-memory host and database. */
+const replayIn = (s: Scenario, mode: (typeof MODES)[number]): Promise<RunReport> =>
+  replay(s, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+
+/** {@link replayIn} of a scenario's text. */
+const replayText = (text: string, mode: (typeof MODES)[number]): Promise<RunReport> => {
+  const s = loadScenario(text, 'test.yaml');
+  if (E.isLeft(s)) throw new Error(s.left.message);
+  return replayIn(s.right, mode);
 };
+
+/** Each step's outcome: ok, or its error's code. */
+const codes = (r: RunReport): string[] => r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error')));
+
+const outcomes = async (s: Scenario): Promise<string[]> => codes(await replayIn(s, 'metadata'));
 
 describe('MetadataDriver', () => {
   describe('when an instance with records would move to a host still running the classic driver', () => {
@@ -95,8 +109,8 @@ steps:
     it('replays its empty timeline in both modes, holding every expectation', async () => {
       const s = loadScenario('format: 1\nname: empty\nhosts: []\nsteps: []\nexpect: { probes: 0, leaks: 0 }\n', 'empty.yaml');
       if (E.isLeft(s)) throw new Error(s.left.message);
-      for (const mode of ['metadata', 'legacy'] as const) {
-        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      for (const mode of MODES) {
+        const r = await replayIn(s.right, mode);
         expect(r.ok).toBe(true);
         expect(r.disks).toEqual([]);
       }
@@ -109,7 +123,7 @@ steps:
   - shelve: { instance: vm1 }
   - unshelve: { instance: vm1, host: new }
 `;
-      const r = await replay(scenario(steps), { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      const r = await replayIn(scenario(steps), 'metadata');
       expect(r.steps.map((x) => x.outcome)).toEqual(['ok', 'ok', 'ok']);
       expect(r.disks.map((d) => d.disk).sort()).toEqual(['config', 'ephemeral0', 'root']);
     });
@@ -121,7 +135,7 @@ steps:
       const s = loadScenario(text, 'example.yaml');
       if (E.isLeft(s)) throw new Error(s.left.message);
       expect(s.right.hosts.find((h) => h.name === 'compute-2')?.secrets).toBeUndefined();
-      const r = await replay(s.right, { mode: 'legacy', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      const r = await replayIn(s.right, 'legacy');
       expect(r.steps[2]?.outcome).toBe('ok');
       expect(r.leaks.some((l) => l.secret === '/etc/shadow' && l.into.startsWith('guest compute-2:'))).toBe(true);
     });
@@ -146,9 +160,7 @@ expect:
   disks:
     - { instance: vm1, disk: root, host: c1, backend: lvm, format: raw, size: 1GiB, location: vg1/vm1_disk }
 `;
-      const s = loadScenario(text, 'cut-move.yaml');
-      if (E.isLeft(s)) throw new Error(s.left.message);
-      const r = await replay(s.right, { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+      const r = await replayText(text, 'metadata');
       expect(r.steps[2]?.error?.code).toBe('HOST_CRASHED');
       expect(r.expectations.filter((e) => !e.ok)).toEqual([]);
     });
@@ -170,10 +182,8 @@ steps:
   - reboot: { instance: vm1, hard: true }
   - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
 `;
-      const s = loadScenario(text, 'cut-boot.yaml');
-      if (E.isLeft(s)) throw new Error(s.left.message);
-      const r = await replay(s.right, { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
-      expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error')))).toEqual(['ok', 'HOST_CRASHED', 'INSTANCE_NOT_FOUND', 'ok']);
+      const r = await replayText(text, 'metadata');
+      expect(codes(r)).toEqual(['ok', 'HOST_CRASHED', 'INSTANCE_NOT_FOUND', 'ok']);
       expect(r.disks.map((d) => `${d.disk}@${d.host}`)).toEqual(['root@c1']);
     });
   });
@@ -196,11 +206,9 @@ steps:
   - reboot: { instance: vm1, hard: true }
   - snapshot: { instance: vm1, image_id: s1 }
 `;
-      const s = loadScenario(text, 'cut-rebuild.yaml');
-      if (E.isLeft(s)) throw new Error(s.left.message);
-      for (const mode of ['metadata', 'legacy'] as const) {
-        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
-        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual(['ok', 'ok', 'HOST_CRASHED', 'ok', 'ok']);
+      for (const mode of MODES) {
+        const r = await replayText(text, mode);
+        expect(codes(r), mode).toEqual(['ok', 'ok', 'HOST_CRASHED', 'ok', 'ok']);
         expect(r.disks.map((d) => `${d.disk}@${d.host}`).sort(), mode).toEqual(['ephemeral0@c1', 'root@c1']);
       }
     });
@@ -222,11 +230,9 @@ steps:
   - delete: { instance: vm1 }
   - delete: { instance: vm1 }
 `;
-      const s = loadScenario(text, 'cut-delete.yaml');
-      if (E.isLeft(s)) throw new Error(s.left.message);
-      for (const mode of ['metadata', 'legacy'] as const) {
-        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
-        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual(['ok', 'ok', 'HOST_CRASHED', 'ok']);
+      for (const mode of MODES) {
+        const r = await replayText(text, mode);
+        expect(codes(r), mode).toEqual(['ok', 'ok', 'HOST_CRASHED', 'ok']);
         expect(r.disks, mode).toEqual([]);
       }
     });
@@ -249,12 +255,10 @@ steps:
   - crash: { host: ${second}, during: 3 }
   - resize: { instance: vm1, to: c2 }
 `;
-      for (const mode of ['metadata', 'legacy'] as const) {
+      for (const mode of MODES) {
         const messages: (string | undefined)[] = [];
         for (const [a, b] of [['c1', 'c2'], ['c2', 'c1']] as const) {
-          const s = loadScenario(scenario(a, b), 'two-crashes.yaml');
-          if (E.isLeft(s)) throw new Error(s.left.message);
-          const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+          const r = await replayText(scenario(a, b), mode);
           expect(r.steps[3]?.error?.code, mode).toBe('HOST_CRASHED');
           messages.push(r.steps[3]?.error?.message);
         }
@@ -288,11 +292,9 @@ steps:
   - unrescue: { instance: vm1 }
   - live_migrate: { instance: vm1, to: b }
 `;
-      const s = loadScenario(text, 'states.yaml');
-      if (E.isLeft(s)) throw new Error(s.left.message);
-      for (const mode of ['metadata', 'legacy'] as const) {
-        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
-        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual([
+      for (const mode of MODES) {
+        const r = await replayText(text, mode);
+        expect(codes(r), mode).toEqual([
           'ok', 'INSTANCE_INVALID_STATE', 'UNABLE_TO_MIGRATE_TO_SELF', 'ok', 'INSTANCE_INVALID_STATE',
           'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'ok', 'ok',
         ]);
@@ -328,11 +330,9 @@ steps:
   - snapshot: { instance: vm1, image_id: snap1 }
   - revert_resize: { instance: vm1 }
 `;
-      const s = loadScenario(text, 'waiting.yaml');
-      if (E.isLeft(s)) throw new Error(s.left.message);
-      for (const mode of ['metadata', 'legacy'] as const) {
-        const r = await replay(s.right, { mode, repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
-        expect(r.steps.map((x) => (x.outcome === 'ok' ? 'ok' : (x.error?.code ?? 'error'))), mode).toEqual([
+      for (const mode of MODES) {
+        const r = await replayText(text, mode);
+        expect(codes(r), mode).toEqual([
           'ok', 'INVALID_HOST', 'ok', ...Array<string>(7).fill('RESIZE_UNCONFIRMED'), 'ok', 'ok', 'ok',
         ]);
         expect(r.disks.map((d) => `${d.disk}@${d.host} ${d.size}`), mode).toEqual([`root@a ${2 ** 30}`]);
