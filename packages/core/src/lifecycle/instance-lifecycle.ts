@@ -164,21 +164,26 @@ export class InstanceLifecycle {
   unrescue(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, () => unrescue(this.deps, instance));
   }
-  /** Snapshot, then remove local disks and their records. */
-  shelve(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
+  /**
+   * Snapshot the root, then remove local disks and their records. Returns
+   * the image the root went to (`null` when booted from a volume): keep it,
+   * as nova keeps `shelved_image_id`, and give it to {@link unshelve}.
+   */
+  shelve(instance: InstanceId): TE.TaskEither<LifecycleError, ImageId | null> {
     return this.locked(instance, () => shelve(this.deps, instance));
   }
   /**
-   * Re-create a shelved instance's disks on `host`: the root from its latest
-   * shelved image when `hadRoot` (it was not booted from a volume), the
-   * flavor's ephemeral and swap disks, and a config drive when the instance
-   * has one (nova's `instance.config_drive`; shelving removed it with the
-   * other local disks, and no record remembers it).
+   * Re-create a shelved instance's disks on `host`: the root from
+   * `shelvedImage`, exactly the image {@link shelve} returned (`null` when
+   * booted from a volume), the flavor's ephemeral and swap disks, and a
+   * config drive when the instance has one (nova's `instance.config_drive`;
+   * shelving removed it with the other local disks, and no record remembers
+   * it). An image that is not there is `RECORD_MISSING`.
    */
-  unshelve(instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
+  unshelve(instance: InstanceId, host: string, flavor: Flavor, shelvedImage: ImageId | null, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, async () => {
       const checked = checkFlavor(flavor);
-      return E.isLeft(checked) ? checked : unshelve(this.deps, instance, host, flavor, hadRoot, configDrive);
+      return E.isLeft(checked) ? checked : unshelve(this.deps, instance, host, flavor, shelvedImage, configDrive);
     });
   }
   /** Change one disk's layout on purpose (new record first, both formats named). */

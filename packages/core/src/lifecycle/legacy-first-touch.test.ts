@@ -38,7 +38,7 @@ const OPS: Readonly<Record<string, { readonly op: Op; readonly keeps: readonly (
   'shelve and unshelve': {
     op: async (f) => {
       const r = await f.lifecycle().shelve(VM)();
-      return E.isLeft(r) ? r : f.lifecycle().unshelve(VM, 'b', FLAVOR, true, false)();
+      return E.isLeft(r) ? r : f.lifecycle().unshelve(VM, 'b', FLAVOR, r.right, false)();
     },
     keeps: ['root'],
   },

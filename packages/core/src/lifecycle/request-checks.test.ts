@@ -30,7 +30,7 @@ const BAD_CALLS: readonly (readonly [string, Call, string, string])[] = [
   ['a confirm mode there is not', (l) => l.move(VM, 'b', 'resize', undefined, untyped('later'))(), 'UNSUPPORTED_OPERATION', 'confirm'],
   ['a conversion to no backend there is', (l) => l.convert(VM, 'root', untyped('zfs'), 'raw')(), 'UNSUPPORTED_OPERATION', 'backend'],
   ['a conversion of no disk there is', (l) => l.convert(VM, untyped('disk.eph0'), 'flat', 'raw')(), 'UNSUPPORTED_OPERATION', 'disk'],
-  ['an unshelve with no flavor', (l) => l.unshelve(VM, 'b', untyped(undefined), true, false)(), 'INVALID_SIZE', 'flavor'],
+  ['an unshelve with no flavor', (l) => l.unshelve(VM, 'b', untyped(undefined), null, false)(), 'INVALID_SIZE', 'flavor'],
   ['an instance id that is a path', (l) => l.hardReboot(untyped('vm1/../vm2'))(), 'INVALID_NAME', 'instance'],
   ['an instance id that is a number', (l) => l.delete(untyped(5))(), 'INVALID_NAME', 'instance'],
 ];

@@ -1,12 +1,13 @@
-import { HOSTILE_KINDS } from '@disk-ledger/domain';
+import { HOSTILE_KINDS, type ImageId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { FLAVOR } from '../composition/testing/catalogue.js';
+import { FLAVOR, GiB } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { sees } from '../composition/testing/markers.js';
 import { allProblems, observe, outcome, recordTable } from '../composition/testing/observe.js';
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
-import { vm } from '../testing/names.js';
+import { img, vm } from '../testing/names.js';
 
 const VM = vm('vm1');
 
@@ -17,6 +18,13 @@ const fleet = async (src: OptionsName, dst: OptionsName): Promise<FakeFleet> => 
 };
 
 /** The next backend in the list: unshelving elsewhere lands on another layout. */
+/** Shelve the instance; the image its root went to. */
+const shelved = async (f: FakeFleet): Promise<ImageId | null> => {
+  const r = await f.lifecycle().shelve(VM)();
+  if (E.isLeft(r)) throw new Error(r.left.message);
+  return r.right;
+};
+
 const other = (name: OptionsName): OptionsName => BACKEND_OPTIONS[(BACKEND_OPTIONS.indexOf(name) + 1) % BACKEND_OPTIONS.length] ?? 'flat/raw';
 
 describe('shelve', () => {
@@ -40,8 +48,8 @@ describe('shelve', () => {
       it(`re-creates the disks there, records first, the root from the shelved image (${name} → ${other(name)})`, async () => {
         const f = await fleet(name, other(name));
         const markers = await writeBenign(f, VM);
-        expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
-        const o = await observe(f, VM, () => f.lifecycle().unshelve(VM, 'b', FLAVOR, true, false)());
+        const image = await shelved(f);
+        const o = await observe(f, VM, () => f.lifecycle().unshelve(VM, 'b', FLAVOR, image, false)());
         expect(outcome(o.result)).toBe('ok');
         expect(await f.hostOf(VM)).toBe('b');
         expect(Object.keys(o.after)).toEqual(['root', 'ephemeral0', 'swap']);
@@ -57,8 +65,8 @@ describe('shelve', () => {
         for (const kind of HOSTILE_KINDS) {
           const f = await fleet(name, other(name));
           await plantHostile(f, VM, kind);
-          expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
-          expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, false)())).toBe('ok');
+          const image = await shelved(f);
+          expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, image, false)())).toBe('ok');
           expect(await allProblems(f)).toEqual([]);
         }
       });
@@ -69,22 +77,22 @@ describe('shelve', () => {
     it('uploads to the next shelved image and unshelves from the latest', async () => {
       const f = await fleet('flat/raw', 'qcow2/default');
       const first = await writeBenign(f, VM);
-      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
-      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, true)())).toBe('ok');
+      expect(await shelved(f)).toBe('vm1-shelved');
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), true)())).toBe('ok');
       expect(Object.keys(await recordTable(f, VM))).toEqual(['root', 'ephemeral0', 'swap', 'config']);
       const second = await writeBenign(f, VM);
-      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+      expect(await shelved(f)).toBe('vm1-shelved-2');
       expect(f.cluster.imageMarkers('vm1-shelved-2')).toContain(second.get('root'));
-      expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, true, false)())).toBe('ok');
+      expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, img('vm1-shelved-2'), false)())).toBe('ok');
       expect(await sees(f, VM, 'root', second.get('root') ?? '')).toBe(true);
       expect(await sees(f, VM, 'root', first.get('root') ?? '')).toBe(true);
       expect(await allProblems(f)).toEqual([]);
     });
 
-    it('answers RECORD_MISSING when there is nothing to unshelve from, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {
+    it('answers RECORD_MISSING when the shelved image is not there, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {
       const f = await fleet('flat/raw', 'flat/raw');
-      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, false)())).toMatch(/^RECORD_MISSING/);
-      expect(outcome(await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, true, false)())).toMatch(/^INSTANCE_NOT_FOUND/);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toMatch(/^RECORD_MISSING/);
+      expect(outcome(await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, img('never-shelved'), false)())).toMatch(/^INSTANCE_NOT_FOUND/);
     });
   });
 
@@ -96,8 +104,20 @@ describe('shelve', () => {
       for (const id of ['vm1-shelved', 'vm1-shelved-2']) {
         expect(outcome(await f.lifecycle().snapshot(vm('vm2'), id)())).toMatch(/^INVALID_NAME/);
       }
-      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
-      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, true, true)())).toBe('ok');
+      const image = await shelved(f);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, image, true)())).toBe('ok');
+      expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
+    });
+  });
+
+  describe('when someone uploads an image under a later shelved-image id of the instance', () => {
+    it('unshelves from the image its shelve returned, never from the upload', async () => {
+      const f = await fleet('flat/raw', 'flat/raw');
+      const markers = await writeBenign(f, VM);
+      const image = await shelved(f);
+      // An uploader with the image service's own API (not the snapshot API, which refuses such ids).
+      f.cluster.addImage({ id: 'vm1-shelved-2', diskFormat: 'raw', virtualSize: GiB });
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, image, false)())).toBe('ok');
       expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
     });
   });

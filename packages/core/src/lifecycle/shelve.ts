@@ -11,66 +11,75 @@ import { planAll, prepareAll, realizeAll, spawnRequests } from './spawn.js';
 export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<InvalidName, ImageId> =>
   imageId(generation === 1 ? `${instance}-shelved` : `${instance}-shelved-${generation}`, 'image_id');
 
-const notShelved = (instance: InstanceId): RecordMissing => ({
-  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: `${instance}/root`,
-  message: `${instance} has no shelved image to unshelve its root disk from`,
+const notShelved = (instance: InstanceId, image: ImageId): RecordMissing => ({
+  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: 'shelved_image_id',
+  message: `${instance} has no shelved image ${image} to unshelve its root disk from`,
 });
 
 /** Bounds the search for shelved images; an instance is not shelved this often. */
 const MAX_GENERATIONS = 10_000;
 
 /**
- * The last shelved image of an instance (`null` when there is none) and the
- * id the next shelve uploads to. Image ids are never reused (the image
- * service refuses an upload over an existing id, and has no delete here), so
- * each shelve takes the next generation and unshelve the latest.
+ * The id the next shelve of an instance uploads to: the first generation no
+ * image has. Image ids are never reused (the image service refuses an upload
+ * over an existing id, and has no delete here), so a shelve retried after a
+ * failure, or after an unshelve, never collides with an earlier upload.
  */
-export const shelvedImages = async (deps: LifecycleDeps, instance: InstanceId): Step<{ readonly latest: ImageId | null; readonly next: ImageId }> => {
-  let latest: ImageId | null = null;
+export const nextShelvedImage = async (deps: LifecycleDeps, instance: InstanceId): Step<ImageId> => {
   for (let generation = 1; generation <= MAX_GENERATIONS; generation += 1) {
     const id = shelvedImageId(instance, generation);
     if (E.isLeft(id)) return id;
     const shown = await run(deps.images.show(id.right));
-    if (E.isRight(shown)) {
-      latest = id.right;
-      continue;
-    }
+    if (E.isRight(shown)) continue;
     if (shown.left.code !== 'IMAGE_NOT_FOUND') return shown;
-    return E.right({ latest, next: id.right });
+    return E.right(id.right);
   }
   return E.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `${instance} has been shelved more than ${MAX_GENERATIONS} times` });
 };
 
 /**
- * Shelve: snapshot the root disk (to the next shelved-image generation, so a
- * shelve retried after a failure, or after an unshelve, never collides with
- * an earlier upload), then remove every local disk, then the records.
+ * Shelve: snapshot the root disk (to the next shelved-image generation),
+ * then remove every local disk, then the records. Returns the image the
+ * root went to (`null` for an instance booted from a volume): the caller
+ * keeps it, as nova keeps `shelved_image_id` in the instance's
+ * system_metadata, and gives it back to unshelve.
  */
-export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
+export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<ImageId | null> => {
   const view = await loadInstance(deps, instance, { complete: true });
   if (E.isLeft(view)) return view;
+  let image: ImageId | null = null;
   if (view.right.records.has('root')) {
-    const ids = await shelvedImages(deps, instance);
-    if (E.isLeft(ids)) return ids;
-    const snap = await snapshot(deps, instance, ids.right.next);
+    const next = await nextShelvedImage(deps, instance);
+    if (E.isLeft(next)) return next;
+    const snap = await snapshot(deps, instance, next.right);
     if (E.isLeft(snap)) return snap;
+    image = next.right;
   }
   const removed = await sequence([...view.right.records], ([disk, meta]) => run(view.right.host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
-  return run(deps.metadata.saveAll(instance, [...view.right.records.keys()].map((disk) => ({ disk, meta: null }))));
+  const cleared = await run(deps.metadata.saveAll(instance, [...view.right.records.keys()].map((disk) => ({ disk, meta: null }))));
+  return E.map(() => image)(cleared);
 };
 
-/** Unshelve on any host: the disks are planned there anew, the root from the latest shelved image; records first. */
-export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, hadRoot: boolean, configDrive: boolean): Step<void> => {
+/**
+ * Unshelve on any host: the disks are planned there anew, the root from the
+ * image shelve returned (exactly that one: an image found by its id's shape
+ * could be anyone's upload), `null` for an instance booted from a volume;
+ * records first.
+ */
+export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, shelved: ImageId | null, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
   if (E.isLeft(target)) return target;
   // An instance the database does not know is INSTANCE_NOT_FOUND, not an instance without a shelved image.
   const known = await run(deps.repository.getInstance(instance));
   if (E.isLeft(known)) return known;
-  const ids = hadRoot ? await shelvedImages(deps, instance) : E.right({ latest: null });
-  if (E.isLeft(ids)) return ids;
-  if (hadRoot && ids.right.latest === null) return E.left(notShelved(instance));
-  const requests = await spawnRequests(deps, { instance, host, image: ids.right.latest, flavor, configDrive });
+  const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
+  if (E.isLeft(image)) return image;
+  if (image.right !== null) {
+    const shown = await run(deps.images.show(image.right));
+    if (E.isLeft(shown)) return shown.left.code === 'IMAGE_NOT_FOUND' ? E.left(notShelved(instance, image.right)) : shown;
+  }
+  const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
   if (E.isLeft(requests)) return requests;
   const plans = await planAll(target.right, instance, requests.right);
   if (E.isLeft(plans)) return plans;

@@ -4,7 +4,7 @@
  * shelved instances wait in, and one `LegacyHost` per compute host, made on
  * first use and kept (as many as hosts, never as many as instances or steps).
  */
-import type { DiskTransfer, ImageId } from '@disk-ledger/domain';
+import type { DiskTransfer } from '@disk-ledger/domain';
 import { isInjectedCrash } from '@disk-ledger/fake';
 import type { SimWorld } from '../world/sim-world.js';
 import { LegacyHost } from './legacy-host.js';
@@ -13,7 +13,6 @@ import { LegacyHost } from './legacy-host.js';
 export class LegacyContext {
   readonly transfer: DiskTransfer;
   /** The image each shelved instance's root was uploaded to, until it is unshelved or deleted. */
-  readonly shelvedImages = new Map<string, ImageId>();
   /**
    * Clean-ups of evacuated instances that a crash cut short on a returning
    * host: nova's compute destroys evacuated instances' files at every start,

@@ -36,7 +36,7 @@ describe('LegacyDriver', () => {
       const { world, driver } = legacyWorld({ hosts: { h1: 'flat', h2: 'qcow2' } });
       expectOk(await driver.boot(bootStep('h1', 'cirros')));
       expectOk(await driver.shelve({ op: 'shelve', instance: 'vm1' }));
-      expect(world.instances.get('vm1')).toMatchObject({ shelved: true, shelvedWithRoot: true });
+      expect(world.instances.get('vm1')).toMatchObject({ shelved: true, shelvedImage: 'vm1-shelved' });
       expect(await world.cluster.files('h1').exists(pathOf('/var/lib/nova/instances/vm1'))()).toEqual(E.right(false));
       expectOk(await driver.unshelve({ op: 'unshelve', instance: 'vm1', host: 'h2' }));
       expect(world.instances.get('vm1')).toMatchObject({ shelved: false, host: 'h2' });

@@ -129,7 +129,7 @@ export class MetadataDriver implements StepDriver {
     if (flavor === undefined) return failed('FLAVOR_NOT_FOUND', `no flavor "${step.flavor}"`);
     const inst: SimInstance = {
       id: id.right, host: step.host, flavorName: step.flavor, flavor, image: image.right, configDrive: step.config_drive === true,
-      legacy: false, shelved: false, rescued: false, shelvedWithRoot: false, legacyDisks: new Map(), resizedFrom: null,
+      legacy: false, shelved: false, rescued: false, shelvedImage: null, legacyDisks: new Map(), resizedFrom: null,
     };
     this.world.instances.set(step.instance, inst);
     // A boot refused or cut short before anything was registered (a rejected image, a crash while verifying it) leaves no instance behind.
@@ -242,11 +242,10 @@ export class MetadataDriver implements StepDriver {
 
   shelve(step: StepOf<'shelve'>): Promise<Outcome> {
     return this.on(step.instance, async (i, inst) => {
-      const hadRoot = (await instanceDisks(this.world, step.instance)).some((d) => d.disk === 'root');
       const r = await this.lifecycle.shelve(i)();
       if (E.isRight(r)) {
         inst.shelved = true;
-        inst.shelvedWithRoot = hadRoot;
+        inst.shelvedImage = r.right;
       }
       return r;
     }, false);
@@ -257,9 +256,10 @@ export class MetadataDriver implements StepDriver {
     if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       if (!inst.shelved) return E.left({ code: 'INSTANCE_NOT_SHELVED', message: `instance "${step.instance}" is not shelved` });
-      const r = await this.lifecycle.unshelve(i, step.host, inst.flavor, inst.shelvedWithRoot, inst.configDrive)();
+      const r = await this.lifecycle.unshelve(i, step.host, inst.flavor, inst.shelvedImage, inst.configDrive)();
       if (E.isRight(r)) {
         inst.shelved = false;
+        inst.shelvedImage = null;
         inst.host = step.host;
       }
       return r;

@@ -24,8 +24,8 @@ export interface SimInstance {
   shelved: boolean;
   /** Whether a rescue succeeded and no unrescue has since (either driver). */
   rescued: boolean;
-  /** Whether it had a local root disk when shelved. */
-  shelvedWithRoot: boolean;
+  /** The image its root disk was shelved to (nova's `shelved_image_id`); `null` when it is not shelved, or had no local root. */
+  shelvedImage: ImageId | null;
   /** The classic driver's disks (legacy mode, and legacy instances until first touch). */
   readonly legacyDisks: Map<DiskName, LegacyDisk>;
   /** Where a resize that waits for confirm or revert came from, and the flavor it had there. */

@@ -68,6 +68,5 @@ export const deleteInstance = async (ctx: LegacyContext, inst: SimInstance, key:
   // A boot that failed before registering the instance left no rows to delete.
   if (E.isLeft(rows) && rows.left.code !== 'INSTANCE_NOT_FOUND') return rows;
   ctx.world.instances.delete(key);
-  ctx.shelvedImages.delete(inst.id);
   return E.right(undefined);
 };

@@ -35,27 +35,26 @@ const freeShelvedId = async (host: LegacyHost, id: InstanceId): Result<ImageId> 
 export const shelve = async (ctx: LegacyContext, inst: SimInstance): Result<void> => {
   if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is already shelved`);
   const host = ctx.host(inst.host);
-  const hadRoot = inst.legacyDisks.has('root');
-  if (hadRoot) {
+  let image: ImageId | null = null;
+  if (inst.legacyDisks.has('root')) {
     const id = await freeShelvedId(host, inst.id);
     if (E.isLeft(id)) return id;
     const snap = await snapshotRoot(ctx, inst, id.right);
     if (E.isLeft(snap)) return snap;
-    ctx.shelvedImages.set(inst.id, id.right);
+    image = id.right;
   }
   const destroyed = await destroyFiles(host, inst);
   if (E.isLeft(destroyed)) return destroyed;
   inst.legacyDisks.clear();
   inst.shelved = true;
-  inst.shelvedWithRoot = hadRoot;
+  inst.shelvedImage = image;
   return E.right(undefined);
 };
 
 /** Unshelve the instance on `to`. */
 export const unshelve = async (ctx: LegacyContext, inst: SimInstance, to: string): Result<void> => {
   if (!inst.shelved) return failure('INSTANCE_NOT_SHELVED', `instance "${inst.id}" is not shelved`);
-  const image = inst.shelvedWithRoot ? (ctx.shelvedImages.get(inst.id) ?? null) : null;
-  if (inst.shelvedWithRoot && image === null) return failure('IMAGE_NOT_FOUND', `no shelved image for ${inst.id}`);
+  const image = inst.shelvedImage;
   const host = ctx.host(to);
   const plans = await planDisks(host, inst.id, { image, flavor: inst.flavor, configDrive: inst.configDrive });
   if (E.isLeft(plans)) return plans;
@@ -63,6 +62,6 @@ export const unshelve = async (ctx: LegacyContext, inst: SimInstance, to: string
   if (E.isLeft(moved)) return moved;
   inst.host = to;
   inst.shelved = false;
-  ctx.shelvedImages.delete(inst.id);
+  inst.shelvedImage = null;
   return spawnDisks(ctx, host, inst, plans.right);
 };

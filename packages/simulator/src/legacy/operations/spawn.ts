@@ -52,7 +52,7 @@ export const boot = async (ctx: LegacyContext, step: StepOf<'boot'>): Result<voi
   if (flavor === undefined) return failure('FLAVOR_NOT_FOUND', `no flavor "${step.flavor}"`);
   const inst: SimInstance = {
     id: id.right, host: step.host, flavorName: step.flavor, flavor, image: image.right, configDrive: step.config_drive === true,
-    legacy: true, shelved: false, rescued: false, shelvedWithRoot: false, legacyDisks: new Map(), resizedFrom: null,
+    legacy: true, shelved: false, rescued: false, shelvedImage: null, legacyDisks: new Map(), resizedFrom: null,
   };
   world.instances.set(step.instance, inst);
   const host = ctx.host(step.host);
