@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { sql, type Kysely } from 'kysely';
+import { AlterTableNode, sql, type Kysely, type KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, pendingMigration } from './migrate.js';
 import type { NovaTables } from './nova-tables.js';
@@ -105,6 +105,26 @@ forEachBackend('migrate', (backend) => {
         expect(await indexNames(db, backend.dialect)).toEqual(indexes);
         expect(await right(migrate(db, flavour))).toEqual({ createdTables: [], addedColumns: [] });
         expect(await columns(db)).toEqual(after);
+      });
+
+      it('adds all four columns or, where DDL is transactional, none, when it may not alter one table; a rerun with the right finishes', async () => {
+        const { db, flavour } = t.database;
+        await createNovaFixture(db, backend.dialect);
+        const before = await columns(db);
+        // As a database user who does not own shadow_instance_extra: its ALTER fails.
+        const denied: KyselyPlugin = {
+          transformQuery: ({ node }) => {
+            if (AlterTableNode.is(node) && node.table.table.identifier.name === 'shadow_instance_extra') throw new Error('must be owner of table shadow_instance_extra');
+            return node;
+          },
+          transformResult: ({ result }) => Promise.resolve(result),
+        };
+        const failed = await left(migrate(db.withPlugin(denied), flavour));
+        expect(failed.message).toContain('must be owner of table shadow_instance_extra');
+        const partial = added(before, await columns(db));
+        expect(partial).toEqual(backend.dialect === 'mysql' ? ['block_device_mapping.driver_info', 'instance_extra.libvirt_disk_metadata', 'shadow_block_device_mapping.driver_info'] : []);
+        await right(migrate(db, flavour));
+        expect(added(before, await columns(db))).toHaveLength(4);
       });
 
       it('stores a record naming a 4-byte character in the columns it added', async () => {

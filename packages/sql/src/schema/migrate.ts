@@ -106,12 +106,30 @@ const run = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Eithe
     });
   }
   const after = missing.length > 0 ? await introspect(db, flavour) : tables;
-  const addedColumns: string[] = [];
-  for (const { table, column, type } of missingColumns(after)) {
-    await addColumn(db, flavour, table, column, type);
-    addedColumns.push(`${table}.${column}`);
+  const adds = missingColumns(after);
+  if (flavour.dialect === 'mysql') {
+    // MySQL commits each DDL statement: a failure part-way leaves what was added, and a rerun adds the rest.
+    for (const { table, column, type } of adds) await addColumn(db, flavour, table, column, type);
+  } else if (adds.length > 0) {
+    await addAllOrNone(db, flavour, adds);
   }
-  return E.right({ createdTables, addedColumns });
+  return E.right({ createdTables, addedColumns: adds.map((c) => `${c.table}.${c.column}`) });
+};
+
+/**
+ * Every column or none (DDL is transactional in PostgreSQL and SQLite): a
+ * user who may alter some tables and not others must not leave live tables
+ * with a column their shadow tables lack, which breaks nova's archiving.
+ * Another process adding them at the same moment is the goal reached.
+ */
+const addAllOrNone = async (db: Kysely<NovaTables>, flavour: SqlFlavour, adds: ReturnType<typeof missingColumns>): Promise<void> => {
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const { table, column, type } of adds) await trx.schema.alterTable(table).addColumn(column, sql.raw(flavour.columnType(type))).execute();
+    });
+  } catch (cause) {
+    if (missingColumns(await introspect(db, flavour)).length > 0) throw cause;
+  }
 };
 
 /** The added columns (and their shadow tables' twins) that the tables present lack. */
