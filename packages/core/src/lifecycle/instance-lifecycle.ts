@@ -147,8 +147,9 @@ export class InstanceLifecycle {
   /**
    * Upload the root disk as a new image declaring the format written. Ids
    * shaped like a shelved image (`…-shelved`, `…-shelved-N`) are shelve's
-   * alone (`INVALID_NAME`): unshelve boots the latest of an instance's, so
-   * another instance's snapshot under such an id would be booted in its place.
+   * alone (`INVALID_NAME`), so that a name seen in the image service says
+   * which instance's shelve made it (unshelve itself takes only the id its
+   * shelve returned).
    */
   snapshot(instance: InstanceId, imageId: string): TE.TaskEither<LifecycleError, ImageMeta> {
     if (SHELVED.test(imageId)) {

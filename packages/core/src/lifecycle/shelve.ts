@@ -75,12 +75,11 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   if (E.isLeft(known)) return known;
   const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
   if (E.isLeft(image)) return image;
-  if (image.right !== null) {
-    const shown = await run(deps.images.show(image.right));
-    if (E.isLeft(shown)) return shown.left.code === 'IMAGE_NOT_FOUND' ? E.left(notShelved(instance, image.right)) : shown;
-  }
   const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
-  if (E.isLeft(requests)) return requests;
+  if (E.isLeft(requests)) {
+    const e = requests.left;
+    return image.right !== null && e._tag === 'ImageNotFound' && e.imageId === image.right ? E.left(notShelved(instance, image.right)) : requests;
+  }
   const plans = await planAll(target.right, instance, requests.right);
   if (E.isLeft(plans)) return plans;
   const verified = await prepareAll(target.right, instance, plans.right);

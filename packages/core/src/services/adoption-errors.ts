@@ -50,3 +50,9 @@ export const recordExists = (instance: InstanceId, disk: DiskName, meta: DiskMet
   _tag: 'RecordExists', code: 'RECORD_EXISTS', instance, disk, path: `${instance}/${disk}`,
   message: `${instance}/${disk} has a record already (${meta.backend}/${meta.format}, ${meta.provenance ?? 'no provenance'}); an operator layout is only for a disk without one`,
 });
+
+/** A file today's options call qcow2 that no `disk.info` entry confirms: the host may have made it raw under earlier options. */
+export const unconfirmedQcow2 = (instance: InstanceId, disk: DiskName): LegacyError => ({
+  _tag: 'LegacyFactsMissing', code: 'LEGACY_FACTS_MISSING', disk, path: disk,
+  message: `${instance}/${disk} has no disk.info entry: today's options say qcow2, but the host may have made it raw under earlier options; an operator must supply its layout`,
+});

@@ -14,6 +14,7 @@ import {
   type DiskName,
   type DiskPlan,
   type DiskSource,
+  type DiskState,
   type HostFiles,
   type HostPath,
   type InstanceId,
@@ -234,32 +235,33 @@ export class DiskRealizer {
     return E.isLeft(driver) ? driver : E.right({ driver: driver.right, image: image.right });
   }
 
-  private async readable(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {
-    const opened = await this.opened(instance, disk, meta);
-    if (E.isLeft(opened) || meta.format !== 'qcow2' || meta.provenance === 'created') return opened;
-    const state = await opened.right.driver.inspect(opened.right.image)();
-    if (E.isLeft(state)) {
-      const e = state.left;
-      return E.left(e._tag === 'CommandFailed' ? mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e) : e);
-    }
-    const refused = chainRefusal(instance, disk, state.right, this.ctx.instancesPath);
-    return refused === null ? opened : E.left(refused);
-  }
-
-  private async presence(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<DiskPresence> {
-    const opened = await this.opened(instance, disk, meta);
-    if (E.isLeft(opened)) return opened;
-    const state = await opened.right.driver.inspect(opened.right.image)();
+  /** The opened disk's state with its recorded format: a tool's refusal to open it so is `DISK_FORMAT_MISMATCH`; a chain it may not follow, refused. */
+  private async inspected(instance: InstanceId, disk: DiskName, meta: DiskMetadata, opened: OpenedDisk): Ran<DiskState> {
+    const state = await opened.driver.inspect(opened.image)();
     if (E.isLeft(state)) {
       const e = state.left;
       return e._tag === 'CommandFailed'
         ? E.left(mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e))
         : state;
     }
+    const refused = chainRefusal(instance, disk, state.right, this.ctx.instancesPath);
+    return refused === null ? state : E.left(refused);
+  }
+
+  private async readable(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {
+    const opened = await this.opened(instance, disk, meta);
+    if (E.isLeft(opened) || meta.format !== 'qcow2' || meta.provenance === 'created') return opened;
+    const state = await this.inspected(instance, disk, meta, opened.right);
+    return E.isLeft(state) ? state : opened;
+  }
+
+  private async presence(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<DiskPresence> {
+    const opened = await this.opened(instance, disk, meta);
+    if (E.isLeft(opened)) return opened;
+    const state = await this.inspected(instance, disk, meta, opened.right);
+    if (E.isLeft(state)) return state;
     const st = state.right;
     if (!st.exists) return E.right('absent');
-    const refused = chainRefusal(instance, disk, st, this.ctx.instancesPath);
-    if (refused !== null) return E.left(refused);
     if (st.virtualSize === meta.size) return E.right('present');
     // LVM rounds a volume up to whole extents; a record that predates rounded planning names the size asked for.
     if (meta.backend === 'lvm') {
@@ -269,7 +271,6 @@ export class DiskRealizer {
     }
     return E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${st.virtualSize} bytes, its record says ${meta.size}`));
   }
-
 
   /** A record that is not `creating`: its disk is checked, and made again if it is missing. */
   private async completeExisting(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource, ready: DiskMetadata): Ran<void> {

@@ -88,8 +88,8 @@ export class ImageBackend {
   createFromImageHeld(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
     const flavorSize = req.flavorSize ?? 0;
     const bad = refusedRequest(req.instance, req.disk, IMAGE_DISKS, 'an image');
-    // 0 is the image's own size; anything else must be a size the disk can have.
     if (bad !== null) return TE.left(bad);
+    // 0 is the image's own size; anything else must be a size the disk can have.
     if (flavorSize !== 0 && E.isLeft(byteSize(flavorSize))) return TE.left(invalidSize(flavorSize, 'flavorSize'));
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
@@ -171,7 +171,7 @@ export class ImageBackend {
   private async firstTouch(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata | null>> {
     const held = await this.adoption.legacyDiskAt(instance, disk)();
     if (E.isLeft(held)) return held;
-    return held.right === null ? E.right(null) : this.adoption.ensure(instance, disk)();
+    return held.right === null ? E.right(null) : this.adoption.adopt(instance, disk)();
   }
 
   /** An existing record is made as it says, from the source it names. */

@@ -26,7 +26,7 @@ import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
-import { backingRefused, factsContradict, missingDisk, notOpening, recordExists } from './adoption-errors.js';
+import { backingRefused, factsContradict, missingDisk, notOpening, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
@@ -95,7 +95,15 @@ export class LegacyAdoption {
     return async () => {
       const meta = await this.metadata.record(instance, disk)();
       if (E.isLeft(meta)) return meta;
-      return meta.right !== null ? E.right(meta.right) : this.adopt(instance, disk);
+      return meta.right !== null ? E.right(meta.right) : this.adopt(instance, disk)();
+    };
+  }
+
+  /** Derive a record for a disk whose slot the caller has just read without one, and claim it (a concurrent claim's record wins). */
+  adopt(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
+    return async () => {
+      const meta = await this.derived(instance, disk);
+      return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
     };
   }
 
@@ -164,11 +172,6 @@ export class LegacyAdoption {
       const meta = await this.sized(instance, disk, { ...layout, provenance: 'operator', size: 1, imageId: null, imageFormat: null, state: 'ready' });
       return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
     };
-  }
-
-  private async adopt(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
-    const meta = await this.derived(instance, disk);
-    return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
   }
 
   private async derived(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
@@ -250,10 +253,7 @@ export class LegacyAdoption {
     const there = location.backend === 'qcow2' ? await this.files.exists(location.path)() : E.right(false);
     if (E.isLeft(there)) return there;
     if (!there.right) return E.left(missingDisk(instance, disk, probe));
-    return E.left({
-      _tag: 'LegacyFactsMissing', code: 'LEGACY_FACTS_MISSING', disk, path: disk,
-      message: `${instance}/${disk} has no disk.info entry: today's options say qcow2, but the host may have made it raw under earlier options; an operator must supply its layout`,
-    });
+    return E.left(unconfirmedQcow2(instance, disk));
   }
 
   /** Complete a record of a layout (`probe`, any size) with the size the host reports when the disk is opened with that format. */
