@@ -5,7 +5,8 @@ import { crashesByStep, StepRunner } from '../../packages/simulator/src/replay/r
 import { loadScenario, type Scenario } from '../../packages/simulator/src/scenario/load-scenario.js';
 import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
-import { checkInvariants, diskKeys, recordSnapshot, unreachable, type Violation } from './invariants.js';
+import { DataKept, guestData } from './data-kept.js';
+import { checkInvariants, diskKeys, layoutChanges, layouts, unreachable, type Violation } from './invariants.js';
 
 /**
  * Steps after which every recorded disk of the instance must be on its host:
@@ -55,9 +56,11 @@ export interface Broken {
 }
 
 /**
- * Replay a scenario with the metadata driver, checking invariants 1–5 after
- * every step (5: an instance the metadata driver booted never fails on the
- * classic driver's facts); the first step that breaks one, or `null`.
+ * Replay a scenario with the metadata driver, checking invariants 1–6 after
+ * every step (4: no step rewrites a layout it does not move or convert; 5:
+ * an instance the metadata driver booted never fails on the classic driver's
+ * facts; 6: nothing a guest wrote is lost); the first step that breaks one,
+ * or `null`.
  * `blame: 'everyone'` is the control's: every step runs on the classic
  * driver's model and nothing of it is set apart, so the same checks must
  * find its probes and leaks.
@@ -78,8 +81,9 @@ export const replayChecked = async (
   const classic = new Set<number>();
   // Instances the metadata driver booted: no disk of theirs is the classic driver's.
   const born = new Set<string>();
+  const kept = new DataKept();
+  let recorded = await layouts(world);
   for (const [index, step] of scenario.steps.entries()) {
-    const before = step.op === 'reconfigure' ? await recordSnapshot(world) : null;
     for (const f of faults.filter((x) => x.at === index)) {
       if (f.kind === 'command') world.cluster.injectFault({ match: () => true, effect: 'fail', stderr: 'injected failure' });
       else if ('failNext' in repository && typeof repository.failNext === 'function') repository.failNext();
@@ -110,9 +114,13 @@ export const replayChecked = async (
       else if (outcome.ok) born.delete(step.instance);
     }
     if (step.op === 'delete' && outcome.ok) born.delete(step.instance);
-    if (before !== null && before !== (await recordSnapshot(world))) {
-      violations.push({ invariant: '4 records survive option changes', detail: `reconfigure of ${step.op === 'reconfigure' ? step.host : ''} rewrote a record` });
-    }
+    const classicStep = runner.lastDriver === 'legacy' && !control;
+    const now = await layouts(world);
+    violations.push(...layoutChanges(recorded, now, step, classicStep));
+    recorded = now;
+    const reached = outcome.ok || outcome.code === 'HOST_CRASHED';
+    const live = new Set(world.instances.keys());
+    violations.push(...kept.check(index, step, await guestData(world), { exempt, reached, classic: classicStep, live }));
     if (violations.length > 0) return { step: index, op: step.op, violations };
   }
   return null;

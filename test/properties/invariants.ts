@@ -1,10 +1,11 @@
 import { decodeMigration, sourceDisks, type HostContext } from '@disk-ledger/core';
-import { decodeDiskMetadata, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { decodeDiskMetadata } from '@disk-ledger/domain';
 import type { DiskInfo } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { violations, type LiveRecord } from '../../packages/core/src/testing/invariants.js';
 import { attribution } from '../../packages/simulator/src/replay/replay.js';
 import type { PendingLeftBehind } from '../../packages/simulator/src/replay/step-driver.js';
+import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import type { World } from '../../packages/simulator/src/world/world.js';
 
 /** A broken invariant: which, and the evidence. */
@@ -115,6 +116,51 @@ export const unreachable = (world: World, instance: string, host: string): strin
 /** Where every disk on the cluster is, as the checks key it. */
 export const diskKeys = (world: World): Set<string> => new Set(world.cluster.disks().map((d) => keyOf(d.host, d.location)));
 
-/** A snapshot of every record, to check that a change of host options rewrites none (invariant 4). */
-export const recordSnapshot = async (world: World): Promise<string> =>
-  JSON.stringify((await records(world)).map((r): [InstanceId, DiskName, DiskMetadata] => [r.instance, r.disk, r.meta]));
+/** Each record's layout by `instance/disk`, and the instances a move or conversion record says are mid-change. */
+export interface Layouts {
+  readonly byDisk: ReadonlyMap<string, string>;
+  readonly moving: ReadonlySet<string>;
+}
+
+/** The layout of every record of every instance now: backend, format, location and size. */
+export const layouts = async (world: World): Promise<Layouts> => {
+  const byDisk = new Map<string, string>();
+  const moving = new Set<string>();
+  for (const inst of world.instances.values()) {
+    const row = await world.repository.getInstance(inst.id)();
+    const rows = await world.repository.listDisks(inst.id)();
+    if (E.isRight(row) && row.right.migration !== null) moving.add(inst.id);
+    if (E.isLeft(rows)) continue;
+    for (const r of rows.right) {
+      const meta = r.driverInfo === null ? null : decodeDiskMetadata(r.driverInfo);
+      if (meta === null || E.isLeft(meta)) continue;
+      const { backend, format, location, size } = meta.right;
+      byDisk.set(`${inst.id}/${r.disk}`, JSON.stringify([backend, format, location, size]));
+    }
+  }
+  return { byDisk, moving };
+};
+
+/** Steps that may change their instance's layouts: they move, convert, shelve or (re)make the instance. */
+const CHANGES_LAYOUT: ReadonlySet<string> = new Set(['boot', 'resize', 'confirm_resize', 'revert_resize', 'live_migrate', 'evacuate', 'convert', 'shelve', 'unshelve', 'delete']);
+
+/**
+ * Invariant 4, records survive option changes: no step rewrites a record's
+ * layout except one that moves or converts that instance (or finishes such a
+ * change a crash cut short). A change of host options, an upgrade, an online
+ * migration, a reboot, a rebuild, a snapshot or a rescue keeps every existing
+ * record's backend, format, location and size, whatever today's options
+ * would choose; so does any step for the instances it does not name.
+ */
+export const layoutChanges = (before: Layouts, after: Layouts, step: Step, classic: boolean): Violation[] => {
+  const subject = 'instance' in step ? step.instance : null;
+  const out: Violation[] = [];
+  for (const [key, was] of before.byDisk) {
+    const now = after.byDisk.get(key);
+    if (now === undefined || now === was) continue;
+    const id = key.slice(0, key.indexOf('/'));
+    if (id === subject && (CHANGES_LAYOUT.has(step.op) || classic || before.moving.has(id))) continue;
+    out.push({ invariant: '4 records survive option changes', detail: `${step.op} rewrote ${key} from ${was} to ${now}` });
+  }
+  return out;
+};

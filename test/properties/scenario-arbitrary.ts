@@ -11,7 +11,7 @@ import fc from 'fast-check';
 const HOSTS = ['h0', 'h1', 'h2'] as const;
 const INSTANCES = ['vm0', 'vm1', 'vm2'] as const;
 const DISKS = ['root', 'ephemeral0', 'swap', 'config'] as const;
-const CONTENTS = ['benign', 'qcow2-backing-host-file', 'qcow2-backing-host-file-fmt', 'qcow2-data-file', 'vmdk-flat-extent', 'raw-with-qcow2-header'] as const;
+const HOSTILE = ['qcow2-backing-host-file', 'qcow2-backing-host-file-fmt', 'qcow2-data-file', 'vmdk-flat-extent', 'raw-with-qcow2-header'] as const;
 const SECRET = '/etc/shadow';
 
 /** Images every generated scenario has: benign ones, and one of each hostile kind. */
@@ -44,6 +44,8 @@ export const hostConfig = fc.oneof(
 );
 
 const instance = fc.constantFrom(...INSTANCES);
+// Benign images twice as likely as in the catalogue: a rejected image stops the step before it reaches the disks.
+const anyImage = fc.constantFrom(...IMAGE_IDS, ...BENIGN_IMAGES, ...BENIGN_IMAGES);
 const host = fc.constantFrom(...HOSTS);
 const flavor = fc.constantFrom('bare', 'small', 'large');
 const pair = fc.constantFrom(
@@ -53,9 +55,11 @@ const pair = fc.constantFrom(
 
 /** One step (without `crash`, which needs the index of a later step). */
 const step = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ boot: fc.record({ instance, host, flavor, image: fc.constantFrom(...IMAGE_IDS, ...BENIGN_IMAGES, ...BENIGN_IMAGES), config_drive: fc.boolean(), legacy: fc.boolean() }) }) },
+  { weight: 4, arbitrary: fc.record({ boot: fc.record({ instance, host, flavor, image: anyImage, config_drive: fc.boolean(), legacy: fc.boolean() }) }) },
   { weight: 1, arbitrary: fc.record({ boot: fc.record({ instance, host, flavor, volume: fc.constant(true) }) }) },
-  { weight: 4, arbitrary: fc.record({ guest_write: fc.record({ instance, disk: fc.constantFrom(...DISKS), content: fc.constantFrom(...CONTENTS), target: fc.constant(SECRET) }) }) },
+  { weight: 4, arbitrary: fc.record({ guest_write: fc.record({ instance, disk: fc.constantFrom(...DISKS), content: fc.constantFrom(...HOSTILE), target: fc.constant(SECRET) }) }) },
+  // Benign writes to the disks whose data must survive: what the nothing-lost check follows.
+  { weight: 4, arbitrary: fc.record({ guest_write: fc.record({ instance, disk: fc.constantFrom('root', 'ephemeral0'), content: fc.constant('benign') }) }) },
   { weight: 1, arbitrary: fc.record({ reconfigure: fc.record({ host, config: hostConfig }) }) },
   { weight: 2, arbitrary: fc.record({ reboot: fc.record({ instance, hard: fc.boolean() }) }) },
   { weight: 1, arbitrary: fc.record({ delete_disk_file: fc.record({ instance, disk: fc.constantFrom(...DISKS) }) }) },
@@ -65,7 +69,7 @@ const step = fc.oneof(
   { weight: 1, arbitrary: fc.record({ revert_resize: fc.record({ instance }) }) },
   { weight: 1, arbitrary: fc.record({ live_migrate: fc.record({ instance, to: host, shared_storage: fc.boolean() }) }) },
   { weight: 1, arbitrary: fc.record({ evacuate: fc.record({ instance, to: host }) }) },
-  { weight: 1, arbitrary: fc.record({ rebuild: fc.record({ instance, image: fc.constantFrom(...IMAGE_IDS) }) }) },
+  { weight: 1, arbitrary: fc.record({ rebuild: fc.record({ instance, image: anyImage }) }) },
   { weight: 2, arbitrary: fc.record({ snapshot: fc.record({ instance, image_id: fc.constantFrom('snap-a', 'snap-b') }) }) },
   { weight: 1, arbitrary: fc.record({ rescue: fc.record({ instance, image: fc.constantFrom(...IMAGE_IDS) }) }) },
   { weight: 1, arbitrary: fc.record({ unrescue: fc.record({ instance }) }) },
@@ -83,23 +87,31 @@ const step = fc.oneof(
  * not), so hostile writes are followed by operations on their disks.
  */
 const prelude = fc.uniqueArray(
-  fc.record({ boot: fc.record({ instance, host, flavor, image: fc.constantFrom(...IMAGE_IDS, ...BENIGN_IMAGES, ...BENIGN_IMAGES), config_drive: fc.boolean(), legacy: fc.boolean() }) }),
+  fc.record({ boot: fc.record({ instance, host, flavor, image: anyImage, config_drive: fc.boolean(), legacy: fc.boolean() }) }),
   { minLength: 0, maxLength: 3, selector: (s) => s.boot.instance },
 );
 
-/** A generated scenario: 2–3 hosts, the image catalogue, up to 3 opening boots and 1–14 steps, some with a crash armed. */
+/** A generated scenario: 2–3 hosts, the image catalogue, up to 3 opening boots and 1–14 steps, some with a crash armed (in half the cases one that cuts a move on its destination). */
 export const scenarioArbitrary = fc
   .record({
     hosts: fc.array(hostConfig, { minLength: 2, maxLength: 3 }),
     steps: fc.tuple(prelude, fc.array(step, { minLength: 1, maxLength: 14 })).map(([boots, rest]) => [...boots, ...rest]),
     crashes: fc.array(fc.tuple(fc.nat(), host), { maxLength: 2 }),
     faults: fc.array(fc.tuple(fc.nat(), fc.constantFrom<'command' | 'db'>('command', 'db')), { maxLength: 2 }),
+    // Which move, if any, a crash of its destination cuts: crashes drawn at random mostly hit steps that do not involve the host.
+    cut: fc.option(fc.nat(), { freq: 2 }),
   })
-  .map(({ hosts, steps, crashes, faults }) => {
+  .map(({ hosts, steps, crashes, faults, cut }) => {
     const names = HOSTS.slice(0, hosts.length);
     const onKnownHosts = steps.map((s) => JSON.parse(JSON.stringify(s).replace(/"h[0-9]"/g, (m) => (names.includes(m.slice(1, -1) as 'h0') ? m : '"h0"'))) as Record<string, unknown>);
     const withCrashes: Record<string, unknown>[] = [];
-    const armed = new Map(crashes.map(([at, h]) => [at % (onKnownHosts.length + 1), names.includes(h as 'h0') ? h : 'h0']));
+    const armed = new Map<number, string>(crashes.map(([at, h]) => [at % (onKnownHosts.length + 1), names.includes(h as 'h0') ? h : 'h0']));
+    const moves = onKnownHosts.flatMap((s, i) => {
+      const body = s['resize'] ?? s['live_migrate'] ?? s['evacuate'];
+      return typeof body === 'object' && body !== null && 'to' in body && typeof body.to === 'string' ? [[i, body.to] as const] : [];
+    });
+    const move = cut === null || moves.length === 0 ? undefined : moves[cut % moves.length];
+    if (move !== undefined && !armed.has(move[0])) armed.set(move[0], move[1]);
     for (const [i, s] of onKnownHosts.entries()) {
       const h = armed.get(i);
       if (h !== undefined) withCrashes.push({ crash: { host: h, during: withCrashes.length + 1 } });

@@ -32,6 +32,9 @@ import type { StepTag } from './state/records.js';
 import { FakeRbdPool } from './state/rbd-pool.js';
 import { FakeVolumeGroup } from './state/volume-group.js';
 
+/** The prefix of the marker a benign guest write leaves. */
+const GUEST_MARKER = 'guest:';
+
 // ---- the cluster
 
 /** The in-memory cluster. */
@@ -221,13 +224,29 @@ export class FakeCluster extends ClusterState {
     };
   }
 
+  /**
+   * The markers of what guests wrote (`guest:…`) that a VM opening the disk as
+   * `format` would see, sorted; `null` when it cannot be opened so. Unlike
+   * {@link guestView} it records nothing: checks of "nothing lost" read every
+   * disk after every step, which no guest does.
+   */
+  guestData(host: string, location: DiskLocation, format: DiskFormat | QemuFormat): readonly string[] | null {
+    const t = targetOf(location);
+    const ctx = quietContext(this, this.host(host));
+    const volume = readTarget(ctx, t);
+    if (volume === undefined) return null;
+    const read = openImage(ctx, { target: t, name: showTarget(t), volume }, qemuFormatOf(format), { backing: true });
+    if (!read.ok) return null;
+    return storedMarkers(read.opened.view).toSortedArray().filter((m) => m.startsWith(GUEST_MARKER));
+  }
+
   /** The guest of a disk opened as `format` writes `content` at offset 0; returns the marker of a benign write. */
   guestWrite(host: string, location: DiskLocation, format: DiskFormat | QemuFormat, content: GuestContent): GuestWriteResult {
     const t = targetOf(location);
     const ctx = quietContext(this, this.host(host));
     const volume = readTarget(ctx, t);
     if (volume === undefined) return { ok: false, message: `no disk at ${showTarget(t)} on ${host}` };
-    const marker = `guest:${this.nextId()}`;
+    const marker = `${GUEST_MARKER}${this.nextId()}`;
     const data = writeThrough(volume.data, volume.length, qemuFormatOf(format), content, marker);
     if (data === null) return { ok: false, message: `${showTarget(t)} cannot be opened as ${qemuFormatOf(format)}` };
     writeTarget(ctx, t, { ...volume, data, text: null });
