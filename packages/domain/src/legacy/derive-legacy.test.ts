@@ -38,6 +38,11 @@ describe('deriveLegacyLayout', () => {
       expect(derive({ imagesType: 'rbd' }, 'ephemeral0', info({ 'disk.local': 'raw' }))).toBe('rbd/raw@pool0/vm1_disk.local');
       expect(derive({ imagesType: 'ploop' }, 'root', null)).toBe('ploop/ploop@disk');
     });
+    it('keeps a raw file raw on a host moved to qcow2, as nova opens it by its disk.info entry', () => {
+      expect(derive({ imagesType: 'qcow2' }, 'root', info({ disk: 'raw' }))).toBe('flat/raw@disk');
+      expect(derive({ imagesType: 'default', useCowImages: true }, 'ephemeral0', info({ 'disk.local': 'raw' }))).toBe('flat/raw@disk.local');
+      expect(derive({ imagesType: 'qcow2' }, 'root', info({ disk: 'qcow2' }))).toBe('qcow2/qcow2@disk');
+    });
     it('derives config drives as flat raw, or rbd on an rbd host', () => {
       expect(derive({ imagesType: 'qcow2' }, 'config', null)).toBe('flat/raw@disk.config');
       expect(derive({ imagesType: 'rbd' }, 'config', null)).toBe('rbd/raw@pool0/vm1_disk.config');
@@ -50,10 +55,9 @@ describe('deriveLegacyLayout', () => {
       expect(derive({ imagesType: 'raw' }, 'root', null)).toBe('LEGACY_FACTS_MISSING');
       expect(derive({ imagesType: 'raw' }, 'root', info({ 'disk.eph0': 'raw' }))).toBe('LEGACY_FACTS_MISSING');
     });
-    it('refuses disk.info saying qcow2 for an lvm or rbd disk, or raw for a qcow2-backend disk', () => {
+    it('refuses disk.info saying qcow2 for an lvm or rbd disk', () => {
       expect(derive({ imagesType: 'lvm' }, 'root', info({ disk: 'qcow2' }))).toBe('LEGACY_FACTS_CONTRADICT');
       expect(derive({ imagesType: 'rbd' }, 'root', info({ disk: 'qcow2' }))).toBe('LEGACY_FACTS_CONTRADICT');
-      expect(derive({ imagesType: 'qcow2' }, 'root', info({ disk: 'raw' }))).toBe('LEGACY_FACTS_CONTRADICT');
       expect(derive({ imagesType: 'raw' }, 'root', info({ disk: 'ploop' }))).toBe('LEGACY_FACTS_CONTRADICT');
       expect(derive({ imagesType: 'qcow2' }, 'config', info({ 'disk.config': 'qcow2' }))).toBe('LEGACY_FACTS_CONTRADICT');
     });

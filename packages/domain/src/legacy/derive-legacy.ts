@@ -46,8 +46,8 @@ const legacyBackend = (facts: LegacyFacts): Backend => {
 
 /**
  * Derive the layout the classic driver gave a disk that has no record, from
- * the host's options, `disk.info` and the disk's role: qcow2 backend → qcow2;
- * flat → the `disk.info` entry; lvm, rbd → raw; ploop → ploop; config drive
+ * the host's options, `disk.info` and the disk's role: qcow2 backend → qcow2
+ * (flat raw when its `disk.info` entry says raw); flat → the `disk.info` entry; lvm, rbd → raw; ploop → ploop; config drive
  * → flat raw or rbd. Missing or contradictory facts are errors, never guesses.
  */
 export const deriveLegacyLayout = (facts: LegacyFacts): E.Either<LegacyError, DerivedLayout> => {
@@ -69,6 +69,10 @@ export const deriveLegacyLayout = (facts: LegacyFacts): E.Either<LegacyError, De
       ? E.right({ backend, format: entry.format, location })
       : E.left(contradict(facts.disk, `disk.info says ${entry.format} for flat disk ${facts.disk} of ${facts.instance}`));
   }
+  // nova's qcow2 backend opens a disk with the format its disk.info entry names (`resolve_driver_format`): a raw
+  // file made before the host moved to qcow2 stays a raw file. Raw is never read for a header, so this trusts nothing
+  // of the guest's.
+  if (backend === 'qcow2' && entry?.format === 'raw') return E.right({ backend: 'flat', format: 'raw', location });
   if (entry !== null && entry.format !== expected && !(backend === 'ploop' && entry.format === 'raw')) {
     return E.left(contradict(facts.disk, `disk.info says ${entry.format} for ${backend} disk ${facts.disk} of ${facts.instance}, which holds ${expected}`));
   }
