@@ -125,6 +125,15 @@ describe('LegacyAdoption', () => {
       });
     }
 
+    for (const name of ['lvm', 'rbd/shared'] as const) {
+      it(`derives a ${name} volume from the options alone when disk.info is corrupt: that file only cross-checks a volume`, async () => {
+        const f = await legacyFleet(name, { diskInfo: 'corrupt' });
+        const r = await f.host('a').adoption.ensure(VM, 'root')();
+        expect(E.isRight(r) && [r.right.backend, r.right.format, r.right.provenance]).toEqual([name === 'lvm' ? 'lvm' : 'rbd', 'raw', 'derived']);
+        expect(f.cluster.probes()).toEqual([]);
+      });
+    }
+
     for (const content of [undefined, 'qcow2-backing-host-file-fmt'] as const) {
       it(`answers LEGACY_FACTS_MISSING, reading nothing, for a file the options call qcow2 and no disk.info entry confirms (${content ?? 'raw bytes'})`, async () => {
         // The classic driver made a raw file; the options now say qcow2, and no disk.info entry says otherwise. Whether

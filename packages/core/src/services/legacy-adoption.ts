@@ -5,7 +5,9 @@ import {
   hostPath,
   instanceDir,
   isAllowedPair,
+  legacyBackend,
   novaFileName,
+  type Backend,
   type DiskDrivers,
   type DiskInfo,
   type HostFiles,
@@ -44,6 +46,9 @@ export interface OperatorLayout {
 
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
+
+/** Backends whose disks are volumes: their layout is the options' alone. */
+const VOLUME_BACKENDS: ReadonlySet<Backend> = new Set(['lvm', 'rbd']);
 
 /**
  * Where else the classic driver may have put a disk that is not where
@@ -176,7 +181,13 @@ export class LegacyAdoption {
 
   private async derived(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
     const diskInfo = await this.facts.diskInfo(instance)();
-    return E.isLeft(diskInfo) ? diskInfo : this.derivedFrom(instance, disk, diskInfo.right);
+    if (E.isRight(diskInfo)) return this.derivedFrom(instance, disk, diskInfo.right);
+    // A volume's layout comes from the options alone (its disk.info entry can only contradict it), so a garbled
+    // file says nothing about it; a file's format is what the entry would have said, and stays unknown.
+    if (diskInfo.left.code === 'DISK_INFO_CORRUPT' && VOLUME_BACKENDS.has(legacyBackend(this.facts.options(), disk))) {
+      return this.derivedFrom(instance, disk, null);
+    }
+    return diskInfo;
   }
 
   /**

@@ -37,10 +37,11 @@ export const diskInfoEntry = (facts: LegacyFacts): { readonly file: string; read
   return null;
 };
 
-const legacyBackend = (facts: LegacyFacts): Backend => {
-  const backend = hostBackend(facts.options);
-  if (facts.disk === 'kernel' || facts.disk === 'ramdisk') return 'flat';
-  if (facts.disk === 'config') return backend === 'rbd' ? 'rbd' : 'flat';
+/** The backend the classic driver gave a disk of this role under these options: kernel and ramdisk are files, a config drive too unless in rbd. */
+export const legacyBackend = (options: HostStorageOptions, disk: DiskName): Backend => {
+  const backend = hostBackend(options);
+  if (disk === 'kernel' || disk === 'ramdisk') return 'flat';
+  if (disk === 'config') return backend === 'rbd' ? 'rbd' : 'flat';
   return backend;
 };
 
@@ -51,7 +52,7 @@ const legacyBackend = (facts: LegacyFacts): Backend => {
  * → flat raw or rbd. Missing or contradictory facts are errors, never guesses.
  */
 export const deriveLegacyLayout = (facts: LegacyFacts): E.Either<LegacyError, DerivedLayout> => {
-  const backend = legacyBackend(facts);
+  const backend = legacyBackend(facts.options, facts.disk);
   const entry = diskInfoEntry(facts);
   const file = entry?.file ?? novaFileName(facts.disk);
   const location =
