@@ -47,6 +47,14 @@ describe('ImageBackend', () => {
     }
   });
 
+  it('makes a new disk on a host whose options name a pool and a volume group it runs no driver for', async () => {
+    // nova names a pool by default: the slot is free unless something is where this host could have put it.
+    const f = new FakeFleet({ hosts: [{ name: 'a', options: { imagesType: 'qcow2', imagesRbdPool: 'pool0', imagesVolumeGroup: 'vg0' }, backends: ['flat', 'qcow2'] }] });
+    expect(E.isRight(await f.repository.createInstance(VM, 'a', ['root'])())).toBe(true);
+    const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+    expect(E.isRight(r) && [r.right.backend, r.right.provenance, r.right.state]).toEqual(['qcow2', 'created', 'ready']);
+  });
+
   describe('when the slot has no record but the classic driver made its disk', () => {
     const FORMAT = { 'flat/raw': 'raw', 'qcow2/default': 'qcow2', lvm: 'raw', 'rbd/shared': 'raw', 'rbd/other': 'raw', ploop: 'ploop' } as const;
     const legacy = async (name: OptionsName, diskInfo: 'written' | 'absent'): Promise<{ f: FakeFleet; markers: ReadonlyMap<string, string> }> => {

@@ -1,4 +1,4 @@
-import type { DiskFormat } from '@disk-ledger/domain';
+import type { DiskFormat, HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { GiB, MiB } from '../composition/testing/catalogue.js';
@@ -124,6 +124,15 @@ describe('LegacyAdoption', () => {
         expect(f.headReads).toEqual([]);
       });
     }
+
+    it('answers LEGACY_DISK_MISSING for a missing file on a host whose options name a pool and a volume group it has no driver for', async () => {
+      // nova names a pool (`rbd`) by default on every host: a pool the host cannot reach holds none of its disks.
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: { imagesType: 'flat', imagesRbdPool: 'pool0', imagesVolumeGroup: 'vg0' }, backends: ['flat', 'qcow2'] }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }] });
+      await f.cluster.files('a').remove('/var/lib/nova/instances/old1/disk' as HostPath)();
+      const r = await f.host('a').adoption.ensure(VM, 'root')();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_DISK_MISSING');
+    });
 
     for (const name of ['lvm', 'rbd/shared'] as const) {
       it(`derives a ${name} volume from the options alone when disk.info is corrupt: that file only cross-checks a volume`, async () => {

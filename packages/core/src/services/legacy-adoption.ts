@@ -47,6 +47,16 @@ export interface OperatorLayout {
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
 
+/** Failures of the tools themselves: the place could not be looked at. */
+const LOOK_FAILED: ReadonlySet<string> = new Set(['COMMAND_FAILED', 'COMMAND_KILLED', 'COMMAND_UNSUPPORTED']);
+
+/**
+ * Whether a look elsewhere failed because this host has no driver or no tool
+ * for that backend: then it never made such a volume, whatever pool or volume
+ * group its options name (nova names a pool by default on every host).
+ */
+const cannotHold = (code: string): boolean => code === 'UNSUPPORTED_OPERATION' || code === 'COMMAND_NOT_FOUND';
+
 /** Backends whose disks are volumes: their layout is the options' alone. */
 const VOLUME_BACKENDS: ReadonlySet<Backend> = new Set(['lvm', 'rbd']);
 
@@ -213,8 +223,10 @@ export class LegacyAdoption {
     ];
     for (const layout of volumes) {
       const opened = await this.realizer.open(instance, disk, derivedProbe(layout))();
+      if (E.isLeft(opened) && cannotHold(opened.left.code)) continue;
       if (E.isLeft(opened)) return opened;
       const state = await opened.right.driver.inspect(opened.right.image)();
+      if (E.isLeft(state) && cannotHold(state.left.code)) continue;
       if (E.isLeft(state) || state.right.exists) return E.isLeft(state) ? state : E.right(layout.location);
     }
     return E.right(null);
@@ -235,7 +247,9 @@ export class LegacyAdoption {
       const there = deriveLegacyLayout({ ...facts, options: { ...facts.options, imagesType } });
       if (E.isLeft(there)) continue;
       const found = await this.sized(instance, disk, derivedProbe(there.right));
-      if (E.isLeft(found) && found.left.code === 'LEGACY_DISK_MISSING') continue;
+      if (E.isLeft(found) && (found.left.code === 'LEGACY_DISK_MISSING' || cannotHold(found.left.code))) continue;
+      // A look that failed (a cluster down) is its own failure, not a sign that the disk is there.
+      if (E.isLeft(found) && LOOK_FAILED.has(found.left.code)) return found;
       const loc = there.right.location;
       const where = imagesType !== 'flat' || loc?.startsWith('/') === true ? loc : `${facts.instanceDir}/${loc ?? ''}`;
       return E.left(factsContradict(instance, disk, layout.right, where));

@@ -8,6 +8,10 @@ describe('readNovaConf', () => {
     expect(r).toEqual(E.right({ imagesType: 'lvm', useCowImages: false, forceRawImages: true, imagesVolumeGroup: 'nova-vg' }));
     expect(readNovaConf('[libvirt]\nvirt_type = kvm\n', 'nova.conf')).toEqual(E.right({}));
   });
+  it('gives an rbd host nova’s default pool, rbd', () => {
+    expect(readNovaConf('[libvirt]\nimages_type = rbd\n', 'nova.conf')).toEqual(E.right({ imagesType: 'rbd', imagesRbdPool: 'rbd' }));
+    expect(readNovaConf('[libvirt]\nimages_type = rbd\nimages_rbd_pool = vms\n', 'nova.conf')).toEqual(E.right({ imagesType: 'rbd', imagesRbdPool: 'vms' }));
+  });
   it('reads comments, colons and indented continuation lines as oslo.config does', () => {
     const text = '# nova\n; also a comment\n[DEFAULT]\nuse_cow_images: false\nmy_ip = 10.0.0.1\n  10.0.0.2\n\n[libvirt]\nimages_type = raw\n';
     expect(readNovaConf(text, 'nova.conf')).toEqual(E.right({ imagesType: 'raw', useCowImages: false }));

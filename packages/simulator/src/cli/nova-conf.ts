@@ -70,7 +70,7 @@ const normalised = (text: string): { readonly text: string } | { readonly line: 
  * Read the storage options of a nova.conf-style INI file:
  * `[DEFAULT] use_cow_images, force_raw_images, preallocate_images` and
  * `[libvirt] images_type, images_volume_group, images_rbd_pool`. Absent keys
- * are left out, so nova's defaults apply.
+ * are left out, so nova's defaults apply (an rbd host's pool is `rbd`).
  */
 export const readNovaConf = (text: string, file: string): E.Either<ConfigInvalid, HostStorageOptionsInput> => {
   const ini = normalised(text);
@@ -94,7 +94,8 @@ export const readNovaConf = (text: string, file: string): E.Either<ConfigInvalid
     ...(cow.right === undefined ? {} : { useCowImages: cow.right }),
     ...(raw.right === undefined ? {} : { forceRawImages: raw.right }),
     ...(str(libvirt['images_volume_group']) === undefined ? {} : { imagesVolumeGroup: str(libvirt['images_volume_group']) ?? null }),
-    ...(str(libvirt['images_rbd_pool']) === undefined ? {} : { imagesRbdPool: str(libvirt['images_rbd_pool']) ?? null }),
+    // nova's images_rbd_pool defaults to `rbd`; it only matters to an rbd host.
+    ...(str(libvirt['images_rbd_pool']) === undefined ? (type === 'rbd' ? { imagesRbdPool: 'rbd' } : {}) : { imagesRbdPool: str(libvirt['images_rbd_pool']) ?? null }),
     ...(pre === undefined ? {} : { preallocateImages: pre as Preallocate }),
   });
 };

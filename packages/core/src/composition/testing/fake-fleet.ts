@@ -31,6 +31,7 @@ import { violations, type FleetSnapshot, type InvariantOptions, type LiveRecord 
 import { RecordingRepository } from '../../testing/recording-repository.js';
 import { TOKENS } from '../../tokens.js';
 import { fakeHostModule } from '../fake-host-module.js';
+import type { HostDriversConfig } from '@disk-ledger/host';
 import { Fleet } from '../fleet-container.js';
 import type { Flavor } from '../../lifecycle/flavor.js';
 import { img } from '../../testing/names.js';
@@ -45,6 +46,8 @@ export const INSTANCES_PATH = '/var/lib/nova/instances' as HostPath;
 export interface HostSetup {
   readonly name: string;
   readonly options: HostStorageOptionsInput;
+  /** The backends its drivers run (default: all five). */
+  readonly backends?: HostDriversConfig['backends'];
 }
 
 /** What to build. */
@@ -70,6 +73,7 @@ export class FakeFleet {
   readonly repository = new RecordingRepository(this.store, () => this.cluster.commandCount);
   readonly fleet: Fleet;
   readonly contexts = new Map<string, HostContext>();
+  private readonly drivers = new Map<string, HostDriversConfig>();
 
   constructor(setup: FleetSetup) {
     const first = setup.hosts[0];
@@ -79,7 +83,10 @@ export class FakeFleet {
     }
     for (const image of setup.images ?? CATALOGUE) this.cluster.addImage(image);
     this.fleet = new Fleet({ repository: this.repository, images: this.cluster.imageService(first.name), transfer: new FakeDiskTransfer(this.cluster) });
-    for (const h of setup.hosts) this.reconfigure(h.name, h.options);
+    for (const h of setup.hosts) {
+      if (h.backends !== undefined) this.drivers.set(h.name, { backends: h.backends });
+      this.reconfigure(h.name, h.options);
+    }
   }
 
   // ---- operations
@@ -93,7 +100,7 @@ export class FakeFleet {
     }
     if (ctx.options.imagesRbdPool !== null) this.cluster.addRbdPool(host, ctx.options.imagesRbdPool);
     this.contexts.set(host, ctx);
-    const adapters = fakeHostModule(this.cluster, ctx);
+    const adapters = fakeHostModule(this.cluster, ctx, this.drivers.get(host));
     // The host's file port is wrapped so that a test can tell whether anything read a disk's leading bytes.
     const spied = new ContainerModule((o) => {
       void adapters.load(o);
