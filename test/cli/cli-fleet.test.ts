@@ -1,8 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { BIN, ROOT, runCli } from './run-cli.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -20,7 +21,26 @@ const withoutTiming = (stdout: string): unknown => {
   return rest;
 };
 
+/** Run `argv` under `script`, so that the CLI's stderr is a terminal; what the terminal received. */
+const onTerminal = (argv: readonly string[]): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const command = argv.map((a) => `'${a}'`).join(' ');
+    execFile('script', ['-qec', command, '/dev/null'], { cwd: ROOT, timeout: 60_000 }, (error, stdout) => {
+      // `script` passes on the command's status: an interrupted run ends non-zero by design.
+      if (error !== null && typeof error.code !== 'number') reject(error);
+      else resolve(stdout);
+    });
+  });
+
 describe('disk-ledger fleet (built CLI, child process)', () => {
+  it('gives the terminal its cursor and line wrapping back when a run with a bar is interrupted', async () => {
+    const out = await onTerminal(['timeout', '-s', 'INT', '3', process.execPath, BIN, 'fleet', '--hosts', '5', '--instances', '1000', '--events', '10000000']);
+    expect(out).toContain('\u001b[?25l');
+    expect(out).toMatch(/\d,\d{3}\/10,000,000 events/);
+    expect(out.slice(out.lastIndexOf('\u001b[?25l'))).toContain('\u001b[?25h');
+    expect(out.slice(out.lastIndexOf('\u001b[?7l'))).toContain('\u001b[?7h');
+  }, 60_000);
+
   it('prints the summary object with --json, and plain progress lines on a stderr that is not a terminal', async () => {
     const r = await runCli([...FLAGS, '--json']);
     expect(r.code).toBe(0);

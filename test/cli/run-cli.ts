@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = fileURLToPath(new URL('../../packages/simulator/bin/disk-ledger.js', import.meta.url));
+/** The built bin. */
+export const BIN = fileURLToPath(new URL('../../packages/simulator/bin/disk-ledger.js', import.meta.url));
 
 /** What a CLI run printed, and how it exited. */
 export interface CliRun {

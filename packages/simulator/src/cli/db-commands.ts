@@ -47,7 +47,7 @@ export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => 
   }
 };
 
-/** `db upgrade`: bring the schema up to date (only two columns in an existing nova database). */
+/** `db upgrade`: bring the schema up to date (in an existing nova database, only its record columns and their shadow tables' copies). */
 export const dbUpgrade = (url: string, io: Io): Promise<number> =>
   withDatabase(url, io, (db) => {
     const m = db.migration;
@@ -55,7 +55,7 @@ export const dbUpgrade = (url: string, io: Io): Promise<number> =>
     const added = m?.addedColumns ?? [];
     io.out(created.length + added.length === 0
       ? `${db.url}: schema up to date`
-      : `${db.url}: ${created.length > 0 ? `created ${created.join(', ')}; ` : ''}added ${added.length > 0 ? added.join(', ') : 'no columns'}`);
+      : `${db.url}: ${[...(created.length > 0 ? [`created ${created.join(', ')}`] : []), ...(added.length > 0 ? [`added ${added.join(', ')}`] : [])].join('; ')}`);
     return Promise.resolve(0);
   }, 'db upgrade', { migrate: true, writes: true });
 

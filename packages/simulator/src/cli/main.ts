@@ -52,7 +52,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
   const io = { out: print, err: printErr };
   const db = program.command('db').description('The block device mapping database: schema, online data migration, census');
   db.command('upgrade')
-    .description('Create the schema, or add the two driver_info columns to an existing nova database (idempotent)')
+    .description('Create the schema, or add block_device_mapping.driver_info and instance_extra.libvirt_disk_metadata (and their shadow tables\' copies) to an existing nova database (idempotent)')
     .requiredOption('--db <url>', 'sqlite path or URL, postgres:// or mysql:// URL')
     .action(async (opts: { db: string }) => exit(await dbUpgrade(opts.db, io)));
   db.command('online-migrate')

@@ -33,16 +33,27 @@ const bar = (stream: ProgressStream, total: number): Progress => {
   const b = new cliProgress.SingleBar(
     {
       stream,
-      format: 'fleet |{bar}| {percentage}% | {value}/{total} events | {eps} events/s | ETA {eta_formatted}',
+      format: 'fleet |{bar}| {percentage}% | {done}/{all} events | {eps} events/s | ETA {eta_formatted}',
       hideCursor: true,
       etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
-  b.start(total, 0, { eps: '0' });
+  // The bar hides the cursor and turns line wrapping off: a Ctrl-C must give both back before the signal ends the run.
+  const restore = (signal: NodeJS.Signals): void => {
+    b.stop();
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', restore);
+  process.once('SIGTERM', restore);
+  b.start(total, 0, { eps: '0', done: '0', all: count(total) });
   return {
-    update: (done) => b.update(done, { eps: count(rate(done, started)) }),
-    stop: () => b.stop(),
+    update: (done) => b.update(done, { eps: count(rate(done, started)), done: count(done) }),
+    stop: () => {
+      process.off('SIGINT', restore);
+      process.off('SIGTERM', restore);
+      b.stop();
+    },
   };
 };
 

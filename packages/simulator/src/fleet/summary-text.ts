@@ -10,6 +10,9 @@ import type { FleetSummary } from './fleet-summary.js';
 /** An integer with thousands separators. */
 export const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** `n` things, with the noun's plural unless there is one. */
+const counted = (n: number, noun: string): string => `${count(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
+
 /** Bytes in MiB, one decimal. */
 export const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
@@ -49,7 +52,7 @@ export const renderSummary = (s: FleetSummary): string => {
   const f = s.fleet;
   const kinds = Object.entries(f.hostKinds).map(([k, n]) => `${k} ${n}`).join(', ');
   const lines = [
-    `fleet: ${count(f.hosts)} hosts${f.cells > 1 ? ` in ${f.cells} cells` : ''}, up to ${count(f.instances)} instances, ${count(f.events)} events, seed ${f.seed}, ${f.mode} mode`,
+    `fleet: ${counted(f.hosts, 'host')}${f.cells > 1 ? ` in ${f.cells} cells` : ''}, up to ${counted(f.instances, 'instance')}, ${counted(f.events, 'event')}, seed ${f.seed}, ${f.mode} mode`,
     f.mode === 'legacy'
       ? `  hosts: ${kinds}; every host runs the classic driver's reference model throughout`
       : `  hosts: ${kinds}; ${f.legacyHosts} started on the classic driver, ${f.upgradedHosts} upgraded during the run`,
