@@ -124,6 +124,13 @@ describe('loadScenario', () => {
     it('refuses sizes that are not exact byte counts', () => {
       expect(problem(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 1EiB'))).toBe('flavors.small.swap');
     });
+    it('refuses sizes with spaces and float literals, and float literals wherever an integer goes', () => {
+      for (const bad of ["'512 MiB'", "' 512MiB'", "'512MiB '", '5.36870912e8', '536870912.0', '0x20000000']) {
+        expect(problem(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', `swap: ${bad}`)), bad).toBe('flavors.small.swap');
+      }
+      expect(problem(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 536870912'))).toBe('ok');
+      expect(problem(base('  - online_migrate: { batch: 2.0 }'))).toBe('steps[0].online_migrate.batch');
+    });
     it('refuses a step with two kinds', () => {
       expect(problem(base('  - { reboot: { instance: vm1 }, delete: { instance: vm1 } }'))).toBe('steps[0]');
     });

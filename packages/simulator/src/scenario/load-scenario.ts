@@ -1,6 +1,6 @@
 import { hostStorageOptions, imageId, isDiskName, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import type { Count, Expectations, HostConfig } from './scenario.js';
 import { ScenarioFile } from './scenario-file.js';
 import { decodeWith } from './strict-codecs.js';
@@ -48,6 +48,13 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError !== undefined) return E.left(invalid(file, '(yaml)', yamlError.message.split('\n')[0] ?? 'invalid YAML'));
+  // Every number of the format is an integer: a float literal (`1e9`, `2.0`, `0x10`) stays the text it was, which
+  // no field accepts, so that the error names it rather than its value quietly standing in.
+  visit(doc, {
+    Scalar: (_key, node) => {
+      if (typeof node.value === 'number' && node.source !== undefined && !/^-?[0-9]+$/.test(node.source)) node.value = node.source;
+    },
+  });
   const decoded = decodeWith(ScenarioFile, doc.toJS());
   if (E.isLeft(decoded)) return E.left(invalid(file, decoded.left.path, decoded.left.message));
   const s = decoded.right;

@@ -2,13 +2,13 @@ import * as t from 'io-ts';
 
 const UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, PiB: 1024 ** 5, EiB: 1024 ** 6 };
 // EiB is accepted as a unit; only sizes below 8 PiB (2^53 bytes) are exact numbers, so larger ones are refused.
-const SIZE = /^(\d+)\s*(B|KiB|MiB|GiB|TiB|PiB|EiB)$/;
+const SIZE = /^(\d+)(B|KiB|MiB|GiB|TiB|PiB|EiB)$/;
 
 /** Parse `512MiB`, `1GiB`, `20GiB` or a plain integer of bytes; `null` for anything else. */
 export const parseSize = (u: unknown): number | null => {
   if (typeof u === 'number') return Number.isSafeInteger(u) && u >= 0 ? u : null;
   if (typeof u !== 'string') return null;
-  const m = SIZE.exec(u.trim());
+  const m = SIZE.exec(u);
   if (m === null) return null;
   const bytes = Number(m[1]) * (UNITS[m[2] ?? 'B'] ?? 1);
   return Number.isSafeInteger(bytes) ? bytes : null;
