@@ -45,6 +45,14 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     expect(report).toMatchObject({ scenario: 'cve-2016-2140-resize', mode: 'metadata', host: 'fake', counters: { probes: 0, leaks: 0 } });
   });
 
+  it('reports every probe with an argv, a VM opening a backing file by its format-less open', async () => {
+    const r = await runCli(['replay', 'scenarios/advisories/cve-2016-2140-resize.yaml', '--mode', 'legacy', '--json']);
+    const report = JSON.parse(r.stdout) as { probes: { argv: unknown; image: string }[] };
+    expect(report.probes.length).toBeGreaterThan(0);
+    for (const p of report.probes) expect(Array.isArray(p.argv) && p.argv.every((a) => typeof a === 'string')).toBe(true);
+    expect(report.probes).toContainEqual(expect.objectContaining({ argv: ['qemu-system-x86_64', '-drive', 'file=/etc/shadow'], image: '/etc/shadow' }));
+  });
+
   it('puts one report per mode under runs with --mode both --json', async () => {
     const r = await runCli(['replay', 'scenarios/advisories/cve-2015-7548-snapshot.yaml', '--mode', 'both', '--json']);
     const report = JSON.parse(r.stdout) as { runs: { mode: string }[] };

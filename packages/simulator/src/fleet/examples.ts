@@ -4,7 +4,7 @@
  * so a report can show what happened without keeping every record.
  */
 import type { LeakRecord, ProbeRecord } from '@disk-ledger/fake';
-import type { LeakReport, ProbeReport } from '../report/run-report.js';
+import { probeArgv, type LeakReport, type ProbeReport } from '../report/run-report.js';
 
 /** The first probes and leaks of one bucket. */
 export interface ExampleList {
@@ -19,7 +19,7 @@ interface Bucket {
   readonly leaks: LeakReport[];
 }
 
-const probeReport = (p: ProbeRecord): ProbeReport => ({ step: typeof p.step === 'number' ? p.step : null, argv: p.argv, host: p.host, image: p.image });
+const probeReport = (p: ProbeRecord): ProbeReport => ({ step: typeof p.step === 'number' ? p.step : null, argv: probeArgv(p.argv, p.image), host: p.host, image: p.image });
 const leakReport = (l: LeakRecord): LeakReport => ({ step: typeof l.step === 'number' ? l.step : null, secret: l.secret, into: l.into, host: l.secretHost, via: l.via });
 
 /** Collects up to ten probes and ten leaks per bucket. */

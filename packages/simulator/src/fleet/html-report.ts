@@ -89,7 +89,7 @@ export const renderHtml = (s: FleetSummary): string => {
     ...Object.entries(s.byCarrier).map(([k, c]) => [k === 'legacy' ? 'classic driver' : k === 'metadata' ? 'metadata driver' : 'host and guest', count(c.steps), count(c.probes), count(c.leaks)]),
   ];
   const exampleRows = (who: string, e: ExampleList): string[][] => [
-    ...e.probes.map((p) => [`${who} probe`, `event ${p.step ?? '-'}`, p.host, (p.argv ?? ['(guest view)']).join(' ')]),
+    ...e.probes.map((p) => [`${who} probe`, `event ${p.step ?? '-'}`, p.host, p.argv.join(' ')]),
     ...e.leaks.map((l) => [`${who} leak`, `event ${l.step ?? '-'}`, l.host, `${l.secret} into ${l.into} via ${l.via}`]),
   ];
   const examples = [...exampleRows(f.mode === 'metadata' ? 'metadata driver' : 'classic driver', s.examples), ...exampleRows('classic driver', s.examples.classic)];

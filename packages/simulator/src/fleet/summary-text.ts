@@ -69,7 +69,7 @@ export const renderSummary = (s: FleetSummary): string => {
     '',
     `  probes ${count(s.counters.probes)}, leaks ${count(s.counters.leaks)}` +
       (f.mode === 'metadata' ? ` (classic driver on hosts not yet upgraded and legacy boots: probes ${count(s.counters.classic.probes)}, leaks ${count(s.counters.classic.leaks)})` : ''),
-    ...s.examples.probes.slice(0, 3).map((p) => `  ! probe at event ${p.step ?? '-'} on ${p.host}: ${(p.argv ?? ['(guest view)']).join(' ')}`),
+    ...s.examples.probes.slice(0, 3).map((p) => `  ! probe at event ${p.step ?? '-'} on ${p.host}: ${p.argv.join(' ')}`),
     ...s.examples.leaks.slice(0, 3).map((l) => `  ! leak at event ${l.step ?? '-'}: ${l.secret} of ${l.host} into ${l.into} via ${l.via}`),
     `  commands ${count(s.counters.commands)}, db round trips ${count(s.counters.dbRoundTrips)}; instances live ${count(s.instances.live)} of ${count(s.instances.bootsAttempted)} boots`,
     '',

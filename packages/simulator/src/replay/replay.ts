@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { LeakAttribution } from '../report/leak-attribution.js';
-import type { RunReport, StepReport } from '../report/run-report.js';
+import { probeArgv, type RunReport, type StepReport } from '../report/run-report.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { FakeSite } from '../world/fake-site.js';
 import { SimWorld, type CountingRepository } from '../world/sim-world.js';
@@ -75,7 +75,7 @@ const replayOn = async (world: SimWorld, options: ReplayOptions): Promise<RunRep
   const allLeaks = site.leaks();
   const ours = attribution(options.mode === 'metadata' ? runner.classicSteps : new Set(), allLeaks);
   const classic = { probes: allProbes.filter((p) => !ours.probe(p)).length, leaks: allLeaks.filter((l) => !ours.leak(l)).length };
-  const probes = allProbes.filter(ours.probe).map((p) => ({ step: p.step, argv: p.argv, host: p.host, image: p.image }));
+  const probes = allProbes.filter(ours.probe).map((p) => ({ step: p.step, argv: probeArgv(p.argv, p.image), host: p.host, image: p.image }));
   const leaks = allLeaks.filter(ours.leak).map((l) => ({ step: l.step, secret: l.secret, into: l.into, host: l.secretHost, via: l.via }));
   const counters = { probes: probes.length, leaks: leaks.length, commands: site.commandCount, dbRoundTrips: options.repository.roundTrips, classic };
   const block = options.mode === 'metadata' ? scenario.expect : scenario.expect_legacy;

@@ -16,9 +16,16 @@ export interface Counters {
   readonly classic: { readonly probes: number; readonly leaks: number };
 }
 
+/**
+ * The argv a probe reports. One outside any command is a VM's qemu opening a
+ * file with no format named (a backing file without a stored format): its
+ * argv is that open, so that every probe shows the command line that guessed.
+ */
+export const probeArgv = (argv: readonly string[] | null, image: string): readonly string[] => argv ?? ['qemu-system-x86_64', '-drive', `file=${image}`];
+
 export interface ProbeReport {
   readonly step: number | null;
-  readonly argv: readonly string[] | null;
+  readonly argv: readonly string[];
   readonly host: string;
   readonly image: string;
 }
