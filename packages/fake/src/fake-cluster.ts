@@ -17,7 +17,7 @@ import { MarkerSet, secretMarker } from './content/markers.js';
 import { readAfresh } from './commands/context.js';
 import { containerVolume, rawVolume, textVolume } from './content/volume.js';
 import { openImage } from './commands/image-reader.js';
-import { readTarget, showTarget, writeTarget } from './commands/qpath.js';
+import { parseLocalPath, readTarget, showTarget, writeTarget } from './commands/qpath.js';
 import { FakeCommandExecutor } from './fake-command-executor.js';
 import { FakeHostFiles } from './fake-host-files.js';
 import { FakeImageService } from './fake-image-service.js';
@@ -71,10 +71,23 @@ export class FakeCluster extends ClusterState {
     this.host(host).rbdPools.add(pool);
   }
 
-  /** Plant a host file holding a unique secret marker; returns the marker. */
+  /**
+   * Plant a host file holding a unique secret marker; returns the marker. A
+   * path `/dev/<vg>/<lv>` is a logical volume, as the tools address one (another
+   * tenant's disk): it is made in that volume group, which is made if the host
+   * has none of that name.
+   */
   plantSecret(host: string, path: string): string {
-    const fs = this.host(host).fs;
+    const h = this.host(host);
     const marker = secretMarker(host, path, this.nextId());
+    const target = parseLocalPath(path);
+    if (target?.kind === 'lv') {
+      if (!h.volumeGroups.has(target.vg)) this.addVolumeGroup(host, { name: target.vg });
+      h.volumeGroups.get(target.vg)?.set(target.lv, textVolume(`${marker}\n`));
+      this.secretList.push({ host, path, marker });
+      return marker;
+    }
+    const fs = h.fs;
     const dir = fs.mkdirp(dirname(path));
     const written = dir.ok ? fs.writeFile(path, textVolume(`${marker}\n`)) : dir;
     if (!written.ok) throw new Error(`cannot plant a secret at ${host}:${path}: ${written.failure.code}`);

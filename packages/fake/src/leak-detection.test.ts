@@ -163,4 +163,16 @@ describe('leak detection', () => {
       expect(failure(await fails(c, 'h1', ['qemu-img', 'convert', '-O', 'raw', disk, out])).stderr).toContain('backing chain too deep');
     });
   });
+
+  describe("when a secret is another tenant's logical volume", () => {
+    it('plants it in its volume group (made if missing), where a probed backing file reaches it', async () => {
+      const c = new FakeCluster({ hosts: [{ name: 'h1', volumeGroups: ['vg0'], secrets: ['/dev/vg0/tenant_b', '/dev/vg9/other'], directories: [DIR] }] });
+      expect(c.host('h1').volumeGroups.get('vg9')?.get('other')).toBeDefined();
+      await ok(c, 'h1', ['qemu-img', 'create', '-f', 'raw', disk, String(GiB)]);
+      c.guestWrite('h1', fileAt(disk), 'raw', { kind: 'qcow2-backing-host-file', target: '/dev/vg0/tenant_b' });
+      c.setStep('attack');
+      await ok(c, 'h1', ['qemu-img', 'convert', '-O', 'raw', disk, out]);
+      expect(c.leaks()).toContainEqual(expect.objectContaining({ secret: '/dev/vg0/tenant_b', host: 'h1', into: out }));
+    });
+  });
 });
