@@ -26,6 +26,7 @@ import type { HostRegistry } from './host-registry.js';
 import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
 import type { ConfirmMode } from './migration-record.js';
 import { move, type MoveKind } from './move.js';
+import type { InstanceFacts } from './evacuate-rebuild.js';
 import { confirmResize, revertResize } from './resize-confirm.js';
 import { settledInstance, type LeftBehind } from './move-settle.js';
 import { removeLeftBehind } from './left-behind.js';
@@ -104,6 +105,25 @@ export class InstanceLifecycle {
     return this.locked(instance, async () => {
       const checked = checkMove(kind, flavor, confirm);
       return E.isLeft(checked) ? checked : move(this.deps, { instance, to, kind, confirm, ...(flavor === undefined ? {} : { flavor }) });
+    });
+  }
+  /**
+   * Evacuate to `to`: the instance's host is down, and every disk is made
+   * anew there (a disk on a pool both hosts share stays as it is). A disk
+   * without a record (the classic driver made it and nothing touched it
+   * since) is made from `facts`, the instance's image, flavor and config
+   * drive as nova knows them, as a boot on `to` would make it; without facts
+   * such a disk is `RECORD_MISSING` and nothing changes. Images are verified
+   * before anything is written. An evacuation that makes such disks is on
+   * `to` before it writes a record: a failure after that leaves it there, and
+   * the next operation on the instance finishes it (a hard reboot makes what
+   * is missing). Same as `move(instance, to, 'evacuate')` when every disk
+   * has a record.
+   */
+  evacuate(instance: InstanceId, to: string, facts?: InstanceFacts): TE.TaskEither<LifecycleError, LeftBehind> {
+    return this.locked(instance, async () => {
+      const flavor = facts === undefined ? E.right(undefined) : checkFlavor(facts.flavor);
+      return E.isLeft(flavor) ? flavor : move(this.deps, { instance, to, kind: 'evacuate', confirm: 'auto', ...(facts === undefined ? {} : { facts }) });
     });
   }
   /**

@@ -1,6 +1,5 @@
 import type { DiskMetadata, DiskName, InstanceId, InstanceRow } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type { RecordMissing } from '../errors/core-error.js';
 import type { HostServices } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { confirmMove, resizeUnconfirmed, settledInstance, type SettledInstance } from './move-settle.js';
@@ -10,13 +9,13 @@ export interface InstanceView {
   readonly row: InstanceRow;
   readonly host: HostServices;
   readonly records: ReadonlyMap<DiskName, DiskMetadata>;
-  /** BDM rows that have no record and got none (`skipMissing`): no fact places their disks. */
+  /** BDM rows that have no record and got none (`skipMissing`, or `adopt: false`): no fact places their disks. */
   readonly unplaced: readonly DiskName[];
 }
 
 /** How to load an instance. */
 export interface LoadOptions {
-  /** Derive records for disks that have none (default); off when the host cannot be asked (it is down). */
+  /** Derive records for disks that have none (default); off when the host cannot be asked (it is down): they are listed in `unplaced`. */
   readonly adopt?: boolean;
   /**
    * Leave out a disk without a record that is not on the host, or whose
@@ -35,11 +34,6 @@ export interface LoadOptions {
    */
   readonly unconfirmed?: 'refuse' | 'allow' | 'confirm';
 }
-
-const noRecord = (instance: InstanceId, disk: DiskName): RecordMissing => ({
-  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk} has no record and its host cannot be asked for legacy facts`,
-});
 
 /** Whether the instance has records and every one was written when its disk was made. */
 const bornWithRecords = (records: ReadonlyMap<DiskName, DiskMetadata>): boolean => {
@@ -117,10 +111,7 @@ export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, op
     if (s.meta !== null) records.set(disk, s.meta);
     else pending.push(disk);
   }
-  if (options.adopt === false) {
-    const first = pending[0];
-    return first === undefined ? E.right({ row: row.right, host: host.right, records, unplaced: [] }) : E.left(noRecord(instance, first));
-  }
+  if (options.adopt === false) return E.right({ row: row.right, host: host.right, records, unplaced: pending });
   const adopted = await adoptPending(host.right, instance, records, pending, options);
   if (E.isLeft(adopted)) return adopted;
   const completed = options.complete === true ? await completePending(host.right, instance, records) : E.right(undefined);

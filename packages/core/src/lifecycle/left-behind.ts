@@ -42,9 +42,11 @@ const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string):
   if (row.right.migration !== null) {
     const m = decodeMigration(instance, row.right.migration);
     if (E.isLeft(m)) return m;
-    hostInUse ||= m.right.source === left || m.right.destination === left;
+    // An evacuation whose instance is on its destination only goes forward: nothing brings it back to its source.
+    const sourceLive = !(m.right.kind === 'evacuate' && row.right.host === m.right.destination);
+    hostInUse ||= (sourceLive && m.right.source === left) || m.right.destination === left;
     for (const p of m.right.disks) {
-      if (onSource(p)) uses.push({ host: m.right.source, disk: p.disk, meta: p.from });
+      if (sourceLive && onSource(p)) uses.push({ host: m.right.source, disk: p.disk, meta: p.from });
       uses.push({ host: m.right.destination, disk: p.disk, meta: p.to });
     }
   }

@@ -15,8 +15,11 @@
  *   "disks": [ { "disk": "root", "action": "copy", "from": "…", "to": "…" } ] }
  * ```
  *
- * `action` is `keep`, `copy`, `recreate` or `add` (a disk the resize's new
- * flavor adds: its `from` is its `to`, and nothing of it is on the source).
+ * `action` is `keep`, `copy`, `recreate`, `add` (a disk the resize's new
+ * flavor adds: its `from` is its `to`, and nothing of it is on the source) or
+ * `rebuild` (an evacuated disk that had no record, made anew from the
+ * instance's facts: its `from` is the classic driver's volume the source's
+ * options name, which the source removes when it comes back, else its `to`).
  */
 import { decodeDiskMetadata, encodeDiskMetadata, isDiskName, type DiskMetadata, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
@@ -55,7 +58,7 @@ const VERSION = 1;
 const KINDS: readonly MigrationKind[] = ['resize', 'live-migrate', 'evacuate', 'convert'];
 const STATUSES: readonly MigrationStatus[] = ['running', 'unconfirmed', 'confirming', 'reverting'];
 const CONFIRMS: readonly ConfirmMode[] = ['auto', 'manual'];
-const ACTIONS: readonly MoveAction[] = ['keep', 'copy', 'recreate', 'add'];
+const ACTIONS: readonly MoveAction[] = ['keep', 'copy', 'recreate', 'add', 'rebuild'];
 
 /** The text stored for a migration. */
 export const encodeMigration = (m: Migration): string =>

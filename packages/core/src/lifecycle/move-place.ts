@@ -15,7 +15,7 @@ export const sameLayout = (a: DiskMetadata, b: DiskMetadata): boolean => a.backe
  * made anew at another size (swap at a smaller flavor's).
  */
 export const isRelocated = (m: MovePlan): boolean =>
-  m.action === 'add' || (m.action !== 'keep' && (!sameLayout(m.from, m.to) || (m.action === 'recreate' && m.to.size < m.from.size)));
+  m.action === 'add' || m.action === 'rebuild' || (m.action !== 'keep' && (!sameLayout(m.from, m.to) || (m.action === 'recreate' && m.to.size < m.from.size)));
 
 /**
  * The record a moving disk is placed under on the destination: its new
@@ -48,7 +48,7 @@ const ship = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, i
  */
 export const placeOnDestination = async (deps: LifecycleDeps, src: HostServices, dst: HostServices, instance: InstanceId, m: MovePlan): Step<void> => {
   const to = placedRecord(m);
-  if (m.action === 'recreate' || m.action === 'add') {
+  if (m.action === 'recreate' || m.action === 'add' || m.action === 'rebuild') {
     const source = sourceOf(m.disk, to);
     if (E.isLeft(source)) return source;
     const fresh = await run(dst.realizer.prepare(instance, m.disk, source.right));

@@ -27,7 +27,18 @@ export type MoveAction =
    * `_create_image` makes what the flavor asks for and the instance lacks.
    * Nothing of it is on the source; its `from` is its `to`.
    */
-  | 'add';
+  | 'add'
+  /**
+   * A disk of an evacuated instance that has no record (the classic driver
+   * made it, and its host is down, so nothing says what it was): made anew on
+   * the destination from the instance's image and flavor, as nova's
+   * evacuation rebuilds it. Its BDM row was there before the move, so no
+   * rollback may remove its record; such an evacuation commits to its
+   * destination before it writes anything (move.ts). Its `from` is the
+   * volume the source's options put it in (left for the source to remove
+   * when it comes back), or its `to` for a file.
+   */
+  | 'rebuild';
 
 /** One disk's destination record and how to get there. */
 export interface MovePlan {

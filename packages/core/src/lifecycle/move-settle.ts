@@ -19,7 +19,7 @@ import type { HostServices, UnknownHost } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { decodeMigration, encodeMigration, type Migration, type MigrationStatus } from './migration-record.js';
 import { growOnDestination, isRelocated, placedRecord, sameLayout } from './move-place.js';
-import { onSource } from './move-plan.js';
+import { onSource, type MovePlan } from './move-plan.js';
 
 interface Ends {
   readonly src: HostServices;
@@ -61,8 +61,9 @@ export const rollBack = async (deps: LifecycleDeps, instance: InstanceId, m: Mig
   if (E.isLeft(e)) return e;
   const back = await run(deps.repository.setHost(instance, m.source));
   if (E.isLeft(back)) return back;
-  // A disk the resize added has no record on the source: its record goes.
-  const restored = await run(deps.metadata.saveAll(instance, moving(m).map((p) => ({ disk: p.disk, meta: onSource(p) ? p.from : null }))));
+  // A disk the resize added has no record on the source: its record goes. A rebuilt one's row had none and keeps it:
+  // its evacuation commits to the destination before any record is written, so none was.
+  const restored = await run(deps.metadata.saveAll(instance, moving(m).filter((p) => p.action !== 'rebuild').map((p) => ({ disk: p.disk, meta: onSource(p) ? p.from : null }))));
   if (E.isLeft(restored)) return restored;
   const removed = await sequence(moving(m), (p) => run(e.right.dst.realizer.remove(instance, p.disk, placedRecord(p))));
   if (E.isLeft(removed)) return removed;
@@ -102,8 +103,18 @@ export interface LeftBehind {
 /** The disks a move has on its source, by the records they have there (not those on storage both hosts share). */
 export const sourceDisks = (m: Migration): RecordedDisk[] => fromSource(m).map((p) => ({ disk: p.disk, meta: p.from }));
 
-/** What a move left on its source host: nothing, unless it was an evacuation. */
-export const leftBehind = (m: Migration): LeftBehind => ({ host: m.source, disks: m.kind === 'evacuate' ? sourceDisks(m) : [] });
+/** A rebuilt disk whose `from` is the classic driver's volume on the source (derived from its options), not its own new record. */
+const leftVolume = (p: MovePlan): boolean => p.action === 'rebuild' && p.from.provenance === 'derived';
+
+/**
+ * What a move left on its source host: nothing, unless it was an evacuation:
+ * its recorded disks there, and the classic driver's volumes it made anew
+ * (their `from`, where the source's options put them).
+ */
+export const leftBehind = (m: Migration): LeftBehind => ({
+  host: m.source,
+  disks: m.kind === 'evacuate' ? [...sourceDisks(m), ...m.disks.filter(leftVolume).map((p) => ({ disk: p.disk, meta: p.from }))] : [],
+});
 
 /** Drop the source's disks (none when it is down: it removes them itself when it comes back), then the migration record. */
 export const confirmMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<void> => {

@@ -8,6 +8,7 @@ import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from
 import { isRelocated, placeOnDestination } from './move-place.js';
 import { addedRequests, planMove, type MovePlan } from './move-plan.js';
 import { planAll, prepareAll, realizeAll } from './spawn.js';
+import { rebuildPlans, sourceVolume, withSharedVolumes, type InstanceFacts } from './evacuate-rebuild.js';
 import { finishMove, leftBehind, rollBack, type LeftBehind } from './move-settle.js';
 
 export type { MoveKind } from './migration-record.js';
@@ -20,6 +21,8 @@ export interface MoveRequest {
   readonly flavor?: Flavor;
   /** A resize may wait for confirm or revert (`manual`); any other move confirms itself. Default `auto`. */
   readonly confirm?: ConfirmMode;
+  /** An evacuation's facts of the instance, for disks without a record (see evacuate-rebuild.ts). */
+  readonly facts?: InstanceFacts;
 }
 
 const flavorSize = (flavor: Flavor | undefined, disk: string): number =>
@@ -57,12 +60,15 @@ const flavorSize = (flavor: Flavor | undefined, disk: string): number =>
  * forward once it is on its destination.
  */
 export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehind> => {
-  // An evacuated instance's host is down: its facts cannot be read, so every disk needs a record already.
-  const view = await loadInstance(deps, req.instance, { adopt: req.kind !== 'evacuate', complete: req.kind !== 'evacuate' });
-  if (E.isLeft(view)) return view;
-  const src = view.right.host;
+  // An evacuated instance's host is down: its facts cannot be read; a disk without a record is kept from a pool the
+  // destination shares, or made anew from the instance's facts (evacuate-rebuild.ts).
+  const loaded = await loadInstance(deps, req.instance, { adopt: req.kind !== 'evacuate', complete: req.kind !== 'evacuate' });
+  if (E.isLeft(loaded)) return loaded;
   const dst = deps.hosts.get(req.to);
   if (E.isLeft(dst)) return dst;
+  const view = req.kind === 'evacuate' && loaded.right.host.ctx.name !== req.to ? await withSharedVolumes(deps, dst.right, loaded.right) : loaded;
+  if (E.isLeft(view)) return view;
+  const src = view.right.host;
   const down = req.flavor === undefined ? E.right(undefined) : await refuseShrinking(src, req.instance, view.right.records, req.flavor);
   if (E.isLeft(down)) return down;
   if (src.ctx.name === dst.right.ctx.name) return E.map((): LeftBehind => ({ host: src.ctx.name, disks: [] }))(await stay(deps, view.right, req));
@@ -76,9 +82,15 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   }
   const added = await planAll(dst.right, req.instance, req.flavor === undefined ? [] : addedRequests(view.right.records.keys(), req.flavor));
   if (E.isLeft(added)) return added;
+  const rebuilt = req.kind === 'evacuate' ? await rebuildPlans(deps, dst.right, view.right, req.facts) : E.right([]);
+  if (E.isLeft(rebuilt)) return rebuilt;
   for (const p of added.right) {
     const record = planToRecord(p);
     plans.push({ disk: p.disk, from: record, to: record, action: 'add' });
+  }
+  for (const p of rebuilt.right) {
+    const record = planToRecord(p);
+    plans.push({ disk: p.disk, from: sourceVolume(src, req.instance, p.disk) ?? record, to: record, action: 'rebuild' });
   }
   const m: Migration = {
     kind: req.kind, source: src.ctx.name, destination: req.to, status: 'running',
@@ -86,9 +98,15 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   };
   const begun = await run(deps.repository.setMigration(req.instance, encodeMigration(m)));
   if (E.isLeft(begun)) return begun;
+  // Nothing on the dead source can stand in for a rebuilt disk, and its BDM row must keep its (empty) record until
+  // the instance is elsewhere: such an evacuation is on its destination before it writes a record, and from then on
+  // a failure is finished forward by the next operation on the instance, never rolled back.
+  const forward = rebuilt.right.length > 0;
+  const committed = forward ? await run(deps.repository.setHost(req.instance, req.to)) : E.right(undefined);
+  if (E.isLeft(committed)) return committed;
   const moved = await carry(deps, src, dst.right, req.instance, plans);
   if (E.isLeft(moved)) {
-    await rollBack(deps, req.instance, m);
+    if (!forward) await rollBack(deps, req.instance, m);
     return moved;
   }
   return E.map(() => leftBehind(m))(await finishMove(deps, req.instance, m));

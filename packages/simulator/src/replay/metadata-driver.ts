@@ -1,4 +1,4 @@
-import type { InstanceLifecycle, LeftBehind } from '@disk-ledger/core';
+import { decodeMigration, leftBehind, type InstanceLifecycle, type LeftBehind } from '@disk-ledger/core';
 import { isInjectedCrash } from '@disk-ledger/fake';
 import { imageId, instanceId, isDiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
@@ -74,6 +74,22 @@ export class MetadataDriver implements StepDriver {
       await this.lifecycle.settle(inst.id)();
       await this.resync(inst);
     }
+  }
+
+  /**
+   * An evacuation that rebuilt disks without records is on its destination
+   * once it began, and the next operation finishes it: what it leaves on the
+   * source (its stored migration record says) is removed when that host is
+   * back, as nova's compute removes what its migrations record at start-up.
+   */
+  private async unfinishedEvacuation(inst: SimInstance): Promise<void> {
+    const row = await this.world.repository.getInstance(inst.id)();
+    if (E.isLeft(row) || row.right.migration === null) return;
+    const m = decodeMigration(inst.id, row.right.migration);
+    if (E.isLeft(m) || m.right.kind !== 'evacuate' || row.right.host !== m.right.destination) return;
+    this.world.unsettled.add(inst.id);
+    inst.host = row.right.host;
+    this.leftBehind.push({ instance: inst.id, left: leftBehind(m.right) });
   }
 
   /** An instance a crash cut short may have been moved forward or back since: its host is what the repository says, once its move is at rest. */
@@ -186,8 +202,18 @@ export class MetadataDriver implements StepDriver {
     const refused = this.refuseClassic(step.to);
     if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
-      const r = await this.lifecycle.move(i, step.to, 'evacuate')();
-      if (E.isLeft(r)) return r;
+      // nova knows the instance's image, flavor and config drive without its host: disks without a record are made from them.
+      let r: Awaited<ReturnType<ReturnType<InstanceLifecycle['evacuate']>>>;
+      try {
+        r = await this.lifecycle.evacuate(i, step.to, { image: inst.image, flavor: inst.flavor, configDrive: inst.configDrive })();
+      } catch (e) {
+        if (isInjectedCrash(e)) await this.unfinishedEvacuation(inst);
+        throw e;
+      }
+      if (E.isLeft(r)) {
+        await this.unfinishedEvacuation(inst);
+        return r;
+      }
       inst.host = step.to;
       // The source host comes back and removes what the evacuation left there, as nova's compute does at start-up.
       return this.removeLeftBehind(i, r.right);

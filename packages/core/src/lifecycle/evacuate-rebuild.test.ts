@@ -1,0 +1,103 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { FLAVOR, GiB, IMAGES, MiB, hostileImage } from '../composition/testing/catalogue.js';
+import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { seedLegacy } from '../composition/testing/legacy.js';
+import { sees } from '../composition/testing/markers.js';
+import { formatProblems, outcome, recordTable } from '../composition/testing/observe.js';
+import { OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { writeTargetOf } from '../testing/command-scan.js';
+import { img, vm } from '../testing/names.js';
+import type { InstanceFacts } from './evacuate-rebuild.js';
+import { decodeMigration } from './migration-record.js';
+import { leftBehind } from './move-settle.js';
+
+const VM = vm('old1');
+const FACTS: InstanceFacts = { image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true };
+
+/** A legacy instance (root, ephemeral, swap; no records) on `a`, whose host then dies; `b` is where it goes. */
+const legacyOnDeadHost = async (src: OptionsName, dst: OptionsName): Promise<{ f: FakeFleet; markers: ReadonlyMap<string, string> }> => {
+  // The fleet's image service answers through its first host, which must not be the dead one.
+  const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS[dst] }, { name: 'a', options: OPTIONS[src] }] });
+  const format = src === 'qcow2/default' ? 'qcow2' : 'raw';
+  const markers = await seedLegacy(f, {
+    instance: VM,
+    host: 'a',
+    disks: [
+      { disk: 'root', format, size: 2 * GiB, content: { kind: 'benign' } },
+      { disk: 'ephemeral0', format, size: GiB },
+      { disk: 'swap', format, size: 512 * MiB },
+    ],
+  });
+  f.cluster.setHostDown('a', true);
+  return { f, markers };
+};
+
+describe('evacuating an instance whose disks have no record', () => {
+  it('answers RECORD_MISSING without its facts, and changes nothing', async () => {
+    const { f } = await legacyOnDeadHost('flat/raw', 'flat/raw');
+    const r = await f.lifecycle().evacuate(VM, 'b')();
+    expect(E.isLeft(r) && [r.left.code, r.left.message]).toEqual(['RECORD_MISSING', expect.stringContaining('image, flavor and config drive')]);
+    expect(f.repository.events).toEqual([]);
+    expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'a', migration: null })));
+  });
+
+  it('makes every disk anew on the destination from the image and flavor, as a boot there would, recording each first', async () => {
+    const { f } = await legacyOnDeadHost('flat/raw', 'qcow2/default');
+    const r = await f.lifecycle().evacuate(VM, 'b', FACTS)();
+    expect(outcome(r)).toBe('ok');
+    expect(E.isRight(r) && r.right).toEqual({ host: 'a', disks: [] });
+    expect(await recordTable(f, VM)).toEqual({
+      root: `qcow2/qcow2 ${2 * GiB} @disk ready`,
+      ephemeral0: `qcow2/qcow2 ${GiB} @disk.eph0 ready`,
+      swap: `qcow2/qcow2 ${512 * MiB} @disk.swap ready`,
+      config: `flat/raw ${64 * MiB} @disk.config ready`,
+    });
+    expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'b', migration: null })));
+    expect(f.cluster.probes()).toEqual([]);
+    expect(formatProblems(f.cluster.commands())).toEqual([]);
+    // The dead host keeps the classic driver's files until it comes back and removes the instance's directory.
+    expect((await f.violations()).filter((v) => !v.startsWith('disk without a record: a:'))).toEqual([]);
+    f.cluster.setHostDown('a', false);
+    expect(outcome(await f.lifecycle().removeLeftBehind(VM, E.isRight(r) ? r.right : { host: 'a', disks: [] })())).toBe('ok');
+    expect(await f.violations()).toEqual([]);
+  });
+
+  it('keeps a volume of an rbd pool the destination shares, with a derived record, and its data', async () => {
+    const { f, markers } = await legacyOnDeadHost('rbd/shared', 'rbd/shared');
+    expect(outcome(await f.lifecycle().evacuate(VM, 'b', FACTS)())).toBe('ok');
+    const records = await f.records(VM);
+    expect(records.get('root')).toMatchObject({ backend: 'rbd', provenance: 'derived', location: 'pool0/old1_disk' });
+    expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
+    expect(await f.violations()).toEqual([]);
+  });
+
+  it('refuses a hostile image before anything is written', async () => {
+    const { f } = await legacyOnDeadHost('flat/raw', 'flat/raw');
+    const r = await f.lifecycle().evacuate(VM, 'b', { ...FACTS, image: img(hostileImage('qcow2', 'qcow2-backing-host-file')) })();
+    expect(E.isLeft(r)).toBe(true);
+    expect(f.repository.events).toEqual([]);
+    expect(f.cluster.leaks()).toEqual([]);
+  });
+
+  it('stays on the destination when making a disk fails there, and a hard reboot finishes it', async () => {
+    const { f } = await legacyOnDeadHost('flat/raw', 'flat/raw');
+    let seen = 0;
+    f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && seen++ === 1 });
+    expect(E.isLeft(await f.lifecycle().evacuate(VM, 'b', FACTS)())).toBe(true);
+    f.cluster.clearFaults();
+    const row = await f.store.getInstance(VM)();
+    expect(row).toEqual(E.right(expect.objectContaining({ host: 'b' })));
+    // What it leaves on the source is in its migration record; the source removes it when back, finished or not.
+    const m = E.isRight(row) && row.right.migration !== null ? decodeMigration(VM, row.right.migration) : null;
+    expect(m !== null && E.isRight(m)).toBe(true);
+    f.cluster.setHostDown('a', false);
+    if (m !== null && E.isRight(m)) expect(outcome(await f.lifecycle().removeLeftBehind(VM, leftBehind(m.right))())).toBe('ok');
+    expect((await f.violations()).filter((v) => v.startsWith('disk without a record: a:'))).toEqual([]);
+    // No record the legacy rows had was taken away: each row holds the destination's record.
+    expect([...(await f.records(VM)).values()].every((m) => m !== null)).toBe(true);
+    expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+    expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'b', migration: null })));
+    expect(await f.violations()).toEqual([]);
+  });
+});
