@@ -1,4 +1,4 @@
-import { byteSize, invalidSize, type InvalidSize } from '@disk-ledger/domain';
+import { MIN_SWAP_SIZE, byteSize, invalidSize, type InvalidSize } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 
 /** The sizes a flavor gives an instance's local disks, in bytes (0: no such disk; root 0: the image's size). */
@@ -12,7 +12,8 @@ const FIELDS = ['root', 'ephemeral', 'swap'] as const;
 
 /**
  * A flavor whose every size is 0 or a size a disk can have (whole bytes,
- * from 1 to 2^53−1), else `INVALID_SIZE` at `flavor.<field>`: checked before
+ * from 1 to 2^53−1; a swap of at least mkswap's 40 KiB), else `INVALID_SIZE`
+ * at `flavor.<field>`: checked before
  * an operation plans anything, so that a negative swap is not read as "no
  * swap" nor a fraction of a byte reaches a record.
  */
@@ -22,6 +23,9 @@ export const checkFlavor = (flavor: unknown, path = 'flavor'): E.Either<InvalidS
   for (const field of FIELDS) {
     const v = f[field];
     if (v !== 0 && E.isLeft(byteSize(v))) return E.left(invalidSize(v, `${path}.${field}`));
+  }
+  if (typeof f.swap === 'number' && f.swap > 0 && f.swap < MIN_SWAP_SIZE) {
+    return E.left({ ...invalidSize(f.swap, `${path}.swap`), message: `swap of ${f.swap} bytes at ${path}.swap: mkswap needs at least ${MIN_SWAP_SIZE} bytes (10 pages)` });
   }
   return E.right(flavor as Flavor);
 };

@@ -23,6 +23,8 @@ type Call = (l: InstanceLifecycle) => Promise<E.Either<{ readonly code: string; 
 
 const BAD_CALLS: readonly (readonly [string, Call, string, string])[] = [
   ['a flavor with a negative swap', (l) => l.move(VM, 'b', 'resize', { ...FLAVOR, swap: -1 })(), 'INVALID_SIZE', 'flavor.swap'],
+  ['a flavor with a swap mkswap cannot make', (l) => l.move(VM, 'b', 'resize', { ...FLAVOR, swap: 16 * 1024 })(), 'INVALID_SIZE', 'flavor.swap'],
+  ['an evacuation whose facts have such a swap', (l) => l.evacuate(VM, 'b', { image: null, flavor: { ...FLAVOR, swap: 512 } })(), 'INVALID_SIZE', 'flavor.swap'],
   ['a flavor with a fraction of a byte', (l) => l.move(VM, 'b', 'resize', { ...FLAVOR, ephemeral: 1.5 * GiB + 0.5 })(), 'INVALID_SIZE', 'flavor.ephemeral'],
   ['a flavor root that is not a number', (l) => l.move(VM, 'b', 'resize', { ...FLAVOR, root: Number.NaN })(), 'INVALID_SIZE', 'flavor.root'],
   ['a flavor with a live migration', (l) => l.move(VM, 'b', 'live-migrate', FLAVOR)(), 'UNSUPPORTED_OPERATION', 'flavor'],

@@ -89,6 +89,11 @@ describe('planDisk', () => {
         expect(E.isLeft(r) && r.left.code).toBe('INVALID_SIZE');
       }
     });
+    it('refuses a swap smaller than mkswap makes, before anything records it', () => {
+      const r = plan({}, { disk: 'swap', size: 16 * 1024 });
+      expect(E.isLeft(r) && [r.left.code, r.left.path, r.left.message]).toEqual(['INVALID_SIZE', 'flavor.swap', expect.stringContaining('mkswap needs at least 40960 bytes')]);
+      expect(E.isRight(plan({}, { disk: 'swap', size: 40 * 1024 }))).toBe(true);
+    });
     it('gives config drives a fixed size', () => {
       const r = plan({}, { disk: 'config', files: [] });
       expect(E.isRight(r) && r.right.size).toBe(CONFIG_DRIVE_SIZE);

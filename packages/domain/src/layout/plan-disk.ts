@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { DiskName } from '../disk/disk-role.js';
 import type { Backend, DiskFormat } from '../disk/vocabulary.js';
 import { byteSize, type ByteSize, type InstanceId } from '../names/safe-names.js';
-import type { InvalidSize } from '../names/invalid-name.js';
+import { invalidSize, type InvalidSize } from '../names/invalid-name.js';
 import type { DiskFunc } from '../ports/template-builder.js';
 import type { DiskPlan, DiskRequest, DiskSource, ImageFacts } from './disk-plan.js';
 import { hostBackend, type HostStorageOptions } from './host-options.js';
@@ -62,6 +62,16 @@ const rootSize = (image: ImageFacts, flavorSize: number): E.Either<LayoutError |
 const imageSource = (image: ImageFacts): DiskSource => ({ kind: 'image', imageId: image.id, imageFormat: image.diskFormat });
 const funcSource = (func: DiskFunc): DiskSource => ({ kind: 'func', func });
 
+/** mkswap's smallest area, ten 4 KiB pages. */
+export const MIN_SWAP_SIZE = 40 * 1024;
+
+/** A swap size no tool refuses: a record of a smaller one would describe a disk that can never be made. */
+const swapSize = (size: number): E.Either<InvalidSize, ByteSize> => {
+  const s = byteSize(size, 'flavor.swap');
+  if (E.isLeft(s) || s.right >= MIN_SWAP_SIZE) return s;
+  return E.left({ ...invalidSize(size, 'flavor.swap'), message: `swap of ${size} bytes at flavor.swap: mkswap needs at least ${MIN_SWAP_SIZE} bytes (10 pages)` });
+};
+
 /**
  * Decide a new disk's layout (backend, format, size, location, source) from
  * the host's options, the disk's role, the image's declared metadata and the
@@ -90,7 +100,7 @@ export const planDisk = (
       // Kernels and ramdisks are always flat raw files, whatever the backend.
       return plan(request.disk, 'flat', 'raw', rootSize(request.image, 0), imageSource(request.image));
     case 'swap':
-      return plan('swap', backend, funcDiskFormat(backend), byteSize(request.size, 'flavor.swap'), funcSource({ kind: 'swap' }));
+      return plan('swap', backend, funcDiskFormat(backend), swapSize(request.size), funcSource({ kind: 'swap' }));
     case 'config': {
       // Config drives are flat raw files, or rbd images when the host keeps its disks in rbd.
       const b = backend === 'rbd' ? 'rbd' : 'flat';
