@@ -44,7 +44,7 @@ export interface RecordMissing extends DomainError<'RecordMissing', 'RECORD_MISS
   readonly disk: DiskName;
 }
 
-/** An operator layout was supplied for a disk that has a record already. */
+/** A disk that has a record (or a slot) already was to get a new one: an operator layout, or an unshelve of an instance not shelved. */
 export interface RecordExists extends DomainError<'RecordExists', 'RECORD_EXISTS'> {
   readonly instance: string;
   readonly disk: DiskName;

@@ -1,7 +1,7 @@
 import { HOSTILE_KINDS, type ImageId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { FLAVOR, GiB } from '../composition/testing/catalogue.js';
+import { FLAVOR, GiB, IMAGES } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { sees } from '../composition/testing/markers.js';
@@ -89,9 +89,19 @@ describe('shelve', () => {
       expect(await allProblems(f)).toEqual([]);
     });
 
+    it('answers RECORD_EXISTS for an instance that is not shelved, and moves nothing of it', async () => {
+      const f = await fleet('flat/raw', 'flat/raw');
+      const before = await recordTable(f, VM);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img(IMAGES.qcow2), false)())).toMatch(/^RECORD_EXISTS/);
+      expect(await recordTable(f, VM)).toEqual(before);
+      expect(await f.hostOf(VM)).toBe('a');
+      expect(await allProblems(f)).toEqual([]);
+    });
+
     it('answers RECORD_MISSING when the shelved image is not there, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {
       const f = await fleet('flat/raw', 'flat/raw');
-      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toMatch(/^RECORD_MISSING/);
+      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved-7'), false)())).toMatch(/^RECORD_MISSING/);
       expect(outcome(await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, img('never-shelved'), false)())).toMatch(/^INSTANCE_NOT_FOUND/);
     });
   });

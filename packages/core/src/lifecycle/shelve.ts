@@ -1,6 +1,6 @@
-import { imageId, planToRecord, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
+import { imageId, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type { RecordMissing } from '../errors/core-error.js';
+import type { RecordExists, RecordMissing } from '../errors/core-error.js';
 import type { Flavor } from './flavor.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
@@ -14,6 +14,11 @@ export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<I
 const notShelved = (instance: InstanceId, image: ImageId): RecordMissing => ({
   _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: 'shelved_image_id',
   message: `${instance} has no shelved image ${image} to unshelve its root disk from`,
+});
+
+const notShelvedYet = (instance: InstanceId, disk: DiskName): RecordExists => ({
+  _tag: 'RecordExists', code: 'RECORD_EXISTS', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance} is not shelved: its ${disk} disk is still on its host (shelve it first)`,
 });
 
 /** Bounds the search for shelved images; an instance is not shelved this often. */
@@ -73,6 +78,11 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   // An instance the database does not know is INSTANCE_NOT_FOUND, not an instance without a shelved image.
   const known = await run(deps.repository.getInstance(instance));
   if (E.isLeft(known)) return known;
+  // Shelve leaves no slot: one that is there belongs to disks on the instance's host, which an unshelve would orphan.
+  const slots = await run(deps.metadata.records(instance));
+  if (E.isLeft(slots)) return slots;
+  const held = [...slots.right.keys()][0];
+  if (held !== undefined) return E.left(notShelvedYet(instance, held));
   const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
   if (E.isLeft(image)) return image;
   const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
