@@ -1,7 +1,7 @@
 /**
  * An interrupted `disk-ledger replay --host real` leaves nothing behind: its
- * temporary root holds disk images and real secret marker files, so SIGINT
- * and SIGTERM remove it before the process exits as the signal would.
+ * temporary root holds disk images and real secret marker files, so SIGINT,
+ * SIGTERM and SIGHUP remove it before the process exits as the signal would.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -21,7 +21,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const interrupted = async (signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; left: string[] }> => {
+const interrupted = async (signal: NodeJS.Signals): Promise<{ code: number | null; left: string[] }> => {
   const tmp = await mkdtemp(join(dir, `${signal}-`));
   const child = spawn(process.execPath, [BIN, 'replay', 'scenarios/advisories/cve-2016-2140-resize.yaml', '--host', 'real', '--mode', 'both'], {
     cwd: ROOT,
@@ -45,5 +45,9 @@ describe('disk-ledger replay --host real, interrupted', () => {
 
   it('removes its temporary root on SIGTERM and exits 143', async () => {
     expect(await interrupted('SIGTERM')).toEqual({ code: 143, left: [] });
+  });
+
+  it('removes its temporary root on SIGHUP (a closed terminal) and exits 129', async () => {
+    expect(await interrupted('SIGHUP')).toEqual({ code: 129, left: [] });
   });
 });

@@ -1,4 +1,4 @@
-import { MIN_SWAP_SIZE, byteSize, invalidSize, type InvalidSize } from '@disk-ledger/domain';
+import { MIN_FILESYSTEM_SIZE, MIN_SWAP_SIZE, byteSize, invalidSize, type InvalidSize } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 
 /** The sizes a flavor gives an instance's local disks, in bytes (0: no such disk; root 0: the image's size). */
@@ -12,7 +12,7 @@ const FIELDS = ['root', 'ephemeral', 'swap'] as const;
 
 /**
  * A flavor whose every size is 0 or a size a disk can have (whole bytes,
- * from 1 to 2^53−1; a swap of at least mkswap's 40 KiB), else `INVALID_SIZE`
+ * from 1 to 2^53−1; a swap or ephemeral disk its tool can fill), else `INVALID_SIZE`
  * at `flavor.<field>`: checked before
  * an operation plans anything, so that a negative swap is not read as "no
  * swap" nor a fraction of a byte reaches a record.
@@ -24,8 +24,9 @@ export const checkFlavor = (flavor: unknown, path = 'flavor'): E.Either<InvalidS
     const v = f[field];
     if (v !== 0 && E.isLeft(byteSize(v))) return E.left(invalidSize(v, `${path}.${field}`));
   }
-  if (typeof f.swap === 'number' && f.swap > 0 && f.swap < MIN_SWAP_SIZE) {
-    return E.left({ ...invalidSize(f.swap, `${path}.swap`), message: `swap of ${f.swap} bytes at ${path}.swap: mkswap needs at least ${MIN_SWAP_SIZE} bytes (10 pages)` });
+  for (const [field, min, tool] of [['swap', MIN_SWAP_SIZE, 'mkswap'], ['ephemeral', MIN_FILESYSTEM_SIZE, 'mkfs']] as const) {
+    const v = f[field];
+    if (typeof v === 'number' && v > 0 && v < min) return E.left({ ...invalidSize(v, `${path}.${field}`), message: `${v} bytes at ${path}.${field}: ${tool} needs at least ${min} bytes` });
   }
   return E.right(flavor as Flavor);
 };

@@ -94,6 +94,11 @@ describe('planDisk', () => {
       expect(E.isLeft(r) && [r.left.code, r.left.path, r.left.message]).toEqual(['INVALID_SIZE', 'flavor.swap', expect.stringContaining('mkswap needs at least 40960 bytes')]);
       expect(E.isRight(plan({}, { disk: 'swap', size: 40 * 1024 }))).toBe(true);
     });
+    it('refuses an ephemeral disk smaller than mkfs makes a file system in', () => {
+      const r = plan({}, { disk: 'ephemeral0', size: 100 * 1024 });
+      expect(E.isLeft(r) && [r.left.code, r.left.path, r.left.message]).toEqual(['INVALID_SIZE', 'flavor.ephemeral0', expect.stringContaining('mkfs -t ext4 needs at least 131072 bytes')]);
+      expect(E.isRight(plan({}, { disk: 'ephemeral0', size: 128 * 1024 }))).toBe(true);
+    });
     it('gives config drives a fixed size', () => {
       const r = plan({}, { disk: 'config', files: [] });
       expect(E.isRight(r) && r.right.size).toBe(CONFIG_DRIVE_SIZE);

@@ -65,12 +65,17 @@ const funcSource = (func: DiskFunc): DiskSource => ({ kind: 'func', func });
 /** mkswap's smallest area, ten 4 KiB pages. */
 export const MIN_SWAP_SIZE = 40 * 1024;
 
-/** A swap size no tool refuses: a record of a smaller one would describe a disk that can never be made. */
-const swapSize = (size: number): E.Either<InvalidSize, ByteSize> => {
-  const s = byteSize(size, 'flavor.swap');
-  if (E.isLeft(s) || s.right >= MIN_SWAP_SIZE) return s;
-  return E.left({ ...invalidSize(size, 'flavor.swap'), message: `swap of ${size} bytes at flavor.swap: mkswap needs at least ${MIN_SWAP_SIZE} bytes (10 pages)` });
+/** The smallest ephemeral disk planned: mke2fs 1.47 makes no ext3 or ext4 below 104 KiB, and a record must describe a disk a tool can make. */
+export const MIN_FILESYSTEM_SIZE = 128 * 1024;
+
+/** A size the tool that fills the disk (`what`) does not refuse: a record of a smaller one would describe a disk that can never be made. */
+const atLeast = (size: number, min: number, path: string, what: string): E.Either<InvalidSize, ByteSize> => {
+  const s = byteSize(size, path);
+  if (E.isLeft(s) || s.right >= min) return s;
+  return E.left({ ...invalidSize(size, path), message: `${size} bytes at ${path}: ${what} needs at least ${min} bytes` });
 };
+
+const swapSize = (size: number): E.Either<InvalidSize, ByteSize> => atLeast(size, MIN_SWAP_SIZE, 'flavor.swap', 'mkswap');
 
 /**
  * Decide a new disk's layout (backend, format, size, location, source) from
@@ -108,7 +113,7 @@ export const planDisk = (
     }
     default: {
       const func: DiskFunc = { kind: 'filesystem', fsType: request.fsType ?? 'ext4', label: request.disk };
-      return plan(request.disk, backend, funcDiskFormat(backend), byteSize(request.size, `flavor.${request.disk}`), funcSource(func));
+      return plan(request.disk, backend, funcDiskFormat(backend), atLeast(request.size, MIN_FILESYSTEM_SIZE, `flavor.${request.disk}`, `mkfs -t ${func.fsType}`), funcSource(func));
     }
   }
 };

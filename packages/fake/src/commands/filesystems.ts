@@ -14,6 +14,8 @@ import { parseLocalPath, readTarget, writeTarget, type Target } from './qpath.js
 const EXT_LABEL_MAX = 16;
 const VFAT_LABEL_MAX = 11;
 const MIN_SWAP = 40 * 1024;
+/** The smallest ext3 or ext4 mke2fs 1.47 makes with its default options. */
+const MIN_EXT = 104 * 1024;
 const PAGE = 4096;
 
 /** A deterministic UUID from a counter. */
@@ -44,6 +46,7 @@ export const mkfs = (ctx: CommandContext, args: readonly string[]): Outcome => {
   if (isExt) {
     if (volume === undefined) return exitWith(1, `mke2fs 1.47.0 (5-Feb-2023)\nThe file ${pathText} does not exist and no size was specified.`);
     if (volume.length === 0) return exitWith(1, `mke2fs 1.47.0 (5-Feb-2023)\nmkfs.${type}: Device size reported to be zero.`);
+    if (volume.length < MIN_EXT) return exitWith(1, `mke2fs 1.47.0 (5-Feb-2023)\n\nFilesystem too small for a journal\next2fs_write_inode_full: Illegal inode number while writing inode 7.`);
     if (label.length > EXT_LABEL_MAX) {
       label = label.slice(0, EXT_LABEL_MAX);
       warning = `Warning: label too long; will be truncated to '${label}'`;

@@ -89,9 +89,8 @@ export const qemuImgCreate = (ctx: CommandContext, args: readonly string[]): Out
     backing = { path: backingName, format: backingFmt };
   }
   if (size === null) return notEmulated('qemu-img create without a size');
-  if (fmt === 'qcow2' && size % 512 !== 0) return qemuFailed(`${path}: Image size must be a multiple of 512 bytes`);
-
-  const failure = writeTarget(ctx, target, blank(fmt, size, backing, falloc));
+  // qemu-img rounds the size up to whole 512-byte sectors (and says the size it was asked for).
+  const failure = writeTarget(ctx, target, blank(fmt, toSectors(size), backing, falloc));
   if (failure !== null) return qemuFailed(`${path}: Could not create '${path}': ${STRERROR[failure]}`);
   return succeed(formatting(path, fmt, size, backing, falloc));
 };

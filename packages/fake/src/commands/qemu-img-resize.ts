@@ -9,7 +9,7 @@
 import { parseArgs } from './argv-parser.js';
 import type { CommandContext } from './context.js';
 import { openImage } from './image-reader.js';
-import { BAD_SIZE, formatOption, isOutcome, locate, qemuFailed, qpathOperand } from './qemu-img-common.js';
+import { BAD_SIZE, formatOption, isOutcome, locate, qemuFailed, qpathOperand, toSectors } from './qemu-img-common.js';
 import { notEmulated, succeed, type Outcome } from './outcome.js';
 import { writeTarget } from './qpath.js';
 import { qemuSize } from './sizes.js';
@@ -43,7 +43,8 @@ export const qemuImgResize = (ctx: CommandContext, args: readonly string[]): Out
   let grown: typeof v;
   if (read.opened.format === 'raw') {
     if (target.kind === 'lv' && size > v.length) return qemuFailed('Cannot grow device files');
-    grown = { ...v, length: size };
+    // A raw file is sized in whole 512-byte sectors, rounded up; a qcow2 refuses anything else (below).
+    grown = { ...v, length: target.kind === 'lv' ? size : toSectors(size) };
   } else if (read.opened.format === 'qcow2' && h?.format === 'qcow2') {
     if (size % 512 !== 0) return qemuFailed('The new size must be a multiple of 512');
     grown = { ...v, data: { ...v.data, header: { ...h, virtualSize: size } } };

@@ -31,6 +31,14 @@ describe('emulated template tools', () => {
       expect(failure(await fails(c, 'h1', ['mkfs', '-t', 'ext4', '-F', '-L', 'x', `${DIR}/nope`])).exitCode).toBe(1);
       expect(failure(await fails(c, 'h1', ['mkfs', '-t', 'vfat', '-n', 'TWELVE_CHARS', disk])).stderr).toContain('no longer than 11');
     });
+
+    it('refuses an ext file system under 104 KiB, as mke2fs 1.47 does', async () => {
+      const c = await withBlank();
+      await ok(c, 'h1', ['qemu-img', 'create', '-f', 'raw', `${DIR}/small`, String(100 * 1024)]);
+      expect(failure(await fails(c, 'h1', ['mkfs', '-t', 'ext4', '-F', '-L', 'e', `${DIR}/small`])).stderr).toContain('Filesystem too small for a journal');
+      await ok(c, 'h1', ['qemu-img', 'create', '-f', 'raw', `${DIR}/enough`, String(104 * 1024)]);
+      await ok(c, 'h1', ['mkfs', '-t', 'ext3', '-F', '-L', 'e', `${DIR}/enough`]);
+    });
   });
 
   describe('when making swap', () => {

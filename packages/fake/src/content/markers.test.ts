@@ -29,6 +29,11 @@ describe('MarkerSet', () => {
       expect(secretMarkersIn(`root:${m}\nother`)).toEqual([m]);
       expect(textVolume(`${m}\n`).data.markers.secrets).toEqual([m]);
     });
+    it.prop([fc.string({ minLength: 1 }).map((s) => `/${s}`)])('reads back any path, spaces, colons and all, from the marker and from text holding it', (path) => {
+      const m = secretMarker('h1', path, 3);
+      expect(parseSecretMarker(m)).toEqual({ host: 'h1', path });
+      expect(secretMarkersIn(`x ${m}\n`)).toEqual([m]);
+    });
   });
 });
 

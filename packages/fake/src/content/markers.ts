@@ -12,8 +12,11 @@ export const SECRET_PREFIX = 'SECRET:';
 const SECRET_MARKER = /^SECRET:([^\s:]*):(\/[^\s:]*):([0-9]+)$/;
 const SECRET_IN_TEXT = /SECRET:[^\s:]*:\/[^\s:]*:[0-9]+/g;
 
+/** A path as a marker spells it: bytes other than letters, digits and `/._~-` as `%XX`, so that no space or colon ends it. */
+const spelled = (path: string): string => path.replace(/[^A-Za-z0-9/._~-]/g, (c) => encodeURIComponent(c).replace(/[!'()*]/g, (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`));
+
 /** The secret marker of a host file (`nonce` keeps two plantings of one path apart). */
-export const secretMarker = (host: string, path: string, nonce: number): string => `${SECRET_PREFIX}${host}:${path}:${nonce}`;
+export const secretMarker = (host: string, path: string, nonce: number): string => `${SECRET_PREFIX}${host}:${spelled(path)}:${nonce}`;
 
 /** Whether `marker` names a host secret. */
 export const isSecretMarker = (marker: string): boolean => marker.startsWith(SECRET_PREFIX);
@@ -21,7 +24,7 @@ export const isSecretMarker = (marker: string): boolean => marker.startsWith(SEC
 /** Host and path of a secret marker, or `null` when it is not one. */
 export const parseSecretMarker = (marker: string): { readonly host: string; readonly path: string } | null => {
   const m = SECRET_MARKER.exec(marker);
-  return m === null ? null : { host: m[1] ?? '', path: m[2] ?? '' };
+  return m === null ? null : { host: m[1] ?? '', path: decodeURIComponent(m[2] ?? '') };
 };
 
 /** Every secret marker spelled out in a text (a secret read as text and written elsewhere stays a secret). */

@@ -54,10 +54,10 @@ describe('checkRealSupport', () => {
     expect(refusal(scenario(FILE_HOSTS, '  - reconfigure: { host: c1, config: { images_type: ploop } }'))).toContain('step 0 (reconfigure host "c1" to images_type ploop)');
   });
 
-  it('refuses a secret path with a ".." component; a host name that cannot name a directory, or a relative secret, is no scenario at all', () => {
+  it('finds no scenario at all in a host name that cannot name a directory, a relative secret or one with a ".." component', () => {
     expect(() => scenario('  - { name: "a/b" }', '  - boot: { instance: vm1, host: "a/b", image: cirros, flavor: small }')).toThrow('hosts[0].name');
     expect(() => scenario('  - { name: c1, secrets: [etc/shadow] }')).toThrow('hosts[0].secrets[0]: "etc/shadow" is not an absolute host path');
-    expect(refusal(scenario('  - { name: c1, secrets: [/etc/../shadow] }'))).toContain('has an empty, "." or ".." component');
+    expect(() => scenario('  - { name: c1, secrets: [/etc/../shadow] }')).toThrow('hosts[0].secrets[0]: "/etc/../shadow" is not a plain absolute path');
   });
 
   it('accepts secrets anywhere on the host, dot files too', () => {

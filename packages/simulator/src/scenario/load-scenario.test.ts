@@ -109,6 +109,14 @@ describe('loadScenario', () => {
       expect(problem(base(boot, 'expect_legacy: { disks: [ { instance: vm1, disk: ../root } ] }'))).toBe('expect_legacy.disks[0].disk');
       expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: ephemeral3, absent: true } ] }'))).toBe('ok');
     });
+    it('refuses secrets that cannot all be files: not plain, twice, one inside another, or holding the instances directory', () => {
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      const secrets = (list: string) => problem(base(boot).replace('  - name: a\n', `  - name: a\n    secrets: ${list}\n`));
+      for (const list of ['[/etc/../etc/shadow]', '[/etc//shadow]', '[/etc/./shadow]', '[/etc/shadow/]', '[/etc/shadow, /etc/shadow]', '[/etc/shadow, /etc/shadow/x]', '[/etc/x/y, /etc/x]', '[/var/lib/nova]']) {
+        expect(secrets(list), list).toMatch(/^hosts\[0\]\.secrets\[[01]\]$/);
+      }
+      expect(secrets('["/etc/sh adow", /etc/shadow, /var/lib/nova/instances/_base/x, /dev/vg0/lv]')).toBe('ok');
+    });
     it('takes a flavor without a root as root 0 (the image size)', () => {
       expect(problem(base('  - boot: { instance: vm1, host: a, volume: true, flavor: nothing }').replace('flavors:\n', 'flavors:\n  nothing: { ephemeral: 1GiB }\n'))).toBe('ok');
     });

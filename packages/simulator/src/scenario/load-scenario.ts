@@ -1,6 +1,7 @@
 import { hostStorageOptions, imageId, isDiskName, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseDocument, visit } from 'yaml';
+import { INSTANCES_PATH } from '../world/nova-paths.js';
 import type { Count, Expectations, HostConfig } from './scenario.js';
 import { ScenarioFile } from './scenario-file.js';
 import { decodeWith } from './strict-codecs.js';
@@ -63,7 +64,7 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
     if (!HOST_NAME.test(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `${JSON.stringify(h.name.slice(0, 80))} is not a host name: use 1-255 letters, digits, ".", "_" or "-"`));
     if (hostOptions.has(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `duplicate host "${h.name}"`));
     for (const [j, secret] of (h.secrets ?? []).entries()) {
-      const problem = targetProblem(secret);
+      const problem = targetProblem(secret) ?? secretProblem(secret, (h.secrets ?? []).slice(0, j));
       if (problem !== null) return E.left(invalid(file, `hosts[${i}].secrets[${j}]`, problem));
     }
     const o = hostStorageOptions(toOptionsInput(h.config));
@@ -82,6 +83,21 @@ const targetProblem = (target: string): string | null => {
   if (!target.startsWith('/') || target.includes('\0')) return `${JSON.stringify(target.slice(0, 80))} is not an absolute host path`;
   const n = Buffer.byteLength(target, 'utf8');
   return n > MAX_TARGET_BYTES ? `is ${n} bytes long; a header can name at most ${MAX_TARGET_BYTES}` : null;
+};
+
+/**
+ * Why `secret` cannot be planted as a file beside `earlier` ones, or `null`:
+ * it must be spelled plainly (no `.`, `..` or empty part: the real host
+ * plants it at exactly that path), be neither another secret nor a directory
+ * of one, and not hold the instances directory.
+ */
+const secretProblem = (secret: string, earlier: readonly string[]): string | null => {
+  const parts = secret.split('/').slice(1);
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return `${JSON.stringify(secret.slice(0, 80))} is not a plain absolute path (no ".", ".." or empty parts)`;
+  const under = (a: string, b: string): boolean => a === b || a.startsWith(`${b}/`);
+  if (under(INSTANCES_PATH, secret)) return `${secret} holds the instances directory ${INSTANCES_PATH}; a secret is a file`;
+  const clash = earlier.find((e) => under(e, secret) || under(secret, e));
+  return clash === undefined ? null : clash === secret ? `${secret} is listed twice` : `${secret} and ${clash} cannot both be files: one is in the other`;
 };
 
 /** Why `id` cannot be an image id, or `null`. */
