@@ -77,6 +77,14 @@ describe('disk-ledger replay (built CLI, child process)', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('steps[1].resize.flavour');
     });
+
+    it('with --json, also prints the error as an object on stdout', async () => {
+      const file = join(dir, 'invalid-json.yaml');
+      await writeFile(file, scenario('  - resize: { instance: vm1, to: c1, flavour: small }\n'));
+      const r = await runCli(['replay', file, '--json']);
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'SCENARIO_INVALID', file, path: 'steps[1].resize.flavour', message: expect.stringContaining('steps[1].resize.flavour') } });
+    });
   });
 
   it('bundles at least 15 scenarios', async () => {

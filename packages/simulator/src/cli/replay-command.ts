@@ -124,44 +124,37 @@ export class ReplayHostError extends Error {
 
 /** Replay scenario files; the exit code is 2 for an invalid scenario, 1 for a failed expectation, else 0. */
 export const replayCommand = async (paths: readonly string[], o: ReplayCommandOptions, print: (s: string) => void, printErr: (s: string) => void): Promise<number> => {
-  const files = await expandFiles(paths);
-  if (files.length === 0) {
-    printErr(`disk-ledger replay: no scenario files (*.yaml, *.yml) in ${paths.join(', ')}`);
+  // Exit 2 says why on stderr; with --json, stdout carries the same as an object, in place of the report there is none of.
+  const refuse = (message: string, error: { readonly code: string; readonly file?: string; readonly path?: string }): number => {
+    printErr(message);
+    if (o.json) print(JSON.stringify({ error: { ...error, message } }, null, 2));
     return 2;
-  }
+  };
+  const files = await expandFiles(paths);
+  if (files.length === 0) return refuse(`disk-ledger replay: no scenario files (*.yaml, *.yml) in ${paths.join(', ')}`, { code: 'NO_SCENARIOS' });
   const scenarios: Scenario[] = [];
   for (const file of files) {
     const text = await readFile(file, 'utf8').catch((e: unknown) => e);
-    if (typeof text !== 'string') {
-      printErr(`${file}: cannot read: ${text instanceof Error ? text.message : String(text)}`);
-      return 2;
-    }
+    if (typeof text !== 'string') return refuse(`${file}: cannot read: ${text instanceof Error ? text.message : String(text)}`, { code: 'SCENARIO_UNREADABLE', file });
     const s = loadScenario(text, file);
-    if (E.isLeft(s)) {
-      printErr(`invalid scenario: ${s.left.message}`);
-      return 2;
-    }
+    if (E.isLeft(s)) return refuse(`invalid scenario: ${s.left.message}`, { code: s.left.code, file: s.left.file, path: s.left.path });
     scenarios.push(s.right);
   }
   const refused = o.host === 'real' ? await realHostRefusal(scenarios) : null;
-  if (refused !== null) {
-    printErr(`disk-ledger replay --host real: ${refused}`);
-    return 2;
-  }
+  if (refused !== null) return refuse(`disk-ledger replay --host real: ${refused}`, { code: 'HOST_UNSUPPORTED' });
   let clashing: Awaited<ReturnType<typeof clash>>;
   try {
     clashing = await clash(o.openRepository, scenarios);
   } catch (e) {
     if (!(e instanceof ReplayDatabaseError)) throw e;
-    printErr(`disk-ledger replay: --db: ${e.message}`);
-    return 2;
+    return refuse(`disk-ledger replay: --db: ${e.message}`, { code: 'DATABASE_UNUSABLE' });
   }
   if (clashing !== null) {
-    printErr(
+    return refuse(
       `disk-ledger replay: --db: the database already holds live instance(s) ${clashing.live.join(', ')}, which ${clashing.scenario.file} names; ` +
         'a replay creates, changes and deletes the instances it names, so it needs a database where they do not exist',
+      { code: 'DATABASE_IN_USE', file: clashing.scenario.file },
     );
-    return 2;
   }
   const site = o.host === 'real' ? openRealSite : undefined;
   const modes = o.mode === 'both' ? (['metadata', 'legacy'] as const) : ([o.mode] as const);
@@ -175,8 +168,7 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
         opened = await o.openRepository();
       } catch (e) {
         if (!(e instanceof ReplayDatabaseError)) throw e;
-        printErr(`disk-ledger replay: --db: ${e.message}`);
-        return 2;
+        return refuse(`disk-ledger replay: --db: ${e.message}`, { code: 'DATABASE_UNUSABLE' });
       }
       try {
         runs.push(await replay(s, { mode, repository: opened.repository, legacyDriver: o.legacyDriver, ...(site === undefined ? {} : { site }) }));
@@ -184,8 +176,7 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
         for (const id of await liveInstances(opened.repository, s)) await opened.repository.deleteInstance(id)();
       } catch (e) {
         if (!(e instanceof ReplayHostError)) throw e;
-        printErr(`disk-ledger replay --host real: ${e.message}`);
-        return 2;
+        return refuse(`disk-ledger replay --host real: ${e.message}`, { code: 'HOST_UNSUPPORTED', file: s.file });
       } finally {
         await opened.close();
       }
