@@ -167,7 +167,7 @@ expect:
   });
 
   describe('when a crash cuts a boot short before anything is registered', () => {
-    it('leaves no instance behind: the same boot can run again', async () => {
+    it('leaves the instance as nova\'s API keeps it: a hard reboot builds it, a second boot of it is refused', async () => {
       const text = `format: 1
 name: cut-boot
 hosts:
@@ -183,8 +183,28 @@ steps:
   - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
 `;
       const r = await replayText(text, 'metadata');
-      expect(codes(r)).toEqual(['ok', 'HOST_CRASHED', 'INSTANCE_NOT_FOUND', 'ok']);
+      expect(codes(r)).toEqual(['ok', 'HOST_CRASHED', 'ok', 'INSTANCE_EXISTS']);
       expect(r.disks.map((d) => `${d.disk}@${d.host}`)).toEqual(['root@c1']);
+    });
+
+    it('refuses anything but a hard reboot or a delete, and a delete forgets it, so the same boot can run again', async () => {
+      const text = `format: 1
+name: cut-boot-deleted
+hosts:
+  - { name: c1, config: { images_type: qcow2 } }
+images:
+  - { id: cirros, disk_format: qcow2, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - crash: { host: c1, during: 1 }
+  - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
+  - reboot: { instance: vm1 }
+  - delete: { instance: vm1 }
+  - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
+`;
+      const r = await replayText(text, 'metadata');
+      expect(codes(r)).toEqual(['ok', 'HOST_CRASHED', 'INSTANCE_INVALID_STATE', 'ok', 'ok']);
     });
   });
 

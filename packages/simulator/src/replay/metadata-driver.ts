@@ -148,23 +148,34 @@ export class MetadataDriver implements StepDriver {
       legacy: false, shelved: false, rescued: false, shelvedImage: null, legacyDisks: new Map(), resizedFrom: null,
     };
     this.world.instances.set(step.instance, inst);
-    // A boot refused or cut short before anything was registered (a rejected image, a crash while verifying it) leaves no instance behind.
-    const forgetUnregistered = async (): Promise<void> => {
-      if (E.isLeft(await this.world.repository.getInstance(id.right)())) this.world.instances.delete(step.instance);
-    };
+    const r = await this.build(inst);
+    // A boot refused before anything was registered (a rejected image) leaves no instance behind.
+    if (!r.ok && inst.unbuilt === true) this.world.instances.delete(step.instance);
+    return r;
+  }
+
+  /**
+   * Spawn the instance on its host. A crash before anything was registered
+   * leaves it `unbuilt` (nova's API keeps it, in ERROR) for a hard reboot to
+   * build or a delete to forget; any other outcome clears that.
+   */
+  private async build(inst: SimInstance): Promise<Outcome> {
+    const unregistered = async (): Promise<boolean> => E.isLeft(await this.world.repository.getInstance(inst.id)());
     let r: Outcome;
     try {
-      r = outcome(await this.lifecycle.spawn({ instance: id.right, host: step.host, image: image.right, flavor, configDrive: inst.configDrive })());
+      r = outcome(await this.lifecycle.spawn({ instance: inst.id, host: inst.host, image: inst.image, flavor: inst.flavor, configDrive: inst.configDrive })());
     } catch (e) {
-      if (isInjectedCrash(e)) await forgetUnregistered();
+      if (isInjectedCrash(e)) inst.unbuilt = await unregistered();
       throw e;
     }
+    inst.unbuilt = !r.ok && (await unregistered());
     if (r.ok) await this.startGuest(inst);
-    else await forgetUnregistered();
     return r;
   }
 
   reboot(step: StepOf<'reboot'>): Promise<Outcome> {
+    const inst = this.world.instance(step.instance);
+    if (inst?.unbuilt === true && step.hard === true) return this.build(inst);
     // A soft reboot re-creates nothing, but the guest reopens its disks: that needs their records (first touch for legacy ones).
     return this.on(step.instance, (i) => (step.hard === true ? this.lifecycle.hardReboot(i)() : this.lifecycle.records(i)()));
   }
@@ -299,6 +310,11 @@ export class MetadataDriver implements StepDriver {
   }
 
   delete(step: StepOf<'delete'>): Promise<Outcome> {
+    if (this.world.instance(step.instance)?.unbuilt === true) {
+      // Nothing of it was registered or made: nova's delete of an instance that never built only removes it from the API.
+      this.world.instances.delete(step.instance);
+      return Promise.resolve(OK);
+    }
     return this.on(step.instance, async (i) => {
       const r = await this.lifecycle.delete(i)();
       if (E.isRight(r)) this.world.instances.delete(step.instance);

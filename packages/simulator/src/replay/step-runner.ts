@@ -22,13 +22,17 @@ const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_
  * What nova's API refuses by the instance's state before any driver runs:
  * anything but reboots, snapshot and delete while a resize waits for
  * confirm or revert, a second rescue, an unrescue of an instance not
- * rescued, moving or shelving a rescued one, and a live migration or an
- * evacuation to the host it is on.
+ * rescued, moving or shelving a rescued one, a live migration or an
+ * evacuation to the host it is on, and anything but a hard reboot or a
+ * delete of an instance whose boot a crash cut short before it was built.
  */
 const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
   if (!('instance' in step)) return null;
   const inst = world.instance(step.instance);
   if (inst === undefined || inst.shelved) return null;
+  if (inst.unbuilt === true && step.op !== 'delete' && !(step.op === 'reboot' && step.hard === true)) {
+    return failed('INSTANCE_INVALID_STATE', `instance ${inst.id} was never built (a crash cut its boot short): hard reboot or delete it`);
+  }
   if (inst.resizedFrom !== null && REFUSED_WHILE_RESIZED.has(step.op)) {
     return failed('RESIZE_UNCONFIRMED', `the resize of ${inst.id} from ${inst.resizedFrom.host} to ${inst.host} waits for confirm or revert`);
   }
