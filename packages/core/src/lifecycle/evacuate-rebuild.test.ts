@@ -1,3 +1,4 @@
+import { imageMarker, isInjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, IMAGES, MiB, hostileImage } from '../composition/testing/catalogue.js';
@@ -99,5 +100,51 @@ describe('evacuating an instance whose disks have no record', () => {
     expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
     expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'b', migration: null })));
     expect(await f.violations()).toEqual([]);
+  });
+
+  for (const dst of ['lvm', 'ploop', 'flat/raw', 'rbd/other'] as const) {
+    it(`makes again a disk a crash left half made on a ${dst} destination, never taking it for whole`, async () => {
+      for (let nth = 0; nth < 12; nth += 1) {
+        const { f } = await legacyOnDeadHost('flat/raw', dst);
+        let seen = 0;
+        f.cluster.injectFault({ effect: 'crash-after', match: (argv, host) => host === 'b' && writeTargetOf(argv) !== null && seen++ === nth });
+        try {
+          await f.lifecycle().evacuate(VM, 'b', FACTS)();
+        } catch (e) {
+          if (!isInjectedCrash(e)) throw e;
+        }
+        f.cluster.clearFaults();
+        expect(outcome(await f.lifecycle().hardReboot(VM)()), `crash after write ${nth}`).toBe('ok');
+        expect(await sees(f, VM, 'root', imageMarker(IMAGES.qcow2)), `crash after write ${nth}`).toBe(true);
+        expect((await f.violations()).filter((v) => !v.startsWith('disk without a record: a:')), `crash after write ${nth}`).toEqual([]);
+      }
+    });
+  }
+
+  it('makes a root whose record was derived (no image) from the instance\'s image, and refuses to make it empty without one', async () => {
+    const { f } = await legacyOnDeadHost('flat/raw', 'qcow2/default');
+    f.cluster.setHostDown('a', false);
+    expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+    f.cluster.setHostDown('a', true);
+    expect(E.isLeft(await f.lifecycle().evacuate(VM, 'b')())).toBe(true);
+    expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'a', migration: null })));
+    expect(outcome(await f.lifecycle().evacuate(VM, 'b', FACTS)())).toBe('ok');
+    expect(await sees(f, VM, 'root', imageMarker(IMAGES.qcow2))).toBe(true);
+  });
+
+  it('keeps the instance\'s image in the shared pool though its dead host\'s options no longer name that pool', async () => {
+    const { f, markers } = await legacyOnDeadHost('rbd/shared', 'rbd/shared');
+    f.reconfigure('a', OPTIONS['flat/raw']);
+    expect(outcome(await f.lifecycle().evacuate(VM, 'b', FACTS)())).toBe('ok');
+    expect((await f.records(VM)).get('root')).toMatchObject({ backend: 'rbd', provenance: 'derived', location: 'pool0/old1_disk' });
+    expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
+  });
+
+  it('needs no image for a root kept in a shared pool, and writes nothing when it fails before it begins', async () => {
+    const { f } = await legacyOnDeadHost('rbd/shared', 'rbd/shared');
+    expect(outcome(await f.lifecycle().evacuate(VM, 'b', { ...FACTS, image: img('gone'), configDrive: false })())).toBe('ok');
+    const again = await legacyOnDeadHost('rbd/shared', 'flat/raw');
+    expect(E.isLeft(await again.f.lifecycle().evacuate(VM, 'b', { ...FACTS, image: img('gone') })())).toBe(true);
+    expect(again.f.repository.events).toEqual([]);
   });
 });

@@ -48,7 +48,9 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
   }
   // An instance with a record for every disk it has needs nothing of its image (which may be gone from the service).
   if (view.unplaced.length === 0 && (facts.configDrive !== true || view.records.has('config'))) return E.right([]);
-  const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image: facts.image, flavor: facts.flavor, configDrive: facts.configDrive ?? false });
+  // A root that has a record (or is kept) needs nothing of the image, which may be gone from the service.
+  const image = view.records.has('root') ? null : facts.image;
+  const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image, flavor: facts.flavor, configDrive: facts.configDrive ?? false });
   if (E.isLeft(wanted)) return wanted;
   const requests = wanted.right.filter((r) => !view.records.has(r.disk));
   const unmade = view.unplaced.find((d) => !requests.some((r) => r.disk === d));
@@ -60,51 +62,87 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
 };
 
 /**
- * The classic driver's disk of an rbd host, in a pool the destination
- * reaches too (nova's shared storage): it is there as it was, so it gets the
- * record the source's options derive (its size read through the
- * destination) and stays, as nova's evacuation keeps disks on shared
- * storage. `null` when the disk is no such volume, or is not there.
+ * The classic driver's disk in an rbd pool the destination reaches (nova's
+ * shared storage): an image of the instance's name for that disk in the
+ * destination's pool is the instance's, whatever the dead source's options
+ * say today. It is there as it was, so it gets a derived record (its size
+ * read through the destination) and stays, as nova's evacuation keeps disks
+ * on shared storage. `null` when there is no such image.
  */
 const sharedVolume = async (dst: HostServices, view: InstanceView, disk: DiskName): Step<DiskMetadata | null> => {
   const instance = view.row.instance;
-  const src = view.host.ctx;
-  const layout = deriveLegacyLayout({ options: src.options, instance, instanceDir: instanceDir(src.instancesPath, instance), diskInfo: null, disk });
-  if (E.isLeft(layout) || layout.right.backend !== 'rbd' || src.options.imagesRbdPool !== dst.ctx.options.imagesRbdPool) return E.right(null);
+  const pool = dst.ctx.options.imagesRbdPool;
+  if (pool === null) return E.right(null);
+  const layout = deriveLegacyLayout({ options: { ...dst.ctx.options, imagesType: 'rbd' }, instance, instanceDir: instanceDir(dst.ctx.instancesPath, instance), diskInfo: null, disk });
+  if (E.isLeft(layout) || layout.right.backend !== 'rbd') return E.right(null);
   const probe: DiskMetadata = {
     backend: 'rbd', format: 'raw', location: layout.right.location, provenance: 'derived', size: 1, imageId: null, imageFormat: null, state: 'ready',
   };
   const opened = await run(dst.realizer.open(instance, disk, probe));
-  // A destination that runs no rbd driver does not share the pool, whatever its options name.
+  // A destination that runs no rbd driver (or has no rbd tool) does not share the pool, whatever its options name.
   if (E.isLeft(opened)) return opened.left.code === 'UNSUPPORTED_OPERATION' ? E.right(null) : opened;
   const state = await run(opened.right.driver.inspect(opened.right.image));
-  if (E.isLeft(state) || !state.right.exists) return E.isLeft(state) ? state : E.right(null);
+  if (E.isLeft(state)) return state.left.code === 'COMMAND_NOT_FOUND' ? E.right(null) : state;
+  if (!state.right.exists) return E.right(null);
   const size = byteSize(state.right.virtualSize);
   return E.isLeft(size) ? size : E.right({ ...probe, size: size.right });
 };
 
+/** What an evacuation found of an instance's disks that have no record. */
+export interface SharedVolumes {
+  /** The instance with a derived record for each disk kept on a shared pool, and those disks out of `unplaced`. */
+  readonly view: InstanceView;
+  /** Those records, to claim (as a first touch would) once nothing can stop the evacuation before it begins. */
+  readonly claims: ReadonlyMap<DiskName, DiskMetadata>;
+}
+
 /**
  * The instance as an evacuation to `dst` sees it: each disk without a
- * record that sits in an rbd pool the destination shares gets its derived
- * record, claimed as a first touch would (so it stays, and is not made
- * anew); the others stay without one, for {@link rebuildPlans}.
+ * record whose image is in an rbd pool the destination shares gets its
+ * derived record (so it stays, and is not made anew); the others stay
+ * without one, for {@link rebuildPlans}. Nothing is written here.
  */
-export const withSharedVolumes = async (deps: LifecycleDeps, dst: HostServices, view: InstanceView): Step<InstanceView> => {
-  if (view.unplaced.length === 0) return E.right(view);
+export const withSharedVolumes = async (dst: HostServices, view: InstanceView): Step<SharedVolumes> => {
+  if (view.unplaced.length === 0) return E.right({ view, claims: new Map() });
   const records = new Map(view.records);
+  const claims = new Map<DiskName, DiskMetadata>();
   const unplaced: DiskName[] = [];
   for (const disk of view.unplaced) {
     const found = await sharedVolume(dst, view, disk);
     if (E.isLeft(found)) return found;
-    if (found.right === null) {
-      unplaced.push(disk);
-      continue;
+    if (found.right === null) unplaced.push(disk);
+    else {
+      records.set(disk, found.right);
+      claims.set(disk, found.right);
     }
-    const claimed = await run(deps.metadata.claim(view.row.instance, disk, found.right));
-    if (E.isLeft(claimed)) return claimed;
-    records.set(disk, claimed.right);
   }
-  return E.right({ ...view, records, unplaced });
+  return E.right({ view: { ...view, records, unplaced }, claims });
+};
+
+/**
+ * The image a recorded root is made anew from in an evacuation, when its
+ * record names none (the classic driver's facts derived it: no image) and
+ * it is not kept on a pool the destination shares: the instance's own image
+ * from `facts`, verified into the destination's cache first. `null` when
+ * the root needs none; `RECORD_MISSING` when it needs one and no facts
+ * give it, rather than an empty root.
+ */
+export const rootImage = async (deps: LifecycleDeps, dst: HostServices, view: InstanceView, facts: InstanceFacts | undefined): Step<Pick<DiskMetadata, 'imageId' | 'imageFormat'> | null> => {
+  const root = view.records.get('root');
+  const kept = root?.backend === 'rbd' && root.location?.split('/')[0] === dst.ctx.options.imagesRbdPool;
+  if (root === undefined || root.imageId !== null || kept) return E.right(null);
+  const instance = view.row.instance;
+  if (facts?.image === undefined || facts.image === null) {
+    return E.left({
+      _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: `${instance}/root`,
+      message: `${instance}/root has a record derived from the classic driver’s facts, which name no image to make it anew from on ${dst.ctx.name}: give the evacuation the instance’s image`,
+    });
+  }
+  const meta = await run(deps.images.show(facts.image));
+  if (E.isLeft(meta)) return meta;
+  const source = { kind: 'image', imageId: facts.image, imageFormat: meta.right.diskFormat } as const;
+  const verified = await run(dst.realizer.prepare(instance, 'root', source));
+  return E.isLeft(verified) ? verified : E.right({ imageId: facts.image, imageFormat: meta.right.diskFormat });
 };
 
 /**

@@ -12,10 +12,12 @@ export const sameLayout = (a: DiskMetadata, b: DiskMetadata): boolean => a.backe
 /**
  * Whether the disk gets a new record before it is placed: it changes layout
  * on the way (a conversion, another volume group or pool), is new, or is
- * made anew at another size (swap at a smaller flavor's).
+ * made anew (swap; every disk of an evacuation). A disk made anew is
+ * recorded `creating` first, so that one a crash leaves half made is made
+ * again, never taken for whole.
  */
 export const isRelocated = (m: MovePlan): boolean =>
-  m.action === 'add' || m.action === 'rebuild' || (m.action !== 'keep' && (!sameLayout(m.from, m.to) || (m.action === 'recreate' && m.to.size < m.from.size)));
+  m.action === 'add' || m.action === 'rebuild' || m.action === 'recreate' || (m.action === 'copy' && !sameLayout(m.from, m.to));
 
 /**
  * The record a moving disk is placed under on the destination: its new

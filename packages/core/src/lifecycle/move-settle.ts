@@ -65,7 +65,9 @@ export const rollBack = async (deps: LifecycleDeps, instance: InstanceId, m: Mig
   // its evacuation commits to the destination before any record is written, so none was.
   const restored = await run(deps.metadata.saveAll(instance, moving(m).filter((p) => p.action !== 'rebuild').map((p) => ({ disk: p.disk, meta: onSource(p) ? p.from : null }))));
   if (E.isLeft(restored)) return restored;
-  const removed = await sequence(moving(m), (p) => run(e.right.dst.realizer.remove(instance, p.disk, placedRecord(p))));
+  // Nothing of a rebuilt disk is made before its evacuation is on its destination, and its place there may be the
+  // source's own (an rbd pool both share): it is not removed.
+  const removed = await sequence(moving(m).filter((p) => p.action !== 'rebuild'), (p) => run(e.right.dst.realizer.remove(instance, p.disk, placedRecord(p))));
   if (E.isLeft(removed)) return removed;
   const unstaged = await unstage(deps, instance, m, e.right);
   if (E.isLeft(unstaged)) return unstaged;
@@ -155,6 +157,22 @@ export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: M
 };
 
 /**
+ * An evacuation's new disks on its destination, each made there unless its
+ * record says it is complete: one that rebuilds disks is on its destination
+ * before it makes them, so a crash can leave any of them half made (a blank
+ * volume, a copy not yet grown), which the record's `creating` state says.
+ * A disk whose record is `ready` with its planned layout was made whole.
+ */
+const madeOnDestination = (deps: LifecycleDeps, dst: HostServices, instance: InstanceId, plans: readonly MovePlan[]): Step<void> =>
+  sequence(plans, async (p) => {
+    const stored = await run(deps.metadata.record(instance, p.disk));
+    if (E.isLeft(stored)) return stored;
+    const s = stored.right;
+    if (s !== null && s.state === 'ready' && sameLayout(s, p.to) && s.size === p.to.size) return E.right(undefined);
+    return E.map(() => undefined)(await run(dst.realizer.realizeRecorded(instance, p.disk, { ...p.to, state: 'creating' })));
+  });
+
+/**
  * Finish a move whose instance is on its destination: new records turn
  * `ready`, grown disks grow (record first), staged copies go; a failure
  * there rolls the move back. Returns the migration still waiting for
@@ -164,7 +182,9 @@ export const finishMove = async (deps: LifecycleDeps, instance: InstanceId, m: M
   const e = ends(deps, m);
   if (E.isLeft(e)) return e;
   const relocated = m.disks.filter(isRelocated);
-  const ready = await run(deps.metadata.saveAll(instance, relocated.map((p) => ({ disk: p.disk, meta: { ...p.to, state: 'ready' } }))));
+  const ready = m.kind === 'evacuate'
+    ? await madeOnDestination(deps, e.right.dst, instance, relocated)
+    : await run(deps.metadata.saveAll(instance, relocated.map((p) => ({ disk: p.disk, meta: { ...p.to, state: 'ready' } }))));
   // Shared disks grow last: their growth cannot be undone, so nothing else may fail after it.
   const grown = E.isLeft(ready) ? ready : await sequence([...moving(m), ...m.disks.filter((p) => p.action === 'keep')], (p) => growOnDestination(deps, e.right.dst, instance, p));
   if (E.isLeft(grown)) {

@@ -8,7 +8,7 @@ import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from
 import { isRelocated, placeOnDestination } from './move-place.js';
 import { addedRequests, planMove, type MovePlan } from './move-plan.js';
 import { planAll, prepareAll, realizeAll } from './spawn.js';
-import { rebuildPlans, sourceVolume, withSharedVolumes, type InstanceFacts } from './evacuate-rebuild.js';
+import { rebuildPlans, rootImage, sourceVolume, withSharedVolumes, type InstanceFacts } from './evacuate-rebuild.js';
 import { finishMove, leftBehind, rollBack, type LeftBehind } from './move-settle.js';
 
 export type { MoveKind } from './migration-record.js';
@@ -66,23 +66,29 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   if (E.isLeft(loaded)) return loaded;
   const dst = deps.hosts.get(req.to);
   if (E.isLeft(dst)) return dst;
-  const view = req.kind === 'evacuate' && loaded.right.host.ctx.name !== req.to ? await withSharedVolumes(deps, dst.right, loaded.right) : loaded;
-  if (E.isLeft(view)) return view;
-  const src = view.right.host;
-  const down = req.flavor === undefined ? E.right(undefined) : await refuseShrinking(src, req.instance, view.right.records, req.flavor);
+  const evacuating = req.kind === 'evacuate' && loaded.right.host.ctx.name !== req.to;
+  const shared = evacuating ? await withSharedVolumes(dst.right, loaded.right) : E.right({ view: loaded.right, claims: new Map<DiskName, DiskMetadata>() });
+  if (E.isLeft(shared)) return shared;
+  const view = shared.right.view;
+  const imaged = evacuating ? await rootImage(deps, dst.right, view, req.facts) : E.right(null);
+  if (E.isLeft(imaged)) return imaged;
+  const src = view.host;
+  const down = req.flavor === undefined ? E.right(undefined) : await refuseShrinking(src, req.instance, view.records, req.flavor);
   if (E.isLeft(down)) return down;
-  if (src.ctx.name === dst.right.ctx.name) return E.map((): LeftBehind => ({ host: src.ctx.name, disks: [] }))(await stay(deps, view.right, req));
+  if (src.ctx.name === dst.right.ctx.name) return E.map((): LeftBehind => ({ host: src.ctx.name, disks: [] }))(await stay(deps, view, req));
   const plans: MovePlan[] = [];
-  for (const [disk, meta] of view.right.records) {
+  for (const [disk, meta] of view.records) {
     const p = planMove(req.instance, disk, meta, dst.right.ctx.options, flavorSize(req.flavor, disk), req.kind === 'evacuate');
     if (E.isLeft(p)) return p;
-    const placed = await placedOn(dst.right, req.instance, p.right);
+    // A derived root names no image: an evacuation makes it anew from the instance's (never empty).
+    const planned = disk === 'root' && imaged.right !== null ? { ...p.right, to: { ...p.right.to, ...imaged.right, provenance: 'created' as const } } : p.right;
+    const placed = await placedOn(dst.right, req.instance, planned);
     if (E.isLeft(placed)) return placed;
     plans.push(placed.right);
   }
-  const added = await planAll(dst.right, req.instance, req.flavor === undefined ? [] : addedRequests(view.right.records.keys(), req.flavor));
+  const added = await planAll(dst.right, req.instance, req.flavor === undefined ? [] : addedRequests(view.records.keys(), req.flavor));
   if (E.isLeft(added)) return added;
-  const rebuilt = req.kind === 'evacuate' ? await rebuildPlans(deps, dst.right, view.right, req.facts) : E.right([]);
+  const rebuilt = req.kind === 'evacuate' ? await rebuildPlans(deps, dst.right, view, req.facts) : E.right([]);
   if (E.isLeft(rebuilt)) return rebuilt;
   for (const p of added.right) {
     const record = planToRecord(p);
@@ -96,6 +102,9 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
     kind: req.kind, source: src.ctx.name, destination: req.to, status: 'running',
     confirm: req.kind === 'resize' ? (req.confirm ?? 'auto') : 'auto', disks: plans,
   };
+  // Disks kept on a shared pool get their derived records now, as a first touch would: nothing can refuse the move after this.
+  const claimed = await sequence([...shared.right.claims], ([disk, meta]) => run(deps.metadata.claim(req.instance, disk, meta)));
+  if (E.isLeft(claimed)) return claimed;
   const begun = await run(deps.repository.setMigration(req.instance, encodeMigration(m)));
   if (E.isLeft(begun)) return begun;
   // Nothing on the dead source can stand in for a rebuilt disk, and its BDM row must keep its (empty) record until

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
-import { GiB } from '../composition/testing/catalogue.js';
+import { GiB, IMAGES } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy } from '../composition/testing/legacy.js';
 import { OPTIONS } from '../composition/testing/options.js';
-import { vm } from '../testing/names.js';
+import { img, vm } from '../testing/names.js';
 import type { MigrationResult } from './online-migration.js';
 
 const GOOD = vm('good1');
@@ -79,7 +79,8 @@ describe('OnlineMigration', () => {
   describe('when a migrated instance has instance-level disks', () => {
     const OLD = vm('cfg1');
     const rbdFleet = async (): Promise<FakeFleet> => {
-      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      // The fleet's image service answers through its first host, which must not be the one that goes down.
+      const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['flat/raw'] }, { name: 'a', options: OPTIONS['rbd/shared'] }] });
       await seedLegacy(f, { instance: OLD, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }, { disk: 'config', format: 'raw', size: 64 * 2 ** 20 }] });
       return f;
     };
@@ -95,8 +96,11 @@ describe('OnlineMigration', () => {
       const f = await rbdFleet();
       await f.fleet.onlineMigration().run('a', 50);
       f.cluster.setHostDown('a', true);
-      const left = await f.lifecycle().move(OLD, 'b', 'evacuate')();
+      // Its root's record was derived (no image): without the instance's image it is not made anew empty.
+      expect(E.isLeft(await f.lifecycle().move(OLD, 'b', 'evacuate')())).toBe(true);
+      const left = await f.lifecycle().evacuate(OLD, 'b', { image: img(IMAGES.raw), flavor: { root: GiB, ephemeral: 0, swap: 0 } })();
       if (E.isLeft(left)) throw new Error(left.left.message);
+      expect((await f.records(OLD)).get('root')).toMatchObject({ backend: 'flat', imageId: IMAGES.raw, provenance: 'created' });
       expect((await f.records(OLD)).get('config')).toMatchObject({ backend: 'flat', format: 'raw' });
       expect(left.right.disks.map((d) => d.disk)).toContain('config');
       f.cluster.setHostDown('a', false);

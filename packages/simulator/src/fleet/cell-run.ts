@@ -11,6 +11,7 @@ import { InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
 import { performance } from 'node:perf_hooks';
 import { LeakAttribution } from '../report/leak-attribution.js';
 import { StepRunner } from '../replay/replay.js';
+import { runsClassic } from '../replay/step-runner.js';
 import type { StepDriver } from '../replay/step-driver.js';
 import type { Step } from '../scenario/steps.js';
 import { World } from '../world/world.js';
@@ -59,9 +60,7 @@ const carrierOf = (world: World, step: Step): Carrier => {
       break;
   }
   if (world.mode === 'legacy' || (step.op === 'boot' && step.legacy === true)) return 'legacy';
-  if (!('instance' in step)) return 'metadata';
-  const host = world.instance(step.instance)?.host ?? ('host' in step ? step.host : undefined);
-  return host !== undefined && world.modes.get(host) === 'legacy' ? 'legacy' : 'metadata';
+  return runsClassic(world, step) ? 'legacy' : 'metadata';
 };
 
 const layoutsOf = (census: Census): Pick<FleetSample, 'layouts' | 'recorded' | 'missing' | 'derived'> => {

@@ -7,13 +7,26 @@ import { MetadataDriver } from './metadata-driver.js';
 import { failed, OK, type Outcome } from './outcome.js';
 import type { PendingLeftBehind, StepDriver } from './step-driver.js';
 
-/** Which driver carries out an instance step: the classic one on hosts not yet upgraded, for legacy boots, and while its own resize waits. */
-const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver; legacy: StepDriver }): StepDriver => {
+/**
+ * Whether the classic driver carries out an instance step on a metadata
+ * world: on hosts not yet upgraded (an evacuation's destination: nova runs
+ * it there), and while a resize it made waits for confirm or revert.
+ */
+export const runsClassic = (world: SimWorld, step: Step): boolean => {
+  if (!('instance' in step)) return false;
+  const inst = world.instance(step.instance);
   // A resize the classic driver made keeps the instance its own until that resize is confirmed or reverted.
-  if ('instance' in step && world.instance(step.instance)?.resizedFrom?.by === 'legacy') return drivers.legacy;
-  const host = 'instance' in step ? (world.instance(step.instance)?.host ?? ('host' in step ? step.host : undefined)) : undefined;
-  return host !== undefined && world.modes.get(host) === 'legacy' ? drivers.legacy : drivers.metadata;
+  if (inst?.resizedFrom?.by === 'legacy') return true;
+  // nova runs an evacuation on the destination's compute (the source is down). An instance with records is never
+  // taken onto a host still on the classic driver: the metadata driver refuses that (HOST_NOT_UPGRADED).
+  if (step.op === 'evacuate') return world.modes.get(step.to) === 'legacy' && (inst === undefined || inst.legacy);
+  const host = inst?.host ?? ('host' in step ? step.host : undefined);
+  return host !== undefined && world.modes.get(host) === 'legacy';
 };
+
+/** Which driver carries out an instance step (see {@link runsClassic}; legacy boots are the caller's). */
+const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver; legacy: StepDriver }): StepDriver =>
+  runsClassic(world, step) ? drivers.legacy : drivers.metadata;
 
 /** What a resize waiting for confirm or revert refuses (nova's API allows reboots, snapshot and delete, which confirms first). */
 const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_migrate', 'evacuate', 'rebuild', 'rescue', 'unrescue', 'shelve', 'convert']);
