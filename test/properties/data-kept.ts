@@ -39,7 +39,8 @@ export const guestData = async (world: World): Promise<GuestData> => {
  * evacuation (rebuilt on the destination; a disk on a pool both hosts share
  * keeps its data, which this check does not rely on), the ephemeral disks of
  * an unshelve (nova's shelve removes them; the root comes back from the
- * snapshot), and the disk a `delete_disk_file` removes.
+ * snapshot), the disk a `delete_disk_file` removes, and every disk of a
+ * delete (one stopped part-way has removed some on purpose).
  */
 const dropped = (step: Step, disk: DiskName): boolean => {
   switch (step.op) {
@@ -51,6 +52,8 @@ const dropped = (step: Step, disk: DiskName): boolean => {
       return disk !== 'root';
     case 'delete_disk_file':
       return step.disk === disk;
+    case 'delete':
+      return true;
     default:
       return false;
   }
@@ -88,7 +91,8 @@ export class DataKept {
       if (isSubject && facts.classic) continue;
       let before = this.expected.get(id) ?? new Map<DiskName, readonly string[]>();
       if (isSubject && step.op === 'revert_resize' && facts.reached) before = this.atResize.get(id) ?? before;
-      const kept = new Map([...before].filter(([disk]) => !(isSubject && facts.reached && dropped(step, disk))));
+      // A delete stopped part-way has removed some disks on purpose: whatever it reached is gone by design.
+      const kept = new Map([...before].filter(([disk]) => !(isSubject && (facts.reached || step.op === 'delete') && dropped(step, disk))));
       if (facts.exempt.has(id)) {
         // Checked again once the instance's next operation has recovered it; until then the expectation stands.
         next.set(id, kept);

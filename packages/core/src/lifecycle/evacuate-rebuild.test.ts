@@ -5,7 +5,7 @@ import { FLAVOR, GiB, IMAGES, MiB, hostileImage } from '../composition/testing/c
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy } from '../composition/testing/legacy.js';
 import { sees } from '../composition/testing/markers.js';
-import { formatProblems, outcome, recordTable } from '../composition/testing/observe.js';
+import { allProblems, formatProblems, outcome, recordTable } from '../composition/testing/observe.js';
 import { OPTIONS, type OptionsName } from '../composition/testing/options.js';
 import { writeTargetOf } from '../testing/command-scan.js';
 import { img, vm } from '../testing/names.js';
@@ -146,5 +146,21 @@ describe('evacuating an instance whose disks have no record', () => {
     const again = await legacyOnDeadHost('rbd/shared', 'flat/raw');
     expect(E.isLeft(await again.f.lifecycle().evacuate(VM, 'b', { ...FACTS, image: img('gone') })())).toBe(true);
     expect(again.f.repository.events).toEqual([]);
+  });
+
+  it('records each disk before it makes it when the first record write failed after the evacuation reached its destination', async () => {
+    const { f } = await legacyOnDeadHost('flat/raw', 'qcow2/default');
+    const store = f.store;
+    const save = store.saveRecords.bind(store);
+    let failed = false;
+    store.saveRecords = (instance, writes) => {
+      if (failed) return save(instance, writes);
+      failed = true;
+      return async () => E.left({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message: 'injected', path: 'writes' });
+    };
+    expect(E.isLeft(await f.lifecycle().evacuate(VM, 'b', FACTS)())).toBe(true);
+    expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+    expect(await sees(f, VM, 'root', imageMarker(IMAGES.qcow2))).toBe(true);
+    expect((await allProblems(f)).filter((v) => !v.startsWith('disk without a record: a:'))).toEqual([]);
   });
 });

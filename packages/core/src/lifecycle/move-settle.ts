@@ -157,19 +157,26 @@ export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: M
 };
 
 /**
- * An evacuation's new disks on its destination, each made there unless its
- * record says it is complete: one that rebuilds disks is on its destination
- * before it makes them, so a crash can leave any of them half made (a blank
- * volume, a copy not yet grown), which the record's `creating` state says.
- * A disk whose record is `ready` with its planned layout was made whole.
+ * An evacuation's new disks on its destination. One whose record is its
+ * planned one, `ready`, was made whole: it is only checked (and made again
+ * if it is gone). Any other (`creating`, another record, none: an
+ * evacuation that rebuilds disks is on its destination before it writes
+ * them, so a crash or a failed write can leave any of these) gets its
+ * planned record as `creating` first, then is made anew: persist before
+ * create, and a half-made disk is never taken for whole.
  */
 const madeOnDestination = (deps: LifecycleDeps, dst: HostServices, instance: InstanceId, plans: readonly MovePlan[]): Step<void> =>
   sequence(plans, async (p) => {
     const stored = await run(deps.metadata.record(instance, p.disk));
     if (E.isLeft(stored)) return stored;
     const s = stored.right;
-    if (s !== null && s.state === 'ready' && sameLayout(s, p.to) && s.size === p.to.size) return E.right(undefined);
-    return E.map(() => undefined)(await run(dst.realizer.realizeRecorded(instance, p.disk, { ...p.to, state: 'creating' })));
+    const whole = s !== null && s.state === 'ready' && sameLayout(s, p.to) && s.size === p.to.size && s.imageId === p.to.imageId;
+    const planned: DiskMetadata = whole ? s : { ...p.to, state: 'creating' };
+    const saved = whole || (s !== null && s.state === 'creating' && sameLayout(s, p.to) && s.size === p.to.size && s.imageId === p.to.imageId)
+      ? E.right(undefined)
+      : await run(deps.metadata.saveAll(instance, [{ disk: p.disk, meta: planned }]));
+    if (E.isLeft(saved)) return saved;
+    return E.map(() => undefined)(await run(dst.realizer.realizeRecorded(instance, p.disk, planned)));
   });
 
 /**

@@ -1,4 +1,5 @@
 import { HOSTILE_KINDS, type ImageId } from '@disk-ledger/domain';
+import { isInjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, IMAGES } from '../composition/testing/catalogue.js';
@@ -7,6 +8,7 @@ import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { sees } from '../composition/testing/markers.js';
 import { allProblems, observe, outcome, recordTable } from '../composition/testing/observe.js';
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
+import { writeTargetOf } from '../testing/command-scan.js';
 import { img, vm } from '../testing/names.js';
 
 const VM = vm('vm1');
@@ -55,6 +57,32 @@ describe('shelve', () => {
         expect(Object.keys(o.after)).toEqual(['root', 'ephemeral0', 'swap']);
         expect(await sees(f, VM, 'root', markers.get('root') ?? '')).toBe(true);
         expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
+  describe('when an unshelve fails or a crash cuts it part-way', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`finishes on the next unshelve to the same host, every disk whole and the shelved data back (${name} → ${other(name)})`, async () => {
+        for (let nth = 0; nth < 6; nth += 1) {
+          for (const effect of ['fail', 'crash-after'] as const) {
+            const f = await fleet(name, other(name));
+            const markers = await writeBenign(f, VM);
+            const image = await shelved(f);
+            let seen = 0;
+            f.cluster.injectFault({ effect, match: (argv, host) => host === 'b' && writeTargetOf(argv) !== null && seen++ === nth });
+            try {
+              await f.lifecycle().unshelve(VM, 'b', FLAVOR, image, false)();
+            } catch (e) {
+              if (!isInjectedCrash(e)) throw e;
+            }
+            f.cluster.clearFaults();
+            const what = `${effect} at write ${nth}`;
+            expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, image, false)()), what).toBe('ok');
+            expect(await sees(f, VM, 'root', markers.get('root') ?? ''), what).toBe(true);
+            expect(await allProblems(f), what).toEqual([]);
+          }
+        }
       });
     }
   });

@@ -5,7 +5,8 @@ import type { Flavor } from './flavor.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { snapshot } from './snapshot.js';
-import { planAll, prepareAll, realizeAll, spawnRequests } from './spawn.js';
+import { sameLayout } from './move-place.js';
+import { planAll, prepareAll, spawnRequests } from './spawn.js';
 
 /** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
 export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<InvalidName, ImageId> =>
@@ -70,7 +71,11 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
  * Unshelve on any host: the disks are planned there anew, the root from the
  * image shelve returned (exactly that one: an image found by its id's shape
  * could be anyone's upload), `null` for an instance booted from a volume;
- * records first.
+ * records first. Shelve leaves the instance no record slot, so one that is
+ * there is either an unshelve cut short (the instance is on `host` and every
+ * record is what this unshelve plans: it is finished, each disk made unless
+ * it is whole) or disks still on a host, which this would orphan
+ * (`RECORD_EXISTS`, nothing changed).
  */
 export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, shelved: ImageId | null, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
@@ -78,11 +83,8 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   // An instance the database does not know is INSTANCE_NOT_FOUND, not an instance without a shelved image.
   const known = await run(deps.repository.getInstance(instance));
   if (E.isLeft(known)) return known;
-  // Shelve leaves no slot: one that is there belongs to disks on the instance's host, which an unshelve would orphan.
   const slots = await run(deps.metadata.records(instance));
   if (E.isLeft(slots)) return slots;
-  const held = [...slots.right.keys()][0];
-  if (held !== undefined) return E.left(notShelvedYet(instance, held));
   const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
   if (E.isLeft(image)) return image;
   const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
@@ -92,11 +94,23 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   }
   const plans = await planAll(target.right, instance, requests.right);
   if (E.isLeft(plans)) return plans;
+  const planned = new Map(plans.right.map((p) => [p.disk, planToRecord(p)]));
+  for (const [disk, slot] of slots.right) {
+    const mine = planned.get(disk);
+    const resumed = known.right.host === host && slot.meta !== null && mine !== undefined && sameLayout(slot.meta, mine) && slot.meta.size === mine.size && slot.meta.imageId === mine.imageId;
+    if (!resumed) return E.left(notShelvedYet(instance, disk));
+  }
   const verified = await prepareAll(target.right, instance, plans.right);
   if (E.isLeft(verified)) return verified;
   const moved = await run(deps.repository.setHost(instance, host));
   if (E.isLeft(moved)) return moved;
-  const saved = await run(deps.metadata.saveAll(instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
+  const fresh = plans.right.filter((p) => !slots.right.has(p.disk));
+  const saved = await run(deps.metadata.saveAll(instance, fresh.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;
-  return realizeAll(target.right, instance, plans.right);
+  // A disk an earlier attempt recorded is completed from its stored record (made again when it is `creating` or gone).
+  return sequence(plans.right, async (p) => {
+    const stored = slots.right.get(p.disk)?.meta ?? null;
+    const made = stored === null ? await run(target.right.realizer.realize(instance, p.disk, planToRecord(p), p.source)) : await run(target.right.realizer.realizeRecorded(instance, p.disk, stored));
+    return E.map(() => undefined)(made);
+  });
 };
