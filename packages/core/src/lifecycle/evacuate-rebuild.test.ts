@@ -163,4 +163,17 @@ describe('evacuating an instance whose disks have no record', () => {
     expect(await sees(f, VM, 'root', imageMarker(IMAGES.qcow2))).toBe(true);
     expect((await allProblems(f)).filter((v) => !v.startsWith('disk without a record: a:'))).toEqual([]);
   });
+
+  it('keeps a first ephemeral disk of nova\'s older name (disk.local) in a shared pool, with its data', async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['rbd/shared'] }, { name: 'a', options: OPTIONS['rbd/shared'] }] });
+    const markers = await seedLegacy(f, {
+      instance: VM,
+      host: 'a',
+      disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'ephemeral0', format: 'raw', size: GiB, file: 'disk.local', content: { kind: 'benign' } }],
+    });
+    f.cluster.setHostDown('a', true);
+    expect(outcome(await f.lifecycle().evacuate(VM, 'b', FACTS)())).toBe('ok');
+    expect((await f.records(VM)).get('ephemeral0')).toMatchObject({ backend: 'rbd', provenance: 'derived', location: 'pool0/old1_disk.local' });
+    expect(await sees(f, VM, 'ephemeral0', markers.get('ephemeral0') ?? '')).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { byteSize, deriveLegacyLayout, hostBackend, instanceDir, type DiskMetadata, type DiskName, type DiskPlan, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import { byteSize, deriveLegacyLayout, hostBackend, instanceDir, legacyBackend, novaFileName, type DiskMetadata, type DiskName, type DiskPlan, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
@@ -72,20 +72,23 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
 const sharedVolume = async (dst: HostServices, view: InstanceView, disk: DiskName): Step<DiskMetadata | null> => {
   const instance = view.row.instance;
   const pool = dst.ctx.options.imagesRbdPool;
-  if (pool === null) return E.right(null);
-  const layout = deriveLegacyLayout({ options: { ...dst.ctx.options, imagesType: 'rbd' }, instance, instanceDir: instanceDir(dst.ctx.instancesPath, instance), diskInfo: null, disk });
-  if (E.isLeft(layout) || layout.right.backend !== 'rbd') return E.right(null);
-  const probe: DiskMetadata = {
-    backend: 'rbd', format: 'raw', location: layout.right.location, provenance: 'derived', size: 1, imageId: null, imageFormat: null, state: 'ready',
-  };
-  const opened = await run(dst.realizer.open(instance, disk, probe));
-  // A destination that runs no rbd driver (or has no rbd tool) does not share the pool, whatever its options name.
-  if (E.isLeft(opened)) return opened.left.code === 'UNSUPPORTED_OPERATION' ? E.right(null) : opened;
-  const state = await run(opened.right.driver.inspect(opened.right.image));
-  if (E.isLeft(state)) return state.left.code === 'COMMAND_NOT_FOUND' ? E.right(null) : state;
-  if (!state.right.exists) return E.right(null);
-  const size = byteSize(state.right.virtualSize);
-  return E.isLeft(size) ? size : E.right({ ...probe, size: size.right });
+  if (pool === null || legacyBackend({ ...dst.ctx.options, imagesType: 'rbd' }, disk) !== 'rbd') return E.right(null);
+  // nova's older name of the first ephemeral disk is disk.local.
+  const names = disk === 'ephemeral0' ? [novaFileName(disk), 'disk.local'] : [novaFileName(disk)];
+  for (const name of names) {
+    const probe: DiskMetadata = {
+      backend: 'rbd', format: 'raw', location: `${pool}/${instance}_${name}`, provenance: 'derived', size: 1, imageId: null, imageFormat: null, state: 'ready',
+    };
+    const opened = await run(dst.realizer.open(instance, disk, probe));
+    // A destination that runs no rbd driver (or has no rbd tool) does not share the pool, whatever its options name.
+    if (E.isLeft(opened)) return opened.left.code === 'UNSUPPORTED_OPERATION' ? E.right(null) : opened;
+    const state = await run(opened.right.driver.inspect(opened.right.image));
+    if (E.isLeft(state)) return state.left.code === 'COMMAND_NOT_FOUND' ? E.right(null) : state;
+    if (!state.right.exists) continue;
+    const size = byteSize(state.right.virtualSize);
+    return E.isLeft(size) ? size : E.right({ ...probe, size: size.right });
+  }
+  return E.right(null);
 };
 
 /** What an evacuation found of an instance's disks that have no record. */
