@@ -206,20 +206,24 @@ export class FakeCluster extends ClusterState {
     return volume === undefined ? null : describeVolume(this, h, addressOf(host, t), t, showTarget(t), volume);
   }
 
+  /** The disk as a VM opens it with `format`, following its chain, on a context that records nothing itself; `read` is `null` when nothing is there. */
+  private openedByGuest(host: string, location: DiskLocation, format: DiskFormat | QemuFormat) {
+    const t = targetOf(location);
+    const ctx = quietContext(this, this.host(host));
+    const name = showTarget(t);
+    const fmt = qemuFormatOf(format);
+    const volume = readTarget(ctx, t);
+    return { ctx, name, fmt, read: volume === undefined ? null : openImage(ctx, { target: t, name, volume }, fmt, { backing: true }) };
+  }
+
   /**
    * What a VM that opens the disk as `format` sees. Formats probed on the way
    * (a backing file without a stored format) are recorded as probes; a secret
    * in the view is recorded as a leak into the guest (once per disk and secret).
    */
   guestView(host: string, location: DiskLocation, format: DiskFormat | QemuFormat): GuestViewResult {
-    const t = targetOf(location);
-    const h = this.host(host);
-    const ctx = quietContext(this, h);
-    const name = showTarget(t);
-    const volume = readTarget(ctx, t);
-    if (volume === undefined) return { ok: false, message: `no disk at ${name} on ${host}` };
-    const fmt = qemuFormatOf(format);
-    const read = openImage(ctx, { target: t, name, volume }, fmt, { backing: true });
+    const { ctx, name, fmt, read } = this.openedByGuest(host, location, format);
+    if (read === null) return { ok: false, message: `no disk at ${name} on ${host}` };
     for (const p of ctx.trace.probes) this.recordProbe({ seq: null, host, step: this.step, argv: null, image: p.image, detected: p.detected });
     if (!read.ok) return { ok: false, message: `Could not open '${name}': ${read.message}` };
     const markers = storedMarkers(read.opened.view);
@@ -244,12 +248,8 @@ export class FakeCluster extends ClusterState {
    * disk after every step, which no guest does.
    */
   guestData(host: string, location: DiskLocation, format: DiskFormat | QemuFormat): readonly string[] | null {
-    const t = targetOf(location);
-    const ctx = quietContext(this, this.host(host));
-    const volume = readTarget(ctx, t);
-    if (volume === undefined) return null;
-    const read = openImage(ctx, { target: t, name: showTarget(t), volume }, qemuFormatOf(format), { backing: true });
-    if (!read.ok) return null;
+    const { read } = this.openedByGuest(host, location, format);
+    if (read === null || !read.ok) return null;
     return storedMarkers(read.opened.view).toSortedArray().filter((m) => m.startsWith(GUEST_MARKER));
   }
 

@@ -4,7 +4,9 @@ import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
 import type { InstanceView } from './instance-records.js';
 import type { RecordMissing } from '../errors/core-error.js';
+import { cannotHold, derivedProbe } from '../services/legacy-places.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import type { MovePlan } from './move-plan.js';
 import { planAll, prepareAll, spawnRequests } from './spawn.js';
 
 /**
@@ -76,14 +78,12 @@ const sharedVolume = async (dst: HostServices, view: InstanceView, disk: DiskNam
   // nova's older name of the first ephemeral disk is disk.local.
   const names = disk === 'ephemeral0' ? [novaFileName(disk), 'disk.local'] : [novaFileName(disk)];
   for (const name of names) {
-    const probe: DiskMetadata = {
-      backend: 'rbd', format: 'raw', location: `${pool}/${instance}_${name}`, provenance: 'derived', size: 1, imageId: null, imageFormat: null, state: 'ready',
-    };
+    const probe = derivedProbe({ backend: 'rbd', format: 'raw', location: `${pool}/${instance}_${name}` });
     const opened = await run(dst.realizer.open(instance, disk, probe));
     // A destination that runs no rbd driver (or has no rbd tool) does not share the pool, whatever its options name.
-    if (E.isLeft(opened)) return opened.left.code === 'UNSUPPORTED_OPERATION' ? E.right(null) : opened;
+    if (E.isLeft(opened)) return cannotHold(opened.left.code) ? E.right(null) : opened;
     const state = await run(opened.right.driver.inspect(opened.right.image));
-    if (E.isLeft(state)) return state.left.code === 'COMMAND_NOT_FOUND' ? E.right(null) : state;
+    if (E.isLeft(state)) return cannotHold(state.left.code) ? E.right(null) : state;
     if (!state.right.exists) continue;
     const size = byteSize(state.right.virtualSize);
     return E.isLeft(size) ? size : E.right({ ...probe, size: size.right });
@@ -123,18 +123,15 @@ export const withSharedVolumes = async (dst: HostServices, view: InstanceView): 
 };
 
 /**
- * The image a recorded root is made anew from in an evacuation, when its
- * record names none (the classic driver's facts derived it: no image) and
- * it is not kept on a pool the destination shares: the instance's own image
- * from `facts`, verified into the destination's cache first. `null` when
- * the root needs none; `RECORD_MISSING` when it needs one and no facts
- * give it, rather than an empty root.
+ * The image an evacuated root is made anew from (`plan`'s action is not
+ * `keep`) when its record names none (the classic driver's facts derived
+ * it): the instance's own image from `facts`, verified into the
+ * destination's cache first. `null` when the root needs none;
+ * `RECORD_MISSING` when it needs one and no facts give it, rather than an
+ * empty root.
  */
-export const rootImage = async (deps: LifecycleDeps, dst: HostServices, view: InstanceView, facts: InstanceFacts | undefined): Step<Pick<DiskMetadata, 'imageId' | 'imageFormat'> | null> => {
-  const root = view.records.get('root');
-  const kept = root?.backend === 'rbd' && root.location?.split('/')[0] === dst.ctx.options.imagesRbdPool;
-  if (root === undefined || root.imageId !== null || kept) return E.right(null);
-  const instance = view.row.instance;
+export const rootImage = async (deps: LifecycleDeps, dst: HostServices, instance: InstanceId, plan: MovePlan, facts: InstanceFacts | undefined): Step<Pick<DiskMetadata, 'imageId' | 'imageFormat'> | null> => {
+  if (plan.disk !== 'root' || plan.action === 'keep' || plan.from.imageId !== null) return E.right(null);
   if (facts?.image === undefined || facts.image === null) {
     return E.left({
       _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: `${instance}/root`,
@@ -163,7 +160,5 @@ export const sourceVolume = (src: HostServices, instance: InstanceId, disk: Disk
   const imagesType = typed === 'lvm' || typed === 'rbd' ? typed : options.imagesVolumeGroup !== null ? 'lvm' : options.imagesRbdPool !== null ? 'rbd' : null;
   if (imagesType === null) return null;
   const layout = deriveLegacyLayout({ options: { ...options, imagesType }, instance, instanceDir: instanceDir(instancesPath, instance), diskInfo: null, disk });
-  if (E.isLeft(layout) || (layout.right.backend !== 'lvm' && layout.right.backend !== 'rbd')) return null;
-  const { backend, format, location } = layout.right;
-  return { backend, format, location, provenance: 'derived', size: 1, imageId: null, imageFormat: null, state: 'ready' };
+  return E.isLeft(layout) || (layout.right.backend !== 'lvm' && layout.right.backend !== 'rbd') ? null : derivedProbe(layout.right);
 };

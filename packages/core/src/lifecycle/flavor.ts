@@ -1,4 +1,4 @@
-import { MIN_FILESYSTEM_SIZE, MIN_SWAP_SIZE, byteSize, invalidSize, type InvalidSize } from '@disk-ledger/domain';
+import { MIN_FILESYSTEM_SIZE, MIN_SWAP_SIZE, atLeast, invalidSize, type InvalidSize } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 
 /** The sizes a flavor gives an instance's local disks, in bytes (0: no such disk; root 0: the image's size). */
@@ -9,6 +9,13 @@ export interface Flavor {
 }
 
 const FIELDS = ['root', 'ephemeral', 'swap'] as const;
+
+/** The smallest size of each disk a flavor gives, and what needs it (0 is no such disk). */
+const MINIMUM: Readonly<Record<(typeof FIELDS)[number], readonly [number, string]>> = {
+  root: [1, 'a disk'],
+  ephemeral: [MIN_FILESYSTEM_SIZE, 'mkfs'],
+  swap: [MIN_SWAP_SIZE, 'mkswap'],
+};
 
 /**
  * A flavor whose every size is 0 or a size a disk can have (whole bytes,
@@ -22,11 +29,9 @@ export const checkFlavor = (flavor: unknown, path = 'flavor'): E.Either<InvalidS
   const f = flavor as Partial<Record<(typeof FIELDS)[number], unknown>>;
   for (const field of FIELDS) {
     const v = f[field];
-    if (v !== 0 && E.isLeft(byteSize(v))) return E.left(invalidSize(v, `${path}.${field}`));
-  }
-  for (const [field, min, tool] of [['swap', MIN_SWAP_SIZE, 'mkswap'], ['ephemeral', MIN_FILESYSTEM_SIZE, 'mkfs']] as const) {
-    const v = f[field];
-    if (typeof v === 'number' && v > 0 && v < min) return E.left({ ...invalidSize(v, `${path}.${field}`), message: `${v} bytes at ${path}.${field}: ${tool} needs at least ${min} bytes` });
+    const [min, tool] = MINIMUM[field];
+    const size = v === 0 ? E.right(0) : atLeast(v, min, `${path}.${field}`, tool);
+    if (E.isLeft(size)) return size;
   }
   return E.right(flavor as Flavor);
 };

@@ -9,6 +9,9 @@ import type { MovePlan } from './move-plan.js';
 /** Whether two records put a disk in the same place in the same way: only its size may differ. */
 export const sameLayout = (a: DiskMetadata, b: DiskMetadata): boolean => a.backend === b.backend && a.format === b.format && a.location === b.location;
 
+/** Whether two records describe the same disk: its layout, size and the image it is made from (their states aside). */
+export const sameDisk = (a: DiskMetadata, b: DiskMetadata): boolean => sameLayout(a, b) && a.size === b.size && a.imageId === b.imageId;
+
 /**
  * Whether the disk gets a new record before it is placed: it changes layout
  * on the way (a conversion, another volume group or pool), is new, or is

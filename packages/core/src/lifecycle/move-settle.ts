@@ -18,7 +18,7 @@ import type { MigrationUnreadable, NoResizePending, ResizeUnconfirmed } from '..
 import type { HostServices, UnknownHost } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { decodeMigration, encodeMigration, type Migration, type MigrationStatus } from './migration-record.js';
-import { growOnDestination, isRelocated, placedRecord, sameLayout } from './move-place.js';
+import { growOnDestination, isRelocated, placedRecord, sameDisk, sameLayout } from './move-place.js';
 import { onSource, type MovePlan } from './move-plan.js';
 
 interface Ends {
@@ -167,14 +167,12 @@ export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: M
  */
 const madeOnDestination = (deps: LifecycleDeps, dst: HostServices, instance: InstanceId, plans: readonly MovePlan[]): Step<void> =>
   sequence(plans, async (p) => {
-    const stored = await run(deps.metadata.record(instance, p.disk));
-    if (E.isLeft(stored)) return stored;
-    const s = stored.right;
-    const whole = s !== null && s.state === 'ready' && sameLayout(s, p.to) && s.size === p.to.size && s.imageId === p.to.imageId;
-    const planned: DiskMetadata = whole ? s : { ...p.to, state: 'creating' };
-    const saved = whole || (s !== null && s.state === 'creating' && sameLayout(s, p.to) && s.size === p.to.size && s.imageId === p.to.imageId)
-      ? E.right(undefined)
-      : await run(deps.metadata.saveAll(instance, [{ disk: p.disk, meta: planned }]));
+    const read = await run(deps.metadata.record(instance, p.disk));
+    if (E.isLeft(read)) return read;
+    const s = read.right;
+    const recorded = s !== null && sameDisk(s, p.to);
+    const planned: DiskMetadata = recorded && s.state === 'ready' ? s : { ...p.to, state: 'creating' };
+    const saved = recorded ? E.right(undefined) : await run(deps.metadata.saveAll(instance, [{ disk: p.disk, meta: planned }]));
     if (E.isLeft(saved)) return saved;
     return E.map(() => undefined)(await run(dst.realizer.realizeRecorded(instance, p.disk, planned)));
   });
@@ -183,13 +181,15 @@ const madeOnDestination = (deps: LifecycleDeps, dst: HostServices, instance: Ins
  * Finish a move whose instance is on its destination: new records turn
  * `ready`, grown disks grow (record first), staged copies go; a failure
  * there rolls the move back. Returns the migration still waiting for
- * confirm or revert, or `null` when it confirmed itself.
+ * confirm or revert, or `null` when it confirmed itself. `placed`: the
+ * caller has just placed every disk (no crash can have cut them).
  */
-export const finishMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration): Step<Migration | null> => {
+export const finishMove = async (deps: LifecycleDeps, instance: InstanceId, m: Migration, placed = false): Step<Migration | null> => {
   const e = ends(deps, m);
   if (E.isLeft(e)) return e;
   const relocated = m.disks.filter(isRelocated);
-  const ready = m.kind === 'evacuate'
+  // Only an evacuation finished after a cut can find a disk half made; one whose move just placed every disk cannot.
+  const ready = m.kind === 'evacuate' && !placed
     ? await madeOnDestination(deps, e.right.dst, instance, relocated)
     : await run(deps.metadata.saveAll(instance, relocated.map((p) => ({ disk: p.disk, meta: { ...p.to, state: 'ready' } }))));
   // Shared disks grow last: their growth cannot be undone, so nothing else may fail after it.

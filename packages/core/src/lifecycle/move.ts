@@ -70,8 +70,6 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   const shared = evacuating ? await withSharedVolumes(dst.right, loaded.right) : E.right({ view: loaded.right, claims: new Map<DiskName, DiskMetadata>() });
   if (E.isLeft(shared)) return shared;
   const view = shared.right.view;
-  const imaged = evacuating ? await rootImage(deps, dst.right, view, req.facts) : E.right(null);
-  if (E.isLeft(imaged)) return imaged;
   const src = view.host;
   const down = req.flavor === undefined ? E.right(undefined) : await refuseShrinking(src, req.instance, view.records, req.flavor);
   if (E.isLeft(down)) return down;
@@ -81,7 +79,9 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
     const p = planMove(req.instance, disk, meta, dst.right.ctx.options, flavorSize(req.flavor, disk), req.kind === 'evacuate');
     if (E.isLeft(p)) return p;
     // A derived root names no image: an evacuation makes it anew from the instance's (never empty).
-    const planned = disk === 'root' && imaged.right !== null ? { ...p.right, to: { ...p.right.to, ...imaged.right, provenance: 'created' as const } } : p.right;
+    const imaged = evacuating ? await rootImage(deps, dst.right, req.instance, p.right, req.facts) : E.right(null);
+    if (E.isLeft(imaged)) return imaged;
+    const planned = imaged.right === null ? p.right : { ...p.right, to: { ...p.right.to, ...imaged.right, provenance: 'created' as const } };
     const placed = await placedOn(dst.right, req.instance, planned);
     if (E.isLeft(placed)) return placed;
     plans.push(placed.right);
@@ -118,7 +118,7 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
     if (!forward) await rollBack(deps, req.instance, m);
     return moved;
   }
-  return E.map(() => leftBehind(m))(await finishMove(deps, req.instance, m));
+  return E.map(() => leftBehind(m))(await finishMove(deps, req.instance, m, true));
 };
 
 /** Steps 3 and 4, then the instance moves; nothing of it is undone here. */

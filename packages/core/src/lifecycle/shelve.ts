@@ -5,7 +5,7 @@ import type { Flavor } from './flavor.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { snapshot } from './snapshot.js';
-import { sameLayout } from './move-place.js';
+import { sameDisk } from './move-place.js';
 import { planAll, prepareAll, spawnRequests } from './spawn.js';
 
 /** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
@@ -97,7 +97,7 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const planned = new Map(plans.right.map((p) => [p.disk, planToRecord(p)]));
   for (const [disk, slot] of slots.right) {
     const mine = planned.get(disk);
-    const resumed = known.right.host === host && slot.meta !== null && mine !== undefined && sameLayout(slot.meta, mine) && slot.meta.size === mine.size && slot.meta.imageId === mine.imageId;
+    const resumed = known.right.host === host && slot.meta !== null && mine !== undefined && sameDisk(slot.meta, mine);
     if (!resumed) return E.left(notShelvedYet(instance, disk));
   }
   const verified = await prepareAll(target.right, instance, plans.right);

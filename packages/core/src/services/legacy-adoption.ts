@@ -28,6 +28,7 @@ import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
+import { cannotHold, derivedProbe } from './legacy-places.js';
 import { backingRefused, factsContradict, missingDisk, notOpening, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
@@ -50,13 +51,6 @@ const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'res
 /** Failures of the tools themselves: the place could not be looked at. */
 const LOOK_FAILED: ReadonlySet<string> = new Set(['COMMAND_FAILED', 'COMMAND_KILLED', 'COMMAND_UNSUPPORTED']);
 
-/**
- * Whether a look elsewhere failed because this host has no driver or no tool
- * for that backend: then it never made such a volume, whatever pool or volume
- * group its options name (nova names a pool by default on every host).
- */
-const cannotHold = (code: string): boolean => code === 'UNSUPPORTED_OPERATION' || code === 'COMMAND_NOT_FOUND';
-
 /** Backends whose disks are volumes: their layout is the options' alone. */
 const VOLUME_BACKENDS: ReadonlySet<Backend> = new Set(['lvm', 'rbd']);
 
@@ -70,23 +64,6 @@ const elsewhere = (backend: string, options: HostStorageOptions): ImagesType[] =
   if (backend === 'lvm' || backend === 'rbd') return ['flat'];
   return [...(options.imagesVolumeGroup === null ? [] : ['lvm' as const]), ...(options.imagesRbdPool === null ? [] : ['rbd' as const])];
 };
-
-/**
- * The record to open a derived layout with, before its size is known. Named fields rather than
- * spreading the layout: a spread that adds properties takes a slow path in V8, and every first
- * touch of a legacy disk builds one.
- */
-const derivedProbe = (layout: DerivedLayout): DiskMetadata => ({
-  backend: layout.backend,
-  format: layout.format,
-  location: layout.location,
-  provenance: 'derived',
-  size: 1,
-  imageId: null,
-  imageFormat: null,
-  state: 'ready',
-});
-
 
 /**
  * First touch of disks made before records existed: derive a record from the

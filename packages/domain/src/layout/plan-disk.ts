@@ -69,10 +69,10 @@ export const MIN_SWAP_SIZE = 40 * 1024;
 export const MIN_FILESYSTEM_SIZE = 128 * 1024;
 
 /** A size the tool that fills the disk (`what`) does not refuse: a record of a smaller one would describe a disk that can never be made. */
-const atLeast = (size: number, min: number, path: string, what: string): E.Either<InvalidSize, ByteSize> => {
+export const atLeast = (size: unknown, min: number, path: string, what: string): E.Either<InvalidSize, ByteSize> => {
   const s = byteSize(size, path);
   if (E.isLeft(s) || s.right >= min) return s;
-  return E.left({ ...invalidSize(size, path), message: `${size} bytes at ${path}: ${what} needs at least ${min} bytes` });
+  return E.left({ ...invalidSize(size, path), message: `${String(size)} bytes at ${path}: ${what} needs at least ${min} bytes` });
 };
 
 const swapSize = (size: number): E.Either<InvalidSize, ByteSize> => atLeast(size, MIN_SWAP_SIZE, 'flavor.swap', 'mkswap');

@@ -273,18 +273,21 @@ steps:
   });
 
   describe("when a step does not fit the instance's state", () => {
-    it('refuses it in both modes as nova does, and the instance carries on', async () => {
-      const text = `format: 1
-name: states
+    /** The head of a scenario on raw hosts named `hosts`, with an image and a rescue image, flavors small and big, up to `steps:`. */
+    const onRawHosts = (name: string, hosts: readonly string[]): string => `format: 1
+name: ${name}
 hosts:
-  - { name: a, config: { images_type: raw } }
-  - { name: b, config: { images_type: raw } }
+${hosts.map((h) => `  - { name: ${h}, config: { images_type: raw } }`).join('\n')}
 images:
   - { id: cirros, disk_format: raw, virtual_size: 1GiB }
   - { id: rescue-img, disk_format: raw, virtual_size: 1GiB }
 flavors:
   small: { root: 1GiB }
-steps:
+  big: { root: 2GiB }
+steps:`;
+
+    it('refuses it in both modes as nova does, and the instance carries on', async () => {
+      const text = `${onRawHosts('states', ['a', 'b'])}
   - boot: { instance: vm1, host: a, image: cirros, flavor: small }
   - unrescue: { instance: vm1 }
   - live_migrate: { instance: vm1, to: a }
@@ -308,19 +311,7 @@ steps:
     });
 
     it('refuses in both modes, alike, what a resize waiting for confirm or revert does not allow, and an evacuation to its own host', async () => {
-      const text = `format: 1
-name: waiting
-hosts:
-  - { name: a, config: { images_type: raw } }
-  - { name: b, config: { images_type: raw } }
-  - { name: c, config: { images_type: raw } }
-images:
-  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
-  - { id: rescue-img, disk_format: raw, virtual_size: 1GiB }
-flavors:
-  small: { root: 1GiB }
-  big: { root: 2GiB }
-steps:
+      const text = `${onRawHosts('waiting', ['a', 'b', 'c'])}
   - boot: { instance: vm1, host: a, image: cirros, flavor: small }
   - evacuate: { instance: vm1, to: a }
   - resize: { instance: vm1, to: b, flavor: big, confirm: false }
