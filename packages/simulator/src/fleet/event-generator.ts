@@ -140,7 +140,10 @@ export class EventGenerator {
       return;
     }
     if (step.op === 'rescue') t.rescued = true;
-    else if (step.op === 'unrescue') t.rescued = false;
+    else if (step.op === 'unrescue') {
+      t.rescued = false;
+      t.crashed = false;
+    }
     else if (step.op === 'shelve') {
       t.shelved = true;
       t.shelvedOnce = true;
@@ -206,6 +209,8 @@ export class EventGenerator {
         : this.driverStep({ op: 'delete', instance }, 'delete', t, host);
     }
     if (t.crashed) {
+      // A rescued instance takes no reboot: unrescuing it again is how it is brought back.
+      if (t.rescued) return this.driverStep({ op: 'unrescue', instance }, 'unrescue', t, host);
       return this.prng.chance(0.85)
         ? this.driverStep({ op: 'reboot', instance, hard: true }, 'reboot', t, host)
         : this.driverStep({ op: 'delete', instance }, 'delete', t, host);

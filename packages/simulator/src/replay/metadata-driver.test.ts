@@ -297,14 +297,20 @@ steps:`;
   - live_migrate: { instance: vm1, to: b }
   - evacuate: { instance: vm1, to: b }
   - shelve: { instance: vm1 }
+  - rebuild: { instance: vm1, image: cirros }
+  - snapshot: { instance: vm1, image_id: snap1 }
+  - reboot: { instance: vm1, hard: true }
+  - reboot: { instance: vm1 }
   - unrescue: { instance: vm1 }
   - live_migrate: { instance: vm1, to: b }
+  - snapshot: { instance: vm1, image_id: snap1 }
 `;
       for (const mode of MODES) {
         const r = await replayText(text, mode);
         expect(codes(r), mode).toEqual([
           'ok', 'INSTANCE_INVALID_STATE', 'UNABLE_TO_MIGRATE_TO_SELF', 'ok', 'INSTANCE_INVALID_STATE',
-          'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'ok', 'ok',
+          'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE',
+          'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'ok', 'ok', 'ok',
         ]);
         expect(r.disks.map((d) => `${d.disk}@${d.host}`), mode).toEqual(['root@b']);
       }

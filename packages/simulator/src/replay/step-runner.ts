@@ -35,7 +35,8 @@ const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_
  * What nova's API refuses by the instance's state before any driver runs:
  * anything but reboots, snapshot and delete while a resize waits for
  * confirm or revert, a second rescue, an unrescue of an instance not
- * rescued, moving or shelving a rescued one, a live migration or an
+ * rescued, moving, shelving, rebuilding, snapshotting or rebooting a
+ * rescued one (its state allows only unrescue and delete), a live migration or an
  * evacuation to the host it is on, and anything but a hard reboot or a
  * delete of an instance whose boot a crash cut short before it was built.
  */
@@ -62,7 +63,10 @@ const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
       return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`) : null;
     case 'resize':
     case 'shelve':
-      return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`) : null;
+    case 'rebuild':
+    case 'snapshot':
+    case 'reboot':
+      return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued: unrescue it first`) : null;
     default:
       return null;
   }
