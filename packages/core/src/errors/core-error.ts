@@ -97,6 +97,17 @@ export interface InstanceElsewhere extends DomainError<'InstanceElsewhere', 'INS
   readonly host: string;
 }
 
+/**
+ * A recorded root (or rescue) disk is missing and its record names no image
+ * to make it again from: the record was derived from the classic driver's
+ * facts or stated by an operator, so nothing says what it held. It is never
+ * made again empty; a rebuild from an image, or a delete, is the way on.
+ */
+export interface DiskLost extends DomainError<'DiskLost', 'DISK_LOST'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
 /** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
 export type CoreError =
   | RecordUnreadable
@@ -104,6 +115,7 @@ export type CoreError =
   | DiskMismatch
   | RecordMissing
   | RecordExists
+  | DiskLost
   | LegacyDiskMissing
   | LegacyBackingRefused
   | MigrationUnreadable

@@ -170,4 +170,29 @@ describe('an instance the classic driver made', () => {
       expect(f.cluster.disks().filter((d) => d.address.kind === 'lv')).toEqual([]);
     });
   });
+
+  describe('when its root vanishes after its record was derived', () => {
+    for (const options of ['flat/raw', 'qcow2/default', 'lvm'] as const) {
+      it(`refuses to make it again empty (DISK_LOST, record kept ready), yet a rebuild or a delete proceeds, on ${options}`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[options] }] });
+        await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: FORMAT[options], size: 2 * GiB }, { disk: 'swap', format: FORMAT[options], size: 512 * MiB }] });
+        expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+        const derived = (await f.records(VM)).get('root');
+        expect(derived?.provenance).toBe('derived');
+        expect(derived?.imageId).toBe(null);
+        await f.lose(VM, 'root');
+        const disksBefore = f.cluster.disks().length;
+        for (const op of [() => f.lifecycle().hardReboot(VM)(), () => f.lifecycle().rescue(VM, img(IMAGES.rescue))(), () => f.lifecycle().move(VM, 'a', 'resize')()]) {
+          const r = await op();
+          expect(E.isLeft(r) && r.left.code).toBe('DISK_LOST');
+        }
+        expect((await f.records(VM)).get('root')).toEqual(derived);
+        expect(f.cluster.disks().length).toBe(disksBefore);
+        expect(outcome(await f.lifecycle().rebuild(VM, img(IMAGES.raw))())).toBe('ok');
+        expect((await f.records(VM)).get('root')?.imageId).toBe(IMAGES.raw);
+        expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+        expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      });
+    }
+  });
 });

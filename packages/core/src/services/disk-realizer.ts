@@ -23,7 +23,7 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
-import type { CoreError, DiskMismatch } from '../errors/core-error.js';
+import type { CoreError, DiskLost, DiskMismatch } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
@@ -42,6 +42,19 @@ export interface OpenedDisk {
   readonly driver: DiskDriver;
   readonly image: DiskImage;
 }
+
+/**
+ * Whether making `disk` from `source` would invent its contents: a root or
+ * rescue disk with no image to make it from, whose record does not say it
+ * was made blank (the classic driver's facts or an operator gave it).
+ */
+const inventsContents = (disk: DiskName, meta: DiskMetadata, source: DiskSource): boolean =>
+  source.kind === 'func' && source.func.kind === 'blank' && (disk === 'root' || disk === 'rescue') && (meta.provenance === 'derived' || meta.provenance === 'operator');
+
+const diskLost = (instance: InstanceId, disk: DiskName, meta: DiskMetadata): DiskLost => ({
+  _tag: 'DiskLost', code: 'DISK_LOST', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} is missing and its record (provenance ${meta.provenance ?? 'unknown'}) names no image to make it again from: rebuild the instance from an image, or delete it`,
+});
 
 const mismatch = (instance: InstanceId, disk: DiskName, code: DiskMismatch['code'], message: string, cause?: unknown): DiskMismatch => ({
   _tag: 'DiskMismatch', code, instance, disk, path: `${instance}/${disk}`, message, cause,
@@ -312,6 +325,8 @@ export class DiskRealizer {
    * the next call removes, never a half-made disk that checks as present.
    */
   private async remake(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
+    // Refused before the record changes: it stays `ready`, saying what the lost disk was.
+    if (inventsContents(disk, meta, source)) return E.left(diskLost(instance, disk, meta));
     const creating = await this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'creating' } }])();
     if (E.isLeft(creating)) return creating;
     const created = await this.create(instance, disk, meta, source);
@@ -351,6 +366,7 @@ export class DiskRealizer {
   }
 
   private async create(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
+    if (inventsContents(disk, meta, source)) return E.left(diskLost(instance, disk, meta));
     const size = byteSize(meta.size);
     if (E.isLeft(size)) return size;
     const target = await this.opened(instance, disk, meta);
