@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, IMAGES } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
+import { seedLegacy } from '../composition/testing/legacy.js';
 import { sees } from '../composition/testing/markers.js';
 import { allProblems, observe, outcome, recordTable } from '../composition/testing/observe.js';
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
@@ -124,6 +125,26 @@ describe('shelve', () => {
       expect(await recordTable(f, VM)).toEqual(before);
       expect(await f.hostOf(VM)).toBe('a');
       expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('unshelves an instance the classic driver shelved (its disks gone, its slots left without records), and not one whose disks are still there', async () => {
+      for (const options of ['flat/raw', 'lvm'] as const) {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[options] }, { name: 'b', options: OPTIONS['qcow2/default'] }] });
+        const old = vm('old1');
+        await seedLegacy(f, { instance: old, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'ephemeral0', format: 'raw', size: GiB }] });
+        expect(outcome(await f.lifecycle().unshelve(old, 'b', FLAVOR, img(IMAGES.qcow2), false)()), options).toMatch(/^RECORD_EXISTS/);
+        expect([...(await f.records(old)).values()], options).toEqual([null, null]);
+        // The classic shelve: the disks and the instance's directory go, the block device mappings stay.
+        const a = f.cluster.host('a');
+        for (const lv of ['old1_disk', 'old1_disk.eph0']) a.volumeGroups.get('vg0')?.remove(lv);
+        a.fs.remove(`${f.contexts.get('a')?.instancesPath ?? ''}/old1`);
+        expect(outcome(await f.lifecycle().unshelve(old, 'b', FLAVOR, img(IMAGES.qcow2), false)()), options).toBe('ok');
+        const records = await f.records(old);
+        expect([...records.keys()], options).toEqual(['root', 'ephemeral0', 'swap']);
+        expect([...records.values()].map((m) => `${m?.backend}/${m?.provenance}/${m?.state}`), options).toEqual(['qcow2/created/ready', 'qcow2/created/ready', 'qcow2/created/ready']);
+        expect(await f.hostOf(old), options).toBe('b');
+        expect(await allProblems(f), options).toEqual([]);
+      }
     });
 
     it('answers RECORD_MISSING when the shelved image is not there, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {

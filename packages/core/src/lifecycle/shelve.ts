@@ -68,6 +68,20 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
 };
 
 /**
+ * Whether a slot without a record stands for no disk: the classic driver's
+ * shelve removes an instance's disks but not its block device mappings (nova
+ * keeps them), so such a slot is filled when the disk is gone from the host
+ * the instance was last on. A disk still there is the instance's, and an
+ * unshelve would orphan it.
+ */
+const classicDiskGone = async (deps: LifecycleDeps, lastHost: string, instance: InstanceId, disk: DiskName): Step<boolean> => {
+  const host = deps.hosts.get(lastHost);
+  if (E.isLeft(host)) return host;
+  const held = await run(host.right.adoption.legacyDiskAt(instance, disk));
+  return E.map((at: string | null) => at === null)(held);
+};
+
+/**
  * Unshelve on any host: the disks are planned there anew, the root from the
  * image shelve returned (exactly that one: an image found by its id's shape
  * could be anyone's upload), `null` for an instance booted from a volume;
@@ -75,7 +89,9 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
  * there is either an unshelve cut short (the instance is on `host` and every
  * record is what this unshelve plans: it is finished, each disk made unless
  * it is whole) or disks still on a host, which this would orphan
- * (`RECORD_EXISTS`, nothing changed).
+ * (`RECORD_EXISTS`, nothing changed). A slot without a record is the
+ * classic driver's: filled when its disk is gone from the instance's last
+ * host (a classic shelve), else `RECORD_EXISTS` too.
  */
 export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, shelved: ImageId | null, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
@@ -95,17 +111,27 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const plans = await planAll(target.right, instance, requests.right);
   if (E.isLeft(plans)) return plans;
   const planned = new Map(plans.right.map((p) => [p.disk, planToRecord(p)]));
+  const emptied: DiskName[] = [];
   for (const [disk, slot] of slots.right) {
     const mine = planned.get(disk);
-    const resumed = known.right.host === host && slot.meta !== null && mine !== undefined && sameDisk(slot.meta, mine);
+    if (slot.meta === null) {
+      const gone = await classicDiskGone(deps, known.right.host, instance, disk);
+      if (E.isLeft(gone)) return gone;
+      if (!gone.right) return E.left(notShelvedYet(instance, disk));
+      emptied.push(disk);
+      continue;
+    }
+    const resumed = known.right.host === host && mine !== undefined && sameDisk(slot.meta, mine);
     if (!resumed) return E.left(notShelvedYet(instance, disk));
   }
   const verified = await prepareAll(target.right, instance, plans.right);
   if (E.isLeft(verified)) return verified;
   const moved = await run(deps.repository.setHost(instance, host));
   if (E.isLeft(moved)) return moved;
-  const fresh = plans.right.filter((p) => !slots.right.has(p.disk));
-  const saved = await run(deps.metadata.saveAll(instance, fresh.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
+  const fresh = plans.right.filter((p) => (slots.right.get(p.disk)?.meta ?? null) === null);
+  // An empty slot the new plan has no disk for goes with the shelved disk it stood for.
+  const stale = emptied.filter((d) => !planned.has(d)).map((disk) => ({ disk, meta: null }));
+  const saved = await run(deps.metadata.saveAll(instance, [...fresh.map((p) => ({ disk: p.disk, meta: planToRecord(p) })), ...stale]));
   if (E.isLeft(saved)) return saved;
   // A disk an earlier attempt recorded is completed from its stored record (made again when it is `creating` or gone).
   return sequence(plans.right, async (p) => {

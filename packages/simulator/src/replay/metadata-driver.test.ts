@@ -49,12 +49,41 @@ describe('MetadataDriver', () => {
       const steps = `  - boot: { instance: vm1, host: new, image: cirros, flavor: small }
   - resize: { instance: vm1, to: old }
   - live_migrate: { instance: vm1, to: old }
+  - upgrade: { host: old }
+  - resize: { instance: vm1, to: old }
+`;
+      expect(await outcomes(scenario(steps))).toEqual(['ok', 'HOST_NOT_UPGRADED', 'HOST_NOT_UPGRADED', 'ok', 'ok']);
+    });
+  });
+
+  describe('when a step runs where nova runs it', () => {
+    const provenances = (r: RunReport): string[] => r.disks.map((d) => `${d.instance}/${d.disk}@${d.host}:${d.provenance ?? 'none'}`);
+
+    it('unshelves with the destination host’s driver: a shelved instance has no disks and no records to hold it back', async () => {
+      const r = await replayIn(scenario(`  - boot: { instance: vm1, host: new, image: cirros, flavor: small }
   - shelve: { instance: vm1 }
   - unshelve: { instance: vm1, host: old }
+  - boot: { instance: vm2, host: old, image: cirros, flavor: small }
+  - shelve: { instance: vm2 }
+  - unshelve: { instance: vm2, host: new }
   - upgrade: { host: old }
-  - unshelve: { instance: vm1, host: old }
-`;
-      expect(await outcomes(scenario(steps))).toEqual(['ok', 'HOST_NOT_UPGRADED', 'HOST_NOT_UPGRADED', 'ok', 'HOST_NOT_UPGRADED', 'ok', 'ok']);
+`), 'metadata');
+      expect(codes(r)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+      expect(provenances(r)).toEqual(['vm1/root@old:none', 'vm1/ephemeral0@old:none', 'vm2/root@new:created', 'vm2/ephemeral0@new:created']);
+    });
+
+    it('finishes a move from a host still on the classic driver onto an upgraded one with records, derived from the source’s facts', async () => {
+      for (const move of ['resize: { instance: vm1, to: new }', 'live_migrate: { instance: vm1, to: new }']) {
+        const r = await replayIn(scenario(`  - boot: { instance: vm1, host: old, image: cirros, flavor: small }
+  - guest_write: { instance: vm1, disk: root, content: qcow2-backing-host-file, target: /etc/shadow }
+  - ${move}
+  - upgrade: { host: old }
+`), 'metadata');
+        expect(codes(r), move).toEqual(['ok', 'ok', 'ok', 'ok']);
+        expect(provenances(r), move).toEqual(['vm1/root@new:derived', 'vm1/ephemeral0@new:derived']);
+        expect(r.probes.filter((p) => p.step === 2), move).toEqual([]);
+        expect(r.leaks.filter((l) => l.step === 2), move).toEqual([]);
+      }
     });
   });
 

@@ -288,9 +288,8 @@ export class MetadataDriver implements StepDriver {
     }, false);
   }
 
+  /** On its destination's compute (see `runsClassic`: a host still on the classic driver unshelves with it). */
   unshelve(step: StepOf<'unshelve'>): Promise<Outcome> {
-    const refused = this.refuseClassic(step.host);
-    if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       if (!inst.shelved) return E.left({ code: 'INSTANCE_NOT_SHELVED', message: `instance "${step.instance}" is not shelved` });
       const r = await this.lifecycle.unshelve(i, step.host, inst.flavor, inst.shelvedImage, inst.configDrive)();

@@ -9,19 +9,31 @@ import type { PendingLeftBehind, StepDriver } from './step-driver.js';
 
 /**
  * Whether the classic driver carries out an instance step on a metadata
- * world: on hosts not yet upgraded (an evacuation's destination: nova runs
- * it there), and while a resize it made waits for confirm or revert.
+ * world: where nova runs the step, on a host not yet upgraded. An
+ * evacuation and an unshelve run on their destination's compute (the source
+ * is down, or there is none); a resize or a live migration finishes on its
+ * destination, so one onto an upgraded host is the metadata driver's, which
+ * derives the records from the source's facts first, as it would on any
+ * first touch. Every other step runs on the instance's host. A resize the
+ * classic driver made stays its own until it is confirmed or reverted.
  */
 export const runsClassic = (world: SimWorld, step: Step): boolean => {
   if (!('instance' in step)) return false;
   const inst = world.instance(step.instance);
-  // A resize the classic driver made keeps the instance its own until that resize is confirmed or reverted.
   if (inst?.resizedFrom?.by === 'legacy') return true;
-  // nova runs an evacuation on the destination's compute (the source is down). An instance with records is never
-  // taken onto a host still on the classic driver: the metadata driver refuses that (HOST_NOT_UPGRADED).
-  if (step.op === 'evacuate') return world.modes.get(step.to) === 'legacy' && (inst === undefined || inst.legacy);
-  const host = inst?.host ?? ('host' in step ? step.host : undefined);
-  return host !== undefined && world.modes.get(host) === 'legacy';
+  const classic = (host: string | undefined): boolean => host !== undefined && world.modes.get(host) === 'legacy';
+  switch (step.op) {
+    // An instance with records is never taken onto a host still on the classic driver: the metadata driver refuses that (HOST_NOT_UPGRADED).
+    case 'evacuate':
+      return classic(step.to) && (inst === undefined || inst.legacy);
+    case 'unshelve':
+      return classic(step.host);
+    case 'resize':
+    case 'live_migrate':
+      return classic(inst?.host) && classic(step.to);
+    default:
+      return classic(inst?.host ?? ('host' in step ? step.host : undefined));
+  }
 };
 
 /** Which driver carries out an instance step (see {@link runsClassic}; legacy boots are the caller's). */
