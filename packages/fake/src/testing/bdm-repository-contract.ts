@@ -101,6 +101,19 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         }
       });
 
+      it('keeps ids that differ only in letter case apart, whatever the database collates by', async () => {
+        const upper = id('CaseVM-x');
+        const lower = id('casevm-x');
+        await right(h.repo.createInstance(upper, 'h1', ['root']));
+        expect(await code(h.repo.getInstance(lower))).toBe('INSTANCE_NOT_FOUND');
+        await right(h.repo.createInstance(lower, 'h2', ['root', 'swap']));
+        await right(h.repo.saveRecords(lower, [{ disk: 'root', driverInfo: 'L' }]));
+        await right(h.repo.deleteInstance(lower));
+        expect(await right(h.repo.getInstance(upper))).toEqual({ instance: upper, host: 'h1', migration: null });
+        expect((await right(h.repo.listDisks(upper))).map((r) => [r.instance, r.disk, r.driverInfo])).toEqual([[upper, 'root', null]]);
+        expect(await code(h.repo.getInstance(lower))).toBe('INSTANCE_NOT_FOUND');
+      });
+
       it('moves the instance to another host', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         await right(h.repo.setHost(vm1, 'h2'));

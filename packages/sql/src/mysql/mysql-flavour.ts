@@ -15,7 +15,9 @@ import type { SqlFlavour } from '../repository/sql-flavour.js';
 import { MYSQL_SLOT_ORDER, saveRecords } from './mysql-save-records.js';
 
 const columnType = (type: ColumnType): string => {
-  if (typeof type === 'object') return `varchar(${type.varchar})`;
+  // Names compare byte for byte, as on PostgreSQL and SQLite: under MariaDB's default collation, instance ids that differ
+  // only in letter case would be one instance, and a delete of one would soft-delete the other's rows.
+  if (typeof type === 'object') return `varchar(${type.varchar}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`;
   // Text columns say utf8mb4 themselves: a column added to nova's tables would otherwise take their utf8 (3-byte) charset and refuse a record naming a 4-byte character.
   return { id: 'integer', datetime: 'datetime', int: 'integer', bool: 'boolean', text: 'text CHARACTER SET utf8mb4', mediumtext: 'mediumtext CHARACTER SET utf8mb4' }[type];
 };
