@@ -108,6 +108,12 @@ export interface DiskLost extends DomainError<'DiskLost', 'DISK_LOST'> {
   readonly disk: DiskName;
 }
 
+/** An operator layout for one disk names the place of another disk of the instance: refused, nothing recorded. */
+export interface LocationTaken extends DomainError<'LocationTaken', 'LOCATION_TAKEN'> {
+  readonly instance: string;
+  readonly disk: DiskName;
+}
+
 /** Everything the core services can fail with: a closed union, switch on `_tag` or `code`. */
 export type CoreError =
   | RecordUnreadable
@@ -116,6 +122,7 @@ export type CoreError =
   | RecordMissing
   | RecordExists
   | DiskLost
+  | LocationTaken
   | LegacyDiskMissing
   | LegacyBackingRefused
   | MigrationUnreadable

@@ -223,6 +223,18 @@ describe('LegacyAdoption', () => {
       expect(E.isRight(r) && `${r.right.provenance}/${r.right.size}`).toBe(`operator/${2 * GiB}`);
       expect(f.headReads).toEqual([]);
     });
+    it('refuses a layout at another disk’s place (LOCATION_TAKEN), recording nothing, so no operation on one disk removes the other', async () => {
+      const f = await legacyFleet('flat/raw', { diskInfo: 'absent' });
+      expect(E.isRight(await f.host('a').adoption.supply(VM, 'root', { backend: 'flat', format: 'raw', location: null })())).toBe(true);
+      const events = f.repository.events.length;
+      for (const [disk, location] of [['ephemeral0', 'disk'], ['swap', '/var/lib/nova/instances/old1/disk'], ['swap', 'disk.local'], ['ephemeral0', 'disk.swap']] as const) {
+        const r = await f.host('a').adoption.supply(VM, disk, { backend: 'flat', format: 'raw', location })();
+        expect(E.isLeft(r) && `${r.left.code} ${r.left.path}`, `${disk} at ${location}`).toBe('LOCATION_TAKEN location');
+      }
+      expect(f.repository.events.length).toBe(events);
+      expect(E.isRight(await f.host('a').adoption.supply(VM, 'ephemeral0', { backend: 'flat', format: 'raw', location: 'disk.local' })())).toBe(true);
+      expect(E.isRight(await f.host('a').adoption.supply(VM, 'swap', { backend: 'flat', format: 'raw', location: null })())).toBe(true);
+    });
     it('refuses a layout whose backend cannot hold its format', async () => {
       const f = await legacyFleet('flat/raw', { diskInfo: 'absent' });
       const r = await f.host('a').adoption.supply(VM, 'root', { backend: 'lvm', format: 'qcow2', location: 'vg0/old1_disk' })();

@@ -29,6 +29,7 @@ import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { cannotHold, derivedProbe } from './legacy-places.js';
+import { locationTaken } from './supplied-location.js';
 import { backingRefused, factsContradict, missingDisk, notOpening, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
@@ -161,7 +162,12 @@ export class LegacyAdoption {
       const existing = await this.metadata.record(instance, disk)();
       if (E.isLeft(existing)) return existing;
       if (existing.right !== null) return E.left(recordExists(instance, disk, existing.right));
-      const meta = await this.sized(instance, disk, { ...layout, provenance: 'operator', size: 1, imageId: null, imageFormat: null, state: 'ready' });
+      const others = await this.metadata.readableRecords(instance)();
+      if (E.isLeft(others)) return others;
+      const probe: DiskMetadata = { ...layout, provenance: 'operator', size: 1, imageId: null, imageFormat: null, state: 'ready' };
+      const taken = locationTaken(this.ctx, instance, disk, probe, others.right);
+      if (taken !== null) return E.left(taken);
+      const meta = await this.sized(instance, disk, probe);
       return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
     };
   }

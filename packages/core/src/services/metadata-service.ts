@@ -62,6 +62,24 @@ export class DiskMetadataService {
     };
   }
 
+  /**
+   * The records of the instance that decode, by disk; slots without one
+   * and records that do not decode are left out (for checks that compare
+   * against what can be read, and must not fail on another disk's row).
+   */
+  readableRecords(instance: InstanceId): TE.TaskEither<CoreError, ReadonlyMap<DiskName, DiskMetadata>> {
+    return async () => {
+      const rows = await this.repository.listDisks(instance)();
+      if (E.isLeft(rows)) return rows;
+      const out = new Map<DiskName, DiskMetadata>();
+      for (const row of rows.right) {
+        const decoded = decodeRow(row);
+        if (E.isRight(decoded) && decoded.right.meta !== null) out.set(row.disk, decoded.right.meta);
+      }
+      return E.right(out);
+    };
+  }
+
   /** One disk's record, `null` when it has none. */
   record(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata | null> {
     return async () => {

@@ -1,0 +1,64 @@
+/**
+ * Whether a layout an operator states for one disk would point at another
+ * disk of the same instance: a second record naming one file or volume
+ * would have an operation on either remove or overwrite the other's data.
+ */
+import { instanceDir, isDiskName, novaFileName, type DiskLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { LocationTaken } from '../errors/core-error.js';
+import type { HostContext } from '../host-context.js';
+import { locate } from './disk-locator.js';
+
+const key = (l: DiskLocation): string => (l.backend === 'lvm' ? `lv:${l.vg}/${l.lv}` : l.backend === 'rbd' ? `rbd:${l.pool}/${l.image}` : `file:${l.path}`);
+
+const FIXED: readonly DiskName[] = ['root', 'swap', 'config', 'rescue', 'kernel', 'ramdisk'];
+const EPHEMERAL_FILE = /^disk\.eph([0-9]+)$/;
+
+/** The disk nova names `name` (a file in the instance directory, or after `<instance>_` in a volume's name), if any. */
+const roleOfNovaName = (name: string): DiskName | null => {
+  if (name === 'disk.local') return 'ephemeral0';
+  const fixed = FIXED.find((d) => novaFileName(d) === name);
+  if (fixed !== undefined) return fixed;
+  const eph = EPHEMERAL_FILE.exec(name);
+  const role = eph === null ? null : `ephemeral${eph[1] ?? ''}`;
+  return isDiskName(role) ? role : null;
+};
+
+/** Which other disk's place nova would make `at`, for this instance. */
+const novaPlaceOf = (ctx: HostContext, instance: InstanceId, at: DiskLocation): DiskName | null => {
+  if (at.backend === 'lvm' || at.backend === 'rbd') {
+    const name = at.backend === 'lvm' ? at.lv : at.image;
+    const prefix = `${instance}_`;
+    return name.startsWith(prefix) ? roleOfNovaName(name.slice(prefix.length)) : null;
+  }
+  const dir = `${instanceDir(ctx.instancesPath, instance)}/`;
+  return at.path.startsWith(dir) ? roleOfNovaName(at.path.slice(dir.length)) : null;
+};
+
+/**
+ * `null` when `probe`, the layout stated for `disk`, is at a place of its
+ * own; else the refusal naming the disk whose place it is: one a record of
+ * the instance names, or nova's place for another of its disks.
+ */
+export const locationTaken = (
+  ctx: HostContext,
+  instance: InstanceId,
+  disk: DiskName,
+  probe: DiskMetadata,
+  records: ReadonlyMap<DiskName, DiskMetadata>,
+): LocationTaken | null => {
+  const mine = locate(ctx, instance, disk, probe);
+  if (E.isLeft(mine)) return null;
+  const at = key(mine.right.location);
+  const refusal = (other: DiskName, whose: string): LocationTaken => ({
+    _tag: 'LocationTaken', code: 'LOCATION_TAKEN', instance, disk, path: 'location',
+    message: `${instance}/${disk} cannot be at ${probe.location ?? at}: that is ${whose} ${other} disk`,
+  });
+  for (const [other, meta] of records) {
+    if (other === disk) continue;
+    const theirs = locate(ctx, instance, other, meta);
+    if (E.isRight(theirs) && key(theirs.right.location) === at) return refusal(other, 'where a record puts the instance’s');
+  }
+  const role = novaPlaceOf(ctx, instance, mine.right.location);
+  return role !== null && role !== disk ? refusal(role, 'nova’s place for the instance’s') : null;
+};
