@@ -147,6 +147,19 @@ describe('shelve', () => {
       }
     });
 
+    it('refuses the shelved image of another instance (INVALID_NAME), changing nothing', async () => {
+      const f = await fleet('flat/raw', 'flat/raw');
+      const other = vm('vm2');
+      await f.boot(other, 'a');
+      expect(outcome(await f.lifecycle().shelve(other)())).toBe('ok');
+      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+      const before = await recordTable(f, VM);
+      const r = await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm2-shelved'), false)();
+      expect(E.isLeft(r) && `${r.left.code} ${r.left.path}`).toBe('INVALID_NAME shelved_image_id');
+      expect(await recordTable(f, VM)).toEqual(before);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+    });
+
     it('answers RECORD_MISSING when the shelved image is not there, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {
       const f = await fleet('flat/raw', 'flat/raw');
       expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');

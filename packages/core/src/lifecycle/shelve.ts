@@ -1,4 +1,4 @@
-import { imageId, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
+import { imageId, invalidName, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordExists, RecordMissing } from '../errors/core-error.js';
 import type { Flavor } from './flavor.js';
@@ -11,6 +11,9 @@ import { planAll, prepareAll, spawnRequests } from './spawn.js';
 /** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
 export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<InvalidName, ImageId> =>
   imageId(generation === 1 ? `${instance}-shelved` : `${instance}-shelved-${generation}`, 'image_id');
+
+/** The instance whose shelve an image id's shape names (`<instance>-shelved`, `-shelved-<n>`), if it has that shape. */
+const shelvedImageOwner = (image: ImageId): string | null => /^(.+)-shelved(?:-[1-9][0-9]*)?$/.exec(image)?.[1] ?? null;
 
 const notShelved = (instance: InstanceId, image: ImageId): RecordMissing => ({
   _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: 'shelved_image_id',
@@ -103,6 +106,10 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   if (E.isLeft(slots)) return slots;
   const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
   if (E.isLeft(image)) return image;
+  const owner = image.right === null ? null : shelvedImageOwner(image.right);
+  if (owner !== null && owner !== instance) {
+    return E.left(invalidName('shelved_image_id', shelved ?? '', `it is the shelved image of instance ${owner}, not of ${instance}`));
+  }
   const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
   if (E.isLeft(requests)) {
     const e = requests.left;
