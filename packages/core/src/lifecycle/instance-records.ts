@@ -1,5 +1,6 @@
 import type { DiskMetadata, DiskName, InstanceId, InstanceRow } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import type { StoredRecord } from '../services/disk-records.js';
 import type { HostServices } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { confirmMove, resizeUnconfirmed, settledInstance, type SettledInstance } from './move-settle.js';
@@ -9,7 +10,7 @@ export interface InstanceView {
   readonly row: InstanceRow;
   readonly host: HostServices;
   readonly records: ReadonlyMap<DiskName, DiskMetadata>;
-  /** BDM rows that have no record and got none (`skipMissing`, or `adopt: false`): no fact places their disks. */
+  /** Slots that have no record and got none (`forDelete`, or `adopt: false`), or whose record does not decode (`forDelete`): no fact places their disks. */
   readonly unplaced: readonly DiskName[];
 }
 
@@ -18,13 +19,16 @@ export interface LoadOptions {
   /** Derive records for disks that have none (default); off when the host cannot be asked (it is down): they are listed in `unplaced`. */
   readonly adopt?: boolean;
   /**
-   * Leave out a disk without a record that is not on the host, or whose
-   * layout no fact tells (no `disk.info` entry), instead of failing: a
-   * delete has nothing to remove for the first, and removes the instance
-   * directory, where any file of the second is, anyway. A boot that failed
-   * part-way leaves such rows: their disks were never made.
+   * Leave out, in `unplaced`, instead of failing, a disk whose record does
+   * not decode, and one without a record that is not on the host or whose
+   * layout the classic driver's facts do not give (no or a garbled
+   * `disk.info`, facts that contradict each other, a backing file refused):
+   * a delete removes such disks by nova's names (the instance directory,
+   * the volumes of the group and pool the options name) rather than be
+   * stopped by them. A boot that failed part-way leaves rows whose disks
+   * were never made.
    */
-  readonly skipMissing?: boolean;
+  readonly forDelete?: boolean;
   /** Complete disks whose record is still `creating` (a crash part-way) before an operation reads their data. */
   readonly complete?: boolean;
   /**
@@ -34,6 +38,11 @@ export interface LoadOptions {
    */
   readonly unconfirmed?: 'refuse' | 'allow' | 'confirm';
 }
+
+/** What the classic driver's facts fail to say of a disk: a delete removes it by nova's names instead. */
+const FACT_ERRORS: ReadonlySet<string> = new Set([
+  'LEGACY_DISK_MISSING', 'LEGACY_FACTS_MISSING', 'LEGACY_FACTS_CONTRADICT', 'DISK_INFO_CORRUPT', 'LEGACY_BACKING_REFUSED', 'DISK_FORMAT_MISMATCH',
+]);
 
 /** Whether the instance has records and every one was written when its disk was made. */
 const bornWithRecords = (records: ReadonlyMap<DiskName, DiskMetadata>): boolean => {
@@ -52,15 +61,17 @@ const adoptPending = async (host: HostServices, instance: InstanceId, records: M
   // driver never runs on one (nor is an instance moved to a host that awaits its upgrade): nothing of it
   // can be the classic driver's, so its host is not asked for classic leftovers on every load.
   if (pending.length === 0 && bornWithRecords(records)) return E.right(undefined);
+  const unknown = (e: { readonly code: string }): boolean => options.forDelete === true && FACT_ERRORS.has(e.code);
   for (const disk of pending) {
     const adopted = await run(host.adoption.ensure(instance, disk));
-    if (E.isLeft(adopted) && (adopted.left.code === 'LEGACY_DISK_MISSING' || adopted.left.code === 'LEGACY_FACTS_MISSING') && options.skipMissing === true) continue;
+    if (E.isLeft(adopted) && unknown(adopted.left)) continue;
     if (E.isLeft(adopted)) return adopted;
     records.set(disk, adopted.right);
   }
   const hinted = await run(host.adoption.adoptHinted(instance, new Set([...records.keys(), ...pending])));
-  if (E.isLeft(hinted)) return hinted;
+  if (E.isLeft(hinted)) return unknown(hinted.left) ? E.right(undefined) : hinted;
   for (const { disk, result } of hinted.right) {
+    if (E.isLeft(result) && unknown(result.left)) continue;
     if (E.isLeft(result)) return result;
     records.set(disk, result.right);
   }
@@ -103,20 +114,23 @@ export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, op
   if (E.isLeft(row)) return row;
   const host = deps.hosts.get(row.right.host);
   if (E.isLeft(host)) return host;
-  const stored = await run(deps.metadata.records(instance));
+  const stored = options.forDelete === true
+    ? await run(deps.metadata.readableSlots(instance))
+    : E.map((slots: ReadonlyMap<DiskName, StoredRecord>) => ({ slots, unreadable: [] }))(await run(deps.metadata.records(instance)));
   if (E.isLeft(stored)) return stored;
   const records = new Map<DiskName, DiskMetadata>();
   const pending: DiskName[] = [];
-  for (const [disk, s] of stored.right) {
+  for (const [disk, s] of stored.right.slots) {
     if (s.meta !== null) records.set(disk, s.meta);
     else pending.push(disk);
   }
-  if (options.adopt === false) return E.right({ row: row.right, host: host.right, records, unplaced: pending });
+  const unreadable = stored.right.unreadable;
+  if (options.adopt === false) return E.right({ row: row.right, host: host.right, records, unplaced: [...pending, ...unreadable] });
   const adopted = await adoptPending(host.right, instance, records, pending, options);
   if (E.isLeft(adopted)) return adopted;
   const completed = options.complete === true ? await completePending(host.right, instance, records) : E.right(undefined);
   if (E.isLeft(completed)) return completed;
-  return E.right({ row: row.right, host: host.right, records, unplaced: pending.filter((d) => !records.has(d)) });
+  return E.right({ row: row.right, host: host.right, records, unplaced: [...pending.filter((d) => !records.has(d)), ...unreadable] });
 };
 
 /**

@@ -159,6 +159,32 @@ describe('delete', () => {
     }
   });
 
+  describe('when a record does not decode, or the classic driver’s facts do not place a disk', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`removes everything of the instance by nova's names all the same, while other operations refuse, on ${name}`, async () => {
+        const f = await booted(name);
+        expect(E.isRight(await f.store.saveRecords(VM, [{ disk: 'ephemeral0', driverInfo: '{"nova_object.name": "LibvirtDiskMetadata"' }])())).toBe(true);
+        const r = await f.lifecycle().hardReboot(VM)();
+        expect(E.isLeft(r) && r.left.code).toBe('RECORD_UNREADABLE');
+        expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+        expect(E.isLeft(await f.store.getInstance(VM)())).toBe(true);
+        expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+      });
+    }
+
+    for (const diskInfo of ['corrupt', 'absent'] as const) {
+      it(`deletes a legacy instance whose disk.info is ${diskInfo}, removing its files with its directory`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+        await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: GiB }, { disk: 'swap', format: 'raw', size: GiB / 4 }], diskInfo });
+        const r = await f.lifecycle().hardReboot(VM)();
+        expect(E.isLeft(r) && r.left.code).toBe(diskInfo === 'corrupt' ? 'DISK_INFO_CORRUPT' : 'LEGACY_FACTS_MISSING');
+        expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+        expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+        expect(f.headReads).toEqual([]);
+      });
+    }
+  });
+
   describe('when rows have no record and no fact places their disks', () => {
     it('removes a boot that stopped after its first disk: the rows it never reached do not hold the delete up', async () => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });

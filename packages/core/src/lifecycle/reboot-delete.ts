@@ -18,15 +18,17 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
  * Delete: remove every local disk, then soft-delete the instance and its
  * records. A resize waiting for confirm or revert is confirmed first, so the
  * source's disks go too. A legacy disk that is not on the host has nothing to
- * remove; one no fact places is removed by its conventional name.
+ * remove; one no fact places, or whose record does not decode, is removed by
+ * its conventional name: nothing about one disk stops the instance's delete.
  */
 export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
-  const view = await loadInstance(deps, instance, { skipMissing: true, unconfirmed: 'confirm' });
+  const view = await loadInstance(deps, instance, { forDelete: true, unconfirmed: 'confirm' });
   if (E.isLeft(view)) return view;
   const { host, records, unplaced } = view.right;
   const removed = await sequence([...records], ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
-  // Rows no record or fact placed (a boot stopped before them, a legacy volume disk.info never named): their
+  // Rows no record or fact placed (a boot stopped before them, a legacy volume disk.info never named, a record that
+  // does not decode): their
   // volumes, if any, go by name from the group or pool the options name; their files go with the directory.
   const named = await sequence(unplaced, async (disk) => {
     const lv = await run(host.realizer.removeNamed(instance, disk, 'lvm'));

@@ -162,10 +162,10 @@ export class LegacyAdoption {
       const existing = await this.metadata.record(instance, disk)();
       if (E.isLeft(existing)) return existing;
       if (existing.right !== null) return E.left(recordExists(instance, disk, existing.right));
-      const others = await this.metadata.readableRecords(instance)();
+      const others = await this.metadata.readableSlots(instance)();
       if (E.isLeft(others)) return others;
       const probe: DiskMetadata = { ...layout, provenance: 'operator', size: 1, imageId: null, imageFormat: null, state: 'ready' };
-      const taken = locationTaken(this.ctx, instance, disk, probe, others.right);
+      const taken = locationTaken(this.ctx, instance, disk, probe, others.right.slots);
       if (taken !== null) return E.left(taken);
       const meta = await this.sized(instance, disk, probe);
       return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();

@@ -38,6 +38,12 @@ const recordInvalid = (instance: InstanceId, disk: DiskName, cause: MetadataErro
   message: `record for ${instance}/${disk} is not valid: ${cause.message}`,
 });
 
+/** The slots of an instance that can be read, and the disks whose record cannot. */
+export interface ReadableSlots {
+  readonly slots: ReadonlyMap<DiskName, StoredRecord>;
+  readonly unreadable: readonly DiskName[];
+}
+
 /** A record to write, or `null` to remove the disk's record. */
 export interface RecordChange {
   readonly disk: DiskName;
@@ -63,20 +69,23 @@ export class DiskMetadataService {
   }
 
   /**
-   * The records of the instance that decode, by disk; slots without one
-   * and records that do not decode are left out (for checks that compare
-   * against what can be read, and must not fail on another disk's row).
+   * Every live slot of the instance whose record decodes (or that has none
+   * yet), by disk, and apart the disks whose record does not decode: for a
+   * delete, which must not be stopped by one bad row, and for checks that
+   * compare against what can be read.
    */
-  readableRecords(instance: InstanceId): TE.TaskEither<CoreError, ReadonlyMap<DiskName, DiskMetadata>> {
+  readableSlots(instance: InstanceId): TE.TaskEither<CoreError, ReadableSlots> {
     return async () => {
       const rows = await this.repository.listDisks(instance)();
       if (E.isLeft(rows)) return rows;
-      const out = new Map<DiskName, DiskMetadata>();
+      const slots = new Map<DiskName, StoredRecord>();
+      const unreadable: DiskName[] = [];
       for (const row of rows.right) {
         const decoded = decodeRow(row);
-        if (E.isRight(decoded) && decoded.right.meta !== null) out.set(row.disk, decoded.right.meta);
+        if (E.isRight(decoded)) slots.set(row.disk, decoded.right);
+        else unreadable.push(row.disk);
       }
-      return E.right(out);
+      return E.right({ slots, unreadable });
     };
   }
 

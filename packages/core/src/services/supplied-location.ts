@@ -45,7 +45,7 @@ export const locationTaken = (
   instance: InstanceId,
   disk: DiskName,
   probe: DiskMetadata,
-  records: ReadonlyMap<DiskName, DiskMetadata>,
+  slots: ReadonlyMap<DiskName, { readonly meta: DiskMetadata | null }>,
 ): LocationTaken | null => {
   const mine = locate(ctx, instance, disk, probe);
   if (E.isLeft(mine)) return null;
@@ -54,8 +54,8 @@ export const locationTaken = (
     _tag: 'LocationTaken', code: 'LOCATION_TAKEN', instance, disk, path: 'location',
     message: `${instance}/${disk} cannot be at ${probe.location ?? at}: that is ${whose} ${other} disk`,
   });
-  for (const [other, meta] of records) {
-    if (other === disk) continue;
+  for (const [other, { meta }] of slots) {
+    if (other === disk || meta === null) continue;
     const theirs = locate(ctx, instance, other, meta);
     if (E.isRight(theirs) && key(theirs.right.location) === at) return refusal(other, 'where a record puts the instance’s');
   }
