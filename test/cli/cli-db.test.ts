@@ -154,4 +154,18 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
       { backend: 'flat', format: 'raw', provenance: 'operator', disks: 2 },
     ]);
   });
+
+  it('census counts a record that does not decode as unreadable, not as upgraded', async () => {
+    const copy = join(dir, 'unreadable.sqlite');
+    await copyFile(db, copy);
+    const opened = await openDatabase(copy)();
+    if (E.isLeft(opened)) throw new Error(opened.left.message);
+    const saved = await opened.right.repository.saveRecords('vm-b' as InstanceId, [{ disk: 'swap', driverInfo: 'not a record' }])();
+    await opened.right.close();
+    expect(E.isRight(saved)).toBe(true);
+    const r = await runCli(['db', 'census', '--db', copy]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('instances 2, records 3, unpopulated 0, unreadable 1');
+    expect(r.stdout).toContain('upgrade progress: 75%');
+  });
 });

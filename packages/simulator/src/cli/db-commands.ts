@@ -95,8 +95,11 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
     else {
       io.out(`${'backend'.padEnd(8)} ${'format'.padEnd(7)} ${'provenance'.padEnd(10)} disks`);
       for (const r of rows) io.out(`${String(r.backend).padEnd(8)} ${String(r.format).padEnd(7)} ${String(r.provenance).padEnd(10)} ${r.disks}`);
-      io.out(`instances ${whole.right.instances}, records ${whole.right.populated}, unpopulated ${whole.right.unpopulated}, unreadable ${unreadable}`);
-      io.out(`upgrade progress: ${whole.right.populated + whole.right.unpopulated === 0 ? 100 : Math.floor((100 * whole.right.populated) / (whole.right.populated + whole.right.unpopulated))}%`);
+      // A row whose record does not decode is no more upgraded than one without: every operation on its instance refuses it.
+      const readable = whole.right.populated - unreadable;
+      const all = whole.right.populated + whole.right.unpopulated;
+      io.out(`instances ${whole.right.instances}, records ${readable}, unpopulated ${whole.right.unpopulated}, unreadable ${unreadable}`);
+      io.out(`upgrade progress: ${all === 0 ? 100 : Math.floor((100 * readable) / all)}%`);
     }
     return 0;
   }, 'db census', { migrate: 'require', writes: false });
