@@ -36,4 +36,27 @@ ${reboots}
     for (const l of stepLines) expect(l.slice(legacyAt - 1, legacyAt), l).toBe(' ');
     expect(stepLines.at(-1)).toMatch(/^ {2}11 live_migrate +error UNABLE_TO_MIGRATE_TO_SELF +error UNABLE_TO_MIGRATE_TO_SELF/);
   });
+
+  it('lists five leaks of a run and counts the rest, so none goes unseen', async () => {
+    const writes = Array.from({ length: 7 }, (_, i) => `  - boot: { instance: vm${i}, host: a, image: cirros, flavor: small }
+  - guest_write: { instance: vm${i}, disk: root, content: qcow2-backing-host-file, target: /etc/shadow }
+  - rescue: { instance: vm${i}, image: cirros }`).join('\n');
+    const s = loadScenario(`format: 1
+name: leaky
+hosts:
+  - { name: a, config: { images_type: raw, use_cow_images: false }, secrets: [/etc/shadow] }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+${writes}
+`, 'leaky.yaml');
+    if (E.isLeft(s)) throw new Error(s.left.message);
+    const run = await replay(s.right, { mode: 'legacy', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+    expect(run.leaks.length).toBeGreaterThan(5);
+    const lines = renderHuman('leaky.yaml', [run]).split('\n');
+    expect(lines.filter((l) => l.startsWith('  ! [legacy] leak of /etc/shadow'))).toHaveLength(5);
+    expect(lines).toContain(`  ! [legacy] … and ${run.leaks.length - 5} more leaks (--json lists them all)`);
+  });
 });

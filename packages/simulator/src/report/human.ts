@@ -1,5 +1,8 @@
 import type { RunReport } from './run-report.js';
 
+/** Leak lines shown per run; the rest are counted, and `--json` lists every one. */
+const SHOWN_LEAKS = 5;
+
 /** `s` filled to `n` columns, and never touching the next column. */
 const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length));
 const cell = (r: RunReport | undefined, i: number): string => {
@@ -35,7 +38,9 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
     for (const e of r.expectations.filter((x) => !x.ok)) {
       lines.push(`  ✗ [${r.mode}] ${e.what}: expected ${JSON.stringify(e.expected)}, got ${JSON.stringify(e.actual)}`);
     }
-    for (const l of r.leaks.slice(0, 5)) lines.push(`  ! [${r.mode}] leak of ${l.secret} into ${l.into} (step ${l.step ?? '-'}, via ${l.via})`);
+    for (const l of r.leaks.slice(0, SHOWN_LEAKS)) lines.push(`  ! [${r.mode}] leak of ${l.secret} into ${l.into} (step ${l.step ?? '-'}, via ${l.via})`);
+    const more = r.leaks.length - SHOWN_LEAKS;
+    if (more > 0) lines.push(`  ! [${r.mode}] … and ${more} more ${more === 1 ? 'leak' : 'leaks'} (--json lists them all)`);
   }
   return lines.join('\n');
 };

@@ -99,6 +99,25 @@ describe('loadScenario', () => {
       expect(problem(base(boot, 'expect: { steps: [ { index: 0, outcome: ok, code: X } ] }'))).toBe('expect.steps[0].code');
       expect(problem(base(boot, 'expect_legacy: { steps: [ { index: 3, outcome: error } ] }'))).toBe('expect_legacy.steps[0].index');
       expect(problem(base(boot, 'expect: { probes: 0, leaks: { min: 0 }, steps: [ { index: 0, outcome: error, code: X } ] }'))).toBe('ok');
+      expect(problem(base(boot, 'expect: { steps: [ { index: 0, outcome: ok }, { index: 0, outcome: error } ] }'))).toBe('expect.steps[1].index');
+      expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: root, absent: true, backend: flat } ] }'))).toBe('expect.disks[0].absent');
+      expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: root, absent: false, backend: flat } ] }'))).toBe('ok');
+    });
+    it('refuses a step naming a disk no instance can have, and says why a crash or a batch is refused', () => {
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      expect(problem(base(`${boot}
+  - delete_disk_file: { instance: vm1, disk: eph0 }`))).toBe('steps[1].delete_disk_file.disk');
+      expect(problem(base(`${boot}
+  - guest_write: { instance: vm1, disk: disk.eph0, content: benign }`))).toBe('steps[1].guest_write.disk');
+      expect(problem(base(`${boot}
+  - convert: { instance: vm1, disk: Root, backend: flat, format: raw }`))).toBe('steps[1].convert.disk');
+      expect(problem(base(`${boot}
+  - guest_write: { instance: vm1, disk: ephemeral7, content: benign }`))).toBe('ok');
+      const last = load(base(`${boot}
+  - crash: { host: a, during: 2 }`));
+      expect(E.isLeft(last) && last.left.message).toMatch(/this crash is the last step/);
+      const batch = load(base('  - online_migrate: { batch: 2.5 }'));
+      expect(E.isLeft(batch) && batch.left.message).toMatch(/expected a whole number, got 2\.5/);
     });
     it('refuses duplicate images, host names that are not names, secrets that are not absolute paths and disks no instance has, naming the key', () => {
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';

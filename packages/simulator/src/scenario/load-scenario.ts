@@ -162,7 +162,11 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
       if (problem !== null) return { path: at('target'), message: problem };
     }
     if (step.op === 'crash' && (!Number.isInteger(step.during) || step.during <= i || step.during >= s.steps.length)) {
-      return { path: at('during'), message: `during must be the index of a later step (${i + 1}..${s.steps.length - 1})` };
+      const later = i + 1 < s.steps.length ? `(${i + 1}..${s.steps.length - 1})` : '(this crash is the last step: none comes after it)';
+      return { path: at('during'), message: `during must be the index of a later step ${later}` };
+    }
+    if ((step.op === 'guest_write' || step.op === 'delete_disk_file' || step.op === 'convert') && !isDiskName(step.disk)) {
+      return { path: at('disk'), message: diskNameProblem(step.disk) };
     }
     if (step.op === 'online_migrate' && step.batch !== undefined && (!Number.isInteger(step.batch) || step.batch < 1)) {
       return { path: at('batch'), message: 'batch must be a positive integer' };
@@ -174,6 +178,12 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
   }
   return null;
 };
+
+const diskNameProblem = (disk: string): string =>
+  `${JSON.stringify(disk.slice(0, 80))} is not a disk an instance can have (root, ephemeral0, ephemeral1, …, swap, config, rescue)`;
+
+/** The facts an expected disk may state besides `absent`. */
+const DISK_FACTS = ['host', 'backend', 'format', 'size', 'location', 'provenance'] as const;
 
 /** What is wrong with a count expectation (`N` or `{ min: N }`): it must be a whole number, at least 0. */
 const countProblem = (path: string, c: Count): Problem | null => {
@@ -188,12 +198,18 @@ const expectationProblem = (key: string, e: Expectations, steps: number): Proble
     const problem = c === undefined ? null : countProblem(`${key}.${what}`, c);
     if (problem !== null) return problem;
   }
+  const stated = new Map<number, number>();
   for (const [i, x] of (e.steps ?? []).entries()) {
     if (!Number.isInteger(x.index) || x.index < 0 || x.index >= steps) return { path: `${key}.steps[${i}].index`, message: `no step ${x.index}` };
     if (x.outcome === 'ok' && x.code !== undefined) return { path: `${key}.steps[${i}].code`, message: 'an error code applies only to outcome: error' };
+    const before = stated.get(x.index);
+    if (before !== undefined) return { path: `${key}.steps[${i}].index`, message: `step ${x.index} is already stated at ${key}.steps[${before}]` };
+    stated.set(x.index, i);
   }
   for (const [i, d] of (e.disks ?? []).entries()) {
-    if (!isDiskName(d.disk)) return { path: `${key}.disks[${i}].disk`, message: `${JSON.stringify(d.disk.slice(0, 80))} is not a disk an instance can have (root, ephemeral0, ephemeral1, …, swap, config, rescue)` };
+    if (!isDiskName(d.disk)) return { path: `${key}.disks[${i}].disk`, message: diskNameProblem(d.disk) };
+    const facts = DISK_FACTS.filter((f) => d[f] !== undefined);
+    if (d.absent === true && facts.length > 0) return { path: `${key}.disks[${i}].absent`, message: `a disk stated absent has no ${facts.join(', ')}` };
   }
   return null;
 };

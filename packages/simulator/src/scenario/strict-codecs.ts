@@ -80,9 +80,11 @@ export const firstProblem = (errors: t.Errors): Problem => {
   const err = unknownKey ?? sorted[0];
   if (err === undefined) return { path: '(root)', message: 'invalid' };
   const last = err.context[err.context.length - 1];
+  // The loader keeps a float literal as its text (every number of the format is whole), so say why it is refused.
+  const literal = last?.type.name === 'number' && typeof err.value === 'string' && err.value.trim() !== '' && Number.isFinite(Number(err.value));
   return {
     path: pathOf(err.context),
-    message: err.message ?? (err.value === undefined ? 'required key is missing' : `expected ${last?.type.name ?? 'a value'}, got ${describe(err.value)}`),
+    message: err.message ?? (err.value === undefined ? 'required key is missing' : literal ? `expected a whole number, got ${String(err.value)}` : `expected ${last?.type.name ?? 'a value'}, got ${describe(err.value)}`),
   };
 };
 
