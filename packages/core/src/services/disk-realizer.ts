@@ -1,5 +1,6 @@
 import {
   byteSize,
+  invalidSize,
   instanceDir,
   novaFileName,
   planToRecord,
@@ -118,6 +119,9 @@ export class DiskRealizer {
       const unit = await opened.right.driver.allocationUnit(opened.right.image.location)();
       if (E.isLeft(unit)) return unit;
       const size = roundUp(meta.size, unit.right);
+      if (size !== meta.size && E.isLeft(byteSize(size))) {
+        return E.left({ ...invalidSize(meta.size, 'size'), message: `${meta.size} bytes at size: rounded up to whole ${unit.right}-byte units, as ${meta.backend} allocates, it passes 2^53-1 bytes` });
+      }
       return E.right(size === meta.size ? meta : { ...meta, size });
     };
   }

@@ -192,6 +192,10 @@ describe('ImageBackend', () => {
       expect(E.isLeft(label) && label.left).toMatchObject({ code: 'INVALID_NAME', path: 'func.label' });
       const files = await backend.createFromFunc({ instance: VM, disk: 'ephemeral0', func: { kind: 'config-drive', files: [{ path: '../../etc/x', content: '' }] }, size: 64 * MiB })();
       expect(E.isLeft(files) && files.left).toMatchObject({ code: 'INVALID_NAME', path: 'func.files.0.path' });
+      const fsType = await backend.createFromFunc({ instance: VM, disk: 'ephemeral0', func: { kind: 'filesystem', fsType: 'ntfs' as 'ext4', label: 'eph' }, size: 64 * MiB })();
+      expect(E.isLeft(fsType) && fsType.left).toMatchObject({ code: 'UNSUPPORTED_OPERATION', path: 'func.fsType' });
+      const kind = await backend.createFromFunc({ instance: VM, disk: 'ephemeral0', func: { kind: 'nope' } as unknown as { kind: 'blank' }, size: 64 * MiB })();
+      expect(E.isLeft(kind) && kind.left).toMatchObject({ code: 'UNSUPPORTED_OPERATION', path: 'func.kind' });
       for (const flavorSize of [-1, 1.5, Number.NaN]) {
         const r = await backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize })();
         expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INVALID_SIZE', path: 'flavorSize' });
@@ -199,6 +203,14 @@ describe('ImageBackend', () => {
       expect(f.repository.writesOf(VM, 'ephemeral0')).toEqual([]);
       expect(f.repository.writesOf(VM, 'root')).toEqual([]);
       expect(f.cluster.commands()).toEqual([]);
+    });
+
+    it('names the size asked for when rounding it to whole sectors would pass 2^53-1 bytes, writing nothing', async () => {
+      const f = await fleetWith('flat/raw');
+      const r = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'ephemeral0', func: { kind: 'filesystem', fsType: 'ext4', label: 'eph' }, size: Number.MAX_SAFE_INTEGER })();
+      expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INVALID_SIZE', path: 'size', value: Number.MAX_SAFE_INTEGER });
+      expect(E.isLeft(r) && r.left.message).toMatch(/^9007199254740991 bytes at size: rounded up to whole 512-byte units/);
+      expect(f.repository.writesOf(VM, 'ephemeral0')).toEqual([]);
     });
   });
 

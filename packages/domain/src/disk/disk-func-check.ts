@@ -56,12 +56,12 @@ export const checkConfigPath = (path: unknown, at: string): E.Either<StorageErro
 };
 
 const checkFiles = (files: readonly ConfigDriveFile[]): E.Either<StorageError, readonly StagedFile[]> => {
-  if (!Array.isArray(files) || files.length > MAX_CONFIG_FILES) return E.left(unsupported(`a config drive holds 0-${MAX_CONFIG_FILES} files`));
+  if (!Array.isArray(files) || files.length > MAX_CONFIG_FILES) return E.left(unsupported(`func.files: a config drive holds 0-${MAX_CONFIG_FILES} files`, 'func.files'));
   return pipe(
     files,
     A.traverseWithIndex(E.Applicative)((i, f): E.Either<StorageError, StagedFile> => {
       const at = `func.files.${i}`;
-      if (typeof f.content !== 'string') return E.left(unsupported(`${at}.content: must be text`));
+      if (typeof f.content !== 'string') return E.left(unsupported(`${at}.content: must be text`, `${at}.content`));
       return pipe(checkConfigPath(f.path, `${at}.path`), E.map((components) => ({ components, content: f.content })));
     }),
     E.chain(refuseCollisions),
@@ -93,12 +93,12 @@ export const checkFunc = (func: DiskFunc): E.Either<StorageError, CheckedFunc> =
       return E.right({ kind: func.kind });
     case 'filesystem': {
       const fsType: unknown = func.fsType;
-      if (fsType !== 'ext4' && fsType !== 'ext3' && fsType !== 'vfat') return E.left(unsupported(`func.fsType: unknown file system ${String(fsType)}`));
+      if (fsType !== 'ext4' && fsType !== 'ext3' && fsType !== 'vfat') return E.left(unsupported(`func.fsType: unknown file system ${String(fsType)}`, 'func.fsType'));
       return pipe(checkLabel(func.label, fsType), E.map((label) => ({ kind: 'filesystem', fsType, label })));
     }
     case 'config-drive':
       return pipe(checkFiles(func.files), E.map((files) => ({ kind: 'config-drive', files })));
     default:
-      return E.left(unsupported(`func.kind: unknown func ${String(kind)}`));
+      return E.left(unsupported(`func.kind: unknown func ${String(kind)}`, 'func.kind'));
   }
 };

@@ -37,9 +37,9 @@ export const diskNotFound = (location: string): DiskNotFound => ({
 export const diskExists = (location: string): DiskExists => ({
   _tag: 'DiskExists', code: 'DISK_EXISTS', location, path: location, message: `a disk already exists at ${location}`,
 });
-/** An `UNSUPPORTED_OPERATION` error with its reason. */
-export const unsupported = (message: string): UnsupportedOperation => ({
-  _tag: 'UnsupportedOperation', code: 'UNSUPPORTED_OPERATION', message,
+/** An `UNSUPPORTED_OPERATION` error with its reason, and the field it concerns when there is one. */
+export const unsupported = (message: string, path?: string): UnsupportedOperation => ({
+  _tag: 'UnsupportedOperation', code: 'UNSUPPORTED_OPERATION', message, ...(path === undefined ? {} : { path }),
 });
 /** A `TOOL_OUTPUT_INVALID` error: a tool's output was not what its argv prints. */
 export const toolOutputInvalid = (tool: string, message: string, cause?: unknown): ToolOutputInvalid => ({
