@@ -122,15 +122,34 @@ steps:
   });
 
   describe('when an instance is shelved', () => {
-    it('refuses everything but unshelve and delete with INSTANCE_INVALID_STATE', async () => {
+    it('refuses everything but unshelve and delete with INSTANCE_INVALID_STATE, in both modes', async () => {
       const steps = `  - boot: { instance: vm1, host: new, image: cirros, flavor: small }
   - shelve: { instance: vm1 }
   - reboot: { instance: vm1, hard: true }
   - rescue: { instance: vm1, image: cirros }
   - snapshot: { instance: vm1, image_id: s1 }
+  - resize: { instance: vm1, to: new }
   - delete: { instance: vm1 }
 `;
-      expect(await outcomes(scenario(steps))).toEqual(['ok', 'ok', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'ok']);
+      for (const mode of MODES) {
+        expect(codes(await replayIn(scenario(steps), mode)), mode).toEqual(['ok', 'ok', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'INSTANCE_INVALID_STATE', 'ok']);
+      }
+    });
+
+    it('runs an unshelve a crash cut short again, in both modes', async () => {
+      const steps = `  - boot: { instance: vm1, host: old, image: cirros, flavor: small }
+  - shelve: { instance: vm1 }
+  - crash: { host: new, during: 3 }
+  - unshelve: { instance: vm1, host: new }
+  - reboot: { instance: vm1, hard: true }
+  - unshelve: { instance: vm1, host: new }
+  - reboot: { instance: vm1, hard: true }
+`;
+      for (const mode of MODES) {
+        const r = await replayIn(scenario(steps), mode);
+        expect(codes(r), mode).toEqual(['ok', 'ok', 'ok', 'HOST_CRASHED', 'INSTANCE_INVALID_STATE', 'ok', 'ok']);
+        expect(r.disks.map((d) => `${d.disk}@${d.host}`), mode).toEqual(['root@new', 'ephemeral0@new']);
+      }
     });
   });
 

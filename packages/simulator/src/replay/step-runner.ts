@@ -40,12 +40,17 @@ export const runsClassic = (world: SimWorld, step: Step): boolean => {
 const driverFor = (world: SimWorld, step: Step, drivers: { metadata: StepDriver; legacy: StepDriver }): StepDriver =>
   runsClassic(world, step) ? drivers.legacy : drivers.metadata;
 
+/** What a shelved instance refuses: it has no disks to act on until it is unshelved (or deleted). */
+const REFUSED_WHILE_SHELVED: ReadonlySet<Step['op']> = new Set([
+  'reboot', 'resize', 'live_migrate', 'evacuate', 'rebuild', 'snapshot', 'rescue', 'unrescue', 'shelve', 'convert', 'confirm_resize', 'revert_resize',
+]);
+
 /** What a resize waiting for confirm or revert refuses (nova's API allows reboots, snapshot and delete, which confirms first). */
 const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_migrate', 'evacuate', 'rebuild', 'rescue', 'unrescue', 'shelve', 'convert']);
 
 /**
  * What nova's API refuses by the instance's state before any driver runs:
- * anything but reboots, snapshot and delete while a resize waits for
+ * anything but unshelve and delete of a shelved instance, anything but reboots, snapshot and delete while a resize waits for
  * confirm or revert, a second rescue, an unrescue of an instance not
  * rescued, moving, shelving, rebuilding, snapshotting or rebooting a
  * rescued one (its state allows only unrescue and delete), a live migration or an
@@ -55,7 +60,8 @@ const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_
 const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
   if (!('instance' in step)) return null;
   const inst = world.instance(step.instance);
-  if (inst === undefined || inst.shelved) return null;
+  if (inst === undefined) return null;
+  if (inst.shelved) return REFUSED_WHILE_SHELVED.has(step.op) ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved: unshelve it first`) : null;
   if (inst.unbuilt === true && step.op !== 'delete' && !(step.op === 'reboot' && step.hard === true)) {
     return failed('INSTANCE_INVALID_STATE', `instance ${inst.id} was never built (a crash cut its boot short): hard reboot or delete it`);
   }

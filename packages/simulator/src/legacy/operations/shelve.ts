@@ -61,7 +61,11 @@ export const unshelve = async (ctx: LegacyContext, inst: SimInstance, to: string
   const moved = await ctx.world.repository.setHost(inst.id, to)();
   if (E.isLeft(moved)) return moved;
   inst.host = to;
-  inst.shelved = false;
-  inst.shelvedImage = null;
-  return spawnDisks(ctx, host, inst, plans.right);
+  // Shelved until its disks are all there: nova keeps an unshelve that failed or was cut short SHELVED_OFFLOADED, to run again.
+  const spawned = await spawnDisks(ctx, host, inst, plans.right);
+  if (E.isRight(spawned)) {
+    inst.shelved = false;
+    inst.shelvedImage = null;
+  }
+  return spawned;
 };
