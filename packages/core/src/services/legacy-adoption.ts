@@ -274,7 +274,7 @@ export class LegacyAdoption {
     // A legacy qcow2 may name a backing file or an external data file no one verified (a planted header the
     // classic driver took for the disk's format): adopting it would have every later operation follow that
     // file. Only a complete base of the cache, with its format stored, is acceptable; a data file never is.
-    const refused = chainRefusal(instance, disk, state.right, this.ctx.instancesPath);
+    const refused = chainRefusal(instance, disk, probe.backend, state.right, this.ctx.instancesPath);
     if (refused !== null) return E.left(refused);
     const { backing } = state.right;
     if (backing !== undefined) {
