@@ -183,6 +183,14 @@ describe('delete', () => {
         expect(f.headReads).toEqual([]);
       });
     }
+
+    it('removes a legacy config drive in the rbd pool by its name when the disk.info that lists it is garbled', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }, { disk: 'config', format: 'raw', size: GiB / 16 }], diskInfo: 'corrupt' });
+      expect(f.cluster.disks().filter((d) => d.location.includes('vm1_disk.config'))).toHaveLength(1);
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+    });
   });
 
   describe('when rows have no record and no fact places their disks', () => {

@@ -30,7 +30,9 @@ export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId):
   // Rows no record or fact placed (a boot stopped before them, a legacy volume disk.info never named, a record that
   // does not decode): their
   // volumes, if any, go by name from the group or pool the options name; their files go with the directory.
-  const named = await sequence(unplaced, async (disk) => {
+  // A config drive has no row to list it: when nothing recorded it (its disk.info entry unreadable), nova's name for it in the pool goes too.
+  const unnamed = records.has('config') || unplaced.includes('config') ? unplaced : [...unplaced, 'config' as const];
+  const named = await sequence(unnamed, async (disk) => {
     const lv = await run(host.realizer.removeNamed(instance, disk, 'lvm'));
     return E.isLeft(lv) ? lv : run(host.realizer.removeNamed(instance, disk, 'rbd'));
   });
