@@ -69,6 +69,21 @@ describe('LegacyDriver', () => {
       expect(held()).toEqual([]);
       expect(await world.cluster.files('h1').exists(pathOf('/var/lib/nova/instances/vm1'))()).toEqual(E.right(false));
     });
+
+    it('has the source destroy what it holds when it is back even when the destination died part-way, as nova does', async () => {
+      const { world, driver } = legacyWorld({ hosts: { h1: 'lvm', h2: 'flat' } });
+      expectOk(await driver.boot(bootStep('h1', 'cirros')));
+      const held = (): string[] => world.cluster.disks().flatMap((d) => (d.address.kind === 'lv' && d.address.host === 'h1' ? [d.address.lv] : []));
+      expect(held().length).toBeGreaterThan(1);
+      world.cluster.injectFault({ match: (_argv, host) => host === 'h2', effect: 'crash' });
+      await expect(driver.evacuate({ op: 'evacuate', instance: 'vm1', to: 'h2' })).rejects.toBeInstanceOf(InjectedCrash);
+      world.cluster.clearFaults();
+      expect(world.instances.get('vm1')?.host).toBe('h2');
+      await driver.hostsBack();
+      expect(held()).toEqual([]);
+      expectOk(await driver.reboot({ op: 'reboot', instance: 'vm1', hard: true }));
+      expect(world.cluster.disks().filter((d) => d.location.includes('vm1')).map((d) => d.host)).toEqual(['h2', 'h2', 'h2']);
+    });
   });
 
   describe('when a disk is converted', () => {

@@ -7,7 +7,8 @@
  * disk and its `disk.info` entry (nova removed the instance's files) and
  * makes a new root from the new image with the host's options today.
  */
-import { imageId, planDisk } from '@disk-ledger/domain';
+import { hostBackend, imageId, planDisk } from '@disk-ledger/domain';
+import { isInjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SimInstance } from '../../world/sim-instance.js';
 import { infoKeyOf, instanceDirOf, locate, removeDisk } from '../disk-address.js';
@@ -31,20 +32,31 @@ export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string
   if (E.isLeft(moved)) return moved;
   inst.host = to;
   inst.legacyDisks.clear();
-  const made = await spawnDisks(ctx, host, inst, plans.right);
-  if (E.isLeft(made)) return made;
-  // The dead host comes back and destroys what it still holds of the evacuated instance, sparing shared storage now in
-  // use: its disks, then its directory with disk.info (nova's _destroy_evacuated_instances deletes the instance files).
-  // A clean-up a crash cut short is finished at the host's next start, as nova's is.
-  const kept = new Set([...inst.legacyDisks.values()].filter((d) => d.backend === 'rbd').map((d) => d.location));
-  await ctx.cleanUp(async () => {
+  // The dead host comes back and destroys what it still holds of the evacuated instance, sparing shared storage: its
+  // disks, then its directory with disk.info (nova's _destroy_evacuated_instances deletes the instance files). An
+  // image the destination uses now, or one in the pool its rbd backend uses (a cut-short evacuation makes it there next), is spared.
+  const sharedPool = hostBackend(host.options) === 'rbd' ? host.options.imagesRbdPool : null;
+  const cleanSource = async (): Promise<void> => {
+    const inUse = new Set([...inst.legacyDisks.values()].filter((d) => d.backend === 'rbd').map((d) => d.location));
     for (const d of left) {
-      if (kept.has(d.location)) continue;
+      if (d.backend === 'rbd' && (inUse.has(d.location) || (sharedPool !== null && d.location.startsWith(`${sharedPool}/`)))) continue;
       const loc = locate(source, inst.id, d.backend, d.location);
       if (E.isRight(loc)) await removeDisk(source, loc.right);
     }
     await source.remove(instanceDirOf(source, inst.id));
-  });
+  };
+  let made: Awaited<ReturnType<typeof spawnDisks>>;
+  try {
+    made = await spawnDisks(ctx, host, inst, plans.right);
+  } catch (e) {
+    // The destination died part-way, with the instance on it already: the source still destroys what it holds when it
+    // is back, as nova's does for an evacuation not finished (its migration is still accepted).
+    if (isInjectedCrash(e)) ctx.pendingCleanups.push(cleanSource);
+    throw e;
+  }
+  if (E.isLeft(made)) return made;
+  // A clean-up a crash cuts short is finished at the host's next start, as nova's is.
+  await ctx.cleanUp(cleanSource);
   return made;
 };
 
