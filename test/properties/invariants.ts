@@ -82,12 +82,21 @@ export const checkInvariants = async (
   const leaks = world.cluster.leaks().filter(ours.leak);
   if (leaks.length > 0) out.push({ invariant: '2 zero leaks', detail: `${leaks.length} leak(s), first: ${leaks[0]?.secret ?? ''} into ${leaks[0]?.into ?? ''} at step ${String(leaks[0]?.step)}` });
 
-  // The source host drops the instance's directory with what it left there when it is back, files no record names included.
+  // The source host drops the instance's directory with what it left there when it is back, files no record names
+  // included, and nova's names of the instance's volumes in the group and pool its options name.
   const leftDirs = new Set(leftBehind.map(({ instance, left }) => `${left.host}\0${instance}`));
+  const leftVolumes = new Set(leftBehind.flatMap(({ instance, left }) => {
+    const { imagesVolumeGroup: vg, imagesRbdPool: pool } = world.context(left.host).options;
+    return [...(vg === null ? [] : [`lv:${left.host}:${vg}/${instance}_`]), ...(pool === null ? [] : [`rbd:${pool}/${instance}_`])];
+  }));
+  const leftVolume = (d: DiskInfo): boolean =>
+    (d.address.kind === 'lv' && [...leftVolumes].some((p) => `lv:${d.host}:${d.location}`.startsWith(p))) ||
+    (d.address.kind === 'rbd' && [...leftVolumes].some((p) => `rbd:${d.location}`.startsWith(p)));
   const unowned = (d: DiskInfo): boolean => {
     if (NOT_A_DISK.test(d.location) || debris.has(keyOf(d.host, d.location))) return true;
     const id = ownerOf(d.location);
     if (id !== null && d.address.kind === 'file' && leftDirs.has(`${d.host}\0${id}`)) return true;
+    if (leftVolume(d)) return true;
     return id !== null && (exempt.has(id) || world.instance(id)?.legacy === true);
   };
   // What an evacuation left on its source is described by its records until that host removes it (it tries before every step).

@@ -64,6 +64,19 @@ describe('evacuating an instance whose disks have no record', () => {
     expect(await f.violations()).toEqual([]);
   });
 
+  it('has the returning source remove the classic volumes from the pool its options still name after they moved to lvm', async () => {
+    const { f } = await legacyOnDeadHost('rbd/other', 'flat/raw');
+    const pool = OPTIONS['rbd/other'].imagesRbdPool;
+    f.reconfigure('a', { ...OPTIONS.lvm, imagesRbdPool: pool });
+    expect(f.cluster.disks().filter((d) => d.address.kind === 'rbd' && d.location.includes('old1_'))).toHaveLength(3);
+    const r = await f.lifecycle().evacuate(VM, 'b', FACTS)();
+    expect(outcome(r)).toBe('ok');
+    f.cluster.setHostDown('a', false);
+    expect(outcome(await f.lifecycle().removeLeftBehind(VM, E.isRight(r) ? r.right : { host: 'a', disks: [] })())).toBe('ok');
+    expect(f.cluster.disks().filter((d) => d.address.kind !== 'file' && d.location.includes('old1_'))).toEqual([]);
+    expect(await f.violations()).toEqual([]);
+  });
+
   it('keeps a volume of an rbd pool the destination shares, with a derived record, and its data', async () => {
     const { f, markers } = await legacyOnDeadHost('rbd/shared', 'rbd/shared');
     expect(outcome(await f.lifecycle().evacuate(VM, 'b', FACTS)())).toBe('ok');

@@ -6,13 +6,15 @@
  * removed only where nothing of the instance now is, and the instance
  * directory only when the instance has nothing on that host.
  */
-import { instanceDir, type DiskLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { instanceDir, recordLocation, type DiskLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import type { HostContext } from '../host-context.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { locate } from '../services/disk-locator.js';
+import { cannotHold } from '../services/legacy-places.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { decodeMigration } from './migration-record.js';
 import { onSource } from './move-plan.js';
-import type { LeftBehind } from './move-settle.js';
+import type { LeftBehind, RecordedDisk } from './move-settle.js';
 
 /** A place disks can collide at: a file, a logical volume, an rbd image. */
 const placeKey = (l: DiskLocation): string => (l.backend === 'lvm' ? `lvm:${l.vg}/${l.lv}` : l.backend === 'rbd' ? `rbd:${l.pool}/${l.image}` : `file:${l.path}`);
@@ -61,21 +63,47 @@ const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string):
 };
 
 /**
- * Remove the disks an evacuation left on `left.host`, except any at a place
- * the instance uses now, then the instance directory there, unless the
- * instance (or a move of it) is on that host again.
+ * The places other than `d`'s own where the classic driver may have left a
+ * volume of a disk whose record was derived: nova's name for it in the
+ * volume group and in the pool the source's options name. The dead host
+ * could not be asked which holds it (its options may have moved from one to
+ * the other), and nova's returning compute clears both of the instance's.
+ */
+const otherNamedVolumes = (ctx: HostContext, instance: InstanceId, d: RecordedDisk): RecordedDisk[] => {
+  if (d.meta.provenance !== 'derived' || (d.meta.backend !== 'lvm' && d.meta.backend !== 'rbd')) return [];
+  const { imagesVolumeGroup: vg, imagesRbdPool: pool } = ctx.options;
+  const out: RecordedDisk[] = [];
+  for (const backend of ['lvm', 'rbd'] as const) {
+    if ((backend === 'lvm' ? vg : pool) === null) continue;
+    const location = recordLocation(backend, instance, d.disk, vg, pool);
+    if (backend !== d.meta.backend || location !== d.meta.location) out.push({ disk: d.disk, meta: { ...d.meta, backend, format: 'raw', location } });
+  }
+  return out;
+};
+
+/**
+ * Remove the disks an evacuation left on `left.host` (for a volume the
+ * classic driver made, nova's name for it in the other group or pool the
+ * source's options name too), except any at a place the instance uses now,
+ * then the instance directory there, unless the instance (or a move of it)
+ * is on that host again.
  */
 export const removeLeftBehind = async (deps: LifecycleDeps, instance: InstanceId, left: LeftBehind): Step<void> => {
   const host = deps.hosts.get(left.host);
   if (E.isLeft(host)) return host;
   const inUse = await inUseOn(deps, instance, left.host);
   if (E.isLeft(inUse)) return inUse;
-  const stale = left.disks.filter((d) => {
+  const others = new Set(left.disks.flatMap((d) => otherNamedVolumes(host.right.ctx, instance, d)));
+  const stale = [...left.disks, ...others].filter((d) => {
     const at = locate(host.right.ctx, instance, d.disk, d.meta);
     // A record that cannot be located is left to the removal, which answers why.
     return E.isLeft(at) || !inUse.right.places.has(placeKey(at.right.location));
   });
-  const removed = await sequence(stale, (d) => run(host.right.realizer.remove(instance, d.disk, d.meta)));
+  const removed = await sequence(stale, async (d) => {
+    const r = await run(host.right.realizer.remove(instance, d.disk, d.meta));
+    // A group or pool the host has no driver or tool for holds nothing of it.
+    return E.isLeft(r) && others.has(d) && cannotHold(r.left.code) ? E.right(undefined) : r;
+  });
   if (E.isLeft(removed) || inUse.right.hostInUse) return removed;
   return run(host.right.files.remove(instanceDir(host.right.ctx.instancesPath, instance)));
 };
