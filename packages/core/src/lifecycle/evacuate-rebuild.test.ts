@@ -17,7 +17,7 @@ const VM = vm('old1');
 const FACTS: InstanceFacts = { image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true };
 
 /** A legacy instance (root, ephemeral, swap; no records) on `a`, whose host then dies; `b` is where it goes. */
-const legacyOnDeadHost = async (src: OptionsName, dst: OptionsName): Promise<{ f: FakeFleet; markers: ReadonlyMap<string, string> }> => {
+const legacyOnDeadHost = async (src: OptionsName, dst: OptionsName, configDrive = false): Promise<{ f: FakeFleet; markers: ReadonlyMap<string, string> }> => {
   // The fleet's image service answers through its first host, which must not be the dead one.
   const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS[dst] }, { name: 'a', options: OPTIONS[src] }] });
   const format = src === 'qcow2/default' ? 'qcow2' : 'raw';
@@ -28,6 +28,7 @@ const legacyOnDeadHost = async (src: OptionsName, dst: OptionsName): Promise<{ f
       { disk: 'root', format, size: 2 * GiB, content: { kind: 'benign' } },
       { disk: 'ephemeral0', format, size: GiB },
       { disk: 'swap', format, size: 512 * MiB },
+      ...(configDrive ? [{ disk: 'config' as const, format: 'raw' as const, size: 64 * MiB }] : []),
     ],
   });
   f.cluster.setHostDown('a', true);
@@ -64,11 +65,11 @@ describe('evacuating an instance whose disks have no record', () => {
     expect(await f.violations()).toEqual([]);
   });
 
-  it('has the returning source remove the classic volumes from the pool its options still name after they moved to lvm', async () => {
-    const { f } = await legacyOnDeadHost('rbd/other', 'flat/raw');
+  it('has the returning source remove the classic volumes, config drive included, from the pool its options still name after they moved to lvm', async () => {
+    const { f } = await legacyOnDeadHost('rbd/other', 'flat/raw', true);
     const pool = OPTIONS['rbd/other'].imagesRbdPool;
     f.reconfigure('a', { ...OPTIONS.lvm, imagesRbdPool: pool });
-    expect(f.cluster.disks().filter((d) => d.address.kind === 'rbd' && d.location.includes('old1_'))).toHaveLength(3);
+    expect(f.cluster.disks().filter((d) => d.address.kind === 'rbd' && d.location.includes('old1_'))).toHaveLength(4);
     const r = await f.lifecycle().evacuate(VM, 'b', FACTS)();
     expect(outcome(r)).toBe('ok');
     f.cluster.setHostDown('a', false);

@@ -63,28 +63,36 @@ const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string):
 };
 
 /**
- * The places other than `d`'s own where the classic driver may have left a
- * volume of a disk whose record was derived: nova's name for it in the
- * volume group and in the pool the source's options name. The dead host
- * could not be asked which holds it (its options may have moved from one to
- * the other), and nova's returning compute clears both of the instance's.
+ * Nova's names, in the volume group and in the pool the source's options
+ * name, of the volumes the classic driver may have left of an instance some
+ * of whose disks it made (a left disk has a derived record): the dead host
+ * could not be asked where they are (its options may have moved from one to
+ * the other, and a config drive has no row to say it exists), and nova's
+ * returning compute clears the instance's volumes of both. Those `left`
+ * names already are not repeated.
  */
-const otherNamedVolumes = (ctx: HostContext, instance: InstanceId, d: RecordedDisk): RecordedDisk[] => {
-  if (d.meta.provenance !== 'derived' || (d.meta.backend !== 'lvm' && d.meta.backend !== 'rbd')) return [];
+const classicVolumes = (ctx: HostContext, instance: InstanceId, left: LeftBehind): RecordedDisk[] => {
+  const derived = left.disks.filter((d) => d.meta.provenance === 'derived');
+  const first = derived[0];
+  if (first === undefined) return [];
   const { imagesVolumeGroup: vg, imagesRbdPool: pool } = ctx.options;
+  const roles = new Set<DiskName>(['root', 'ephemeral0', 'swap', 'config', ...left.disks.map((d) => d.disk)]);
+  const named = new Set(left.disks.map((d) => `${d.meta.backend}:${d.meta.location ?? ''}`));
   const out: RecordedDisk[] = [];
-  for (const backend of ['lvm', 'rbd'] as const) {
-    if ((backend === 'lvm' ? vg : pool) === null) continue;
-    const location = recordLocation(backend, instance, d.disk, vg, pool);
-    if (backend !== d.meta.backend || location !== d.meta.location) out.push({ disk: d.disk, meta: { ...d.meta, backend, format: 'raw', location } });
+  for (const disk of roles) {
+    for (const backend of ['lvm', 'rbd'] as const) {
+      if ((backend === 'lvm' ? vg : pool) === null) continue;
+      const location = recordLocation(backend, instance, disk, vg, pool);
+      if (!named.has(`${backend}:${location}`)) out.push({ disk, meta: { ...first.meta, backend, format: 'raw', location } });
+    }
   }
   return out;
 };
 
 /**
- * Remove the disks an evacuation left on `left.host` (for a volume the
- * classic driver made, nova's name for it in the other group or pool the
- * source's options name too), except any at a place the instance uses now,
+ * Remove the disks an evacuation left on `left.host` (for an instance the
+ * classic driver made disks of, nova's names of its volumes in the group
+ * and the pool the source's options name too), except any at a place the instance uses now,
  * then the instance directory there, unless the instance (or a move of it)
  * is on that host again.
  */
@@ -93,7 +101,7 @@ export const removeLeftBehind = async (deps: LifecycleDeps, instance: InstanceId
   if (E.isLeft(host)) return host;
   const inUse = await inUseOn(deps, instance, left.host);
   if (E.isLeft(inUse)) return inUse;
-  const others = new Set(left.disks.flatMap((d) => otherNamedVolumes(host.right.ctx, instance, d)));
+  const others = new Set(classicVolumes(host.right.ctx, instance, left));
   const stale = [...left.disks, ...others].filter((d) => {
     const at = locate(host.right.ctx, instance, d.disk, d.meta);
     // A record that cannot be located is left to the removal, which answers why.
