@@ -26,15 +26,13 @@ export const isBaseEntry = (file: string, base: string): boolean => {
  * disk, an `ephemeral_<size>_…` template for an ephemeral disk, a
  * `swap_<size>` one for swap. Other disks are never overlays.
  */
-const BASE_NAMES: Readonly<Record<string, RegExp>> = {
-  image: /^[0-9a-f]{40}(?:_[0-9]+)?$/,
-  // A size in nova's unit, or in bytes with a `b` where a size is not a whole number of them.
-  ephemeral: /^ephemeral_[0-9]+b?_[A-Za-z0-9._-]+$/,
-  swap: /^swap_[0-9]+b?$/,
-};
+const IMAGE_BASE = /^[0-9a-f]{40}(?:_[0-9]+)?$/;
+// A size in nova's unit, or in bytes with a `b` where a size is not a whole number of them.
+const EPHEMERAL_BASE = /^ephemeral_[0-9]+b?_[A-Za-z0-9._-]+$/;
+const SWAP_BASE = /^swap_[0-9]+b?$/;
 
 const baseNameFor = (disk: DiskName): RegExp | null =>
-  disk === 'root' || disk === 'rescue' ? (BASE_NAMES.image ?? null) : disk === 'swap' ? (BASE_NAMES.swap ?? null) : disk.startsWith('ephemeral') ? (BASE_NAMES.ephemeral ?? null) : null;
+  disk === 'root' || disk === 'rescue' ? IMAGE_BASE : disk === 'swap' ? SWAP_BASE : disk.startsWith('ephemeral') ? EPHEMERAL_BASE : null;
 
 /**
  * Why the chain a disk's state reports may not be followed, or `null` when

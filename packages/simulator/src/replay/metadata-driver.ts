@@ -101,11 +101,9 @@ export class MetadataDriver implements StepDriver {
   }
 
   /** Run an operation on a known instance; on success the classic driver's view of its disks is superseded by records. */
-  private async on(id: string, op: (i: InstanceId, inst: SimInstance) => Promise<E.Either<Failure, unknown>>, startsGuest = true, whileShelved = false): Promise<Outcome> {
+  private async on(id: string, op: (i: InstanceId, inst: SimInstance) => Promise<E.Either<Failure, unknown>>, startsGuest = true): Promise<Outcome> {
     const inst = this.known(id);
     if (E.isLeft(inst)) return inst.left;
-    // As nova's API does: a shelved instance has no disks to act on until it is unshelved (or deleted).
-    if (inst.right.shelved && !whileShelved) return failed('INSTANCE_INVALID_STATE', `instance ${id} is shelved`);
     const settling = this.world.unsettled.has(id);
     const r = outcome(await op(inst.right.id, inst.right));
     if (settling) await this.resync(inst.right);
@@ -299,7 +297,7 @@ export class MetadataDriver implements StepDriver {
         inst.host = step.host;
       }
       return r;
-    }, true, true);
+    });
   }
 
   convert(step: StepOf<'convert'>): Promise<Outcome> {
@@ -318,6 +316,6 @@ export class MetadataDriver implements StepDriver {
       const r = await this.lifecycle.delete(i)();
       if (E.isRight(r)) this.world.instances.delete(step.instance);
       return r;
-    }, false, true);
+    }, false);
   }
 }

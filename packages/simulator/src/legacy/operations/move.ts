@@ -38,7 +38,6 @@ interface Arrived {
  * confirmed or reverted (operations/resize-confirm.ts).
  */
 export const move = async (ctx: LegacyContext, inst: SimInstance, to: string, kind: MoveKind, resizeTo?: NewFlavor, confirm = true): Result<void> => {
-  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
   if (inst.resizedFrom !== null) return failure('INSTANCE_INVALID_STATE', `the resize of ${inst.id} waits for confirm or revert`);
   if (inst.legacyDisks.has('rescue')) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued`);
   if (to === inst.host) return failure('UNABLE_TO_MIGRATE_TO_SELF', `instance ${inst.id} is already on ${to}`);

@@ -18,7 +18,6 @@ import { failure, type Result } from '../legacy-host.js';
 
 /** Hard-reboot the instance on its host. */
 export const hardReboot = async (ctx: LegacyContext, inst: SimInstance): Result<void> => {
-  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
   const host = ctx.host(inst.host);
   const disks = placedDisks(host, inst);
   if (E.isLeft(disks)) return disks;

@@ -21,7 +21,6 @@ import { spawnDisks } from './spawn.js';
 
 /** Rebuild the instance on `to`. */
 export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string): Result<void> => {
-  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
   if (to === inst.host) return failure('INVALID_HOST', `instance ${inst.id} cannot be evacuated to its own host ${to}`);
   const host = ctx.host(to);
   const plans = await planDisks(host, inst.id, inst);
@@ -62,7 +61,6 @@ export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string
 
 /** Rebuild the instance's root disk from `image`. */
 export const rebuild = async (ctx: LegacyContext, inst: SimInstance, image: string): Result<void> => {
-  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
   const id = imageId(image, 'image');
   if (E.isLeft(id)) return id;
   const host = ctx.host(inst.host);

@@ -19,7 +19,6 @@ import { failure, type Result } from '../legacy-host.js';
 
 /** Rescue the instance from `image`. */
 export const rescue = async (ctx: LegacyContext, inst: SimInstance, image: string): Result<void> => {
-  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved`);
   if (inst.legacyDisks.has('rescue')) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is already rescued`);
   const id = imageId(image, 'image');
   if (E.isLeft(id)) return id;

@@ -33,7 +33,6 @@ const freeShelvedId = async (host: LegacyHost, id: InstanceId): Result<ImageId> 
 
 /** Shelve the instance (and offload it from its host). */
 export const shelve = async (ctx: LegacyContext, inst: SimInstance): Result<void> => {
-  if (inst.shelved) return failure('INSTANCE_INVALID_STATE', `instance ${inst.id} is already shelved`);
   const host = ctx.host(inst.host);
   let image: ImageId | null = null;
   if (inst.legacyDisks.has('root')) {
