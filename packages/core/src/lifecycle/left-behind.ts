@@ -6,15 +6,13 @@
  * removed only where nothing of the instance now is, and the instance
  * directory only when the instance has nothing on that host.
  */
-import { instanceDir, recordLocation, type DiskLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
-import type { HostContext } from '../host-context.js';
+import { instanceDir, type DiskLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { locate } from '../services/disk-locator.js';
-import { cannotHold } from '../services/legacy-places.js';
+import { locate, namedVolume } from '../services/disk-locator.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { decodeMigration } from './migration-record.js';
 import { onSource } from './move-plan.js';
-import type { LeftBehind, RecordedDisk } from './move-settle.js';
+import type { LeftBehind } from './move-settle.js';
 
 /** A place disks can collide at: a file, a logical volume, an rbd image. */
 const placeKey = (l: DiskLocation): string => (l.backend === 'lvm' ? `lvm:${l.vg}/${l.lv}` : l.backend === 'rbd' ? `rbd:${l.pool}/${l.image}` : `file:${l.path}`);
@@ -63,36 +61,22 @@ const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string):
 };
 
 /**
- * Nova's names, in the volume group and in the pool the source's options
- * name, of the volumes the classic driver may have left of an instance some
- * of whose disks it made (a left disk has a derived record): the dead host
- * could not be asked where they are (its options may have moved from one to
- * the other, and a config drive has no row to say it exists), and nova's
- * returning compute clears the instance's volumes of both. Those `left`
- * names already are not repeated.
+ * The disks of an instance some of whose disks the classic driver made (a
+ * left disk has a derived record) whose volumes a returning source removes
+ * by nova's names, in the volume group and in the pool its options name:
+ * the dead host could not be asked where they are (its options may have
+ * moved from one to the other, and a config drive has no row to say it
+ * exists), and nova's returning compute clears the instance's volumes of
+ * both.
  */
-const classicVolumes = (ctx: HostContext, instance: InstanceId, left: LeftBehind): RecordedDisk[] => {
-  const derived = left.disks.filter((d) => d.meta.provenance === 'derived');
-  const first = derived[0];
-  if (first === undefined) return [];
-  const { imagesVolumeGroup: vg, imagesRbdPool: pool } = ctx.options;
-  const roles = new Set<DiskName>(['root', 'ephemeral0', 'swap', 'config', ...left.disks.map((d) => d.disk)]);
-  const named = new Set(left.disks.map((d) => `${d.meta.backend}:${d.meta.location ?? ''}`));
-  const out: RecordedDisk[] = [];
-  for (const disk of roles) {
-    for (const backend of ['lvm', 'rbd'] as const) {
-      if ((backend === 'lvm' ? vg : pool) === null) continue;
-      const location = recordLocation(backend, instance, disk, vg, pool);
-      if (!named.has(`${backend}:${location}`)) out.push({ disk, meta: { ...first.meta, backend, format: 'raw', location } });
-    }
-  }
-  return out;
-};
+const classicNamed = (left: LeftBehind): DiskName[] =>
+  left.disks.some((d) => d.meta.provenance === 'derived') ? [...new Set<DiskName>(['root', 'ephemeral0', 'swap', 'config', ...left.disks.map((d) => d.disk)])] : [];
 
 /**
  * Remove the disks an evacuation left on `left.host` (for an instance the
  * classic driver made disks of, nova's names of its volumes in the group
- * and the pool the source's options name too), except any at a place the instance uses now,
+ * and the pool the source's options name too), except any at a place the
+ * instance uses now,
  * then the instance directory there, unless the instance (or a move of it)
  * is on that host again.
  */
@@ -101,17 +85,20 @@ export const removeLeftBehind = async (deps: LifecycleDeps, instance: InstanceId
   if (E.isLeft(host)) return host;
   const inUse = await inUseOn(deps, instance, left.host);
   if (E.isLeft(inUse)) return inUse;
-  const others = new Set(classicVolumes(host.right.ctx, instance, left));
-  const stale = [...left.disks, ...others].filter((d) => {
-    const at = locate(host.right.ctx, instance, d.disk, d.meta);
+  const ctx = host.right.ctx;
+  const stale = left.disks.filter((d) => {
+    const at = locate(ctx, instance, d.disk, d.meta);
     // A record that cannot be located is left to the removal, which answers why.
     return E.isLeft(at) || !inUse.right.places.has(placeKey(at.right.location));
   });
-  const removed = await sequence(stale, async (d) => {
-    const r = await run(host.right.realizer.remove(instance, d.disk, d.meta));
-    // A group or pool the host has no driver or tool for holds nothing of it.
-    return E.isLeft(r) && others.has(d) && cannotHold(r.left.code) ? E.right(undefined) : r;
-  });
-  if (E.isLeft(removed) || inUse.right.hostInUse) return removed;
+  const removed = await sequence(stale, (d) => run(host.right.realizer.remove(instance, d.disk, d.meta)));
+  if (E.isLeft(removed)) return removed;
+  const named = await sequence(classicNamed(left), (disk) =>
+    sequence(['lvm', 'rbd'] as const, (backend) => {
+      const at = namedVolume(ctx, instance, disk, backend);
+      const spared = at !== null && E.isRight(at) && inUse.right.places.has(placeKey(at.right));
+      return at === null || spared ? Promise.resolve(E.right(undefined)) : run(host.right.realizer.removeNamed(instance, disk, backend));
+    }));
+  if (E.isLeft(named) || inUse.right.hostInUse) return named;
   return run(host.right.files.remove(instanceDir(host.right.ctx.instancesPath, instance)));
 };

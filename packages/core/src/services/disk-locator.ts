@@ -2,6 +2,7 @@ import {
   recordLocation,
   resolveLocation,
   type DiskImage,
+  type DiskLocation,
   type DiskMetadata,
   type DiskName,
   type InstanceId,
@@ -18,4 +19,14 @@ export const locate = (ctx: HostContext, instance: InstanceId, disk: DiskName, m
   const location = meta.location ?? recordLocation(meta.backend, instance, disk, ctx.options.imagesVolumeGroup, ctx.options.imagesRbdPool);
   const resolved = resolveLocation(meta.backend, location, ctx.instancesPath, instance);
   return E.isLeft(resolved) ? resolved : E.right({ location: resolved.right, format: meta.format });
+};
+
+/**
+ * Where nova names a disk's volume of `backend` on this host: in the volume
+ * group or the pool its options name; `null` when they name none.
+ */
+export const namedVolume = (ctx: HostContext, instance: InstanceId, disk: DiskName, backend: 'lvm' | 'rbd'): E.Either<InvalidName, DiskLocation> | null => {
+  const { imagesVolumeGroup: vg, imagesRbdPool: pool } = ctx.options;
+  if ((backend === 'lvm' ? vg : pool) === null) return null;
+  return resolveLocation(backend, recordLocation(backend, instance, disk, vg, pool), ctx.instancesPath, instance);
 };

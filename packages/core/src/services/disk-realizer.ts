@@ -4,8 +4,6 @@ import {
   instanceDir,
   novaFileName,
   planToRecord,
-  recordLocation,
-  resolveLocation,
   type BaseImageCache,
   type ByteSize,
   type DiskDriver,
@@ -28,7 +26,8 @@ import type { CoreError, DiskLost, DiskMismatch } from '../errors/core-error.js'
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
-import { locate } from './disk-locator.js';
+import { locate, namedVolume } from './disk-locator.js';
+import { cannotHold } from './legacy-places.js';
 import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
@@ -223,18 +222,19 @@ export class DiskRealizer {
   /**
    * Remove the volume a disk of `backend` would have under its conventional
    * name in the volume group or pool this host's options name, if any (and
-   * nothing when they name none): for a disk no record or fact places, as
-   * nova's cleanup removes an instance's volumes by name. Removing reads
-   * nothing of the volume.
+   * nothing when they name none, or the host has no driver or tool for
+   * them: it never made such a volume): for a disk no record or fact
+   * places, as nova's cleanup removes an instance's volumes by name.
+   * Removing reads nothing of the volume.
    */
   removeNamed(instance: InstanceId, disk: DiskName, backend: 'lvm' | 'rbd'): TE.TaskEither<CoreError, void> {
     return async () => {
-      const { imagesVolumeGroup: vg, imagesRbdPool: pool } = this.ctx.options;
-      if ((backend === 'lvm' ? vg : pool) === null) return DONE;
-      const location = resolveLocation(backend, recordLocation(backend, instance, disk, vg, pool), this.ctx.instancesPath, instance);
+      const location = namedVolume(this.ctx, instance, disk, backend);
+      if (location === null) return DONE;
       if (E.isLeft(location)) return location;
       const driver = await this.drivers.forBackend(backend)();
-      return E.isLeft(driver) ? driver : driver.right.remove(location.right)();
+      const removed = E.isLeft(driver) ? driver : await driver.right.remove(location.right)();
+      return E.isLeft(removed) && cannotHold(removed.left.code) ? DONE : removed;
     };
   }
 
