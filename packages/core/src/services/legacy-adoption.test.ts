@@ -234,6 +234,14 @@ describe('LegacyAdoption', () => {
       expect(E.isRight(await f.host('a').adoption.supply(VM, 'ephemeral0', { backend: 'flat', format: 'raw', location: 'disk.local' })())).toBe(true);
       expect(E.isRight(await f.host('a').adoption.supply(VM, 'swap', { backend: 'flat', format: 'raw', location: null })())).toBe(true);
     });
+    it('refuses a volume of another instance (INVALID_NAME), recording nothing, so this instance’s delete cannot remove it', async () => {
+      const f = await legacyFleet('lvm', { diskInfo: 'absent' });
+      for (const location of ['vg0/old2_disk', 'vg0/other', 'vg0/old10_disk']) {
+        const r = await f.host('a').adoption.supply(VM, 'root', { backend: 'lvm', format: 'raw', location })();
+        expect(E.isLeft(r) && `${r.left.code} ${r.left.path}`, location).toBe('INVALID_NAME location');
+      }
+      expect(f.repository.events).toEqual([]);
+    });
     it('refuses a layout whose backend cannot hold its format', async () => {
       const f = await legacyFleet('flat/raw', { diskInfo: 'absent' });
       const r = await f.host('a').adoption.supply(VM, 'root', { backend: 'lvm', format: 'qcow2', location: 'vg0/old1_disk' })();

@@ -35,13 +35,22 @@ export const recordLocation = (
 export const instanceDir = (instancesPath: HostPath, instance: InstanceId): HostPath =>
   `${instancesPath}/${instance}` as HostPath;
 
-const splitPair = (location: string, what: string): E.Either<InvalidName, readonly [VolumeName, VolumeName]> => {
+/**
+ * A volume location `<vg>/<lv>` or `<pool>/<image>` whose volume is the
+ * instance's own: nova names every volume of an instance `<instance>_…`, and
+ * a group or pool holds the volumes of many instances, so a record naming
+ * another's would let this instance's delete or convert remove that disk.
+ */
+const splitPair = (location: string, what: string, instance: InstanceId): E.Either<InvalidName, readonly [VolumeName, VolumeName]> => {
   const parts = location.split('/');
   if (parts.length !== 2) return E.left(invalidName('location', location, `must be ${what}`, 'location'));
   const a = volumeName(parts[0] ?? '', 'location');
   if (E.isLeft(a)) return a;
   const b = volumeName(parts[1] ?? '', 'location');
   if (E.isLeft(b)) return b;
+  if (!b.right.startsWith(`${instance}_`)) {
+    return E.left(invalidName('location', location, `must name a volume of instance ${instance} (${instance}_<name>)`, 'location'));
+  }
   return E.right([a.right, b.right] as const);
 };
 
@@ -58,11 +67,11 @@ export const resolveLocation = (
 ): E.Either<InvalidName, DiskLocation> => {
   // Every disk operation resolves its record's location: plain branches rather than a mapped Either per call.
   if (backend === 'lvm') {
-    const pair = splitPair(location, 'vg/lv');
+    const pair = splitPair(location, 'vg/lv', instance);
     return E.isLeft(pair) ? pair : E.right({ backend, vg: pair.right[0], lv: pair.right[1] });
   }
   if (backend === 'rbd') {
-    const pair = splitPair(location, 'pool/image');
+    const pair = splitPair(location, 'pool/image', instance);
     return E.isLeft(pair) ? pair : E.right({ backend, pool: pair.right[0], image: pair.right[1] });
   }
   const dir = instanceDir(instancesPath, instance);
