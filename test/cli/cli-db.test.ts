@@ -107,6 +107,17 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     }
   });
 
+  it('refuses an empty --host, and says so when a host has nothing to migrate, so a typo is not read as done', async () => {
+    for (const host of ['', ' cmp1']) {
+      const r = await runCli(['db', 'online-migrate', '--db', db, '--host', host, '--instances-path', instances(), '--config', join(dir, 'nova.conf')]);
+      expect(r.code, JSON.stringify(host)).toBe(2);
+      expect(r.stderr).toContain('is not a host name');
+    }
+    const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp9', '--instances-path', instances(), '--config', join(dir, 'nova.conf')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('no row of a live instance on host cmp9 lacks driver_info');
+  });
+
   it('refuses a bad --max-count with 127', async () => {
     expect((await migrate('--max-count', '0')).code).toBe(127);
     expect((await migrate('--max-count', 'x')).code).toBe(127);

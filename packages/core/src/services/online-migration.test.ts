@@ -76,6 +76,21 @@ describe('OnlineMigration', () => {
     });
   });
 
+  describe('when a concurrent writer fills its rows first', () => {
+    it('counts them as filled elsewhere, not as done, and keeps the other writer’s records', async () => {
+      const f = await setup();
+      const fill = f.repository.fillUnpopulated.bind(f.repository);
+      // Another run that derived the same rows writes them between this run's listing and its write.
+      vi.spyOn(f.repository, 'fillUnpopulated').mockImplementationOnce((writes) => async () => {
+        const theirs = await fill(writes.map((w) => ({ ...w, driverInfo: w.driverInfo.replace('"derived"', '"operator"') })))();
+        return E.isLeft(theirs) ? theirs : fill(writes)();
+      });
+      const r = await f.fleet.onlineMigration().run('a', 50);
+      expect(E.isRight(r) && { done: r.right.done, filledElsewhere: r.right.filledElsewhere }).toEqual({ done: 0, filledElsewhere: 1 });
+      expect((await f.records(GOOD)).get('root')).toMatchObject({ provenance: 'operator' });
+    });
+  });
+
   describe('when a migrated instance has instance-level disks', () => {
     const OLD = vm('cfg1');
     const rbdFleet = async (): Promise<FakeFleet> => {

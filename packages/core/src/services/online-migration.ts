@@ -26,6 +26,12 @@ export interface MigrationResult {
   readonly found: number;
   /** Rows it filled. */
   readonly done: number;
+  /**
+   * Rows it derived that a concurrent writer (another migration run, a
+   * first touch) filled first: done by someone else, and a sign that rows
+   * this run did not reach may still be left.
+   */
+  readonly filledElsewhere: number;
   readonly failures: readonly MigrationFailure[];
 }
 
@@ -118,11 +124,11 @@ export class OnlineMigration {
       }
     }
     this.remember(adoption, known, failures, complete);
-    if (writes.length === 0) return E.right({ found, done: 0, failures });
+    if (writes.length === 0) return E.right({ found, done: 0, filledElsewhere: 0, failures });
     const written = await this.repository.fillUnpopulated(writes)();
     if (E.isLeft(written)) return written;
     for (const instance of new Set(migrated)) failures.push(...(await this.adoptInstanceLevel(adoption, instance)));
-    return E.right({ found, done: written.right, failures });
+    return E.right({ found, done: written.right, filledElsewhere: writes.length - written.right, failures });
   }
 
   /** Give the instance-level disks `disk.info` (or the host's pool) holds for `instance` a record; what failed, as failures. */

@@ -136,6 +136,10 @@ const BATCH = 50;
  * Without `--max-count` it runs batches of 50 until a batch does nothing.
  */
 export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<number> => {
+  if (o.host.trim() === '' || o.host.trim() !== o.host) {
+    io.err(`disk-ledger db online-migrate: --host ${JSON.stringify(o.host)} is not a host name`);
+    return 2;
+  }
   // Without the host's nova.conf, the flags must say at least which backend it runs: one flag alone (--use-cow-images)
   // would leave the rest to nova's defaults, and records derived from them would be wrong for a host configured otherwise.
   if (o.config === undefined && o.overrides.imagesType === undefined) {
@@ -176,7 +180,8 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     const migration = singleRealHost(db, { name: o.host, options: options.right, instancesPath: instancesPath.right }).onlineMigration();
     const once = async (n: number): Promise<E.Either<string, MigrationResult>> => E.mapLeft((e: { message: string }) => e.message)(await migration.run(o.host, n));
     const report = (r: MigrationResult, batch: number | null) => {
-      io.out(`${batch === null ? 'run' : `batch ${batch}`}: found ${r.found}, migrated ${r.done}, not derivable ${r.failures.length}`);
+      const elsewhere = r.filledElsewhere > 0 ? `, filled meanwhile by another writer ${r.filledElsewhere}` : '';
+      io.out(`${batch === null ? 'run' : `batch ${batch}`}: found ${r.found}, migrated ${r.done}${elsewhere}, not derivable ${r.failures.length}`);
       for (const f of r.failures) io.out(`  ${f.bdmId < 0 ? 'instance disk' : `row ${f.bdmId}`} ${f.instance}/${f.disk}: ${f.code}: ${f.reason}`);
     };
     if (o.maxCount !== undefined) {
@@ -186,7 +191,8 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
         return 2;
       }
       report(r.right, null);
-      return r.right.done > 0 ? 1 : r.right.failures.length > 0 ? 2 : 0;
+      // Rows a concurrent writer took mean this run stopped short of rows that may be left: as after migrating, run again.
+      return r.right.done + r.right.filledElsewhere > 0 ? 1 : r.right.failures.length > 0 ? 2 : 0;
     }
     let total = 0;
     let failures: number;
@@ -202,9 +208,12 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       total += r.right.done;
       instanceLevel += r.right.failures.filter((f) => f.bdmId < 0).length;
       failures = r.right.failures.length;
-      if (r.right.done === 0) break;
+      // A batch whose every row another run filled first did nothing, yet rows past it may be left.
+      if (r.right.done === 0 && r.right.filledElsewhere === 0) break;
     }
     failures += instanceLevel;
+    // A mistyped host finds nothing, as a finished one does: say which, so "0" is not read as "all done" for the wrong host.
+    if (total === 0 && failures === 0) io.err(`disk-ledger db online-migrate: no row of a live instance on host ${o.host} lacks driver_info`);
     io.out(`${'migration'.padEnd(28)} ${'migrated'.padStart(9)} ${'not derivable'.padStart(14)}`);
     io.out(`${'libvirt_disk_metadata'.padEnd(28)} ${String(total).padStart(9)} ${String(failures).padStart(14)}`);
     return failures > 0 ? 2 : 0;

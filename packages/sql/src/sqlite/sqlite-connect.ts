@@ -21,6 +21,19 @@ const BUSY_DEADLINE_MS = 10_000;
 
 const isBusy = (cause: unknown): boolean => isRecord(cause) && typeof cause.code === 'string' && cause.code.startsWith('SQLITE_BUSY');
 
+/** Run `f`, again after an awaited pause while SQLite answers SQLITE_BUSY, for up to {@link BUSY_DEADLINE_MS}. */
+const retryBusy = async <T>(f: () => Promise<T>): Promise<T> => {
+  const deadline = Date.now() + BUSY_DEADLINE_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await f();
+    } catch (cause) {
+      if (!isBusy(cause) || Date.now() > deadline) throw cause;
+      await sleep(Math.random() * Math.min(2 ** attempt, 50));
+    }
+  }
+};
+
 /** A kysely dialect for the SQLite database at `path` (`:memory:` for a private in-memory one). */
 export const sqliteDialect = (path: string): Dialect =>
   wrapConnections(
@@ -31,21 +44,10 @@ export const sqliteDialect = (path: string): Dialect =>
         db.pragma('foreign_keys = ON');
         return db;
       },
+      // The session's TEMP objects read the main schema, so another connection's lock refuses them as it does any statement.
       onCreateConnection: async (connection) => {
-        for (const statement of SQLITE_SESSION_SETUP) await connection.executeQuery(CompiledQuery.raw(statement));
+        for (const statement of SQLITE_SESSION_SETUP) await retryBusy(() => connection.executeQuery(CompiledQuery.raw(statement)));
       },
     }),
-    {
-      executeQuery: async (inner, query) => {
-        const deadline = Date.now() + BUSY_DEADLINE_MS;
-        for (let attempt = 0; ; attempt += 1) {
-          try {
-            return await inner.executeQuery(query);
-          } catch (cause) {
-            if (!isBusy(cause) || Date.now() > deadline) throw cause;
-            await sleep(Math.random() * Math.min(2 ** attempt, 50));
-          }
-        }
-      },
-    },
+    { executeQuery: (inner, query) => retryBusy(() => inner.executeQuery(query)) },
   );

@@ -18,6 +18,10 @@ describe('parseDatabaseUrl', () => {
       expect(target('/var/lib/ledger.db')).toMatchObject({ dialect: 'sqlite', path: '/var/lib/ledger.db' });
       expect(target('ledger.db')).toMatchObject({ dialect: 'sqlite', path: 'ledger.db' });
     });
+    it('decodes %-escapes of the URL form, and takes a plain path as it is', () => {
+      expect(target('sqlite:///tmp/p%20q.db')).toMatchObject({ dialect: 'sqlite', path: '/tmp/p q.db' });
+      expect(target('/tmp/p%20q?.db')).toMatchObject({ dialect: 'sqlite', path: '/tmp/p%20q?.db' });
+    });
   });
 
   describe('when the URL names a server', () => {
@@ -31,7 +35,7 @@ describe('parseDatabaseUrl', () => {
 
   describe('when the URL is bad', () => {
     it('answers DATABASE_URL_INVALID naming the URL without its password', () => {
-      for (const bad of ['', 'sqlite:', 'sqlite://host/x.db', 'oracle://u:secret@db/x', 'postgres:nova', 'mysql://u:secret@/x', 'postgres://u:secret@db:99999999/x']) {
+      for (const bad of ['', 'sqlite:', 'sqlite://host/x.db', 'oracle://u:secret@db/x', 'postgres:nova', 'mysql://u:secret@/x', 'postgres://u:secret@db:99999999/x', 'postgres://u:secret@db:5432/', 'postgres://u:secret@db', 'mysql://u:secret@db:3306/', 'sqlite:/tmp/q.db?mode=ro', 'sqlite:/tmp/%zz.db', 'sqlite:/tmp/a%00b.db']) {
         const parsed = parseDatabaseUrl(bad);
         expect(E.isLeft(parsed), bad).toBe(true);
         if (E.isLeft(parsed)) {

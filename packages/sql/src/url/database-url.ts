@@ -4,10 +4,10 @@
  * | URL | database |
  * | --- | --- |
  * | `sqlite::memory:`, `:memory:` | SQLite, in memory |
- * | `sqlite:/abs/path`, `sqlite:///abs/path`, `sqlite:relative/path` | SQLite file |
+ * | `sqlite:/abs/path`, `sqlite:///abs/path`, `sqlite:relative/path` | SQLite file (%-escapes decoded; no query) |
  * | a plain path (`/var/lib/x.db`, `x.db`) | SQLite file |
- * | `postgres://…`, `postgresql://…` | PostgreSQL |
- * | `mysql://…`, `mariadb://…` | MariaDB / MySQL |
+ * | `postgres://…/db`, `postgresql://…/db` | PostgreSQL |
+ * | `mysql://…/db`, `mariadb://…/db` | MariaDB / MySQL |
  *
  * Anything else is a `DatabaseUrlInvalid` value naming the URL with its
  * password replaced by `***`, as every message about a URL does.
@@ -61,7 +61,18 @@ const sqlitePath = (url: string, rest: string): E.Either<DatabaseUrlInvalid, Dat
   if (path.length === 0) return invalid(url, 'names no SQLite file (use sqlite::memory: or sqlite:/path/to/file)');
   if (rest.startsWith('//') && !path.startsWith('/')) return invalid(url, 'has a host part, which SQLite has no use for (use sqlite:/abs/path or sqlite:rel/path)');
   if (path.includes('\0')) return invalid(url, 'contains a NUL character');
-  return E.right({ dialect: 'sqlite', path, redacted: url });
+  if (url === rest) return E.right({ dialect: 'sqlite', path, redacted: url });
+  // In the URL form a query (`?mode=ro`) or an escape (`%20`) means something to a reader; taken as part of the file
+  // name, it would open a new, writable, empty database. A file whose name holds them is given as a plain path.
+  if (/[?#]/.test(path)) return invalid(url, 'has a query or fragment, which is not read (give a file name holding "?" or "#" as a plain path)');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return invalid(url, 'has an invalid %-escape');
+  }
+  if (decoded.includes('\0')) return invalid(url, 'contains a NUL character');
+  return E.right({ dialect: 'sqlite', path: decoded, redacted: url });
 };
 
 const server = (url: string, dialect: 'postgres' | 'mysql', wire: string): E.Either<DatabaseUrlInvalid, DatabaseTarget> => {
@@ -73,6 +84,8 @@ const server = (url: string, dialect: 'postgres' | 'mysql', wire: string): E.Eit
   }
   if (parsed.hostname === '') return invalid(url, 'names no host');
   if (parsed.port !== '' && !/^\d+$/.test(parsed.port)) return invalid(url, 'has an invalid port');
+  // Without one, the server picks a default database (PostgreSQL: the user's), and the schema would be made there.
+  if (parsed.pathname.replace(/^\/+/, '') === '') return invalid(url, `names no database (${dialect === 'postgres' ? 'postgres' : 'mysql'}://user@host:port/<database>)`);
   return E.right({ dialect, url: wire, redacted: redactUrl(url) });
 };
 
