@@ -48,16 +48,23 @@ export const deleteDiskInfo = async (world: SimWorld, step: StepOf<'delete_disk_
   return outcomeOf(await (step.corrupt === true ? files.writeTextAtomic(path, '{"corrupt') : files.remove(path))());
 };
 
-/** One batch of the online data migration on every host running the metadata driver. */
+/**
+ * One batch of the online data migration: at most `batch` rows in all,
+ * taken host by host (in the order the hosts are listed) from those running
+ * the metadata driver, each of which derives its own rows from its facts.
+ */
 export const onlineMigrate = async (world: SimWorld, step: StepOf<'online_migrate'>): Promise<Outcome> => {
   // A resize the classic driver made and that awaits confirm or revert is that driver's: a revert takes the
   // instance back to its old disks, which records derived on the destination would not describe.
   const skip = new Set<string>();
   for (const [name, inst] of world.instances) if (inst.resizedFrom?.by === 'legacy') skip.add(name);
+  let left = step.batch ?? 50;
   for (const [host, mode] of world.modes) {
     if (mode !== 'metadata') continue;
-    const r = await world.fleet.onlineMigration().run(host, step.batch ?? 50, { skip });
+    if (left < 1) break;
+    const r = await world.fleet.onlineMigration().run(host, left, { skip });
     if (E.isLeft(r)) return outcomeOf(r);
+    left -= r.right.done;
   }
   return OK;
 };

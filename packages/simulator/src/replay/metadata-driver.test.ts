@@ -87,6 +87,18 @@ describe('MetadataDriver', () => {
     });
   });
 
+  describe('when an online migration step names a batch', () => {
+    it('migrates at most that many rows in all, whichever hosts hold them', async () => {
+      const r = await replayIn(scenario(`  - boot: { instance: vm1, host: new, image: cirros, flavor: small, legacy: true }
+  - boot: { instance: vm2, host: old, image: cirros, flavor: small }
+  - upgrade: { host: old }
+  - online_migrate: { batch: 3 }`), 'metadata');
+      expect(codes(r)).toEqual(['ok', 'ok', 'ok', 'ok']);
+      // Each instance has two rows (root, ephemeral0): three in all, not three per host.
+      expect(r.disks.filter((d) => d.provenance === 'derived')).toHaveLength(3);
+    });
+  });
+
   describe('when an evacuated source crashes while it removes what the evacuation left', () => {
     it('removes the rest when it is back, before the next step', async () => {
       const s = loadScenario(`format: 1

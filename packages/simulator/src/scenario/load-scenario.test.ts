@@ -165,5 +165,30 @@ describe('loadScenario', () => {
       expect(problem('format: 1\nname: [')).toBe('(yaml)');
       expect(problem(base('  - reboot: { instance: vm1 }').replace('format: 1', 'format: 2'))).toBe('format');
     });
+    it('refuses more than 100 aliases (an alias bomb) as invalid YAML instead of failing', () => {
+      const many = base(`  - &r { reboot: { instance: vm1, hard: true } }\n${'  - *r\n'.repeat(100)}`);
+      const r = load(many);
+      expect(E.isLeft(r) && `${r.left.path}: ${r.left.message}`).toMatch(/^\(yaml\): .*alias/i);
+    });
+    it('names a file that is no scenario without quoting what it holds', () => {
+      const shadow = 'root:$6$salt$secrethash:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n';
+      const r = load(shadow);
+      expect(E.isLeft(r) && r.left.path).toMatch(/^(\(root\)|format)$/);
+      expect(E.isLeft(r) && r.left.message).not.toContain('secrethash');
+      const keyed = load('root: $6$salt$secrethash\n');
+      expect(E.isLeft(keyed) && keyed.left.message).not.toContain('secrethash');
+      expect(E.isLeft(keyed) && keyed.left.path).toBe('format');
+      expect(E.isLeft(load('- root\n- daemon\n')) && 'listed').toBe('listed');
+    });
+    it('refuses an image smaller than 64KiB, where its content kind would not fit', () => {
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      for (const size of ['0', '1', '512', '65535']) {
+        expect(problem(base(boot).replace('images:\n', `images:\n  - { id: tiny, disk_format: raw, virtual_size: ${size} }\n`)), size).toBe('images[0].virtual_size');
+      }
+      expect(problem(base(boot).replace('images:\n', 'images:\n  - { id: tiny, disk_format: raw, virtual_size: 64KiB }\n'))).toBe('ok');
+    });
+    it('refuses a batch past the largest exact integer', () => {
+      expect(problem(base('  - online_migrate: { batch: 99999999999999999999 }'))).toBe('steps[0].online_migrate.batch');
+    });
   });
 });

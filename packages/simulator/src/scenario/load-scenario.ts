@@ -56,7 +56,17 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
       if (typeof node.value === 'number' && node.source !== undefined && !/^-?[0-9]+$/.test(node.source)) node.value = node.source;
     },
   });
-  const decoded = decodeWith(ScenarioFile, doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (e) {
+    // The yaml library refuses to expand more than 100 aliases (an alias bomb would otherwise take the memory).
+    return E.left(invalid(file, '(yaml)', e instanceof Error ? e.message : String(e)));
+  }
+  // A file that is no scenario at all (a wrong path given) is named as such, without quoting what it holds.
+  const notScenario = formatProblem(value);
+  if (notScenario !== null) return E.left(invalid(file, notScenario.path, notScenario.message));
+  const decoded = decodeWith(ScenarioFile, value);
   if (E.isLeft(decoded)) return E.left(invalid(file, decoded.left.path, decoded.left.message));
   const s = decoded.right;
   const hostOptions = new Map<string, HostStorageOptions>();
@@ -73,6 +83,14 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   }
   const problem = checkReferences(s, hostOptions);
   return problem === null ? E.right({ ...s, file, hostOptions }) : E.left(invalid(file, problem.path, problem.message));
+};
+
+/** Why `value` is not a scenario of this format at all, or `null`: checked before its keys, so their text is not echoed. */
+const formatProblem = (value: unknown): { readonly path: string; readonly message: string } | null => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { path: '(root)', message: 'not a scenario: expected a mapping with `format: 1` at the top' };
+  if (!Object.hasOwn(value, 'format')) return { path: 'format', message: 'required key is missing (a scenario starts with `format: 1`)' };
+  const format = (value as { readonly format?: unknown }).format;
+  return format === 1 ? null : { path: 'format', message: `expected 1, the only format version, got ${JSON.stringify(format)?.slice(0, 40) ?? String(format)}` };
 };
 
 /** The longest file name a planted header can carry: qcow2 caps a backing file name at 1023 bytes. */
@@ -116,11 +134,21 @@ const checkImages = (s: ScenarioFile): { path: string; message: string } | null 
       const problem = id === undefined ? null : imageIdProblem(id);
       if (problem !== null) return { path: `images[${i}].${key}`, message: problem };
     }
+    if (image.virtual_size !== undefined && image.virtual_size < MIN_IMAGE_SIZE) {
+      return { path: `images[${i}].virtual_size`, message: `an image must be at least 64KiB (${MIN_IMAGE_SIZE} bytes): its content kind is written into its first bytes, and a real qcow2 or vmdk needs room for its own` };
+    }
     const problem = image.target === undefined ? null : targetProblem(image.target);
     if (problem !== null) return { path: `images[${i}].target`, message: problem };
   }
   return null;
 };
+
+/**
+ * The smallest image the simulator builds: one qcow2 cluster. Below it a
+ * header (a content kind's, or a real qcow2's own metadata) does not fit,
+ * and the in-memory and real hosts would build different images.
+ */
+const MIN_IMAGE_SIZE = 64 * 1024;
 
 /** Where a scenario is wrong, and why. */
 type Problem = { readonly path: string; readonly message: string };
@@ -168,7 +196,7 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
     if ((step.op === 'guest_write' || step.op === 'delete_disk_file' || step.op === 'convert') && !isDiskName(step.disk)) {
       return { path: at('disk'), message: diskNameProblem(step.disk) };
     }
-    if (step.op === 'online_migrate' && step.batch !== undefined && (!Number.isInteger(step.batch) || step.batch < 1)) {
+    if (step.op === 'online_migrate' && step.batch !== undefined && (!Number.isSafeInteger(step.batch) || step.batch < 1)) {
       return { path: at('batch'), message: 'batch must be a positive integer' };
     }
   }
