@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Stops the Ceph daemons tools/ceph/start.sh started and removes their
+# directory and /tmp/disk-ledger-ceph.env. Safe to run when nothing runs.
+set -euo pipefail
+
+ENV_FILE=/tmp/disk-ledger-ceph.env
+LOCK_FILE=/tmp/disk-ledger-ceph.lock
+
+log() { echo "ceph/stop: $*" >&2; }
+
+# start.sh calls us while holding the lock itself.
+if [[ ${1:-} != --locked ]]; then
+  exec 9>"$LOCK_FILE"
+  flock 9
+fi
+
+if [[ ! -f $ENV_FILE ]]; then
+  log "nothing to stop"
+  exit 0
+fi
+# shellcheck disable=SC1090
+source "$ENV_FILE"
+DIR=${DISK_LEDGER_CEPH_DIR:-}
+case $DIR in
+  /tmp/disk-ledger-ceph.*) ;;
+  *) log "unexpected state dir '$DIR' in $ENV_FILE; removing only the env file"; rm -f "$ENV_FILE"; exit 0 ;;
+esac
+
+# Only the processes whose pid files the cluster wrote, and only if they are
+# still the ceph daemons (a pid may have been reused). The OSD goes first, so
+# it does not wait on a vanished monitor.
+pids=()
+for name in osd.0 mon.a; do
+  pidfile=$DIR/run/$name.pid
+  [[ -f $pidfile ]] || continue
+  pid=$(cat "$pidfile")
+  if [[ $pid =~ ^[0-9]+$ ]] && grep -qx "ceph-${name%%.*}" "/proc/$pid/comm" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    pids+=("$pid")
+  fi
+done
+for pid in "${pids[@]}"; do
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+done
+
+rm -rf "$DIR"
+rm -f "$ENV_FILE"
+log "stopped; removed $DIR"
