@@ -37,7 +37,12 @@ export const decodeInfo = (stdout: string, i: RbdImage): E.Either<ToolOutputInva
   return Number.isSafeInteger(r.size) && r.size >= 0 ? E.right(r.size) : E.left(toolOutputInvalid('rbd info', `size ${r.size} is not a byte count`));
 };
 
-/** Whether a failed `rbd info` said the image does not exist (exit 2, ENOENT). */
-export const isMissingImage = (exitCode: number, stderr: string): boolean =>
-  exitCode === 2 || /No such file or directory/.test(stderr);
+// What `rbd info` prints when the image, or the whole pool, is not there.
+// Exit 2 (ENOENT) alone says nothing: a client that cannot read its
+// configuration (no ceph.conf, a CEPH_CONF naming a missing file) also exits
+// 2 with "No such file or directory", and that disk may well exist.
+const MISSING_IMAGE = /^rbd: error opening (?:image \S+|pool '[^'\n]*'): \(2\) No such file or directory$/m;
+
+/** Whether a failed `rbd info` said the image (or its pool) does not exist: exit 2 and rbd's own "error opening" line. */
+export const isMissingImage = (exitCode: number, stderr: string): boolean => exitCode === 2 && MISSING_IMAGE.test(stderr);
 

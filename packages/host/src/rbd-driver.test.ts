@@ -111,6 +111,27 @@ describe('RbdDriver', () => {
       const { driver } = setup(missing);
       expect(await expectRight(driver.inspect(disk))).toEqual({ exists: false });
     });
+    it("reads a missing pool (exit 2, rbd's \"error opening pool\") as not existing", async () => {
+      const { driver } = setup(failed(['rbd'], 2, "rbd: error opening pool 'vms': (2) No such file or directory"));
+      expect(await expectRight(driver.inspect(disk))).toEqual({ exists: false });
+    });
+    it('reports exit 2 from a client that cannot read its ceph.conf as a failure, not as a missing image (real rbd 16.2)', async () => {
+      // What rbd prints with CEPH_CONF naming a missing file, or with no ceph.conf anywhere.
+      const noConf = failed(
+        ['rbd'],
+        2,
+        'did not load config file, using default settings.\n2026-11-26T16:14:16.452+0000 7f1c824aa380 -1 Errors while parsing config file!\n\n' +
+          '2026-11-26T16:14:16.452+0000 7f1c824aa380 -1 can\'t open /etc/ceph/ceph.conf: (2) No such file or directory\n',
+      );
+      const inspected = setup(noConf);
+      await expectLeft(inspected.driver.inspect(disk), 'COMMAND_FAILED');
+      const removed = setup(noConf);
+      await expectLeft(removed.driver.remove(disk.location), 'COMMAND_FAILED');
+      expect(removed.exec.argvs).toHaveLength(1);
+      const created = setup(noConf);
+      await expectLeft(created.driver.createBlank(disk, (8 * MiB) as ByteSize), 'COMMAND_FAILED');
+      expect(created.exec.argvs).toHaveLength(1);
+    });
     it('reports other rbd failures as they are', async () => {
       const { driver } = setup(failed(['rbd'], 13, 'rbd: error opening pool: (13) Permission denied'));
       await expectLeft(driver.inspect(disk), 'COMMAND_FAILED');

@@ -3,8 +3,9 @@
  * `rbd create`; from a raw local source: `rbd import`; from any other source:
  * `qemu-img convert -f <src> -O raw <src> rbd:<pool>/<image>`; then
  * `rbd resize` up to the stated size. Size and presence: `rbd info --format
- * json`; a missing image (exit 2, "No such file or directory") is
- * `{ exists: false }`. Errors: typed input errors before any command,
+ * json`; a missing image or pool (exit 2, `rbd: error opening image <name>:
+ * (2) No such file or directory`) is `{ exists: false }`, any other failure
+ * (a client that cannot read its ceph.conf also exits 2) an error. Errors: typed input errors before any command,
  * `CommandError` unchanged, `ToolOutputInvalid` for output the codec refuses.
  */
 import * as E from 'fp-ts/lib/Either.js';
