@@ -21,11 +21,23 @@ export const qemuFailed = (message: string): Outcome => exitWith(1, `qemu-img: $
 /** The target of a qemu path operand, or the reason it is not emulated. */
 export const qpathOperand = (text: string): Target | Outcome => parseQpath(text) ?? notEmulated(`qemu path ${JSON.stringify(text)}: not a file path, /dev/<vg>/<lv> or rbd:<pool>/<image>`);
 
+/**
+ * Why qemu-img cannot open a target that is not there: the file driver
+ * repeats the name; the rbd driver names the pool it could not open, or the
+ * image whose header it could not read (qemu 7.2 with librbd 16.2).
+ */
+export const notThere = (ctx: CommandContext, target: Target, name: string): string => {
+  if (target.kind !== 'rbd') return `Could not open '${name}': No such file or directory`;
+  return ctx.state.poolFor(ctx.host, target.pool) === undefined
+    ? `error opening pool ${target.pool}: No such file or directory`
+    : `error reading header from ${target.image}: No such file or directory`;
+};
+
 /** The image at a target, or qemu-img's "Could not open" failure. */
 export const locate = (ctx: CommandContext, target: Target): Located | Outcome => {
   const volume = readTarget(ctx, target);
   const name = showTarget(target);
-  return volume === undefined ? qemuFailed(`Could not open '${name}': Could not open '${name}': No such file or directory`) : { target, name, volume };
+  return volume === undefined ? qemuFailed(`Could not open '${name}': ${notThere(ctx, target, name)}`) : { target, name, volume };
 };
 
 /** qemu-img's message for a size it cannot parse. */

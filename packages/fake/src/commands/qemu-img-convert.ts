@@ -12,7 +12,7 @@ import { STRERROR } from '../state/file-system.js';
 import { parseArgs } from './argv-parser.js';
 import { leakFollowed, type CommandContext } from './context.js';
 import { openImage } from './image-reader.js';
-import { formatOption, isOutcome, locate, qemuFailed, qpathOperand, toSectors } from './qemu-img-common.js';
+import { formatOption, isOutcome, locate, notThere, qemuFailed, qpathOperand, toSectors } from './qemu-img-common.js';
 import { notEmulated, succeed, type Outcome } from './outcome.js';
 import { readTarget, showTarget, writeTarget, type Target } from './qpath.js';
 
@@ -86,7 +86,7 @@ export const qemuImgConvert = (ctx: CommandContext, args: readonly string[]): Ou
   const existing = readTarget(ctx, dst);
   let out: Volume | Outcome;
   if (existingTarget) {
-    if (existing === undefined) return qemuFailed(`Could not open '${dstName}': Could not open '${dstName}': No such file or directory`);
+    if (existing === undefined) return qemuFailed(`Could not open '${dstName}': ${notThere(ctx, dst, dstName)}`);
     out = intoExisting(existing, dst, outFmt, view, virtualSize);
   } else if (dst.kind === 'lv') {
     // A block device is opened, not created: it must exist and be large enough.

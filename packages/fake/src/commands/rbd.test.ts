@@ -68,6 +68,24 @@ describe('emulated rbd', () => {
     });
   });
 
+  describe('when qemu-img opens an image that is not there', () => {
+    it("says what qemu 7.2's rbd driver says: the image whose header it could not read, or the pool it could not open", async () => {
+      const c = cluster();
+      expect(failure(await fails(c, 'h1', ['qemu-img', 'info', '-f', 'raw', '--output=json', 'rbd:pool0/nope']))).toMatchObject({
+        exitCode: 1,
+        stderr: "qemu-img: Could not open 'rbd:pool0/nope': error reading header from nope: No such file or directory\n",
+      });
+      expect(failure(await fails(c, 'h3', ['qemu-img', 'info', '-f', 'raw', '--output=json', 'rbd:pool0/nope']))).toMatchObject({
+        exitCode: 1,
+        stderr: "qemu-img: Could not open 'rbd:pool0/nope': error opening pool pool0: No such file or directory\n",
+      });
+      await ok(c, 'h1', ['qemu-img', 'create', '-f', 'raw', `${DIR}/disk`, String(GiB)]);
+      expect(failure(await fails(c, 'h1', ['qemu-img', 'convert', '-n', '-f', 'raw', '-O', 'raw', `${DIR}/disk`, 'rbd:pool0/nope'])).stderr).toBe(
+        "qemu-img: Could not open 'rbd:pool0/nope': error reading header from nope: No such file or directory\n",
+      );
+    });
+  });
+
   describe('when the argv is not one of docs/commands.md', () => {
     it.each([
       [['rbd', 'create', '--size', '1024', 'pool0/x']],
