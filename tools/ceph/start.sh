@@ -70,7 +70,7 @@ if ((${#missing[@]})); then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-for tool in uuidgen monmaptool timeout setsid; do
+for tool in monmaptool timeout setsid; do
   command -v "$tool" >/dev/null 2>&1 || { log "missing tool: $tool"; exit 1; }
 done
 
@@ -82,7 +82,7 @@ DIR=$(mktemp -d /tmp/disk-ledger-ceph.XXXXXX)
 chmod 755 "$DIR"
 mkdir -p "$DIR/run" "$DIR/log" "$DIR/mon" "$DIR/osd"
 CONF=$DIR/ceph.conf
-FSID=$(uuidgen)
+FSID=$(cat /proc/sys/kernel/random/uuid)
 PORT=$(free_port)
 
 # Messenger v2 only: with msgr1 (`ms bind msgr2 = false`, or a plain
