@@ -6,7 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=12.4.2
-DEBIAN_PACKAGES=(qemu-utils e2fsprogs util-linux lvm2 genisoimage python3-oslo.versionedobjects postgresql mariadb-server)
+# ceph-mon, ceph-osd (they bring ceph-base: monmaptool) and ceph-common (the
+# ceph and rbd clients) run tools/ceph/start.sh's throwaway cluster;
+# qemu-block-extra is qemu-img's rbd driver.
+DEBIAN_PACKAGES=(qemu-utils e2fsprogs util-linux lvm2 genisoimage python3-oslo.versionedobjects postgresql mariadb-server
+  ceph-mon ceph-osd ceph-common qemu-block-extra)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
