@@ -130,6 +130,16 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
     expect(fileOnly.sort()).toEqual([...FILE_ONLY].sort());
   });
 
+  it('exits 2 naming the directory when it cannot make its temporary directory there', async () => {
+    await writeFile(join(dir, 'a-file'), 'a file, not a directory');
+    for (const tmp of [join(dir, 'no-such-dir'), join(dir, 'a-file')]) {
+      const r = await runCli(['replay', 'scenarios/advisories/cve-2016-2140-resize.yaml', '--host', 'real'], 120_000, { ...process.env, TMPDIR: tmp });
+      expect(r.code, tmp).toBe(2);
+      expect(r.stderr).toContain(`cannot make a temporary directory in ${tmp}`);
+      expect(r.stderr).not.toContain('internal error');
+    }
+  });
+
   describe('when a scenario needs a backend whose tools cannot run here', () => {
     it('refuses an LVM host with exit 2 before replaying anything, naming the scenario and host', async () => {
       const r = await runCli(['replay', 'scenarios/advisories', '--host', 'real']);

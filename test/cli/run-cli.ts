@@ -14,9 +14,9 @@ export interface CliRun {
 }
 
 /** Run the built `disk-ledger` bin in a real child process from the repository root. */
-export const runCli = (args: readonly string[], timeoutMs = 120_000): Promise<CliRun> =>
+export const runCli = (args: readonly string[], timeoutMs = 120_000, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout, stderr });
     });

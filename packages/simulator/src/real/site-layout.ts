@@ -32,7 +32,14 @@ export class SiteLayout {
   /** Make a fresh root under the system's temporary directory. */
   static async create(): Promise<E.Either<LayoutUnusable, SiteLayout>> {
     guardRoots();
-    const dir = await mkdtemp(join(tmpdir(), 'disk-ledger-real-'));
+    const parent = tmpdir();
+    let dir: string;
+    try {
+      dir = await mkdtemp(join(parent, 'disk-ledger-real-'));
+    } catch (e) {
+      // A TMPDIR that is missing, a file, full or read-only is the machine's state, not a bug.
+      return E.left({ code: 'REAL_HOST_UNAVAILABLE', message: `cannot make a temporary directory in ${parent} (set TMPDIR to a writable directory): ${e instanceof Error ? e.message : String(e)}` });
+    }
     guarded(dir);
     const checked = hostPath(dir, 'temporary directory');
     if (E.isLeft(checked)) {
