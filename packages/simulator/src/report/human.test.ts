@@ -35,6 +35,10 @@ ${reboots}
     const legacyAt = header.indexOf('legacy');
     for (const l of stepLines) expect(l.slice(legacyAt - 1, legacyAt), l).toBe(' ');
     expect(stepLines.at(-1)).toMatch(/^ {2}11 live_migrate +error UNABLE_TO_MIGRATE_TO_SELF +error UNABLE_TO_MIGRATE_TO_SELF/);
+    // Under the table, each failed step's message, per mode, so the cause is seen without --json.
+    for (const mode of ['metadata', 'legacy']) {
+      expect(lines.filter((l) => l.startsWith(`  · [${mode}] step 11 live_migrate: UNABLE_TO_MIGRATE_TO_SELF: `) && l.length > 60), mode).toHaveLength(1);
+    }
   });
 
   it('lists five leaks of a run and counts the rest, so none goes unseen', async () => {

@@ -2,6 +2,9 @@ import type { RunReport } from './run-report.js';
 
 /** Leak lines shown per run; the rest are counted, and `--json` lists every one. */
 const SHOWN_LEAKS = 5;
+/** Step errors whose message is shown per run, and how much of each. */
+const SHOWN_ERRORS = 5;
+const MESSAGE_CHARS = 160;
 
 /** `s` filled to `n` columns, and never touching the next column. */
 const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length));
@@ -38,6 +41,13 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
     for (const e of r.expectations.filter((x) => !x.ok)) {
       lines.push(`  ✗ [${r.mode}] ${e.what}: expected ${JSON.stringify(e.expected)}, got ${JSON.stringify(e.actual)}`);
     }
+    // The table shows an error's code; its message says why (a full disk, a tool's refusal), which a code alone hides.
+    const errors = r.steps.filter((x) => x.outcome === 'error');
+    for (const x of errors.slice(0, SHOWN_ERRORS)) {
+      const message = (x.error?.message ?? '').replace(/\s+/g, ' ');
+      lines.push(`  · [${r.mode}] step ${x.index} ${x.op}: ${x.error?.code ?? 'error'}: ${message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)}…` : message}`);
+    }
+    if (errors.length > SHOWN_ERRORS) lines.push(`  · [${r.mode}] … and ${errors.length - SHOWN_ERRORS} more step errors (--json has every message)`);
     for (const l of r.leaks.slice(0, SHOWN_LEAKS)) lines.push(`  ! [${r.mode}] leak of ${l.secret} into ${l.into} (step ${l.step ?? '-'}, via ${l.via})`);
     const more = r.leaks.length - SHOWN_LEAKS;
     if (more > 0) lines.push(`  ! [${r.mode}] … and ${more} more ${more === 1 ? 'leak' : 'leaks'} (--json lists them all)`);
