@@ -114,6 +114,11 @@ const secretProblem = (secret: string, earlier: readonly string[]): string | nul
   if (parts.some((p) => p === '' || p === '.' || p === '..')) return `${JSON.stringify(secret.slice(0, 80))} is not a plain absolute path (no ".", ".." or empty parts)`;
   const under = (a: string, b: string): boolean => a === b || a.startsWith(`${b}/`);
   if (under(INSTANCES_PATH, secret)) return `${secret} holds the instances directory ${INSTANCES_PATH}; a secret is a file`;
+  // The instances' own directories (and the cache directory itself) are made by the replay: a secret there would
+  // stand where a disk or disk.info goes, and each host would fail the step in its own way.
+  if (under(secret, INSTANCES_PATH) && !secret.startsWith(`${INSTANCES_PATH}/_base/`)) {
+    return `${secret} is in the instances directory, where only a file of the base-image cache (${INSTANCES_PATH}/_base/<name>) can be a secret`;
+  }
   const clash = earlier.find((e) => under(e, secret) || under(secret, e));
   return clash === undefined ? null : clash === secret ? `${secret} is listed twice` : `${secret} and ${clash} cannot both be files: one is in the other`;
 };
