@@ -176,4 +176,14 @@ describe('file drivers told to preallocate (preallocate_images = space)', () => 
     const fallocates = cluster.commands().filter((c) => c.argv[0] === 'fallocate').map((c) => c.argv.join(' '));
     expect(fallocates).toEqual(preallocate ? [`fallocate -n -l ${4 * 1024 * 1024} ${INSTANCES}/vm/disk`] : []);
   });
+
+  it.each([true, false])('with preallocate %s: a grown disk is allocated to its new size only when told, not left at its old one', async (preallocate) => {
+    const cluster = new FakeCluster({ hosts: [{ name: 'h1', directories: [INSTANCES] }] });
+    const driver = new FlatDriver(cluster.executor('h1'), cluster.files('h1'), { preallocate });
+    const disk = { location: fileAt(`${INSTANCES}/vm/disk`, 'flat'), format: 'raw' as const };
+    expect(E.isRight(await driver.createBlank(disk, byteSizeOf(4 * 1024 * 1024))())).toBe(true);
+    expect(E.isRight(await driver.resize(disk, byteSizeOf(8 * 1024 * 1024))())).toBe(true);
+    const fallocates = cluster.commands().filter((c) => c.argv[0] === 'fallocate').map((c) => c.argv.join(' '));
+    expect(fallocates).toEqual(preallocate ? [`fallocate -n -l ${8 * 1024 * 1024} ${INSTANCES}/vm/disk`] : []);
+  });
 });

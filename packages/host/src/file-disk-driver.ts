@@ -74,8 +74,10 @@ export abstract class FileDiskDriver<B extends 'flat' | 'qcow2'> extends Checked
     return E.isLeft(r) && cannotFallocate(r.left) ? DONE : r;
   }
 
-  protected grow(disk: CheckedDisk<B>, size: ByteSize): Ran<void> {
-    return this.run(Q.resize(disk.image, size));
+  /** `qemu-img resize`, then, when told to preallocate, `fallocate` to the new size, as nova's `Image.cache` does after every resize. */
+  protected async grow(disk: CheckedDisk<B>, size: ByteSize): Ran<void> {
+    const grown = await this.run(Q.resize(disk.image, size));
+    return E.isLeft(grown) ? grown : this.made(disk, size);
   }
 
   protected drop(location: LocationOf<B>): Ran<void> {
