@@ -22,10 +22,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 log() { echo "ceph/start: $*" >&2; }
 
-# Two concurrent callers (parallel CI steps) must not start two clusters. The
-# daemons must not inherit fd 9, or they would hold the lock for their lifetime.
-exec 9>"$LOCK_FILE"
-flock 9
+STATE_VAR=DISK_LEDGER_CEPH_DIR
+# shellcheck source-path=SCRIPTDIR source=../lib/throwaway.sh
+source "$HERE/../lib/throwaway.sh"
+throwaway_lock
 
 # Every client call is bounded: a ceph client waits for an absent monitor forever.
 ceph_() { timeout 20 ceph -c "$CONF" --connect-timeout 15 "$@"; }
@@ -37,20 +37,11 @@ healthy() {
 }
 
 # --- already running? --------------------------------------------------------
-if [[ -f $ENV_FILE ]]; then
-  # shellcheck disable=SC1090
-  source "$ENV_FILE"
+reusable() {
   CONF=${CEPH_CONF:-}
-  if [[ -n ${DISK_LEDGER_CEPH_DIR:-} && -f $CONF ]] && healthy; then
-    log "already running ($ENV_FILE)"
-    cat "$ENV_FILE"
-    exit 0
-  fi
-  log "stale state in $ENV_FILE: cleaning up first"
-  flock -u 9
-  bash "$HERE/stop.sh" --locked
-  flock 9
-fi
+  [[ -f $CONF ]] && healthy
+}
+throwaway_reuse reusable "$HERE"
 
 # --- tools ---------------------------------------------------------------------
 # ceph-mon and ceph-osd bring ceph-base (monmaptool); ceph-common has the ceph

@@ -7,24 +7,11 @@ ENV_FILE=/tmp/disk-ledger-ceph.env
 LOCK_FILE=/tmp/disk-ledger-ceph.lock
 
 log() { echo "ceph/stop: $*" >&2; }
-
-# start.sh calls us while holding the lock itself.
-if [[ ${1:-} != --locked ]]; then
-  exec 9>"$LOCK_FILE"
-  flock 9
-fi
-
-if [[ ! -f $ENV_FILE ]]; then
-  log "nothing to stop"
-  exit 0
-fi
-# shellcheck disable=SC1090
-source "$ENV_FILE"
-DIR=${DISK_LEDGER_CEPH_DIR:-}
-case $DIR in
-  /tmp/disk-ledger-ceph.*) ;;
-  *) log "unexpected state dir '$DIR' in $ENV_FILE; removing only the env file"; rm -f "$ENV_FILE"; exit 0 ;;
-esac
+STATE_VAR=DISK_LEDGER_CEPH_DIR
+STATE_PREFIX=/tmp/disk-ledger-ceph.
+# shellcheck source-path=SCRIPTDIR source=../lib/throwaway.sh
+source "$(dirname "$0")/../lib/throwaway.sh"
+throwaway_state "${1:-}"
 
 # Only the processes whose pid files the cluster wrote, and only if they are
 # still the ceph daemons (a pid may have been reused). SIGKILL at once: the
@@ -56,6 +43,4 @@ for pid in "${pids[@]}"; do
   done
 done
 
-rm -rf "$DIR"
-rm -f "$ENV_FILE"
-log "stopped; removed $DIR"
+throwaway_remove

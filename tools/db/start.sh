@@ -16,27 +16,17 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 log() { echo "db/start: $*" >&2; }
 
-# Two concurrent callers (parallel CI steps) must not start two pairs. The
-# servers must not inherit fd 9, or they would hold the lock for their lifetime.
-exec 9>"$LOCK_FILE"
-flock 9
+STATE_VAR=DISK_LEDGER_DB_DIR
+# shellcheck source-path=SCRIPTDIR source=../lib/throwaway.sh
+source "$HERE/../lib/throwaway.sh"
+throwaway_lock
 
 # --- already running? --------------------------------------------------------
-if [[ -f $ENV_FILE ]]; then
-  # shellcheck disable=SC1090
-  source "$ENV_FILE"
-  if [[ -n ${DISK_LEDGER_DB_DIR:-} ]] \
-    && "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "${DISK_LEDGER_PG_PORT:-0}" \
-    && mariadb-admin --no-defaults --socket="$DISK_LEDGER_DB_DIR/mysql.sock" -u root ping >/dev/null 2>&1; then
-    log "already running ($ENV_FILE)"
-    cat "$ENV_FILE"
-    exit 0
-  fi
-  log "stale state in $ENV_FILE: cleaning up first"
-  flock -u 9
-  bash "$HERE/stop.sh" --locked
-  flock 9
-fi
+healthy() {
+  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "${DISK_LEDGER_PG_PORT:-0}" \
+    && mariadb-admin --no-defaults --socket="$DISK_LEDGER_DB_DIR/mysql.sock" -u root ping >/dev/null 2>&1
+}
+throwaway_reuse healthy "$HERE"
 
 # --- tools ---------------------------------------------------------------------
 missing=()

@@ -8,24 +8,11 @@ LOCK_FILE=/tmp/disk-ledger-db.lock
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 log() { echo "db/stop: $*" >&2; }
-
-# start.sh calls us while holding the lock itself.
-if [[ ${1:-} != --locked ]]; then
-  exec 9>"$LOCK_FILE"
-  flock 9
-fi
-
-if [[ ! -f $ENV_FILE ]]; then
-  log "nothing to stop"
-  exit 0
-fi
-# shellcheck disable=SC1090
-source "$ENV_FILE"
-DIR=${DISK_LEDGER_DB_DIR:-}
-case $DIR in
-  /tmp/disk-ledger-db.*) ;;
-  *) log "unexpected data dir '$DIR' in $ENV_FILE; removing only the env file"; rm -f "$ENV_FILE"; exit 0 ;;
-esac
+STATE_VAR=DISK_LEDGER_DB_DIR
+STATE_PREFIX=/tmp/disk-ledger-db.
+# shellcheck source-path=SCRIPTDIR source=../lib/throwaway.sh
+source "$(dirname "$0")/../lib/throwaway.sh"
+throwaway_state "${1:-}"
 
 if [[ -f $DIR/pg/data/postmaster.pid ]]; then
   if [[ $(id -u) -eq 0 ]]; then
@@ -48,6 +35,4 @@ if [[ -f $DIR/mysql/mysqld.pid ]]; then
   fi
 fi
 
-rm -rf "$DIR"
-rm -f "$ENV_FILE"
-log "stopped; removed $DIR"
+throwaway_remove
