@@ -51,16 +51,7 @@ command -v ceph-mon >/dev/null 2>&1 || missing+=(ceph-mon)
 command -v ceph-osd >/dev/null 2>&1 || missing+=(ceph-osd)
 command -v rbd >/dev/null 2>&1 && command -v ceph >/dev/null 2>&1 || missing+=(ceph-common)
 compgen -G '/usr/lib/*/qemu/block-rbd.so' >/dev/null || missing+=(qemu-block-extra)
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    log "missing Debian packages: ${missing[*]} (install them, or run as root)"
-    exit 1
-  fi
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+throwaway_install_missing
 for tool in monmaptool timeout setsid; do
   command -v "$tool" >/dev/null 2>&1 || { log "missing tool: $tool"; exit 1; }
 done

@@ -33,14 +33,7 @@ missing=()
 [[ -x $PG_BIN/initdb ]] || missing+=(postgresql-15)
 command -v mariadbd >/dev/null 2>&1 && command -v mariadb-install-db >/dev/null 2>&1 || missing+=(mariadb-server)
 if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    log "missing Debian packages: ${missing[*]} (install them, or run as root)"
-    exit 1
-  fi
-  log "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  throwaway_install_missing
   # The Debian packages start system-wide servers of their own; we want ours only.
   service mariadb stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true

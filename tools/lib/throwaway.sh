@@ -57,3 +57,17 @@ throwaway_remove() {
   rm -f "$ENV_FILE"
   log "stopped; removed $DIR"
 }
+
+# Install the Debian packages named in the array `missing` (as root), or exit 1 naming them.
+# shellcheck disable=SC2154
+throwaway_install_missing() {
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    log "missing Debian packages: ${missing[*]} (install them, or run as root)"
+    exit 1
+  fi
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
