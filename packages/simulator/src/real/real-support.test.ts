@@ -60,6 +60,11 @@ describe('checkRealSupport', () => {
     expect(() => scenario('  - { name: c1, secrets: [/etc/../shadow] }')).toThrow('hosts[0].secrets[0]: "/etc/../shadow" is not a plain absolute path');
   });
 
+  it('refuses a host name the scenario format takes but a directory cannot be named, saying why', () => {
+    const long = 'h'.repeat(150);
+    expect(refusal(scenario(`  - { name: ${long}, config: { images_type: raw } }`, `  - boot: { instance: vm1, host: ${long}, image: cirros, flavor: small }`))).toMatch(/hosts\[0\]\.name: .*cannot name a directory on --host real: .*1-128/);
+  });
+
   it('accepts secrets anywhere on the host, dot files too', () => {
     expect(refusal(scenario('  - { name: c1, config: { images_type: raw }, secrets: [/root/.ssh/id_rsa, /home/u/.bashrc, /etc/shadow] }'))).toBe('supported');
   });

@@ -53,7 +53,8 @@ const secretPathProblem = (path: string): string | null => {
 /** Whether the scenario can be replayed with `--host real`; the first obstacle otherwise. */
 export const checkRealSupport = (s: Scenario): E.Either<RealUnsupported, void> => {
   for (const [i, h] of s.hosts.entries()) {
-    if (E.isLeft(fileName(h.name))) return unsupported(s, `hosts[${i}].name`, `host name ${JSON.stringify(h.name)} cannot name a directory on --host real`);
+    const dir = fileName(h.name);
+    if (E.isLeft(dir)) return unsupported(s, `hosts[${i}].name`, `host name ${JSON.stringify(h.name.length > 40 ? `${h.name.slice(0, 40)}…` : h.name)} cannot name a directory on --host real: ${dir.left.message}`);
     const backend = hostBackend(s.hostOptions.get(h.name) ?? unreachable(h.name));
     if (!isFileBackend(backend)) return backendUnsupported(s, `host "${h.name}" (hosts[${i}].config, images_type ${backend})`, backend);
     for (const [j, secret] of (h.secrets ?? []).entries()) {
