@@ -148,6 +148,9 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
       expect(r.stderr).toContain('cve-2015-7548-snapshot.yaml');
       expect(r.stderr).toContain('host "compute-1"');
       expect(r.stderr).toContain('the lvm backend is unsupported on --host real');
+      const json = await runCli(['replay', 'scenarios/advisories', '--host', 'real', '--json']);
+      expect(json.code).toBe(2);
+      expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'HOST_UNSUPPORTED', file: expect.stringContaining('cve-2015-7548-snapshot.yaml') } });
     });
 
     it('refuses a step converting a disk to RBD with exit 2, naming the step', async () => {

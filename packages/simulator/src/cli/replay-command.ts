@@ -101,13 +101,13 @@ const liveInstances = async (repo: CountingRepository, s: Scenario): Promise<Ins
  * anything runs, so that a scenario needing lvm, rbd or ploop is refused,
  * never faked and never half-replayed.
  */
-const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<string | null> => {
+const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<{ readonly message: string; readonly file?: string } | null> => {
   for (const s of scenarios) {
     const r = checkRealSupport(s);
-    if (E.isLeft(r)) return r.left.message;
+    if (E.isLeft(r)) return { message: r.left.message, file: s.file };
   }
   const tools = await checkRealTools();
-  return E.isLeft(tools) ? tools.left.message : null;
+  return E.isLeft(tools) ? { message: tools.left.message } : null;
 };
 
 /** A real site for a scenario already checked to be supported; failing now (an unusable temporary directory) is the machine's fault. */
@@ -141,7 +141,7 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
     scenarios.push(s.right);
   }
   const refused = o.host === 'real' ? await realHostRefusal(scenarios) : null;
-  if (refused !== null) return refuse(`disk-ledger replay --host real: ${refused}`, { code: 'HOST_UNSUPPORTED' });
+  if (refused !== null) return refuse(`disk-ledger replay --host real: ${refused.message}`, { code: 'HOST_UNSUPPORTED', ...(refused.file === undefined ? {} : { file: refused.file }) });
   let clashing: Awaited<ReturnType<typeof clash>>;
   try {
     clashing = await clash(o.openRepository, scenarios);
