@@ -3,6 +3,8 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
 import { forEachBackend } from './testing/backends.js';
+import { freshDatabase } from './testing/fresh-database.js';
+import { describeWithServer } from './testing/server-env.js';
 
 describe('openDatabase on a server that accepts connections and never answers', () => {
   const sockets: Socket[] = [];
@@ -44,5 +46,20 @@ forEachBackend('openDatabase', (backend) => {
       await expect(Promise.all([t.database.close(), t.database.close()])).resolves.toEqual([undefined, undefined]);
       await t.dispose();
     });
+  });
+});
+
+describeWithServer('postgres', 'openDatabase on PostgreSQL whose search_path names no existing schema', (serverUrl) => {
+  it('refuses it, naming the search_path, instead of taking every schema\'s tables for its own', async () => {
+    const fresh = await freshDatabase('postgres', serverUrl);
+    try {
+      const url = `${fresh.url}?options=${encodeURIComponent('-c search_path=no_such_schema')}`;
+      for (const migrate of [true, 'require'] as const) {
+        const r = await openDatabase(url, { migrate })();
+        expect(E.isLeft(r) && r.left.message, String(migrate)).toContain("no schema of the connection's search_path exists");
+      }
+    } finally {
+      await fresh.drop();
+    }
   });
 });

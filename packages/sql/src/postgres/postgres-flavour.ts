@@ -41,7 +41,9 @@ export const postgresFlavour: SqlFlavour = {
   currentSchema: async (db) => {
     const { rows } = await sql<{ schema: unknown }>`SELECT current_schema() AS schema`.execute(db);
     const schema = rows[0]?.schema;
-    return typeof schema === 'string' ? schema : null;
+    // NULL when no schema of the search_path exists: every schema's tables would then pass for this database's.
+    if (typeof schema !== 'string') throw new Error('no schema of the connection\'s search_path exists (create it, or name one that does)');
+    return schema;
   },
   slotOrder: POSTGRES_SLOT_ORDER,
   timestampText: (column: string): RawBuilder<string | null> => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD HH24:MI:SS')`,
