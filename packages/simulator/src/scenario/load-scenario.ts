@@ -213,7 +213,7 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
 };
 
 const diskNameProblem = (disk: string): string =>
-  `${JSON.stringify(disk.slice(0, 80))} is not a disk an instance can have (root, ephemeral0, ephemeral1, …, swap, config, rescue)`;
+  `${JSON.stringify(disk.slice(0, 80))} is not a disk an instance can have (root, ephemeral0, ephemeral1, …, swap, config, rescue, kernel, ramdisk)`;
 
 /** The facts an expected disk may state besides `absent`. */
 const DISK_FACTS = ['host', 'backend', 'format', 'size', 'location', 'provenance'] as const;
