@@ -60,7 +60,7 @@ ${writes}
     const run = await replay(s.right, { mode: 'legacy', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
     expect(run.leaks.length).toBeGreaterThan(5);
     const lines = renderHuman('leaky.yaml', [run]).split('\n');
-    expect(lines.filter((l) => l.startsWith('  ! [legacy] leak of /etc/shadow'))).toHaveLength(5);
+    expect(lines.filter((l) => l.startsWith('  ! [legacy] leak of a:/etc/shadow into guest a:'))).toHaveLength(5);
     expect(lines).toContain(`  ! [legacy] … and ${run.leaks.length - 5} more leaks (--json lists them all)`);
   });
 });

@@ -48,7 +48,8 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
       lines.push(`  · [${r.mode}] step ${x.index} ${x.op}: ${x.error?.code ?? 'error'}: ${message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)}…` : message}`);
     }
     if (errors.length > SHOWN_ERRORS) lines.push(`  · [${r.mode}] … and ${errors.length - SHOWN_ERRORS} more step errors (--json has every message)`);
-    for (const l of r.leaks.slice(0, SHOWN_LEAKS)) lines.push(`  ! [${r.mode}] leak of ${l.secret} into ${l.into} (step ${l.step ?? '-'}, via ${l.via})`);
+    // Whose secret: a header planted on one host still names that host's file once its disk has moved to another.
+    for (const l of r.leaks.slice(0, SHOWN_LEAKS)) lines.push(`  ! [${r.mode}] leak of ${l.host}:${l.secret} into ${l.into} (step ${l.step ?? '-'}, via ${l.via})`);
     const more = r.leaks.length - SHOWN_LEAKS;
     if (more > 0) lines.push(`  ! [${r.mode}] … and ${more} more ${more === 1 ? 'leak' : 'leaks'} (--json lists them all)`);
   }
