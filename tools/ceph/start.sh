@@ -56,10 +56,6 @@ for tool in monmaptool timeout setsid; do
   command -v "$tool" >/dev/null 2>&1 || { log "missing tool: $tool"; exit 1; }
 done
 
-free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close();});"
-}
-
 DIR=$(mktemp -d /tmp/disk-ledger-ceph.XXXXXX)
 chmod 755 "$DIR"
 mkdir -p "$DIR/run" "$DIR/log" "$DIR/mon" "$DIR/osd"

@@ -39,10 +39,6 @@ if ((${#missing[@]})); then
   service postgresql stop >/dev/null 2>&1 || true
 fi
 
-free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close();});"
-}
-
 # PostgreSQL refuses to run as root; MariaDB wants an explicit user. When we are
 # root, each runs as its own system account; otherwise as the caller.
 if [[ $(id -u) -eq 0 ]]; then

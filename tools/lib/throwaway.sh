@@ -71,3 +71,8 @@ throwaway_install_missing() {
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# A TCP port free on 127.0.0.1 right now.
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close();});"
+}

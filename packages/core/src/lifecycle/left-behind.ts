@@ -6,16 +6,13 @@
  * removed only where nothing of the instance now is, and the instance
  * directory only when the instance has nothing on that host.
  */
-import { instanceDir, type DiskLocation, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { instanceDir, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { locate, namedVolume } from '../services/disk-locator.js';
+import { locate, namedVolume, placeKey } from '../services/disk-locator.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { decodeMigration } from './migration-record.js';
 import { onSource } from './move-plan.js';
 import type { LeftBehind } from './move-settle.js';
-
-/** A place disks can collide at: a file, a logical volume, an rbd image. */
-const placeKey = (l: DiskLocation): string => (l.backend === 'lvm' ? `lvm:${l.vg}/${l.lv}` : l.backend === 'rbd' ? `rbd:${l.pool}/${l.image}` : `file:${l.path}`);
 
 interface Use {
   readonly host: string;

@@ -30,3 +30,6 @@ export const namedVolume = (ctx: HostContext, instance: InstanceId, disk: DiskNa
   if ((backend === 'lvm' ? vg : pool) === null) return null;
   return resolveLocation(backend, recordLocation(backend, instance, disk, vg, pool), ctx.instancesPath, instance);
 };
+
+/** A place disks can collide at, as a comparable key: a file, a logical volume, an rbd image. */
+export const placeKey = (l: DiskLocation): string => (l.backend === 'lvm' ? `lvm:${l.vg}/${l.lv}` : l.backend === 'rbd' ? `rbd:${l.pool}/${l.image}` : `file:${l.path}`);

@@ -7,9 +7,7 @@ import { instanceDir, isDiskName, novaFileName, type DiskLocation, type DiskMeta
 import * as E from 'fp-ts/lib/Either.js';
 import type { LocationTaken } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
-import { locate } from './disk-locator.js';
-
-const key = (l: DiskLocation): string => (l.backend === 'lvm' ? `lv:${l.vg}/${l.lv}` : l.backend === 'rbd' ? `rbd:${l.pool}/${l.image}` : `file:${l.path}`);
+import { locate, placeKey } from './disk-locator.js';
 
 const FIXED: readonly DiskName[] = ['root', 'swap', 'config', 'rescue', 'kernel', 'ramdisk'];
 const EPHEMERAL_FILE = /^disk\.eph([0-9]+)$/;
@@ -26,11 +24,8 @@ const roleOfNovaName = (name: string): DiskName | null => {
 
 /** Which other disk's place nova would make `at`, for this instance. */
 const novaPlaceOf = (ctx: HostContext, instance: InstanceId, at: DiskLocation): DiskName | null => {
-  if (at.backend === 'lvm' || at.backend === 'rbd') {
-    const name = at.backend === 'lvm' ? at.lv : at.image;
-    const prefix = `${instance}_`;
-    return name.startsWith(prefix) ? roleOfNovaName(name.slice(prefix.length)) : null;
-  }
+  // A located volume is always the instance's own, `<instance>_<name>` (resolveLocation refuses any other).
+  if (at.backend === 'lvm' || at.backend === 'rbd') return roleOfNovaName((at.backend === 'lvm' ? at.lv : at.image).slice(instance.length + 1));
   const dir = `${instanceDir(ctx.instancesPath, instance)}/`;
   return at.path.startsWith(dir) ? roleOfNovaName(at.path.slice(dir.length)) : null;
 };
@@ -49,7 +44,7 @@ export const locationTaken = (
 ): LocationTaken | null => {
   const mine = locate(ctx, instance, disk, probe);
   if (E.isLeft(mine)) return null;
-  const at = key(mine.right.location);
+  const at = placeKey(mine.right.location);
   const refusal = (other: DiskName, whose: string): LocationTaken => ({
     _tag: 'LocationTaken', code: 'LOCATION_TAKEN', instance, disk, path: 'location',
     message: `${instance}/${disk} cannot be at ${probe.location ?? at}: that is ${whose} ${other} disk`,
@@ -57,7 +52,7 @@ export const locationTaken = (
   for (const [other, { meta }] of slots) {
     if (other === disk || meta === null) continue;
     const theirs = locate(ctx, instance, other, meta);
-    if (E.isRight(theirs) && key(theirs.right.location) === at) return refusal(other, 'where a record puts the instance’s');
+    if (E.isRight(theirs) && placeKey(theirs.right.location) === at) return refusal(other, 'where a record puts the instance’s');
   }
   const role = novaPlaceOf(ctx, instance, mine.right.location);
   return role !== null && role !== disk ? refusal(role, 'nova’s place for the instance’s') : null;

@@ -102,19 +102,16 @@ export const runPrefix = (label: string): string => `dl-${label}-${Date.now().to
 /** Run `rbd` for a fixture (not through the code under test); throws on failure. */
 export const rbdTool = (args: readonly string[]): Promise<string> => sh('rbd', args);
 
-/** Remove every image of `pool` whose name begins with `prefix`; throws when one cannot be removed. */
-export const removeImages = async (pool: VolumeName, prefix: string): Promise<void> => {
-  const names = JSON.parse(await rbdTool(['ls', '--format', 'json', pool])) as unknown;
-  if (!Array.isArray(names)) throw new Error(`rbd ls printed ${JSON.stringify(names)}`);
-  for (const name of names) {
-    if (typeof name === 'string' && name.startsWith(prefix)) await rbdTool(['rm', `${pool}/${name}`]);
-  }
-};
-
-/** The names of `pool`'s images that begin with `prefix`. */
+/** The names of `pool`'s images that begin with `prefix`; throws when `rbd ls` prints no list. */
 export const imagesWith = async (pool: VolumeName, prefix: string): Promise<string[]> => {
   const names = JSON.parse(await rbdTool(['ls', '--format', 'json', pool])) as unknown;
-  return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string' && n.startsWith(prefix)) : [];
+  if (!Array.isArray(names)) throw new Error(`rbd ls printed ${JSON.stringify(names)}`);
+  return names.filter((n): n is string => typeof n === 'string' && n.startsWith(prefix));
+};
+
+/** Remove every image of `pool` whose name begins with `prefix`; throws when one cannot be removed. */
+export const removeImages = async (pool: VolumeName, prefix: string): Promise<void> => {
+  for (const name of await imagesWith(pool, prefix)) await rbdTool(['rm', `${pool}/${name}`]);
 };
 
 /** A harness for the rbd driver on a real cluster: images `<run prefix><name>` in its pool, bases and exports in a temp dir. */

@@ -85,7 +85,7 @@ const server = (url: string, dialect: 'postgres' | 'mysql', wire: string): E.Eit
   if (parsed.hostname === '') return invalid(url, 'names no host');
   if (parsed.port !== '' && !/^\d+$/.test(parsed.port)) return invalid(url, 'has an invalid port');
   // Without one, the server picks a default database (PostgreSQL: the user's), and the schema would be made there.
-  if (parsed.pathname.replace(/^\/+/, '') === '') return invalid(url, `names no database (${dialect === 'postgres' ? 'postgres' : 'mysql'}://user@host:port/<database>)`);
+  if (parsed.pathname.replace(/^\/+/, '') === '') return invalid(url, `names no database (${dialect}://user@host:port/<database>)`);
   return E.right({ dialect, url: wire, redacted: redactUrl(url) });
 };
 
