@@ -153,6 +153,12 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     const volume = await supply('--host', 'cmp1', '--backend', 'lvm', '--format', 'raw');
     expect(volume.code).toBe(2);
     expect(volume.stderr).toContain('--backend lvm needs --location <vg>/<lv>');
+    const swapImage = await runCli(['disk', 'supply-layout', '--db', db, '--instances-path', instances(), '--instance', 'vm-b', '--disk', 'swap', '--host', 'cmp1', '--backend', 'flat', '--format', 'raw', '--image', 'cirros']);
+    expect(swapImage.code).toBe(2);
+    expect(swapImage.stderr).toContain("--image names a root overlay's image; --disk is swap");
+    const badImage = await supply('--host', 'cmp1', '--backend', 'qcow2', '--format', 'qcow2', '--image', '../etc');
+    expect(badImage.code).toBe(2);
+    expect(badImage.stderr).toContain('--image: ');
   });
 
   it('census counts layouts by provenance and the upgrade progress', async () => {

@@ -15,9 +15,12 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import {
   ephemeralGap,
   hasBdm,
+  IMAGE_REF_MAX,
   isBdmWrite,
   isDiskName,
+  isImageRef,
   isRecordWrite,
+  readImageRef,
   type BdmWrite,
   type BlockDeviceMappingRepository,
   type DiskName,
@@ -57,6 +60,7 @@ interface Instance {
   host: string;
   deleted: boolean;
   migration: string | null;
+  imageRef: string | null;
   /** Rows in creation order. */
   readonly rows: Row[];
   /**
@@ -123,8 +127,9 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     this.pendingFault = null;
   }
 
-  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void> {
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
+      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`createInstance: image_ref must be text of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
       if (this.live.has(instance)) return E.left(instanceExists(instance));
       const bad = disks.find((d) => !isDiskName(d));
       if (bad !== undefined) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(bad)}`));
@@ -132,7 +137,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (new Set(bdmDisks).size !== bdmDisks.length) return E.left(repositoryFailed(`a disk is listed twice for instance ${instance}`));
       const gap = ephemeralGapIn(instance, [], bdmDisks);
       if (gap !== null) return E.left(gap);
-      const owner: Instance = { instance, host, deleted: false, migration: null, rows: [], current: [] };
+      const owner: Instance = { instance, host, deleted: false, migration: null, imageRef, rows: [], current: [] };
       this.live.set(instance, owner);
       for (const disk of bdmDisks) this.addRow(owner, disk, true, null);
       return E.right(undefined);
@@ -142,7 +147,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState> {
     return this.call(() => {
       const owner = this.live.get(instance);
-      return owner === undefined ? E.left(instanceNotFound(instance)) : E.right({ instance, host: owner.host, migration: owner.migration });
+      return owner === undefined ? E.left(instanceNotFound(instance)) : E.right({ instance, host: owner.host, migration: owner.migration, imageRef: readImageRef(owner.imageRef) });
     });
   }
 
@@ -152,6 +157,16 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (owner === undefined) return E.left(instanceNotFound(instance));
       if (migration !== null && typeof migration !== 'string') return E.left(repositoryFailed(`invalid migration text for instance ${instance}`));
       owner.migration = migration;
+      return E.right(undefined);
+    });
+  }
+
+  setImageRef(instance: InstanceId, imageRef: string | null): TE.TaskEither<RepositoryError, void> {
+    return this.call(() => {
+      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`setImageRef: image_ref must be text of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      owner.imageRef = imageRef;
       return E.right(undefined);
     });
   }
@@ -255,9 +270,9 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   // ---- test and seed helpers (not part of the port)
 
   /** Register an instance as the classic driver left it: BDM rows whose `driver_info` is null. */
-  seedLegacyInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): void {
+  seedLegacyInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): void {
     if (this.live.has(instance)) throw new Error(`instance ${instance} already exists`);
-    const owner: Instance = { instance, host, deleted: false, migration: null, rows: [], current: [] };
+    const owner: Instance = { instance, host, deleted: false, migration: null, imageRef, rows: [], current: [] };
     this.live.set(instance, owner);
     for (const disk of disks.filter(hasBdm)) this.addRow(owner, disk, true, null);
   }

@@ -10,6 +10,7 @@ import { OPTIONS, type OptionsName } from '../composition/testing/options.js';
 import { writeTargetOf } from '../testing/command-scan.js';
 import { img, vm } from '../testing/names.js';
 import type { InstanceFacts } from './evacuate-rebuild.js';
+import { classicEntryName } from '../services/backing-chain.js';
 import { decodeMigration } from './migration-record.js';
 import { leftBehind } from './move-settle.js';
 
@@ -42,6 +43,19 @@ describe('evacuating an instance whose disks have no record', () => {
     expect(E.isLeft(r) && [r.left.code, r.left.message]).toEqual(['RECORD_MISSING', expect.stringContaining('image, flavor and config drive')]);
     expect(f.repository.events).toEqual([]);
     expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'a', migration: null })));
+  });
+
+  it("makes a derived overlay root anew from the image its record names (the instance's image_ref) when no facts are given", async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['flat/raw'] }, { name: 'a', options: OPTIONS['qcow2/default'] }] });
+    await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base: classicEntryName(IMAGES.raw) }], imageRef: IMAGES.raw });
+    const adopted = await f.host('a').adoption.ensure(VM, 'root')();
+    expect(E.isRight(adopted) && [adopted.right.imageId, adopted.right.imageFormat]).toEqual([IMAGES.raw, null]);
+    f.cluster.setHostDown('a', true);
+    const r = await f.lifecycle().evacuate(VM, 'b')();
+    expect(outcome(r)).toBe('ok');
+    const root = (await f.records(VM)).get('root');
+    expect(root !== undefined && root !== null && [root.backend, root.imageId, root.imageFormat, root.state]).toEqual(['qcow2', IMAGES.raw, 'raw', 'ready']);
+    expect(f.cluster.probes()).toEqual([]);
   });
 
   it('makes every disk anew on the destination from the image and flavor, as a boot there would, recording each first', async () => {

@@ -1,4 +1,4 @@
-import { byteSize, deriveLegacyLayout, hostBackend, instanceDir, legacyBackend, novaFileName, type DiskMetadata, type DiskName, type DiskPlan, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import { byteSize, deriveLegacyLayout, hostBackend, imageId, instanceDir, legacyBackend, novaFileName, type DiskMetadata, type DiskName, type DiskPlan, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
@@ -124,25 +124,28 @@ export const withSharedVolumes = async (dst: HostServices, view: InstanceView): 
 
 /**
  * The image an evacuated root is made anew from (`plan`'s action is not
- * `keep`) when its record names none (the classic driver's facts derived
- * it): the instance's own image from `facts`, verified into the
- * destination's cache first. `null` when the root needs none;
- * `RECORD_MISSING` when it needs one and no facts give it, rather than an
- * empty root.
+ * `keep`) when its record names no image with its format (the classic
+ * driver's facts derived it): the instance's own image from `facts`, else
+ * the one its derived record names (nova's `image_ref` of an overlay),
+ * verified into the destination's cache first. `null` when the root needs
+ * none; `RECORD_MISSING` when it needs one and neither gives it, rather
+ * than an empty root.
  */
 export const rootImage = async (deps: LifecycleDeps, dst: HostServices, instance: InstanceId, plan: MovePlan, facts: InstanceFacts | undefined): Step<Pick<DiskMetadata, 'imageId' | 'imageFormat'> | null> => {
-  if (plan.disk !== 'root' || plan.action === 'keep' || plan.from.imageId !== null) return E.right(null);
-  if (facts?.image === undefined || facts.image === null) {
+  if (plan.disk !== 'root' || plan.action === 'keep' || (plan.from.imageId !== null && plan.from.imageFormat !== null)) return E.right(null);
+  const recorded = plan.from.imageId === null ? null : E.getOrElseW(() => null)(imageId(plan.from.imageId, 'image_id'));
+  const image = facts?.image ?? recorded;
+  if (image === null) {
     return E.left({
       _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: `${instance}/root`,
       message: `${instance}/root has a record derived from the classic driver’s facts, which name no image to make it anew from on ${dst.ctx.name}: give the evacuation the instance’s image`,
     });
   }
-  const meta = await run(deps.images.show(facts.image));
+  const meta = await run(deps.images.show(image));
   if (E.isLeft(meta)) return meta;
-  const source = { kind: 'image', imageId: facts.image, imageFormat: meta.right.diskFormat } as const;
+  const source = { kind: 'image', imageId: image, imageFormat: meta.right.diskFormat } as const;
   const verified = await run(dst.realizer.prepare(instance, 'root', source));
-  return E.isLeft(verified) ? verified : E.right({ imageId: facts.image, imageFormat: meta.right.diskFormat });
+  return E.isLeft(verified) ? verified : E.right({ imageId: image, imageFormat: meta.right.diskFormat });
 };
 
 /**

@@ -88,7 +88,7 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   const verified = await prepareAll(host.right, req.instance, plans.right);
   if (E.isLeft(verified)) return verified;
   // No slots yet: saving the records makes them, so there is never a slot without a record (which would read as a legacy disk).
-  const created = await run(deps.repository.createInstance(req.instance, req.host, []));
+  const created = await run(deps.repository.createInstance(req.instance, req.host, [], req.image));
   if (E.isLeft(created)) return created;
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;

@@ -10,6 +10,14 @@ export const backingRefused = (instance: InstanceId, disk: DiskName, file: strin
   message: `${instance}/${disk} names backing file ${JSON.stringify(file)} (${format === null ? 'no stored format' : format}), which is not a verified base image; an operator must supply its layout`,
 });
 
+/** A legacy root overlay names a cache entry that is not its own image's. */
+export const foreignBaseRefused = (instance: InstanceId, disk: DiskName, file: string, imageId: string | null): LegacyBackingRefused => ({
+  _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
+  message: imageId === null
+    ? `${instance}/${disk} names backing file ${JSON.stringify(file)}, but no image is known for the instance (its image_ref is empty), so no entry of the cache is its own; an operator must supply its layout with its image`
+    : `${instance}/${disk} names backing file ${JSON.stringify(file)}, which is not the cache entry of its image ${JSON.stringify(imageId)}; an operator must supply its layout`,
+});
+
 /** A legacy qcow2 names an external data file: its data would be read from, and written to, a file outside it. */
 export const dataFileRefused = (instance: InstanceId, disk: DiskName, file: string): LegacyBackingRefused => ({
   _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,

@@ -1,14 +1,18 @@
-import type { Backend, DiskName, DiskState, InstanceId } from '@disk-ledger/domain';
+import type { Backend, DiskName, DiskState, InstanceId, Provenance } from '@disk-ledger/domain';
 import { describe, expect, it } from 'vitest';
-import { chainRefusal } from './backing-chain.js';
+import { chainRefusal, classicEntryName } from './backing-chain.js';
 
 const BASE = '/var/lib/nova/instances/_base';
+// Nova's cache entry of image `private` (SHA-1 of its id).
 const HEX = 'e80721793c24ae14edfca9b26ad406a9815cd3ff';
 
 const overlay = (file: string, format: string | null = 'raw'): DiskState => ({ exists: true, virtualSize: 1024, backing: { file, format } });
 
-const verdict = (disk: DiskName, backend: Backend, state: DiskState): string =>
-  chainRefusal('vm1' as InstanceId, disk, backend, state, '/var/lib/nova/instances')?.code ?? 'followed';
+const verdict = (disk: DiskName, backend: Backend, state: DiskState, imageId: string | null = 'private', provenance: Provenance = 'derived'): string =>
+  chainRefusal('vm1' as InstanceId, disk, { backend, imageId, provenance }, state, '/var/lib/nova/instances')?.code ?? 'followed';
+
+const reason = (imageId: string | null, file: string, provenance: Provenance = 'derived'): string =>
+  chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId, provenance }, overlay(file), '/var/lib/nova/instances')?.message ?? 'followed';
 
 describe('chainRefusal', () => {
   it('follows an overlay to a cache entry named for its role, with its format stated', () => {
@@ -37,5 +41,27 @@ describe('chainRefusal', () => {
     expect(verdict('root', 'qcow2', overlay(`${BASE}/${HEX}`, null))).toBe('LEGACY_BACKING_REFUSED');
     expect(verdict('root', 'qcow2', overlay('/etc/shadow'))).toBe('LEGACY_BACKING_REFUSED');
     expect(verdict('root', 'qcow2', { exists: true, virtualSize: 1024, dataFile: '/etc/shadow' })).toBe('LEGACY_BACKING_REFUSED');
+  });
+
+  it("names nova's cache entry of an image as SHA-1 of its id", () => {
+    expect(classicEntryName('private')).toBe(HEX);
+  });
+
+  it("refuses a root not made here whose base is another image's entry, or whose image is not known", () => {
+    const other = classicEntryName('cirros');
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/${other}`), 'private')).toBe('LEGACY_BACKING_REFUSED');
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/${other}_20`), 'private')).toBe('LEGACY_BACKING_REFUSED');
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/${HEX}`), null)).toBe('LEGACY_BACKING_REFUSED');
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/${HEX}`), 'private', 'operator')).toBe('followed');
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/${other}`), 'private', 'operator')).toBe('LEGACY_BACKING_REFUSED');
+    expect(reason('private', `${BASE}/${other}`)).toContain('not the cache entry of its image "private"');
+    expect(reason(null, `${BASE}/${HEX}`)).toContain('no image is known for the instance');
+  });
+
+  it("checks only the role of a rescue disk's base, and of a root this library made", () => {
+    const other = classicEntryName('cirros');
+    expect(verdict('rescue', 'qcow2', overlay(`${BASE}/${other}`), null)).toBe('followed');
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/${other}`), 'private', 'created')).toBe('followed');
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/swap_512`), 'private', 'created')).toBe('LEGACY_BACKING_REFUSED');
   });
 });

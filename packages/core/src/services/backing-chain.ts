@@ -8,9 +8,10 @@
  * any time after the record was derived, so its chain is checked again
  * before the disk is read.
  */
-import type { Backend, DiskName, DiskState, InstanceId } from '@disk-ledger/domain';
+import { createHash } from 'node:crypto';
+import type { DiskMetadata, DiskName, DiskState, InstanceId } from '@disk-ledger/domain';
 import type { LegacyBackingRefused } from '../errors/core-error.js';
-import { backingRefused, dataFileRefused } from './adoption-errors.js';
+import { backingRefused, dataFileRefused, foreignBaseRefused } from './adoption-errors.js';
 
 /** Whether `file` is an entry of the base-image cache at `base` (ending in `/`): a plain name in it, not a download still in progress. */
 export const isBaseEntry = (file: string, base: string): boolean => {
@@ -34,6 +35,18 @@ const SWAP_BASE = /^swap_[0-9]+b?$/;
 const baseNameFor = (disk: DiskName): RegExp | null =>
   disk === 'root' || disk === 'rescue' ? IMAGE_BASE : disk === 'swap' ? SWAP_BASE : disk.startsWith('ephemeral') ? EPHEMERAL_BASE : null;
 
+/** Nova's name for an image's entry in the base-image cache: SHA-1 of the image id, in hex. */
+export const classicEntryName = (imageId: string): string => createHash('sha1').update(imageId, 'utf8').digest('hex');
+
+/** Whether `name` is nova's entry of `imageId` (or an older resized copy of it, `<entry>_<size>`). */
+const isEntryOf = (name: string, imageId: string): boolean => {
+  const entry = classicEntryName(imageId);
+  return name === entry || (name.startsWith(`${entry}_`) && IMAGE_BASE.test(name));
+};
+
+/** What of a record decides which chain its disk may have. */
+export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'>;
+
 /**
  * Why the chain a disk's state reports may not be followed, or `null` when
  * it may. Only a `qcow2` backend disk is an overlay: a flat file, qcow2 or
@@ -41,14 +54,24 @@ const baseNameFor = (disk: DiskName): RegExp | null =>
  * file there is a header the guest planted. An overlay's base must be an
  * entry of the cache named as one for its role, so a planted header cannot
  * name any other file a host keeps there.
+ *
+ * A root this library did not make (derived, or stated by an operator) must
+ * moreover name the entry of its own image, the one its record names (nova's
+ * `image_ref` when derived): a name is derived from the image id, never
+ * taken from the header, or a guest whose raw disk the classic driver took
+ * for qcow2 could name another tenant's cached image. A rescue disk's image
+ * is not kept anywhere nova's records say, so its base is checked by role.
  */
-export const chainRefusal = (instance: InstanceId, disk: DiskName, backend: Backend, state: DiskState, instancesPath: string): LegacyBackingRefused | null => {
+export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, instancesPath: string): LegacyBackingRefused | null => {
   if (!state.exists) return null;
   if (state.dataFile !== undefined) return dataFileRefused(instance, disk, state.dataFile);
   const { backing } = state;
   if (backing === undefined) return null;
   const base = `${instancesPath}/_base/`;
   const named = baseNameFor(disk);
-  const allowed = backend === 'qcow2' && backing.format !== null && isBaseEntry(backing.file, base) && named !== null && named.test(backing.file.slice(base.length));
-  return allowed ? null : backingRefused(instance, disk, backing.file, backing.format);
+  const name = backing.file.slice(base.length);
+  const allowed = meta.backend === 'qcow2' && backing.format !== null && isBaseEntry(backing.file, base) && named !== null && named.test(name);
+  if (!allowed) return backingRefused(instance, disk, backing.file, backing.format);
+  if (disk !== 'root' || meta.provenance === 'created') return null;
+  return meta.imageId !== null && isEntryOf(name, meta.imageId) ? null : foreignBaseRefused(instance, disk, backing.file, meta.imageId);
 };

@@ -261,7 +261,7 @@ export class DiskRealizer {
         ? E.left(mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e))
         : state;
     }
-    const refused = chainRefusal(instance, disk, meta.backend, state.right, this.ctx.instancesPath);
+    const refused = chainRefusal(instance, disk, meta, state.right, this.ctx.instancesPath);
     return refused === null ? state : E.left(refused);
   }
 

@@ -1,4 +1,4 @@
-import type { DiskFormat, HostPath } from '@disk-ledger/domain';
+import { imageId, type DiskFormat, type HostPath, type ImageId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { GiB, MiB } from '../composition/testing/catalogue.js';
@@ -8,8 +8,11 @@ import { formatProblems, outcome } from '../composition/testing/observe.js';
 import { OPTIONS, type OptionsName } from '../composition/testing/options.js';
 import { writeTargetOf } from '../testing/command-scan.js';
 import { vm } from '../testing/names.js';
+import { classicEntryName } from './backing-chain.js';
 
 const VM = vm('old1');
+
+const imageIdOf = (s: string): ImageId => E.getOrElseW(() => { throw new Error(`not an image id: ${s}`); })(imageId(s));
 
 /** A host's backend for new disks, and the format the classic driver gave them there. */
 const CASES: readonly (readonly [OptionsName, string, DiskFormat])[] = [
@@ -37,7 +40,57 @@ const legacyFleet = async (name: OptionsName, seed: Partial<LegacySeed> = {}): P
   return f;
 };
 
+/** A legacy qcow2 root that is an overlay of the cache entry of `baseOf`, on an instance whose image_ref is `imageRef`. */
+const overlayFleet = async (baseOf: string, imageRef: string | null): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'] }] });
+  await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base: classicEntryName(baseOf) }], imageRef });
+  return f;
+};
+
 describe('LegacyAdoption', () => {
+  describe("when a legacy root is an overlay of the base-image cache", () => {
+    it("follows it to its own image's entry, and names that image in the record", async () => {
+      const f = await overlayFleet('cirros', 'cirros');
+      const r = await f.host('a').adoption.ensure(VM, 'root')();
+      expect(E.isRight(r) && [r.right.backend, r.right.format, r.right.imageId, r.right.imageFormat, r.right.provenance]).toEqual(['qcow2', 'qcow2', 'cirros', null, 'derived']);
+      expect(f.cluster.probes()).toEqual([]);
+      expect(await f.violations()).toEqual([]);
+    });
+
+    for (const [what, imageRef, pattern] of [
+      ["another image's entry", 'cirros', /not the cache entry of its image "cirros"/],
+      ['any entry, when the instance names no image', null, /no image is known for the instance/],
+      ['any entry, when image_ref is not an image id', '../x', /no image is known for the instance/],
+    ] as const) {
+      it(`refuses ${what}, writing nothing`, async () => {
+        const f = await overlayFleet('private', imageRef);
+        const r = await f.host('a').adoption.ensure(VM, 'root')();
+        expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
+        expect(E.isLeft(r) && r.left.message).toMatch(pattern);
+        expect(f.repository.events).toEqual([]);
+        expect(f.cluster.probes()).toEqual([]);
+      });
+    }
+
+    it('takes the image an operator states for it (an unshelved root is made from the shelved snapshot), and only for a root', async () => {
+      const f = await overlayFleet('vm-shelved', 'cirros');
+      expect(E.isLeft(await f.host('a').adoption.ensure(VM, 'root')())).toBe(true);
+      const layout = { backend: 'qcow2', format: 'qcow2', location: null } as const;
+      const wrong = await f.host('a').adoption.supply(VM, 'root', layout)();
+      expect(E.isLeft(wrong) && wrong.left.code).toBe('LEGACY_BACKING_REFUSED');
+      const swap = await f.host('a').adoption.supply(VM, 'swap', { ...layout, imageId: imageIdOf('vm-shelved') })();
+      expect(E.isLeft(swap) && [swap.left.code, swap.left.path]).toEqual(['OPTIONS_INCONSISTENT', 'imageId']);
+      const r = await f.host('a').adoption.supply(VM, 'root', { ...layout, imageId: imageIdOf('vm-shelved') })();
+      expect(E.isRight(r) && [r.right.provenance, r.right.imageId]).toEqual(['operator', 'vm-shelved']);
+      // Read again before use: the record's image still decides.
+      const meta = E.getOrElseW(() => { throw new Error('no record'); })(r);
+      const present = await f.host('a').realizer.check(VM, 'root', meta)();
+      expect(E.isRight(present) && present.right).toBe('present');
+      const other = await f.host('a').realizer.check(VM, 'root', { ...meta, imageId: 'cirros' })();
+      expect(E.isLeft(other) && other.left.code).toBe('LEGACY_BACKING_REFUSED');
+    });
+  });
+
   describe('when a legacy disk is first touched', () => {
     for (const [name, backend, format] of CASES) {
       it(`derives ${backend}/${format} on a ${name} host from options and disk.info, sized by the host, never by its bytes`, async () => {

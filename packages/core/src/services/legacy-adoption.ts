@@ -3,11 +3,13 @@ import {
   deriveLegacyLayout,
   diskInfoEntry,
   hostPath,
+  imageId,
   instanceDir,
   isAllowedPair,
   legacyBackend,
   novaFileName,
   type Backend,
+  type BlockDeviceMappingRepository,
   type DiskDrivers,
   type DiskInfo,
   type HostFiles,
@@ -17,6 +19,7 @@ import {
   type DiskName,
   type InstanceId,
   type HostStorageOptions,
+  type ImageId,
   type ImagesType,
   type LegacyHostFacts,
 } from '@disk-ledger/domain';
@@ -44,6 +47,12 @@ export interface OperatorLayout {
   readonly backend: DiskMetadata['backend'];
   readonly format: DiskMetadata['format'];
   readonly location: string | null;
+  /**
+   * The image a root overlay was made from, whose cache entry its base must
+   * be (default: the instance's `image_ref`). Nova's unshelve makes the root
+   * from the shelved snapshot while `image_ref` keeps naming the original.
+   */
+  readonly imageId?: ImageId | null;
 }
 
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
@@ -81,6 +90,7 @@ export class LegacyAdoption {
     @inject(DiskRealizer) private readonly realizer: DiskRealizer,
     @inject(TOKENS.HostFiles) private readonly files: HostFiles,
     @inject(TOKENS.DiskDrivers) private readonly drivers: DiskDrivers,
+    @inject(TOKENS.Repository) private readonly repository: BlockDeviceMappingRepository,
   ) {}
 
   /** The disk's record: the stored one, or one derived and claimed now. */
@@ -158,13 +168,18 @@ export class LegacyAdoption {
     if (!isAllowedPair(layout.backend, layout.format)) {
       return async () => E.left({ _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path: 'format', message: `${layout.backend} disks cannot be ${layout.format}` });
     }
+    if (layout.imageId != null && disk !== 'root') {
+      return async () => E.left({ _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path: 'imageId', message: `only a root disk's layout names its image, not ${disk}'s` });
+    }
     return async () => {
       const existing = await this.metadata.record(instance, disk)();
       if (E.isLeft(existing)) return existing;
       if (existing.right !== null) return E.left(recordExists(instance, disk, existing.right));
       const others = await this.metadata.readableSlots(instance)();
       if (E.isLeft(others)) return others;
-      const probe: DiskMetadata = { ...layout, provenance: 'operator', size: 1, imageId: null, imageFormat: null, state: 'ready' };
+      const probe: DiskMetadata = {
+        backend: layout.backend, format: layout.format, location: layout.location, provenance: 'operator', size: 1, imageId: layout.imageId ?? null, imageFormat: null, state: 'ready',
+      };
       const taken = locationTaken(this.ctx, instance, disk, probe, others.right.slots);
       if (taken !== null) return E.left(taken);
       const meta = await this.sized(instance, disk, probe);
@@ -271,18 +286,35 @@ export class LegacyAdoption {
     const state = await opened.right.driver.inspect(opened.right.image)();
     if (E.isLeft(state)) return E.left(probe.backend === 'lvm' || probe.backend === 'rbd' ? state.left : notOpening(instance, disk, probe, state.left));
     if (!state.right.exists) return E.left(missingDisk(instance, disk, probe));
+    const { backing } = state.right;
+    const imaged = backing !== undefined && disk === 'root' && probe.imageId === null ? await this.withImageRef(instance, probe) : E.right(probe);
+    if (E.isLeft(imaged)) return imaged;
     // A legacy qcow2 may name a backing file or an external data file no one verified (a planted header the
     // classic driver took for the disk's format): adopting it would have every later operation follow that
-    // file. Only a complete base of the cache, with its format stored, is acceptable; a data file never is.
-    const refused = chainRefusal(instance, disk, probe.backend, state.right, this.ctx.instancesPath);
+    // file. Only a complete base of the cache, with its format stored, is acceptable (a root's, its own
+    // image's entry); a data file never is.
+    const refused = chainRefusal(instance, disk, imaged.right, state.right, this.ctx.instancesPath);
     if (refused !== null) return E.left(refused);
-    const { backing } = state.right;
     if (backing !== undefined) {
       const plain = await this.plainBase(instance, disk, backing.file, backing.format);
       if (E.isLeft(plain)) return plain;
     }
     const size = byteSize(state.right.virtualSize);
-    return E.isLeft(size) ? size : E.right({ ...probe, size: size.right });
+    return E.isLeft(size) ? size : E.right({ ...imaged.right, size: size.right });
+  }
+
+  /**
+   * A root overlay's record with the image nova says the instance was booted
+   * or rebuilt from (`image_ref`): the only entry of the cache its base may
+   * be. Its declared format is not known, so the record names none, and the
+   * disk is never made anew from it without asking the image service.
+   */
+  private async withImageRef(instance: InstanceId, probe: DiskMetadata): Promise<E.Either<CoreError, DiskMetadata>> {
+    const row = await this.repository.getInstance(instance)();
+    if (E.isLeft(row)) return row;
+    const ref = row.right.imageRef;
+    const id = ref === null ? null : imageId(ref, 'image_ref');
+    return E.right(id === null || E.isLeft(id) ? probe : { ...probe, imageId: id.right });
   }
 
   /**

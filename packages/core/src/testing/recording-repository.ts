@@ -28,7 +28,7 @@ export interface WriteEvent {
   readonly seq: number;
   /** Host commands run before this write (the fake's command count): commands with `seq` > this came after. */
   readonly afterCommands: number;
-  readonly op: 'createInstance' | 'saveRecords' | 'compareAndSetRecord' | 'setHost' | 'setMigration' | 'deleteInstance' | 'fillUnpopulated';
+  readonly op: 'createInstance' | 'saveRecords' | 'compareAndSetRecord' | 'setHost' | 'setImageRef' | 'setMigration' | 'deleteInstance' | 'fillUnpopulated';
   readonly instance: InstanceId | null;
   /** The record writes of the call (empty for calls that write no record). */
   readonly writes: readonly RecordWrite[];
@@ -48,9 +48,9 @@ export class RecordingRepository implements BlockDeviceMappingRepository {
     private readonly commandClock: () => number,
   ) {}
 
-  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void> {
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef?: string | null): TE.TaskEither<RepositoryError, void> {
     this.instances.add(instance);
-    return this.logged(this.inner.createInstance(instance, host, disks), 'createInstance', instance, []);
+    return this.logged(this.inner.createInstance(instance, host, disks, imageRef), 'createInstance', instance, []);
   }
   getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState> {
     return this.inner.getInstance(instance);
@@ -60,6 +60,9 @@ export class RecordingRepository implements BlockDeviceMappingRepository {
   }
   setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void> {
     return this.logged(this.inner.setHost(instance, host), 'setHost', instance, []);
+  }
+  setImageRef(instance: InstanceId, imageRef: string | null): TE.TaskEither<RepositoryError, void> {
+    return this.logged(this.inner.setImageRef(instance, imageRef), 'setImageRef', instance, []);
   }
   listDisks(instance: InstanceId): TE.TaskEither<RepositoryError, readonly DiskRecordRow[]> {
     return this.inner.listDisks(instance);

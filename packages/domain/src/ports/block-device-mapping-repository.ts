@@ -24,11 +24,18 @@ export interface InstanceRow {
 }
 
 /**
- * A live instance: where it runs, and the text of a disk move of its that
- * has not finished (opaque to the repository, like `driverInfo`), if any.
+ * A live instance: where it runs, the image it was booted or last rebuilt
+ * from, and the text of a disk move of its that has not finished (opaque to
+ * the repository, like `driverInfo`), if any.
  */
 export interface InstanceState extends InstanceRow {
   readonly migration: string | null;
+  /**
+   * Nova's `instances.image_ref`: the image the instance was booted or last
+   * rebuilt from; `null` when none (booted from a volume, or not known). It
+   * tells which entry of the base-image cache a legacy root overlay may name.
+   */
+  readonly imageRef: string | null;
 }
 
 /** A write of one record: text to store, or `null` to remove the record (the BDM row is soft-deleted). */
@@ -54,6 +61,20 @@ export interface BdmWrite {
 /** Whether `u` is a {@link RecordWrite}: adapters check each write, since a caller outside the type system may pass anything. */
 export const isRecordWrite = (u: unknown): u is RecordWrite =>
   typeof u === 'object' && u !== null && 'disk' in u && isDiskName(u.disk) && 'driverInfo' in u && (u.driverInfo === null || typeof u.driverInfo === 'string');
+
+/** Longest `image_ref` nova's column holds. */
+export const IMAGE_REF_MAX = 255;
+
+/**
+ * Whether `u` may be stored as an instance's `image_ref`: text of at most
+ * {@link IMAGE_REF_MAX} characters, or `null`. Adapters store `''` (nova's
+ * value for an instance booted from a volume) as given and read it back as
+ * `null`.
+ */
+export const isImageRef = (u: unknown): u is string | null => u === null || (typeof u === 'string' && u.length <= IMAGE_REF_MAX);
+
+/** What `getInstance` reports for a stored `image_ref`: nova's `''` (booted from a volume) is none. */
+export const readImageRef = (stored: string | null | undefined): string | null => (stored === undefined || stored === null || stored === '' ? null : stored);
 
 /** Whether `u` is a {@link BdmWrite}. */
 export const isBdmWrite = (u: unknown): u is BdmWrite =>
@@ -92,12 +113,17 @@ export const ephemeralGap = (instance: string, existing: number, wanted: number)
  * method is atomic: on error nothing of the call was written.
  */
 export interface BlockDeviceMappingRepository {
-  /** Register an instance on `host` with BDM rows (empty `driver_info`) for `disks` that have one. */
-  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void>;
+  /**
+   * Register an instance on `host` with BDM rows (empty `driver_info`) for
+   * `disks` that have one, booted from `imageRef` (default: none).
+   */
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef?: string | null): TE.TaskEither<RepositoryError, void>;
   /** The live instance with its unfinished move, or `INSTANCE_NOT_FOUND`. */
   getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState>;
   /** Move the instance to another host (resize, migration, evacuation). */
   setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void>;
+  /** Record the image the instance was rebuilt from (`null`: none), as nova's rebuild does. */
+  setImageRef(instance: InstanceId, imageRef: string | null): TE.TaskEither<RepositoryError, void>;
   /**
    * Store the text of the instance's unfinished disk move (`null`: none), in
    * one round trip; it stays readable through `getInstance` until cleared,

@@ -80,7 +80,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
     describe('when registering an instance', () => {
       it('creates empty BDM rows for the disks that have one, and none for instance-level disks', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root', 'ephemeral0', 'swap', 'config']));
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: null });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: null, imageRef: null });
         const rows = await right(h.repo.listDisks(vm1));
         expect(rows.map((r) => [r.disk, r.driverInfo])).toEqual([
           ['root', null],
@@ -95,7 +95,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('refuses a live instance registered twice and answers INSTANCE_NOT_FOUND for an unknown one', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         expect(await code(h.repo.createInstance(vm1, 'h2', ['root']))).toBe('INSTANCE_EXISTS');
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: null });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: null, imageRef: null });
         for (const task of [h.repo.getInstance(vm2), h.repo.listDisks(vm2), h.repo.setHost(vm2, 'h2'), h.repo.deleteInstance(vm2)]) {
           expect(await code(task)).toBe('INSTANCE_NOT_FOUND');
         }
@@ -109,7 +109,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         await right(h.repo.createInstance(lower, 'h2', ['root', 'swap']));
         await right(h.repo.saveRecords(lower, [{ disk: 'root', driverInfo: 'L' }]));
         await right(h.repo.deleteInstance(lower));
-        expect(await right(h.repo.getInstance(upper))).toEqual({ instance: upper, host: 'h1', migration: null });
+        expect(await right(h.repo.getInstance(upper))).toEqual({ instance: upper, host: 'h1', migration: null, imageRef: null });
         expect((await right(h.repo.listDisks(upper))).map((r) => [r.instance, r.disk, r.driverInfo])).toEqual([[upper, 'root', null]]);
         expect(await code(h.repo.getInstance(lower))).toBe('INSTANCE_NOT_FOUND');
       });
@@ -117,7 +117,35 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('moves the instance to another host', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         await right(h.repo.setHost(vm1, 'h2'));
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2', migration: null });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2', migration: null, imageRef: null });
+      });
+
+      it('keeps the image the instance was booted from, and the one it was rebuilt from; none reads as null', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root'], 'cirros-0.6'));
+        expect((await right(h.repo.getInstance(vm1))).imageRef).toBe('cirros-0.6');
+        await right(h.repo.setHost(vm1, 'h2'));
+        await right(h.repo.setImageRef(vm1, 'fedora-40'));
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2', migration: null, imageRef: 'fedora-40' });
+        // Nova stores '' for an instance booted from a volume.
+        await right(h.repo.setImageRef(vm1, ''));
+        expect((await right(h.repo.getInstance(vm1))).imageRef).toBeNull();
+        await right(h.repo.setImageRef(vm1, null));
+        expect((await right(h.repo.getInstance(vm1))).imageRef).toBeNull();
+        await right(h.repo.createInstance(vm2, 'h1', [], null));
+        expect((await right(h.repo.getInstance(vm2))).imageRef).toBeNull();
+      });
+
+      it('refuses an image_ref its column cannot hold, writing nothing, and one for an unknown instance', async () => {
+        const long = 'x'.repeat(256);
+        const refused = await h.repo.createInstance(vm1, 'h1', ['root'], long)();
+        expect(E.isLeft(refused) && refused.left.code === 'REPOSITORY_FAILED' && refused.left.path === 'imageRef').toBe(true);
+        expect(await code(h.repo.getInstance(vm1))).toBe('INSTANCE_NOT_FOUND');
+        await right(h.repo.createInstance(vm1, 'h1', ['root'], 'a'));
+        const bad = await h.repo.setImageRef(vm1, 42 as unknown as string)();
+        expect(E.isLeft(bad) && bad.left.path === 'imageRef').toBe(true);
+        expect(await code(h.repo.setImageRef(vm1, long))).toBe('REPOSITORY_FAILED');
+        expect((await right(h.repo.getInstance(vm1))).imageRef).toBe('a');
+        expect(await code(h.repo.setImageRef(vm2, 'a'))).toBe('INSTANCE_NOT_FOUND');
       });
     });
 
@@ -211,7 +239,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('stores, replaces and clears the text, readable through getInstance', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         await right(h.repo.setMigration(vm1, '{"status":"running"}'));
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: '{"status":"running"}' });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: '{"status":"running"}', imageRef: null });
         await right(h.repo.setMigration(vm1, '{"status":"unconfirmed"}'));
         expect((await right(h.repo.getInstance(vm1))).migration).toBe('{"status":"unconfirmed"}');
         await right(h.repo.setMigration(vm1, null));
@@ -227,7 +255,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         await right(h.repo.compareAndSetRecord(vm1, 'kernel', 'K'));
         await right(h.repo.saveRecords(vm1, [{ disk: 'rescue', driverInfo: null }]));
         await right(h.repo.setHost(vm1, 'h2'));
-        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2', migration: 'M' });
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h2', migration: 'M', imageRef: null });
         const rows = await right(h.repo.listDisks(vm1));
         expect(rows.map((r) => [r.disk, r.driverInfo]).sort()).toEqual([['config', 'C'], ['kernel', 'K'], ['root', 'R']]);
         await right(h.repo.setMigration(vm1, null));

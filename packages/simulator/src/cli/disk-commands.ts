@@ -4,6 +4,7 @@ import {
   DISK_FORMATS,
   encodeDiskMetadata,
   hostPath,
+  imageId,
   instanceId,
   isDiskName,
   type Backend,
@@ -22,6 +23,8 @@ export interface SupplyLayoutOptions {
   readonly backend: string;
   readonly format: string;
   readonly location?: string;
+  /** A root overlay's image (default: the instance's `image_ref`). */
+  readonly image?: string;
 }
 
 const isBackend = (s: string): s is Backend => (BACKENDS as readonly string[]).includes(s);
@@ -46,6 +49,9 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
   if (!isFormat(o.format)) return fail(`--format must be one of ${DISK_FORMATS.join(', ')}`);
   // The host's options are not read here, so nothing names the volume group or pool a volume is in.
   if ((backend === 'lvm' || backend === 'rbd') && o.location === undefined) return fail(`--backend ${backend} needs --location ${backend === 'lvm' ? '<vg>/<lv>' : '<pool>/<image>'}`);
+  const image = o.image === undefined ? E.right(null) : imageId(o.image, 'image');
+  if (E.isLeft(image)) return fail(`--image: ${image.left.message}`);
+  if (image.right !== null && o.disk !== 'root') return fail(`--image names a root overlay's image; --disk is ${o.disk}`);
   const path = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
   if (E.isLeft(path)) return fail(path.left.message);
   const disk = o.disk;
@@ -56,7 +62,7 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
     if (inst.right.host !== o.host) return fail(`the database places ${o.instance} on ${inst.right.host}, not on --host ${o.host}`);
     const services = singleRealHost(db, { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right }).get(o.host);
     if (E.isLeft(services)) return fail(services.left.message);
-    const r = await services.right.adoption.supply(id.right, disk, { backend, format, location: o.location ?? null })();
+    const r = await services.right.adoption.supply(id.right, disk, { backend, format, location: o.location ?? null, imageId: image.right })();
     if (E.isLeft(r)) return fail(`${r.left.code}: ${r.left.message}`);
     io.out(`${o.instance}/${o.disk}: ${encodeDiskMetadata(r.right)}`);
     return 0;

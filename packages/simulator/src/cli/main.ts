@@ -106,7 +106,8 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .requiredOption('--backend <backend>', 'flat, qcow2, lvm, rbd or ploop')
     .requiredOption('--format <format>', 'raw, qcow2 or ploop')
     .option('--location <location>', 'file name in the instance directory, vg/lv or pool/image (default: nova\'s name)')
-    .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string }) =>
+    .option('--image <id>', "a root overlay's image, whose cache entry its base must be (default: the instance's image_ref; an unshelved root's is its shelved snapshot)")
+    .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string; image?: string }) =>
       exit(await supplyLayout(opts, io)));
 
   // Worker threads run the built JavaScript; run from the TypeScript sources (tests), cells run one after another.

@@ -40,8 +40,8 @@ export class TrackingRepository implements CountingRepository {
     return this.calls;
   }
 
-  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): TE.TaskEither<RepositoryError, void> {
-    return this.write(instance, this.inner.createInstance(instance, host, disks));
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef?: string | null): TE.TaskEither<RepositoryError, void> {
+    return this.write(instance, this.inner.createInstance(instance, host, disks, imageRef));
   }
 
   getInstance(instance: InstanceId): TE.TaskEither<RepositoryError, InstanceState> {
@@ -54,6 +54,10 @@ export class TrackingRepository implements CountingRepository {
 
   setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void> {
     return this.read(this.inner.setHost(instance, host));
+  }
+
+  setImageRef(instance: InstanceId, imageRef: string | null): TE.TaskEither<RepositoryError, void> {
+    return this.read(this.inner.setImageRef(instance, imageRef));
   }
 
   listDisks(instance: InstanceId): TE.TaskEither<RepositoryError, readonly DiskRecordRow[]> {

@@ -255,8 +255,10 @@ export class MetadataDriver implements StepDriver {
       const img = imageId(step.image, 'image');
       if (E.isLeft(img)) return img;
       const r = await this.lifecycle.rebuild(i, img.right)();
-      if (E.isRight(r)) inst.image = img.right;
-      return r;
+      if (E.isLeft(r)) return r;
+      inst.image = img.right;
+      // Nova's records name the image an instance was rebuilt from; the library's own record of the root does too.
+      return this.world.repository.setImageRef(i, img.right)();
     });
   }
 

@@ -17,9 +17,12 @@ import { randomUUID } from 'node:crypto';
 import {
   ephemeralGap,
   hasBdm,
+  IMAGE_REF_MAX,
   isBdmWrite,
   isDiskName,
+  isImageRef,
   isRecordWrite,
+  readImageRef,
   type BdmWrite,
   type BlockDeviceMappingRepository,
   type DiskName,
@@ -66,7 +69,10 @@ export interface SqlRepositoryOptions {
 
 type Result<A> = TE.TaskEither<RepositoryError, A>;
 
-const hostRows = array(struct({ host: nullable(str), info: nullable(str) }));
+const hostRows = array(struct({ host: nullable(str), imageRef: nullable(str), info: nullable(str) }));
+
+const badImageRef = (doing: string): RepositoryError =>
+  repositoryFailed(`${doing}: image_ref must be text of at most ${IMAGE_REF_MAX} characters, or null`, undefined, 'imageRef');
 
 // The port's types say DiskName and string, but a caller in plain JavaScript
 // or a corrupt batch may pass anything: checked whole before any SQL runs.
@@ -98,7 +104,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     return novaTimestamp(this.#now());
   }
 
-  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[]): Result<void> {
+  createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): Result<void> {
+    if (!isImageRef(imageRef)) return TE.left(badImageRef('createInstance'));
     const bad = badDisk(disks);
     if (bad !== undefined) return TE.left(repositoryFailed(`createInstance: not a disk role: ${JSON.stringify(bad)}`, undefined, 'disks'));
     const bdmDisks = disks.filter(hasBdm);
@@ -120,7 +127,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
       TE.tryCatch(
         () =>
           inWriteTransaction<RepositoryError, undefined>(this.#db, this.#flavour, async (trx) => {
-            await trx.insertInto('instances').values({ uuid: instance, host, node: host, created_at: now, deleted: 0 }).execute();
+            await trx.insertInto('instances').values({ uuid: instance, host, node: host, image_ref: imageRef, created_at: now, deleted: 0 }).execute();
             await trx.insertInto('instance_extra').values({ instance_uuid: instance, created_at: now, deleted: 0 }).execute();
             if (rows.length > 0) await trx.insertInto('block_device_mapping').values(rows).execute();
             return E.right(undefined);
@@ -137,7 +144,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
       const raw = await this.#db
         .selectFrom('instances')
         .leftJoin('instance_extra', (j) => j.onRef('instance_extra.instance_uuid', '=', 'instances.uuid').on('instance_extra.deleted', '=', 0))
-        .select(['instances.host as host', 'instance_extra.libvirt_disk_metadata as info'])
+        .select(['instances.host as host', 'instances.image_ref as imageRef', 'instance_extra.libvirt_disk_metadata as info'])
         .where('instances.uuid', '=', instance)
         .where('instances.deleted', '=', 0)
         .orderBy('instance_extra.id')
@@ -150,7 +157,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
       const extra = decodeInstanceRecords(row.info, 'instance_extra.libvirt_disk_metadata');
       if (E.isLeft(extra)) return E.left(rowUnreadable('getInstance', extra.left));
       // Nova leaves host NULL until an instance is scheduled.
-      return E.right({ instance, host: row.host ?? '', migration: extra.right.migration });
+      return E.right({ instance, host: row.host ?? '', migration: extra.right.migration, imageRef: readImageRef(row.imageRef) });
     });
   }
 
@@ -160,11 +167,20 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     return this.#run('setMigration', () => inWriteTransaction(this.#db, this.#flavour, setMigration(this.#flavour, instance, migration, now)));
   }
 
+  setImageRef(instance: InstanceId, imageRef: string | null): Result<void> {
+    if (!isImageRef(imageRef)) return TE.left(badImageRef('setImageRef'));
+    return this.#updateInstance('setImageRef', instance, { image_ref: imageRef });
+  }
+
   setHost(instance: InstanceId, host: string): Result<void> {
-    return this.#run('setHost', async () => {
+    return this.#updateInstance('setHost', instance, { host, node: host });
+  }
+
+  #updateInstance(doing: string, instance: InstanceId, set: { readonly host?: string; readonly node?: string; readonly image_ref?: string | null }): Result<void> {
+    return this.#run(doing, async () => {
       const result = await this.#db
         .updateTable('instances')
-        .set({ host, node: host, updated_at: this.#stamp() })
+        .set({ ...set, updated_at: this.#stamp() })
         .where('uuid', '=', instance)
         .where('deleted', '=', 0)
         .executeTakeFirst();

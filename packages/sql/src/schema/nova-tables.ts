@@ -12,6 +12,8 @@ export interface InstancesTable {
   readonly uuid: string;
   readonly host: string | null;
   readonly node: string | null;
+  /** The image the instance was booted or last rebuilt from; `''` when booted from a volume. */
+  readonly image_ref: string | null;
   readonly created_at: string | null;
   readonly updated_at: string | null;
   readonly deleted_at: string | null;

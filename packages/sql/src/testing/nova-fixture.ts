@@ -21,7 +21,7 @@ const SOFT: readonly [string, Type][] = [['created_at', 'datetime'], ['updated_a
 const TABLES: readonly { name: string; columns: readonly [string, Type][]; extra: readonly string[]; shadow: boolean }[] = [
   {
     name: 'instances',
-    columns: [...SOFT, ['uuid', 'varchar(36)'], ['host', 'varchar(255)'], ['node', 'varchar(255)'], ['hostname', 'varchar(255)'], ['vm_state', 'varchar(255)'], ['task_state', 'varchar(255)'], ['root_gb', 'int'], ['ephemeral_gb', 'int'], ['locked', 'bool']],
+    columns: [...SOFT, ['uuid', 'varchar(36)'], ['host', 'varchar(255)'], ['node', 'varchar(255)'], ['hostname', 'varchar(255)'], ['vm_state', 'varchar(255)'], ['task_state', 'varchar(255)'], ['image_ref', 'varchar(255)'], ['root_gb', 'int'], ['ephemeral_gb', 'int'], ['locked', 'bool']],
     extra: ['CONSTRAINT uniq_instances0uuid UNIQUE (uuid)'],
     shadow: true,
   },

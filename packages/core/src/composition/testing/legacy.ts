@@ -31,6 +31,8 @@ export interface LegacyDisk {
   readonly file?: string;
   /** What the guest wrote into it. */
   readonly content?: GuestContent;
+  /** The name of a raw base-image cache entry (made if missing) that a qcow2 disk is an overlay of. */
+  readonly base?: string;
 }
 
 /** What the classic driver left for one instance. */
@@ -40,6 +42,8 @@ export interface LegacySeed {
   readonly disks: readonly LegacyDisk[];
   /** `written` (default): entries for every file disk; or none, or bytes that do not decode, or exactly these entries. */
   readonly diskInfo?: 'written' | 'absent' | 'corrupt' | Readonly<Record<string, string>>;
+  /** The instance's `image_ref` (default: none). */
+  readonly imageRef?: string | null;
 }
 
 const must = <A>(r: E.Either<{ readonly message: string }, A>): A => {
@@ -67,7 +71,12 @@ export const seedLegacy = async (f: FakeFleet, seed: LegacySeed): Promise<Readon
       const at = backend === 'lvm' ? `${vg ?? ''}/${seed.instance}_${file}` : backend === 'rbd' ? `${pool ?? ''}/${seed.instance}_${file}` : file;
       const location = must(resolveLocation(backend, at, ctx.instancesPath, seed.instance));
       const driver = must(await drivers.forBackend(backend)());
-      must(await driver.createBlank({ location, format: d.format }, d.size as ByteSize)());
+      if (d.base === undefined) must(await driver.createBlank({ location, format: d.format }, d.size as ByteSize)());
+      else {
+        const path = `${ctx.instancesPath}/_base/${d.base}` as HostPath;
+        if (!must(await files.exists(path)())) f.cluster.writeFixture(seed.host, path, { format: 'raw', virtualSize: d.size });
+        must(await driver.createFromBase({ location, format: d.format }, { path, format: 'raw' }, d.size as ByteSize)());
+      }
       if (backend !== 'lvm' && backend !== 'rbd') entries[`${dir}/${file}`] = d.format;
       if (d.content !== undefined) {
         const w = f.cluster.guestWrite(seed.host, location, d.format, d.content);
@@ -83,7 +92,7 @@ export const seedLegacy = async (f: FakeFleet, seed: LegacySeed): Promise<Readon
   } finally {
     f.cluster.setStep(null);
   }
-  f.store.seedLegacyInstance(seed.instance, seed.host, seed.disks.map((d) => d.disk));
+  f.store.seedLegacyInstance(seed.instance, seed.host, seed.disks.map((d) => d.disk), seed.imageRef ?? null);
   f.legacy.add(seed.instance);
   return markers;
 };

@@ -5,7 +5,8 @@
  * in a shared RBD pool); when the dead host comes back it destroys the
  * disks it still holds of the instance, as nova's compute does at start-up. Rebuild destroys the root
  * disk and its `disk.info` entry (nova removed the instance's files) and
- * makes a new root from the new image with the host's options today.
+ * makes a new root from the new image with the host's options today; the
+ * instance's `image_ref` names the new image from then on.
  */
 import { hostBackend, imageId, planDisk } from '@disk-ledger/domain';
 import { isInjectedCrash } from '@disk-ledger/fake';
@@ -68,6 +69,9 @@ export const rebuild = async (ctx: LegacyContext, inst: SimInstance, image: stri
   if (E.isLeft(meta)) return meta;
   const info = await readDiskInfo(host, inst.id);
   if (E.isLeft(info)) return info;
+  // Nova's API records the new image before the compute rebuilds, so a rebuild cut short still names it.
+  const recorded = await ctx.world.repository.setImageRef(inst.id, id.right)();
+  if (E.isLeft(recorded)) return recorded;
   const root = inst.legacyDisks.get('root');
   if (root !== undefined) {
     const plan = planDisk(host.options, inst.id, { disk: 'root', image: imageFacts(meta.right), flavorSize: inst.flavor.root });

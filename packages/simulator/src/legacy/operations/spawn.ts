@@ -58,7 +58,7 @@ export const boot = async (ctx: LegacyContext, step: StepOf<'boot'>): Result<voi
   const host = ctx.host(step.host);
   const plans = await planDisks(host, inst.id, inst);
   if (E.isLeft(plans)) return plans;
-  const registered = await world.repository.createInstance(inst.id, step.host, plans.right.map((p) => p.disk).filter(hasBdm))();
+  const registered = await world.repository.createInstance(inst.id, step.host, plans.right.map((p) => p.disk).filter(hasBdm), inst.image)();
   if (E.isLeft(registered)) return registered;
   return spawnDisks(ctx, host, inst, plans.right);
 };
