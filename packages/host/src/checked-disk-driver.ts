@@ -30,7 +30,7 @@ import {
 import { checkBase, checkDisk, checkExport, checkSize, checkSource, type CheckedDisk } from './driver-input.js';
 import { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
 import * as Q from './qemu-img.js';
-import { checkLocationFor, ploopImagePath, type LocationOf } from './qemu-path.js';
+import { checkLocationFor, DEFAULT_RBD_CLIENT, ploopImagePath, type LocationOf, type RbdClient } from './qemu-path.js';
 
 /** A source image with its format and virtual size, read before anything is created. */
 export interface SizedImage extends Q.QemuImage {
@@ -59,6 +59,8 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     readonly backend: B,
     protected readonly exec: CommandExecutor,
     protected readonly files: HostFiles,
+    /** How qemu-img and `rbd` reach the Ceph cluster, for an rbd disk or source. */
+    protected readonly rbdClient: RbdClient = DEFAULT_RBD_CLIENT,
   ) {}
 
   // ---- steps a backend supplies (inputs are already checked) ----
@@ -132,7 +134,7 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     return async () => {
       const target = this.checkTarget(disk, size);
       if (E.isLeft(target)) return target;
-      const s = checkSource(source);
+      const s = checkSource(source, 'source', this.rbdClient);
       if (E.isLeft(s)) return s;
       const { d, n } = target.right;
       const sized = await this.sized(s.right.image, s.right.location.backend !== 'rbd', fileOf(s.right.location));
@@ -161,7 +163,7 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
 
   exportTo(disk: DiskImage, dest: HostPath, format: ExportFormat): TE.TaskEither<StorageError, void> {
     return async () => {
-      const d = checkDisk(this.backend, disk);
+      const d = checkDisk(this.backend, disk, 'disk', this.rbdClient);
       if (E.isLeft(d)) return d;
       const out = checkExport(dest, format);
       if (E.isLeft(out)) return out;
@@ -187,7 +189,7 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
 
   inspect(disk: DiskImage): TE.TaskEither<StorageError, DiskState> {
     return async () => {
-      const d = checkDisk(this.backend, disk);
+      const d = checkDisk(this.backend, disk, 'disk', this.rbdClient);
       return E.isLeft(d) ? d : this.state(d.right);
     };
   }
@@ -233,7 +235,7 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
   }
 
   private checkTarget(disk: DiskImage, size: ByteSize): E.Either<StorageError, { readonly d: CheckedDisk<B>; readonly n: ByteSize }> {
-    const d = checkDisk(this.backend, disk);
+    const d = checkDisk(this.backend, disk, 'disk', this.rbdClient);
     if (E.isLeft(d)) return d;
     const checked = checkSize(size);
     if (E.isLeft(checked)) return checked;

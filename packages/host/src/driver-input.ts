@@ -21,7 +21,7 @@ import {
   type HostPath,
   type StorageError,
 } from '@disk-ledger/domain';
-import { checkLocation, checkLocationFor, qemuPath, type LocationOf } from './qemu-path.js';
+import { checkLocation, checkLocationFor, DEFAULT_RBD_CLIENT, qemuPath, type LocationOf, type RbdClient } from './qemu-path.js';
 import { qemuFormat, type QemuImage } from './qemu-img.js';
 
 /** A disk whose location, names and format were checked for one backend. */
@@ -42,28 +42,28 @@ export const checkFormat = (backend: Backend, format: unknown, role = 'disk'): E
   return E.right(format);
 };
 
-/** A disk the driver of `backend` may open. */
-export const checkDisk = <B extends Backend>(backend: B, disk: DiskImage, role = 'disk'): E.Either<StorageError, CheckedDisk<B>> => {
+/** A disk the driver of `backend` may open; an rbd disk is addressed as `client`. */
+export const checkDisk = <B extends Backend>(backend: B, disk: DiskImage, role = 'disk', client: RbdClient = DEFAULT_RBD_CLIENT): E.Either<StorageError, CheckedDisk<B>> => {
   const location = checkLocationFor(backend, disk.location, `${role}.location`);
   if (E.isLeft(location)) return location;
   const format = checkFormat(backend, disk.format, role);
   if (E.isLeft(format)) return format;
-  return E.right(checked(location.right, format.right));
+  return E.right(checked(location.right, format.right, client));
 };
 
-/** A disk of any backend, as the source of a copy. */
-export const checkSource = (disk: DiskImage, role = 'source'): E.Either<StorageError, CheckedDisk<Backend>> => {
+/** A disk of any backend, as the source of a copy; an rbd source is addressed as `client`. */
+export const checkSource = (disk: DiskImage, role = 'source', client: RbdClient = DEFAULT_RBD_CLIENT): E.Either<StorageError, CheckedDisk<Backend>> => {
   const location = checkLocation(disk.location, `${role}.location`);
   if (E.isLeft(location)) return location;
   const format = checkFormat(location.right.backend, disk.format, role);
   if (E.isLeft(format)) return format;
-  return E.right(checked(location.right, format.right));
+  return E.right(checked(location.right, format.right, client));
 };
 
-const checked = <L extends DiskLocation>(location: L, format: DiskFormat): { readonly location: L; readonly format: DiskFormat; readonly image: QemuImage } => ({
+const checked = <L extends DiskLocation>(location: L, format: DiskFormat, client: RbdClient): { readonly location: L; readonly format: DiskFormat; readonly image: QemuImage } => ({
   location,
   format,
-  image: { qpath: qemuPath(location), format: qemuFormat(format) },
+  image: { qpath: qemuPath(location, client), format: qemuFormat(format) },
 });
 
 /** A base image: a checked path, a base format (`raw` or `qcow2`), and its virtual size when the caller states it (`null` if not). */

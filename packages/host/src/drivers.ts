@@ -21,6 +21,7 @@ import { FlatDriver } from './flat-driver.js';
 import { LvmDriver, type LvmDriverOptions } from './lvm-driver.js';
 import { PloopDriver } from './ploop-driver.js';
 import { Qcow2Driver } from './qcow2-driver.js';
+import { DEFAULT_RBD_CLIENT, type RbdClient } from './qemu-path.js';
 import { RbdDriver } from './rbd-driver.js';
 
 /** Which backends a host runs, and their options. */
@@ -31,6 +32,8 @@ export interface HostDriversConfig {
   readonly qcow2?: FileDriverOptions;
   /** Defaults to `{ metadataOnly: false }`. */
   readonly lvm?: LvmDriverOptions;
+  /** How every driver reaches the Ceph cluster for an rbd disk or source (default: the tools' defaults). */
+  readonly rbd?: RbdClient;
 }
 
 /** The host's drivers, by backend. */
@@ -40,18 +43,19 @@ export class HostDiskDrivers implements DiskDrivers {
   private readonly found: ReadonlyMap<Backend, TE.TaskEither<StorageError, DiskDriver>>;
 
   constructor(exec: CommandExecutor, files: HostFiles, config: HostDriversConfig) {
+    const client = config.rbd ?? DEFAULT_RBD_CLIENT;
     const make = (b: Backend): DiskDriver => {
       switch (b) {
         case 'flat':
-          return new FlatDriver(exec, files, config.flat);
+          return new FlatDriver(exec, files, config.flat, client);
         case 'qcow2':
-          return new Qcow2Driver(exec, files, config.qcow2);
+          return new Qcow2Driver(exec, files, config.qcow2, client);
         case 'lvm':
-          return new LvmDriver(exec, files, config.lvm);
+          return new LvmDriver(exec, files, config.lvm, client);
         case 'rbd':
-          return new RbdDriver(exec, files);
+          return new RbdDriver(exec, files, client);
         case 'ploop':
-          return new PloopDriver(exec, files);
+          return new PloopDriver(exec, files, client);
       }
     };
     this.drivers = new Map(config.backends.filter(isBackend).map((b) => [b, make(b)] as const));

@@ -10,7 +10,7 @@ import type { Argv, ByteSize, CommandExecutor, DiskState, HostFiles, StorageErro
 import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import * as Q from './qemu-img.js';
-import { parentDir, type LocationOf } from './qemu-path.js';
+import { DEFAULT_RBD_CLIENT, parentDir, type LocationOf, type RbdClient } from './qemu-path.js';
 
 /** Options of the file drivers. */
 export interface FileDriverOptions {
@@ -39,8 +39,9 @@ export abstract class FileDiskDriver<B extends 'flat' | 'qcow2'> extends Checked
     exec: CommandExecutor,
     files: HostFiles,
     protected readonly options: FileDriverOptions = {},
+    rbdClient: RbdClient = DEFAULT_RBD_CLIENT,
   ) {
-    super(backend, exec, files);
+    super(backend, exec, files, rbdClient);
   }
 
   protected present(location: LocationOf<B>): Ran<boolean> {

@@ -9,10 +9,11 @@
  */
 import type { CommandExecutor, HostFiles } from '@disk-ledger/domain';
 import { FileDiskDriver, type FileDriverOptions } from './file-disk-driver.js';
+import { DEFAULT_RBD_CLIENT, type RbdClient } from './qemu-path.js';
 
 /** The `flat` backend (formats raw and qcow2). */
 export class FlatDriver extends FileDiskDriver<'flat'> {
-  constructor(exec: CommandExecutor, files: HostFiles, options: FileDriverOptions = {}) {
-    super('flat', exec, files, options);
+  constructor(exec: CommandExecutor, files: HostFiles, options: FileDriverOptions = {}, rbdClient: RbdClient = DEFAULT_RBD_CLIENT) {
+    super('flat', exec, files, options, rbdClient);
   }
 }

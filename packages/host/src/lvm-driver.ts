@@ -16,7 +16,7 @@ import type { CheckedDisk } from './driver-input.js';
 import { SizedVolumeDriver } from './sized-volume-driver.js';
 import * as L from './lvm-commands.js';
 import * as Q from './qemu-img.js';
-import type { LocationOf } from './qemu-path.js';
+import { DEFAULT_RBD_CLIENT, type LocationOf, type RbdClient } from './qemu-path.js';
 
 /** Options of the LVM driver. */
 export interface LvmDriverOptions {
@@ -33,8 +33,9 @@ export class LvmDriver extends SizedVolumeDriver<'lvm'> {
     exec: CommandExecutor,
     files: HostFiles,
     private readonly options: LvmDriverOptions = { metadataOnly: false },
+    rbdClient: RbdClient = DEFAULT_RBD_CLIENT,
   ) {
-    super('lvm', exec, files);
+    super('lvm', exec, files, rbdClient);
   }
 
   /** A logical volume is whole physical extents of its group, whose size is read with `vgs`. */

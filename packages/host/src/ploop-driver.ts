@@ -14,15 +14,15 @@ import { CheckedDiskDriver, type Ran, type SizedImage } from './checked-disk-dri
 import type { CheckedDisk } from './driver-input.js';
 import * as P from './ploop-commands.js';
 import * as Q from './qemu-img.js';
-import { ploopImagePath, type LocationOf } from './qemu-path.js';
+import { DEFAULT_RBD_CLIENT, ploopImagePath, type LocationOf, type RbdClient } from './qemu-path.js';
 
 /** ploop's tools take sizes in KiB. */
 const KIB = E.right(1024);
 
 /** The `ploop` backend (formats ploop and raw). */
 export class PloopDriver extends CheckedDiskDriver<'ploop'> {
-  constructor(exec: CommandExecutor, files: HostFiles) {
-    super('ploop', exec, files);
+  constructor(exec: CommandExecutor, files: HostFiles, rbdClient: RbdClient = DEFAULT_RBD_CLIENT) {
+    super('ploop', exec, files, rbdClient);
   }
 
   protected override unit(): Ran<number> {

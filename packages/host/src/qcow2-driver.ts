@@ -12,12 +12,12 @@ import type { Ran, SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import { FileDiskDriver, type FileDriverOptions } from './file-disk-driver.js';
 import * as Q from './qemu-img.js';
-import { parentDir } from './qemu-path.js';
+import { DEFAULT_RBD_CLIENT, parentDir, type RbdClient } from './qemu-path.js';
 
 /** The `qcow2` backend (format qcow2, overlays on cached bases). */
 export class Qcow2Driver extends FileDiskDriver<'qcow2'> {
-  constructor(exec: CommandExecutor, files: HostFiles, options: FileDriverOptions = {}) {
-    super('qcow2', exec, files, options);
+  constructor(exec: CommandExecutor, files: HostFiles, options: FileDriverOptions = {}, rbdClient: RbdClient = DEFAULT_RBD_CLIENT) {
+    super('qcow2', exec, files, options, rbdClient);
   }
 
   /** An overlay of `size` bytes on the base, naming the base's format with `-F`. */

@@ -1,13 +1,16 @@
 /**
  * How qemu-img addresses a disk (docs/commands.md): a file path for flat and
  * qcow2, `<dir>/root.hds` for ploop, `/dev/<vg>/<lv>` for lvm and
- * `rbd:<pool>/<image>` for rbd. Names are validated again here although
+ * `rbd:<pool>/<image>[:id=<user>][:conf=<ceph.conf>]` for rbd, as nova
+ * addresses an image with its client (`rbd_user`, `images_rbd_ceph_conf`).
+ * Names are validated again here although
  * their types are branded: a location may come from a decoded record, a
  * cast in a test or a caller in plain JavaScript, and it ends up in an argv.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
   hostPath,
+  invalidName,
   isBackend,
   unsupported,
   volumeName,
@@ -71,13 +74,48 @@ export const ploopImagePath = (dir: HostPath): HostPath => `${dir}/${PLOOP_IMAGE
 /** The ploop descriptor path of a ploop disk directory. */
 export const ploopDescriptorPath = (dir: HostPath): HostPath => `${dir}/${PLOOP_DESCRIPTOR}` as HostPath;
 
+/**
+ * Who the host is to its Ceph cluster, as nova's options say: the client id
+ * (`[libvirt] rbd_user`; `null`: the tools' default, `admin`) and the
+ * configuration file (`[libvirt] images_rbd_ceph_conf`; `null`: the tools'
+ * default, `$CEPH_CONF` or `/etc/ceph/ceph.conf`).
+ */
+export interface RbdClient {
+  readonly user: string | null;
+  readonly cephConf: HostPath | null;
+}
+
+/** The tools' defaults. */
+export const DEFAULT_RBD_CLIENT: RbdClient = { user: null, cephConf: null };
+
+// A Ceph client id as it may appear in an argv and in a qemu rbd: address (no ':' or '=').
+const CLIENT_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+/** Check nova's `rbd_user` and `images_rbd_ceph_conf` (empty or absent: the default). */
+export const rbdClient = (input: { readonly user?: string | null; readonly cephConf?: string | null }): E.Either<InvalidName, RbdClient> => {
+  const user = input.user === undefined || input.user === null || input.user === '' ? null : input.user;
+  if (user !== null && !CLIENT_ID.test(user)) {
+    return E.left(invalidName('rbd_user', user, 'a Ceph client id is letters, digits, "_", "." and "-", at most 64'));
+  }
+  const conf = input.cephConf === undefined || input.cephConf === null || input.cephConf === '' ? null : input.cephConf;
+  if (conf === null) return E.right({ user, cephConf: null });
+  const path = hostPath(conf, 'images_rbd_ceph_conf');
+  return E.isLeft(path) ? path : E.right({ user, cephConf: path.right });
+};
+
+/** The `rbd` tool's options naming the client: `--id <user>`, `--conf <path>`, as nova passes them. */
+export const rbdClientArgs = (client: RbdClient): string[] => [
+  ...(client.user === null ? [] : ['--id', client.user]),
+  ...(client.cephConf === null ? [] : ['--conf', client.cephConf]),
+];
+
 /** qemu-img's address of a location whose names were checked by `checkLocation`. */
-export const qemuPath = (loc: DiskLocation): string => {
+export const qemuPath = (loc: DiskLocation, client: RbdClient = DEFAULT_RBD_CLIENT): string => {
   switch (loc.backend) {
     case 'lvm':
       return `/dev/${loc.vg}/${loc.lv}`;
     case 'rbd':
-      return `rbd:${loc.pool}/${loc.image}`;
+      return `rbd:${loc.pool}/${loc.image}${client.user === null ? '' : `:id=${client.user}`}${client.cephConf === null ? '' : `:conf=${client.cephConf}`}`;
     case 'ploop':
       return ploopImagePath(loc.path);
     default:

@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { toolOutputInvalid, type Argv, type ByteSize, type ToolOutputInvalid, type VolumeName } from '@disk-ledger/domain';
+import { DEFAULT_RBD_CLIENT, rbdClientArgs, type RbdClient } from './qemu-path.js';
 import { readToolJson } from './tool-json.js';
 
 /** An RBD image: its pool and name. */
@@ -15,16 +16,19 @@ export interface RbdImage {
 
 const spec = (i: RbdImage): string => `${i.pool}/${i.image}`;
 
+// The client's options come first, as global options of the tool (`rbd [--id <user>] [--conf <path>] <command> …`).
+const rbd = (client: RbdClient, ...rest: string[]): Argv => ['rbd', ...rbdClientArgs(client), ...rest];
+
 /** `rbd create --size <size>B <pool>/<image>` */
-export const create = (i: RbdImage, size: ByteSize): Argv => ['rbd', 'create', '--size', `${size}B`, spec(i)];
+export const create = (i: RbdImage, size: ByteSize, client: RbdClient = DEFAULT_RBD_CLIENT): Argv => rbd(client, 'create', '--size', `${size}B`, spec(i));
 /** `rbd import --image-format 2 <path> <pool>/<image>`: a raw file becomes the image, byte for byte. */
-export const importRaw = (path: string, i: RbdImage): Argv => ['rbd', 'import', '--image-format', '2', path, spec(i)];
+export const importRaw = (path: string, i: RbdImage, client: RbdClient = DEFAULT_RBD_CLIENT): Argv => rbd(client, 'import', '--image-format', '2', path, spec(i));
 /** `rbd resize --size <size>B <pool>/<image>` */
-export const resize = (i: RbdImage, size: ByteSize): Argv => ['rbd', 'resize', '--size', `${size}B`, spec(i)];
+export const resize = (i: RbdImage, size: ByteSize, client: RbdClient = DEFAULT_RBD_CLIENT): Argv => rbd(client, 'resize', '--size', `${size}B`, spec(i));
 /** `rbd rm <pool>/<image>` */
-export const remove = (i: RbdImage): Argv => ['rbd', 'rm', spec(i)];
+export const remove = (i: RbdImage, client: RbdClient = DEFAULT_RBD_CLIENT): Argv => rbd(client, 'rm', spec(i));
 /** `rbd info --format json <pool>/<image>` */
-export const info = (i: RbdImage): Argv => ['rbd', 'info', '--format', 'json', spec(i)];
+export const info = (i: RbdImage, client: RbdClient = DEFAULT_RBD_CLIENT): Argv => rbd(client, 'info', '--format', 'json', spec(i));
 
 const RbdInfo = t.type({ name: t.string, size: t.number });
 

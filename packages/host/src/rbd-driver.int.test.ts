@@ -6,12 +6,12 @@
  */
 import * as fs from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ByteSize, CommandError, CommandExecutor, CommandResult, CommandSpec, DiskImage, HostPath, VolumeName } from '@disk-ledger/domain';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { ByteSize, DiskImage, HostPath, VolumeName } from '@disk-ledger/domain';
 import { ExecaCommandExecutor } from './execa-command-executor.js';
 import { NodeHostFiles } from './node-host-files.js';
 import { RbdDriver } from './rbd-driver.js';
 import { describeDiskDriverContract } from './testing/disk-driver-contract.js';
+import { EnvExecutor } from './testing/env-executor.js';
 import { expectLeft, expectRight } from './testing/expect-result.js';
 import { describeWithCeph, imagesWith, rbdHarness, rbdTool, removeImages, runPrefix } from './testing/real-ceph.js';
 import { RecordingExecutor } from './testing/recording-executor.js';
@@ -19,20 +19,15 @@ import { tempDir, writeBase } from './testing/real-host.js';
 
 const MiB = 1024 * 1024;
 
-/** Runs every argv under `env <assignments>`: the tools see another environment than this process. */
-class EnvExecutor implements CommandExecutor {
-  constructor(
-    private readonly inner: CommandExecutor,
-    private readonly assignments: readonly string[],
-  ) {}
-
-  run(spec: CommandSpec): TE.TaskEither<CommandError, CommandResult> {
-    return this.inner.run({ ...spec, argv: ['env', ...this.assignments, ...spec.argv] });
-  }
-}
-
 describeWithCeph('RbdDriver on a real Ceph cluster', (cluster) => {
   describeDiskDriverContract(`rbd on a real Ceph cluster (pool ${cluster.pool})`, rbdHarness(cluster));
+  // As nova runs the tools: the client named in every argv (rbd --id/--conf, qemu's rbd:…:id=…:conf=…), whatever CEPH_CONF says.
+  if (cluster.conf !== undefined) {
+    describeDiskDriverContract(
+      `rbd on a real Ceph cluster as client.admin with ${cluster.conf} named in each argv, CEPH_CONF naming no file`,
+      rbdHarness(cluster, { user: 'admin', cephConf: cluster.conf as HostPath }),
+    );
+  }
 
   describe('where only the real tools tell', () => {
     const prefix = runPrefix('rbd');

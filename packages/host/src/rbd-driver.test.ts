@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BaseImage, ByteSize, DiskImage, HostPath, VolumeName } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { DEFAULT_RBD_CLIENT, rbdClient } from './qemu-path.js';
 import { RbdDriver } from './rbd-driver.js';
 import { expectLeft, expectRight } from './testing/expect-result.js';
 import { formatViolations } from './testing/argv-checks.js';
@@ -157,6 +159,45 @@ describe('RbdDriver', () => {
       const { exec, driver } = setup(info(MiB), ok());
       await expectRight(driver.exportTo(disk, '/tmp/snap.qcow2' as HostPath, 'qcow2'));
       expect(exec.argvs[1]).toEqual(['qemu-img', 'convert', '-f', 'raw', '-O', 'qcow2', 'rbd:vms/i1_disk', '/tmp/snap.qcow2']);
+    });
+  });
+
+  describe('with a client of its own (nova\'s rbd_user and images_rbd_ceph_conf)', () => {
+    const client = { user: 'nova', cephConf: '/etc/ceph/nova.conf' as HostPath };
+    const withClient = (...answers: Answer[]) => {
+      const exec = new RecordingExecutor(inOrder(...answers));
+      return { exec, driver: new RbdDriver(exec, new MemoryFiles([rawBase.path, qcowBase.path]), client) };
+    };
+
+    it('names the client in every rbd argv, as global options, and in every qemu rbd: address', async () => {
+      const { exec, driver } = withClient(qinfo(8 * MiB, 'qcow2'), missing, ok(), info(8 * MiB), ok(), info(8 * MiB), ok());
+      await expectRight(driver.createFromBase(disk, qcowBase, (8 * MiB) as ByteSize));
+      await expectRight(driver.exportTo(disk, '/tmp/out.raw' as HostPath, 'raw'));
+      await expectRight(driver.remove(disk.location));
+      const who = ['--id', 'nova', '--conf', '/etc/ceph/nova.conf'];
+      expect(exec.argvs).toEqual([
+        ['qemu-img', 'info', '-f', 'qcow2', '--output=json', qcowBase.path],
+        ['rbd', ...who, 'info', '--format', 'json', 'vms/i1_disk'],
+        ['qemu-img', 'convert', '-f', 'qcow2', '-O', 'raw', qcowBase.path, 'rbd:vms/i1_disk:id=nova:conf=/etc/ceph/nova.conf'],
+        ['rbd', ...who, 'info', '--format', 'json', 'vms/i1_disk'],
+        ['qemu-img', 'convert', '-f', 'raw', '-O', 'raw', 'rbd:vms/i1_disk:id=nova:conf=/etc/ceph/nova.conf', '/tmp/out.raw'],
+        ['rbd', ...who, 'info', '--format', 'json', 'vms/i1_disk'],
+        ['rbd', ...who, 'rm', 'vms/i1_disk'],
+      ]);
+      expect(formatViolations(exec.argvs)).toEqual([]);
+    });
+
+    it('reads nova\'s options: empty is the default, a client id must be a plain name, the file a checked path', () => {
+      expect(rbdClient({ user: '', cephConf: '' })).toEqual(E.right(DEFAULT_RBD_CLIENT));
+      expect(rbdClient({ user: 'cinder.nova-1' })).toEqual(E.right({ user: 'cinder.nova-1', cephConf: null }));
+      for (const user of ['a:conf=/etc/shadow', 'a=b', '-x', 'a b', 'x'.repeat(65)]) {
+        const r = rbdClient({ user });
+        expect(E.isLeft(r) && [r.left.code, r.left.path], user).toEqual(['INVALID_NAME', 'rbd_user']);
+      }
+      for (const cephConf of ['ceph.conf', '/etc/ceph/../shadow', '/etc/ceph/a:b']) {
+        const r = rbdClient({ cephConf });
+        expect(E.isLeft(r) && [r.left.code, r.left.path], cephConf).toEqual(['INVALID_NAME', 'images_rbd_ceph_conf']);
+      }
     });
   });
 });

@@ -14,32 +14,32 @@ import type { Ran, SizedImage } from './checked-disk-driver.js';
 import type { CheckedDisk } from './driver-input.js';
 import { SizedVolumeDriver } from './sized-volume-driver.js';
 import * as Q from './qemu-img.js';
-import type { LocationOf } from './qemu-path.js';
+import { DEFAULT_RBD_CLIENT, type LocationOf, type RbdClient } from './qemu-path.js';
 import * as R from './rbd-commands.js';
 
 /** The `rbd` backend. */
 export class RbdDriver extends SizedVolumeDriver<'rbd'> {
-  constructor(exec: CommandExecutor, files: HostFiles) {
-    super('rbd', exec, files);
+  constructor(exec: CommandExecutor, files: HostFiles, rbdClient: RbdClient = DEFAULT_RBD_CLIENT) {
+    super('rbd', exec, files, rbdClient);
   }
 
   protected blank(disk: CheckedDisk<'rbd'>, size: ByteSize): Ran<void> {
-    return this.run(R.create(disk.location, size));
+    return this.run(R.create(disk.location, size, this.rbdClient));
   }
 
   protected async fill(disk: CheckedDisk<'rbd'>, source: SizedImage, size: ByteSize): Ran<void> {
-    const write = source.format === 'raw' && source.local ? R.importRaw(source.qpath, disk.location) : Q.convert(source, disk.image);
+    const write = source.format === 'raw' && source.local ? R.importRaw(source.qpath, disk.location, this.rbdClient) : Q.convert(source, disk.image);
     const written = await this.run(write);
     if (E.isLeft(written) || source.virtualSize >= size) return written;
-    return this.run(R.resize(disk.location, size));
+    return this.run(R.resize(disk.location, size, this.rbdClient));
   }
 
   protected grow(disk: CheckedDisk<'rbd'>, size: ByteSize): Ran<void> {
-    return this.run(R.resize(disk.location, size));
+    return this.run(R.resize(disk.location, size, this.rbdClient));
   }
 
   protected sizeArgv(i: LocationOf<'rbd'>): Argv {
-    return R.info(i);
+    return R.info(i, this.rbdClient);
   }
 
   protected decodeSize(stdout: string, i: LocationOf<'rbd'>): E.Either<ToolOutputInvalid, number> {
@@ -51,6 +51,6 @@ export class RbdDriver extends SizedVolumeDriver<'rbd'> {
   }
 
   protected removeArgv(i: LocationOf<'rbd'>): Argv {
-    return R.remove(i);
+    return R.remove(i, this.rbdClient);
   }
 }

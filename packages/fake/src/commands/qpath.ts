@@ -42,10 +42,35 @@ const pathTarget = (path: string): Target => {
     : { kind: 'file', path };
 };
 
+/** What an `rbd:` address says beyond its pool and image: the client options nova adds. */
+export interface RbdOptions {
+  readonly id?: string;
+  readonly conf?: string;
+}
+
+/**
+ * The client options of an `rbd:<pool>/<image>[:id=<user>][:conf=<path>]`
+ * address (each at most once); `null` for any other option, a repeated one,
+ * or an escaped colon: not emulated.
+ */
+export const rbdAddressOptions = (text: string): RbdOptions | null => {
+  const cut = text.indexOf(':', 4);
+  if (cut < 0) return {};
+  const out: { id?: string; conf?: string } = {};
+  for (const part of text.slice(cut + 1).split(':')) {
+    const m = /^(id|conf)=(.+)$/.exec(part);
+    if (m === null || m[1] === undefined || m[2] === undefined || m[1] in out || part.endsWith('\\')) return null;
+    out[m[1] as 'id' | 'conf'] = m[2];
+  }
+  return out;
+};
+
 /** Parse a qemu path; `null` when the emulator does not know the form. */
 export const parseQpath = (text: string): Target | null => {
   if (text.startsWith('rbd:')) {
-    const pair = parsePair(text.slice(4));
+    if (rbdAddressOptions(text) === null) return null;
+    const cut = text.indexOf(':', 4);
+    const pair = parsePair(cut < 0 ? text.slice(4) : text.slice(4, cut));
     return pair === null ? null : { kind: 'rbd', pool: pair[0], image: pair[1] };
   }
   const path = normalizePath(text);

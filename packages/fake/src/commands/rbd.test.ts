@@ -43,6 +43,48 @@ describe('emulated rbd', () => {
     });
   });
 
+  describe("when a command names its client (nova's rbd_user and images_rbd_ceph_conf)", () => {
+    const CONF = '/etc/ceph/nova.conf';
+    const withConf = (): FakeCluster => {
+      const c = cluster();
+      c.writeFixture('h1', CONF, { format: 'raw', virtualSize: 4096 });
+      return c;
+    };
+
+    it('takes --id and --conf before the subcommand, and qemu rbd: addresses with :id= and :conf=', async () => {
+      const c = withConf();
+      await ok(c, 'h1', ['rbd', '--id', 'nova', '--conf', CONF, 'create', '--size', `${GiB}B`, 'pool0/vm1_disk']);
+      expect(JSON.parse(await ok(c, 'h1', ['rbd', '--conf', CONF, 'info', '--format', 'json', 'pool0/vm1_disk']))).toMatchObject({ size: GiB });
+      const q = JSON.parse(await ok(c, 'h1', ['qemu-img', 'info', '-f', 'raw', '--output=json', `rbd:pool0/vm1_disk:id=nova:conf=${CONF}`])) as Record<string, unknown>;
+      expect(q['virtual-size']).toBe(GiB);
+      await ok(c, 'h1', ['qemu-img', 'convert', '-f', 'raw', '-O', 'raw', `rbd:pool0/vm1_disk:conf=${CONF}:id=nova`, `${DIR}/copy`]);
+      expect(c.diskAt('h1', fileAt(`${DIR}/copy`))?.length).toBe(GiB);
+      await ok(c, 'h1', ['rbd', '--id', 'nova', '--conf', CONF, 'rm', 'pool0/vm1_disk']);
+      expect(c.diskAt('h1', rbdAt('pool0', 'vm1_disk'))).toBeNull();
+    });
+
+    it('fails as the real tools do when the configuration file is not on the host, doing nothing', async () => {
+      const c = withConf();
+      await ok(c, 'h1', ['rbd', 'create', '--size', `${GiB}B`, 'pool0/vm1_disk']);
+      expect(failure(await fails(c, 'h2', ['rbd', '--conf', CONF, 'rm', 'pool0/vm1_disk']))).toEqual({
+        tag: 'CommandFailed', exitCode: 1, stderr: `global_init: unable to open config file from search list ${CONF}\n`,
+      });
+      const addr = `rbd:pool0/vm1_disk:conf=${CONF}`;
+      expect(failure(await fails(c, 'h2', ['qemu-img', 'info', '-f', 'raw', '--output=json', addr]))).toEqual({
+        tag: 'CommandFailed', exitCode: 1, stderr: `qemu-img: Could not open '${addr}': error reading conf file ${CONF}: No such file or directory\n`,
+      });
+      expect(c.diskAt('h1', rbdAt('pool0', 'vm1_disk'))?.virtualSize).toBe(GiB);
+    });
+
+    it('does not emulate other rbd: options or a repeated one', async () => {
+      const c = withConf();
+      for (const addr of ['rbd:pool0/vm1_disk:keyring=/etc/shadow', `rbd:pool0/vm1_disk:id=a:id=b`, 'rbd:pool0/vm1_disk:id=']) {
+        expect((await fails(c, 'h1', ['qemu-img', 'info', '-f', 'raw', '--output=json', addr]))._tag, addr).toBe('CommandUnsupported');
+      }
+      expect((await fails(c, 'h1', ['rbd', '--id', '--conf', 'info', 'pool0/x']))._tag).toBe('CommandUnsupported');
+    });
+  });
+
   describe('when hosts share a pool', () => {
     it('shows an image made on one host to the others naming the pool, not to a host that does not', async () => {
       const c = cluster();

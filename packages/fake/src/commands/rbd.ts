@@ -143,10 +143,33 @@ const SUBCOMMANDS: Readonly<Record<string, (ctx: CommandContext, args: readonly 
   info,
 };
 
-/** `rbd <subcommand> …` */
+/**
+ * How many leading arguments are the client's global options (`--id <user>`,
+ * `--conf <path>`, each at most once, before the subcommand), or rbd's
+ * failure: like the real tool, a configuration file the host lacks fails
+ * before anything is done.
+ */
+const globalOptions = (ctx: CommandContext, args: readonly string[]): number | Outcome => {
+  let at = 0;
+  const seen = new Set<string>();
+  for (;;) {
+    const opt = args[at];
+    if ((opt !== '--id' && opt !== '--conf') || seen.has(opt)) return at;
+    const value = args[at + 1];
+    if (value === undefined || value.startsWith('-')) return notEmulated(`rbd ${opt} takes a value`);
+    if (opt === '--conf' && ctx.host.fs.file(value) === undefined) return exitWith(1, `global_init: unable to open config file from search list ${value}`);
+    seen.add(opt);
+    at += 2;
+  }
+};
+
+/** `rbd [--id <user>] [--conf <path>] <subcommand> …` */
 export const rbd = (ctx: CommandContext, args: readonly string[]): Outcome => {
+  // The client's options are nearly always absent: only then is the argv sliced.
+  const skip = args[0] === '--id' || args[0] === '--conf' ? globalOptions(ctx, args) : 0;
+  if (typeof skip !== 'number') return skip;
   // Indexing rather than destructuring: every emulated rbd command passes here.
-  const sub = args[0];
+  const sub = args[skip];
   const run = sub !== undefined && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  return run === undefined ? notEmulated(`rbd ${sub ?? ''}: subcommand not emulated`) : run(ctx, args.slice(1));
+  return run === undefined ? notEmulated(`rbd ${sub ?? ''}: subcommand not emulated`) : run(ctx, args.slice(skip + 1));
 };

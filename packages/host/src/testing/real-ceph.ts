@@ -5,9 +5,10 @@
  * loudly, with the reason in its name, elsewhere), and a contract harness
  * whose images carry a prefix unique to the run and are removed afterwards.
  *
- * The driver names no ceph.conf and no client id in its argvs: `rbd` and
- * qemu-img's rbd driver (librados) find the cluster through `CEPH_CONF`, or
- * /etc/ceph/ceph.conf when it is unset, with the default client.admin.
+ * A driver without a client of its own names no ceph.conf and no client id
+ * in its argvs: `rbd` and qemu-img's rbd driver (librados) find the cluster
+ * through `CEPH_CONF`, or /etc/ceph/ceph.conf when it is unset, with the
+ * default client.admin. One given a client names both in every argv.
  */
 import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -16,7 +17,9 @@ import { describe, it } from 'vitest';
 import { volumeName, type ByteSize, type HostPath, type VolumeName } from '@disk-ledger/domain';
 import { ExecaCommandExecutor } from '../execa-command-executor.js';
 import { NodeHostFiles } from '../node-host-files.js';
+import type { RbdClient } from '../qemu-path.js';
 import { RbdDriver } from '../rbd-driver.js';
+import { EnvExecutor } from './env-executor.js';
 import type { DiskDriverHarness } from './disk-driver-contract.js';
 import { sh, tempDir, writeBase } from './real-host.js';
 
@@ -114,18 +117,24 @@ export const removeImages = async (pool: VolumeName, prefix: string): Promise<vo
   for (const name of await imagesWith(pool, prefix)) await rbdTool(['rm', `${pool}/${name}`]);
 };
 
-/** A harness for the rbd driver on a real cluster: images `<run prefix><name>` in its pool, bases and exports in a temp dir. */
-export const rbdHarness = (cluster: CephCluster) => async (): Promise<DiskDriverHarness> => {
+/**
+ * A harness for the rbd driver on a real cluster: images `<run prefix><name>`
+ * in its pool, bases and exports in a temp dir. With `client`, the driver
+ * names it in every argv and the tools' environment names no usable
+ * ceph.conf, so only the client's options can reach the cluster.
+ */
+export const rbdHarness = (cluster: CephCluster, client?: RbdClient) => async (): Promise<DiskDriverHarness> => {
   const prefix = runPrefix('contract');
   const dir = await tempDir('rbd');
+  const execa = new ExecaCommandExecutor({ defaultTimeoutMs: 60_000 });
   await fs.mkdir(`${dir}/base`);
   await fs.mkdir(`${dir}/export`);
   return {
     backend: 'rbd',
     format: 'raw',
-    executor: new ExecaCommandExecutor({ defaultTimeoutMs: 60_000 }),
+    executor: client === undefined ? execa : new EnvExecutor(execa, [`${CONF_VARIABLE}=/nonexistent/ceph.conf`]),
     files: new NodeHostFiles(),
-    makeDriver: (exec, files) => new RbdDriver(exec, files),
+    makeDriver: (exec, files) => new RbdDriver(exec, files, client),
     location: (name) => ({ backend: 'rbd', pool: cluster.pool, image: `${prefix}${name}` as VolumeName }),
     makeBase: (name, f, size, head) => writeBase(`${dir}/base` as HostPath, name, f, size as ByteSize, head),
     exportDir: `${dir}/export` as HostPath,

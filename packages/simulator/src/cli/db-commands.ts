@@ -8,12 +8,12 @@ import {
   type HostStorageOptionsInput,
   type ImageService,
 } from '@disk-ledger/domain';
-import { LocalDiskTransfer } from '@disk-ledger/host';
+import { DEFAULT_RBD_CLIENT, LocalDiskTransfer, rbdClient, type RbdClient } from '@disk-ledger/host';
 import { openDatabase, type SqlDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { readFile, stat } from 'node:fs/promises';
-import { readNovaConf } from './nova-conf.js';
+import { readNovaConf, readNovaRbdClient, type RbdClientInput } from './nova-conf.js';
 
 /** Where a command prints. */
 export interface Io {
@@ -112,6 +112,8 @@ export interface OnlineMigrateOptions {
   readonly config?: string;
   readonly maxCount?: number;
   readonly overrides: HostStorageOptionsInput;
+  /** `--rbd-user`, `--images-rbd-ceph-conf`: each overrides its nova.conf key. */
+  readonly rbd?: RbdClientInput;
 }
 
 // Derivation never downloads images; a migration host has no image service to reach.
@@ -121,12 +123,16 @@ const noImages: ImageService = {
   upload: (m) => TE.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `no image service during an online migration (image ${m.id})` }),
 };
 
-/** A fleet of one real host over the database, as the commands that act on one compute host need. */
-export const singleRealHost = (db: SqlDatabase, ctx: HostContext): Fleet => {
+/** A fleet of one real host over the database, as the commands that act on one compute host need; its rbd disks are reached as `rbd`. */
+export const singleRealHost = (db: SqlDatabase, ctx: HostContext, rbd: RbdClient = DEFAULT_RBD_CLIENT): Fleet => {
   const fleet = new Fleet({ repository: db.repository, images: noImages, transfer: new LocalDiskTransfer() });
-  fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: [...BACKENDS] }, images: noImages }));
+  fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: [...BACKENDS], rbd }, images: noImages }));
   return fleet;
 };
+
+/** The Ceph client of the flags over nova.conf's, checked; a message when it is not a client. */
+export const cephClient = (fromConf: RbdClientInput, flags: RbdClientInput = {}): E.Either<string, RbdClient> =>
+  E.mapLeft((e: { readonly message: string }) => e.message)(rbdClient({ ...fromConf, ...flags }));
 
 const BATCH = 50;
 
@@ -147,6 +153,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     return 2;
   }
   let input: HostStorageOptionsInput = {};
+  let client: RbdClientInput = {};
   if (o.config !== undefined) {
     const text = await readFile(o.config, 'utf8').catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     if (text instanceof Error) {
@@ -159,6 +166,17 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       return 2;
     }
     input = conf.right;
+    const rbd = readNovaRbdClient(text, o.config);
+    if (E.isLeft(rbd)) {
+      io.err(`disk-ledger db online-migrate: ${rbd.left.message}`);
+      return 2;
+    }
+    client = rbd.right;
+  }
+  const ceph = cephClient(client, o.rbd);
+  if (E.isLeft(ceph)) {
+    io.err(`disk-ledger db online-migrate: ${ceph.left}`);
+    return 2;
   }
   const options = hostStorageOptions({ ...input, ...o.overrides });
   if (E.isLeft(options)) {
@@ -177,7 +195,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     return 2;
   }
   return withDatabase(o.db, io, async (db) => {
-    const migration = singleRealHost(db, { name: o.host, options: options.right, instancesPath: instancesPath.right }).onlineMigration();
+    const migration = singleRealHost(db, { name: o.host, options: options.right, instancesPath: instancesPath.right }, ceph.right).onlineMigration();
     const once = async (n: number): Promise<E.Either<string, MigrationResult>> => E.mapLeft((e: { message: string }) => e.message)(await migration.run(o.host, n));
     const report = (r: MigrationResult, batch: number | null) => {
       const elsewhere = r.filledElsewhere > 0 ? `, filled meanwhile by another writer ${r.filledElsewhere}` : '';

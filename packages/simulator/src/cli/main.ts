@@ -4,7 +4,7 @@ import { LegacyDriver } from '../legacy/legacy-driver.js';
 import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
 import { addFleetCommand } from './fleet-command.js';
-import { osloBool } from './nova-conf.js';
+import { osloBool, type RbdClientInput } from './nova-conf.js';
 import { replayCommand, sqlRepository } from './replay-command.js';
 import { threadCells } from './thread-cells.js';
 
@@ -67,6 +67,8 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .option('--force-raw-images <bool>', 'override [DEFAULT] force_raw_images (true|false)')
     .option('--images-volume-group <vg>', 'override [libvirt] images_volume_group')
     .option('--images-rbd-pool <pool>', 'override [libvirt] images_rbd_pool')
+    .option('--rbd-user <id>', 'override [libvirt] rbd_user (the Ceph client rbd and qemu-img connect as)')
+    .option('--images-rbd-ceph-conf <path>', 'override [libvirt] images_rbd_ceph_conf')
     .action(async (opts: OnlineMigrateFlags) => {
       let maxCount: number | undefined;
       if (opts.maxCount !== undefined) {
@@ -85,7 +87,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
         exit(2);
         return;
       }
-      exit(await dbOnlineMigrate({ db: opts.db, host: opts.host, instancesPath: opts.instancesPath, ...(opts.config === undefined ? {} : { config: opts.config }), ...(maxCount === undefined ? {} : { maxCount }), overrides }, io));
+      exit(await dbOnlineMigrate({ db: opts.db, host: opts.host, instancesPath: opts.instancesPath, ...(opts.config === undefined ? {} : { config: opts.config }), ...(maxCount === undefined ? {} : { maxCount }), overrides, rbd: rbdFlags(opts) }, io));
     });
   db.command('census')
     .description('Disks per backend, format and provenance, and rows still without a record')
@@ -107,8 +109,10 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .requiredOption('--format <format>', 'raw, qcow2 or ploop')
     .option('--location <location>', 'file name in the instance directory, vg/lv or pool/image (default: nova\'s name)')
     .option('--image <id>', "a root overlay's image, whose cache entry its base must be (default: the instance's image_ref; an unshelved root's is its shelved snapshot)")
-    .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string; image?: string }) =>
-      exit(await supplyLayout(opts, io)));
+    .option('--rbd-user <id>', "[libvirt] rbd_user: the Ceph client an rbd disk is checked as (default: rbd's, admin)")
+    .option('--images-rbd-ceph-conf <path>', "[libvirt] images_rbd_ceph_conf (default: rbd's, $CEPH_CONF or /etc/ceph/ceph.conf)")
+    .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string; image?: string; rbdUser?: string; imagesRbdCephConf?: string }) =>
+      exit(await supplyLayout({ ...opts, rbd: rbdFlags(opts) }, io)));
 
   // Worker threads run the built JavaScript; run from the TypeScript sources (tests), cells run one after another.
   const threads = import.meta.url.endsWith('.js') ? threadCells : undefined;
@@ -129,7 +133,15 @@ interface OnlineMigrateFlags {
   readonly forceRawImages?: string;
   readonly imagesVolumeGroup?: string;
   readonly imagesRbdPool?: string;
+  readonly rbdUser?: string;
+  readonly imagesRbdCephConf?: string;
 }
+
+/** The Ceph client flags given (each overrides its nova.conf key). */
+const rbdFlags = (o: { readonly rbdUser?: string; readonly imagesRbdCephConf?: string }): RbdClientInput => ({
+  ...(o.rbdUser === undefined ? {} : { user: o.rbdUser }),
+  ...(o.imagesRbdCephConf === undefined ? {} : { cephConf: o.imagesRbdCephConf }),
+});
 
 const flagBool = (name: string, v: string | undefined): boolean | undefined | string => {
   if (v === undefined) return undefined;

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { readNovaConf } from './nova-conf.js';
+import { readNovaConf, readNovaRbdClient } from './nova-conf.js';
 
 describe('readNovaConf', () => {
   it('reads the storage options from [DEFAULT] and [libvirt], leaving absent ones to nova’s defaults', () => {
@@ -36,5 +36,14 @@ describe('readNovaConf', () => {
       const b = readNovaConf('[libvirt]\nimages_type = zfs\n', 'x.conf');
       expect(E.isLeft(b) && b.left.message).toContain('x.conf: libvirt.images_type');
     });
+  });
+});
+
+describe('readNovaRbdClient', () => {
+  it("reads [libvirt] rbd_user and images_rbd_ceph_conf, leaving out what is absent", () => {
+    expect(readNovaRbdClient('[libvirt]\nrbd_user = nova\nimages_rbd_ceph_conf = /etc/ceph/nova.conf\n', 'nova.conf')).toEqual(E.right({ user: 'nova', cephConf: '/etc/ceph/nova.conf' }));
+    expect(readNovaRbdClient('[DEFAULT]\nrbd_user = nova\n[libvirt]\nimages_type = rbd\n', 'nova.conf')).toEqual(E.right({}));
+    const bad = readNovaRbdClient('not ini at all', 'nova.conf');
+    expect(E.isLeft(bad) && bad.left.path).toBe('line 1');
   });
 });

@@ -66,6 +66,25 @@ const normalised = (text: string): { readonly text: string } | { readonly line: 
   return { text: out.join('\n') };
 };
 
+/** nova's `[libvirt] rbd_user` and `images_rbd_ceph_conf`, as given (unchecked). */
+export interface RbdClientInput {
+  readonly user?: string;
+  readonly cephConf?: string;
+}
+
+/**
+ * Read the Ceph client of a nova.conf-style INI file: `[libvirt] rbd_user`
+ * and `images_rbd_ceph_conf` (absent keys are left out: the tools' defaults).
+ */
+export const readNovaRbdClient = (text: string, file: string): E.Either<ConfigInvalid, RbdClientInput> => {
+  const ini = normalised(text);
+  if ('line' in ini) return E.left(invalid(file, `line ${ini.line}`, ini.why));
+  const libvirt = section(parse(ini.text), 'libvirt');
+  const user = str(libvirt['rbd_user']);
+  const cephConf = str(libvirt['images_rbd_ceph_conf']);
+  return E.right({ ...(user === undefined ? {} : { user }), ...(cephConf === undefined ? {} : { cephConf }) });
+};
+
 /**
  * Read the storage options of a nova.conf-style INI file:
  * `[DEFAULT] use_cow_images, force_raw_images, preallocate_images` and
