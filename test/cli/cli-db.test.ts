@@ -185,4 +185,15 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     expect(r.stdout).toContain('instances 2, records 3, unpopulated 0, unreadable 1');
     expect(r.stdout).toContain('upgrade progress: 75%');
   });
+
+  it("reads a host's Ceph client only when it names a pool: a raw host's odd rbd_user (nova's volumes use it too) stops nothing", async () => {
+    const conf = join(dir, 'nova-rbd.conf');
+    await writeFile(conf, '[DEFAULT]\nuse_cow_images = False\n[libvirt]\nimages_type = raw\nrbd_user = volumes user\nimages_rbd_ceph_conf = ceph.conf\n');
+    const raw = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--config', conf]);
+    expect(raw.stderr).not.toContain('rbd_user');
+    expect(raw.code).toBe(0);
+    const pooled = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--config', conf, '--images-rbd-pool', 'vms']);
+    expect(pooled.code).toBe(2);
+    expect(pooled.stderr).toContain('invalid rbd_user "volumes user"');
+  });
 });

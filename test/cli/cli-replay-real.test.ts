@@ -111,7 +111,7 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
     expect(metadata?.expectations.every((e) => e.ok)).toBe(true);
   }, 60_000);
 
-  it.each(['legacy-reconfigured-refuses-planted-data-file', 'legacy-upgrade-refuses-unverified-base', 'classic-resize-awaiting-revert-not-migrated', 'legacy-reconfigured-qcow2-unconfirmed', 'legacy-raw-kept-after-move-to-qcow2', 'legacy-planted-backing-names-cache-entry', 'legacy-overlay-names-other-image-qcow2-host'])('%s: never adopts a legacy disk as something that would read a host file, with real bytes', async (name) => {
+  it.each(['legacy-reconfigured-refuses-planted-data-file', 'legacy-upgrade-refuses-unverified-base', 'classic-resize-awaiting-revert-not-migrated', 'legacy-reconfigured-qcow2-unconfirmed', 'legacy-raw-kept-after-move-to-qcow2', 'legacy-planted-backing-names-cache-entry', 'legacy-overlay-names-other-image-qcow2-host', 'legacy-overlays-kept-after-move-to-raw'])('%s: never adopts a legacy disk as something that would read a host file, with real bytes', async (name) => {
     const r = await runCli(['replay', `scenarios/fleets/${name}.yaml`, '--host', 'real', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -129,7 +129,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
-      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`createInstance: image_ref must be text of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
+      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`createInstance: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
       if (this.live.has(instance)) return E.left(instanceExists(instance));
       const bad = disks.find((d) => !isDiskName(d));
       if (bad !== undefined) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(bad)}`));
@@ -163,7 +163,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   setImageRef(instance: InstanceId, imageRef: string | null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
-      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`setImageRef: image_ref must be text of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
+      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`setImageRef: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
       owner.imageRef = imageRef;

@@ -30,7 +30,7 @@ import {
 import { checkBase, checkDisk, checkExport, checkSize, checkSource, type CheckedDisk } from './driver-input.js';
 import { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
 import * as Q from './qemu-img.js';
-import { checkLocationFor, DEFAULT_RBD_CLIENT, ploopImagePath, type LocationOf, type RbdClient } from './qemu-path.js';
+import { checkLocationFor, DEFAULT_RBD_CLIENT, ploopImagePath, recheckedClient, type LocationOf, type RbdClient } from './qemu-path.js';
 
 /** A source image with its format and virtual size, read before anything is created. */
 export interface SizedImage extends Q.QemuImage {
@@ -59,9 +59,13 @@ export abstract class CheckedDiskDriver<B extends Backend> implements DiskDriver
     readonly backend: B,
     protected readonly exec: CommandExecutor,
     protected readonly files: HostFiles,
-    /** How qemu-img and `rbd` reach the Ceph cluster, for an rbd disk or source. */
-    protected readonly rbdClient: RbdClient = DEFAULT_RBD_CLIENT,
-  ) {}
+    rbdClient: RbdClient = DEFAULT_RBD_CLIENT,
+  ) {
+    this.rbdClient = rbdClient === DEFAULT_RBD_CLIENT ? rbdClient : recheckedClient(rbdClient);
+  }
+
+  /** How qemu-img and `rbd` reach the Ceph cluster, for an rbd disk or source (checked when the driver was made). */
+  protected readonly rbdClient: RbdClient;
 
   // ---- steps a backend supplies (inputs are already checked) ----
 

@@ -42,7 +42,7 @@ export {
 } from './base-image-cache.js';
 
 /** How qemu-img addresses a disk location (`/dev/vg/lv`, `rbd:pool/image[:id=…][:conf=…]`, a ploop image, a file), and the Ceph client rbd disks are reached as. */
-export { DEFAULT_RBD_CLIENT, qemuPath, rbdClient, rbdClientArgs, type RbdClient } from './qemu-path.js';
+export { DEFAULT_RBD_CLIENT, qemuPath, rbdClient, rbdClientArgs, type CephClientId, type CephConfPath, type RbdClient } from './qemu-path.js';
 
 /** qemu-img's name for an image service's declared `disk_format`. */
 export { qemuImageFormat, type QemuFormat } from './qemu-img.js';

@@ -74,33 +74,54 @@ export const ploopImagePath = (dir: HostPath): HostPath => `${dir}/${PLOOP_IMAGE
 /** The ploop descriptor path of a ploop disk directory. */
 export const ploopDescriptorPath = (dir: HostPath): HostPath => `${dir}/${PLOOP_DESCRIPTOR}` as HostPath;
 
+/** A Ceph client id checked by {@link rbdClient}: plain enough for an argv and a qemu `rbd:` address. */
+export type CephClientId = string & { readonly __brand: 'CephClientId' };
+/** A ceph.conf path checked by {@link rbdClient}: a host path qemu's `rbd:` address cannot misread. */
+export type CephConfPath = HostPath & { readonly __cephConf: true };
+
 /**
  * Who the host is to its Ceph cluster, as nova's options say: the client id
  * (`[libvirt] rbd_user`; `null`: the tools' default, `admin`) and the
  * configuration file (`[libvirt] images_rbd_ceph_conf`; `null`: the tools'
- * default, `$CEPH_CONF` or `/etc/ceph/ceph.conf`).
+ * default, `$CEPH_CONF` or `/etc/ceph/ceph.conf`). Made by {@link rbdClient}
+ * only: both end up in every rbd argv and qemu address, where qemu reads
+ * `:key=value` as a Ceph option and `@` as a snapshot.
  */
 export interface RbdClient {
-  readonly user: string | null;
-  readonly cephConf: HostPath | null;
+  readonly user: CephClientId | null;
+  readonly cephConf: CephConfPath | null;
 }
 
 /** The tools' defaults. */
 export const DEFAULT_RBD_CLIENT: RbdClient = { user: null, cephConf: null };
 
-// A Ceph client id as it may appear in an argv and in a qemu rbd: address (no ':' or '=').
+// A Ceph client id as it may appear in an argv and in a qemu rbd: address (no ':', '=', '@' or '\\').
 const CLIENT_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
 /** Check nova's `rbd_user` and `images_rbd_ceph_conf` (empty or absent: the default). */
 export const rbdClient = (input: { readonly user?: string | null; readonly cephConf?: string | null }): E.Either<InvalidName, RbdClient> => {
-  const user = input.user === undefined || input.user === null || input.user === '' ? null : input.user;
-  if (user !== null && !CLIENT_ID.test(user)) {
-    return E.left(invalidName('rbd_user', user, 'a Ceph client id is letters, digits, "_", "." and "-", at most 64'));
+  const user: unknown = input.user === undefined || input.user === null || input.user === '' ? null : input.user;
+  if (user !== null && (typeof user !== 'string' || !CLIENT_ID.test(user))) {
+    return E.left(invalidName('rbd_user', String(user), 'a Ceph client id is letters, digits, "_", "." and "-", at most 64'));
   }
-  const conf = input.cephConf === undefined || input.cephConf === null || input.cephConf === '' ? null : input.cephConf;
-  if (conf === null) return E.right({ user, cephConf: null });
-  const path = hostPath(conf, 'images_rbd_ceph_conf');
-  return E.isLeft(path) ? path : E.right({ user, cephConf: path.right });
+  const conf: unknown = input.cephConf === undefined || input.cephConf === null || input.cephConf === '' ? null : input.cephConf;
+  if (conf === null) return E.right({ user: user as CephClientId | null, cephConf: null });
+  const path = hostPath(String(conf), 'images_rbd_ceph_conf');
+  if (E.isLeft(path)) return path;
+  // qemu's rbd: address reads '@' as the start of a snapshot name, wherever it is.
+  if (path.right.includes('@')) return E.left(invalidName('images_rbd_ceph_conf', path.right, 'qemu cannot name a path with "@" in an rbd: address'));
+  return E.right({ user: user as CephClientId | null, cephConf: path.right as CephConfPath });
+};
+
+/**
+ * A client given to a driver, checked again (a caller in plain JavaScript,
+ * or a cast, can hand anything over). Not one is a bug of the caller's, so
+ * it throws, as a driver may not run an argv it would inject options into.
+ */
+export const recheckedClient = (client: RbdClient): RbdClient => {
+  const checked = rbdClient(client);
+  if (E.isLeft(checked)) throw new TypeError(`rbd client: ${checked.left.message}`);
+  return checked.right;
 };
 
 /** The `rbd` tool's options naming the client: `--id <user>`, `--conf <path>`, as nova passes them. */

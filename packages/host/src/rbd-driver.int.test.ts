@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ByteSize, DiskImage, HostPath, VolumeName } from '@disk-ledger/domain';
 import { ExecaCommandExecutor } from './execa-command-executor.js';
 import { NodeHostFiles } from './node-host-files.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { rbdClient } from './qemu-path.js';
 import { RbdDriver } from './rbd-driver.js';
 import { describeDiskDriverContract } from './testing/disk-driver-contract.js';
 import { EnvExecutor } from './testing/env-executor.js';
@@ -25,7 +27,7 @@ describeWithCeph('RbdDriver on a real Ceph cluster', (cluster) => {
   if (cluster.conf !== undefined) {
     describeDiskDriverContract(
       `rbd on a real Ceph cluster as client.admin with ${cluster.conf} named in each argv, CEPH_CONF naming no file`,
-      rbdHarness(cluster, { user: 'admin', cephConf: cluster.conf as HostPath }),
+      rbdHarness(cluster, E.getOrElseW((e: { readonly message: string }) => { throw new Error(e.message); })(rbdClient({ user: 'admin', cephConf: cluster.conf }))),
     );
   }
 

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BaseImage, ByteSize, DiskImage, HostPath, VolumeName } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_RBD_CLIENT, rbdClient } from './qemu-path.js';
+import { HostDiskDrivers } from './drivers.js';
+import { DEFAULT_RBD_CLIENT, rbdClient, type RbdClient } from './qemu-path.js';
 import { RbdDriver } from './rbd-driver.js';
 import { expectLeft, expectRight } from './testing/expect-result.js';
 import { formatViolations } from './testing/argv-checks.js';
@@ -163,7 +164,17 @@ describe('RbdDriver', () => {
   });
 
   describe('with a client of its own (nova\'s rbd_user and images_rbd_ceph_conf)', () => {
-    const client = { user: 'nova', cephConf: '/etc/ceph/nova.conf' as HostPath };
+    it('refuses to be made with a client no check made, before any argv could carry it', () => {
+      const files = new MemoryFiles([]);
+      const exec = new RecordingExecutor(inOrder());
+      for (const forged of [{ user: 'admin:log_file=/tmp/x', cephConf: null }, { user: null, cephConf: '/etc/c@x/ceph.conf' }, { user: 42, cephConf: null }]) {
+        expect(() => new RbdDriver(exec, files, forged as unknown as RbdClient), JSON.stringify(forged)).toThrow(TypeError);
+        expect(() => new HostDiskDrivers(exec, files, { backends: ['flat'], rbd: forged as unknown as RbdClient }), JSON.stringify(forged)).toThrow(/rbd client: invalid/);
+      }
+      expect(exec.argvs).toEqual([]);
+    });
+
+    const client = E.getOrElseW(() => { throw new Error('not a client'); })(rbdClient({ user: 'nova', cephConf: '/etc/ceph/nova.conf' }));
     const withClient = (...answers: Answer[]) => {
       const exec = new RecordingExecutor(inOrder(...answers));
       return { exec, driver: new RbdDriver(exec, new MemoryFiles([rawBase.path, qcowBase.path]), client) };
@@ -194,7 +205,7 @@ describe('RbdDriver', () => {
         const r = rbdClient({ user });
         expect(E.isLeft(r) && [r.left.code, r.left.path], user).toEqual(['INVALID_NAME', 'rbd_user']);
       }
-      for (const cephConf of ['ceph.conf', '/etc/ceph/../shadow', '/etc/ceph/a:b']) {
+      for (const cephConf of ['ceph.conf', '/etc/ceph/../shadow', '/etc/ceph/a:b', '/etc/ceph/c@x/ceph.conf']) {
         const r = rbdClient({ cephConf });
         expect(E.isLeft(r) && [r.left.code, r.left.path], cephConf).toEqual(['INVALID_NAME', 'images_rbd_ceph_conf']);
       }

@@ -18,6 +18,18 @@ export const foreignBaseRefused = (instance: InstanceId, disk: DiskName, file: s
     : `${instance}/${disk} names backing file ${JSON.stringify(file)}, which is not the cache entry of its image ${JSON.stringify(imageId)}; an operator must supply its layout`,
 });
 
+/** A legacy root overlay whose instance's `image_ref` is no image id (a link, say): its own entry of the cache cannot be named. */
+export const imageRefUnusable = (instance: InstanceId, disk: DiskName, file: string, ref: string): LegacyBackingRefused => ({
+  _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} names backing file ${JSON.stringify(file)}, but the instance's image_ref ${JSON.stringify(ref.slice(0, 80))} is not an image id, so no entry of the cache can be checked as its own; an operator must supply its layout`,
+});
+
+/** An operator's image for a disk that names no backing file: nothing to check it against, and nothing to record it for. */
+export const imageWithoutBase = (instance: InstanceId, disk: DiskName, image: string): CoreError => ({
+  _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path: 'imageId',
+  message: `${instance}/${disk} names no backing file, so it is not an overlay of image ${JSON.stringify(image)}: state an image only for an overlay of the base-image cache`,
+});
+
 /** A legacy qcow2 names an external data file: its data would be read from, and written to, a file outside it. */
 export const dataFileRefused = (instance: InstanceId, disk: DiskName, file: string): LegacyBackingRefused => ({
   _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,

@@ -25,9 +25,18 @@ describe('chainRefusal', () => {
     expect(verdict('root', 'qcow2', { exists: true, virtualSize: 1024 })).toBe('followed');
   });
 
-  it('refuses a flat file that names a backing file at all: nova copies a flat disk whole, so its guest planted the header', () => {
-    expect(verdict('root', 'flat', overlay(`${BASE}/${HEX}`))).toBe('LEGACY_BACKING_REFUSED');
-    expect(verdict('swap', 'flat', overlay(`${BASE}/swap_512`))).toBe('LEGACY_BACKING_REFUSED');
+  it('follows a legacy flat overlay (made under earlier qcow2 options) as on a qcow2 host: its own image, a template of its role', () => {
+    expect(verdict('root', 'flat', overlay(`${BASE}/${HEX}`))).toBe('followed');
+    expect(verdict('swap', 'flat', overlay(`${BASE}/swap_512`))).toBe('followed');
+    expect(verdict('ephemeral0', 'flat', overlay(`${BASE}/ephemeral_1_0706d66`), null, 'operator')).toBe('followed');
+    expect(verdict('root', 'flat', overlay(`${BASE}/${classicEntryName('cirros')}`))).toBe('LEGACY_BACKING_REFUSED');
+    expect(verdict('root', 'flat', overlay(`${BASE}/${HEX}`), null)).toBe('LEGACY_BACKING_REFUSED');
+  });
+
+  it('refuses a base named by a flat disk this library made (a whole copy: the header was planted) and by a flat rescue disk', () => {
+    expect(verdict('root', 'flat', overlay(`${BASE}/${HEX}`), 'private', 'created')).toBe('LEGACY_BACKING_REFUSED');
+    expect(verdict('swap', 'flat', overlay(`${BASE}/swap_512`), null, 'created')).toBe('LEGACY_BACKING_REFUSED');
+    expect(verdict('rescue', 'flat', overlay(`${BASE}/${HEX}`))).toBe('LEGACY_BACKING_REFUSED');
   });
 
   it('refuses any other file the cache directory holds, a base for another role, a format left unstated and a data file', () => {

@@ -49,18 +49,24 @@ export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'
 
 /**
  * Why the chain a disk's state reports may not be followed, or `null` when
- * it may. Only a `qcow2` backend disk is an overlay: a flat file, qcow2 or
- * not, is a whole copy (nova's Flat backend copies its base), so a backing
- * file there is a header the guest planted. An overlay's base must be an
- * entry of the cache named as one for its role, so a planted header cannot
- * name any other file a host keeps there.
+ * it may. An overlay's base must be an entry of the cache named as one for
+ * its role, so a planted header cannot name any other file a host keeps
+ * there, with its format stated.
  *
  * A root this library did not make (derived, or stated by an operator) must
  * moreover name the entry of its own image, the one its record names (nova's
  * `image_ref` when derived): a name is derived from the image id, never
  * taken from the header, or a guest whose raw disk the classic driver took
- * for qcow2 could name another tenant's cached image. A rescue disk's image
- * is not kept anywhere nova's records say, so its base is checked by role.
+ * for qcow2 could name another tenant's cached image.
+ *
+ * A disk of the `qcow2` backend is an overlay. So is a legacy root,
+ * ephemeral or swap disk of the `flat` backend that names a base: nova's
+ * Flat backend copies its base whole, but a host whose options moved from
+ * qcow2 to raw keeps the overlays it made before, and nova (through
+ * `disk.info`) opens them as such; its base is checked as on a qcow2 host.
+ * A rescue disk's image is not kept anywhere nova's records say, so its base
+ * is checked by role only, and only on the qcow2 backend; a disk this library
+ * made flat is a whole copy, and a base it names was planted.
  */
 export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, instancesPath: string): LegacyBackingRefused | null => {
   if (!state.exists) return null;
@@ -70,7 +76,8 @@ export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFa
   const base = `${instancesPath}/_base/`;
   const named = baseNameFor(disk);
   const name = backing.file.slice(base.length);
-  const allowed = meta.backend === 'qcow2' && backing.format !== null && isBaseEntry(backing.file, base) && named !== null && named.test(name);
+  const overlay = meta.backend === 'qcow2' || (meta.backend === 'flat' && meta.provenance !== 'created' && disk !== 'rescue');
+  const allowed = overlay && backing.format !== null && isBaseEntry(backing.file, base) && named !== null && named.test(name);
   if (!allowed) return backingRefused(instance, disk, backing.file, backing.format);
   if (disk !== 'root' || meta.provenance === 'created') return null;
   return meta.imageId !== null && isEntryOf(name, meta.imageId) ? null : foreignBaseRefused(instance, disk, backing.file, meta.imageId);

@@ -47,6 +47,13 @@ const overlayFleet = async (baseOf: string, imageRef: string | null): Promise<Fa
   return f;
 };
 
+/** A legacy flat raw root (no base) on an instance booted from cirros. */
+const overlayFleetFlat = async (): Promise<FakeFleet> => {
+  const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+  await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }], imageRef: 'cirros', diskInfo: 'absent' });
+  return f;
+};
+
 describe('LegacyAdoption', () => {
   describe("when a legacy root is an overlay of the base-image cache", () => {
     it("follows it to its own image's entry, and names that image in the record", async () => {
@@ -60,7 +67,7 @@ describe('LegacyAdoption', () => {
     for (const [what, imageRef, pattern] of [
       ["another image's entry", 'cirros', /not the cache entry of its image "cirros"/],
       ['any entry, when the instance names no image', null, /no image is known for the instance/],
-      ['any entry, when image_ref is not an image id', '../x', /no image is known for the instance/],
+      ['any entry, when image_ref is not an image id (a link)', 'http://glance:9292/v2/images/private', /image_ref "http:\/\/glance.*" is not an image id/],
     ] as const) {
       it(`refuses ${what}, writing nothing`, async () => {
         const f = await overlayFleet('private', imageRef);
@@ -82,6 +89,11 @@ describe('LegacyAdoption', () => {
       expect(E.isLeft(swap) && [swap.left.code, swap.left.path]).toEqual(['OPTIONS_INCONSISTENT', 'imageId']);
       const r = await f.host('a').adoption.supply(VM, 'root', { ...layout, imageId: imageIdOf('vm-shelved') })();
       expect(E.isRight(r) && [r.right.provenance, r.right.imageId]).toEqual(['operator', 'vm-shelved']);
+      // A disk that is no overlay has no base to check a stated image against.
+      const flat = await overlayFleetFlat();
+      const noBase = await flat.host('a').adoption.supply(VM, 'root', { backend: 'flat', format: 'raw', location: null, imageId: imageIdOf('cirros') })();
+      expect(E.isLeft(noBase) && [noBase.left.code, noBase.left.path]).toEqual(['OPTIONS_INCONSISTENT', 'imageId']);
+      expect(flat.repository.events).toEqual([]);
       // Read again before use: the record's image still decides.
       const meta = E.getOrElseW(() => { throw new Error('no record'); })(r);
       const present = await f.host('a').realizer.check(VM, 'root', meta)();
@@ -286,6 +298,14 @@ describe('LegacyAdoption', () => {
       expect(f.repository.events.length).toBe(events);
       expect(E.isRight(await f.host('a').adoption.supply(VM, 'ephemeral0', { backend: 'flat', format: 'raw', location: 'disk.local' })())).toBe(true);
       expect(E.isRight(await f.host('a').adoption.supply(VM, 'swap', { backend: 'flat', format: 'raw', location: null })())).toBe(true);
+    });
+    it('refuses a layout at a file nova keeps in the instance directory that is no disk (disk.info above all), recording nothing', async () => {
+      const f = await legacyFleet('flat/raw');
+      for (const location of ['disk.info', '/var/lib/nova/instances/old1/console.log', 'libvirt.xml']) {
+        const r = await f.host('a').adoption.supply(VM, 'root', { backend: 'flat', format: 'raw', location })();
+        expect(E.isLeft(r) && [r.left.code, r.left.message], location).toEqual(['LOCATION_TAKEN', expect.stringMatching(/that is nova’s (disk\.info|console\.log|libvirt\.xml) of the instance, not a disk/)]);
+      }
+      expect(f.repository.events).toEqual([]);
     });
     it('refuses a volume of another instance (INVALID_NAME), recording nothing, so this instance’s delete cannot remove it', async () => {
       const f = await legacyFleet('lvm', { diskInfo: 'absent' });

@@ -33,7 +33,7 @@ import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { cannotHold, derivedProbe } from './legacy-places.js';
 import { locationTaken } from './supplied-location.js';
-import { backingRefused, factsContradict, missingDisk, notOpening, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
+import { backingRefused, factsContradict, imageRefUnusable, imageWithoutBase, missingDisk, notOpening, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
@@ -287,7 +287,9 @@ export class LegacyAdoption {
     if (E.isLeft(state)) return E.left(probe.backend === 'lvm' || probe.backend === 'rbd' ? state.left : notOpening(instance, disk, probe, state.left));
     if (!state.right.exists) return E.left(missingDisk(instance, disk, probe));
     const { backing } = state.right;
-    const imaged = backing !== undefined && disk === 'root' && probe.imageId === null ? await this.withImageRef(instance, probe) : E.right(probe);
+    // An image an operator states is the base's image: a disk with no base has none to check it against.
+    if (backing === undefined && probe.imageId !== null) return E.left(imageWithoutBase(instance, disk, probe.imageId));
+    const imaged = backing !== undefined && disk === 'root' && probe.imageId === null ? await this.withImageRef(instance, probe, backing.file) : E.right(probe);
     if (E.isLeft(imaged)) return imaged;
     // A legacy qcow2 may name a backing file or an external data file no one verified (a planted header the
     // classic driver took for the disk's format): adopting it would have every later operation follow that
@@ -309,12 +311,13 @@ export class LegacyAdoption {
    * be. Its declared format is not known, so the record names none, and the
    * disk is never made anew from it without asking the image service.
    */
-  private async withImageRef(instance: InstanceId, probe: DiskMetadata): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async withImageRef(instance: InstanceId, probe: DiskMetadata, base: string): Promise<E.Either<CoreError, DiskMetadata>> {
     const row = await this.repository.getInstance(instance)();
     if (E.isLeft(row)) return row;
     const ref = row.right.imageRef;
-    const id = ref === null ? null : imageId(ref, 'image_ref');
-    return E.right(id === null || E.isLeft(id) ? probe : { ...probe, imageId: id.right });
+    if (ref === null) return E.right(probe);
+    const id = imageId(ref, 'image_ref');
+    return E.isLeft(id) ? E.left(imageRefUnusable(instance, 'root', base, ref)) : E.right({ ...probe, imageId: id.right });
   }
 
   /**

@@ -55,5 +55,20 @@ export const locationTaken = (
     if (E.isRight(theirs) && placeKey(theirs.right.location) === at) return refusal(other, 'where a record puts the instance’s');
   }
   const role = novaPlaceOf(ctx, instance, mine.right.location);
-  return role !== null && role !== disk ? refusal(role, 'nova’s place for the instance’s') : null;
+  if (role !== null && role !== disk) return refusal(role, 'nova’s place for the instance’s');
+  const file = bookkeepingFile(ctx, instance, mine.right.location);
+  return file === null ? null : {
+    _tag: 'LocationTaken', code: 'LOCATION_TAKEN', instance, disk, path: 'location',
+    message: `${instance}/${disk} cannot be at ${probe.location ?? at}: that is nova’s ${file} of the instance, not a disk`,
+  };
+};
+
+/** Files nova keeps in an instance directory that are no disk: the classic driver's facts, the guest's console, its domain. */
+const BOOKKEEPING: ReadonlySet<string> = new Set(['disk.info', 'console.log', 'libvirt.xml']);
+
+const bookkeepingFile = (ctx: HostContext, instance: InstanceId, at: DiskLocation): string | null => {
+  if (at.backend === 'lvm' || at.backend === 'rbd') return null;
+  const dir = `${instanceDir(ctx.instancesPath, instance)}/`;
+  const name = at.path.startsWith(dir) ? at.path.slice(dir.length) : null;
+  return name !== null && BOOKKEEPING.has(name) ? name : null;
 };

@@ -65,13 +65,17 @@ export const isRecordWrite = (u: unknown): u is RecordWrite =>
 /** Longest `image_ref` nova's column holds. */
 export const IMAGE_REF_MAX = 255;
 
+// Nova's image_ref is an image id (a uuid) or, long ago, a link: printable ASCII, which every database and
+// character set (nova's utf8mb3 tables on MariaDB included) stores and returns alike.
+const IMAGE_REF = new RegExp(`^[\\x20-\\x7e]{0,${IMAGE_REF_MAX}}$`);
+
 /**
- * Whether `u` may be stored as an instance's `image_ref`: text of at most
- * {@link IMAGE_REF_MAX} characters, or `null`. Adapters store `''` (nova's
- * value for an instance booted from a volume) as given and read it back as
- * `null`.
+ * Whether `u` may be stored as an instance's `image_ref`: printable ASCII
+ * of at most {@link IMAGE_REF_MAX} characters, or `null`. Adapters store
+ * `''` (nova's value for an instance booted from a volume) as given and
+ * read it back as `null`.
  */
-export const isImageRef = (u: unknown): u is string | null => u === null || (typeof u === 'string' && u.length <= IMAGE_REF_MAX);
+export const isImageRef = (u: unknown): u is string | null => u === null || (typeof u === 'string' && IMAGE_REF.test(u));
 
 /** What `getInstance` reports for a stored `image_ref`: nova's `''` (booted from a volume) is none. */
 export const readImageRef = (stored: string | null | undefined): string | null => (stored === undefined || stored === null || stored === '' ? null : stored);

@@ -51,9 +51,11 @@ export interface RbdOptions {
 /**
  * The client options of an `rbd:<pool>/<image>[:id=<user>][:conf=<path>]`
  * address (each at most once); `null` for any other option, a repeated one,
- * or an escaped colon: not emulated.
+ * an escaped colon, or an `@` (qemu reads a snapshot name from it, wherever
+ * it is): not emulated.
  */
 export const rbdAddressOptions = (text: string): RbdOptions | null => {
+  if (text.includes('@')) return null;
   const cut = text.indexOf(':', 4);
   if (cut < 0) return {};
   const out: { id?: string; conf?: string } = {};

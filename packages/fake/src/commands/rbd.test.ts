@@ -78,7 +78,7 @@ describe('emulated rbd', () => {
 
     it('does not emulate other rbd: options or a repeated one', async () => {
       const c = withConf();
-      for (const addr of ['rbd:pool0/vm1_disk:keyring=/etc/shadow', `rbd:pool0/vm1_disk:id=a:id=b`, 'rbd:pool0/vm1_disk:id=']) {
+      for (const addr of ['rbd:pool0/vm1_disk:keyring=/etc/shadow', `rbd:pool0/vm1_disk:id=a:id=b`, 'rbd:pool0/vm1_disk:id=', `rbd:pool0/vm1_disk:conf=/etc/c@x/ceph.conf`]) {
         expect((await fails(c, 'h1', ['qemu-img', 'info', '-f', 'raw', '--output=json', addr]))._tag, addr).toBe('CommandUnsupported');
       }
       expect((await fails(c, 'h1', ['rbd', '--id', '--conf', 'info', 'pool0/x']))._tag).toBe('CommandUnsupported');

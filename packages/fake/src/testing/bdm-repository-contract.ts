@@ -144,6 +144,10 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         const bad = await h.repo.setImageRef(vm1, 42 as unknown as string)();
         expect(E.isLeft(bad) && bad.left.path === 'imageRef').toBe(true);
         expect(await code(h.repo.setImageRef(vm1, long))).toBe('REPOSITORY_FAILED');
+        // What the databases would store differently (or not at all): a NUL, a lone surrogate, a 4-byte character, a newline.
+        for (const odd of ['a\u0000b', 'x\uD83Dy', 'img-\u{1F600}', 'a\nb']) {
+          expect(await code(h.repo.setImageRef(vm1, odd)), JSON.stringify(odd)).toBe('REPOSITORY_FAILED');
+        }
         expect((await right(h.repo.getInstance(vm1))).imageRef).toBe('a');
         expect(await code(h.repo.setImageRef(vm2, 'a'))).toBe('INSTANCE_NOT_FOUND');
       });

@@ -173,14 +173,15 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     }
     client = rbd.right;
   }
-  const ceph = cephClient(client, o.rbd);
-  if (E.isLeft(ceph)) {
-    io.err(`disk-ledger db online-migrate: ${ceph.left}`);
-    return 2;
-  }
   const options = hostStorageOptions({ ...input, ...o.overrides });
   if (E.isLeft(options)) {
     io.err(`disk-ledger db online-migrate: ${options.left.message}`);
+    return 2;
+  }
+  // A host that names no pool holds no rbd disk: its rbd_user (which also serves nova's volumes) is not its disks' concern.
+  const ceph = options.right.imagesRbdPool === null ? E.right(DEFAULT_RBD_CLIENT) : cephClient(client, o.rbd);
+  if (E.isLeft(ceph)) {
+    io.err(`disk-ledger db online-migrate: ${ceph.left}`);
     return 2;
   }
   const instancesPath = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');

@@ -72,7 +72,7 @@ type Result<A> = TE.TaskEither<RepositoryError, A>;
 const hostRows = array(struct({ host: nullable(str), imageRef: nullable(str), info: nullable(str) }));
 
 const badImageRef = (doing: string): RepositoryError =>
-  repositoryFailed(`${doing}: image_ref must be text of at most ${IMAGE_REF_MAX} characters, or null`, undefined, 'imageRef');
+  repositoryFailed(`${doing}: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`, undefined, 'imageRef');
 
 // The port's types say DiskName and string, but a caller in plain JavaScript
 // or a corrupt batch may pass anything: checked whole before any SQL runs.
