@@ -17,10 +17,16 @@ import { hostServicesModule } from './core-services-module.js';
 
 /** The shared parts of a fleet: one repository, one image service, one way to move files between hosts. */
 export interface FleetPorts {
+  /** Where instances, their block device mappings and the records live (nova's database). */
   readonly repository: BlockDeviceMappingRepository;
+  /** The image service every host downloads images from and uploads snapshots to. */
   readonly images: ImageService;
+  /** How a move copies a disk's staged file from one host to another. */
   readonly transfer: DiskTransfer;
 }
+
+const sameContext = (a: HostContext, b: HostContext): boolean =>
+  a === b || (a.name === b.name && a.instancesPath === b.instancesPath && JSON.stringify(a.options) === JSON.stringify(b.options));
 
 /**
  * The composition root of a fleet of compute hosts: a parent container with
@@ -29,6 +35,7 @@ export interface FleetPorts {
  * operator reconfiguring a host gets a new context), never mutated.
  */
 export class Fleet implements HostRegistry {
+  /** The parent inversify container (shared ports and fleet-wide services), for an integrator binding more of its own. */
   readonly root: Container;
   private readonly hosts = new Map<string, Container>();
   private readonly resolved = new Map<string, HostServices>();
@@ -45,10 +52,20 @@ export class Fleet implements HostRegistry {
     this.root.bind(OnlineMigration).toSelf();
   }
 
-  /** Add (or replace) a host, given the container module binding its adapters. */
+  /**
+   * Add (or replace) a host, given the container module binding its
+   * adapters (`realHostModule({ ctx, … })` or `fakeHostModule(…)`), which
+   * must have been made for this same `ctx`: the fleet finds the host by
+   * `ctx.name`, its services act with the module's context. Adapters made
+   * for another host are a caller's bug, so this throws (`TypeError`).
+   */
   setHost(ctx: HostContext, adapters: ContainerModule): void {
     const child = new Container({ parent: this.root, defaultScope: 'Singleton' });
     child.load(adapters, hostServicesModule);
+    const bound = child.get(TOKENS.HostContext);
+    if (!sameContext(bound, ctx)) {
+      throw new TypeError(`Fleet.setHost: the adapters given for host ${JSON.stringify(ctx.name)} were made for ${JSON.stringify(bound.name)} at ${bound.instancesPath}; make them with the same context`);
+    }
     this.hosts.set(ctx.name, child);
     this.resolved.delete(ctx.name);
   }
@@ -58,6 +75,7 @@ export class Fleet implements HostRegistry {
     return [...this.hosts.keys()];
   }
 
+  /** A host's services (resolved once, then kept), or `UNKNOWN_HOST`. */
   get(host: string): E.Either<ReturnType<typeof unknownHost>, HostServices> {
     const cached = this.resolved.get(host);
     if (cached !== undefined) return E.right(cached);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, HOSTILE_IMAGES, IMAGES, MiB } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { plantHostile } from '../composition/testing/guest.js';
-import { allProblems, observe, outcome } from '../composition/testing/observe.js';
+import { allProblems, observe, outcome, recordTable } from '../composition/testing/observe.js';
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
 import { writeTargetOf } from '../testing/command-scan.js';
 import { img, vm } from '../testing/names.js';
@@ -141,6 +141,18 @@ describe('spawn', () => {
       expect([...(await f.records(VM)).keys()]).toEqual([]);
       expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
       expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+    });
+
+    it('is carried on by booting it again on the same host, and stays INSTANCE_EXISTS elsewhere and once booted', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      await f.repository.createInstance(VM, 'a', [], IMAGES.raw)();
+      const elsewhere = await f.lifecycle().spawn({ instance: VM, host: 'b', image: img(IMAGES.raw), flavor: FLAVOR })();
+      expect(E.isLeft(elsewhere) && elsewhere.left.code).toBe('INSTANCE_EXISTS');
+      expect(outcome(await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.raw), flavor: FLAVOR })())).toBe('ok');
+      expect(Object.values(await recordTable(f, VM)).every((r) => r.endsWith(' ready'))).toBe(true);
+      expect(await f.violations()).toEqual([]);
+      const again = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.raw), flavor: FLAVOR })();
+      expect(E.isLeft(again) && again.left.code).toBe('INSTANCE_EXISTS');
     });
   });
 });

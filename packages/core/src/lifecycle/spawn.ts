@@ -73,10 +73,24 @@ export const realizeAll = (host: HostServices, instance: InstanceId, plans: read
   sequence(plans, (p) => run(host.realizer.realize(instance, p.disk, planToRecord(p), p.source)));
 
 /**
+ * Whether the instance is registered as a boot cut short between its
+ * registration and its records leaves it: on this host, with no slot and no
+ * move. Booting it again carries on from there, as nothing of it was made.
+ */
+const registeredEmpty = async (deps: LifecycleDeps, req: SpawnRequest): Promise<boolean> => {
+  const row = await run(deps.repository.getInstance(req.instance));
+  if (E.isLeft(row) || row.right.host !== req.host || row.right.migration !== null) return false;
+  const slots = await run(deps.repository.listDisks(req.instance));
+  return E.isRight(slots) && slots.right.length === 0;
+};
+
+/**
  * Boot: plan every local disk and verify its images (a rejected image fails
  * the boot with nothing written), register the instance, save ALL records in
  * one batch (state `creating`; this makes the instance's record slots), and
- * only then create the disks.
+ * only then create the disks. A boot whose records could not be saved after
+ * the instance was registered is carried on by booting it again on the same
+ * host (another boot of an existing instance is `INSTANCE_EXISTS`).
  */
 export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> => {
   const host = deps.hosts.get(req.host);
@@ -89,7 +103,7 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   if (E.isLeft(verified)) return verified;
   // No slots yet: saving the records makes them, so there is never a slot without a record (which would read as a legacy disk).
   const created = await run(deps.repository.createInstance(req.instance, req.host, [], req.image));
-  if (E.isLeft(created)) return created;
+  if (E.isLeft(created) && !(created.left.code === 'INSTANCE_EXISTS' && (await registeredEmpty(deps, req)))) return created;
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;
   return realizeAll(host.right, req.instance, plans.right);
