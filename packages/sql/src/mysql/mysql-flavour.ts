@@ -46,6 +46,8 @@ export const mysqlFlavour: SqlFlavour = {
   beginWrite: 'start transaction',
   rowLocks: true,
   isUniqueViolation: (cause: unknown): boolean => isRecord(cause) && (cause.code === 'ER_DUP_ENTRY' || cause.errno === 1062),
+  // ER_LOCK_DEADLOCK (InnoDB rolled the transaction back), and ER_AUTOINC_READ_FAILED, which MariaDB raises beside it under concurrent inserts.
+  isTransient: (cause: unknown): boolean => isRecord(cause) && (cause.errno === 1213 || cause.errno === 1467),
   saveRecords,
   fillUnpopulated,
 };

@@ -50,6 +50,8 @@ export const postgresFlavour: SqlFlavour = {
   beginWrite: 'begin',
   rowLocks: true,
   isUniqueViolation: (cause: unknown): boolean => isRecord(cause) && cause.code === '23505',
+  // deadlock_detected and serialization_failure: the transaction was rolled back, and PostgreSQL asks for it to be retried.
+  isTransient: (cause: unknown): boolean => isRecord(cause) && (cause.code === '40P01' || cause.code === '40001'),
   saveRecords,
   fillUnpopulated,
 };

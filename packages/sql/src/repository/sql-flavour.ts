@@ -50,6 +50,8 @@ export interface SqlFlavour {
   readonly rowLocks: boolean;
   /** Whether a driver exception reports a unique-constraint violation. */
   isUniqueViolation(cause: unknown): boolean;
+  /** Whether a driver exception reports a call the database aborted and rolled back of its own accord (a deadlock): running it again may succeed. */
+  isTransient(cause: unknown): boolean;
   /** Apply a saveRecords plan in ONE round trip, atomically. Throws only what the driver throws. */
   saveRecords(db: Kysely<NovaTables>, plan: SavePlan): Promise<SaveOutcome>;
   /** Fill `driver_info` of the rows still empty and live, in ONE statement; how many were written. */

@@ -11,7 +11,9 @@
  * driver's message; a unique-key violation on createInstance becomes
  * `InstanceExists`; rows that do not decode become `RepositoryFailed` with the
  * field's path. Every method is one statement or one transaction, so a
- * failure leaves nothing of the call written.
+ * failure leaves nothing of the call written, and a call the database
+ * aborted (a deadlock, a serialisation failure) is run again a few times
+ * before its failure is returned (transient-retry.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -56,6 +58,7 @@ import { newBdmRow } from './new-rows.js';
 import { countRows, instanceRows, instanceRowsDecoder, type RowFilter } from './read-queries.js';
 import { census, deletedRecords, filterOf, listedRows } from './listings.js';
 import type { SqlFlavour } from './sql-flavour.js';
+import { retryTransient } from './transient-retry.js';
 import { inWriteTransaction } from './write-transaction.js';
 import type { Census, DeletedRecord, ListOptions, PopulatedRow } from './repository-types.js';
 
@@ -97,7 +100,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   #run<A>(doing: string, body: () => Promise<E.Either<RepositoryError, A>>): Result<A> {
-    return pipe(TE.tryCatch(body, driverFailed(doing)), TE.chainEitherK((x) => x));
+    return pipe(TE.tryCatch(() => retryTransient(this.#flavour.isTransient, body), driverFailed(doing)), TE.chainEitherK((x) => x));
   }
 
   #stamp(): string {
@@ -126,12 +129,12 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     return pipe(
       TE.tryCatch(
         () =>
-          inWriteTransaction<RepositoryError, undefined>(this.#db, this.#flavour, async (trx) => {
+          retryTransient(this.#flavour.isTransient, () => inWriteTransaction<RepositoryError, undefined>(this.#db, this.#flavour, async (trx) => {
             await trx.insertInto('instances').values({ uuid: instance, host, node: host, image_ref: imageRef, created_at: now, deleted: 0 }).execute();
             await trx.insertInto('instance_extra').values({ instance_uuid: instance, created_at: now, deleted: 0 }).execute();
             if (rows.length > 0) await trx.insertInto('block_device_mapping').values(rows).execute();
             return E.right(undefined);
-          }),
+          })),
         // Nova's uuid is unique for ever: a soft-deleted instance's id is taken too.
         (cause): RepositoryError => (this.#flavour.isUniqueViolation(cause) ? instanceExists(instance, cause) : driverFailed('createInstance')(cause)),
       ),

@@ -53,6 +53,8 @@ export const sqliteFlavour: SqlFlavour = {
   timestampText: (column: string): RawBuilder<string | null> => sql<string | null>`strftime('%Y-%m-%d %H:%M:%S', ${sql.ref(column)})`,
   beginWrite: 'begin immediate',
   rowLocks: false,
+  // SQLite's one contention, a busy database, is waited for statement by statement (sqlite-connect.ts).
+  isTransient: (): boolean => false,
   isUniqueViolation: (cause: unknown): boolean =>
     isRecord(cause) && (cause.code === 'SQLITE_CONSTRAINT_UNIQUE' || cause.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
   saveRecords,
