@@ -35,8 +35,19 @@ const SWAP_BASE = /^swap_[0-9]+b?$/;
 const baseNameFor = (disk: DiskName): RegExp | null =>
   disk === 'root' || disk === 'rescue' ? IMAGE_BASE : disk === 'swap' ? SWAP_BASE : disk.startsWith('ephemeral') ? EPHEMERAL_BASE : null;
 
+// Every read of a legacy root's record checks its base, and a host has few images: their names are kept (bounded).
+const NAMES = new Map<string, string>();
+const NAMES_LIMIT = 1024;
+
 /** Nova's name for an image's entry in the base-image cache: SHA-1 of the image id, in hex. */
-export const classicEntryName = (imageId: string): string => createHash('sha1').update(imageId, 'utf8').digest('hex');
+export const classicEntryName = (imageId: string): string => {
+  const known = NAMES.get(imageId);
+  if (known !== undefined) return known;
+  const name = createHash('sha1').update(imageId, 'utf8').digest('hex');
+  if (NAMES.size >= NAMES_LIMIT) NAMES.clear();
+  NAMES.set(imageId, name);
+  return name;
+};
 
 /** Whether `name` is nova's entry of `imageId` (or an older resized copy of it, `<entry>_<size>`). */
 const isEntryOf = (name: string, imageId: string): boolean => {
