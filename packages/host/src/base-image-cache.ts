@@ -1,6 +1,6 @@
 /**
  * Adapts the `BaseImageCache` port to a directory on the host,
- * `<instancesPath>/_base`. An entry is named by the first 40 hex digits of
+ * `<instancesPath>/_base` (or the subdirectory nova's `[image_cache] subdirectory_name` names). An entry is named by the first 40 hex digits of
  * the SHA-256 of the image id, never by the id, and it only ever appears by
  * a rename after verification, so an entry that exists is a verified image.
  * (The names also differ from the classic driver's SHA-1 names, so its
@@ -25,6 +25,7 @@ import {
   fileName,
   hostPath,
   imageId,
+  invalidName,
   imageRejected,
   joinPath,
   needsQemuInfo,
@@ -54,6 +55,8 @@ export interface HostBaseImageCacheOptions {
   readonly allowVmdk: boolean;
   /** CPU and address-space limits for `qemu-img info` on downloaded, unverified images. */
   readonly inspectLimits: ResourceLimits;
+  /** The cache's directory in the instances path, nova's `[image_cache] subdirectory_name` (default {@link BASE_DIR}). */
+  readonly subdirectory?: string;
 }
 
 
@@ -86,7 +89,9 @@ export class HostBaseImageCache implements BaseImageCache {
     private readonly exec: CommandExecutor,
     private readonly options: HostBaseImageCacheOptions = { allowVmdk: false, inspectLimits: DEFAULT_INSPECT_LIMITS },
   ) {
-    this.dir = hostPath(`${String(instancesPath)}/${BASE_DIR}`, 'instances path');
+    const sub = options.subdirectory ?? BASE_DIR;
+    // One path component: a '/' or '..' would put the cache elsewhere than in the instances path.
+    this.dir = sub.includes('/') || sub === '.' || sub === '..' ? E.left(invalidName('image cache subdirectory', sub, 'one directory name')) : hostPath(`${String(instancesPath)}/${sub}`, 'image cache directory');
   }
 
   ensure(id: ImageId): TE.TaskEither<BaseImageError, Ensured> {

@@ -1,5 +1,5 @@
 import type { FakeCluster } from '@disk-ledger/fake';
-import { HostBaseImageCache, HostDiskDrivers, HostTemplateBuilder, type HostDriversConfig } from '@disk-ledger/host';
+import { DEFAULT_INSPECT_LIMITS, HostBaseImageCache, HostDiskDrivers, HostTemplateBuilder, type HostDriversConfig } from '@disk-ledger/host';
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
@@ -26,6 +26,10 @@ export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: 
       .toDynamicValue((c) => new HostTemplateBuilder(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles)))
       .inSingletonScope();
     bind(TOKENS.BaseImageCache)
-      .toDynamicValue((c) => new HostBaseImageCache(ctx.instancesPath, c.get(TOKENS.ImageService), c.get(TOKENS.HostFiles), c.get(TOKENS.CommandExecutor)))
+      .toDynamicValue((c) => new HostBaseImageCache(ctx.instancesPath, c.get(TOKENS.ImageService), c.get(TOKENS.HostFiles), c.get(TOKENS.CommandExecutor), {
+        allowVmdk: false,
+        inspectLimits: DEFAULT_INSPECT_LIMITS,
+        ...(ctx.imageCacheSubdirectory === undefined ? {} : { subdirectory: ctx.imageCacheSubdirectory }),
+      }))
       .inSingletonScope();
   });

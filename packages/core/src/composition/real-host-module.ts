@@ -47,6 +47,7 @@ export const realHostModule = (config: RealHostConfig): ContainerModule =>
           new HostBaseImageCache(config.ctx.instancesPath, c.get(TOKENS.ImageService), c.get(TOKENS.HostFiles), c.get(TOKENS.CommandExecutor), {
             allowVmdk: config.allowVmdk ?? false,
             inspectLimits: { cpuSeconds: 30, addressSpaceBytes: 1024 ** 3 },
+            ...(config.ctx.imageCacheSubdirectory === undefined ? {} : { subdirectory: config.ctx.imageCacheSubdirectory }),
           }),
       )
       .inSingletonScope();

@@ -133,6 +133,19 @@ describe('spawn', () => {
     });
   });
 
+  describe("when the host's image cache has another directory name ([image_cache] subdirectory_name)", () => {
+    it('keeps its verified entries and its templates there, and overlays name them there', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'], imageCacheSubdirectory: '_images' }] });
+      expect(outcome(await spawn(f, IMAGES.qcow2)())).toBe('ok');
+      const made = f.cluster.commands().filter((c) => c.argv[1] === 'create' && c.argv.includes('-b')).map((c) => c.argv[c.argv.indexOf('-b') + 1] ?? '');
+      expect(made.length).toBeGreaterThan(0);
+      expect(made.every((b) => b.startsWith('/var/lib/nova/instances/_images/'))).toBe(true);
+      expect(f.cluster.commands().some((c) => c.argv.some((a) => a.includes('/_base/')))).toBe(false);
+      expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+      expect(await f.violations()).toEqual([]);
+    });
+  });
+
   describe('when the process dies between registering the instance and saving its records', () => {
     it('leaves an instance without slots, which a delete removes', async () => {
       const f = fleet('flat/raw');

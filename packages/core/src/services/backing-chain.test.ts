@@ -9,10 +9,10 @@ const HEX = 'e80721793c24ae14edfca9b26ad406a9815cd3ff';
 const overlay = (file: string, format: string | null = 'raw'): DiskState => ({ exists: true, virtualSize: 1024, backing: { file, format } });
 
 const verdict = (disk: DiskName, backend: Backend, state: DiskState, imageId: string | null = 'private', provenance: Provenance = 'derived'): string =>
-  chainRefusal('vm1' as InstanceId, disk, { backend, imageId, provenance }, state, '/var/lib/nova/instances')?.code ?? 'followed';
+  chainRefusal('vm1' as InstanceId, disk, { backend, imageId, provenance }, state, BASE)?.code ?? 'followed';
 
 const reason = (imageId: string | null, file: string, provenance: Provenance = 'derived'): string =>
-  chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId, provenance }, overlay(file), '/var/lib/nova/instances')?.message ?? 'followed';
+  chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId, provenance }, overlay(file), BASE)?.message ?? 'followed';
 
 describe('chainRefusal', () => {
   it('follows an overlay to a cache entry named for its role, with its format stated', () => {

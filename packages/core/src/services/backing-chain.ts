@@ -79,12 +79,12 @@ export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'
  * is checked by role only, and only on the qcow2 backend; a disk this library
  * made flat is a whole copy, and a base it names was planted.
  */
-export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, instancesPath: string): LegacyBackingRefused | null => {
+export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cacheDir: string): LegacyBackingRefused | null => {
   if (!state.exists) return null;
   if (state.dataFile !== undefined) return dataFileRefused(instance, disk, state.dataFile);
   const { backing } = state;
   if (backing === undefined) return null;
-  const base = `${instancesPath}/_base/`;
+  const base = `${cacheDir}/`;
   const named = baseNameFor(disk);
   const name = backing.file.slice(base.length);
   const overlay = meta.backend === 'qcow2' || (meta.backend === 'flat' && meta.provenance !== 'created' && disk !== 'rescue');

@@ -23,7 +23,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError, DiskLost, DiskMismatch } from '../errors/core-error.js';
-import type { HostContext } from '../host-context.js';
+import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
 import { locate, namedVolume } from './disk-locator.js';
@@ -85,7 +85,7 @@ export class DiskRealizer {
     @inject(TOKENS.TemplateBuilder) private readonly builder: TemplateBuilder,
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
   ) {
-    this.templates = new TemplateCache(ctx.instancesPath, files, builder);
+    this.templates = new TemplateCache(imageCacheDir(ctx), files, builder);
   }
 
   /** The driver and image of a recorded disk on this host. */
@@ -261,7 +261,7 @@ export class DiskRealizer {
         ? E.left(mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e))
         : state;
     }
-    const refused = chainRefusal(instance, disk, meta, state.right, this.ctx.instancesPath);
+    const refused = chainRefusal(instance, disk, meta, state.right, imageCacheDir(this.ctx));
     return refused === null ? state : E.left(refused);
   }
 

@@ -56,6 +56,17 @@ const overlayFleetFlat = async (): Promise<FakeFleet> => {
 
 describe('LegacyAdoption', () => {
   describe("when a legacy root is an overlay of the base-image cache", () => {
+    it("looks for its own image's entry in the directory nova's [image_cache] subdirectory_name names, and only there", async () => {
+      for (const [sub, outcome] of [['_images', 'qcow2/cirros'], ['_base', 'LEGACY_BACKING_REFUSED']] as const) {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'], imageCacheSubdirectory: '_images' }] });
+        await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base: classicEntryName('cirros') }], imageRef: 'cirros' });
+        // The host as the library is told it is: with the setting, or (wrongly) without.
+        f.reconfigure('a', OPTIONS['qcow2/default'], sub);
+        const r = await f.host('a').adoption.ensure(VM, 'root')();
+        expect(E.isRight(r) ? `${r.right.format}/${r.right.imageId ?? ''}` : r.left.code, String(sub)).toBe(outcome);
+      }
+    });
+
     it("follows it to its own image's entry, and names that image in the record", async () => {
       const f = await overlayFleet('cirros', 'cirros');
       const r = await f.host('a').adoption.ensure(VM, 'root')();

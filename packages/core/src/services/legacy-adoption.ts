@@ -27,7 +27,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
-import type { HostContext } from '../host-context.js';
+import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
@@ -295,7 +295,7 @@ export class LegacyAdoption {
     // classic driver took for the disk's format): adopting it would have every later operation follow that
     // file. Only a complete base of the cache, with its format stored, is acceptable (a root's, its own
     // image's entry); a data file never is.
-    const refused = chainRefusal(instance, disk, imaged.right, state.right, this.ctx.instancesPath);
+    const refused = chainRefusal(instance, disk, imaged.right, state.right, imageCacheDir(this.ctx));
     if (refused !== null) return E.left(refused);
     if (backing !== undefined) {
       const plain = await this.plainBase(instance, disk, backing.file, backing.format);

@@ -8,7 +8,7 @@ import { templateName } from './template-name.js';
 export type SharedFunc = Exclude<DiskFunc, { kind: 'config-drive' } | { kind: 'blank' }>;
 
 /**
- * Shared template disks in `<instances_path>/_base`: raw files a func made,
+ * Shared template disks in the base-image cache (`<instances_path>/_base` by default): raw files a func made,
  * built once per (func, size). A template is built aside (`.part`) and
  * renamed into place, so one that exists is whole; a build a crash cut short
  * leaves only a `.part`, which the next build replaces. Builds of one
@@ -19,7 +19,8 @@ export class TemplateCache {
   private readonly inflight = new Map<string, Promise<E.Either<CoreError, HostPath>>>();
 
   constructor(
-    private readonly instancesPath: HostPath,
+    /** The host's base-image cache directory, where templates live beside the images' entries. */
+    private readonly cacheDir: HostPath,
     private readonly files: HostFiles,
     private readonly builder: TemplateBuilder,
   ) {}
@@ -37,7 +38,7 @@ export class TemplateCache {
   }
 
   private async build(name: string, func: SharedFunc, size: ByteSize): Promise<E.Either<CoreError, HostPath>> {
-    const dir = hostPath(`${this.instancesPath}/_base`, 'instances_path');
+    const dir = hostPath(this.cacheDir, 'image cache directory');
     if (E.isLeft(dir)) return dir;
     const checked = fileName(name, 'template');
     if (E.isLeft(checked)) return checked;

@@ -9,7 +9,7 @@
  */
 import type { DiskMetadata, DiskName, InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type { HostContext } from '../host-context.js';
+import { imageCacheDir, type HostContext } from '../host-context.js';
 import { locate } from '../services/disk-locator.js';
 import { roundUp } from '../services/placement.js';
 
@@ -99,8 +99,11 @@ const holdsRecordedSize = (disk: HeldDisk, meta: DiskMetadata): boolean =>
 const STAGING = /(\.part|\.conv|\.migrate|\.build)$|\/snapshot\.(raw|qcow2)$|\.d\//;
 
 /** Whether a held disk is the host's business, not an instance's: a verified base or a template. */
-const isCache = (a: DiskAddress, hosts: ReadonlyMap<string, HostContext>): boolean =>
-  a.kind === 'file' && a.path.startsWith(`${hosts.get(a.host)?.instancesPath ?? '/nonexistent'}/_base/`) && !STAGING.test(a.path);
+const isCache = (a: DiskAddress, hosts: ReadonlyMap<string, HostContext>): boolean => {
+  if (a.kind !== 'file') return false;
+  const ctx = hosts.get(a.host);
+  return ctx !== undefined && a.path.startsWith(`${imageCacheDir(ctx)}/`) && !STAGING.test(a.path);
+};
 
 const isStaging = (a: DiskAddress): boolean => a.kind === 'file' && STAGING.test(a.path);
 

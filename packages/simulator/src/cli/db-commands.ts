@@ -5,15 +5,17 @@ import {
   decodeDiskMetadata,
   hostPath,
   hostStorageOptions,
+  volumeName,
   type HostStorageOptionsInput,
   type ImageService,
+  type VolumeName,
 } from '@disk-ledger/domain';
 import { DEFAULT_RBD_CLIENT, LocalDiskTransfer, rbdClient, type RbdClient } from '@disk-ledger/host';
 import { openDatabase, type SqlDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { readFile, stat } from 'node:fs/promises';
-import { readNovaConf, readNovaRbdClient, type RbdClientInput } from './nova-conf.js';
+import { readNovaConf, readNovaHostExtras, type RbdClientInput } from './nova-conf.js';
 
 /** Where a command prints. */
 export interface Io {
@@ -114,6 +116,8 @@ export interface OnlineMigrateOptions {
   readonly overrides: HostStorageOptionsInput;
   /** `--rbd-user`, `--images-rbd-ceph-conf`: each overrides its nova.conf key. */
   readonly rbd?: RbdClientInput;
+  /** `--image-cache-subdirectory`: overrides nova.conf's `[image_cache] subdirectory_name`. */
+  readonly imageCacheSubdirectory?: string;
 }
 
 // Derivation never downloads images; a migration host has no image service to reach.
@@ -128,6 +132,15 @@ export const singleRealHost = (db: SqlDatabase, ctx: HostContext, rbd: RbdClient
   const fleet = new Fleet({ repository: db.repository, images: noImages, transfer: new LocalDiskTransfer() });
   fleet.setHost(ctx, realHostModule({ ctx, drivers: { backends: [...BACKENDS], rbd }, images: noImages }));
   return fleet;
+};
+
+/** nova's `[image_cache] subdirectory_name`, checked as one directory name (absent: the default, `_base`). */
+export const imageCacheSubdirectory = (name: string | undefined): E.Either<string, { readonly imageCacheSubdirectory?: VolumeName }> => {
+  if (name === undefined) return E.right({});
+  const checked = volumeName(name, 'image_cache.subdirectory_name');
+  return E.isLeft(checked)
+    ? E.left(`image_cache.subdirectory_name ${JSON.stringify(name.slice(0, 80))} is not one directory name (1-128 letters, digits, ".", "_", "+" or "-")`)
+    : E.right({ imageCacheSubdirectory: checked.right });
 };
 
 /** The Ceph client of the flags over nova.conf's, checked; a message when it is not a client. */
@@ -154,6 +167,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
   }
   let input: HostStorageOptionsInput = {};
   let client: RbdClientInput = {};
+  let cacheDir: string | undefined;
   if (o.config !== undefined) {
     const text = await readFile(o.config, 'utf8').catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
     if (text instanceof Error) {
@@ -166,12 +180,18 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       return 2;
     }
     input = conf.right;
-    const rbd = readNovaRbdClient(text, o.config);
-    if (E.isLeft(rbd)) {
-      io.err(`disk-ledger db online-migrate: ${rbd.left.message}`);
+    const extras = readNovaHostExtras(text, o.config);
+    if (E.isLeft(extras)) {
+      io.err(`disk-ledger db online-migrate: ${extras.left.message}`);
       return 2;
     }
-    client = rbd.right;
+    client = extras.right.rbd;
+    cacheDir = extras.right.imageCacheSubdirectory;
+  }
+  const sub = imageCacheSubdirectory(o.imageCacheSubdirectory ?? cacheDir);
+  if (E.isLeft(sub)) {
+    io.err(`disk-ledger db online-migrate: ${sub.left}`);
+    return 2;
   }
   const options = hostStorageOptions({ ...input, ...o.overrides });
   if (E.isLeft(options)) {
@@ -196,7 +216,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     return 2;
   }
   return withDatabase(o.db, io, async (db) => {
-    const migration = singleRealHost(db, { name: o.host, options: options.right, instancesPath: instancesPath.right }, ceph.right).onlineMigration();
+    const migration = singleRealHost(db, { name: o.host, options: options.right, instancesPath: instancesPath.right, ...sub.right }, ceph.right).onlineMigration();
     const once = async (n: number): Promise<E.Either<string, MigrationResult>> => E.mapLeft((e: { message: string }) => e.message)(await migration.run(o.host, n));
     const report = (r: MigrationResult, batch: number | null) => {
       const elsewhere = r.filledElsewhere > 0 ? `, filled meanwhile by another writer ${r.filledElsewhere}` : '';

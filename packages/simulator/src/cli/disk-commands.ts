@@ -11,7 +11,7 @@ import {
   type DiskFormat,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { cephClient, singleRealHost, withDatabase, type Io } from './db-commands.js';
+import { cephClient, imageCacheSubdirectory, singleRealHost, withDatabase, type Io } from './db-commands.js';
 import type { RbdClientInput } from './nova-conf.js';
 
 /** Options of `disk supply-layout`. */
@@ -28,6 +28,8 @@ export interface SupplyLayoutOptions {
   readonly image?: string;
   /** The Ceph client an rbd disk is checked as (default: the tools'). */
   readonly rbd?: RbdClientInput;
+  /** nova's `[image_cache] subdirectory_name` (default `_base`). */
+  readonly imageCacheSubdirectory?: string;
 }
 
 const isBackend = (s: string): s is Backend => (BACKENDS as readonly string[]).includes(s);
@@ -57,6 +59,8 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
   if (image.right !== null && o.disk !== 'root') return fail(`--image names a root overlay's image; --disk is ${o.disk}`);
   const ceph = cephClient(o.rbd ?? {});
   if (E.isLeft(ceph)) return fail(ceph.left);
+  const sub = imageCacheSubdirectory(o.imageCacheSubdirectory);
+  if (E.isLeft(sub)) return fail(sub.left);
   const path = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
   if (E.isLeft(path)) return fail(path.left.message);
   const disk = o.disk;
@@ -65,7 +69,7 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
     const inst = await db.repository.getInstance(id.right)();
     if (E.isLeft(inst)) return fail(`${inst.left.code}: ${inst.left.message}`);
     if (inst.right.host !== o.host) return fail(`the database places ${o.instance} on ${inst.right.host}, not on --host ${o.host}`);
-    const services = singleRealHost(db, { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right }, ceph.right).get(o.host);
+    const services = singleRealHost(db, { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right, ...sub.right }, ceph.right).get(o.host);
     if (E.isLeft(services)) return fail(services.left.message);
     const r = await services.right.adoption.supply(id.right, disk, { backend, format, location: o.location ?? null, imageId: image.right })();
     if (E.isLeft(r)) return fail(`${r.left.code}: ${r.left.message}`);

@@ -69,6 +69,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .option('--images-rbd-pool <pool>', 'override [libvirt] images_rbd_pool')
     .option('--rbd-user <id>', 'override [libvirt] rbd_user (the Ceph client rbd and qemu-img connect as)')
     .option('--images-rbd-ceph-conf <path>', 'override [libvirt] images_rbd_ceph_conf')
+    .option('--image-cache-subdirectory <name>', "override [image_cache] subdirectory_name (the base-image cache's directory in the instances path; default _base)")
     .action(async (opts: OnlineMigrateFlags) => {
       let maxCount: number | undefined;
       if (opts.maxCount !== undefined) {
@@ -87,7 +88,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
         exit(2);
         return;
       }
-      exit(await dbOnlineMigrate({ db: opts.db, host: opts.host, instancesPath: opts.instancesPath, ...(opts.config === undefined ? {} : { config: opts.config }), ...(maxCount === undefined ? {} : { maxCount }), overrides, rbd: rbdFlags(opts) }, io));
+      exit(await dbOnlineMigrate({ db: opts.db, host: opts.host, instancesPath: opts.instancesPath, ...(opts.config === undefined ? {} : { config: opts.config }), ...(maxCount === undefined ? {} : { maxCount }), overrides, rbd: rbdFlags(opts), ...(opts.imageCacheSubdirectory === undefined ? {} : { imageCacheSubdirectory: opts.imageCacheSubdirectory }) }, io));
     });
   db.command('census')
     .description('Disks per backend, format and provenance, and rows still without a record')
@@ -111,7 +112,8 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .option('--image <id>', "a root overlay's image, whose cache entry its base must be (default: the instance's image_ref; an unshelved root's is its shelved snapshot)")
     .option('--rbd-user <id>', "[libvirt] rbd_user: the Ceph client an rbd disk is checked as (default: rbd's, admin)")
     .option('--images-rbd-ceph-conf <path>', "[libvirt] images_rbd_ceph_conf (default: rbd's, $CEPH_CONF or /etc/ceph/ceph.conf)")
-    .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string; image?: string; rbdUser?: string; imagesRbdCephConf?: string }) =>
+    .option('--image-cache-subdirectory <name>', "[image_cache] subdirectory_name: where an overlay's base may be (default _base)")
+    .action(async (opts: { db: string; host: string; instancesPath: string; instance: string; disk: string; backend: string; format: string; location?: string; image?: string; rbdUser?: string; imagesRbdCephConf?: string; imageCacheSubdirectory?: string }) =>
       exit(await supplyLayout({ ...opts, rbd: rbdFlags(opts) }, io)));
 
   // Worker threads run the built JavaScript; run from the TypeScript sources (tests), cells run one after another.
@@ -135,6 +137,7 @@ interface OnlineMigrateFlags {
   readonly imagesRbdPool?: string;
   readonly rbdUser?: string;
   readonly imagesRbdCephConf?: string;
+  readonly imageCacheSubdirectory?: string;
 }
 
 /** The Ceph client flags given (each overrides its nova.conf key). */

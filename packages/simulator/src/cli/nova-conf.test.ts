@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { readNovaConf, readNovaRbdClient } from './nova-conf.js';
+import { readNovaConf, readNovaHostExtras } from './nova-conf.js';
 
 describe('readNovaConf', () => {
   it('reads the storage options from [DEFAULT] and [libvirt], leaving absent ones to nova’s defaults', () => {
@@ -39,11 +39,14 @@ describe('readNovaConf', () => {
   });
 });
 
-describe('readNovaRbdClient', () => {
-  it("reads [libvirt] rbd_user and images_rbd_ceph_conf, leaving out what is absent", () => {
-    expect(readNovaRbdClient('[libvirt]\nrbd_user = nova\nimages_rbd_ceph_conf = /etc/ceph/nova.conf\n', 'nova.conf')).toEqual(E.right({ user: 'nova', cephConf: '/etc/ceph/nova.conf' }));
-    expect(readNovaRbdClient('[DEFAULT]\nrbd_user = nova\n[libvirt]\nimages_type = rbd\n', 'nova.conf')).toEqual(E.right({}));
-    const bad = readNovaRbdClient('not ini at all', 'nova.conf');
+describe('readNovaHostExtras', () => {
+  it("reads [libvirt] rbd_user and images_rbd_ceph_conf, and the image cache's directory, leaving out what is absent", () => {
+    expect(readNovaHostExtras('[libvirt]\nrbd_user = nova\nimages_rbd_ceph_conf = /etc/ceph/nova.conf\n', 'nova.conf')).toEqual(E.right({ rbd: { user: 'nova', cephConf: '/etc/ceph/nova.conf' } }));
+    expect(readNovaHostExtras('[DEFAULT]\nrbd_user = nova\n[libvirt]\nimages_type = rbd\n', 'nova.conf')).toEqual(E.right({ rbd: {} }));
+    expect(readNovaHostExtras('[image_cache]\nsubdirectory_name = _images\n', 'nova.conf')).toEqual(E.right({ rbd: {}, imageCacheSubdirectory: '_images' }));
+    expect(readNovaHostExtras('[DEFAULT]\nimage_cache_subdirectory_name = old\n', 'nova.conf')).toEqual(E.right({ rbd: {}, imageCacheSubdirectory: 'old' }));
+    expect(readNovaHostExtras('[DEFAULT]\nimage_cache_subdirectory_name = old\n[image_cache]\nsubdirectory_name = new\n', 'nova.conf')).toEqual(E.right({ rbd: {}, imageCacheSubdirectory: 'new' }));
+    const bad = readNovaHostExtras('not ini at all', 'nova.conf');
     expect(E.isLeft(bad) && bad.left.path).toBe('line 1');
   });
 });

@@ -72,17 +72,31 @@ export interface RbdClientInput {
   readonly cephConf?: string;
 }
 
+/** What of a host's nova.conf is not a storage option but the library needs: its Ceph client and its image cache's directory (unchecked). */
+export interface NovaHostExtras {
+  readonly rbd: RbdClientInput;
+  /** `[image_cache] subdirectory_name` (nova's older `[DEFAULT] image_cache_subdirectory_name`). */
+  readonly imageCacheSubdirectory?: string;
+}
+
 /**
- * Read the Ceph client of a nova.conf-style INI file: `[libvirt] rbd_user`
- * and `images_rbd_ceph_conf` (absent keys are left out: the tools' defaults).
+ * Read the Ceph client of a nova.conf-style INI file (`[libvirt] rbd_user`
+ * and `images_rbd_ceph_conf`) and the base-image cache's directory (absent
+ * keys are left out: the defaults).
  */
-export const readNovaRbdClient = (text: string, file: string): E.Either<ConfigInvalid, RbdClientInput> => {
+export const readNovaHostExtras = (text: string, file: string): E.Either<ConfigInvalid, NovaHostExtras> => {
   const ini = normalised(text);
   if ('line' in ini) return E.left(invalid(file, `line ${ini.line}`, ini.why));
-  const libvirt = section(parse(ini.text), 'libvirt');
+  const doc = parse(ini.text);
+  const libvirt = section(doc, 'libvirt');
   const user = str(libvirt['rbd_user']);
   const cephConf = str(libvirt['images_rbd_ceph_conf']);
-  return E.right({ ...(user === undefined ? {} : { user }), ...(cephConf === undefined ? {} : { cephConf }) });
+  const dflt = { ...doc, ...section(doc, 'DEFAULT') };
+  const sub = str(section(doc, 'image_cache')['subdirectory_name']) ?? str(dflt['image_cache_subdirectory_name']);
+  return E.right({
+    rbd: { ...(user === undefined ? {} : { user }), ...(cephConf === undefined ? {} : { cephConf }) },
+    ...(sub === undefined || sub === '' ? {} : { imageCacheSubdirectory: sub }),
+  });
 };
 
 /**

@@ -18,6 +18,7 @@ import {
   type DiskName,
   type HostPath,
   type HostStorageOptionsInput,
+  type VolumeName,
   type InstanceId,
 } from '@disk-ledger/domain';
 import { FakeCluster, FakeDiskTransfer, InMemoryBlockDeviceMappingRepository, type CommandRecord, type ImageSpec } from '@disk-ledger/fake';
@@ -48,6 +49,8 @@ export interface HostSetup {
   readonly options: HostStorageOptionsInput;
   /** The backends its drivers run (default: all five). */
   readonly backends?: HostDriversConfig['backends'];
+  /** nova's `[image_cache] subdirectory_name` (default `_base`). */
+  readonly imageCacheSubdirectory?: string;
 }
 
 /** What to build. */
@@ -60,10 +63,10 @@ export interface FleetSetup {
 // ---- constructors
 
 /** The context of a host with these options; inconsistent options are a broken test. */
-export const hostContext = (name: string, input: HostStorageOptionsInput): HostContext => {
+export const hostContext = (name: string, input: HostStorageOptionsInput, imageCacheSubdirectory?: string): HostContext => {
   const options = hostStorageOptions(input);
   if (E.isLeft(options)) throw new Error(`host ${name}: ${options.left.message}`);
-  return { name, options: options.right, instancesPath: INSTANCES_PATH };
+  return { name, options: options.right, instancesPath: INSTANCES_PATH, ...(imageCacheSubdirectory === undefined ? {} : { imageCacheSubdirectory: imageCacheSubdirectory as VolumeName }) };
 };
 
 /** A fleet on a fresh in-memory cluster. */
@@ -85,15 +88,15 @@ export class FakeFleet {
     this.fleet = new Fleet({ repository: this.repository, images: this.cluster.imageService(first.name), transfer: new FakeDiskTransfer(this.cluster) });
     for (const h of setup.hosts) {
       if (h.backends !== undefined) this.drivers.set(h.name, { backends: h.backends });
-      this.reconfigure(h.name, h.options);
+      this.reconfigure(h.name, h.options, h.imageCacheSubdirectory);
     }
   }
 
   // ---- operations
 
   /** Give `host` these options (a new context, as an operator's restart would), with the storage they name. */
-  reconfigure(host: string, input: HostStorageOptionsInput): HostContext {
-    const ctx = hostContext(host, input);
+  reconfigure(host: string, input: HostStorageOptionsInput, imageCacheSubdirectory: string | undefined = this.contexts.get(host)?.imageCacheSubdirectory): HostContext {
+    const ctx = hostContext(host, input, imageCacheSubdirectory);
     const h = this.cluster.host(host);
     if (ctx.options.imagesVolumeGroup !== null && !h.volumeGroups.has(ctx.options.imagesVolumeGroup)) {
       this.cluster.addVolumeGroup(host, { name: ctx.options.imagesVolumeGroup });

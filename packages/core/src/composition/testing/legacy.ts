@@ -18,6 +18,7 @@ import {
 import type { GuestContent } from '@disk-ledger/fake';
 import { HostDiskDrivers } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
+import { imageCacheDir } from '../../host-context.js';
 import { ALL_BACKENDS } from '../fake-host-module.js';
 import type { FakeFleet } from './fake-fleet.js';
 import { SEED_STEP } from './observe.js';
@@ -73,7 +74,7 @@ export const seedLegacy = async (f: FakeFleet, seed: LegacySeed): Promise<Readon
       const driver = must(await drivers.forBackend(backend)());
       if (d.base === undefined) must(await driver.createBlank({ location, format: d.format }, d.size as ByteSize)());
       else {
-        const path = `${ctx.instancesPath}/_base/${d.base}` as HostPath;
+        const path = `${imageCacheDir(ctx)}/${d.base}` as HostPath;
         if (!must(await files.exists(path)())) f.cluster.writeFixture(seed.host, path, { format: 'raw', virtualSize: d.size });
         must(await driver.createFromBase({ location, format: d.format }, { path, format: 'raw' }, d.size as ByteSize)());
       }
