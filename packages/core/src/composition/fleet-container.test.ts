@@ -1,4 +1,4 @@
-import { DEFAULT_HOST_OPTIONS, type HostPath } from '@disk-ledger/domain';
+import { DEFAULT_HOST_OPTIONS, type HostPath, type VolumeName } from '@disk-ledger/domain';
 import { FakeCluster, FakeDiskTransfer, InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
@@ -19,9 +19,16 @@ describe('Fleet.setHost', () => {
   });
 
   it("refuses adapters made for another host, or another instances path, and keeps the fleet as it was", () => {
-    for (const [given, made] of [[ctx('x'), ctx('y')], [ctx('y'), ctx('y', '/srv/y')], [{ ...ctx('y'), options: { ...DEFAULT_HOST_OPTIONS, imagesType: 'qcow2' as const } }, ctx('y')]] as const) {
+    for (const [given, made] of [
+      [ctx('x'), ctx('y')],
+      [ctx('y'), ctx('y', '/srv/y')],
+      [{ ...ctx('y'), options: { ...DEFAULT_HOST_OPTIONS, imagesType: 'qcow2' as const } }, ctx('y')],
+      [ctx('y'), { ...ctx('y'), imageCacheSubdirectory: '_images' as VolumeName }],
+    ] as const) {
       expect(() => fleet.setHost(given, fakeHostModule(cluster, made))).toThrow(/Fleet\.setHost: the adapters given for host "[xy]" were made for "y"/);
     }
     expect(fleet.hostNames()).toEqual(['x']);
+    const odd = { ...ctx('y'), imageCacheSubdirectory: '../etc' as VolumeName };
+    expect(() => fleet.setHost(odd, fakeHostModule(cluster, odd))).toThrow(/is not one directory name/);
   });
 });

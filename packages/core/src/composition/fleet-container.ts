@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { BlockDeviceMappingRepository, DiskTransfer, ImageService } from '@disk-ledger/domain';
+import { volumeName, type BlockDeviceMappingRepository, type DiskTransfer, type ImageService } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { Container, type ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
@@ -26,7 +26,8 @@ export interface FleetPorts {
 }
 
 const sameContext = (a: HostContext, b: HostContext): boolean =>
-  a === b || (a.name === b.name && a.instancesPath === b.instancesPath && JSON.stringify(a.options) === JSON.stringify(b.options));
+  a === b ||
+  (a.name === b.name && a.instancesPath === b.instancesPath && a.imageCacheSubdirectory === b.imageCacheSubdirectory && JSON.stringify(a.options) === JSON.stringify(b.options));
 
 /**
  * The composition root of a fleet of compute hosts: a parent container with
@@ -62,6 +63,8 @@ export class Fleet implements HostRegistry {
   setHost(ctx: HostContext, adapters: ContainerModule): void {
     const child = new Container({ parent: this.root, defaultScope: 'Singleton' });
     child.load(adapters, hostServicesModule);
+    const sub = ctx.imageCacheSubdirectory;
+    if (sub !== undefined && E.isLeft(volumeName(String(sub)))) throw new TypeError(`Fleet.setHost: host ${JSON.stringify(ctx.name)}: the image cache subdirectory ${JSON.stringify(sub)} is not one directory name`);
     const bound = child.get(TOKENS.HostContext);
     if (!sameContext(bound, ctx)) {
       throw new TypeError(`Fleet.setHost: the adapters given for host ${JSON.stringify(ctx.name)} were made for ${JSON.stringify(bound.name)} at ${bound.instancesPath}; make them with the same context`);

@@ -141,6 +141,12 @@ describe('spawn', () => {
       expect(made.length).toBeGreaterThan(0);
       expect(made.every((b) => b.startsWith('/var/lib/nova/instances/_images/'))).toBe(true);
       expect(f.cluster.commands().some((c) => c.argv.some((a) => a.includes('/_base/')))).toBe(false);
+      // An instance named as the cache's directory would have its delete remove every base of the host.
+      const g = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'], imageCacheSubdirectory: 'images' }] });
+      expect(outcome(await g.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.raw), flavor: FLAVOR })())).toBe('ok');
+      const clash = await g.lifecycle().spawn({ instance: vm('images'), host: 'a', image: img(IMAGES.raw), flavor: FLAVOR })();
+      expect(E.isLeft(clash) && [clash.left.code, clash.left.message]).toEqual(['INVALID_NAME', expect.stringContaining("base-image cache's directory")]);
+      expect(await g.violations()).toEqual([]);
       expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
       expect(await f.violations()).toEqual([]);
     });
@@ -161,6 +167,8 @@ describe('spawn', () => {
       await f.repository.createInstance(VM, 'a', [], IMAGES.raw)();
       const elsewhere = await f.lifecycle().spawn({ instance: VM, host: 'b', image: img(IMAGES.raw), flavor: FLAVOR })();
       expect(E.isLeft(elsewhere) && elsewhere.left.code).toBe('INSTANCE_EXISTS');
+      const otherImage = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR })();
+      expect(E.isLeft(otherImage) && otherImage.left.code).toBe('INSTANCE_EXISTS');
       expect(outcome(await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.raw), flavor: FLAVOR })())).toBe('ok');
       expect(Object.values(await recordTable(f, VM)).every((r) => r.endsWith(' ready'))).toBe(true);
       expect(await f.violations()).toEqual([]);

@@ -74,12 +74,14 @@ export const realizeAll = (host: HostServices, instance: InstanceId, plans: read
 
 /**
  * Whether the instance is registered as a boot cut short between its
- * registration and its records leaves it: on this host, with no slot and no
- * move. Booting it again carries on from there, as nothing of it was made.
+ * registration and its records leaves it: on this host, from this image,
+ * with no slot and no move. Booting it again carries on from there, as
+ * nothing of it was made. (Two processes booting one instance at once could
+ * both carry on: nova never boots one instance twice.)
  */
 const registeredEmpty = async (deps: LifecycleDeps, req: SpawnRequest): Promise<boolean> => {
   const row = await run(deps.repository.getInstance(req.instance));
-  if (E.isLeft(row) || row.right.host !== req.host || row.right.migration !== null) return false;
+  if (E.isLeft(row) || row.right.host !== req.host || row.right.migration !== null || row.right.imageRef !== req.image) return false;
   const slots = await run(deps.repository.listDisks(req.instance));
   return E.isRight(slots) && slots.right.length === 0;
 };

@@ -67,6 +67,17 @@ describe('chainRefusal', () => {
     expect(reason(null, `${BASE}/${HEX}`)).toContain('no image is known for the instance');
   });
 
+  it('checks a 1.0 record (no provenance) by role, as before records named images', () => {
+    expect(verdict('root', 'qcow2', overlay(`${BASE}/${classicEntryName('cirros')}`), null, null as unknown as Provenance)).toBe('followed');
+  });
+
+  it("finds a disk this library made in nova's default cache after the operator named another, and a legacy one only in the one named", () => {
+    const moved = (provenance: Provenance): string =>
+      chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance }, overlay(`${BASE}/${HEX}`), '/var/lib/nova/instances/_images', BASE)?.code ?? 'followed';
+    expect(moved('created')).toBe('followed');
+    expect(moved('derived')).toBe('LEGACY_BACKING_REFUSED');
+  });
+
   it("checks only the role of a rescue disk's base, and of a root this library made", () => {
     const other = classicEntryName('cirros');
     expect(verdict('rescue', 'qcow2', overlay(`${BASE}/${other}`), null)).toBe('followed');

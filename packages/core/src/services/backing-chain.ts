@@ -79,17 +79,20 @@ export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'
  * is checked by role only, and only on the qcow2 backend; a disk this library
  * made flat is a whole copy, and a base it names was planted.
  */
-export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cacheDir: string): LegacyBackingRefused | null => {
+export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cacheDir: string, defaultCacheDir = cacheDir): LegacyBackingRefused | null => {
   if (!state.exists) return null;
   if (state.dataFile !== undefined) return dataFileRefused(instance, disk, state.dataFile);
   const { backing } = state;
   if (backing === undefined) return null;
-  const base = `${cacheDir}/`;
+  // A disk this library made names the cache it had then: nova's default, if the operator has named another since.
+  const dir = meta.provenance === 'created' && !backing.file.startsWith(`${cacheDir}/`) ? defaultCacheDir : cacheDir;
+  const base = `${dir}/`;
   const named = baseNameFor(disk);
   const name = backing.file.slice(base.length);
   const overlay = meta.backend === 'qcow2' || (meta.backend === 'flat' && meta.provenance !== 'created' && disk !== 'rescue');
   const allowed = overlay && backing.format !== null && isBaseEntry(backing.file, base) && named !== null && named.test(name);
   if (!allowed) return backingRefused(instance, disk, backing.file, backing.format);
-  if (disk !== 'root' || meta.provenance === 'created') return null;
+  // A record of the 1.0 format says nothing of where it came from: as before provenance, its base is checked by role.
+  if (disk !== 'root' || meta.provenance === 'created' || meta.provenance === null) return null;
   return meta.imageId !== null && isEntryOf(name, meta.imageId) ? null : foreignBaseRefused(instance, disk, backing.file, meta.imageId);
 };

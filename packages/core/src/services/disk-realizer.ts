@@ -1,5 +1,6 @@
 import {
   byteSize,
+  imageId,
   invalidSize,
   instanceDir,
   novaFileName,
@@ -261,8 +262,24 @@ export class DiskRealizer {
         ? E.left(mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e))
         : state;
     }
-    const refused = chainRefusal(instance, disk, meta, state.right, imageCacheDir(this.ctx));
+    const facts = await this.chainFacts(instance, disk, meta, state.right);
+    if (E.isLeft(facts)) return facts;
+    const refused = chainRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx), imageCacheDir({ instancesPath: this.ctx.instancesPath }));
     return refused === null ? state : E.left(refused);
+  }
+
+  /**
+   * What a root's chain is checked against: its record, or for a legacy
+   * root recorded before records named images (derived, naming none), the
+   * image nova's `image_ref` names now, read here and not written back.
+   */
+  private async chainFacts(instance: InstanceId, disk: DiskName, meta: DiskMetadata, state: DiskState): Ran<DiskMetadata> {
+    if (disk !== 'root' || meta.imageId !== null || !state.exists || state.backing === undefined) return E.right(meta);
+    if (meta.provenance !== 'derived' && meta.provenance !== 'operator') return E.right(meta);
+    const row = await this.metadata.instanceState(instance)();
+    if (E.isLeft(row)) return row;
+    const ref = row.right.imageRef === null ? null : imageId(row.right.imageRef, 'image_ref');
+    return E.right(ref === null || E.isLeft(ref) ? meta : { ...meta, imageId: ref.right });
   }
 
   private async readable(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {

@@ -1,4 +1,4 @@
-import { imageId, type DiskFormat, type HostPath, type ImageId } from '@disk-ledger/domain';
+import { imageId, type DiskFormat, type DiskMetadata, type HostPath, type ImageId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { GiB, MiB } from '../composition/testing/catalogue.js';
@@ -64,6 +64,15 @@ describe('LegacyAdoption', () => {
         f.reconfigure('a', OPTIONS['qcow2/default'], sub);
         const r = await f.host('a').adoption.ensure(VM, 'root')();
         expect(E.isRight(r) ? `${r.right.format}/${r.right.imageId ?? ''}` : r.left.code, String(sub)).toBe(outcome);
+      }
+    });
+
+    it("checks a root recorded before records named images against nova's image_ref at each read", async () => {
+      for (const [ref, expected] of [['cirros', 'present'], ['private', 'LEGACY_BACKING_REFUSED']] as const) {
+        const f = await overlayFleet('cirros', ref);
+        const meta: DiskMetadata = { backend: 'qcow2', format: 'qcow2', size: 2 * GiB, location: null, imageId: null, imageFormat: null, provenance: 'derived', state: 'ready' };
+        const r = await f.host('a').realizer.check(VM, 'root', meta)();
+        expect(E.isRight(r) ? r.right : r.left.code, ref).toBe(expected);
       }
     });
 

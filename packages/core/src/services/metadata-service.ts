@@ -5,6 +5,7 @@ import {
   type DiskMetadata,
   type DiskName,
   type InstanceId,
+  type InstanceState,
   type MetadataError,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
@@ -57,6 +58,11 @@ export interface RecordChange {
 @injectable()
 export class DiskMetadataService {
   constructor(@inject(TOKENS.Repository) private readonly repository: BlockDeviceMappingRepository) {}
+
+  /** The instance's row: its host, unfinished move and `image_ref`. */
+  instanceState(instance: InstanceId): TE.TaskEither<CoreError, InstanceState> {
+    return this.repository.getInstance(instance);
+  }
 
   /** Every live slot of the instance with its decoded record, by disk. */
   records(instance: InstanceId): TE.TaskEither<CoreError, ReadonlyMap<DiskName, StoredRecord>> {
