@@ -25,11 +25,11 @@ import {
   fileName,
   hostPath,
   imageId,
-  invalidName,
   imageRejected,
   joinPath,
   needsQemuInfo,
   verifyImage,
+  volumeName,
   type BaseFormat,
   type BaseImage,
   type BaseImageCache,
@@ -89,9 +89,9 @@ export class HostBaseImageCache implements BaseImageCache {
     private readonly exec: CommandExecutor,
     private readonly options: HostBaseImageCacheOptions = { allowVmdk: false, inspectLimits: DEFAULT_INSPECT_LIMITS },
   ) {
-    const sub = options.subdirectory ?? BASE_DIR;
-    // One path component: a '/' or '..' would put the cache elsewhere than in the instances path.
-    this.dir = sub.includes('/') || sub === '.' || sub === '..' ? E.left(invalidName('image cache subdirectory', sub, 'one directory name')) : hostPath(`${String(instancesPath)}/${sub}`, 'image cache directory');
+    // One directory name, as every other caller checks it: a '/' or '..' would put the cache outside the instances path.
+    const sub = volumeName(String(options.subdirectory ?? BASE_DIR), 'image cache subdirectory');
+    this.dir = E.isLeft(sub) ? sub : hostPath(`${String(instancesPath)}/${sub.right}`, 'image cache directory');
   }
 
   ensure(id: ImageId): TE.TaskEither<BaseImageError, Ensured> {

@@ -1,6 +1,5 @@
 import {
   byteSize,
-  imageId,
   invalidSize,
   instanceDir,
   novaFileName,
@@ -276,10 +275,9 @@ export class DiskRealizer {
   private async chainFacts(instance: InstanceId, disk: DiskName, meta: DiskMetadata, state: DiskState): Ran<DiskMetadata> {
     if (disk !== 'root' || meta.imageId !== null || !state.exists || state.backing === undefined) return E.right(meta);
     if (meta.provenance !== 'derived' && meta.provenance !== 'operator') return E.right(meta);
-    const row = await this.metadata.instanceState(instance)();
-    if (E.isLeft(row)) return row;
-    const ref = row.right.imageRef === null ? null : imageId(row.right.imageRef, 'image_ref');
-    return E.right(ref === null || E.isLeft(ref) ? meta : { ...meta, imageId: ref.right });
+    const image = await this.metadata.instanceImage(instance)();
+    if (E.isLeft(image)) return image;
+    return E.right(image.right.image === null ? meta : { ...meta, imageId: image.right.image });
   }
 
   private async readable(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {

@@ -3,13 +3,11 @@ import {
   deriveLegacyLayout,
   diskInfoEntry,
   hostPath,
-  imageId,
   instanceDir,
   isAllowedPair,
   legacyBackend,
   novaFileName,
   type Backend,
-  type BlockDeviceMappingRepository,
   type DiskDrivers,
   type DiskInfo,
   type HostFiles,
@@ -90,7 +88,6 @@ export class LegacyAdoption {
     @inject(DiskRealizer) private readonly realizer: DiskRealizer,
     @inject(TOKENS.HostFiles) private readonly files: HostFiles,
     @inject(TOKENS.DiskDrivers) private readonly drivers: DiskDrivers,
-    @inject(TOKENS.Repository) private readonly repository: BlockDeviceMappingRepository,
   ) {}
 
   /** The disk's record: the stored one, or one derived and claimed now. */
@@ -312,12 +309,11 @@ export class LegacyAdoption {
    * disk is never made anew from it without asking the image service.
    */
   private async withImageRef(instance: InstanceId, probe: DiskMetadata, base: string): Promise<E.Either<CoreError, DiskMetadata>> {
-    const row = await this.repository.getInstance(instance)();
-    if (E.isLeft(row)) return row;
-    const ref = row.right.imageRef;
+    const found = await this.metadata.instanceImage(instance)();
+    if (E.isLeft(found)) return found;
+    const { ref, image } = found.right;
     if (ref === null) return E.right(probe);
-    const id = imageId(ref, 'image_ref');
-    return E.isLeft(id) ? E.left(imageRefUnusable(instance, 'root', base, ref)) : E.right({ ...probe, imageId: id.right });
+    return image === null ? E.left(imageRefUnusable(instance, 'root', base, ref)) : E.right({ ...probe, imageId: image });
   }
 
   /**

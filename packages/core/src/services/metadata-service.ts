@@ -5,7 +5,8 @@ import {
   type DiskMetadata,
   type DiskName,
   type InstanceId,
-  type InstanceState,
+  imageId,
+  type ImageId,
   type MetadataError,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
@@ -51,6 +52,12 @@ export interface RecordChange {
   readonly meta: DiskMetadata | null;
 }
 
+/** What {@link DiskMetadataService.instanceImage} reads. */
+export interface InstanceImage {
+  readonly ref: string | null;
+  readonly image: ImageId | null;
+}
+
 /**
  * Reads and writes disk records through the repository. `driver_info` is
  * opaque to everything but this service and the codec.
@@ -59,9 +66,19 @@ export interface RecordChange {
 export class DiskMetadataService {
   constructor(@inject(TOKENS.Repository) private readonly repository: BlockDeviceMappingRepository) {}
 
-  /** The instance's row: its host, unfinished move and `image_ref`. */
-  instanceState(instance: InstanceId): TE.TaskEither<CoreError, InstanceState> {
-    return this.repository.getInstance(instance);
+  /**
+   * The image nova says the instance was booted or last rebuilt from: its
+   * `image_ref` as stored (`null`: none), and that text as an image id
+   * (`null` when it is none, or no image id, as nova's old links are not).
+   */
+  instanceImage(instance: InstanceId): TE.TaskEither<CoreError, InstanceImage> {
+    return async () => {
+      const row = await this.repository.getInstance(instance)();
+      if (E.isLeft(row)) return row;
+      const ref = row.right.imageRef;
+      const id = ref === null ? null : imageId(ref, 'image_ref');
+      return E.right({ ref, image: id === null || E.isLeft(id) ? null : id.right });
+    };
   }
 
   /** Every live slot of the instance with its decoded record, by disk. */

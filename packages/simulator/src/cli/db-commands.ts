@@ -15,7 +15,7 @@ import { openDatabase, type SqlDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { readFile, stat } from 'node:fs/promises';
-import { readNovaConf, readNovaHostExtras, type RbdClientInput } from './nova-conf.js';
+import { readNovaHost, type RbdClientInput } from './nova-conf.js';
 
 /** Where a command prints. */
 export interface Io {
@@ -174,19 +174,14 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       io.err(`disk-ledger db online-migrate: cannot read ${o.config}: ${text.message}`);
       return 2;
     }
-    const conf = readNovaConf(text, o.config);
+    const conf = readNovaHost(text, o.config);
     if (E.isLeft(conf)) {
       io.err(`disk-ledger db online-migrate: ${conf.left.message}`);
       return 2;
     }
-    input = conf.right;
-    const extras = readNovaHostExtras(text, o.config);
-    if (E.isLeft(extras)) {
-      io.err(`disk-ledger db online-migrate: ${extras.left.message}`);
-      return 2;
-    }
-    client = extras.right.rbd;
-    cacheDir = extras.right.imageCacheSubdirectory;
+    input = conf.right.storage;
+    client = conf.right.extras.rbd;
+    cacheDir = conf.right.extras.imageCacheSubdirectory;
   }
   const sub = imageCacheSubdirectory(o.imageCacheSubdirectory ?? cacheDir);
   if (E.isLeft(sub)) {

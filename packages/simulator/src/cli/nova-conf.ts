@@ -79,39 +79,32 @@ export interface NovaHostExtras {
   readonly imageCacheSubdirectory?: string;
 }
 
-/**
- * Read the Ceph client of a nova.conf-style INI file (`[libvirt] rbd_user`
- * and `images_rbd_ceph_conf`) and the base-image cache's directory (absent
- * keys are left out: the defaults).
- */
-export const readNovaHostExtras = (text: string, file: string): E.Either<ConfigInvalid, NovaHostExtras> => {
-  const ini = normalised(text);
-  if ('line' in ini) return E.left(invalid(file, `line ${ini.line}`, ini.why));
-  const doc = parse(ini.text);
-  const libvirt = section(doc, 'libvirt');
-  const user = str(libvirt['rbd_user']);
-  const cephConf = str(libvirt['images_rbd_ceph_conf']);
-  const dflt = { ...doc, ...section(doc, 'DEFAULT') };
-  const sub = str(section(doc, 'image_cache')['subdirectory_name']) ?? str(dflt['image_cache_subdirectory_name']);
-  return E.right({
-    rbd: { ...(user === undefined ? {} : { user }), ...(cephConf === undefined ? {} : { cephConf }) },
-    ...(sub === undefined || sub === '' ? {} : { imageCacheSubdirectory: sub }),
-  });
-};
+/** A parsed nova.conf: its sections as `ini` reads them, `[DEFAULT]` with the keys outside any section. */
+interface NovaDoc {
+  readonly dflt: Record<string, unknown>;
+  readonly libvirt: Record<string, unknown>;
+  readonly imageCache: Record<string, unknown>;
+}
 
-/**
- * Read the storage options of a nova.conf-style INI file:
- * `[DEFAULT] use_cow_images, force_raw_images, preallocate_images` and
- * `[libvirt] images_type, images_volume_group, images_rbd_pool`. Absent keys
- * are left out, so nova's defaults apply (an rbd host's pool is `rbd`).
- */
-export const readNovaConf = (text: string, file: string): E.Either<ConfigInvalid, HostStorageOptionsInput> => {
+const docOf = (text: string, file: string): E.Either<ConfigInvalid, NovaDoc> => {
   const ini = normalised(text);
   if ('line' in ini) return E.left(invalid(file, `line ${ini.line}`, ini.why));
   const doc = parse(ini.text);
   // Keys outside any section land at the top level in `ini`; nova reads them as [DEFAULT].
-  const dflt = { ...doc, ...section(doc, 'DEFAULT') };
-  const libvirt = section(doc, 'libvirt');
+  return E.right({ dflt: { ...doc, ...section(doc, 'DEFAULT') }, libvirt: section(doc, 'libvirt'), imageCache: section(doc, 'image_cache') });
+};
+
+const extrasOf = ({ dflt, libvirt, imageCache }: NovaDoc): NovaHostExtras => {
+  const user = str(libvirt['rbd_user']);
+  const cephConf = str(libvirt['images_rbd_ceph_conf']);
+  const sub = str(imageCache['subdirectory_name']) ?? str(dflt['image_cache_subdirectory_name']);
+  return {
+    rbd: { ...(user === undefined ? {} : { user }), ...(cephConf === undefined ? {} : { cephConf }) },
+    ...(sub === undefined || sub === '' ? {} : { imageCacheSubdirectory: sub }),
+  };
+};
+
+const storageOf = ({ dflt, libvirt }: NovaDoc, file: string): E.Either<ConfigInvalid, HostStorageOptionsInput> => {
   const cow = bool(file, 'DEFAULT.use_cow_images', dflt['use_cow_images']);
   if (E.isLeft(cow)) return cow;
   const raw = bool(file, 'DEFAULT.force_raw_images', dflt['force_raw_images']);
@@ -131,4 +124,34 @@ export const readNovaConf = (text: string, file: string): E.Either<ConfigInvalid
     ...(str(libvirt['images_rbd_pool']) === undefined ? (type === 'rbd' ? { imagesRbdPool: 'rbd' } : {}) : { imagesRbdPool: str(libvirt['images_rbd_pool']) ?? null }),
     ...(pre === undefined ? {} : { preallocateImages: pre as Preallocate }),
   });
+};
+
+/**
+ * Read what the library needs of a host's nova.conf-style INI file, parsed
+ * once: its storage options (see {@link readNovaConf}) and the rest
+ * ({@link readNovaHostExtras}).
+ */
+export const readNovaHost = (text: string, file: string): E.Either<ConfigInvalid, { readonly storage: HostStorageOptionsInput; readonly extras: NovaHostExtras }> => {
+  const doc = docOf(text, file);
+  if (E.isLeft(doc)) return doc;
+  const storage = storageOf(doc.right, file);
+  return E.isLeft(storage) ? storage : E.right({ storage: storage.right, extras: extrasOf(doc.right) });
+};
+
+/**
+ * Read the Ceph client of a nova.conf-style INI file (`[libvirt] rbd_user`
+ * and `images_rbd_ceph_conf`) and the base-image cache's directory (absent
+ * keys are left out: the defaults).
+ */
+export const readNovaHostExtras = (text: string, file: string): E.Either<ConfigInvalid, NovaHostExtras> => E.map(extrasOf)(docOf(text, file));
+
+/**
+ * Read the storage options of a nova.conf-style INI file:
+ * `[DEFAULT] use_cow_images, force_raw_images, preallocate_images` and
+ * `[libvirt] images_type, images_volume_group, images_rbd_pool`. Absent keys
+ * are left out, so nova's defaults apply (an rbd host's pool is `rbd`).
+ */
+export const readNovaConf = (text: string, file: string): E.Either<ConfigInvalid, HostStorageOptionsInput> => {
+  const doc = docOf(text, file);
+  return E.isLeft(doc) ? doc : storageOf(doc.right, file);
 };
