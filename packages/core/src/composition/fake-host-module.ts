@@ -1,8 +1,10 @@
+import type { ImageService } from '@disk-ledger/domain';
 import type { FakeCluster } from '@disk-ledger/fake';
 import { DEFAULT_INSPECT_LIMITS, HostBaseImageCache, HostDiskDrivers, HostTemplateBuilder, type HostDriversConfig } from '@disk-ledger/host';
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
+import { guardImageService } from './guarded-ports.js';
 import { driversFor } from './host-drivers-config.js';
 
 /** Every backend, as the in-memory host emulates them all. */
@@ -12,11 +14,14 @@ export const ALL_BACKENDS: HostDriversConfig = { backends: ['flat', 'qcow2', 'lv
  * Binds the ports of one host of an in-memory cluster: the emulated commands
  * and files of that host, under the same drivers, templates and verified base
  * cache the real host uses, so the code under test is the real code.
+ * `images` replaces the cluster's image service for this host (a test's
+ * failing one, say); as on a real host, one that throws is answered with
+ * its own failure value.
  */
-export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: HostDriversConfig = ALL_BACKENDS): ContainerModule =>
+export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: HostDriversConfig = ALL_BACKENDS, images?: ImageService): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.HostContext).toConstantValue(ctx);
-    bind(TOKENS.ImageService).toConstantValue(cluster.imageService(ctx.name));
+    bind(TOKENS.ImageService).toConstantValue(guardImageService(images ?? cluster.imageService(ctx.name)));
     bind(TOKENS.CommandExecutor).toConstantValue(cluster.executor(ctx.name));
     bind(TOKENS.HostFiles).toConstantValue(cluster.files(ctx.name));
     bind(TOKENS.DiskDrivers)

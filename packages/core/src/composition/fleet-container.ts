@@ -14,8 +14,16 @@ import { DiskMetadataService } from '../services/metadata-service.js';
 import { OnlineMigration } from '../services/online-migration.js';
 import { TOKENS } from '../tokens.js';
 import { hostServicesModule } from './core-services-module.js';
+import { guardImageService, guardRepository, guardTransfer } from './guarded-ports.js';
 
-/** The shared parts of a fleet: one repository, one image service, one way to move files between hosts. */
+/**
+ * The shared parts of a fleet: one repository, one image service, one way to
+ * move files between hosts. Each should return its failures as values; one
+ * that throws or rejects instead is answered with its own failure value
+ * (`REPOSITORY_FAILED`, `IMAGE_SERVICE_FAILED`, or `FS_ERROR` for a copy),
+ * whose `path` names the method and whose `cause` is what was thrown, so the
+ * operation's clean-ups still run.
+ */
 export interface FleetPorts {
   /** Where instances, their block device mappings and the records live (nova's database). */
   readonly repository: BlockDeviceMappingRepository;
@@ -43,9 +51,10 @@ export class Fleet implements HostRegistry {
 
   constructor(ports: FleetPorts) {
     this.root = new Container({ defaultScope: 'Singleton' });
-    this.root.bind(TOKENS.Repository).toConstantValue(ports.repository);
-    this.root.bind(TOKENS.ImageService).toConstantValue(ports.images);
-    this.root.bind(LIFECYCLE_TOKENS.DiskTransfer).toConstantValue(ports.transfer);
+    // A port that throws instead of returning its failure gets that failure as a value (guarded-ports.ts).
+    this.root.bind(TOKENS.Repository).toConstantValue(guardRepository(ports.repository));
+    this.root.bind(TOKENS.ImageService).toConstantValue(guardImageService(ports.images));
+    this.root.bind(LIFECYCLE_TOKENS.DiskTransfer).toConstantValue(guardTransfer(ports.transfer));
     this.root.bind(LIFECYCLE_TOKENS.HostRegistry).toConstantValue(this);
     this.root.bind(InstanceLocks).toSelf();
     this.root.bind(DiskMetadataService).toSelf();

@@ -9,3 +9,4 @@ export * from './core-services-module.js';
 export * from './fake-host-module.js';
 export * from './real-host-module.js';
 export * from './fleet-container.js';
+export * from './guarded-ports.js';

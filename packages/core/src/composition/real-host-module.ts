@@ -11,6 +11,7 @@ import {
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
+import { guardImageService } from './guarded-ports.js';
 import { driversFor } from './host-drivers-config.js';
 
 /** What a real compute host needs besides its services. */
@@ -32,7 +33,7 @@ export interface RealHostConfig {
 export const realHostModule = (config: RealHostConfig): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.HostContext).toConstantValue(config.ctx);
-    bind(TOKENS.ImageService).toConstantValue(config.images);
+    bind(TOKENS.ImageService).toConstantValue(guardImageService(config.images));
     bind(TOKENS.CommandExecutor).toConstantValue(config.commands ?? new ExecaCommandExecutor(config.executor));
     bind(TOKENS.HostFiles).toConstantValue(new NodeHostFiles());
     bind(TOKENS.DiskDrivers)
