@@ -34,6 +34,8 @@ export interface ImageSpec {
   readonly id: string;
   readonly diskFormat: ImageFormat;
   readonly virtualSize: number;
+  /** The virtual size the image service declares (default `virtualSize`); `null` declares none, a smaller one lies. */
+  readonly declaredVirtualSize?: number | null;
   /** Default `benign`. A hostile kind needs `target`. */
   readonly content?: ContentKind;
   readonly target?: string;

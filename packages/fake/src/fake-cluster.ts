@@ -121,7 +121,7 @@ export class FakeCluster extends ClusterState {
       diskFormat: spec.diskFormat,
       containerFormat: spec.containerFormat ?? 'bare',
       size: volume.length,
-      virtualSize: spec.virtualSize,
+      virtualSize: spec.declaredVirtualSize === undefined ? spec.virtualSize : spec.declaredVirtualSize,
       kernelId: ref(spec.kernelId),
       ramdiskId: ref(spec.ramdiskId),
     };

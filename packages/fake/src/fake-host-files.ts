@@ -89,6 +89,15 @@ export class FakeHostFiles implements HostFiles {
     return this.op('list', path, listIn);
   }
 
+  /** The in-memory host has no symbolic links: every file is a regular one. */
+  fileSize(path: HostPath): TE.TaskEither<FileSystemError, number> {
+    return this.op('stat', path, (fs, p) => {
+      const v = fs.file(p);
+      if (v !== undefined) return { ok: true, value: v.length };
+      return { ok: false, failure: { code: fs.isDir(p) ? 'EISDIR' : 'ENOENT', path: p } };
+    });
+  }
+
   /** Run one operation on the host's file system when the task runs; a relative path is `FS_ERROR`. */
   private op<A>(name: string, path: string, f: (fs: FakeFileSystem, path: string) => FsResult<A>): TE.TaskEither<FileSystemError, A> {
     return async () => {

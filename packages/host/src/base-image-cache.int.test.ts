@@ -3,6 +3,7 @@
  * prlimit) and the domain's verification, with an image service that serves
  * images made by qemu-img itself, hostile ones included.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -84,13 +85,18 @@ describe('HostBaseImageCache on this host', () => {
   describe('when the image is raw', () => {
     it('downloads it once, stores it under a hash of its id, and serves later calls from the cache', async () => {
       const id = images.add('raw-image-1', 'raw', `${src}/plain.raw`);
+      exec.clear();
       const first = await expectRight(cache.ensure(id));
-      expect(first.base).toEqual({ path: `${cacheDir()}/${entryName(id)}`, format: 'raw' });
+      const size = (await fs.stat(`${src}/plain.raw`)).size;
+      expect(first.base).toEqual({ path: `${cacheDir()}/${entryName(id)}`, format: 'raw', virtualSize: size });
+      // A raw image is verified by its header, and its entry's size is its length: no command at all.
+      expect(exec.argvs).toEqual([]);
       expect(entryName(id)).toMatch(/^[0-9a-f]{40}$/);
       expect(first.base.path).not.toContain('raw-image-1');
       expect(await fs.readFile(first.base.path)).toEqual(await fs.readFile(`${src}/plain.raw`));
       const second = await expectRight(cache.ensure(id));
       expect(second.base).toEqual(first.base);
+      expect(exec.argvs).toEqual([]);
       expect(images.downloads.filter((d) => d === id)).toHaveLength(1);
       expect(await leftovers()).toEqual([]);
     });
@@ -114,8 +120,20 @@ describe('HostBaseImageCache on this host', () => {
       exec.clear();
       const { base } = await expectRight(cache.ensure(id));
       expect(base.format).toBe('qcow2');
-      const part = `${cacheDir()}/${entryName(id)}.part`;
-      expect(exec.specs).toEqual([{ argv: ['qemu-img', 'info', '-f', 'qcow2', '--output=json', part], limits: DEFAULT_INSPECT_LIMITS }]);
+      const entry = `${cacheDir()}/${entryName(id)}`;
+      // The download is inspected before it is trusted, and that inspection gives the entry's size.
+      expect(exec.specs).toEqual([{ argv: ['qemu-img', 'info', '-f', 'qcow2', '--output=json', `${entry}.part`], limits: DEFAULT_INSPECT_LIMITS }]);
+      expect(base.virtualSize).toBe(JSON.parse(execFileSync('qemu-img', ['info', '-f', 'qcow2', '--output=json', entry], { encoding: 'utf8' }))['virtual-size']);
+    });
+    it('reads the size of an entry an earlier process cached once, with -f qcow2', async () => {
+      const id = images.add('qcow-later', 'qcow2', `${src}/plain.qcow2`);
+      const first = await expectRight(cache.ensure(id));
+      const later = new HostBaseImageCache(dir, images, files, exec, { allowVmdk: false, inspectLimits: DEFAULT_INSPECT_LIMITS });
+      exec.clear();
+      expect((await expectRight(later.ensure(id))).base).toEqual(first.base);
+      expect((await expectRight(later.ensure(id))).base).toEqual(first.base);
+      expect(exec.argvs).toEqual([['qemu-img', 'info', '-f', 'qcow2', '--output=json', first.base.path]]);
+      expect(images.downloads.filter((d) => d === id)).toHaveLength(1);
     });
     it('refuses a qcow2 with a backing file from its header, before qemu-img could open the backing file', async () => {
       const id = images.add('qcow-backing', 'qcow2', `${src}/backing.qcow2`);
@@ -157,6 +175,7 @@ describe('HostBaseImageCache on this host', () => {
       expect((await fs.stat(base.path)).size).toBe(4 * 1024 * 1024);
       const entry = `${cacheDir()}/${entryName(id)}`;
       expect(exec.argvs.at(-1)).toEqual(['qemu-img', 'convert', '-f', 'vmdk', '-O', 'raw', `${entry}.part`, `${entry}.conv`]);
+      expect(base.virtualSize).toBe(4 * 1024 * 1024);
       expect(await leftovers()).toEqual([]);
     });
     it('refuses a vmdk descriptor with a flat extent even when vmdk is allowed, without running qemu-img', async () => {

@@ -11,7 +11,10 @@
  * declared format needs it, and lets the domain's `verifyImage` decide. An
  * accepted vmdk is converted to raw (`qemu-img convert -f vmdk -O raw`) into
  * `<entry>.conv` and renamed, so a conversion cut short never leaves a
- * half-written entry. Errors: the image service's, `FileSystemError`,
+ * half-written entry. The base `ensure` answers carries the entry's virtual
+ * size, kept once known: a raw entry's length, a qcow2 entry's size as its
+ * verification read it (or, for an entry an earlier process cached, as
+ * `qemu-img info -f qcow2` reads it). Errors: the image service's, `FileSystemError`,
  * `CommandError`, `ToolOutputInvalid` and `ImageRejected`, each returned after
  * the part files are removed.
  */
@@ -81,6 +84,8 @@ export class HostBaseImageCache implements BaseImageCache {
   private readonly dir: E.Either<BaseImageError, HostPath>;
   /** Entry names of the ids seen lately: a SHA-256 per disk made from an image showed in profiles. */
   private readonly names = new Map<string, string>();
+  /** Virtual sizes of the entries read so far (see `entrySize`). */
+  private readonly sizes = new Map<string, number>();
 
   constructor(
     instancesPath: HostPath,
@@ -131,8 +136,39 @@ export class HostBaseImageCache implements BaseImageCache {
     const cached = await this.files.exists(entry)();
     if (E.isLeft(cached)) return cached;
     const declared = meta.right.diskFormat;
+    if (!cached.right) this.sizes.delete(entry);
     const format = cached.right ? this.cachedFormat(id, declared) : await this.fetch(id, declared, dir, entry);
-    return E.isLeft(format) ? format : E.right({ base: { path: entry, format: format.right }, meta: meta.right });
+    if (E.isLeft(format)) return format;
+    const size = await this.entrySize(entry, format.right);
+    return E.isLeft(size) ? size : E.right({ base: { path: entry, format: format.right, virtualSize: size.right }, meta: meta.right });
+  }
+
+  /**
+   * The entry's virtual size, read with its format once per entry: an entry
+   * never changes once in place (a new one comes by rename after a fetch,
+   * which forgets the old size), and callers check that an image fits its
+   * disk before any record names it, whatever size the image service
+   * declared.
+   */
+  private async entrySize(entry: HostPath, format: BaseFormat): Ran<number> {
+    const known = this.sizes.get(entry);
+    if (known !== undefined) return E.right(known);
+    // A raw entry's virtual size is its length; a qcow2 one's is read with its format (a fresh download's was, by verification).
+    const size = format === 'raw' ? await this.files.fileSize(entry)() : await this.qcow2Size(entry);
+    if (E.isRight(size)) this.keepSize(entry, size.right);
+    return size;
+  }
+
+  private async qcow2Size(entry: HostPath): Ran<number> {
+    const r = await this.exec.run({ argv: Q.info({ qpath: entry, format: 'qcow2' }), limits: this.options.inspectLimits })();
+    if (E.isLeft(r)) return r;
+    const info = Q.decodeInfo(r.right.stdout, 'qcow2');
+    return E.isLeft(info) ? info : E.right(info.right.virtualSize);
+  }
+
+  private keepSize(entry: HostPath, size: number): void {
+    if (this.sizes.size >= NAME_MEMO) this.sizes.clear();
+    this.sizes.set(entry, size);
   }
 
   /**
@@ -169,7 +205,10 @@ export class HostBaseImageCache implements BaseImageCache {
     const verdict = await this.verify(id, declared, part, head.right);
     if (E.isLeft(verdict)) return verdict;
     const published = await this.publish(verdict.right, part, conv, entry);
-    return E.isLeft(published) ? published : E.right(verdict.right.baseFormat);
+    if (E.isLeft(published)) return published;
+    // A qcow2 entry is the download itself, whose size verification read: no second qemu-img info for it.
+    if (verdict.right.baseFormat === 'qcow2' && verdict.right.infoSize !== null) this.keepSize(entry, verdict.right.infoSize);
+    return E.right(verdict.right.baseFormat);
   }
 
   /** Remove the part files of a download (the second only once the first is gone). */
@@ -193,14 +232,16 @@ export class HostBaseImageCache implements BaseImageCache {
    * it, `qemu-img info`: a header that names a backing file or an extent
    * is refused before qemu-img could open that file.
    */
-  private async verify(id: ImageId, declared: ImageFormat, part: HostPath, head: Uint8Array): Ran<VerifiedImage> {
+  private async verify(id: ImageId, declared: ImageFormat, part: HostPath, head: Uint8Array): Ran<VerifiedImage & { readonly infoSize: number | null }> {
     const input = { imageId: id, declared, head, allowVmdk: this.options.allowVmdk };
     const headOnly = verifyImage({ ...input, info: null });
     // INFO_REQUIRED is the one rejection that means "the header passed; show me qemu-img info".
     const headPassed = E.isRight(headOnly) || headOnly.left.reason === 'INFO_REQUIRED';
-    if (!headPassed || !needsQemuInfo(declared)) return headOnly;
+    if (!headPassed || !needsQemuInfo(declared)) return E.isLeft(headOnly) ? headOnly : E.right({ ...headOnly.right, infoSize: null });
     const info = await this.inspect(id, part, declared);
-    return E.isLeft(info) ? info : verifyImage({ ...input, info: info.right });
+    if (E.isLeft(info)) return info;
+    const verdict = verifyImage({ ...input, info: info.right });
+    return E.isLeft(verdict) ? verdict : E.right({ ...verdict.right, infoSize: info.right['virtual-size'] });
   }
 
   /** `qemu-img info -f <declared> --output=json` of the unverified download, with CPU and memory limits. */

@@ -41,6 +41,14 @@ describe('NodeHostFiles', () => {
       expect([...(await expectRight(files.readHead(at('head.bin'), 100)))]).toEqual([1, 2, 3, 4, 5, 6]);
       expect([...(await expectRight(files.readHead(at('head.bin'), 0)))]).toEqual([]);
     });
+    it('sizes a regular file, and refuses a symlink (even to a file), a directory or a missing path', async () => {
+      await fs.writeFile(at('sized.bin'), Buffer.alloc(1536));
+      expect(await expectRight(files.fileSize(at('sized.bin')))).toBe(1536);
+      await fs.symlink(at('sized.bin'), at('link-to-sized'));
+      expect((await expectLeft(files.fileSize(at('link-to-sized')), 'FS_ERROR')).message).toContain('symbolic link');
+      expect((await expectLeft(files.fileSize(dir), 'FS_ERROR')).message).toContain('directory');
+      await expectLeft(files.fileSize(at('nope')), 'FS_NOT_FOUND');
+    });
     it('refuses a head length that is negative, fractional or huge', async () => {
       for (const n of [-1, 1.5, Number.NaN, 2 ** 40]) await expectLeft(files.readHead(at('head.bin'), n), 'FS_ERROR');
     });
@@ -84,7 +92,7 @@ describe('NodeHostFiles', () => {
       for (const p of unsafe as HostPath[]) {
         const results = await Promise.all([
           files.exists(p)(), files.mkdirp(p)(), files.readText(p)(), files.writeTextAtomic(p, 'x')(),
-          files.readHead(p, 4)(), files.rename(at('head.bin'), p)(), files.remove(p)(), files.list(p)(),
+          files.readHead(p, 4)(), files.rename(at('head.bin'), p)(), files.remove(p)(), files.list(p)(), files.fileSize(p)(),
         ]);
         for (const r of results) expect(E.isLeft(r) && r.left.code).toBe('FS_ERROR');
       }

@@ -96,6 +96,17 @@ export class NodeHostFiles implements HostFiles {
   list(path: HostPath): TE.TaskEither<FileSystemError, readonly string[]> {
     return attempt(path, 'list', async (p) => (await fs.readdir(p)).sort());
   }
+
+  fileSize(path: HostPath): TE.TaskEither<FileSystemError, number> {
+    return pipe(
+      attempt(path, 'stat', (p) => fs.lstat(p)),
+      TE.chain((st) =>
+        st.isFile()
+          ? TE.right(st.size)
+          : TE.left(fsError('FS_ERROR', String(path), `${path} is ${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a directory' : 'not a regular file'}, not a regular file`)),
+      ),
+    );
+  }
 }
 
 const checked = (path: HostPath): E.Either<FileSystemError, HostPath> =>

@@ -144,7 +144,7 @@ export const rootImage = async (deps: LifecycleDeps, dst: HostServices, instance
   const meta = await run(deps.images.show(image));
   if (E.isLeft(meta)) return meta;
   const source = { kind: 'image', imageId: image, imageFormat: meta.right.diskFormat } as const;
-  const verified = await run(dst.realizer.prepare(instance, 'root', source));
+  const verified = await run(dst.realizer.prepare(instance, 'root', source, plan.from.size));
   return E.isLeft(verified) ? verified : E.right({ imageId: image, imageFormat: meta.right.diskFormat });
 };
 

@@ -56,7 +56,7 @@ export const placeOnDestination = async (deps: LifecycleDeps, src: HostServices,
   if (m.action === 'recreate' || m.action === 'add' || m.action === 'rebuild') {
     const source = sourceOf(m.disk, to);
     if (E.isLeft(source)) return source;
-    const fresh = await run(dst.realizer.prepare(instance, m.disk, source.right));
+    const fresh = await run(dst.realizer.prepare(instance, m.disk, source.right, to.size));
     if (E.isLeft(fresh)) return fresh;
     // The instance is not on the destination yet, so whatever is at the disk's place there is not its disk
     // (what an earlier move cut short left behind): it goes, so that the disk is made anew, never adopted.

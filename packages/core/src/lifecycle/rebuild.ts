@@ -1,4 +1,4 @@
-import type { DiskMetadata, DiskName, ImageId, ImageTooLarge, InstanceId } from '@disk-ledger/domain';
+import { imageTooLarge, type DiskMetadata, type DiskName, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
 import { imageFacts } from '../services/image-facts.js';
@@ -26,15 +26,9 @@ export const rebuild = async (deps: LifecycleDeps, instance: InstanceId, image: 
   const meta = await run(deps.images.show(image));
   if (E.isLeft(meta)) return meta;
   const { virtualSize } = imageFacts(meta.right);
-  if (virtualSize !== null && virtualSize > root.size) {
-    const tooLarge: ImageTooLarge = {
-      _tag: 'ImageTooLarge', code: 'IMAGE_TOO_LARGE', path: 'image', imageSize: virtualSize, flavorSize: root.size,
-      message: `image ${image} (${virtualSize} bytes) does not fit the ${root.size}-byte root disk`,
-    };
-    return E.left(tooLarge);
-  }
+  if (virtualSize !== null && virtualSize > root.size) return E.left(imageTooLarge(image, virtualSize, root.size, 'image'));
   const source = { kind: 'image', imageId: image, imageFormat: meta.right.diskFormat } as const;
-  const verified = await run(view.right.host.realizer.prepare(instance, 'root', source));
+  const verified = await run(view.right.host.realizer.prepare(instance, 'root', source, root.size));
   if (E.isLeft(verified)) return verified;
   const record: DiskMetadata = { ...root, imageId: image, imageFormat: meta.right.diskFormat, provenance: 'created', state: 'creating' };
   const saved = await run(deps.metadata.saveAll(instance, [{ disk: 'root', meta: record }]));

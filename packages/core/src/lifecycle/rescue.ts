@@ -31,7 +31,7 @@ export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: I
     flavorSize: 0,
   });
   if (E.isLeft(plan)) return plan;
-  const verified = await run(host.realizer.prepare(instance, 'rescue', plan.right.source));
+  const verified = await run(host.realizer.prepare(instance, 'rescue', plan.right.source, plan.right.size));
   if (E.isLeft(verified)) return verified;
   const placed = await run(host.realizer.placePlan(instance, plan.right));
   if (E.isLeft(placed)) return placed;

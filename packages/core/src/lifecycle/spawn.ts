@@ -66,7 +66,7 @@ export const planAll = async (host: HostServices, instance: InstanceId, requests
 
 /** Verify every image the plans name into `host`'s base cache, before any record names it. */
 export const prepareAll = (host: HostServices, instance: InstanceId, plans: readonly DiskPlan[]): Step<void> =>
-  sequence(plans, (p) => run(host.realizer.prepare(instance, p.disk, p.source)));
+  sequence(plans, (p) => run(host.realizer.prepare(instance, p.disk, p.source, p.size)));
 
 /** Create the disks of planned records, which must already be durable, in order. */
 export const realizeAll = (host: HostServices, instance: InstanceId, plans: readonly DiskPlan[]): Step<void> =>

@@ -1,4 +1,5 @@
 import {
+  imageTooLarge,
   byteSize,
   invalidSize,
   instanceDir,
@@ -150,13 +151,18 @@ export class DiskRealizer {
    * image fails the request while nothing of the instance exists yet. A
    * staged copy of the disk left by an interrupted move or conversion is
    * dropped: this disk is to be made from its source, not from that copy.
+   * An image whose cached entry holds more than `size` bytes (its image
+   * service declared no virtual size, or too small a one) is
+   * `IMAGE_TOO_LARGE` (`path` `image`) here, before any record names it.
    */
-  prepare(instance: InstanceId, disk: DiskName, source: DiskSource): TE.TaskEither<CoreError, void> {
+  prepare(instance: InstanceId, disk: DiskName, source: DiskSource, size: number): TE.TaskEither<CoreError, void> {
     return async () => {
       const dropped = await this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk))();
       if (E.isLeft(dropped) || source.kind !== 'image') return dropped;
       const cached = await this.cache.ensure(source.imageId)();
-      return E.isLeft(cached) ? cached : DONE;
+      if (E.isLeft(cached)) return cached;
+      const held = cached.right.base.virtualSize;
+      return held !== undefined && held > size ? E.left(imageTooLarge(source.imageId, held, size, 'image', `${disk} disk`)) : DONE;
     };
   }
 

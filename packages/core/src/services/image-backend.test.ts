@@ -1,4 +1,4 @@
-import { HOSTILE_KINDS } from '@disk-ledger/domain';
+import { HOSTILE_KINDS, type DiskFunc } from '@disk-ledger/domain';
 import { InjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
@@ -158,6 +158,18 @@ describe('ImageBackend', () => {
         expect(await f.violations()).toEqual([]);
       });
     }
+  });
+
+  describe('when a func request is malformed', () => {
+    it('answers a func that is not one, and a swap too small for mkswap, as values naming the request field, writing nothing', async () => {
+      const f = await fleetWith('flat/raw');
+      const notAFunc = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: null as unknown as DiskFunc, size: 512 * MiB })();
+      expect(E.isLeft(notAFunc) && [notAFunc.left.code, notAFunc.left.path]).toEqual(['UNSUPPORTED_OPERATION', 'func']);
+      const tiny = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 4096 })();
+      expect(E.isLeft(tiny) && [tiny.left.code, tiny.left.path]).toEqual(['INVALID_SIZE', 'size']);
+      expect(E.isLeft(tiny) ? tiny.left.message : '').toContain('at size');
+      expect(f.repository.events.filter((e) => e.op === 'saveRecords')).toEqual([]);
+    });
   });
 
   describe('when a tool refuses to make a new disk', () => {

@@ -125,7 +125,10 @@ export class ImageBackend {
             : req.disk === 'config' ? { disk: 'config', files: req.func.kind === 'config-drive' ? req.func.files : [] }
               : { disk: req.disk, size: size.right };
         const plan = planDisk(this.ctx.options, req.instance, request);
-        return E.isLeft(plan) ? plan : E.right({ ...plan.right, size: size.right, source: { kind: 'func', func: req.func } });
+        if (E.isRight(plan)) return E.right({ ...plan.right, size: size.right, source: { kind: 'func', func: req.func } });
+        // The planner names the flavor's field; this request's size is its own `size`.
+        const e = plan.left;
+        return E.left(e._tag === 'InvalidSize' && e.path !== undefined && e.path.startsWith('flavor.') ? { ...e, path: 'size', message: e.message.replace(e.path, 'size') } : e);
       });
   }
 
@@ -194,7 +197,7 @@ export class ImageBackend {
     const p = placed.right;
     const record = planToRecord(p);
     if (current !== null && sameDisk(current, record)) return E.right({ meta: current, source: p.source });
-    const prepared = await this.realizer.prepare(instance, disk, p.source)();
+    const prepared = await this.realizer.prepare(instance, disk, p.source, p.size)();
     if (E.isLeft(prepared)) return prepared;
     if (current !== null) {
       const cleared = await this.realizer.remove(instance, disk, current)();

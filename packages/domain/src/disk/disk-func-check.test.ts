@@ -39,6 +39,9 @@ describe('checkFunc', () => {
     ];
     for (const f of ok) expect(code(checkFunc(f))).toBe('ok');
   });
+  it('refuses what is not a func at all, as a value', () => {
+    for (const f of [null, undefined, 42, 'swap']) expect(code(checkFunc(f as unknown as DiskFunc))).toBe('UNSUPPORTED_OPERATION');
+  });
   it('refuses unknown kinds and file systems', () => {
     expect(code(checkFunc({ kind: 'nfs' } as unknown as DiskFunc))).toBe('UNSUPPORTED_OPERATION');
     expect(code(checkFunc({ kind: 'filesystem', fsType: 'xfs', label: 'x' } as unknown as DiskFunc))).toBe('UNSUPPORTED_OPERATION');

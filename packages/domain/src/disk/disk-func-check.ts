@@ -86,6 +86,9 @@ const refuseCollisions = (files: readonly StagedFile[]): E.Either<StorageError, 
 
 /** Check a func whole; nothing runs for a func that fails. */
 export const checkFunc = (func: DiskFunc): E.Either<StorageError, CheckedFunc> => {
+  // A caller outside the type system may pass anything.
+  const given: unknown = func;
+  if (typeof given !== 'object' || given === null) return E.left(unsupported(`func: not a func (${String(given)})`, 'func'));
   const kind: unknown = func.kind;
   switch (func.kind) {
     case 'blank':

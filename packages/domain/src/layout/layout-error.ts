@@ -2,7 +2,11 @@ import type { DomainError } from '../errors/domain-error.js';
 
 /** Host storage options that cannot work together (e.g. `lvm` without a volume group). */
 export type InconsistentOptions = DomainError<'InconsistentOptions', 'OPTIONS_INCONSISTENT'>;
-/** The image's declared virtual size exceeds the flavor's root disk. */
+/**
+ * The image's virtual size exceeds the disk made from it: the size the image
+ * service declares, or, when it declares none or too little, the size of
+ * the image's verified cache entry.
+ */
 export interface ImageTooLarge extends DomainError<'ImageTooLarge', 'IMAGE_TOO_LARGE'> {
   readonly imageSize: number;
   readonly flavorSize: number;
@@ -18,4 +22,10 @@ export type LayoutError = InconsistentOptions | ImageTooLarge | SizeUnknown | Im
 /** An `OPTIONS_INCONSISTENT` error naming the option that contradicts the host's others. */
 export const inconsistentOptions = (path: string, message: string): InconsistentOptions => ({
   _tag: 'InconsistentOptions', code: 'OPTIONS_INCONSISTENT', path, message,
+});
+
+/** An `IMAGE_TOO_LARGE` error: image `image` holds `imageSize` bytes, more than the `diskSize`-byte disk at `path`. */
+export const imageTooLarge = (image: string, imageSize: number, diskSize: number, path: string, disk = 'root disk'): ImageTooLarge => ({
+  _tag: 'ImageTooLarge', code: 'IMAGE_TOO_LARGE', path, imageSize, flavorSize: diskSize,
+  message: `image ${image} is ${imageSize} bytes, larger than the ${diskSize}-byte ${disk}`,
 });

@@ -6,7 +6,7 @@ import { invalidSize, type InvalidSize } from '../names/invalid-name.js';
 import type { DiskFunc } from '../ports/template-builder.js';
 import type { DiskPlan, DiskRequest, DiskSource, ImageFacts } from './disk-plan.js';
 import { hostBackend, type HostStorageOptions } from './host-options.js';
-import type { LayoutError } from './layout-error.js';
+import { imageTooLarge, type LayoutError } from './layout-error.js';
 import { recordLocation } from './record-location.js';
 
 /** Size of a config drive: fixed, so that it is known before the drive is built. */
@@ -51,10 +51,7 @@ const rootSize = (image: ImageFacts, flavorSize: number): E.Either<LayoutError |
       : byteSize(image.virtualSize, 'image.virtual_size');
   }
   if (image.virtualSize !== null && image.virtualSize > flavorSize) {
-    return E.left({
-      _tag: 'ImageTooLarge', code: 'IMAGE_TOO_LARGE', path: 'flavor.root', imageSize: image.virtualSize, flavorSize,
-      message: `image ${image.id} is ${image.virtualSize} bytes, larger than the flavor's ${flavorSize}-byte root disk`,
-    });
+    return E.left(imageTooLarge(image.id, image.virtualSize, flavorSize, 'flavor.root', "flavor's root disk"));
   }
   return byteSize(flavorSize, 'flavor.root');
 };

@@ -30,4 +30,11 @@ export interface HostFiles {
   remove(path: HostPath): TE.TaskEither<FileSystemError, void>;
   /** Names in a directory; `FS_NOT_FOUND` when absent. */
   list(path: HostPath): TE.TaskEither<FileSystemError, readonly string[]>;
+  /**
+   * The length in bytes of the regular file at `path` itself: a raw image's
+   * virtual size. A symbolic link (not followed), a directory or a device
+   * is `FS_ERROR`, so that a caller can refuse a disk that is a link to
+   * somewhere else; `FS_NOT_FOUND` when absent. Never used to decide a format.
+   */
+  fileSize(path: HostPath): TE.TaskEither<FileSystemError, number>;
 }

@@ -70,4 +70,10 @@ export class MemoryFiles implements HostFiles {
       return names.length === 0 && !this.entries.has(path) ? E.left(notFound(path)) : E.right([...new Set(names)].sort());
     });
   }
+  fileSize(path: HostPath): TE.TaskEither<FileSystemError, number> {
+    return lazy(() => {
+      const c = this.entries.get(path);
+      return c instanceof Uint8Array ? E.right(c.length) : E.left(notFound(path));
+    });
+  }
 }

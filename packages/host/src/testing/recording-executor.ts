@@ -100,4 +100,7 @@ export class RecordingFiles implements HostFiles {
   list(path: HostPath): TE.TaskEither<FileSystemError, readonly string[]> {
     return this.inner.list(path);
   }
+  fileSize(path: HostPath): TE.TaskEither<FileSystemError, number> {
+    return this.inner.fileSize(path);
+  }
 }

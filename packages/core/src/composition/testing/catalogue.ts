@@ -52,6 +52,16 @@ export const CATALOGUE: readonly ImageSpec[] = [
   ),
 ];
 
+/** Images whose image service declares no virtual size, or too small a one, for a 4 GiB qcow2 and a 4 GiB raw image. */
+export const MISSIZED = { unsized: 'unsized-qcow2', understated: 'understated-qcow2', understatedRaw: 'understated-raw' } as const;
+
+/** The {@link MISSIZED} images, to add to a fleet's catalogue. */
+export const MISSIZED_IMAGES: readonly ImageSpec[] = [
+  { id: MISSIZED.unsized, diskFormat: 'qcow2', virtualSize: 4 * GiB, declaredVirtualSize: null },
+  { id: MISSIZED.understated, diskFormat: 'qcow2', virtualSize: 4 * GiB, declaredVirtualSize: 64 * MiB },
+  { id: MISSIZED.understatedRaw, diskFormat: 'raw', virtualSize: 4 * GiB, declaredVirtualSize: 64 * MiB },
+];
+
 /** The flavor instances boot with: every kind of local disk. */
 export const FLAVOR = { root: 2 * GiB, ephemeral: GiB, swap: 512 * MiB } as const;
 /** A larger flavor, for resizes that grow every disk. */

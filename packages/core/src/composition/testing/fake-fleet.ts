@@ -130,6 +130,7 @@ export class FakeFleet {
       rename: (a, b) => files.rename(a, b),
       remove: (p) => files.remove(p),
       list: (p) => files.list(p),
+      fileSize: (p) => files.fileSize(p),
     };
   }
 
