@@ -33,7 +33,7 @@ export interface RecordInvalid extends DomainError<'RecordInvalid', 'RECORD_INVA
 }
 
 /** The host holds something other than what the record says; never silently "fixed". */
-export interface DiskMismatch extends DomainError<'DiskMismatch', 'DISK_FORMAT_MISMATCH' | 'DISK_SIZE_MISMATCH'> {
+export interface DiskMismatch extends DomainError<'DiskMismatch', 'DISK_FORMAT_MISMATCH' | 'DISK_SIZE_MISMATCH' | 'DISK_NOT_REGULAR_FILE'> {
   readonly instance: string;
   readonly disk: DiskName;
 }

@@ -2,8 +2,8 @@
  * The typed errors of legacy adoption, each naming the instance and disk and
  * ending with what an operator must do.
  */
-import type { DerivedLayout, DiskMetadata, DiskName, InstanceId, LegacyError } from '@disk-ledger/domain';
-import type { CoreError, LegacyBackingRefused, LegacyDiskMissing, RecordExists } from '../errors/core-error.js';
+import type { DerivedLayout, DiskMetadata, DiskName, FileSystemError, InstanceId, LegacyError } from '@disk-ledger/domain';
+import type { CoreError, DiskMismatch, LegacyBackingRefused, LegacyDiskMissing, RecordExists } from '../errors/core-error.js';
 
 export const backingRefused = (instance: InstanceId, disk: DiskName, file: string, format: string | null): LegacyBackingRefused => ({
   _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk, path: `${instance}/${disk}`,
@@ -56,6 +56,16 @@ export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMeta
             ? `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout stated for it: the host holds it otherwise (nothing was recorded)`
             : `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout the host's options and disk.info give it; an operator must supply its layout`,
       };
+
+/**
+ * A legacy file disk that is not a regular file of its own: a symbolic link
+ * (qemu-img would follow it to whatever it names, another instance's disk
+ * or a host file), a directory or a device. The classic driver never made one.
+ */
+export const notRegularFile = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, e: FileSystemError): DiskMismatch => ({
+  _tag: 'DiskMismatch', code: 'DISK_NOT_REGULAR_FILE', instance, disk, path: `${instance}/${disk}`, cause: e,
+  message: `${instance}/${disk} is not a regular file (${e.message}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : '; an operator must replace it with the disk itself'}`,
+});
 
 export const missingDisk = (instance: InstanceId, disk: DiskName, probe?: DiskMetadata): LegacyDiskMissing => ({
   _tag: 'LegacyDiskMissing', code: 'LEGACY_DISK_MISSING', instance, disk, path: `${instance}/${disk}`,

@@ -14,6 +14,7 @@ import {
   type HostPath,
   type DiskMetadata,
   type DerivedLayout,
+  type DiskLocation,
   type DiskName,
   type InstanceId,
   type HostStorageOptions,
@@ -31,7 +32,7 @@ import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { cannotHold, derivedProbe } from './legacy-places.js';
 import { locationTaken } from './supplied-location.js';
-import { backingRefused, factsContradict, imageRefUnusable, imageWithoutBase, missingDisk, notOpening, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
+import { backingRefused, factsContradict, imageRefUnusable, imageWithoutBase, missingDisk, notOpening, notRegularFile, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
 
 /** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
@@ -280,6 +281,8 @@ export class LegacyAdoption {
   private async sized(instance: InstanceId, disk: DiskName, probe: DiskMetadata): Promise<E.Either<CoreError, DiskMetadata>> {
     const opened = await this.realizer.open(instance, disk, probe)();
     if (E.isLeft(opened)) return opened;
+    const linked = await this.linkRefusal(instance, disk, probe, opened.right.image.location);
+    if (linked !== null) return E.left(linked);
     const state = await opened.right.driver.inspect(opened.right.image)();
     if (E.isLeft(state)) return E.left(probe.backend === 'lvm' || probe.backend === 'rbd' ? state.left : notOpening(instance, disk, probe, state.left));
     if (!state.right.exists) return E.left(missingDisk(instance, disk, probe));
@@ -300,6 +303,13 @@ export class LegacyAdoption {
     }
     const size = byteSize(state.right.virtualSize);
     return E.isLeft(size) ? size : E.right({ ...imaged.right, size: size.right });
+  }
+
+  /** A flat or qcow2 disk that is a symbolic link (or not a file at all) is refused; a missing one is left for inspection to report. */
+  private async linkRefusal(instance: InstanceId, disk: DiskName, probe: DiskMetadata, location: DiskLocation): Promise<CoreError | null> {
+    if (location.backend !== 'flat' && location.backend !== 'qcow2') return null;
+    const st = await this.files.fileSize(location.path)();
+    return E.isLeft(st) && st.left.code === 'FS_ERROR' ? notRegularFile(instance, disk, probe, st.left) : null;
   }
 
   /**
