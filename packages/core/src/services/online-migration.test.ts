@@ -1,8 +1,10 @@
+import type { HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
 import { GiB, IMAGES } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy } from '../composition/testing/legacy.js';
+import { SEED_STEP } from '../composition/testing/observe.js';
 import { OPTIONS } from '../composition/testing/options.js';
 import { img, vm } from '../testing/names.js';
 import type { MigrationResult } from './online-migration.js';
@@ -104,6 +106,35 @@ describe('OnlineMigration', () => {
       const f = await rbdFleet();
       expect(codes(await f.fleet.onlineMigration().run('a', 50))).toEqual({ found: 1, done: 1, failures: [] });
       expect((await f.records(OLD)).get('config')).toMatchObject({ backend: 'rbd', format: 'raw', location: `pool0/${OLD}_disk.config`, provenance: 'derived', size: 64 * 2 ** 20 });
+      expect(await f.violations()).toEqual([]);
+    });
+
+    it('records them before the rows, so that a process killed while recording them leaves rows the next run finishes', async () => {
+      const f = await rbdFleet();
+      const killed = new Error('killed');
+      vi.spyOn(f.host('a').adoption, 'adoptHinted').mockImplementationOnce(() => () => Promise.reject(killed));
+      await expect(f.fleet.onlineMigration().run('a', 50)).rejects.toBe(killed);
+      expect((await f.records(OLD)).get('root')).toBeNull();
+      expect(codes(await f.fleet.onlineMigration().run('a', 50))).toEqual({ found: 1, done: 1, failures: [] });
+      expect((await f.records(OLD)).get('config')).toMatchObject({ backend: 'rbd', provenance: 'derived' });
+      expect((await f.records(OLD)).get('root')).toMatchObject({ provenance: 'derived' });
+    });
+
+    it('keeps the rows of an instance whose config drive cannot be adopted unfilled, reporting it at every run until it is mended', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+      const dir = `${f.contexts.get('a')?.instancesPath ?? ''}/${OLD}`;
+      const wrong = { [`${dir}/disk`]: 'raw', [`${dir}/disk.config`]: 'qcow2' };
+      await seedLegacy(f, { instance: OLD, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }, { disk: 'config', format: 'raw', size: 64 * 2 ** 20 }], diskInfo: wrong });
+      const migration = f.fleet.onlineMigration();
+      for (let run = 0; run < 2; run += 1) {
+        expect(codes(await migration.run('a', 50))).toEqual({ found: 1, done: 0, failures: [`${OLD}/config LEGACY_FACTS_CONTRADICT`] });
+        expect((await f.records(OLD)).get('root')).toBeNull();
+      }
+      f.cluster.setStep(SEED_STEP);
+      await f.cluster.files('a').writeTextAtomic(`${dir}/disk.info` as HostPath, JSON.stringify({ ...wrong, [`${dir}/disk.config`]: 'raw' }))();
+      f.cluster.setStep(null);
+      expect(codes(await migration.run('a', 50))).toEqual({ found: 1, done: 1, failures: [] });
+      expect((await f.records(OLD)).get('config')).toMatchObject({ backend: 'flat', format: 'raw', provenance: 'derived' });
       expect(await f.violations()).toEqual([]);
     });
 

@@ -45,7 +45,11 @@ const PAGE = 200;
  * instances whose rows it fills have no row to list them; they are adopted
  * with the same rules, as a first touch would, so that a migrated instance
  * has a record for every disk while its host can still be asked (an
- * evacuation cannot ask a host that is down). Rows that
+ * evacuation cannot ask a host that is down). They are adopted before the
+ * instance's rows are filled, and an instance one of whose instance-level
+ * disks cannot be adopted keeps its rows unfilled (the failure names that
+ * disk): a run cut short, or a failure, leaves rows that the next run lists
+ * again, so no instance is taken for migrated with a disk unrecorded. Rows that
  * cannot be derived are reported and skipped by a cursor, so every run makes
  * progress on the derivable ones. Idempotent: filled rows are never listed
  * again, and a row a concurrent first touch filled is left as it is.
@@ -124,11 +128,19 @@ export class OnlineMigration {
       }
     }
     this.remember(adoption, known, failures, complete);
-    if (writes.length === 0) return E.right({ found, done: 0, filledElsewhere: 0, failures });
-    const written = await this.repository.fillUnpopulated(writes)();
+    // Instance-level disks first: their rows, still unfilled, list the instance again in the next run should this one
+    // stop before its rows are filled (a killed process), or should one of those disks fail to be adopted.
+    const held = new Set<InstanceId>();
+    for (const instance of new Set(migrated)) {
+      const failed = await this.adoptInstanceLevel(adoption, instance);
+      if (failed.length > 0) held.add(instance);
+      failures.push(...failed);
+    }
+    const filling = writes.filter((_, i) => !held.has(migrated[i] as InstanceId));
+    if (filling.length === 0) return E.right({ found, done: 0, filledElsewhere: 0, failures });
+    const written = await this.repository.fillUnpopulated(filling)();
     if (E.isLeft(written)) return written;
-    for (const instance of new Set(migrated)) failures.push(...(await this.adoptInstanceLevel(adoption, instance)));
-    return E.right({ found, done: written.right, filledElsewhere: writes.length - written.right, failures });
+    return E.right({ found, done: written.right, filledElsewhere: filling.length - written.right, failures });
   }
 
   /** Give the instance-level disks `disk.info` (or the host's pool) holds for `instance` a record; what failed, as failures. */
