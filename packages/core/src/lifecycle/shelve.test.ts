@@ -3,7 +3,7 @@ import { isInjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, IMAGES } from '../composition/testing/catalogue.js';
-import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { FakeFleet, INSTANCES_PATH } from '../composition/testing/fake-fleet.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { seedLegacy } from '../composition/testing/legacy.js';
 import { sees } from '../composition/testing/markers.js';
@@ -41,9 +41,19 @@ describe('shelve', () => {
         expect(o.after).toEqual({});
         expect(f.cluster.imageMarkers('vm1-shelved')).toContain(markers.get('root'));
         expect(f.store.allRows(VM).filter((r) => r.bdmId !== null).every((r) => r.deleted)).toBe(true);
+        expect(f.cluster.host('a').fs.exists(`${INSTANCES_PATH}/${VM}`)).toBe(false);
         expect(await allProblems(f)).toEqual([]);
       });
     }
+
+    it('leaves nothing of the instance on its old host once it is unshelved elsewhere and deleted', async () => {
+      const f = await fleet('flat/raw', 'qcow2/default');
+      const image = await shelved(f);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, image, false)())).toBe('ok');
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      for (const h of ['a', 'b']) expect([...f.cluster.host(h).fs.files()].map(([p]) => p).filter((p) => p.includes(`/${VM}`))).toEqual([]);
+      for (const h of ['a', 'b']) expect(f.cluster.host(h).fs.exists(`${INSTANCES_PATH}/${VM}`)).toBe(false);
+    });
   });
 
   describe('when unshelving on another host', () => {

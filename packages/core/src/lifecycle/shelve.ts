@@ -1,4 +1,4 @@
-import { imageId, invalidName, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
+import { imageId, instanceDir, invalidName, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordExists, RecordMissing } from '../errors/core-error.js';
 import type { Flavor } from './flavor.js';
@@ -48,7 +48,8 @@ export const nextShelvedImage = async (deps: LifecycleDeps, instance: InstanceId
 
 /**
  * Shelve: snapshot the root disk (to the next shelved-image generation),
- * then remove every local disk, then the records. Returns the image the
+ * then remove every local disk, then the records, then the instance
+ * directory on its host. Returns the image the
  * root went to (`null` for an instance booted from a volume): the caller
  * keeps it, as nova keeps `shelved_image_id` in the instance's
  * system_metadata, and gives it back to unshelve.
@@ -67,7 +68,11 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
   const removed = await sequence([...view.right.records], ([disk, meta]) => run(view.right.host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
   const cleared = await run(deps.metadata.saveAll(instance, [...view.right.records.keys()].map((disk) => ({ disk, meta: null }))));
-  return E.map(() => image)(cleared);
+  if (E.isLeft(cleared)) return cleared;
+  // As nova's shelve-offload destroys the guest's files: the instance directory goes too (an unshelve, here or
+  // elsewhere, makes it anew), so a delete after an unshelve on another host leaves nothing here.
+  const dir = await run(view.right.host.files.remove(instanceDir(view.right.host.ctx.instancesPath, instance)));
+  return E.map(() => image)(dir);
 };
 
 /**
