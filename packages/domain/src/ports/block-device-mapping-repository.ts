@@ -1,7 +1,8 @@
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { isDiskName, type DiskName } from '../disk/disk-role.js';
 import type { DomainError } from '../errors/domain-error.js';
-import type { InstanceId } from '../names/safe-names.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { instanceId, type InstanceId } from '../names/safe-names.js';
 
 /**
  * One record slot: a live block device mapping row (root, ephemeral, swap) or
@@ -76,6 +77,14 @@ const IMAGE_REF = new RegExp(`^[\\x20-\\x7e]{0,${IMAGE_REF_MAX}}$`);
  * read it back as `null`.
  */
 export const isImageRef = (u: unknown): u is string | null => u === null || (typeof u === 'string' && IMAGE_REF.test(u));
+
+/**
+ * Whether `u` is an instance id the library can read back from a row (nova's
+ * uuids, or 1-64 letters, digits, `_` or `-`). Adapters check it when an
+ * instance is created: a caller outside the type system could pass any text,
+ * and a row the library cannot read stops online migration of its host.
+ */
+export const isInstanceId = (u: unknown): u is InstanceId => typeof u === 'string' && E.isRight(instanceId(u));
 
 /** What `getInstance` reports for a stored `image_ref`: nova's `''` (booted from a volume) is none. */
 export const readImageRef = (stored: string | null | undefined): string | null => (stored === undefined || stored === null || stored === '' ? null : stored);

@@ -135,6 +135,14 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         expect((await right(h.repo.getInstance(vm2))).imageRef).toBeNull();
       });
 
+      it('refuses an instance id the library could not read back (a path, empty, a NUL), writing nothing', async () => {
+        for (const odd of ['../x', '', 'vm\u0000', 'a/b', 'x'.repeat(65), 42]) {
+          const refused = await h.repo.createInstance(odd as unknown as InstanceId, 'h1', ['root'])();
+          expect(E.isLeft(refused) && [refused.left.code, refused.left.path], JSON.stringify(odd)).toEqual(['REPOSITORY_FAILED', 'instance']);
+        }
+        expect(await right(h.repo.listUnpopulated(50))).toEqual([]);
+      });
+
       it('refuses an image_ref its column cannot hold, writing nothing, and one for an unknown instance', async () => {
         const long = 'x'.repeat(256);
         const refused = await h.repo.createInstance(vm1, 'h1', ['root'], long)();
