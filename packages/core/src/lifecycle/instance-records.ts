@@ -42,6 +42,7 @@ export interface LoadOptions {
 /** What the classic driver's facts fail to say of a disk: a delete removes it by nova's names instead. */
 const FACT_ERRORS: ReadonlySet<string> = new Set([
   'LEGACY_DISK_MISSING', 'LEGACY_FACTS_MISSING', 'LEGACY_FACTS_CONTRADICT', 'DISK_INFO_CORRUPT', 'LEGACY_BACKING_REFUSED', 'DISK_FORMAT_MISMATCH',
+  'DISK_NOT_REGULAR_FILE',
 ]);
 
 /** Whether the instance has records and every one was written when its disk was made. */

@@ -6,10 +6,11 @@
  * removed only where nothing of the instance now is, and the instance
  * directory only when the instance has nothing on that host.
  */
-import { instanceDir, type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
+import { type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { locate, namedVolume, placeKey } from '../services/disk-locator.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { removeInstanceDir } from './instance-dir.js';
 import { decodeMigration } from './migration-record.js';
 import { onSource } from './move-plan.js';
 import type { LeftBehind } from './move-settle.js';
@@ -97,5 +98,5 @@ export const removeLeftBehind = async (deps: LifecycleDeps, instance: InstanceId
       return at === null || spared ? Promise.resolve(E.right(undefined)) : run(host.right.realizer.removeNamed(instance, disk, backend));
     }));
   if (E.isLeft(named) || inUse.right.hostInUse) return named;
-  return run(host.right.files.remove(instanceDir(host.right.ctx.instancesPath, instance)));
+  return removeInstanceDir(host.right, instance);
 };

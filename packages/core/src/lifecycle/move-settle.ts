@@ -12,11 +12,12 @@
  * - confirm: the source's disks go, then its instance directory. revert: roll
  *   back, from `unconfirmed` (the destination's directory goes too).
  */
-import { instanceDir, type DiskMetadata, type DiskName, type InstanceId, type InstanceState } from '@disk-ledger/domain';
+import { type DiskMetadata, type DiskName, type InstanceId, type InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MigrationUnreadable, NoResizePending, ResizeUnconfirmed } from '../errors/core-error.js';
 import type { HostServices, UnknownHost } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { removeInstanceDir } from './instance-dir.js';
 import { decodeMigration, encodeMigration, type Migration, type MigrationStatus } from './migration-record.js';
 import { growOnDestination, isRelocated, placedRecord, sameDisk, sameLayout } from './move-place.js';
 import { onSource, type MovePlan } from './move-plan.js';
@@ -84,7 +85,7 @@ export const rollBack = async (deps: LifecycleDeps, instance: InstanceId, m: Mig
  * whose source and destination are the instance's own host.
  */
 const dropInstanceDir = (left: HostServices, instance: InstanceId, m: Migration): Step<void> =>
-  m.source === m.destination ? Promise.resolve(E.right(undefined)) : run(left.files.remove(instanceDir(left.ctx.instancesPath, instance)));
+  m.source === m.destination ? Promise.resolve(E.right(undefined)) : removeInstanceDir(left, instance);
 
 /** A recorded disk of an instance. */
 export interface RecordedDisk {

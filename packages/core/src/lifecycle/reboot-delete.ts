@@ -1,7 +1,8 @@
-import { instanceDir, type InstanceId } from '@disk-ledger/domain';
+import type { InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadInstance, remakeMissing } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { removeInstanceDir } from './instance-dir.js';
 
 /**
  * Hard reboot: every recorded disk that is missing is re-created from its
@@ -38,7 +39,7 @@ export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId):
   });
   if (E.isLeft(named)) return named;
   // As nova does, the instance directory goes too: disk.info, console logs, and any file disk no record or derivation reached.
-  const dir = await run(host.files.remove(instanceDir(host.ctx.instancesPath, instance)));
+  const dir = await removeInstanceDir(host, instance);
   if (E.isLeft(dir)) return dir;
   return run(deps.repository.deleteInstance(instance));
 };

@@ -1,7 +1,8 @@
-import { imageId, instanceDir, invalidName, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
+import { imageId, invalidName, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordExists, RecordMissing } from '../errors/core-error.js';
 import type { Flavor } from './flavor.js';
+import { removeInstanceDir } from './instance-dir.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { snapshot } from './snapshot.js';
@@ -70,9 +71,10 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
   const cleared = await run(deps.metadata.saveAll(instance, [...view.right.records.keys()].map((disk) => ({ disk, meta: null }))));
   if (E.isLeft(cleared)) return cleared;
   // As nova's shelve-offload destroys the guest's files: the instance directory goes too (an unshelve, here or
-  // elsewhere, makes it anew), so a delete after an unshelve on another host leaves nothing here.
-  const dir = await run(view.right.host.files.remove(instanceDir(view.right.host.ctx.instancesPath, instance)));
-  return E.map(() => image)(dir);
+  // elsewhere, makes it anew), so a delete after an unshelve on another host leaves nothing here. Best effort, as
+  // nova's clean-up is: the root is in its image and no record names a disk, so a failure here must not lose that image.
+  await removeInstanceDir(view.right.host, instance);
+  return E.right(image);
 };
 
 /**

@@ -9,6 +9,7 @@ import {
   type InstanceId,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import { cacheDirRefusal } from '../services/disk-locator.js';
 import { imageFacts } from '../services/image-facts.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
@@ -97,6 +98,9 @@ const registeredEmpty = async (deps: LifecycleDeps, req: SpawnRequest): Promise<
 export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> => {
   const host = deps.hosts.get(req.host);
   if (E.isLeft(host)) return host;
+  // Even an instance with no local disk has a directory on its host, which shelve and delete remove.
+  const cache = cacheDirRefusal(host.right.ctx, req.instance);
+  if (cache !== null) return E.left(cache);
   const requests = await spawnRequests(deps, req);
   if (E.isLeft(requests)) return requests;
   const plans = await planAll(host.right, req.instance, requests.right);

@@ -10,17 +10,19 @@ import {
   type InvalidName,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_IMAGE_CACHE_SUBDIRECTORY, type HostContext } from '../host-context.js';
+import { namesCacheDir, type HostContext } from '../host-context.js';
+
+/** `INVALID_NAME` for an instance whose directory would be a base-image cache of the host (its delete would remove every base there). */
+export const cacheDirRefusal = (ctx: HostContext, instance: InstanceId): InvalidName | null =>
+  namesCacheDir(ctx, instance) ? invalidName('instance', instance, `on host ${ctx.name} that is a base-image cache's directory`) : null;
 
 /**
  * Where a recorded disk is on this host. The record's location wins; a 1.0
  * record has none, and gets the role's default name on its own backend.
  */
 export const locate = (ctx: HostContext, instance: InstanceId, disk: DiskName, meta: DiskMetadata): E.Either<InvalidName, DiskImage> => {
-  // The instance's directory would be the base-image cache: its delete would remove every base of the host.
-  if (instance === (ctx.imageCacheSubdirectory ?? DEFAULT_IMAGE_CACHE_SUBDIRECTORY)) {
-    return E.left(invalidName('instance', instance, `on host ${ctx.name} that is the base-image cache's directory`));
-  }
+  const cache = cacheDirRefusal(ctx, instance);
+  if (cache !== null) return E.left(cache);
   const location = meta.location ?? recordLocation(meta.backend, instance, disk, ctx.options.imagesVolumeGroup, ctx.options.imagesRbdPool);
   const resolved = resolveLocation(meta.backend, location, ctx.instancesPath, instance);
   return E.isLeft(resolved) ? resolved : E.right({ location: resolved.right, format: meta.format });
