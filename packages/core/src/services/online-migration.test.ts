@@ -138,6 +138,17 @@ describe('OnlineMigration', () => {
       expect(await f.violations()).toEqual([]);
     });
 
+    it('does not count a held instance against maxCount, nor report its failure more than once a run', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+      const dir = `${f.contexts.get('a')?.instancesPath ?? ''}/${OLD}`;
+      await seedLegacy(f, { instance: OLD, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }, { disk: 'swap', format: 'raw', size: GiB }, { disk: 'config', format: 'raw', size: 64 * 2 ** 20 }], diskInfo: { [`${dir}/disk`]: 'raw', [`${dir}/disk.swap`]: 'raw', [`${dir}/disk.config`]: 'qcow2' } });
+      await seedLegacy(f, { instance: GOOD, host: 'a', disks: [{ disk: 'root', format: 'raw', size: GiB }] });
+      const migration = f.fleet.onlineMigration();
+      expect(codes(await migration.run('a', 1))).toEqual({ found: 3, done: 1, failures: [`${OLD}/config LEGACY_FACTS_CONTRADICT`] });
+      expect((await f.records(GOOD)).get('root')).toMatchObject({ provenance: 'derived' });
+      expect(codes(await migration.run('a', 1))).toEqual({ found: 2, done: 0, failures: [`${OLD}/config LEGACY_FACTS_CONTRADICT`] });
+    });
+
     it('so that evacuating it from a host that is down carries the config drive and leaves the pool image to remove', async () => {
       const f = await rbdFleet();
       await f.fleet.onlineMigration().run('a', 50);

@@ -48,8 +48,10 @@ const PAGE = 200;
  * evacuation cannot ask a host that is down). They are adopted before the
  * instance's rows are filled, and an instance one of whose instance-level
  * disks cannot be adopted keeps its rows unfilled (the failure names that
- * disk): a run cut short, or a failure, leaves rows that the next run lists
- * again, so no instance is taken for migrated with a disk unrecorded. Rows that
+ * disk, reported by every run that lists those rows; they do not count
+ * against `maxCount`): a run cut short, or a failure, leaves rows that the
+ * next run lists again, so no instance is taken for migrated with a disk
+ * unrecorded. Rows that
  * cannot be derived are reported and skipped by a cursor, so every run makes
  * progress on the derivable ones. Idempotent: filled rows are never listed
  * again, and a row a concurrent first touch filled is left as it is.
@@ -95,8 +97,8 @@ export class OnlineMigration {
     /** Whether this run looked at every row the host has left to fill. */
     let complete = false;
     const writes: BdmWrite[] = [];
-    /** The instances of `writes`, in order. */
-    const migrated: InstanceId[] = [];
+    /** Per instance with a derived row: whether its instance-level disks were adopted (else its rows are held back). */
+    const adopted = new Map<InstanceId, boolean>();
     const failures: MigrationFailure[] = [];
     while (writes.length < maxCount) {
       const rows = await this.repository.listUnpopulated(PAGE, { afterId, host })();
@@ -116,10 +118,20 @@ export class OnlineMigration {
         const derived = await adoption.derive(row.instance, row.disk)();
         if (E.isLeft(derived)) {
           failures.push({ bdmId: row.bdmId ?? -1, instance: row.instance, disk: row.disk, code: derived.left.code, reason: derived.left.message });
-        } else if (row.bdmId !== null) {
-          writes.push({ bdmId: row.bdmId, driverInfo: encodeDiskMetadata(derived.right) });
-          migrated.push(row.instance);
+          continue;
         }
+        if (row.bdmId === null) continue;
+        // Instance-level disks first: the instance's rows, still unfilled, list it again in the next run should this one
+        // stop before they are filled (a killed process), or should one of those disks fail to be adopted.
+        let ready = adopted.get(row.instance);
+        if (ready === undefined) {
+          const failed = await this.adoptInstanceLevel(adoption, row.instance);
+          ready = failed.length === 0;
+          adopted.set(row.instance, ready);
+          failures.push(...failed);
+        }
+        // A held row is reported through its instance's failure and does not count against maxCount.
+        if (ready) writes.push({ bdmId: row.bdmId, driverInfo: encodeDiskMetadata(derived.right) });
       }
       // A page shorter than asked for is the last one: asking again would only list nothing.
       if (rows.right.length < PAGE) {
@@ -128,19 +140,10 @@ export class OnlineMigration {
       }
     }
     this.remember(adoption, known, failures, complete);
-    // Instance-level disks first: their rows, still unfilled, list the instance again in the next run should this one
-    // stop before its rows are filled (a killed process), or should one of those disks fail to be adopted.
-    const held = new Set<InstanceId>();
-    for (const instance of new Set(migrated)) {
-      const failed = await this.adoptInstanceLevel(adoption, instance);
-      if (failed.length > 0) held.add(instance);
-      failures.push(...failed);
-    }
-    const filling = writes.filter((_, i) => !held.has(migrated[i] as InstanceId));
-    if (filling.length === 0) return E.right({ found, done: 0, filledElsewhere: 0, failures });
-    const written = await this.repository.fillUnpopulated(filling)();
+    if (writes.length === 0) return E.right({ found, done: 0, filledElsewhere: 0, failures });
+    const written = await this.repository.fillUnpopulated(writes)();
     if (E.isLeft(written)) return written;
-    return E.right({ found, done: written.right, filledElsewhere: filling.length - written.right, failures });
+    return E.right({ found, done: written.right, filledElsewhere: writes.length - written.right, failures });
   }
 
   /** Give the instance-level disks `disk.info` (or the host's pool) holds for `instance` a record; what failed, as failures. */

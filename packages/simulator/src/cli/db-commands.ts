@@ -229,9 +229,9 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       return r.right.done + r.right.filledElsewhere > 0 ? 1 : r.right.failures.length > 0 ? 2 : 0;
     }
     let total = 0;
+    // What cannot be migrated is reported again by every batch (a row that does not derive, and an instance-level disk
+    // that does not adopt, whose instance's rows are held back): the last batch, which migrated nothing, lists it all.
     let failures: number;
-    // A row that fails is reported again by every batch; an instance-level disk only by the batch that filled its instance's rows.
-    let instanceLevel = 0;
     for (let batch = 1; ; batch += 1) {
       const r = await once(BATCH);
       if (E.isLeft(r)) {
@@ -240,12 +240,10 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       }
       report(r.right, batch);
       total += r.right.done;
-      instanceLevel += r.right.failures.filter((f) => f.bdmId < 0).length;
       failures = r.right.failures.length;
       // A batch whose every row another run filled first did nothing, yet rows past it may be left.
       if (r.right.done === 0 && r.right.filledElsewhere === 0) break;
     }
-    failures += instanceLevel;
     // A mistyped host finds nothing, as a finished one does: say which, so "0" is not read as "all done" for the wrong host.
     if (total === 0 && failures === 0) io.err(`disk-ledger db online-migrate: no row of a live instance on host ${o.host} lacks driver_info`);
     io.out(`${'migration'.padEnd(28)} ${'migrated'.padStart(9)} ${'not derivable'.padStart(14)}`);
