@@ -64,7 +64,7 @@ export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMeta
  */
 export const notRegularFile = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, e: FileSystemError): DiskMismatch => ({
   _tag: 'DiskMismatch', code: 'DISK_NOT_REGULAR_FILE', instance, disk, path: `${instance}/${disk}`, cause: e,
-  message: `${instance}/${disk} is not a regular file (${e.message}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : '; an operator must replace it with the disk itself'}`,
+  message: `${instance}/${disk} is not a regular file (${e.message}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : '; an operator must supply its layout (a ploop disk is a directory) or put the disk itself there'}`,
 });
 
 export const missingDisk = (instance: InstanceId, disk: DiskName, probe?: DiskMetadata): LegacyDiskMissing => ({

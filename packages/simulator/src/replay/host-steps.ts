@@ -44,8 +44,12 @@ export const deleteDiskInfo = async (world: SimWorld, step: StepOf<'delete_disk_
   const inst = world.instance(step.instance);
   if (inst === undefined) return failed('INSTANCE_NOT_FOUND', `no instance "${step.instance}"`);
   const files = world.site.files(inst.host);
-  const path = `${world.instanceDir(inst.host, inst.id)}/disk.info` as HostPath;
-  return outcomeOf(await (step.corrupt === true ? files.writeTextAtomic(path, '{"corrupt') : files.remove(path))());
+  const dir = world.instanceDir(inst.host, inst.id);
+  const path = `${dir}/disk.info` as HostPath;
+  if (step.corrupt !== true) return outcomeOf(await files.remove(path)());
+  // A shelved instance has no directory on its host (shelve removes it): the damage makes one, as a stray write would.
+  const made = await files.mkdirp(dir)();
+  return outcomeOf(E.isLeft(made) ? made : await files.writeTextAtomic(path, '{"corrupt')());
 };
 
 /**
