@@ -25,9 +25,18 @@ beforeAll(async () => {
   db = join(dir, 'ledger.sqlite');
   const opened = await openDatabase(db)();
   if (E.isLeft(opened)) throw new Error(opened.left.message);
-  const made = await opened.right.repository.createInstance('vm-l' as InstanceId, 'cmp1', ['root'])();
+  await mkdir(instances(), { recursive: true });
+  for (const id of ['vm-l', 'vm-d']) {
+    const made = await opened.right.repository.createInstance(id as InstanceId, 'cmp1', ['root'])();
+    if (E.isLeft(made)) throw new Error(made.left.message);
+  }
   await opened.right.close();
-  if (E.isLeft(made)) throw new Error(made.left.message);
+  // vm-d's directory is a link to one outside the instances path, whose disk is a regular file.
+  const outside = join(dir, 'outside');
+  await mkdir(outside);
+  await writeFile(join(outside, 'disk'), Buffer.alloc(1536));
+  await symlink(outside, join(instances(), 'vm-d'));
+  await writeFile(join(outside, 'disk.info'), JSON.stringify({ [join(instances(), 'vm-d', 'disk')]: 'raw' }));
   const d = join(instances(), 'vm-l');
   await mkdir(d, { recursive: true });
   await writeFile(join(dir, 'secret'), 'SECRET-MARKER\n'.repeat(100));
@@ -47,13 +56,14 @@ describe('a legacy disk that is a symbolic link (built CLI, child process, SQLit
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toContain('DISK_NOT_REGULAR_FILE');
     expect(r.stdout).toContain('symbolic link');
-    expect((await census()).unpopulated).toBe(1);
+    expect(r.stdout).toMatch(/vm-d[^\n]*instance directory[^\n]*symbolic link/);
+    expect((await census()).unpopulated).toBe(2);
   });
 
   it('is refused as an operator layout, recording nothing', async () => {
     const r = await runCli(['disk', 'supply-layout', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--instance', 'vm-l', '--disk', 'root', '--backend', 'flat', '--format', 'raw']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('DISK_NOT_REGULAR_FILE');
-    expect((await census()).unpopulated).toBe(1);
+    expect((await census()).unpopulated).toBe(2);
   });
 });

@@ -9,7 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import type { FileSystemError, HostFiles, HostPath } from '@disk-ledger/domain';
+import type { EntryKind, FileSystemError, HostFiles, HostPath } from '@disk-ledger/domain';
 import { renderHead } from './content/render-head.js';
 import { textVolume, volumeText } from './content/volume.js';
 import type { ClusterState } from './state/cluster-state.js';
@@ -87,6 +87,11 @@ export class FakeHostFiles implements HostFiles {
 
   list(path: HostPath): TE.TaskEither<FileSystemError, readonly string[]> {
     return this.op('list', path, listIn);
+  }
+
+  /** The in-memory host has no symbolic links: a file or a directory. */
+  entryKind(path: HostPath): TE.TaskEither<FileSystemError, EntryKind | null> {
+    return this.op('stat', path, (fs, p) => ({ ok: true, value: fs.file(p) !== undefined ? 'file' : fs.isDir(p) ? 'directory' : null }));
   }
 
   /** The in-memory host has no symbolic links: every file is a regular one. */

@@ -49,6 +49,14 @@ describe('NodeHostFiles', () => {
       expect((await expectLeft(files.fileSize(dir), 'FS_ERROR')).message).toContain('directory');
       await expectLeft(files.fileSize(at('nope')), 'FS_NOT_FOUND');
     });
+    it('tells a file, a directory, a symlink (not followed) and nothing apart', async () => {
+      await fs.writeFile(at('kind.bin'), '');
+      await fs.symlink(dir, at('link-to-dir'));
+      expect(await expectRight(files.entryKind(at('kind.bin')))).toBe('file');
+      expect(await expectRight(files.entryKind(dir))).toBe('directory');
+      expect(await expectRight(files.entryKind(at('link-to-dir')))).toBe('symlink');
+      expect(await expectRight(files.entryKind(at('nope')))).toBeNull();
+    });
     it('refuses a head length that is negative, fractional or huge', async () => {
       for (const n of [-1, 1.5, Number.NaN, 2 ** 40]) await expectLeft(files.readHead(at('head.bin'), n), 'FS_ERROR');
     });
@@ -92,7 +100,7 @@ describe('NodeHostFiles', () => {
       for (const p of unsafe as HostPath[]) {
         const results = await Promise.all([
           files.exists(p)(), files.mkdirp(p)(), files.readText(p)(), files.writeTextAtomic(p, 'x')(),
-          files.readHead(p, 4)(), files.rename(at('head.bin'), p)(), files.remove(p)(), files.list(p)(), files.fileSize(p)(),
+          files.readHead(p, 4)(), files.rename(at('head.bin'), p)(), files.remove(p)(), files.list(p)(), files.fileSize(p)(), files.entryKind(p)(),
         ]);
         for (const r of results) expect(E.isLeft(r) && r.left.code).toBe('FS_ERROR');
       }

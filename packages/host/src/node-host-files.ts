@@ -11,7 +11,7 @@ import * as fs from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { hostPath, type FileSystemError, type HostFiles, type HostPath } from '@disk-ledger/domain';
+import { hostPath, type EntryKind, type FileSystemError, type HostFiles, type HostPath } from '@disk-ledger/domain';
 
 /** Most bytes `readHead` returns: it is for headers, not for reading disks. */
 export const MAX_HEAD_BYTES = 16 * 1024 * 1024;
@@ -95,6 +95,18 @@ export class NodeHostFiles implements HostFiles {
 
   list(path: HostPath): TE.TaskEither<FileSystemError, readonly string[]> {
     return attempt(path, 'list', async (p) => (await fs.readdir(p)).sort());
+  }
+
+  entryKind(path: HostPath): TE.TaskEither<FileSystemError, EntryKind | null> {
+    return attempt(path, 'stat', async (p) => {
+      try {
+        const st = await fs.lstat(p);
+        return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other';
+      } catch (e) {
+        if (errnoOf(e) === 'ENOENT') return null;
+        throw e;
+      }
+    });
   }
 
   fileSize(path: HostPath): TE.TaskEither<FileSystemError, number> {

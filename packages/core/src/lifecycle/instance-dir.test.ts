@@ -23,6 +23,20 @@ describe("an instance's directory", () => {
       }
     });
 
+    it('is refused as the destination of an unshelve or a move', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'], imageCacheSubdirectory: 'cache' }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+      const none = { root: 0, ephemeral: 0, swap: 0 };
+      expect(outcome(await f.lifecycle().spawn({ instance: vm('cache'), host: 'b', image: null, flavor: none, configDrive: false })())).toBe('ok');
+      for (const kind of ['live-migrate', 'resize'] as const) {
+        const moved = await f.lifecycle().move(vm('cache'), 'a', kind)();
+        expect(E.isLeft(moved) && moved.left.code).toBe('INVALID_NAME');
+      }
+      expect(E.isRight(await f.lifecycle().shelve(vm('cache'))())).toBe(true);
+      const unshelved = await f.lifecycle().unshelve(vm('cache'), 'a', none, null, false)();
+      expect(E.isLeft(unshelved) && unshelved.left.code).toBe('INVALID_NAME');
+      expect(await f.hostOf(vm('cache'))).toBe('b');
+    });
+
     it('is never removed by a delete or a shelve, which would remove every base of the host', async () => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'], imageCacheSubdirectory: 'cache' }] });
       await f.boot(VM, 'a');

@@ -2,6 +2,7 @@ import { planToRecord, unsupported, type DiskMetadata, type DiskName, type Insta
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
+import { cacheDirRefusal } from '../services/disk-locator.js';
 import { loadInstance, remakeMissing, type InstanceView } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from './migration-record.js';
@@ -66,6 +67,9 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   if (E.isLeft(loaded)) return loaded;
   const dst = deps.hosts.get(req.to);
   if (E.isLeft(dst)) return dst;
+  // Its directory there would be that host's base-image cache.
+  const cache = cacheDirRefusal(dst.right.ctx, req.instance);
+  if (cache !== null) return E.left(cache);
   const evacuating = req.kind === 'evacuate' && loaded.right.host.ctx.name !== req.to;
   const shared = evacuating ? await withSharedVolumes(dst.right, loaded.right) : E.right({ view: loaded.right, claims: new Map<DiskName, DiskMetadata>() });
   if (E.isLeft(shared)) return shared;

@@ -2,6 +2,7 @@ import { imageId, invalidName, planToRecord, type DiskName, type ImageId, type I
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordExists, RecordMissing } from '../errors/core-error.js';
 import type { Flavor } from './flavor.js';
+import { cacheDirRefusal } from '../services/disk-locator.js';
 import { removeInstanceDir } from './instance-dir.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
@@ -106,6 +107,8 @@ const classicDiskGone = async (deps: LifecycleDeps, lastHost: string, instance: 
 export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, shelved: ImageId | null, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
   if (E.isLeft(target)) return target;
+  const cache = cacheDirRefusal(target.right.ctx, instance);
+  if (cache !== null) return E.left(cache);
   // An instance the database does not know is INSTANCE_NOT_FOUND, not an instance without a shelved image.
   const known = await run(deps.repository.getInstance(instance));
   if (E.isLeft(known)) return known;

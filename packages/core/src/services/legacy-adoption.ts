@@ -305,9 +305,20 @@ export class LegacyAdoption {
     return E.isLeft(size) ? size : E.right({ ...imaged.right, size: size.right });
   }
 
-  /** A flat or qcow2 disk that is a symbolic link (or not a file at all) is refused; a missing one is left for inspection to report. */
+  /**
+   * A flat or qcow2 disk that is a symbolic link (or not a file at all), or
+   * that is reached through an instance directory that is one, is refused:
+   * qemu-img would open what the link names. A missing disk is left for
+   * inspection to report.
+   */
   private async linkRefusal(instance: InstanceId, disk: DiskName, probe: DiskMetadata, location: DiskLocation): Promise<CoreError | null> {
     if (location.backend !== 'flat' && location.backend !== 'qcow2') return null;
+    const dir = instanceDir(this.ctx.instancesPath, instance);
+    const kind = await this.files.entryKind(dir)();
+    if (E.isLeft(kind)) return kind.left;
+    if (kind.right !== null && kind.right !== 'directory') {
+      return notRegularFile(instance, disk, probe, { _tag: 'FileSystemError', code: 'FS_ERROR', path: dir, message: `its instance directory ${dir} is ${kind.right === 'symlink' ? 'a symbolic link' : 'not a directory'}` });
+    }
     const st = await this.files.fileSize(location.path)();
     return E.isLeft(st) && st.left.code === 'FS_ERROR' ? notRegularFile(instance, disk, probe, st.left) : null;
   }

@@ -37,4 +37,9 @@ export interface HostFiles {
    * somewhere else; `FS_NOT_FOUND` when absent. Never used to decide a format.
    */
   fileSize(path: HostPath): TE.TaskEither<FileSystemError, number>;
+  /** What is at `path` itself (a symbolic link is not followed), or `null` when nothing is. */
+  entryKind(path: HostPath): TE.TaskEither<FileSystemError, EntryKind | null>;
 }
+
+/** What a path names, seen without following a final symbolic link. */
+export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';

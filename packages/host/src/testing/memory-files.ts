@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import type { FileSystemError, HostFiles, HostPath } from '@disk-ledger/domain';
+import type { EntryKind, FileSystemError, HostFiles, HostPath } from '@disk-ledger/domain';
 
 /** Like the real adapter, the effect happens when the task runs, not when it is built. */
 const lazy = <A>(f: () => E.Either<FileSystemError, A>): TE.TaskEither<FileSystemError, A> => () => Promise.resolve(f());
@@ -68,6 +68,12 @@ export class MemoryFiles implements HostFiles {
     return lazy(() => {
       const names = [...this.entries.keys()].filter((k) => k.startsWith(`${path}/`)).map((k) => k.slice(path.length + 1).split('/')[0] ?? '');
       return names.length === 0 && !this.entries.has(path) ? E.left(notFound(path)) : E.right([...new Set(names)].sort());
+    });
+  }
+  entryKind(path: HostPath): TE.TaskEither<FileSystemError, EntryKind | null> {
+    return lazy(() => {
+      const c = this.entries.get(path);
+      return E.right(c === undefined ? null : c instanceof Uint8Array ? 'file' : 'directory');
     });
   }
   fileSize(path: HostPath): TE.TaskEither<FileSystemError, number> {

@@ -11,6 +11,7 @@ import type {
   CommandExecutor,
   CommandResult,
   CommandSpec,
+  EntryKind,
   FileSystemError,
   HostFiles,
   HostPath,
@@ -102,5 +103,8 @@ export class RecordingFiles implements HostFiles {
   }
   fileSize(path: HostPath): TE.TaskEither<FileSystemError, number> {
     return this.inner.fileSize(path);
+  }
+  entryKind(path: HostPath): TE.TaskEither<FileSystemError, EntryKind | null> {
+    return this.inner.entryKind(path);
   }
 }

@@ -131,6 +131,7 @@ export class FakeFleet {
       remove: (p) => files.remove(p),
       list: (p) => files.list(p),
       fileSize: (p) => files.fileSize(p),
+      entryKind: (p) => files.entryKind(p),
     };
   }
 
