@@ -19,12 +19,11 @@ export interface HostContext {
 export const DEFAULT_IMAGE_CACHE_SUBDIRECTORY = '_base';
 
 /**
- * Whether an instance of this name would have a base-image cache directory
- * of the host as its own: the configured one, or nova's default, where
- * disks made before the operator renamed the cache still are.
+ * Whether an instance of this name would have the host's base-image cache
+ * directory as its own. (nova's default, `_base`, is no instance id.)
  */
 export const namesCacheDir = (ctx: Pick<HostContext, 'imageCacheSubdirectory'>, instance: string): boolean =>
-  instance === DEFAULT_IMAGE_CACHE_SUBDIRECTORY || instance === (ctx.imageCacheSubdirectory ?? DEFAULT_IMAGE_CACHE_SUBDIRECTORY);
+  instance === (ctx.imageCacheSubdirectory ?? DEFAULT_IMAGE_CACHE_SUBDIRECTORY);
 
 /** The host's base-image cache directory. */
 export const imageCacheDir = (ctx: Pick<HostContext, 'instancesPath' | 'imageCacheSubdirectory'>): HostPath =>

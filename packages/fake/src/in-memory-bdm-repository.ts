@@ -19,6 +19,7 @@ import {
   isBdmWrite,
   isDiskName,
   isImageRef,
+  instanceIdRefused,
   isInstanceId,
   isRecordWrite,
   readImageRef,
@@ -130,7 +131,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
-      if (!isInstanceId(instance)) return E.left({ ...repositoryFailed(`createInstance: not an instance id: ${JSON.stringify(instance) ?? String(instance)}`), path: 'instance' });
+      if (!isInstanceId(instance)) return E.left(instanceIdRefused(instance));
       if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`createInstance: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
       if (this.live.has(instance)) return E.left(instanceExists(instance));
       const bad = disks.find((d) => !isDiskName(d));

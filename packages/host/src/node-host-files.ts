@@ -7,11 +7,12 @@
  * anything else (and an unsafe path) → `FS_ERROR`, each with the path.
  */
 import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { hostPath, type EntryKind, type FileSystemError, type HostFiles, type HostPath } from '@disk-ledger/domain';
+import { ENTRY_KIND_WORDS, hostPath, type EntryKind, type FileSystemError, type HostFiles, type HostPath } from '@disk-ledger/domain';
 
 /** Most bytes `readHead` returns: it is for headers, not for reading disks. */
 export const MAX_HEAD_BYTES = 16 * 1024 * 1024;
@@ -100,8 +101,7 @@ export class NodeHostFiles implements HostFiles {
   entryKind(path: HostPath): TE.TaskEither<FileSystemError, EntryKind | null> {
     return attempt(path, 'stat', async (p) => {
       try {
-        const st = await fs.lstat(p);
-        return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other';
+        return kindOf(await fs.lstat(p));
       } catch (e) {
         if (errnoOf(e) === 'ENOENT') return null;
         throw e;
@@ -113,13 +113,14 @@ export class NodeHostFiles implements HostFiles {
     return pipe(
       attempt(path, 'stat', (p) => fs.lstat(p)),
       TE.chain((st) =>
-        st.isFile()
-          ? TE.right(st.size)
-          : TE.left(fsError('FS_ERROR', String(path), `${path} is ${st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a directory' : 'not a regular file'}, not a regular file`)),
+        st.isFile() ? TE.right(st.size) : TE.left(fsError('FS_ERROR', String(path), `${path} is not a regular file: it is ${ENTRY_KIND_WORDS[kindOf(st)]}`)),
       ),
     );
   }
 }
+
+/** What an `lstat` saw. */
+const kindOf = (st: Stats): EntryKind => (st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other');
 
 const checked = (path: HostPath): E.Either<FileSystemError, HostPath> =>
   pipe(

@@ -2,7 +2,7 @@
  * The typed errors of legacy adoption, each naming the instance and disk and
  * ending with what an operator must do.
  */
-import type { DerivedLayout, DiskMetadata, DiskName, FileSystemError, InstanceId, LegacyError } from '@disk-ledger/domain';
+import { ENTRY_KIND_WORDS, type DerivedLayout, type DiskMetadata, type DiskName, type EntryKind, type InstanceId, type LegacyError } from '@disk-ledger/domain';
 import type { CoreError, DiskMismatch, LegacyBackingRefused, LegacyDiskMissing, RecordExists } from '../errors/core-error.js';
 
 export const backingRefused = (instance: InstanceId, disk: DiskName, file: string, format: string | null): LegacyBackingRefused => ({
@@ -62,9 +62,9 @@ export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMeta
  * (qemu-img would follow it to whatever it names, another instance's disk
  * or a host file), a directory or a device. The classic driver never made one.
  */
-export const notRegularFile = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, e: FileSystemError): DiskMismatch => ({
-  _tag: 'DiskMismatch', code: 'DISK_NOT_REGULAR_FILE', instance, disk, path: `${instance}/${disk}`, cause: e,
-  message: `${instance}/${disk} is not a regular file (${e.message}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : '; an operator must supply its layout (a ploop disk is a directory) or put the disk itself there'}`,
+export const notRegularFile = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, what: string, kind: EntryKind): DiskMismatch => ({
+  _tag: 'DiskMismatch', code: 'DISK_NOT_REGULAR_FILE', instance, disk, path: `${instance}/${disk}`,
+  message: `${instance}/${disk} is not a regular file (${what} is ${ENTRY_KIND_WORDS[kind]}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : '; an operator must supply its layout (a ploop disk is a directory) or put the disk itself there'}`,
 });
 
 export const missingDisk = (instance: InstanceId, disk: DiskName, probe?: DiskMetadata): LegacyDiskMissing => ({

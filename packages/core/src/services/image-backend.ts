@@ -121,14 +121,11 @@ export class ImageBackend {
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
         const request: DiskRequest =
-          req.disk === 'swap' ? { disk: 'swap', size: size.right }
+          req.disk === 'swap' ? { disk: 'swap', size: size.right, sizePath: 'size' }
             : req.disk === 'config' ? { disk: 'config', files: req.func.kind === 'config-drive' ? req.func.files : [] }
-              : { disk: req.disk, size: size.right };
+              : { disk: req.disk, size: size.right, sizePath: 'size' };
         const plan = planDisk(this.ctx.options, req.instance, request);
-        if (E.isRight(plan)) return E.right({ ...plan.right, size: size.right, source: { kind: 'func', func: req.func } });
-        // The planner names the flavor's field; this request's size is its own `size`.
-        const e = plan.left;
-        return E.left(e._tag === 'InvalidSize' && e.path !== undefined && e.path.startsWith('flavor.') ? { ...e, path: 'size', message: e.message.replace(e.path, 'size') } : e);
+        return E.isLeft(plan) ? plan : E.right({ ...plan.right, size: size.right, source: { kind: 'func', func: req.func } });
       });
   }
 

@@ -314,13 +314,12 @@ export class LegacyAdoption {
   private async linkRefusal(instance: InstanceId, disk: DiskName, probe: DiskMetadata, location: DiskLocation): Promise<CoreError | null> {
     if (location.backend !== 'flat' && location.backend !== 'qcow2') return null;
     const dir = instanceDir(this.ctx.instancesPath, instance);
-    const kind = await this.files.entryKind(dir)();
-    if (E.isLeft(kind)) return kind.left;
-    if (kind.right !== null && kind.right !== 'directory') {
-      return notRegularFile(instance, disk, probe, { _tag: 'FileSystemError', code: 'FS_ERROR', path: dir, message: `its instance directory ${dir} is ${kind.right === 'symlink' ? 'a symbolic link' : 'not a directory'}` });
+    for (const [path, expected, what] of [[dir, 'directory', `its instance directory ${dir}`], [location.path, 'file', location.path]] as const) {
+      const kind = await this.files.entryKind(path)();
+      if (E.isLeft(kind)) return kind.left;
+      if (kind.right !== null && kind.right !== expected) return notRegularFile(instance, disk, probe, what, kind.right);
     }
-    const st = await this.files.fileSize(location.path)();
-    return E.isLeft(st) && st.left.code === 'FS_ERROR' ? notRegularFile(instance, disk, probe, st.left) : null;
+    return null;
   }
 
   /**

@@ -16,8 +16,8 @@ export interface ImageFacts {
 export type DiskRequest =
   | { readonly disk: 'root' | 'rescue'; readonly image: ImageFacts; /** bytes; 0 means the image's virtual size */ readonly flavorSize: number }
   | { readonly disk: 'kernel' | 'ramdisk'; readonly image: ImageFacts }
-  | { readonly disk: `ephemeral${number}`; readonly size: number; readonly fsType?: FilesystemType }
-  | { readonly disk: 'swap'; readonly size: number }
+  | { readonly disk: `ephemeral${number}`; readonly size: number; readonly fsType?: FilesystemType; /** where `size` came from, for errors (default `flavor.<disk>`) */ readonly sizePath?: string }
+  | { readonly disk: 'swap'; readonly size: number; /** where `size` came from, for errors (default `flavor.swap`) */ readonly sizePath?: string }
   | { readonly disk: 'config'; readonly files: readonly ConfigDriveFile[] };
 
 /** Where a planned disk's content comes from. */

@@ -72,7 +72,7 @@ export const atLeast = (size: unknown, min: number, path: string, what: string):
   return E.left({ ...invalidSize(size, path), message: `${String(size)} bytes at ${path}: ${what} needs at least ${min} bytes` });
 };
 
-const swapSize = (size: number): E.Either<InvalidSize, ByteSize> => atLeast(size, MIN_SWAP_SIZE, 'flavor.swap', 'mkswap');
+const swapSize = (size: number, path = 'flavor.swap'): E.Either<InvalidSize, ByteSize> => atLeast(size, MIN_SWAP_SIZE, path, 'mkswap');
 
 /**
  * Decide a new disk's layout (backend, format, size, location, source) from
@@ -102,7 +102,7 @@ export const planDisk = (
       // Kernels and ramdisks are always flat raw files, whatever the backend.
       return plan(request.disk, 'flat', 'raw', rootSize(request.image, 0), imageSource(request.image));
     case 'swap':
-      return plan('swap', backend, funcDiskFormat(backend), swapSize(request.size), funcSource({ kind: 'swap' }));
+      return plan('swap', backend, funcDiskFormat(backend), swapSize(request.size, request.sizePath), funcSource({ kind: 'swap' }));
     case 'config': {
       // Config drives are flat raw files, or rbd images when the host keeps its disks in rbd.
       const b = backend === 'rbd' ? 'rbd' : 'flat';
@@ -110,7 +110,7 @@ export const planDisk = (
     }
     default: {
       const func: DiskFunc = { kind: 'filesystem', fsType: request.fsType ?? 'ext4', label: request.disk };
-      return plan(request.disk, backend, funcDiskFormat(backend), atLeast(request.size, MIN_FILESYSTEM_SIZE, `flavor.${request.disk}`, `mkfs -t ${func.fsType}`), funcSource(func));
+      return plan(request.disk, backend, funcDiskFormat(backend), atLeast(request.size, MIN_FILESYSTEM_SIZE, request.sizePath ?? `flavor.${request.disk}`, `mkfs -t ${func.fsType}`), funcSource(func));
     }
   }
 };

@@ -121,6 +121,14 @@ export const ephemeralGap = (instance: string, existing: number, wanted: number)
     `only ephemeral${existing} can be created next (this call needs ${wanted} to exist first)`,
 });
 
+/** The failure every repository answers for an instance id {@link isInstanceId} refuses (`path` `instance`). */
+export const instanceIdRefused = (instance: unknown): RepositoryFailed => ({
+  _tag: 'RepositoryFailed',
+  code: 'REPOSITORY_FAILED',
+  path: 'instance',
+  message: `createInstance: not an instance id: ${JSON.stringify(instance) ?? String(instance)} (the library could not read the row back)`,
+});
+
 /**
  * Block device mappings and the `driver_info` of each local disk. Every
  * method is atomic: on error nothing of the call was written.

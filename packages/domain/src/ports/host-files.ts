@@ -43,3 +43,6 @@ export interface HostFiles {
 
 /** What a path names, seen without following a final symbolic link. */
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
+
+/** An {@link EntryKind} in words, for messages (`a symbolic link`). */
+export const ENTRY_KIND_WORDS: Readonly<Record<EntryKind, string>> = { file: 'a file', directory: 'a directory', symlink: 'a symbolic link', other: 'neither a file nor a directory' };

@@ -23,6 +23,7 @@ import {
   isBdmWrite,
   isDiskName,
   isImageRef,
+  instanceIdRefused,
   isInstanceId,
   isRecordWrite,
   readImageRef,
@@ -75,9 +76,6 @@ type Result<A> = TE.TaskEither<RepositoryError, A>;
 
 const hostRows = array(struct({ host: nullable(str), imageRef: nullable(str), info: nullable(str) }));
 
-const badInstanceId = (instance: unknown): RepositoryError =>
-  repositoryFailed(`createInstance: not an instance id: ${JSON.stringify(instance) ?? String(instance)} (the library could not read the row back)`, undefined, 'instance');
-
 const badImageRef = (doing: string): RepositoryError =>
   repositoryFailed(`${doing}: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`, undefined, 'imageRef');
 
@@ -112,7 +110,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): Result<void> {
-    if (!isInstanceId(instance)) return TE.left(badInstanceId(instance));
+    if (!isInstanceId(instance)) return TE.left(instanceIdRefused(instance));
     if (!isImageRef(imageRef)) return TE.left(badImageRef('createInstance'));
     const bad = badDisk(disks);
     if (bad !== undefined) return TE.left(repositoryFailed(`createInstance: not a disk role: ${JSON.stringify(bad)}`, undefined, 'disks'));
