@@ -16,6 +16,7 @@ export * from './metadata/index.js';
 export * from './names/invalid-name.js';
 export * from './names/safe-names.js';
 export * from './ports/command-executor.js';
+export * from './ports/host-death.js';
 export * from './ports/host-files.js';
 export * from './ports/storage-error.js';
 export * from './ports/disk-driver.js';

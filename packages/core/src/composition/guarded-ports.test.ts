@@ -1,5 +1,5 @@
-import { hostStorageOptions, type BlockDeviceMappingRepository, type DiskTransfer, type HostPath, type ImageService } from '@disk-ledger/domain';
-import { FakeCluster, FakeDiskTransfer, InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
+import { HOST_DEATH, hostStorageOptions, type BlockDeviceMappingRepository, type CommandExecutor, type DiskTransfer, type HostFiles, type HostPath, type ImageService } from '@disk-ledger/domain';
+import { FakeCluster, FakeDiskTransfer, HostDown, InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { HostContext } from '../host-context.js';
@@ -7,7 +7,7 @@ import { img, vm } from '../testing/names.js';
 import { CATALOGUE, FLAVOR, IMAGES } from './testing/catalogue.js';
 import { ALL_BACKENDS, fakeHostModule } from './fake-host-module.js';
 import { Fleet } from './fleet-container.js';
-import { guardImageService, guardRepository, guardTransfer } from './guarded-ports.js';
+import { guardExecutor, guardHostFiles, guardImageService, guardRepository, guardTransfer } from './guarded-ports.js';
 
 const PATH = '/var/lib/nova/instances' as HostPath;
 const VM = vm('vm1');
@@ -127,5 +127,61 @@ describe('a fleet whose ports throw', () => {
     expect(guardTransfer(g)).toBe(g);
     const images = guardImageService(cluster.imageService('a'));
     expect(await images.show(img('absent'))()).toMatchObject(E.left({ code: 'IMAGE_NOT_FOUND' }));
+  });
+});
+
+describe('guardExecutor', () => {
+  const argv = ['qemu-img', 'info', '-f', 'raw', '--output=json', '/x'] as const;
+  const throwing = (how: 'sync' | 'reject', thrown: unknown): CommandExecutor => ({
+    run: () => {
+      if (how === 'sync') throw thrown;
+      return () => Promise.reject(thrown);
+    },
+  });
+
+  it('answers a synchronous throw and a rejection with EXECUTOR_FAILED naming the method and the argv, the thrown value as cause', async () => {
+    for (const how of ['sync', 'reject'] as const) {
+      const r = await guardExecutor(throwing(how, boom)).run({ argv })();
+      expect(r).toMatchObject(E.left({ _tag: 'ExecutorFailed', code: 'EXECUTOR_FAILED', path: 'CommandExecutor.run', argv, cause: boom }));
+      expect(E.isLeft(r) ? r.left.message : '').toContain('connection reset by peer');
+    }
+  });
+
+  it("lets a throw marked as the host's death through, as the crash it stands for", async () => {
+    const death = Object.assign(new Error('host died'), { [HOST_DEATH]: true as const });
+    for (const how of ['sync', 'reject'] as const) await expect(guardExecutor(throwing(how, death)).run({ argv })()).rejects.toBe(death);
+    await expect(guardExecutor(throwing('reject', new HostDown('a'))).run({ argv })()).rejects.toBeInstanceOf(HostDown);
+  });
+
+  it('passes answers through unchanged, and wraps an executor once', async () => {
+    const answers: CommandExecutor = { run: () => async () => E.right({ exitCode: 0, stdout: 'ok\n', stderr: '' }) };
+    const g = guardExecutor(answers);
+    expect(await g.run({ argv })()).toEqual(E.right({ exitCode: 0, stdout: 'ok\n', stderr: '' }));
+    expect(guardExecutor(g)).toBe(g);
+  });
+});
+
+describe('guardHostFiles', () => {
+  const path = '/var/lib/nova/instances/vm1/disk.info' as HostPath;
+  const files = (cluster: FakeCluster, thrown: unknown): HostFiles => Object.assign(Object.create(cluster.files('a')) as HostFiles, {
+    readText: () => {
+      throw thrown;
+    },
+    rename: () => () => Promise.reject(thrown),
+  });
+
+  it('answers a throw with FS_ERROR for the path the call names (a rename: its destination), the thrown value as cause', async () => {
+    const cluster = new FakeCluster({ hosts: [{ name: 'a', directories: [PATH] }] });
+    const g = guardHostFiles(files(cluster, boom));
+    expect(await g.readText(path)()).toMatchObject(E.left({ _tag: 'FileSystemError', code: 'FS_ERROR', path, cause: boom }));
+    const to = `${PATH}/vm1/disk` as HostPath;
+    expect(await g.rename(path, to)()).toMatchObject(E.left({ code: 'FS_ERROR', path: to, cause: boom }));
+    expect(await g.exists(path)()).toEqual(E.right(false));
+    expect(guardHostFiles(g)).toBe(g);
+  });
+
+  it("lets a down host's throw through", async () => {
+    const cluster = new FakeCluster({ hosts: [{ name: 'a', directories: [PATH] }] });
+    await expect(guardHostFiles(files(cluster, new HostDown('a'))).readText(path)()).rejects.toBeInstanceOf(HostDown);
   });
 });

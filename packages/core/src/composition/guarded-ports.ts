@@ -8,14 +8,19 @@
  * own failure value, naming the port and the method, with the thrown value
  * as its `cause`.
  */
-import type {
-  BlockDeviceMappingRepository,
-  DiskTransfer,
-  FileSystemError,
-  HostPath,
-  ImageService,
-  ImageServiceFailed,
-  RepositoryFailed,
+import {
+  isHostDeath,
+  type Argv,
+  type BlockDeviceMappingRepository,
+  type CommandExecutor,
+  type DiskTransfer,
+  type ExecutorFailed,
+  type FileSystemError,
+  type HostFiles,
+  type HostPath,
+  type ImageService,
+  type ImageServiceFailed,
+  type RepositoryFailed,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
@@ -25,13 +30,18 @@ type Failure<L> = (where: string, message: string, cause: unknown) => L;
 
 const describe = (thrown: unknown): string => (thrown instanceof Error ? thrown.message : String(thrown));
 
-/** `task()` run so that a throw, synchronous or as a rejection, is `failure`'s value. */
+/**
+ * `task()` run so that a throw, synchronous or as a rejection, is
+ * `failure`'s value; a throw marked as the host's death is not a failure
+ * to return, and goes on (`isHostDeath`).
+ */
 const caught =
   <L, A>(port: string, method: string, failure: Failure<L>, task: () => TE.TaskEither<L, A>): TE.TaskEither<L, A> =>
   async () => {
     try {
       return await task()();
     } catch (thrown) {
+      if (isHostDeath(thrown)) throw thrown;
       const where = `${port}.${method}`;
       return E.left(failure(where, `${where} threw instead of returning its failure: ${describe(thrown)}`, thrown));
     }
@@ -43,7 +53,11 @@ const isGuarded = (port: object): boolean => GUARDED in port;
 
 const repositoryFailed: Failure<RepositoryFailed> = (where, message, cause) => ({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message, path: where, cause });
 const imageServiceFailed: Failure<ImageServiceFailed> = (where, message, cause) => ({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message, path: where, cause });
-const transferFailed =
+const executorFailed =
+  (argv: Argv): Failure<ExecutorFailed> =>
+  (where, message, cause) => ({ _tag: 'ExecutorFailed', code: 'EXECUTOR_FAILED', message, path: where, argv, cause });
+/** `FS_ERROR` for the file `to` (a copy's destination, a file operation's path). */
+const fsFailed =
   (to: HostPath): Failure<FileSystemError> =>
   (_where, message, cause) => ({ _tag: 'FileSystemError', code: 'FS_ERROR', message, path: to, cause });
 
@@ -89,7 +103,45 @@ export const guardTransfer = (transfer: DiskTransfer): DiskTransfer => {
   if (isGuarded(transfer)) return transfer;
   const guarded: DiskTransfer & Guarded = {
     [GUARDED]: true,
-    copyFile: (fromHost, from, toHost, to) => caught('DiskTransfer', 'copyFile', transferFailed(to), () => transfer.copyFile(fromHost, from, toHost, to)),
+    copyFile: (fromHost, from, toHost, to) => caught('DiskTransfer', 'copyFile', fsFailed(to), () => transfer.copyFile(fromHost, from, toHost, to)),
+  };
+  return guarded;
+};
+
+/**
+ * `commands` with a throw turned into an `EXECUTOR_FAILED` naming the
+ * method (`path`) and the argv. Whether the command ran is then unknown,
+ * as after a timeout: the operation's clean-ups run as for any failure.
+ */
+export const guardExecutor = (commands: CommandExecutor): CommandExecutor => {
+  if (isGuarded(commands)) return commands;
+  const guarded: CommandExecutor & Guarded = {
+    [GUARDED]: true,
+    run: (spec) => caught('CommandExecutor', 'run', executorFailed(spec.argv), () => commands.run(spec)),
+  };
+  return guarded;
+};
+
+/**
+ * `files` with a throw turned into an `FS_ERROR` for the path the call
+ * names (`rename`: its destination), the thrown value as `cause`.
+ */
+export const guardHostFiles = (files: HostFiles): HostFiles => {
+  if (isGuarded(files)) return files;
+  const guard = <A>(method: string, path: HostPath, task: () => TE.TaskEither<FileSystemError, A>): TE.TaskEither<FileSystemError, A> =>
+    caught('HostFiles', method, fsFailed(path), task);
+  const guarded: HostFiles & Guarded = {
+    [GUARDED]: true,
+    exists: (path) => guard('exists', path, () => files.exists(path)),
+    mkdirp: (path) => guard('mkdirp', path, () => files.mkdirp(path)),
+    readText: (path) => guard('readText', path, () => files.readText(path)),
+    writeTextAtomic: (path, text) => guard('writeTextAtomic', path, () => files.writeTextAtomic(path, text)),
+    readHead: (path, length) => guard('readHead', path, () => files.readHead(path, length)),
+    rename: (from, to) => guard('rename', to, () => files.rename(from, to)),
+    remove: (path) => guard('remove', path, () => files.remove(path)),
+    list: (path) => guard('list', path, () => files.list(path)),
+    fileSize: (path) => guard('fileSize', path, () => files.fileSize(path)),
+    entryKind: (path) => guard('entryKind', path, () => files.entryKind(path)),
   };
   return guarded;
 };

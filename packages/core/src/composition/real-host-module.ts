@@ -11,7 +11,7 @@ import {
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
-import { guardImageService } from './guarded-ports.js';
+import { guardExecutor, guardImageService } from './guarded-ports.js';
 import { driversFor } from './host-drivers-config.js';
 
 /** What a real compute host needs besides its services. */
@@ -23,6 +23,7 @@ export interface RealHostConfig {
   /**
    * Run the host's commands through this executor instead of execa (a
    * wrapper that counts or audits them, say); `executor` is then unused.
+   * A throw from it becomes `EXECUTOR_FAILED` (see `guardExecutor`).
    */
   readonly commands?: CommandExecutor;
   /** Admit vmdk images (monolithicSparse/streamOptimized only); refused by default. */
@@ -34,7 +35,7 @@ export const realHostModule = (config: RealHostConfig): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.HostContext).toConstantValue(config.ctx);
     bind(TOKENS.ImageService).toConstantValue(guardImageService(config.images));
-    bind(TOKENS.CommandExecutor).toConstantValue(config.commands ?? new ExecaCommandExecutor(config.executor));
+    bind(TOKENS.CommandExecutor).toConstantValue(config.commands === undefined ? new ExecaCommandExecutor(config.executor) : guardExecutor(config.commands));
     bind(TOKENS.HostFiles).toConstantValue(new NodeHostFiles());
     bind(TOKENS.DiskDrivers)
       .toDynamicValue((c) => new HostDiskDrivers(c.get(TOKENS.CommandExecutor), c.get(TOKENS.HostFiles), driversFor(config.ctx, config.drivers)))

@@ -58,7 +58,7 @@ export interface OperatorLayout {
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
 
 /** Failures of the tools themselves: the place could not be looked at. */
-const LOOK_FAILED: ReadonlySet<string> = new Set(['COMMAND_FAILED', 'COMMAND_KILLED', 'COMMAND_UNSUPPORTED']);
+const LOOK_FAILED: ReadonlySet<string> = new Set(['COMMAND_FAILED', 'COMMAND_KILLED', 'COMMAND_UNSUPPORTED', 'EXECUTOR_FAILED']);
 
 /** Backends whose disks are volumes: their layout is the options' alone. */
 const VOLUME_BACKENDS: ReadonlySet<Backend> = new Set(['lvm', 'rbd']);

@@ -49,8 +49,18 @@ export interface CommandUnsupported extends DomainError<'CommandUnsupported', 'C
   readonly argv: Argv;
 }
 
-/** Why a command did not succeed: a non-zero exit, a kill, a missing program, or an argv the executor does not run. */
-export type CommandError = CommandFailed | CommandKilled | CommandNotFound | CommandUnsupported;
+/**
+ * The executor itself threw (or its task rejected) instead of answering:
+ * whether the command ran is unknown. `path` names the method, `cause`
+ * holds what was thrown.
+ */
+export interface ExecutorFailed extends DomainError<'ExecutorFailed', 'EXECUTOR_FAILED'> {
+  readonly argv: Argv;
+  readonly cause: unknown;
+}
+
+/** Why a command did not succeed: a non-zero exit, a kill, a missing program, an argv the executor does not run, or an executor that threw. */
+export type CommandError = CommandFailed | CommandKilled | CommandNotFound | CommandUnsupported | ExecutorFailed;
 
 /** Runs one argv on the host. */
 export interface CommandExecutor {

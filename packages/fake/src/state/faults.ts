@@ -6,7 +6,7 @@
  * `crash-after` applies the command's effect first, so a test can tell "the
  * disk was made but nobody learnt it" from "nothing was made".
  */
-import type { Argv } from '@disk-ledger/domain';
+import { HOST_DEATH, type Argv, type HostDeath } from '@disk-ledger/domain';
 
 // ---- types
 
@@ -25,8 +25,9 @@ export interface FaultSpec {
 }
 
 /** The task of a command hit by a crash fault rejects with this. */
-export class InjectedCrash extends Error {
+export class InjectedCrash extends Error implements HostDeath {
   override readonly name = 'InjectedCrash';
+  readonly [HOST_DEATH] = true as const;
 
   constructor(
     readonly host: string,
@@ -39,8 +40,9 @@ export class InjectedCrash extends Error {
 }
 
 /** Operations on a host that is down reject with this. */
-export class HostDown extends Error {
+export class HostDown extends Error implements HostDeath {
   override readonly name = 'HostDown';
+  readonly [HOST_DEATH] = true as const;
 
   constructor(readonly host: string) {
     super(`host ${host} is down`);
