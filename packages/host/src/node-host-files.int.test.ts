@@ -49,10 +49,18 @@ describe('NodeHostFiles', () => {
       expect((await expectLeft(files.fileSize(dir), 'FS_ERROR')).message).toContain('directory');
       await expectLeft(files.fileSize(at('nope')), 'FS_NOT_FOUND');
     });
-    it('tells a file, a directory, a symlink (not followed) and nothing apart', async () => {
+    it('tells a file, a file with other names, a directory, a symlink (not followed) and nothing apart', async () => {
       await fs.writeFile(at('kind.bin'), '');
       await fs.symlink(dir, at('link-to-dir'));
       expect(await expectRight(files.entryKind(at('kind.bin')))).toBe('file');
+      await fs.writeFile(at('shared.bin'), 'x');
+      await fs.link(at('shared.bin'), at('other-name.bin'));
+      expect(await expectRight(files.entryKind(at('shared.bin')))).toBe('linked');
+      expect(await expectRight(files.entryKind(at('other-name.bin')))).toBe('linked');
+      // A raw cache entry's size is read whatever its links.
+      expect(await expectRight(files.fileSize(at('other-name.bin')))).toBe(1);
+      await fs.rm(at('other-name.bin'));
+      expect(await expectRight(files.entryKind(at('shared.bin')))).toBe('file');
       expect(await expectRight(files.entryKind(dir))).toBe('directory');
       expect(await expectRight(files.entryKind(at('link-to-dir')))).toBe('symlink');
       expect(await expectRight(files.entryKind(at('nope')))).toBeNull();

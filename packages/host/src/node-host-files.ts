@@ -119,8 +119,9 @@ export class NodeHostFiles implements HostFiles {
   }
 }
 
-/** What an `lstat` saw. */
-const kindOf = (st: Stats): EntryKind => (st.isFile() ? 'file' : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other');
+/** What an `lstat` saw: a regular file with more than one link is `linked`. */
+const kindOf = (st: Stats): EntryKind =>
+  st.isFile() ? (st.nlink > 1 ? 'linked' : 'file') : st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : 'other';
 
 const checked = (path: HostPath): E.Either<FileSystemError, HostPath> =>
   pipe(

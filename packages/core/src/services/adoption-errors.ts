@@ -60,11 +60,13 @@ export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMeta
 /**
  * A legacy file disk that is not a regular file of its own: a symbolic link
  * (qemu-img would follow it to whatever it names, another instance's disk
- * or a host file), a directory or a device. The classic driver never made one.
+ * or a host file), a file with other names (a hard link: the same bytes are
+ * a host file or another instance's disk too), a directory or a device.
+ * The classic driver never made one.
  */
 export const notRegularFile = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, what: string, kind: EntryKind): DiskMismatch => ({
   _tag: 'DiskMismatch', code: 'DISK_NOT_REGULAR_FILE', instance, disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk} is not a regular file (${what} is ${ENTRY_KIND_WORDS[kind]}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : '; an operator must supply its layout (a ploop disk is a directory) or put the disk itself there'}`,
+  message: `${instance}/${disk} is not a regular file of its own (${what} is ${ENTRY_KIND_WORDS[kind]}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : '; an operator must supply its layout (a ploop disk is a directory) or put the disk itself there'}`,
 });
 
 export const missingDisk = (instance: InstanceId, disk: DiskName, probe?: DiskMetadata): LegacyDiskMissing => ({

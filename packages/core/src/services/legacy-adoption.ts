@@ -306,10 +306,11 @@ export class LegacyAdoption {
   }
 
   /**
-   * A flat or qcow2 disk that is a symbolic link (or not a file at all), or
-   * that is reached through an instance directory that is one, is refused:
-   * qemu-img would open what the link names. A missing disk is left for
-   * inspection to report.
+   * A flat or qcow2 disk that is a symbolic link, a hard link (a file with
+   * other names) or not a file at all, or that is reached through an
+   * instance directory that is a link, is refused: qemu-img would open what
+   * the link names, and a copy of the disk would carry a host file's bytes.
+   * A missing disk is left for inspection to report.
    */
   private async linkRefusal(instance: InstanceId, disk: DiskName, probe: DiskMetadata, location: DiskLocation): Promise<CoreError | null> {
     if (location.backend !== 'flat' && location.backend !== 'qcow2') return null;

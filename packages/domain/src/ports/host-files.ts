@@ -37,12 +37,22 @@ export interface HostFiles {
    * somewhere else; `FS_NOT_FOUND` when absent. Never used to decide a format.
    */
   fileSize(path: HostPath): TE.TaskEither<FileSystemError, number>;
-  /** What is at `path` itself (a symbolic link is not followed), or `null` when nothing is. */
+  /** What is at `path` itself (a symbolic link is not followed; a file's other names are told), or `null` when nothing is. */
   entryKind(path: HostPath): TE.TaskEither<FileSystemError, EntryKind | null>;
 }
 
-/** What a path names, seen without following a final symbolic link. */
-export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
+/**
+ * What a path names, seen without following a final symbolic link.
+ * `linked` is a regular file with other names as well (hard links): the
+ * same bytes are reachable from elsewhere on the host.
+ */
+export type EntryKind = 'file' | 'linked' | 'directory' | 'symlink' | 'other';
 
 /** An {@link EntryKind} in words, for messages (`a symbolic link`). */
-export const ENTRY_KIND_WORDS: Readonly<Record<EntryKind, string>> = { file: 'a file', directory: 'a directory', symlink: 'a symbolic link', other: 'neither a file nor a directory' };
+export const ENTRY_KIND_WORDS: Readonly<Record<EntryKind, string>> = {
+  file: 'a file',
+  linked: 'a file with other names (hard links)',
+  directory: 'a directory',
+  symlink: 'a symbolic link',
+  other: 'neither a file nor a directory',
+};
