@@ -56,7 +56,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('a legacy disk that is a symbolic link (built CLI, child process, SQLite file)', () => {
+describe('a legacy disk that is a symbolic or a hard link (built CLI, child process, SQLite file)', () => {
   it('is reported by online-migrate, not migrated', async () => {
     const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--config', join(dir, 'nova.conf')]);
     expect(r.code, r.stderr).toBe(2);

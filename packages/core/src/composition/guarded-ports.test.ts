@@ -1,5 +1,5 @@
 import { HOST_DEATH, hostStorageOptions, type BlockDeviceMappingRepository, type CommandExecutor, type DiskTransfer, type HostFiles, type HostPath, type ImageService } from '@disk-ledger/domain';
-import { FakeCluster, FakeDiskTransfer, HostDown, InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
+import { FakeCluster, FakeDiskTransfer, HostDown, InjectedCrash, InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { HostContext } from '../host-context.js';
@@ -150,13 +150,19 @@ describe('guardExecutor', () => {
   it("lets a throw marked as the host's death through, as the crash it stands for", async () => {
     const death = Object.assign(new Error('host died'), { [HOST_DEATH]: true as const });
     for (const how of ['sync', 'reject'] as const) await expect(guardExecutor(throwing(how, death)).run({ argv })()).rejects.toBe(death);
-    await expect(guardExecutor(throwing('reject', new HostDown('a'))).run({ argv })()).rejects.toBeInstanceOf(HostDown);
+    await expect(guardExecutor(throwing('reject', new InjectedCrash('a', argv, 'after'))).run({ argv })()).rejects.toBeInstanceOf(InjectedCrash);
   });
 
-  it('passes answers through unchanged, and wraps an executor once', async () => {
-    const answers: CommandExecutor = { run: () => async () => E.right({ exitCode: 0, stdout: 'ok\n', stderr: '' }) };
+  it('answers another host being down as a failure, not as this process dying', async () => {
+    expect(await guardExecutor(throwing('reject', new HostDown('b'))).run({ argv })()).toMatchObject(E.left({ code: 'EXECUTOR_FAILED' }));
+  });
+
+  it('passes answers and failures through unchanged, and wraps an executor once', async () => {
+    const failed = E.left({ _tag: 'CommandFailed', code: 'COMMAND_FAILED', argv, exitCode: 1, stderr: 'no\n', message: 'no' } as const);
+    const answers: CommandExecutor = { run: (spec) => async () => (spec.argv[1] === 'info' ? E.right({ exitCode: 0, stdout: 'ok\n', stderr: '' }) : failed) };
     const g = guardExecutor(answers);
     expect(await g.run({ argv })()).toEqual(E.right({ exitCode: 0, stdout: 'ok\n', stderr: '' }));
+    expect(await g.run({ argv: ['qemu-img', 'check', '/x'] })()).toBe(failed);
     expect(guardExecutor(g)).toBe(g);
   });
 });
@@ -180,8 +186,8 @@ describe('guardHostFiles', () => {
     expect(guardHostFiles(g)).toBe(g);
   });
 
-  it("lets a down host's throw through", async () => {
+  it("lets the in-memory host's injected crash through", async () => {
     const cluster = new FakeCluster({ hosts: [{ name: 'a', directories: [PATH] }] });
-    await expect(guardHostFiles(files(cluster, new HostDown('a'))).readText(path)()).rejects.toBeInstanceOf(HostDown);
+    await expect(guardHostFiles(files(cluster, new InjectedCrash('a', null, 'before'))).readText(path)()).rejects.toBeInstanceOf(InjectedCrash);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * A throw that stands for the host's own death: the process running the
- * operation died part-way, so nothing after that point runs and no value
- * comes back. Test hosts crash this way (the in-memory host's injected
- * crashes, a host taken down). The guards that turn a port's throw into
- * its failure value let such a throw through: a dead process has no
- * failure to return, and the operation is finished by the next one to
- * reach the instance, as after a real crash.
+ * A throw that stands for the death of the process running the operation:
+ * nothing after that point runs and no value comes back. Test hosts crash
+ * this way (the in-memory host's injected crashes). The guards that turn a
+ * port's throw into its failure value let such a throw through: a dead
+ * process has no failure to return, and the operation is finished by the
+ * next one to reach the instance, as after a real crash. Another host
+ * being unreachable is not one: that is a failure the operation sees.
  */
 export const HOST_DEATH: unique symbol = Symbol.for('disk-ledger.host-death');
 

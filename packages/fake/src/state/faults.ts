@@ -40,9 +40,8 @@ export class InjectedCrash extends Error implements HostDeath {
 }
 
 /** Operations on a host that is down reject with this. */
-export class HostDown extends Error implements HostDeath {
+export class HostDown extends Error {
   override readonly name = 'HostDown';
-  readonly [HOST_DEATH] = true as const;
 
   constructor(readonly host: string) {
     super(`host ${host} is down`);
