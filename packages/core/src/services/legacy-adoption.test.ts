@@ -1,7 +1,7 @@
-import { imageId, type DiskFormat, type DiskMetadata, type HostPath, type ImageId } from '@disk-ledger/domain';
+import { imageId, type DiskFormat, type DiskLocation, type DiskMetadata, type HostPath, type ImageId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { describe, expect, it } from 'vitest';
-import { GiB, MiB } from '../composition/testing/catalogue.js';
+import { describe, expect, it, vi } from 'vitest';
+import { GiB, MiB, SECRET } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy, type LegacySeed } from '../composition/testing/legacy.js';
 import { formatProblems, outcome } from '../composition/testing/observe.js';
@@ -11,6 +11,7 @@ import { vm } from '../testing/names.js';
 import { classicEntryName } from './backing-chain.js';
 
 const VM = vm('old1');
+const INSTANCES = '/var/lib/nova/instances';
 
 const imageIdOf = (s: string): ImageId => E.getOrElseW(() => { throw new Error(`not an image id: ${s}`); })(imageId(s));
 
@@ -98,6 +99,24 @@ describe('LegacyAdoption', () => {
         expect(f.cluster.probes()).toEqual([]);
       });
     }
+
+    it('refuses its own entry when that entry, opened as the qcow2 the overlay names, names a backing file itself', async () => {
+      const outcomes: string[] = [];
+      for (const planted of [false, true]) {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'] }] });
+        const base = classicEntryName('cirros');
+        await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base, baseFormat: 'qcow2' }], imageRef: 'cirros' });
+        // Someone with write access to the cache rewrote the entry as a qcow2 whose backing file is a host secret.
+        const entry: DiskLocation = { backend: 'flat', path: `${INSTANCES}/_base/${base}` as HostPath };
+        if (planted) expect(f.cluster.guestWrite('a', entry, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: SECRET }).ok).toBe(true);
+        const r = await f.host('a').adoption.ensure(VM, 'root')();
+        outcomes.push(E.isRight(r) ? `${r.right.format}/${r.right.imageId ?? ''}` : r.left.code);
+        if (planted) expect(f.repository.events).toEqual([]);
+        expect(f.cluster.leaks()).toEqual([]);
+        expect(f.cluster.probes()).toEqual([]);
+      }
+      expect(outcomes).toEqual(['qcow2/cirros', 'LEGACY_BACKING_REFUSED']);
+    });
 
     it('takes the image an operator states for it (an unshelved root is made from the shelved snapshot), and only for a root', async () => {
       const f = await overlayFleet('vm-shelved', 'cirros');
@@ -341,5 +360,32 @@ describe('LegacyAdoption', () => {
       expect(E.isLeft(r) && r.left.code).toBe('OPTIONS_INCONSISTENT');
       expect(f.repository.events).toEqual([]);
     });
+  });
+  describe('when a legacy file disk is a link (the in-memory host has none: its file port is made to say so)', () => {
+    const DISK = `${INSTANCES}/${VM}/disk`;
+    const DIR = `${INSTANCES}/${VM}`;
+    for (const [what, path, kind, pattern] of [
+      ['a symbolic link', DISK, 'symlink', /is a symbolic link/],
+      ['a hard link (a file with other names)', DISK, 'linked', /hard links/],
+      ['reached through an instance directory that is a symbolic link', DIR, 'symlink', /instance directory [^ ]+ is a symbolic link/],
+      ['reached through an instance directory that is no directory', DIR, 'other', /neither a file nor a directory/],
+    ] as const) {
+      it(`refuses a disk ${what} with DISK_NOT_REGULAR_FILE, by a first touch and as an operator's layout, recording nothing`, async () => {
+        const f = await legacyFleet('flat/raw');
+        const files = f.host('a').files;
+        const entryKind = files.entryKind.bind(files);
+        vi.spyOn(files, 'entryKind').mockImplementation((p) => (p === path ? () => Promise.resolve(E.right(kind)) : entryKind(p)));
+        const touched = await f.host('a').adoption.ensure(VM, 'root')();
+        expect(E.isLeft(touched) && [touched.left.code, touched.left.path]).toEqual(['DISK_NOT_REGULAR_FILE', `${VM}/root`]);
+        expect(E.isLeft(touched) && touched.left.message).toMatch(pattern);
+        expect(E.isLeft(touched) && touched.left.message).toMatch(/replace the link with a copy of its own|supply its layout/);
+        const supplied = await f.host('a').adoption.supply(VM, 'root', { backend: 'flat', format: 'raw', location: null })();
+        expect(E.isLeft(supplied) && supplied.left.code).toBe('DISK_NOT_REGULAR_FILE');
+        expect(f.repository.events).toEqual([]);
+        // The other disks are regular files of their own in a directory of its own, and are adopted.
+        if (path === DISK) expect(E.isRight(await f.host('a').adoption.ensure(VM, 'swap')())).toBe(true);
+        vi.restoreAllMocks();
+      });
+    }
   });
 });

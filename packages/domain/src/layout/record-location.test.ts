@@ -32,4 +32,8 @@ describe('resolveLocation', () => {
   it.each(['/var/lib/nova/instances/vm2/disk', '/etc/shadow', '/var/lib/nova/instances/vm1/sub/disk'])('refuses a file location %j outside the instance directory', (location) => {
     expect(E.isLeft(resolveLocation('flat', location, instances, vm))).toBe(true);
   });
+
+  it.each(['sub/disk', '../vm2/disk', './disk', 'disk/', '-disk', ''])('refuses a relative file location %j that is not one file name of the instance directory', (location) => {
+    expect(resolveLocation('qcow2', location, instances, vm)).toEqual(E.left(expect.objectContaining({ code: 'INVALID_NAME' })));
+  });
 });

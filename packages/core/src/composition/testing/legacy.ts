@@ -32,8 +32,10 @@ export interface LegacyDisk {
   readonly file?: string;
   /** What the guest wrote into it. */
   readonly content?: GuestContent;
-  /** The name of a raw base-image cache entry (made if missing) that a qcow2 disk is an overlay of. */
+  /** The name of a base-image cache entry (made if missing) that a qcow2 disk is an overlay of. */
   readonly base?: string;
+  /** The base's format, as the overlay names it (default raw). */
+  readonly baseFormat?: 'raw' | 'qcow2';
 }
 
 /** What the classic driver left for one instance. */
@@ -75,8 +77,9 @@ export const seedLegacy = async (f: FakeFleet, seed: LegacySeed): Promise<Readon
       if (d.base === undefined) must(await driver.createBlank({ location, format: d.format }, d.size as ByteSize)());
       else {
         const path = `${imageCacheDir(ctx)}/${d.base}` as HostPath;
-        if (!must(await files.exists(path)())) f.cluster.writeFixture(seed.host, path, { format: 'raw', virtualSize: d.size });
-        must(await driver.createFromBase({ location, format: d.format }, { path, format: 'raw' }, d.size as ByteSize)());
+        const baseFormat = d.baseFormat ?? 'raw';
+        if (!must(await files.exists(path)())) f.cluster.writeFixture(seed.host, path, { format: baseFormat, virtualSize: d.size });
+        must(await driver.createFromBase({ location, format: d.format }, { path, format: baseFormat }, d.size as ByteSize)());
       }
       if (backend !== 'lvm' && backend !== 'rbd') entries[`${dir}/${file}`] = d.format;
       if (d.content !== undefined) {
