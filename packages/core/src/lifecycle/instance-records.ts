@@ -69,7 +69,7 @@ const adoptPending = async (host: HostServices, instance: InstanceId, records: M
     if (E.isLeft(adopted)) return adopted;
     records.set(disk, adopted.right);
   }
-  const hinted = await run(host.adoption.adoptHinted(instance, new Set([...records.keys(), ...pending])));
+  const hinted = await run(host.adoption.adoptHinted(instance, new Set([...records.keys(), ...pending]), records.size === 0 && pending.length === 0));
   if (E.isLeft(hinted)) return unknown(hinted.left) ? E.right(undefined) : hinted;
   for (const { disk, result } of hinted.right) {
     if (E.isLeft(result) && unknown(result.left)) continue;

@@ -54,6 +54,9 @@ export interface OperatorLayout {
   readonly imageId?: ImageId | null;
 }
 
+/** The disks with a BDM row that the classic driver makes for most instances. */
+const USUAL_BDM_DISKS: readonly DiskName[] = ['root', 'ephemeral0', 'swap'];
+
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
 
@@ -113,7 +116,10 @@ export class LegacyAdoption {
    * rescue) that a hint names and `known` lacks. These disks have no BDM row
    * to say that they exist: the classic driver's `disk.info` lists the files,
    * and a config drive (or a rescue disk) in a pool or a volume group is
-   * always looked for. `disk.info` is read once for all of them.
+   * always looked for. `disk.info` is read once for all of them. For an
+   * instance the caller found `rowless` (no row at all), its root, first
+   * ephemeral and swap disks are looked for too, and given a row with their
+   * record.
    *
    * A hinted disk is looked for before its facts are read, in every place
    * the classic driver could have put it: one that is nowhere is a stale
@@ -123,7 +129,7 @@ export class LegacyAdoption {
    * stopped by it. Each disk that is there comes back with its record, or
    * with why it cannot be adopted.
    */
-  adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
+  adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>, rowless = false): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
     return async () => {
       const read = await this.facts.diskInfo(instance)();
@@ -132,8 +138,11 @@ export class LegacyAdoption {
       const { imagesType } = this.facts.options();
       const pooled: readonly DiskName[] = imagesType === 'lvm' || imagesType === 'rbd' ? ['config', 'rescue'] : ['config'];
       const out: HintedAdoption[] = [];
-      for (const disk of INSTANCE_LEVEL) {
-        const hinted = pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
+      // An instance with no row at all may still have disks: nova keeps an instance's rows through a shelve, so a
+      // compute not yet upgraded that unshelves one whose rows a shelve here dropped makes its disks without rows.
+      const usual: readonly DiskName[] = rowless ? USUAL_BDM_DISKS.filter((d) => !known.has(d)) : [];
+      for (const disk of [...usual, ...INSTANCE_LEVEL]) {
+        const hinted = usual.includes(disk) || pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
         if (!hinted || known.has(disk)) continue;
         const there = await this.heldAt(instance, disk);
         if (E.isLeft(there)) {
