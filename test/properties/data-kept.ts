@@ -110,8 +110,8 @@ export class DataKept {
     // A shelved instance is not in `now`; its root's data must come back with the unshelve.
     for (const [id, kept] of this.expected) if (!now.has(id) && facts.live.has(id)) next.set(id, kept);
     if (subject !== null && step.op === 'resize' && facts.reached) {
-      const was = this.expected.get(subject);
-      if (was !== undefined) this.atResize.set(subject, was);
+      // An instance the classic driver made has no expectation before its first step on ours: a revert promises nothing then.
+      this.atResize.set(subject, this.expected.get(subject) ?? new Map());
     }
     if (subject !== null && (step.op === 'confirm_resize' || step.op === 'revert_resize' || step.op === 'delete')) this.atResize.delete(subject);
     this.expected = next;

@@ -1,3 +1,4 @@
+import { hostBackend } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { stringify } from 'yaml';
 import { LegacyDriver } from '../../packages/simulator/src/legacy/legacy-driver.js';
@@ -65,11 +66,20 @@ export interface Broken {
  * driver's model and nothing of it is set apart, so the same checks must
  * find its probes and leaks.
  */
+/**
+ * Outcomes of the steps the metadata driver ran with no fault or crash
+ * injected, by `<op> on <backend of the instance's host>`: what the
+ * liveness control reads, so that an operation that always fails cannot
+ * pass the suite by never doing anything.
+ */
+export type OutcomeTally = Map<string, { ok: number; total: number; codes: Map<string, number> }>;
+
 export const replayChecked = async (
   scenario: Scenario,
   repository: CountingRepository = inMemoryRepository(),
   faults: readonly Fault[] = [],
   blame: 'metadata' | 'everyone' = 'metadata',
+  tally?: OutcomeTally,
 ): Promise<Broken | null> => {
   const control = blame === 'everyone';
   const world = new World(scenario, repository, control ? 'legacy' : 'metadata', 'none');
@@ -90,7 +100,17 @@ export const replayChecked = async (
     }
     const disksBefore = diskKeys(world);
     const hostBefore = 'instance' in step ? world.instance(step.instance)?.host : undefined;
+    const actingHost = step.op === 'boot' || step.op === 'unshelve' ? step.host : hostBefore;
+    const backendBefore = actingHost === undefined ? undefined : world.options.get(actingHost);
     const outcome = await runner.run(index, step, crashes.get(index));
+    if (tally !== undefined && backendBefore !== undefined && runner.lastDriver === 'metadata' && crashes.get(index) === undefined && !faults.some((f) => f.at === index)) {
+      const key = `${step.op} on ${hostBackend(backendBefore)}`;
+      const t = tally.get(key) ?? { ok: 0, total: 0, codes: new Map<string, number>() };
+      t.total += 1;
+      if (outcome.ok) t.ok += 1;
+      else t.codes.set(outcome.code, (t.codes.get(outcome.code) ?? 0) + 1);
+      tally.set(key, t);
+    }
     // The known gap is the legacy instance's alone: the metadata driver's records name every volume, whatever the options say now.
     if (step.op === 'delete' && outcome.ok && hostBefore !== undefined && !born.has(step.instance)) for (const key of unreachable(world, step.instance, hostBefore)) debris.add(key);
     world.cluster.clearFaults();

@@ -6,11 +6,16 @@ import { openDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { writeScenario } from '../../packages/simulator/src/scenario/write-scenario.js';
-import { faultsOf, legacyMisbehaves, load, replayChecked, type Broken } from './generated-replay.js';
+import { faultsOf, legacyMisbehaves, load, replayChecked, type Broken, type OutcomeTally } from './generated-replay.js';
 import { RUNS, SEED, SQLITE_RUNS } from './props-config.js';
 import { scenarioArbitrary } from './scenario-arbitrary.js';
 
 const OUT = join(process.cwd(), 'test-results');
+/** Sequences the liveness control replays (fixed: its thresholds are for this many), and the attempts of one operation after which at least one success is required. */
+const LIVE_RUNS = 1000;
+const LIVE_DRAWS = 20;
+const LIVE_DRAWS_PER_BACKEND = 30;
+const TOOL_ERRORS: ReadonlySet<string> = new Set(['COMMAND_FAILED', 'COMMAND_UNSUPPORTED', 'COMMAND_NOT_FOUND', 'COMMAND_KILLED', 'EXECUTOR_FAILED', 'TOOL_OUTPUT_INVALID']);
 
 /**
  * Save a counterexample as a replayable scenario and say where, with the
@@ -64,6 +69,44 @@ describe('security suite: no operation sequence probes, leaks, loses or contradi
     const { result, found } = await check(SQLITE_RUNS, open);
     const message = result.failed && found !== null ? report(found.file, found.broken, SEED, result.counterexamplePath ?? undefined, 'sqlite') : '';
     expect(result.failed, message).toBe(false);
+  });
+
+  it('control: every operation the generators draw succeeds on every backend, and no tool refuses an argv of the library, so the invariants above are not kept by doing nothing', async () => {
+    const tally: OutcomeTally = new Map();
+    await fc.assert(
+      fc.asyncProperty(scenarioArbitrary, async (file) => {
+        await replayChecked(load(file), undefined, faultsOf(file), 'metadata', tally);
+      }),
+      { numRuns: LIVE_RUNS, seed: SEED },
+    );
+    // Per operation across backends too: confirm, revert and unrescue need a state few sequences reach on any one backend.
+    const byOp: OutcomeTally = new Map();
+    for (const [key, t] of tally) {
+      const op = `${key.split(' ')[0] ?? key} on any backend`;
+      const all = byOp.get(op) ?? { ok: 0, total: 0, codes: new Map<string, number>() };
+      all.ok += t.ok;
+      all.total += t.total;
+      for (const [c, n] of t.codes) all.codes.set(c, (all.codes.get(c) ?? 0) + n);
+      byOp.set(op, all);
+    }
+    // Drawn often enough to have met an instance in a state that allows it, an operation must have worked at least
+    // once; on one backend, when it mostly works elsewhere (a rarely possible one, like a confirm, is judged overall).
+    const rate = (key: string): number => {
+      const t = byOp.get(`${key.split(' ')[0] ?? key} on any backend`);
+      return t === undefined || t.total === 0 ? 0 : t.ok / t.total;
+    };
+    const dead = [
+      ...[...tally].filter(([k, t]) => t.total >= LIVE_DRAWS_PER_BACKEND && t.ok === 0 && rate(k) >= 0.25),
+      ...[...byOp].filter(([, t]) => t.total >= LIVE_DRAWS && t.ok === 0),
+    ];
+    const shown = dead.map(([k, t]) => `${k}: 0 of ${t.total} succeeded (${[...t.codes].map(([c, n]) => `${c} ×${n}`).join(', ')})`);
+    if (process.env['PROPS_TALLY'] !== undefined) console.log([...tally].map(([k, t]) => `${k}: ${t.ok}/${t.total} ${[...t.codes].map(([c, n]) => `${c}×${n}`).join(' ')}`).sort().join('\n'));
+    expect(shown, 'operations that never succeed').toEqual([]);
+    expect(tally.size, 'the tally saw no operation').toBeGreaterThan(0);
+    // With no fault injected, a tool refusing the library's own argv (or printing what the library cannot read) is a bug
+    // of the library: a missing or wrong format, a path it should not have named.
+    const toolErrors = [...tally].flatMap(([k, t]) => [...t.codes].filter(([c]) => TOOL_ERRORS.has(c)).map(([c, n]) => `${k}: ${c} ×${n}`));
+    expect(toolErrors, 'tool errors in steps with no fault injected').toEqual([]);
   });
 
   it('control: the same generators find a probe or a leak in the classic driver’s model', async () => {
