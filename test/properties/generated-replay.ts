@@ -136,6 +136,8 @@ export const replayChecked = async (
       else if (outcome.ok) born.delete(step.instance);
     }
     if (step.op === 'delete' && outcome.ok) born.delete(step.instance);
+    // A shelve here drops the instance's disks and records; the classic driver unshelving it makes them anew, its own.
+    if (step.op === 'unshelve' && outcome.ok && runner.lastDriver === 'legacy') born.delete(step.instance);
     const classicStep = runner.lastDriver === 'legacy' && !control;
     const now = await layouts(world);
     violations.push(...layoutChanges(recorded, now, step, classicStep));

@@ -14,7 +14,9 @@ const OUT = join(process.cwd(), 'test-results');
 /** Sequences the liveness control replays (fixed: its thresholds are for this many), and the attempts of one operation after which at least one success is required. */
 const LIVE_RUNS = 1000;
 const LIVE_DRAWS = 20;
-const LIVE_DRAWS_PER_BACKEND = 30;
+const LIVE_DRAWS_PER_BACKEND = 40;
+/** How often an operation must succeed overall for a backend where it never does to count as broken there. */
+const LIVE_RATE = 0.15;
 const TOOL_ERRORS: ReadonlySet<string> = new Set(['COMMAND_FAILED', 'COMMAND_UNSUPPORTED', 'COMMAND_NOT_FOUND', 'COMMAND_KILLED', 'EXECUTOR_FAILED', 'TOOL_OUTPUT_INVALID']);
 
 /**
@@ -71,7 +73,7 @@ describe('security suite: no operation sequence probes, leaks, loses or contradi
     expect(result.failed, message).toBe(false);
   });
 
-  it('control: every operation the generators draw succeeds on every backend, and no tool refuses an argv of the library, so the invariants above are not kept by doing nothing', async () => {
+  it('control: every operation the generators draw succeeds, on each backend where it often can, and no tool refuses an argv of the library, so the invariants above are not kept by doing nothing', async () => {
     const tally: OutcomeTally = new Map();
     await fc.assert(
       fc.asyncProperty(scenarioArbitrary, async (file) => {
@@ -90,13 +92,14 @@ describe('security suite: no operation sequence probes, leaks, loses or contradi
       byOp.set(op, all);
     }
     // Drawn often enough to have met an instance in a state that allows it, an operation must have worked at least
-    // once; on one backend, when it mostly works elsewhere (a rarely possible one, like a confirm, is judged overall).
+    // once; on one backend too, when it works often enough overall (a rarely possible one, like a confirm, is judged
+    // overall only).
     const rate = (key: string): number => {
       const t = byOp.get(`${key.split(' ')[0] ?? key} on any backend`);
       return t === undefined || t.total === 0 ? 0 : t.ok / t.total;
     };
     const dead = [
-      ...[...tally].filter(([k, t]) => t.total >= LIVE_DRAWS_PER_BACKEND && t.ok === 0 && rate(k) >= 0.25),
+      ...[...tally].filter(([k, t]) => t.total >= LIVE_DRAWS_PER_BACKEND && t.ok === 0 && rate(k) >= LIVE_RATE),
       ...[...byOp].filter(([, t]) => t.total >= LIVE_DRAWS && t.ok === 0),
     ];
     const shown = dead.map(([k, t]) => `${k}: 0 of ${t.total} succeeded (${[...t.codes].map(([c, n]) => `${c} ×${n}`).join(', ')})`);

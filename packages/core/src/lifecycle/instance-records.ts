@@ -1,4 +1,4 @@
-import type { DiskMetadata, DiskName, InstanceId, InstanceRow } from '@disk-ledger/domain';
+import type { DiskMetadata, DiskName, InstanceId, InstanceRow, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { StoredRecord } from '../services/disk-records.js';
 import type { HostServices } from './host-registry.js';
@@ -57,11 +57,15 @@ const bornWithRecords = (records: ReadonlyMap<DiskName, DiskMetadata>): boolean 
  * `driver_info`, and instance-level disks only `disk.info` names (those may
  * be stale: one that is not on the host is simply not there).
  */
-const adoptPending = async (host: HostServices, instance: InstanceId, records: Map<DiskName, DiskMetadata>, pending: readonly DiskName[], options: LoadOptions): Step<void> => {
+const adoptPending = async (host: HostServices, row: InstanceState, records: Map<DiskName, DiskMetadata>, pending: readonly DiskName[], options: LoadOptions): Step<readonly DiskName[]> => {
+  const instance = row.instance;
+  // An image-backed instance with no row at all had its rows dropped by a shelve here, and a compute not yet upgraded
+  // unshelved it: its usual disks are looked for. One booted from a volume, without local disks, is not looked at.
+  const rowless = records.size === 0 && pending.length === 0 && row.imageRef !== null;
   // An instance whose every disk was made with its record was born on an upgraded host, and the classic
   // driver never runs on one (nor is an instance moved to a host that awaits its upgrade): nothing of it
   // can be the classic driver's, so its host is not asked for classic leftovers on every load.
-  if (pending.length === 0 && bornWithRecords(records)) return E.right(undefined);
+  if (pending.length === 0 && bornWithRecords(records)) return E.right([]);
   const unknown = (e: { readonly code: string }): boolean => options.forDelete === true && FACT_ERRORS.has(e.code);
   for (const disk of pending) {
     const adopted = await run(host.adoption.ensure(instance, disk));
@@ -69,14 +73,19 @@ const adoptPending = async (host: HostServices, instance: InstanceId, records: M
     if (E.isLeft(adopted)) return adopted;
     records.set(disk, adopted.right);
   }
-  const hinted = await run(host.adoption.adoptHinted(instance, new Set([...records.keys(), ...pending]), records.size === 0 && pending.length === 0));
-  if (E.isLeft(hinted)) return unknown(hinted.left) ? E.right(undefined) : hinted;
+  const hinted = await run(host.adoption.adoptHinted(instance, new Set([...records.keys(), ...pending]), rowless));
+  if (E.isLeft(hinted)) return unknown(hinted.left) ? E.right([]) : hinted;
+  // A disk found without a row whose facts do not place it is, for a delete, one to remove by nova's names.
+  const unplaced: DiskName[] = [];
   for (const { disk, result } of hinted.right) {
-    if (E.isLeft(result) && unknown(result.left)) continue;
+    if (E.isLeft(result) && unknown(result.left)) {
+      unplaced.push(disk);
+      continue;
+    }
     if (E.isLeft(result)) return result;
     records.set(disk, result.right);
   }
-  return E.right(undefined);
+  return E.right(unplaced);
 };
 
 /** Finish disks whose record is still `creating` (a crash part-way), as a hard reboot would. */
@@ -95,7 +104,7 @@ const completePending = async (host: HostServices, instance: InstanceId, records
  * (move-settle.ts): a crash part-way through a move is rolled back or
  * forward before anything else reads the instance's records.
  */
-const settledRow = async (deps: LifecycleDeps, instance: InstanceId, unconfirmed: NonNullable<LoadOptions['unconfirmed']>): Step<InstanceRow> => {
+const settledRow = async (deps: LifecycleDeps, instance: InstanceId, unconfirmed: NonNullable<LoadOptions['unconfirmed']>): Step<InstanceState> => {
   const s = await settledInstance(deps, instance);
   if (E.isLeft(s) || s.right.pending === null) return E.map((x: SettledInstance) => x.row)(s);
   if (unconfirmed === 'refuse') return E.left(resizeUnconfirmed(instance, s.right.pending));
@@ -127,11 +136,11 @@ export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, op
   }
   const unreadable = stored.right.unreadable;
   if (options.adopt === false) return E.right({ row: row.right, host: host.right, records, unplaced: [...pending, ...unreadable] });
-  const adopted = await adoptPending(host.right, instance, records, pending, options);
+  const adopted = await adoptPending(host.right, row.right, records, pending, options);
   if (E.isLeft(adopted)) return adopted;
   const completed = options.complete === true ? await completePending(host.right, instance, records) : E.right(undefined);
   if (E.isLeft(completed)) return completed;
-  return E.right({ row: row.right, host: host.right, records, unplaced: [...pending.filter((d) => !records.has(d)), ...unreadable] });
+  return E.right({ row: row.right, host: host.right, records, unplaced: [...pending.filter((d) => !records.has(d)), ...unreadable, ...adopted.right] });
 };
 
 /**

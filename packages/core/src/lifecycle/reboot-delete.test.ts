@@ -1,8 +1,6 @@
-import { HOSTILE_KINDS, decodeDiskMetadata, resolveLocation, type ByteSize, type HostPath } from '@disk-ledger/domain';
-import { HostDiskDrivers } from '@disk-ledger/host';
+import { HOSTILE_KINDS, decodeDiskMetadata, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { ALL_BACKENDS } from '../composition/fake-host-module.js';
 import { GiB } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy } from '../composition/testing/legacy.js';
@@ -205,22 +203,14 @@ describe('delete', () => {
     });
 
     for (const name of ['lvm', 'rbd/shared'] as const) {
-      it(`removes, as nova does, a volume of the instance's name in the ${name} group or pool that no row lists (made by a compute not yet upgraded)`, async () => {
+      it(`does not look for the usual disks of an instance booted from a volume without local disks, on the ${name} host`, async () => {
         const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
-        // Booted here with a flavor without swap: no swap row. Then a swap volume of its name appears beside its disks.
-        await f.boot(VM, 'a', { flavor: { root: GiB, ephemeral: 0, swap: 0 }, configDrive: false });
-        const options = f.contexts.get('a')?.options;
-        const vg = options?.imagesVolumeGroup ?? null;
-        const pool = options?.imagesRbdPool ?? null;
-        const backend = name === 'lvm' ? 'lvm' : 'rbd';
-        const location = resolveLocation(backend, `${(backend === 'lvm' ? vg : pool) ?? ''}/${VM}_disk.swap`, '/var/lib/nova/instances' as HostPath, VM);
-        if (E.isLeft(location)) throw new Error(location.left.message);
-        const driver = await new HostDiskDrivers(f.cluster.executor('a'), f.cluster.files('a'), ALL_BACKENDS).forBackend(backend)();
-        if (E.isLeft(driver)) throw new Error(driver.left.message);
-        expect(E.isRight(await driver.right.createBlank({ location: location.right, format: 'raw' }, (GiB / 4) as ByteSize)())).toBe(true);
-        expect(f.cluster.disks().filter((d) => d.location.includes(`${VM}_`))).toHaveLength(2);
+        await f.boot(VM, 'a', { image: null, flavor: { root: 0, ephemeral: 0, swap: 0 }, configDrive: false });
+        const before = f.cluster.commands().length;
+        expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+        const looked = f.cluster.commands().slice(before).map((c) => c.argv.join(' ')).filter((a) => /_disk($|\.eph0|\.swap)/.test(a));
+        expect(looked).toEqual([]);
         expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
-        expect(f.cluster.disks().filter((d) => d.location.includes(VM))).toEqual([]);
       });
 
       it(`removes a legacy instance's volumes by name from the ${name} group or pool its options still name, after its images_type changed`, async () => {

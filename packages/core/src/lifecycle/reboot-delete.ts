@@ -1,4 +1,4 @@
-import type { DiskName, InstanceId } from '@disk-ledger/domain';
+import type { InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadInstance, remakeMissing } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
@@ -15,9 +15,6 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
   return remakeMissing(view.right);
 };
 
-/** The disks nova names in a group or pool for most instances. */
-const USUAL_DISKS: readonly DiskName[] = ['root', 'ephemeral0', 'swap', 'config', 'rescue'];
-
 /**
  * Delete: remove every local disk, then soft-delete the instance and its
  * records. A resize waiting for confirm or revert is confirmed first, so the
@@ -33,10 +30,9 @@ export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId):
   if (E.isLeft(removed)) return removed;
   // Rows no record or fact placed (a boot stopped before them, a legacy volume disk.info never named, a record that
   // does not decode): their volumes, if any, go by name from the group or pool the options name; their files go with
-  // the directory. So do nova's names of the usual disks that no record names, as nova's delete removes every volume
-  // of the instance there: a config drive has no row to list it, and an older compute that unshelved the instance
-  // made its disks without rows.
-  const unnamed = [...new Set([...unplaced, ...USUAL_DISKS.filter((d) => !records.has(d))])];
+  // the directory. A config drive has no row to list it: when nothing recorded it (its disk.info entry unreadable),
+  // nova's name for it in the pool goes too.
+  const unnamed = records.has('config') || unplaced.includes('config') ? unplaced : [...unplaced, 'config' as const];
   const named = await sequence(unnamed, async (disk) => {
     const lv = await run(host.realizer.removeNamed(instance, disk, 'lvm'));
     return E.isLeft(lv) ? lv : run(host.realizer.removeNamed(instance, disk, 'rbd'));
