@@ -51,8 +51,7 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
   // An instance with a record for every disk it has needs nothing of its image (which may be gone from the service).
   // One with no row at all (a shelve here dropped them, and a compute not yet upgraded unshelved it) has every disk
   // its facts describe made anew.
-  const rowless = view.records.size === 0 && view.unplaced.length === 0;
-  if (!rowless && view.unplaced.length === 0 && (facts.configDrive !== true || view.records.has('config'))) return E.right([]);
+  if (view.records.size > 0 && view.unplaced.length === 0 && (facts.configDrive !== true || view.records.has('config'))) return E.right([]);
   // A root that has a record (or is kept) needs nothing of the image, which may be gone from the service.
   const image = view.records.has('root') ? null : facts.image;
   const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image, flavor: facts.flavor, configDrive: facts.configDrive ?? false });

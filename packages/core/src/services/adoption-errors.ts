@@ -57,6 +57,12 @@ export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMeta
             : `${instance}/${disk} does not open as ${probe.backend}/${probe.format}, the layout the host's options and disk.info give it; an operator must supply its layout`,
       };
 
+/** What an operator can do about a disk that is `kind`: a directory may be a ploop disk; a link is replaced by a copy (a copy made onto the link would write through it). */
+const remedy = (kind: EntryKind): string =>
+  kind === 'directory'
+    ? 'an operator must supply its layout (a ploop disk is a directory) or put the disk itself there'
+    : 'an operator must replace the link with a copy of its own (copied to a new name, then moved over it)';
+
 /**
  * A legacy file disk that is not a regular file of its own: a symbolic link
  * (qemu-img would follow it to whatever it names, another instance's disk
@@ -64,12 +70,6 @@ export const notOpening = (instance: InstanceId, disk: DiskName, probe: DiskMeta
  * a host file or another instance's disk too), a directory or a device.
  * The classic driver never made one.
  */
-/** What an operator can do about a disk that is `kind`: a directory may be a ploop disk; a link is replaced by a copy (a copy made onto the link would write through it). */
-const remedy = (kind: EntryKind): string =>
-  kind === 'directory'
-    ? 'an operator must supply its layout (a ploop disk is a directory) or put the disk itself there'
-    : 'an operator must replace the link with a copy of its own (copied to a new name, then moved over it)';
-
 export const notRegularFile = (instance: InstanceId, disk: DiskName, probe: DiskMetadata, what: string, kind: EntryKind): DiskMismatch => ({
   _tag: 'DiskMismatch', code: 'DISK_NOT_REGULAR_FILE', instance, disk, path: `${instance}/${disk}`,
   message: `${instance}/${disk} is not a regular file of its own (${what} is ${ENTRY_KIND_WORDS[kind]}), so it is not adopted as ${probe.backend}/${probe.format}${probe.provenance === 'operator' ? ' (nothing was recorded)' : `; ${remedy(kind)}`}`,
