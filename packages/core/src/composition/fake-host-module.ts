@@ -10,18 +10,25 @@ import { driversFor } from './host-drivers-config.js';
 /** Every backend, as the in-memory host emulates them all. */
 export const ALL_BACKENDS: HostDriversConfig = { backends: ['flat', 'qcow2', 'lvm', 'rbd', 'ploop'] };
 
+/** What one in-memory host may differ in besides its context and backends. */
+export interface FakeHostOptions {
+  /** Replaces the cluster's image service for this host (a test's failing one, say). */
+  readonly images?: ImageService;
+  /** Admit vmdk images (monolithicSparse/streamOptimized only), as `RealHostConfig.allowVmdk` does; refused by default. */
+  readonly allowVmdk?: boolean;
+}
+
 /**
  * Binds the ports of one host of an in-memory cluster: the emulated commands
  * and files of that host, under the same drivers, templates and verified base
- * cache the real host uses, so the code under test is the real code.
- * `images` replaces the cluster's image service for this host (a test's
- * failing one, say); as on a real host, one that throws is answered with
- * its own failure value.
+ * cache the real host uses, so the code under test is the real code. As on a
+ * real host, an image service that throws is answered with its own failure
+ * value.
  */
-export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: HostDriversConfig = ALL_BACKENDS, images?: ImageService): ContainerModule =>
+export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: HostDriversConfig = ALL_BACKENDS, options: FakeHostOptions = {}): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.HostContext).toConstantValue(ctx);
-    bind(TOKENS.ImageService).toConstantValue(guardImageService(images ?? cluster.imageService(ctx.name)));
+    bind(TOKENS.ImageService).toConstantValue(guardImageService(options.images ?? cluster.imageService(ctx.name)));
     bind(TOKENS.CommandExecutor).toConstantValue(cluster.executor(ctx.name));
     bind(TOKENS.HostFiles).toConstantValue(cluster.files(ctx.name));
     bind(TOKENS.DiskDrivers)
@@ -32,7 +39,7 @@ export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: 
       .inSingletonScope();
     bind(TOKENS.BaseImageCache)
       .toDynamicValue((c) => new HostBaseImageCache(ctx.instancesPath, c.get(TOKENS.ImageService), c.get(TOKENS.HostFiles), c.get(TOKENS.CommandExecutor), {
-        allowVmdk: false,
+        allowVmdk: options.allowVmdk ?? false,
         inspectLimits: DEFAULT_INSPECT_LIMITS,
         ...(ctx.imageCacheSubdirectory === undefined ? {} : { subdirectory: ctx.imageCacheSubdirectory }),
       }))

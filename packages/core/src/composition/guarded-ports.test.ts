@@ -28,7 +28,7 @@ const setup = (wrap: { images?: (i: ImageService) => ImageService; transfer?: (t
   const transfer = new FakeDiskTransfer(cluster);
   const used = wrap.images?.(images) ?? images;
   const fleet = new Fleet({ repository, images: used, transfer: wrap.transfer?.(transfer) ?? transfer });
-  for (const h of ['a', 'b']) fleet.setHost(ctx(h), fakeHostModule(cluster, ctx(h), ALL_BACKENDS, used));
+  for (const h of ['a', 'b']) fleet.setHost(ctx(h), fakeHostModule(cluster, ctx(h), ALL_BACKENDS, { images: used }));
   const files = (host: string): string[] => [...cluster.host(host).fs.files()].map(([p]) => p).sort();
   return { cluster, repository, fleet, files };
 };

@@ -15,7 +15,7 @@ import { ExecaCommandExecutor, HostDiskDrivers, LocalDiskTransfer, NodeHostFiles
 import * as E from 'fp-ts/lib/Either.js';
 import type { Scenario } from '../scenario/load-scenario.js';
 import type { ImageSpec } from '../scenario/scenario.js';
-import type { GuestFormat, GuestOutcome, HostModule, Site, SiteLeak, SiteProbe } from '../world/site.js';
+import type { GuestFormat, GuestOutcome, HostImagePolicy, HostModule, Site, SiteLeak, SiteProbe } from '../world/site.js';
 import { DirectoryImageService } from './directory-image-service.js';
 import { writeAsGuest } from './guest-write.js';
 import { ImageStore } from './image-store.js';
@@ -87,8 +87,8 @@ export class RealSite implements Site {
     return this.layout.instancesPath(host);
   }
 
-  hostModule(ctx: HostContext): HostModule {
-    return siteHostModule(ctx, this.executor(ctx.name), this.imageService(ctx.name));
+  hostModule(ctx: HostContext, images: HostImagePolicy): HostModule {
+    return siteHostModule(ctx, this.executor(ctx.name), this.imageService(ctx.name), images);
   }
 
   executor(host: string): SiteExecutor {

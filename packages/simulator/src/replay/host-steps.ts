@@ -26,7 +26,7 @@ export const reconfigure = (world: SimWorld, step: StepOf<'reconfigure'>, curren
   const r = reconfigured(current.get(step.host) ?? {}, step.config);
   if (E.isLeft(r)) return failed(r.left.code, r.left.message);
   current.set(step.host, r.right.config);
-  world.setOptions(step.host, r.right.options);
+  world.setOptions(step.host, r.right.options, r.right.config.allow_vmdk === true);
   return OK;
 };
 

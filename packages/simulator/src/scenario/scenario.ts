@@ -30,6 +30,8 @@ export const HostConfig = strict('HostConfig', {}, {
   images_volume_group: t.string,
   images_rbd_pool: t.string,
   preallocate_images: oneOf('preallocate_images', ['none', 'space'] as const),
+  /** The simulator's own key (not one of nova's libvirt options): the host admits vmdk images, as `RealHostConfig.allowVmdk` does. */
+  allow_vmdk: t.boolean,
 });
 export type HostConfig = t.TypeOf<typeof HostConfig>;
 

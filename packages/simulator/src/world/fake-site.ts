@@ -11,7 +11,7 @@ import { HostDiskDrivers } from '@disk-ledger/host';
 import type { Scenario } from '../scenario/load-scenario.js';
 import { everyHostsSecrets } from './host-secrets.js';
 import { INSTANCES_PATH } from './nova-paths.js';
-import type { GuestFormat, GuestOutcome, HostModule, Site, SiteLeak, SiteProbe } from './site.js';
+import type { GuestFormat, GuestOutcome, HostImagePolicy, HostModule, Site, SiteLeak, SiteProbe } from './site.js';
 
 const stepOf = (tag: unknown): number | null => (typeof tag === 'number' ? tag : null);
 
@@ -46,11 +46,11 @@ export class FakeSite implements Site {
     return INSTANCES_PATH;
   }
 
-  hostModule(ctx: HostContext): HostModule {
+  hostModule(ctx: HostContext, images: HostImagePolicy): HostModule {
     const { imagesVolumeGroup: vg, imagesRbdPool: pool } = ctx.options;
     if (vg !== null && this.cluster.hosts.get(ctx.name)?.volumeGroups.has(vg) !== true) this.cluster.addVolumeGroup(ctx.name, { name: vg });
     if (pool !== null) this.cluster.addRbdPool(ctx.name, pool);
-    return fakeHostModule(this.cluster, ctx, ALL_BACKENDS);
+    return fakeHostModule(this.cluster, ctx, ALL_BACKENDS, { allowVmdk: images.allowVmdk });
   }
 
   executor(host: string): FakeCommandExecutor {

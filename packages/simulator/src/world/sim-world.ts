@@ -32,6 +32,8 @@ export class SimWorld {
   readonly flavors: ReadonlyMap<string, Flavor>;
   /** Hosts that are down (evacuation sources). */
   readonly down = new Set<string>();
+  /** Hosts that admit vmdk images (their config's `allow_vmdk`). */
+  readonly vmdkAllowed = new Set<string>();
 
   constructor(
     readonly scenario: Scenario,
@@ -44,17 +46,19 @@ export class SimWorld {
     for (const h of scenario.hosts) {
       const options = scenario.hostOptions.get(h.name);
       if (options === undefined) throw new Error(`unreachable: options of ${h.name} were checked`);
-      this.setOptions(h.name, options);
+      this.setOptions(h.name, options, h.config?.allow_vmdk === true);
       this.modes.set(h.name, mode === 'legacy' || upgraded.has(h.name) ? 'legacy' : 'metadata');
     }
     this.flavors = new Map(Object.entries(scenario.flavors ?? {}).map(([k, f]) => [k, { root: f.root ?? 0, ephemeral: f.ephemeral ?? 0, swap: f.swap ?? 0 }]));
   }
 
   /** Give a host new options: a new context, and new services for it (records are unaffected). */
-  setOptions(host: string, options: HostStorageOptions): void {
+  setOptions(host: string, options: HostStorageOptions, allowVmdk = this.vmdkAllowed.has(host)): void {
     this.options.set(host, options);
+    if (allowVmdk) this.vmdkAllowed.add(host);
+    else this.vmdkAllowed.delete(host);
     const ctx = this.context(host);
-    this.fleet.setHost(ctx, this.site.hostModule(ctx));
+    this.fleet.setHost(ctx, this.site.hostModule(ctx, { allowVmdk }));
   }
 
   /** The host's context as it is now. */

@@ -59,6 +59,12 @@ export type GuestFormat = DiskFormat | QemuFormat;
 /** Whether a guest act happened, or why it could not (no VM runs on a disk that does not open). */
 export type GuestOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
+/** Which images a host admits beyond raw and qcow2. */
+export interface HostImagePolicy {
+  /** vmdk images (monolithicSparse/streamOptimized only): a host config's `allow_vmdk`. */
+  readonly allowVmdk: boolean;
+}
+
 /** What a replay needs from the hosts it runs on. */
 export interface Site {
   readonly kind: SiteKind;
@@ -72,7 +78,7 @@ export interface Site {
    * reconfigures gets a new one). The fake also gives the host the volume
    * group or pool its options name.
    */
-  hostModule(ctx: HostContext): HostModule;
+  hostModule(ctx: HostContext, images: HostImagePolicy): HostModule;
   executor(host: string): CommandExecutor;
   files(host: string): HostFiles;
   imageService(host: string): ImageService;
