@@ -48,6 +48,30 @@ describe('invariant 6, nothing lost', () => {
     expect(k2.check(2, reboot, view({ ephemeral0: [] }), facts())).toHaveLength(1);
   });
 
+  it('lets a revert drop what was written while the resize waited, even after a confirm that failed', () => {
+    const kept = new DataKept();
+    const resize: Step = { op: 'resize', instance: 'vm0', to: 'h1', confirm: false };
+    kept.check(0, reboot, view({ root: ['guest:1'] }), facts());
+    kept.check(1, resize, view({ root: ['guest:1'] }), facts());
+    // The confirm failed: the resize still waits, and a revert still goes back to it.
+    kept.check(2, { op: 'confirm_resize', instance: 'vm0' }, view({ root: ['guest:1'] }), facts({ reached: false }));
+    kept.check(3, reboot, view({ root: ['guest:1', 'guest:2'] }), facts());
+    expect(kept.check(4, { op: 'revert_resize', instance: 'vm0' }, view({ root: ['guest:1'] }), facts())).toEqual([]);
+    // Once a confirm went through, nothing is waiting: the same loss is reported.
+    const confirmed = new DataKept();
+    confirmed.check(0, reboot, view({ root: ['guest:1'] }), facts());
+    confirmed.check(1, resize, view({ root: ['guest:1'] }), facts());
+    confirmed.check(2, { op: 'confirm_resize', instance: 'vm0' }, view({ root: ['guest:1'] }), facts());
+    confirmed.check(3, reboot, view({ root: ['guest:1', 'guest:2'] }), facts());
+    expect(confirmed.check(4, { op: 'revert_resize', instance: 'vm0' }, view({ root: ['guest:1'] }), facts())).toHaveLength(1);
+  });
+
+  it('lets a rebuild that failed once its new record was durable re-image the root at the next operation', async () => {
+    const steps = [boot, write('root'), { rebuild: { instance: 'vm0', image: 'img' } }, write('root'), { reboot: { instance: 'vm0', hard: true } }];
+    // The rebuild's first command fails after its record is written: the reboot finishes it, and both writes go.
+    expect(await replayChecked(scenario(steps), undefined, [{ kind: 'command', at: 2 }])).toBe(null);
+  });
+
   it('holds through a replay of moves, a conversion, a rebuild, a shelve and a revert', async () => {
     const steps = [
       boot, write('root'), write('ephemeral0'),

@@ -63,7 +63,11 @@ const dropped = (step: Step, disk: DiskName): boolean => {
 export interface StepFacts {
   /** Instances whose disks are not checked after this step (a crash, a vanished disk, the classic driver acting). */
   readonly exempt: ReadonlySet<string>;
-  /** Whether the step reached its instance: it completed, or a crash cut it part-way (a refused step drops nothing). */
+  /**
+   * Whether the step reached its instance: it completed, a crash cut it
+   * part-way, or it failed once its intent was durable (a rebuild whose new
+   * record was written); a refused step drops nothing.
+   */
   readonly reached: boolean;
   /** Whether the classic driver ran the step: what it does to data is the reference model's. */
   readonly classic: boolean;
@@ -113,7 +117,8 @@ export class DataKept {
       // An instance the classic driver made has no expectation before its first step on ours: a revert promises nothing then.
       this.atResize.set(subject, this.expected.get(subject) ?? new Map());
     }
-    if (subject !== null && (step.op === 'confirm_resize' || step.op === 'revert_resize' || step.op === 'delete')) this.atResize.delete(subject);
+    // A confirm or revert that failed leaves the resize waiting: a later revert still goes back to it.
+    if (subject !== null && (((step.op === 'confirm_resize' || step.op === 'revert_resize') && facts.reached) || step.op === 'delete')) this.atResize.delete(subject);
     this.expected = next;
     return out;
   }

@@ -1,4 +1,4 @@
-import { hostBackend } from '@disk-ledger/domain';
+import { decodeDiskMetadata, hostBackend } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { stringify } from 'yaml';
 import { LegacyDriver } from '../../packages/simulator/src/legacy/legacy-driver.js';
@@ -27,6 +27,24 @@ const restartsGuest = (step: Step): boolean => {
 };
 
 /** Errors about the classic driver's facts: an instance the metadata driver booted has records for every disk it ever had, so none may stop it. */
+/**
+ * Whether a rebuild that failed left its new root record `creating`: its
+ * intent is durable, so the instance's next operation finishes it and
+ * re-images the root, as after a crash.
+ */
+const rebuildLeftPending = async (world: World, step: Step, ok: boolean): Promise<boolean> => {
+  if (ok || step.op !== 'rebuild') return false;
+  const inst = world.instance(step.instance);
+  if (inst === undefined) return false;
+  const rows = await world.repository.listDisks(inst.id)();
+  const root = E.isRight(rows) ? rows.right.find((r) => r.disk === 'root') : undefined;
+  const meta = root === undefined || root.driverInfo === null ? null : decodeDiskMetadata(root.driverInfo);
+  return meta !== null && E.isRight(meta) && meta.right.state === 'creating';
+};
+
+/** Whether the scenario declares `image` a vmdk image. */
+const isVmdk = (world: World, image: string): boolean => world.scenario.images?.some((i) => i.id === image && i.disk_format === 'vmdk') ?? false;
+
 const LEGACY_FACT_ERRORS: ReadonlySet<string> = new Set([
   'DISK_INFO_CORRUPT', 'LEGACY_FACTS_MISSING', 'LEGACY_FACTS_CONTRADICT', 'LEGACY_DISK_MISSING', 'LEGACY_BACKING_REFUSED',
 ]);
@@ -102,9 +120,12 @@ export const replayChecked = async (
     const hostBefore = 'instance' in step ? world.instance(step.instance)?.host : undefined;
     const actingHost = step.op === 'boot' || step.op === 'unshelve' ? step.host : hostBefore;
     const backendBefore = actingHost === undefined ? undefined : world.options.get(actingHost);
+    // A boot from a vmdk image where vmdk is admitted is told apart, so that the control sees it succeed on its own.
+    const vmdkBoot = step.op === 'boot' && step.image !== undefined && isVmdk(world, step.image) && world.vmdkAllowed.has(step.host);
     const outcome = await runner.run(index, step, crashes.get(index));
+    const pendingRebuild = await rebuildLeftPending(world, step, outcome.ok);
     if (tally !== undefined && backendBefore !== undefined && runner.lastDriver === 'metadata' && crashes.get(index) === undefined && !faults.some((f) => f.at === index)) {
-      const key = `${step.op} on ${hostBackend(backendBefore)}`;
+      const key = `${vmdkBoot ? 'boot-from-vmdk' : step.op} on ${hostBackend(backendBefore)}`;
       const t = tally.get(key) ?? { ok: 0, total: 0, codes: new Map<string, number>() };
       t.total += 1;
       if (outcome.ok) t.ok += 1;
@@ -123,7 +144,8 @@ export const replayChecked = async (
       // A crash or a vanished disk breaks invariant 3 by design; the instance's next operation must recover it.
       // So does the classic driver acting on a host not yet upgraded: it makes disks without records; and a delete
       // a failing command stopped part-way, which removed some disks on purpose and which the next delete finishes.
-      const cut = !outcome.ok && (outcome.code === 'HOST_CRASHED' || step.op === 'delete');
+      // So does a rebuild that failed once its new record was durable: the next operation finishes it.
+      const cut = !outcome.ok && (outcome.code === 'HOST_CRASHED' || step.op === 'delete' || pendingRebuild);
       if (cut || step.op === 'delete_disk_file' || (runner.lastDriver === 'legacy' && !control)) exempt.add(step.instance);
       else if (outcome.ok && restartsGuest(step)) exempt.delete(step.instance);
     }
@@ -142,7 +164,7 @@ export const replayChecked = async (
     const now = await layouts(world);
     violations.push(...layoutChanges(recorded, now, step, classicStep));
     recorded = now;
-    const reached = outcome.ok || outcome.code === 'HOST_CRASHED';
+    const reached = outcome.ok || outcome.code === 'HOST_CRASHED' || pendingRebuild;
     const live = new Set(world.instances.keys());
     violations.push(...kept.check(index, step, await guestData(world), { exempt, reached, classic: classicStep, live }));
     if (violations.length > 0) return { step: index, op: step.op, violations };

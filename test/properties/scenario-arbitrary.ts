@@ -18,6 +18,8 @@ const SECRET = '/etc/shadow';
 export const IMAGES = [
   { id: 'img-raw', disk_format: 'raw', virtual_size: '1GiB' },
   { id: 'img-qcow2', disk_format: 'qcow2', virtual_size: '1GiB' },
+  // A genuine monolithicSparse vmdk: admitted only where a host's config says `allow_vmdk`.
+  { id: 'img-vmdk', disk_format: 'vmdk', virtual_size: '1GiB' },
   { id: 'evil-backing', disk_format: 'qcow2', virtual_size: '1GiB', content: 'qcow2-backing-host-file', target: SECRET },
   { id: 'evil-data', disk_format: 'qcow2', virtual_size: '1GiB', content: 'qcow2-data-file', target: SECRET },
   { id: 'evil-vmdk', disk_format: 'vmdk', virtual_size: '1GiB', content: 'vmdk-flat-extent', target: SECRET },
@@ -33,8 +35,8 @@ const FLAVORS = {
   large: { root: '2GiB', ephemeral: '512MiB', swap: '256MiB' },
 };
 
-/** A valid host configuration: every backend, with the options that matter to it. */
-export const hostConfig = fc.oneof(
+/** A valid host configuration: every backend, with the options that matter to it, admitting vmdk images or not (or, in a reconfigure, leaving that as it was). */
+const storageConfig = fc.oneof(
   fc.record({ images_type: fc.constantFrom('raw', 'flat'), force_raw_images: fc.boolean() }),
   fc.record({ images_type: fc.constant('default'), use_cow_images: fc.boolean(), force_raw_images: fc.boolean() }),
   fc.record({ images_type: fc.constant('qcow2'), force_raw_images: fc.boolean() }),
@@ -42,6 +44,9 @@ export const hostConfig = fc.oneof(
   fc.record({ images_type: fc.constant('rbd'), images_rbd_pool: fc.constantFrom('pool-a', 'pool-b') }),
   fc.record({ images_type: fc.constant('ploop') }),
 );
+export const hostConfig = fc
+  .tuple(storageConfig, fc.option(fc.boolean(), { nil: undefined }))
+  .map(([config, allowVmdk]) => (allowVmdk === undefined ? config : { ...config, allow_vmdk: allowVmdk }));
 
 const instance = fc.constantFrom(...INSTANCES);
 // Benign images twice as likely as in the catalogue: a rejected image stops the step before it reaches the disks.

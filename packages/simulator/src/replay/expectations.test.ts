@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import type { DiskReport } from '../report/run-report.js';
+import { checkExpectations } from './expectations.js';
+
+const counters = { probes: 0, leaks: 0, commands: 0, dbRoundTrips: 0, classic: { probes: 0, leaks: 0 } };
+const disk = (over: Partial<DiskReport>): DiskReport => ({
+  instance: 'vm1', disk: 'swap', host: 'c1', backend: 'flat', format: 'raw', size: 1, location: '/x', provenance: 'created', present: true, ...over,
+});
+const absent = (disks: readonly DiskReport[]) =>
+  checkExpectations({ disks: [{ instance: 'vm1', disk: 'swap', absent: true }] }, { steps: [], counters, disks });
+
+describe('absent: true', () => {
+  it('holds when the disk has neither record nor disk, a classic disk its host no longer holds included', () => {
+    expect(absent([])).toEqual([{ what: 'disk vm1/swap absent', expected: 'absent', actual: 'absent', ok: true }]);
+    expect(absent([disk({ provenance: null, present: false })])[0]).toMatchObject({ actual: 'absent', ok: true });
+  });
+
+  it('fails, saying what is left, for a record, a disk, or both', () => {
+    expect(absent([disk({ present: false })])[0]).toMatchObject({ actual: 'record', ok: false });
+    expect(absent([disk({ provenance: null })])[0]).toMatchObject({ actual: 'disk', ok: false });
+    expect(absent([disk({})])[0]).toMatchObject({ actual: 'record and disk', ok: false });
+  });
+});
