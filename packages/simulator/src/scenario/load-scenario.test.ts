@@ -117,7 +117,18 @@ describe('loadScenario', () => {
   - crash: { host: a, during: 2 }`));
       expect(E.isLeft(last) && last.left.message).toMatch(/this crash is the last step/);
       const batch = load(base('  - online_migrate: { batch: 2.5 }'));
-      expect(E.isLeft(batch) && batch.left.message).toMatch(/expected a whole number, got 2\.5/);
+      expect(E.isLeft(batch) && batch.left.message).toMatch(/expected a whole number, got "2\.5"/);
+    });
+    it('says what was found where a number, a count or a mapping was expected', () => {
+      const message = (text: string) => {
+        const r = load(text);
+        return E.isLeft(r) ? `${r.left.path}: ${r.left.message}` : 'ok';
+      };
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      expect(message(base(`${boot}\n  - reboot: { instance: vm1 }\n  - crash: { host: a, during: "1" }`))).toMatch(/^steps\[2\]\.crash\.during: .*expected a whole number, got "1"$/);
+      expect(message(base(boot, 'expect: { leaks: 1.5 }'))).toMatch(/^expect\.leaks: .*expected a whole number or \{ min: N \}, got "1\.5"$/);
+      expect(message(base(boot, 'expect: { leaks: { most: 1 } }'))).toMatch(/^expect\.leaks\.most: .*unknown key "most"$/);
+      expect(message(`format: 1\nname: t\nhosts:\n  - name: a\n    config:\n`)).toMatch(/^hosts\[0\]\.config: .*expected a mapping, got null$/);
     });
     it('refuses duplicate images, host names that are not names, secrets that are not absolute paths and disks no instance has, naming the key', () => {
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';

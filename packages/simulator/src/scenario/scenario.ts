@@ -53,7 +53,18 @@ export type ImageSpec = t.TypeOf<typeof ImageSpec>;
 export const Flavor = strict('Flavor', {}, { root: Size, ephemeral: Size, swap: Size });
 export type Flavor = t.TypeOf<typeof Flavor>;
 
-const Count = t.union([t.number, strict('AtLeast', { min: t.number }, {})]);
+const AtLeast = strict('AtLeast', { min: t.number }, {});
+/** A count: a whole number, or `{ min: N }`; a mapping's own problems are named inside it. */
+const Count = new t.Type<number | t.TypeOf<typeof AtLeast>, unknown, unknown>(
+  'count',
+  (u): u is number | t.TypeOf<typeof AtLeast> => typeof u === 'number' || AtLeast.is(u),
+  (u, c) => {
+    if (typeof u === 'number') return t.success(u);
+    if (typeof u === 'object' && u !== null && !Array.isArray(u)) return AtLeast.validate(u, c);
+    return t.failure(u, c, `expected a whole number or { min: N }, got ${JSON.stringify(u)?.slice(0, 60) ?? String(u)}`);
+  },
+  t.identity,
+);
 export type Count = t.TypeOf<typeof Count>;
 
 export const StepExpectation = strict('StepExpectation', { index: t.number, outcome: oneOf('outcome', ['ok', 'error'] as const) }, { code: t.string });

@@ -15,11 +15,10 @@ export const strict = <R extends t.Props, O extends t.Props>(name: string, requi
     name,
     (u): u is t.TypeOf<typeof base> => base.is(u),
     (u, c) => {
-      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
-        for (const key of Object.keys(u)) {
-          if (!allowed.has(key)) {
-            return t.failure(u, [...c, { key, type: t.never, actual: (u as Record<string, unknown>)[key] }], `unknown key "${key}"`);
-          }
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `expected a mapping, got ${describe(u)}`);
+      for (const key of Object.keys(u)) {
+        if (!allowed.has(key)) {
+          return t.failure(u, [...c, { key, type: t.never, actual: (u as Record<string, unknown>)[key] }], `unknown key "${key}"`);
         }
       }
       return base.validate(u, c);
@@ -84,7 +83,7 @@ export const firstProblem = (errors: t.Errors): Problem => {
   const literal = last?.type.name === 'number' && typeof err.value === 'string' && err.value.trim() !== '' && Number.isFinite(Number(err.value));
   return {
     path: pathOf(err.context),
-    message: err.message ?? (err.value === undefined ? 'required key is missing' : literal ? `expected a whole number, got ${String(err.value)}` : `expected ${last?.type.name ?? 'a value'}, got ${describe(err.value)}`),
+    message: err.message ?? (err.value === undefined ? 'required key is missing' : literal ? `expected a whole number, got ${describe(err.value)}` : `expected ${last?.type.name ?? 'a value'}, got ${describe(err.value)}`),
   };
 };
 
