@@ -101,7 +101,7 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
     }
   });
 
-  it.each(['resize-confirm-revert', 'resize-adds-ephemeral-and-swap', 'vmdk-images'])('replays %s with every expectation holding', async (name) => {
+  it.each(['resize-confirm-revert', 'resize-adds-ephemeral-and-swap', 'vmdk-images', 'ami-kernel-ramdisk'])('replays %s with every expectation holding', async (name) => {
     const r = await runCli(['replay', `scenarios/steps/${name}.yaml`, '--host', 'real', '--mode', 'both', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -11,7 +11,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import type { HostPath, ImageId, ImageMeta, ImageNotFound, ImageService, ImageServiceError, ImageServiceFailed } from '@disk-ledger/domain';
+import type { HostPath, ImageId, ImageMeta, ImageNotFound, ImageService, ImageServiceError, ImageServiceFailed, UploadMeta } from '@disk-ledger/domain';
 import { storedMarkers } from './content/data.js';
 import type { Volume } from './content/volume.js';
 import { fsError } from './fake-host-files.js';
@@ -59,7 +59,7 @@ export class FakeImageService implements ImageService {
     };
   }
 
-  upload(meta: Pick<ImageMeta, 'id' | 'diskFormat' | 'containerFormat'>, src: HostPath): TE.TaskEither<ImageServiceError, ImageMeta> {
+  upload(meta: UploadMeta, src: HostPath): TE.TaskEither<ImageServiceError, ImageMeta> {
     return async () => {
       const fs = this.cluster.liveHost(this.host).fs;
       const path = normalizePath(src);
@@ -72,8 +72,8 @@ export class FakeImageService implements ImageService {
         containerFormat: meta.containerFormat,
         size: volume.length,
         virtualSize: declaredVirtualSize(volume, meta.diskFormat),
-        kernelId: null,
-        ramdiskId: null,
+        kernelId: meta.kernelId ?? null,
+        ramdiskId: meta.ramdiskId ?? null,
       };
       this.cluster.images.put({ meta: stored, volume });
       this.cluster.recordSecretLeaks(this.host, storedMarkers(volume.data).secrets, `image ${meta.id}`, 'upload', null);

@@ -1,4 +1,4 @@
-import { imageId as toImageId, instanceDir, type HostPath, type ImageMeta, type InstanceId } from '@disk-ledger/domain';
+import { imageId as toImageId, instanceDir, type DiskMetadata, type HostPath, type ImageId, type ImageMeta, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
 import { loadInstance } from './instance-records.js';
@@ -9,9 +9,17 @@ const noRoot = (instance: InstanceId): RecordMissing => ({
   message: `${instance} has no local root disk to snapshot`,
 });
 
+/** The image a kernel or ramdisk disk was made from (its record names it; the codec checked the name). */
+const bootImage = (meta: DiskMetadata | undefined): ImageId | null => {
+  const id = meta?.imageId === null || meta === undefined ? null : toImageId(meta.imageId, 'imageId');
+  return id === null || E.isLeft(id) ? null : id.right;
+};
+
 /**
  * Snapshot: convert the root disk from its recorded format to qcow2 (both
- * named), upload it declaring what was written, and remove the
+ * named), upload it declaring what was written, with the kernel and ramdisk
+ * the instance boots with (as nova's snapshot carries them, so that an
+ * instance booted or unshelved from it boots the same way), and remove the
  * staging file whatever happens. The upload goes through the instance's
  * host, where the staging file is.
  */
@@ -38,7 +46,7 @@ export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newIma
   const exported = await run(opened.right.driver.exportTo(opened.right.image, staging, format));
   const uploaded = E.isLeft(exported)
     ? exported
-    : await run(host.images.upload({ id: id.right, diskFormat: format, containerFormat: 'bare' }, staging));
+    : await run(host.images.upload({ id: id.right, diskFormat: format, containerFormat: 'bare', kernelId: bootImage(records.get('kernel')), ramdiskId: bootImage(records.get('ramdisk')) }, staging));
   await cleanup();
   return uploaded;
 };

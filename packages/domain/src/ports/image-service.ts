@@ -33,6 +33,13 @@ export interface ImageService {
   show(id: ImageId): TE.TaskEither<ImageServiceError, ImageMeta>;
   /** Write the image's bytes to `dest` on the host (a new file). */
   download(id: ImageId, dest: HostPath): TE.TaskEither<ImageServiceError, void>;
-  /** Store the file at `src` as a new image with the declared format of what was written. */
-  upload(meta: Pick<ImageMeta, 'id' | 'diskFormat' | 'containerFormat'>, src: HostPath): TE.TaskEither<ImageServiceError, ImageMeta>;
+  /**
+   * Store the file at `src` as a new image with the declared format of what
+   * was written, and the kernel and ramdisk it boots with, if any (absent:
+   * none).
+   */
+  upload(meta: UploadMeta, src: HostPath): TE.TaskEither<ImageServiceError, ImageMeta>;
 }
+
+/** What an upload declares: the image's id and formats, and the kernel and ramdisk an `ami` root boots with (nova's snapshot carries them). */
+export type UploadMeta = Pick<ImageMeta, 'id' | 'diskFormat' | 'containerFormat'> & Partial<Pick<ImageMeta, 'kernelId' | 'ramdiskId'>>;

@@ -6,7 +6,7 @@
  * (an id already taken), and `FileSystemError`s.
  */
 import { access } from 'node:fs/promises';
-import type { HostPath, ImageId, ImageMeta, ImageService, ImageServiceError } from '@disk-ledger/domain';
+import type { HostPath, ImageId, ImageMeta, ImageService, ImageServiceError, UploadMeta } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { ImageStore, StoredImage } from './image-store.js';
@@ -42,7 +42,7 @@ export class DirectoryImageService implements ImageService {
     };
   }
 
-  upload(meta: Pick<ImageMeta, 'id' | 'diskFormat' | 'containerFormat'>, src: HostPath): TE.TaskEither<ImageServiceError, ImageMeta> {
+  upload(meta: UploadMeta, src: HostPath): TE.TaskEither<ImageServiceError, ImageMeta> {
     return async () => {
       const stored = await this.store.upload(meta, src);
       if (E.isLeft(stored)) return stored;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
-import { imageId, type ImageFormat, type ImageId, type ImageMeta, type ImageServiceError } from '@disk-ledger/domain';
+import { imageId, type ImageFormat, type ImageId, type ImageMeta, type ImageServiceError, type UploadMeta } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ImageSpec } from '../scenario/scenario.js';
 import { writeImageFile } from './image-files.js';
@@ -96,7 +96,7 @@ export class ImageStore {
   }
 
   /** Store a copy of `src` as a new image; its virtual size is read with the declared format named, when it can be. */
-  async upload(meta: Pick<ImageMeta, 'id' | 'diskFormat' | 'containerFormat'>, src: string): Promise<E.Either<ImageServiceError, StoredImage>> {
+  async upload(meta: UploadMeta, src: string): Promise<E.Either<ImageServiceError, StoredImage>> {
     if (this.has(meta.id)) return E.left(serviceFailed(`image ${meta.id} already exists`));
     const file = `${this.layout.imagesDir}/uploads/${nameOf(meta.id)}`;
     const copied = await sparseCopy(src, file);
@@ -107,7 +107,7 @@ export class ImageStore {
       const info = await this.observer.info(file, qemuImageFormat(meta.diskFormat));
       virtualSize = E.isRight(info) ? info.right.virtualSize : null;
     }
-    const stored: StoredImage = { file, meta: { ...meta, size, virtualSize, kernelId: null, ramdiskId: null } };
+    const stored: StoredImage = { file, meta: { id: meta.id, diskFormat: meta.diskFormat, containerFormat: meta.containerFormat, size, virtualSize, kernelId: meta.kernelId ?? null, ramdiskId: meta.ramdiskId ?? null } };
     this.uploads.set(meta.id, stored);
     return E.right(stored);
   }
