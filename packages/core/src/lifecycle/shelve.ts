@@ -50,8 +50,8 @@ export const nextShelvedImage = async (deps: LifecycleDeps, instance: InstanceId
 
 /**
  * Shelve: snapshot the root disk (to the next shelved-image generation),
- * then remove every local disk, then the records, then the instance
- * directory on its host. Returns the image the
+ * then remove every other local disk, then the records, then the root disk
+ * and the instance directory on its host. Returns the image the
  * root went to (`null` for an instance booted from a volume): the caller
  * keeps it, as nova keeps `shelved_image_id` in the instance's
  * system_metadata, and gives it back to unshelve.
@@ -67,14 +67,24 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
     if (E.isLeft(snap)) return snap;
     image = next.right;
   }
-  const removed = await sequence([...view.right.records], ([disk, meta]) => run(view.right.host.realizer.remove(instance, disk, meta)));
+  // The root goes last, once no record names it: until its record is gone a missing root is re-made from its image
+  // (as a hard reboot does), which after a cut here would silently put the image back where the guest's data was.
+  // Cut before, the root is there and recorded; cut after, it is a disk without a record, found again by the next
+  // operation as it finds the classic driver's, or refused, never re-made.
+  const { host } = view.right;
+  const root = view.right.records.get('root');
+  const removed = await sequence([...view.right.records].filter(([disk]) => disk !== 'root'), ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
   const cleared = await run(deps.metadata.saveAll(instance, [...view.right.records.keys()].map((disk) => ({ disk, meta: null }))));
   if (E.isLeft(cleared)) return cleared;
+  if (root !== undefined) {
+    const gone = await run(host.realizer.remove(instance, 'root', root));
+    if (E.isLeft(gone)) return gone;
+  }
   // As nova's shelve-offload destroys the guest's files: the instance directory goes too (an unshelve, here or
   // elsewhere, makes it anew), so a delete after an unshelve on another host leaves nothing here. Best effort, as
   // nova's clean-up is: the root is in its image and no record names a disk, so a failure here must not lose that image.
-  await removeInstanceDir(view.right.host, instance);
+  await removeInstanceDir(host, instance);
   return E.right(image);
 };
 
