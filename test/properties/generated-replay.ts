@@ -26,7 +26,6 @@ const restartsGuest = (step: Step): boolean => {
   }
 };
 
-/** Errors about the classic driver's facts: an instance the metadata driver booted has records for every disk it ever had, so none may stop it. */
 /**
  * Whether a rebuild that failed left its new root record `creating`: its
  * intent is durable, so the instance's next operation finishes it and
@@ -45,6 +44,7 @@ const rebuildLeftPending = async (world: World, step: Step, ok: boolean): Promis
 /** Whether the scenario declares `image` a vmdk image. */
 const isVmdk = (world: World, image: string): boolean => world.scenario.images?.some((i) => i.id === image && i.disk_format === 'vmdk') ?? false;
 
+/** Errors about the classic driver's facts: an instance the metadata driver booted has records for every disk it ever had, so none may stop it. */
 const LEGACY_FACT_ERRORS: ReadonlySet<string> = new Set([
   'DISK_INFO_CORRUPT', 'LEGACY_FACTS_MISSING', 'LEGACY_FACTS_CONTRADICT', 'LEGACY_DISK_MISSING', 'LEGACY_BACKING_REFUSED',
 ]);
@@ -75,6 +75,14 @@ export interface Broken {
 }
 
 /**
+ * Outcomes of the steps the metadata driver ran with no fault or crash
+ * injected, by `<op> on <backend of the instance's host>`: what the
+ * liveness control reads, so that an operation that always fails cannot
+ * pass the suite by never doing anything.
+ */
+export type OutcomeTally = Map<string, { ok: number; total: number; codes: Map<string, number> }>;
+
+/**
  * Replay a scenario with the metadata driver, checking invariants 1–6 after
  * every step (4: no step rewrites a layout it does not move or convert; 5:
  * an instance the metadata driver booted never fails on the classic driver's
@@ -84,14 +92,6 @@ export interface Broken {
  * driver's model and nothing of it is set apart, so the same checks must
  * find its probes and leaks.
  */
-/**
- * Outcomes of the steps the metadata driver ran with no fault or crash
- * injected, by `<op> on <backend of the instance's host>`: what the
- * liveness control reads, so that an operation that always fails cannot
- * pass the suite by never doing anything.
- */
-export type OutcomeTally = Map<string, { ok: number; total: number; codes: Map<string, number> }>;
-
 export const replayChecked = async (
   scenario: Scenario,
   repository: CountingRepository = inMemoryRepository(),

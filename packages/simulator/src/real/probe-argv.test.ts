@@ -15,6 +15,8 @@ describe('probedImage', () => {
     ['qemu-img create -f qcow2 -o backing_file=/d/base /d/disk', '/d/base'],
     ['qemu-img dd -O raw if=/d/src of=/d/dst', '/d/src'],
     ['qemu-img check /d/disk', '/d/disk'],
+    ['qemu-img commit -d /d/disk', '/d/disk'],
+    ['qemu-img bench -c 10 /d/disk', '/d/disk'],
     ['qemu-io -c read 0 512 /d/disk', '/d/disk'],
     ['prlimit --cpu=30 --as=1073741824 -- qemu-img info --output=json /d/disk', '/d/disk'],
   ])('finds the probe in `%s`', (line, image) => {
@@ -30,6 +32,8 @@ describe('probedImage', () => {
     'qemu-img create -f qcow2 -o backing_file=/d/base,backing_fmt=raw /d/disk',
     'qemu-img create -f raw /d/disk 1073741824',
     'qemu-img dd -f raw -O raw if=/d/src of=/d/dst',
+    'qemu-img commit -f qcow2 -d /d/disk',
+    'qemu-img bench -f qcow2 -c 10 /d/disk',
     'prlimit --cpu=30 --as=1073741824 -- qemu-img info -f qcow2 --output=json /d/disk',
     'qemu-io -f qcow2 -c write 0 512 /d/disk',
     'mkfs -t ext4 -F -L ephemeral0 /d/disk',

@@ -1,7 +1,8 @@
 /**
  * Which argvs make qemu decide a format from the bytes (SECURITY.md rule 1),
  * told from the argv alone, as the real host cannot watch qemu-img probe:
- * a `qemu-img` subcommand that opens an image without `-f`, a `convert` or
+ * a `qemu-img` subcommand that opens an image without `-f` (`commit` and
+ * `bench` included), a `convert` or
  * `dd` without an input format, a `create` or `rebase` naming a backing
  * file without `-F` (or `backing_fmt`), and `qemu-io` / `qemu-nbd` without
  * `-f`. These are the probing forms the in-memory host records too.
@@ -52,6 +53,8 @@ const qemuImgProbe = (sub: string, args: readonly string[]): string | null => {
     case 'map':
     case 'snapshot':
     case 'amend':
+    case 'commit':
+    case 'bench':
       return formatNamed ? null : (operands.at(-1) ?? null);
     case 'resize':
     case 'bitmap':

@@ -15,7 +15,7 @@ export const strict = <R extends t.Props, O extends t.Props>(name: string, requi
     name,
     (u): u is t.TypeOf<typeof base> => base.is(u),
     (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `expected a mapping, got ${describe(u)}`);
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `expected a mapping, got ${describeValue(u)}`);
       for (const key of Object.keys(u)) {
         if (!allowed.has(key)) {
           return t.failure(u, [...c, { key, type: t.never, actual: (u as Record<string, unknown>)[key] }], `unknown key "${key}"`);
@@ -62,7 +62,8 @@ export interface Problem {
   readonly message: string;
 }
 
-const describe = (u: unknown): string => {
+/** `u` as a message quotes it: JSON, cut at 60 characters. */
+export const describeValue = (u: unknown): string => {
   if (u === undefined) return 'missing';
   try {
     const s = JSON.stringify(u);
@@ -83,7 +84,7 @@ export const firstProblem = (errors: t.Errors): Problem => {
   const literal = last?.type.name === 'number' && typeof err.value === 'string' && err.value.trim() !== '' && Number.isFinite(Number(err.value));
   return {
     path: pathOf(err.context),
-    message: err.message ?? (err.value === undefined ? 'required key is missing' : literal ? `expected a whole number, got ${describe(err.value)}` : `expected ${last?.type.name ?? 'a value'}, got ${describe(err.value)}`),
+    message: err.message ?? (err.value === undefined ? 'required key is missing' : literal ? `expected a whole number, got ${describeValue(err.value)}` : `expected ${last?.type.name ?? 'a value'}, got ${describeValue(err.value)}`),
   };
 };
 
