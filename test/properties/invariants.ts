@@ -1,4 +1,4 @@
-import { decodeMigration, sourceDisks, type HostContext } from '@disk-ledger/core';
+import { decodePending, sourceDisks, type HostContext } from '@disk-ledger/core';
 import { decodeDiskMetadata } from '@disk-ledger/domain';
 import type { DiskInfo } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
@@ -35,7 +35,7 @@ export const ownerOf = (location: string): string | null => {
  * Every record of every live instance, with its instance's host; and the
  * records of the source's disks a resize waiting for confirm or revert keeps,
  * or a confirm cut short has not removed yet (its migration record describes
- * them), which may be missing.
+ * them), and those a shelve that did not answer had, which may be missing.
  */
 const records = async (world: World): Promise<LiveRecord[]> => {
   const out: LiveRecord[] = [];
@@ -48,10 +48,17 @@ const records = async (world: World): Promise<LiveRecord[]> => {
       const meta = decodeDiskMetadata(r.driverInfo);
       if (E.isRight(meta)) out.push({ instance: inst.id, host: inst.host, disk: r.disk, meta: meta.right, optional: inst.shelved });
     }
-    const m = row.right.migration === null ? null : decodeMigration(inst.id, row.right.migration);
+    const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
+    if (op === null || E.isLeft(op)) continue;
+    // A shelve that did not answer still describes the disks it had not removed yet; the next operation settles it.
+    if (op.right.kind === 'shelve') {
+      for (const [disk, meta] of op.right.shelve.records) out.push({ instance: inst.id, host: op.right.shelve.host, disk, meta, optional: true });
+      continue;
+    }
+    const m = op.right.move;
     // A confirm cut short (`confirming`) still describes the source disks it has not removed yet; the next operation finishes it.
-    if (m !== null && E.isRight(m) && (m.right.status === 'unconfirmed' || m.right.status === 'confirming')) {
-      for (const d of sourceDisks(m.right)) out.push({ instance: inst.id, host: m.right.source, disk: d.disk, meta: d.meta, optional: true });
+    if (m.status === 'unconfirmed' || m.status === 'confirming') {
+      for (const d of sourceDisks(m)) out.push({ instance: inst.id, host: m.source, disk: d.disk, meta: d.meta, optional: true });
     }
   }
   return out;

@@ -3,6 +3,7 @@ import type {
   DiskInfoCorrupt,
   DiskName,
   DomainError,
+  ImageId,
   InvalidName,
   InvalidSize,
   LayoutError,
@@ -68,6 +69,20 @@ export interface MigrationUnreadable extends DomainError<'MigrationUnreadable', 
 }
 
 /**
+ * The instance is shelved: its shelve was cut after the root's removal,
+ * before it answered, so the image the root went to is named here. Only a
+ * shelve (which answers that image), an unshelve from it, or a delete may
+ * run.
+ */
+export interface InstanceShelved extends DomainError<'InstanceShelved', 'INSTANCE_SHELVED'> {
+  readonly instance: string;
+  /** The image the root went to (`null`: the instance has no local root). */
+  readonly image: ImageId | null;
+  /** The host the instance was shelved from. */
+  readonly host: string;
+}
+
+/**
  * The instance's resize waits for confirm or revert: until then only what
  * leaves both hosts' disks as they are may run (reboots, snapshot, delete).
  */
@@ -126,6 +141,7 @@ export type CoreError =
   | LegacyDiskMissing
   | LegacyBackingRefused
   | MigrationUnreadable
+  | InstanceShelved
   | ResizeUnconfirmed
   | NoResizePending
   | ResizeDown

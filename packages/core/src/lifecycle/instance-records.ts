@@ -4,6 +4,7 @@ import type { StoredRecord } from '../services/disk-records.js';
 import type { HostServices } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { confirmMove, resizeUnconfirmed, settledInstance, type SettledInstance } from './move-settle.js';
+import { instanceShelved } from './shelve-settle.js';
 
 /** An instance, its host's services, and the record of each of its local disks. */
 export interface InstanceView {
@@ -37,6 +38,8 @@ export interface LoadOptions {
    * (`allow`: reboots, snapshot), or confirm it first (`confirm`: delete).
    */
   readonly unconfirmed?: 'refuse' | 'allow' | 'confirm';
+  /** Go on with an instance a shelve that did not answer left shelved (delete), instead of `INSTANCE_SHELVED` (default). */
+  readonly shelved?: 'refuse' | 'allow';
 }
 
 /** What the classic driver's facts fail to say of a disk: a delete removes it by nova's names instead. */
@@ -100,12 +103,15 @@ const completePending = async (host: HostServices, instance: InstanceId, records
 };
 
 /**
- * The instance row once an unfinished move of it has been brought to rest
- * (move-settle.ts): a crash part-way through a move is rolled back or
- * forward before anything else reads the instance's records.
+ * The instance row once an unfinished move or shelve of it has been brought
+ * to rest (move-settle.ts): a crash part-way through a move is rolled back or
+ * forward, and one through a shelve undone or found shelved, before anything
+ * else reads the instance's records.
  */
-const settledRow = async (deps: LifecycleDeps, instance: InstanceId, unconfirmed: NonNullable<LoadOptions['unconfirmed']>): Step<InstanceState> => {
+const settledRow = async (deps: LifecycleDeps, instance: InstanceId, options: LoadOptions): Step<InstanceState> => {
+  const unconfirmed = options.unconfirmed ?? 'refuse';
   const s = await settledInstance(deps, instance);
+  if (E.isRight(s) && s.right.shelved !== null && options.shelved !== 'allow') return E.left(instanceShelved(instance, s.right.shelved));
   if (E.isLeft(s) || s.right.pending === null) return E.map((x: SettledInstance) => x.row)(s);
   if (unconfirmed === 'refuse') return E.left(resizeUnconfirmed(instance, s.right.pending));
   if (unconfirmed === 'allow') return E.right(s.right.row);
@@ -120,7 +126,7 @@ const settledRow = async (deps: LifecycleDeps, instance: InstanceId, unconfirmed
  * here, whichever operation reaches them first.
  */
 export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, options: LoadOptions = {}): Step<InstanceView> => {
-  const row = await settledRow(deps, instance, options.unconfirmed ?? 'refuse');
+  const row = await settledRow(deps, instance, options);
   if (E.isLeft(row)) return row;
   const host = deps.hosts.get(row.right.host);
   if (E.isLeft(host)) return host;

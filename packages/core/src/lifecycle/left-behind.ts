@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { locate, namedVolume, placeKey } from '../services/disk-locator.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { removeInstanceDir } from './instance-dir.js';
-import { decodeMigration } from './migration-record.js';
+import { decodePending } from './shelve-intent.js';
 import { onSource } from './move-plan.js';
 import type { LeftBehind } from './move-settle.js';
 
@@ -28,7 +28,7 @@ interface InUse {
   readonly places: ReadonlySet<string>;
 }
 
-/** What of the instance is on host `left` now: its records there, and both ends of a move not finished. */
+/** What of the instance is on host `left` now: its records there, both ends of a move not finished, and what a shelve that did not answer had. */
 const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string): Step<InUse> => {
   const row = await run(deps.repository.getInstance(instance));
   if (E.isLeft(row)) return row.left.code === 'INSTANCE_NOT_FOUND' ? E.right({ hostInUse: false, places: new Set() }) : row;
@@ -37,15 +37,22 @@ const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string):
   if (E.isLeft(stored)) return stored;
   for (const [disk, s] of stored.right) if (s.meta !== null) uses.push({ host: row.right.host, disk, meta: s.meta });
   let hostInUse = row.right.host === left;
-  if (row.right.migration !== null) {
-    const m = decodeMigration(instance, row.right.migration);
-    if (E.isLeft(m)) return m;
+  const pending = row.right.migration === null ? E.right(null) : decodePending(instance, row.right.migration);
+  if (E.isLeft(pending)) return pending;
+  if (pending.right?.kind === 'shelve') {
+    // A shelve that did not answer: what it had not removed yet is still the instance's on the host it left.
+    const s = pending.right.shelve;
+    hostInUse ||= s.host === left;
+    for (const [disk, meta] of s.records) uses.push({ host: s.host, disk, meta });
+  }
+  if (pending.right?.kind === 'move') {
+    const m = pending.right.move;
     // An evacuation whose instance is on its destination only goes forward: nothing brings it back to its source.
-    const sourceLive = !(m.right.kind === 'evacuate' && row.right.host === m.right.destination);
-    hostInUse ||= (sourceLive && m.right.source === left) || m.right.destination === left;
-    for (const p of m.right.disks) {
-      if (sourceLive && onSource(p)) uses.push({ host: m.right.source, disk: p.disk, meta: p.from });
-      uses.push({ host: m.right.destination, disk: p.disk, meta: p.to });
+    const sourceLive = !(m.kind === 'evacuate' && row.right.host === m.destination);
+    hostInUse ||= (sourceLive && m.source === left) || m.destination === left;
+    for (const p of m.disks) {
+      if (sourceLive && onSource(p)) uses.push({ host: m.source, disk: p.disk, meta: p.from });
+      uses.push({ host: m.destination, disk: p.disk, meta: p.to });
     }
   }
   const places = new Set<string>();

@@ -72,17 +72,20 @@ export const encodeMigration = (m: Migration): string =>
     disks: m.disks.map((p) => ({ disk: p.disk, action: p.action, from: encodeDiskMetadata(p.from), to: encodeDiskMetadata(p.to) })),
   });
 
-const unreadable = (instance: InstanceId, path: string, message: string): E.Either<MigrationUnreadable, never> =>
-  E.left({ _tag: 'MigrationUnreadable', code: 'MIGRATION_UNREADABLE', instance, path: `migration.${path}`, message: `unfinished move of ${instance}: ${message} at migration.${path}` });
+/** The `MIGRATION_UNREADABLE` of a stored text's field at `path` (under `migration.`). */
+export const unreadable = (instance: InstanceId, path: string, message: string, what = 'move'): E.Either<MigrationUnreadable, never> =>
+  E.left({ _tag: 'MigrationUnreadable', code: 'MIGRATION_UNREADABLE', instance, path: `migration.${path}`, message: `unfinished ${what} of ${instance}: ${message} at migration.${path}` });
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Whether `v` is a JSON object. */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const oneOf = <T extends string>(allowed: readonly T[], v: unknown): v is T => typeof v === 'string' && (allowed as readonly string[]).includes(v);
 
-const record = (instance: InstanceId, path: string, v: unknown): E.Either<MigrationUnreadable, DiskMetadata> => {
-  if (typeof v !== 'string') return unreadable(instance, path, 'expected record text');
+/** A disk record inside a stored text, decoded; anything else is `MIGRATION_UNREADABLE` at `path`. */
+export const record = (instance: InstanceId, path: string, v: unknown, what = 'move'): E.Either<MigrationUnreadable, DiskMetadata> => {
+  if (typeof v !== 'string') return unreadable(instance, path, 'expected record text', what);
   const decoded = decodeDiskMetadata(v);
-  return E.isLeft(decoded) ? unreadable(instance, path, decoded.left.message) : E.right(decoded.right);
+  return E.isLeft(decoded) ? unreadable(instance, path, decoded.left.message, what) : E.right(decoded.right);
 };
 
 const plan = (instance: InstanceId, i: number, v: unknown): E.Either<MigrationUnreadable, MovePlan> => {

@@ -18,7 +18,9 @@ import type { MigrationUnreadable, NoResizePending, ResizeUnconfirmed } from '..
 import type { HostServices, UnknownHost } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { removeInstanceDir } from './instance-dir.js';
-import { decodeMigration, encodeMigration, type Migration, type MigrationStatus } from './migration-record.js';
+import { encodeMigration, type Migration, type MigrationStatus } from './migration-record.js';
+import { decodePending, type ShelveIntent } from './shelve-intent.js';
+import { settleShelve } from './shelve-settle.js';
 import { growOnDestination, isRelocated, placedRecord, sameDisk, sameLayout } from './move-place.js';
 import { onSource, type MovePlan } from './move-plan.js';
 
@@ -211,21 +213,19 @@ export const finishMove = async (deps: LifecycleDeps, instance: InstanceId, m: M
  * its destination, a confirm or revert carried through. Returns a resize
  * that waits for confirm or revert, or `null` when none is left.
  */
-export const settleMigration = async (deps: LifecycleDeps, instance: InstanceId, text: string, host: string): Step<Migration | null> => {
-  const m = decodeMigration(instance, text);
-  if (E.isLeft(m)) return m;
-  if (m.right.kind === 'convert') return E.map(() => null)(await settleConvert(deps, instance, m.right));
-  switch (m.right.status) {
+export const settleMigration = async (deps: LifecycleDeps, instance: InstanceId, m: Migration, host: string): Step<Migration | null> => {
+  if (m.kind === 'convert') return E.map(() => null)(await settleConvert(deps, instance, m));
+  switch (m.status) {
     case 'unconfirmed':
-      return E.right(m.right);
+      return E.right(m);
     case 'confirming':
-      return E.map(() => null)(await confirmMove(deps, instance, m.right));
+      return E.map(() => null)(await confirmMove(deps, instance, m));
     case 'reverting':
-      return E.map(() => null)(await rollBack(deps, instance, m.right));
+      return E.map(() => null)(await rollBack(deps, instance, m));
     case 'running':
-      if (host === m.right.destination) return finishMove(deps, instance, m.right);
-      if (host === m.right.source) return E.map(() => null)(await rollBack(deps, instance, m.right));
-      return E.left(strayHost(instance, host, m.right));
+      if (host === m.destination) return finishMove(deps, instance, m);
+      if (host === m.source) return E.map(() => null)(await rollBack(deps, instance, m));
+      return E.left(strayHost(instance, host, m));
   }
 };
 
@@ -257,21 +257,38 @@ export const settleConvert = async (deps: LifecycleDeps, instance: InstanceId, m
   return run(deps.repository.setMigration(instance, null));
 };
 
-/** An instance once its unfinished move, if any, is at rest: its row, and the resize still waiting, if one is. */
+/** An instance once its unfinished move or shelve, if any, is at rest. */
 export interface SettledInstance {
   readonly row: InstanceState;
+  /** The resize still waiting for confirm or revert, if one is. */
   readonly pending: Migration | null;
+  /** The shelve that took the instance's root but did not answer, if one did (shelve-settle.ts). */
+  readonly shelved: ShelveIntent | null;
 }
 
-/** Read the instance and bring an unfinished move of it to rest first (it may move the instance back to its source). */
+/**
+ * Read the instance and bring an unfinished move of it to rest first (it may
+ * move the instance back to its source), or a shelve that did not answer
+ * (undone while the root is there, else the instance is shelved).
+ */
 export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<SettledInstance> => {
   const row = await run(deps.repository.getInstance(instance));
   if (E.isLeft(row)) return row;
-  if (row.right.migration === null) return E.right({ row: row.right, pending: null });
-  const pending = await settleMigration(deps, instance, row.right.migration, row.right.host);
-  if (E.isLeft(pending)) return pending;
+  if (row.right.migration === null) return E.right({ row: row.right, pending: null, shelved: null });
+  const op = decodePending(instance, row.right.migration);
+  if (E.isLeft(op)) return op;
+  let pending: Migration | null = null;
+  if (op.right.kind === 'shelve') {
+    const shelved = await settleShelve(deps, row.right, op.right.shelve);
+    if (E.isLeft(shelved)) return shelved;
+    if (shelved.right !== null) return E.right({ row: row.right, pending: null, shelved: shelved.right });
+  } else {
+    const settled = await settleMigration(deps, instance, op.right.move, row.right.host);
+    if (E.isLeft(settled)) return settled;
+    pending = settled.right;
+  }
   const after = await run(deps.repository.getInstance(instance));
-  return E.isLeft(after) ? after : E.right({ row: after.right, pending: pending.right });
+  return E.isLeft(after) ? after : E.right({ row: after.right, pending, shelved: null });
 };
 
 const strayHost = (instance: InstanceId, host: string, m: Migration): MigrationUnreadable => ({

@@ -3,11 +3,13 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { LifecycleDeps, Step } from './lifecycle-deps.js';
 import type { Migration } from './migration-record.js';
 import { confirmMove, noResizePending, revertMove, settledInstance } from './move-settle.js';
+import { instanceShelved } from './shelve-settle.js';
 
 /** The resize that waits for confirm or revert (an interrupted move is settled first), or `NO_RESIZE_PENDING`. */
 const pendingResize = async (deps: LifecycleDeps, instance: InstanceId): Step<Migration> => {
   const s = await settledInstance(deps, instance);
   if (E.isLeft(s)) return s;
+  if (s.right.shelved !== null) return E.left(instanceShelved(instance, s.right.shelved));
   return s.right.pending === null ? E.left(noResizePending(instance)) : E.right(s.right.pending);
 };
 

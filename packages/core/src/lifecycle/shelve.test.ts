@@ -74,7 +74,7 @@ describe('shelve', () => {
 
   describe('when a shelve fails or a crash cuts it while it removes the disks', () => {
     for (const name of ['lvm', 'rbd/shared'] as const) {
-      it(`never lets the next hard reboot re-make the root from its image: the guest's data comes back (${name})`, async () => {
+      it(`never lets the next hard reboot re-make the root from its image, nor loses the image once the root is gone: the guest's data comes back (${name})`, async () => {
         for (let nth = 0; nth < 4; nth += 1) {
           for (const effect of ['fail', 'crash-after'] as const) {
             const f = await fleet(name, name);
@@ -92,8 +92,18 @@ describe('shelve', () => {
             const what = `${effect} at removal ${nth} (${hit.join(' ')})`;
             // Fewer disks than removals tried: the shelve ran to its end.
             if (hit.length === 0) continue;
-            // A host dying right after the root's own removal is the gap the README states: the shelve's image is all that is left.
-            if (effect === 'crash-after' && hit.some((a) => a.endsWith(`/${VM}_disk`))) continue;
+            // A host dying right after the root's own removal: the instance is shelved, and shelving it again answers the image.
+            if (effect === 'crash-after' && hit.some((a) => a.endsWith(`/${VM}_disk`))) {
+              const refused = await f.lifecycle().hardReboot(VM)();
+              expect(E.isLeft(refused) && refused.left, what).toMatchObject({ code: 'INSTANCE_SHELVED', image: 'vm1-shelved', host: 'a' });
+              const again = await f.lifecycle().shelve(VM)();
+              expect(again, what).toEqual(E.right('vm1-shelved'));
+              expect(await f.store.getInstance(VM)(), what).toMatchObject({ right: { migration: null } });
+              expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, 'vm1-shelved' as ImageId, false)()), what).toBe('ok');
+              expect(await sees(f, VM, 'root', markers.get('root') ?? ''), what).toBe(true);
+              expect(await allProblems(f), what).toEqual([]);
+              continue;
+            }
             const rebooted = await f.lifecycle().hardReboot(VM)();
             expect(outcome(rebooted), what).toBe('ok');
             expect([...(await f.records(VM)).keys()], what).toContain('root');
@@ -104,6 +114,64 @@ describe('shelve', () => {
         }
       });
     }
+  });
+
+  describe('when a host dies right after a shelve removed the root, before the shelve answered', () => {
+    /** A fleet whose instance's shelve on lvm host `a` was cut right after the root's removal; the guest's root marker. */
+    const cutAfterRoot = async (): Promise<{ f: FakeFleet; marker: string }> => {
+      const f = await fleet('lvm', 'qcow2/default');
+      const marker = (await writeBenign(f, VM)).get('root') ?? '';
+      f.cluster.injectFault({ effect: 'crash-after', match: (argv, host) => host === 'a' && argv[0] === 'lvremove' && argv.some((a) => a.endsWith(`/${VM}_disk`)) });
+      await expect(f.lifecycle().shelve(VM)()).rejects.toSatisfy(isInjectedCrash);
+      f.cluster.clearFaults();
+      return { f, marker };
+    };
+
+    it('unshelves from the image that shelve took, given its id, and forgets the cut shelve', async () => {
+      const { f, marker } = await cutAfterRoot();
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+      expect(await sees(f, VM, 'root', marker)).toBe(true);
+      expect(await f.store.getInstance(VM)()).toMatchObject({ right: { host: 'b', migration: null } });
+      expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+      expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('refuses to unshelve from any other image (INVALID_NAME), changing nothing', async () => {
+      const { f } = await cutAfterRoot();
+      const before = await f.store.getInstance(VM)();
+      const r = await f.lifecycle().unshelve(VM, 'b', FLAVOR, img(IMAGES.qcow2), false)();
+      expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INVALID_NAME', path: 'shelved_image_id' });
+      expect(await f.store.getInstance(VM)()).toEqual(before);
+      expect(await f.records(VM)).toEqual(new Map());
+    });
+
+    it('refuses a reboot, resize confirm or snapshot with INSTANCE_SHELVED, and lets a delete remove the instance', async () => {
+      const { f } = await cutAfterRoot();
+      for (const r of [await f.lifecycle().hardReboot(VM)(), await f.lifecycle().confirmResize(VM)(), await f.lifecycle().snapshot(VM, img('snap-1'))()]) {
+        expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INSTANCE_SHELVED', image: 'vm1-shelved' });
+      }
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(E.isLeft(await f.store.getInstance(VM)())).toBe(true);
+      expect([...f.cluster.host('a').fs.files()].map(([p]) => p).filter((p) => p.includes(`/${VM}`))).toEqual([]);
+      expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('is undone by a host restart while the root is still there: the records come back from the shelve\'s intent', async () => {
+      const f = await fleet('lvm', 'lvm');
+      const marker = (await writeBenign(f, VM)).get('root') ?? '';
+      const before = await recordTable(f, VM);
+      f.cluster.injectFault({ effect: 'fail', match: (argv, host) => host === 'a' && argv[0] === 'lvremove' && argv.some((a) => a.endsWith(`/${VM}_disk`)) });
+      const r = await f.lifecycle().shelve(VM)();
+      f.cluster.clearFaults();
+      expect(outcome(r)).not.toBe('ok');
+      expect(await f.records(VM)).toEqual(new Map());
+      expect(outcome(await f.lifecycle().settle(VM)())).toBe('ok');
+      expect(await recordTable(f, VM)).toEqual(before);
+      expect(await f.store.getInstance(VM)()).toMatchObject({ right: { migration: null } });
+      expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+      expect(await sees(f, VM, 'root', marker)).toBe(true);
+      expect(await allProblems(f)).toEqual([]);
+    });
   });
 
   describe('when an unshelve fails or a crash cuts it part-way', () => {

@@ -1,13 +1,15 @@
 import { imageId, invalidName, planToRecord, type DiskName, type ImageId, type InstanceId, type InvalidName } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type { RecordExists, RecordMissing } from '../errors/core-error.js';
+import type { InstanceShelved, RecordExists, RecordMissing } from '../errors/core-error.js';
 import type { Flavor } from './flavor.js';
 import { cacheDirRefusal } from '../services/disk-locator.js';
 import { removeInstanceDir } from './instance-dir.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { snapshot } from './snapshot.js';
+import { encodeShelveIntent } from './shelve-intent.js';
 import { sameDisk } from './move-place.js';
+import { settledInstance } from './move-settle.js';
 import { planAll, prepareAll, spawnRequests } from './spawn.js';
 
 /** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
@@ -49,16 +51,30 @@ export const nextShelvedImage = async (deps: LifecycleDeps, instance: InstanceId
 };
 
 /**
+ * Answer a shelve that was cut after the root's removal (`INSTANCE_SHELVED`):
+ * what was left of it goes (the instance directory, best effort as below),
+ * then its intent, and the image it took is the answer.
+ */
+const answerShelved = async (deps: LifecycleDeps, instance: InstanceId, s: InstanceShelved): Step<ImageId | null> => {
+  const host = deps.hosts.get(s.host);
+  if (E.isRight(host)) await removeInstanceDir(host.right, instance);
+  return E.map(() => s.image)(await run(deps.repository.setMigration(instance, null)));
+};
+
+/**
  * Shelve: snapshot the root disk (to the next shelved-image generation),
+ * store the shelve's intent (shelve-intent.ts: the image and every record),
  * then remove every other local disk, then the records, then the root disk
- * and the instance directory on its host. Returns the image the
- * root went to (`null` for an instance booted from a volume): the caller
+ * and the instance directory on its host, then the intent. Returns the image
+ * the root went to (`null` for an instance booted from a volume): the caller
  * keeps it, as nova keeps `shelved_image_id` in the instance's
- * system_metadata, and gives it back to unshelve.
+ * system_metadata, and gives it back to unshelve. A shelve cut part-way is
+ * undone by the next operation while the root is still there; once the root
+ * is gone the instance is shelved, and shelving it again answers the image.
  */
 export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<ImageId | null> => {
   const view = await loadInstance(deps, instance, { complete: true });
-  if (E.isLeft(view)) return view;
+  if (E.isLeft(view)) return view.left.code === 'INSTANCE_SHELVED' ? answerShelved(deps, instance, view.left) : view;
   let image: ImageId | null = null;
   if (view.right.records.has('root')) {
     const next = await nextShelvedImage(deps, instance);
@@ -67,15 +83,16 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
     if (E.isLeft(snap)) return snap;
     image = next.right;
   }
+  const { host, row, records } = view.right;
+  const intent = await run(deps.repository.setMigration(instance, encodeShelveIntent({ host: row.host, image, records })));
+  if (E.isLeft(intent)) return intent;
   // The root goes last, once no record names it: until its record is gone a missing root is re-made from its image
   // (as a hard reboot does), which after a cut here would silently put the image back where the guest's data was.
-  // Cut before, the root is there and recorded; cut after, it is a disk without a record, found again by the next
-  // operation as it finds the classic driver's, or refused, never re-made.
-  const { host } = view.right;
-  const root = view.right.records.get('root');
-  const removed = await sequence([...view.right.records].filter(([disk]) => disk !== 'root'), ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
+  // Cut before, the root is there and recorded; cut after, its records come back from the intent while it is there.
+  const root = records.get('root');
+  const removed = await sequence([...records].filter(([disk]) => disk !== 'root'), ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
-  const cleared = await run(deps.metadata.saveAll(instance, [...view.right.records.keys()].map((disk) => ({ disk, meta: null }))));
+  const cleared = await run(deps.metadata.saveAll(instance, [...records.keys()].map((disk) => ({ disk, meta: null }))));
   if (E.isLeft(cleared)) return cleared;
   if (root !== undefined) {
     const gone = await run(host.realizer.remove(instance, 'root', root));
@@ -85,7 +102,7 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
   // elsewhere, makes it anew), so a delete after an unshelve on another host leaves nothing here. Best effort, as
   // nova's clean-up is: the root is in its image and no record names a disk, so a failure here must not lose that image.
   await removeInstanceDir(host, instance);
-  return E.right(image);
+  return E.map(() => image)(await run(deps.repository.setMigration(instance, null)));
 };
 
 /**
@@ -112,7 +129,9 @@ const classicDiskGone = async (deps: LifecycleDeps, lastHost: string, instance: 
  * it is whole) or disks still on a host, which this would orphan
  * (`RECORD_EXISTS`, nothing changed). A slot without a record is the
  * classic driver's: filled when its disk is gone from the instance's last
- * host (a classic shelve), else `RECORD_EXISTS` too.
+ * host (a classic shelve), else `RECORD_EXISTS` too. An instance a shelve
+ * left shelved without answering unshelves from the image that shelve took
+ * (another is `INVALID_NAME`, path `shelved_image_id`).
  */
 export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, shelved: ImageId | null, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
@@ -120,8 +139,10 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const cache = cacheDirRefusal(target.right.ctx, instance);
   if (cache !== null) return E.left(cache);
   // An instance the database does not know is INSTANCE_NOT_FOUND, not an instance without a shelved image.
-  const known = await run(deps.repository.getInstance(instance));
-  if (E.isLeft(known)) return known;
+  const settled = await settledInstance(deps, instance);
+  if (E.isLeft(settled)) return settled;
+  const known = settled.right.row;
+  const cut = settled.right.shelved;
   const slots = await run(deps.metadata.records(instance));
   if (E.isLeft(slots)) return slots;
   const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
@@ -129,6 +150,9 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const owner = image.right === null ? null : shelvedImageOwner(image.right);
   if (owner !== null && owner !== instance) {
     return E.left(invalidName('shelved_image_id', shelved ?? '', `it is the shelved image of instance ${owner}, not of ${instance}`));
+  }
+  if (cut !== null && cut.image !== image.right) {
+    return E.left(invalidName('shelved_image_id', shelved ?? 'null', `the shelve of ${instance} put its root in ${cut.image === null ? 'no image' : `image ${cut.image}`}`));
   }
   const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
   if (E.isLeft(requests)) {
@@ -142,13 +166,13 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   for (const [disk, slot] of slots.right) {
     const mine = planned.get(disk);
     if (slot.meta === null) {
-      const gone = await classicDiskGone(deps, known.right.host, instance, disk);
+      const gone = await classicDiskGone(deps, known.host, instance, disk);
       if (E.isLeft(gone)) return gone;
       if (!gone.right) return E.left(notShelvedYet(instance, disk));
       emptied.push(disk);
       continue;
     }
-    const resumed = known.right.host === host && mine !== undefined && sameDisk(slot.meta, mine);
+    const resumed = known.host === host && mine !== undefined && sameDisk(slot.meta, mine);
     if (!resumed) return E.left(notShelvedYet(instance, disk));
   }
   const verified = await prepareAll(target.right, instance, plans.right);
@@ -160,6 +184,9 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const stale = emptied.filter((d) => !planned.has(d)).map((disk) => ({ disk, meta: null }));
   const saved = await run(deps.metadata.saveAll(instance, [...fresh.map((p) => ({ disk: p.disk, meta: planToRecord(p) })), ...stale]));
   if (E.isLeft(saved)) return saved;
+  // The records now say where the instance is: a shelve that did not answer has nothing left to name.
+  const answered = cut === null ? E.right(undefined) : await run(deps.repository.setMigration(instance, null));
+  if (E.isLeft(answered)) return answered;
   // A disk an earlier attempt recorded is completed from its stored record (made again when it is `creating` or gone).
   return sequence(plans.right, async (p) => {
     const stored = slots.right.get(p.disk)?.meta ?? null;

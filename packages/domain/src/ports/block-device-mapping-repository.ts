@@ -26,8 +26,8 @@ export interface InstanceRow {
 
 /**
  * A live instance: where it runs, the image it was booted or last rebuilt
- * from, and the text of a disk move of its that has not finished (opaque to
- * the repository, like `driverInfo`), if any.
+ * from, and the text of an operation of its that has not finished (a disk
+ * move, or a shelve; opaque to the repository, like `driverInfo`), if any.
  */
 export interface InstanceState extends InstanceRow {
   readonly migration: string | null;
@@ -146,9 +146,10 @@ export interface BlockDeviceMappingRepository {
   /** Record the image the instance was rebuilt from (`null`: none), as nova's rebuild does. */
   setImageRef(instance: InstanceId, imageRef: string | null): TE.TaskEither<RepositoryError, void>;
   /**
-   * Store the text of the instance's unfinished disk move (`null`: none), in
-   * one round trip; it stays readable through `getInstance` until cleared,
-   * and goes with the instance when it is deleted.
+   * Store the text of the instance's unfinished operation, a disk move or a
+   * shelve (`null`: none), in one round trip; it stays readable through
+   * `getInstance` until cleared, and goes with the instance when it is
+   * deleted.
    */
   setMigration(instance: InstanceId, migration: string | null): TE.TaskEither<RepositoryError, void>;
   /** Every live record slot of the instance: its BDM rows, then its instance-level records. */

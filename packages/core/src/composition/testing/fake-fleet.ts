@@ -7,7 +7,7 @@
  * probes, leaks, disks, records, and the invariant check. Test-only; it lives
  * in the composition folder because only the composition root names adapters.
  */
-import { decodeMigration } from '../../lifecycle/migration-record.js';
+import { decodePending } from '../../lifecycle/shelve-intent.js';
 import { sourceDisks } from '../../lifecycle/move-settle.js';
 import {
   decodeDiskMetadata,
@@ -244,13 +244,19 @@ export class FakeFleet {
   }
 }
 
-/** The source's disks a resize waiting for confirm or revert keeps: its migration record describes them. */
+/** The source's disks a resize waiting for confirm or revert keeps, or a shelve that did not answer: its stored record describes them. */
 const keptForRevert = (instance: InstanceId, text: string | null): LiveRecord[] => {
   if (text === null) return [];
-  const m = decodeMigration(instance, text);
-  if (E.isLeft(m)) throw new Error(m.left.message);
+  const op = decodePending(instance, text);
+  if (E.isLeft(op)) throw new Error(op.left.message);
+  // A shelve that did not answer still describes the disks it had not removed yet: they may be gone.
+  if (op.right.kind === 'shelve') {
+    const s = op.right.shelve;
+    return [...s.records].map(([disk, meta]) => ({ instance, host: s.host, disk, meta, optional: true }));
+  }
+  const m = op.right.move;
   // A confirm cut short (`confirming`) still describes the source disks it has not removed yet: they may be gone.
-  if (m.right.status === 'confirming') return sourceDisks(m.right).map((d) => ({ instance, host: m.right.source, ...d, optional: true }));
-  if (m.right.status !== 'unconfirmed') return [];
-  return sourceDisks(m.right).map((d) => ({ instance, host: m.right.source, ...d }));
+  if (m.status === 'confirming') return sourceDisks(m).map((d) => ({ instance, host: m.source, ...d, optional: true }));
+  if (m.status !== 'unconfirmed') return [];
+  return sourceDisks(m).map((d) => ({ instance, host: m.source, ...d }));
 };

@@ -1,0 +1,85 @@
+/**
+ * The record of a shelve that has not answered yet, stored through
+ * `BlockDeviceMappingRepository.setMigration` (the column an unfinished move
+ * uses) once the root is in its image and before any disk goes: which host,
+ * which image, and every record the instance had. It is what keeps a shelve
+ * cut after the root's removal from losing the image it went to (the caller
+ * never heard of it), and what brings back an instance whose shelve was cut
+ * while its root was still there.
+ *
+ * Wire form (JSON, version 1); each `record` is the disk's encoded
+ * LibvirtDiskMetadata, exactly as `driver_info` held it:
+ *
+ * ```json
+ * { "version": 1, "kind": "shelve", "host": "h1", "image": "vm1-shelved",
+ *   "disks": [ { "disk": "root", "record": "…" } ] }
+ * ```
+ *
+ * `image` is `null` for an instance booted from a volume (no local root).
+ */
+import { encodeDiskMetadata, imageId, isDiskName, type DiskMetadata, type DiskName, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import type { MigrationUnreadable } from '../errors/core-error.js';
+import { decodeMigration, isObject, record, unreadable, type Migration } from './migration-record.js';
+
+// ---- types
+
+/** A shelve under way: its host, the image the root went to, and the records the instance had. */
+export interface ShelveIntent {
+  readonly host: string;
+  readonly image: ImageId | null;
+  readonly records: ReadonlyMap<DiskName, DiskMetadata>;
+}
+
+/** What an instance's stored unfinished operation is: a move (or conversion), or a shelve. */
+export type PendingOperation = { readonly kind: 'move'; readonly move: Migration } | { readonly kind: 'shelve'; readonly shelve: ShelveIntent };
+
+// ---- codec
+
+const VERSION = 1;
+const WHAT = 'shelve';
+
+/** The text stored for a shelve under way. */
+export const encodeShelveIntent = (s: ShelveIntent): string =>
+  JSON.stringify({
+    version: VERSION,
+    kind: 'shelve',
+    host: s.host,
+    image: s.image,
+    disks: [...s.records].map(([disk, meta]) => ({ disk, record: encodeDiskMetadata(meta) })),
+  });
+
+const decodeShelve = (instance: InstanceId, v: Record<string, unknown>): E.Either<MigrationUnreadable, ShelveIntent> => {
+  if (v.version !== VERSION) return unreadable(instance, 'version', `unknown version ${JSON.stringify(v.version)}`, WHAT);
+  if (typeof v.host !== 'string' || v.host === '') return unreadable(instance, 'host', 'expected a host name', WHAT);
+  const image = v.image === null ? E.right(null) : typeof v.image === 'string' ? imageId(v.image, 'image') : E.left(null);
+  if (E.isLeft(image)) return unreadable(instance, 'image', `not an image id: ${JSON.stringify(v.image)}`, WHAT);
+  if (!Array.isArray(v.disks)) return unreadable(instance, 'disks', 'expected an array', WHAT);
+  const records = new Map<DiskName, DiskMetadata>();
+  for (const [i, d] of v.disks.entries()) {
+    const at = `disks[${i}]`;
+    if (!isObject(d)) return unreadable(instance, at, 'expected an object', WHAT);
+    if (!isDiskName(d.disk) || records.has(d.disk)) return unreadable(instance, `${at}.disk`, `not a disk role, or one named twice: ${JSON.stringify(d.disk)}`, WHAT);
+    const meta = record(instance, `${at}.record`, d.record, WHAT);
+    if (E.isLeft(meta)) return meta;
+    records.set(d.disk, meta.right);
+  }
+  return E.right({ host: v.host, image: image.right, records });
+};
+
+/**
+ * Decode an instance's stored unfinished operation: a shelve under way when
+ * its `kind` says so, else a move (migration-record.ts). Anything unexpected
+ * is `MIGRATION_UNREADABLE` naming the field, never a guess.
+ */
+export const decodePending = (instance: InstanceId, text: string): E.Either<MigrationUnreadable, PendingOperation> => {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return unreadable(instance, '', 'not JSON');
+  }
+  if (isObject(v) && v.kind === 'shelve') return E.map((shelve: ShelveIntent) => ({ kind: 'shelve' as const, shelve }))(decodeShelve(instance, v));
+  return E.map((move: Migration) => ({ kind: 'move' as const, move }))(decodeMigration(instance, text));
+};
+
