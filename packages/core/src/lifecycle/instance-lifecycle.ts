@@ -35,7 +35,7 @@ import { convert } from './convert.js';
 import { rebuild } from './rebuild.js';
 import { rescue, unrescue } from './rescue.js';
 import { shelve, unshelve } from './shelve.js';
-import { snapshot } from './snapshot.js';
+import { removeSnapshotStaging, snapshot } from './snapshot.js';
 import { spawn, type SpawnRequest } from './spawn.js';
 
 /** The ids shelve uploads to (see shelve.ts's `shelvedImageId`). */
@@ -144,9 +144,16 @@ export class InstanceLifecycle {
    * once it is on its destination, a confirm or revert carried through), and
    * nothing else: what a compute host does for its instances when it starts
    * again after a crash. A resize waiting for confirm or revert stays waiting.
+   * A shelve that did not answer is undone while the root is there, else the
+   * instance stays shelved. The staging copy of a snapshot a crash cut goes.
    */
   settle(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
-    return this.locked(instance, async () => E.map(() => undefined)(await settledInstance(this.deps, instance)));
+    return this.locked(instance, async () => {
+      const settled = await settledInstance(this.deps, instance);
+      if (E.isLeft(settled)) return settled;
+      const host = this.deps.hosts.get(settled.right.row.host);
+      return E.isLeft(host) ? E.right(undefined) : removeSnapshotStaging(host.right, instance);
+    });
   }
   /** Confirm a resize that waits for it: the source's disks go. `NO_RESIZE_PENDING` when none waits. */
   confirmResize(instance: InstanceId): TE.TaskEither<LifecycleError, void> {

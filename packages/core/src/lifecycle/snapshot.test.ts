@@ -1,5 +1,5 @@
 import { HOSTILE_KINDS } from '@disk-ledger/domain';
-import { isSecretMarker } from '@disk-ledger/fake';
+import { isInjectedCrash, isSecretMarker } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
@@ -34,6 +34,23 @@ describe('snapshot', () => {
         expect(await allProblems(f)).toEqual([]);
       });
     }
+  });
+
+  describe('when a host dies while the snapshot uploads', () => {
+    it('leaves the staging copy until the host starts again: settle removes it, and the instance is as it was', async () => {
+      const f = await booted('qcow2/default', 'b');
+      const staging = `/var/lib/nova/instances/${VM}/snapshot.qcow2`;
+      f.cluster.injectFault({ effect: 'crash-after', match: (argv, host) => host === 'b' && argv[1] === 'convert' });
+      await expect(f.lifecycle().snapshot(VM, 'snap1')()).rejects.toSatisfy(isInjectedCrash);
+      f.cluster.clearFaults();
+      expect(f.cluster.host('b').fs.exists(staging)).toBe(true);
+      const before = await f.records(VM);
+      expect(outcome(await f.lifecycle().settle(VM)())).toBe('ok');
+      expect(f.cluster.host('b').fs.exists(staging)).toBe(false);
+      expect(await f.records(VM)).toEqual(before);
+      expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+      expect(await allProblems(f)).toEqual([]);
+    });
   });
 
   describe('when the instance came by a shared-pool move and has no directory on its host', () => {

@@ -2,6 +2,7 @@ import { imageId as toImageId, instanceDir, type DiskMetadata, type HostPath, ty
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
 import { loadInstance } from './instance-records.js';
+import type { HostServices } from './host-registry.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
 const noRoot = (instance: InstanceId): RecordMissing => ({
@@ -14,6 +15,15 @@ const bootImage = (meta: DiskMetadata | undefined): ImageId | null => {
   const id = meta?.imageId === null || meta === undefined ? null : toImageId(meta.imageId, 'imageId');
   return id === null || E.isLeft(id) ? null : id.right;
 };
+
+/** Where a snapshot of the instance stages its copy on its host. */
+const stagingPath = (host: HostServices, instance: InstanceId): HostPath => `${instanceDir(host.ctx.instancesPath, instance)}/snapshot.qcow2` as HostPath;
+
+/**
+ * Remove the staging copy a snapshot cut by a crash left on the instance's
+ * host (what a compute host does for its instances when it starts again).
+ */
+export const removeSnapshotStaging = (host: HostServices, instance: InstanceId): Step<void> => run(host.files.remove(stagingPath(host, instance)));
 
 /**
  * Snapshot: convert the root disk from its recorded format to qcow2 (both
@@ -37,7 +47,7 @@ export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newIma
   // and a guest-planted header would then make its own snapshot fail verification as mislabelled.
   const format = 'qcow2';
   const dir = instanceDir(host.ctx.instancesPath, instance);
-  const staging = `${dir}/snapshot.${format}` as HostPath;
+  const staging = stagingPath(host, instance);
   // An instance whose disks are all in a pool may have no directory on this host (it came by a shared-storage move).
   const made = await run(host.files.mkdirp(dir));
   if (E.isLeft(made)) return made;
