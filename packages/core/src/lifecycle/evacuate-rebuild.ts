@@ -1,4 +1,4 @@
-import { byteSize, deriveLegacyLayout, hostBackend, imageId, instanceDir, legacyBackend, novaFileName, type DiskMetadata, type DiskName, type DiskPlan, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import { byteSize, deriveLegacyLayout, hostBackend, imageId, instanceDir, legacyBackend, novaFileNames, type DiskMetadata, type DiskName, type DiskPlan, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
@@ -77,9 +77,7 @@ const sharedVolume = async (dst: HostServices, view: InstanceView, disk: DiskNam
   const instance = view.row.instance;
   const pool = dst.ctx.options.imagesRbdPool;
   if (pool === null || legacyBackend({ ...dst.ctx.options, imagesType: 'rbd' }, disk) !== 'rbd') return E.right(null);
-  // nova's older name of the first ephemeral disk is disk.local.
-  const names = disk === 'ephemeral0' ? [novaFileName(disk), 'disk.local'] : [novaFileName(disk)];
-  for (const name of names) {
+  for (const name of novaFileNames(disk)) {
     const probe = derivedProbe({ backend: 'rbd', format: 'raw', location: `${pool}/${instance}_${name}` });
     const opened = await run(dst.realizer.open(instance, disk, probe));
     // A destination that runs no rbd driver (or has no rbd tool) does not share the pool, whatever its options name.

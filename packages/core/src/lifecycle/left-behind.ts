@@ -8,7 +8,7 @@
  */
 import { type DiskMetadata, type DiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { locate, namedVolume, placeKey } from '../services/disk-locator.js';
+import { locate, placeKey } from '../services/disk-locator.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { removeInstanceDir } from './instance-dir.js';
 import { decodePending } from './shelve-intent.js';
@@ -99,11 +99,7 @@ export const removeLeftBehind = async (deps: LifecycleDeps, instance: InstanceId
   const removed = await sequence(stale, (d) => run(host.right.realizer.remove(instance, d.disk, d.meta)));
   if (E.isLeft(removed)) return removed;
   const named = await sequence(classicNamed(left), (disk) =>
-    sequence(['lvm', 'rbd'] as const, (backend) => {
-      const at = namedVolume(ctx, instance, disk, backend);
-      const spared = at !== null && E.isRight(at) && inUse.right.places.has(placeKey(at.right));
-      return at === null || spared ? Promise.resolve(E.right(undefined)) : run(host.right.realizer.removeNamed(instance, disk, backend));
-    }));
+    sequence(['lvm', 'rbd'] as const, (backend) => run(host.right.realizer.removeNamed(instance, disk, backend, (at) => inUse.right.places.has(placeKey(at))))));
   if (E.isLeft(named) || inUse.right.hostInUse) return named;
   return removeInstanceDir(host.right, instance);
 };

@@ -4,6 +4,8 @@ import {
   invalidSize,
   instanceDir,
   novaFileName,
+  novaFileNames,
+  type DiskLocation,
   planToRecord,
   type BaseImageCache,
   type ByteSize,
@@ -226,21 +228,28 @@ export class DiskRealizer {
   }
 
   /**
-   * Remove the volume a disk of `backend` would have under its conventional
-   * name in the volume group or pool this host's options name, if any (and
+   * Remove the volumes a disk of `backend` would have under nova's names for
+   * it (`disk.local` too, for the first ephemeral disk) in the volume group
+   * or pool this host's options name, if any (and
    * nothing when they name none, or the host has no driver or tool for
    * them: it never made such a volume): for a disk no record or fact
-   * places, as nova's cleanup removes an instance's volumes by name.
-   * Removing reads nothing of the volume.
+   * places, as nova's cleanup removes an instance's volumes by name; but a
+   * volume `spared` names (one the instance uses now). Removing reads
+   * nothing of the volume.
    */
-  removeNamed(instance: InstanceId, disk: DiskName, backend: 'lvm' | 'rbd'): TE.TaskEither<CoreError, void> {
+  removeNamed(instance: InstanceId, disk: DiskName, backend: 'lvm' | 'rbd', spared: (at: DiskLocation) => boolean = () => false): TE.TaskEither<CoreError, void> {
     return async () => {
-      const location = namedVolume(this.ctx, instance, disk, backend);
-      if (location === null) return DONE;
-      if (E.isLeft(location)) return location;
-      const driver = await this.drivers.forBackend(backend)();
-      const removed = E.isLeft(driver) ? driver : await driver.right.remove(location.right)();
-      return E.isLeft(removed) && cannotHold(removed.left.code) ? DONE : removed;
+      for (const file of novaFileNames(disk)) {
+        const location = namedVolume(this.ctx, instance, disk, backend, file);
+        if (location === null) return DONE;
+        if (E.isLeft(location)) return location;
+        if (spared(location.right)) continue;
+        const driver = await this.drivers.forBackend(backend)();
+        const removed = E.isLeft(driver) ? driver : await driver.right.remove(location.right)();
+        if (E.isLeft(removed) && cannotHold(removed.left.code)) return DONE;
+        if (E.isLeft(removed)) return removed;
+      }
+      return DONE;
     };
   }
 

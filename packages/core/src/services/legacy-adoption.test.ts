@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { GiB, MiB, SECRET } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy, type LegacySeed } from '../composition/testing/legacy.js';
+import { sees } from '../composition/testing/markers.js';
 import { formatProblems, outcome } from '../composition/testing/observe.js';
 import { OPTIONS, type OptionsName } from '../composition/testing/options.js';
 import { writeTargetOf } from '../testing/command-scan.js';
@@ -205,6 +206,40 @@ describe('LegacyAdoption', () => {
       expect(E.isRight(a) && E.isRight(b)).toBe(true);
       expect(a).toEqual(b);
       expect(f.repository.writesOf(VM, 'root')).toHaveLength(1);
+    });
+  });
+
+  describe("when a flavor's first ephemeral disk is a volume under nova's name for it (<instance>_disk.local)", () => {
+    for (const name of ['lvm', 'rbd/shared'] as const) {
+      it(`finds it there on ${name}, records where it is, keeps its data, and a delete removes it`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+        const markers = await seedLegacy(f, {
+          instance: VM,
+          host: 'a',
+          disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'ephemeral0', format: 'raw', size: GiB, file: 'disk.local', content: { kind: 'benign' } }],
+        });
+        const r = await f.host('a').adoption.ensure(VM, 'ephemeral0')();
+        const home = name === 'lvm' ? OPTIONS[name].imagesVolumeGroup : OPTIONS[name].imagesRbdPool;
+        expect(r).toMatchObject({ right: { backend: name === 'lvm' ? 'lvm' : 'rbd', format: 'raw', size: GiB, provenance: 'derived', location: `${home ?? ''}/${VM}_disk.local` } });
+        expect(await sees(f, VM, 'ephemeral0', markers.get('ephemeral0') ?? '')).toBe(true);
+        expect(E.isRight(await f.host('a').adoption.ensure(VM, 'root')())).toBe(true);
+        expect(await f.violations()).toEqual([]);
+        expect(E.isRight(await f.lifecycle().delete(VM)())).toBe(true);
+        expect(f.cluster.disks().filter((d) => d.location.includes(VM))).toEqual([]);
+      });
+    }
+
+    it('takes the block device mapping\'s name (disk.eph0) first when both are there, and a delete of a row-less disk removes both by name', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.lvm }] });
+      await seedLegacy(f, {
+        instance: VM,
+        host: 'a',
+        disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'ephemeral0', format: 'raw', size: GiB }, { disk: 'ephemeral0', format: 'raw', size: GiB / 2, file: 'disk.local' }],
+      });
+      const r = await f.host('a').adoption.ensure(VM, 'ephemeral0')();
+      expect(r).toMatchObject({ right: { size: GiB, location: `${OPTIONS.lvm.imagesVolumeGroup ?? ''}/${VM}_disk.eph0` } });
+      expect(E.isRight(await f.host('a').realizer.removeNamed(VM, 'ephemeral0', 'lvm')())).toBe(true);
+      expect(f.cluster.disks().filter((d) => d.location.includes('_disk.'))).toEqual([]);
     });
   });
 

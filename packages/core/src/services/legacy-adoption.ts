@@ -7,6 +7,7 @@ import {
   isAllowedPair,
   legacyBackend,
   novaFileName,
+  novaFileNames,
   type Backend,
   type DiskDrivers,
   type DiskInfo,
@@ -207,25 +208,24 @@ export class LegacyAdoption {
 
   /**
    * Where something is that the classic driver could have made of this disk
-   * under any options: its file in the instance directory (nova's older
-   * `disk.local` too, for the first ephemeral disk), or its volume in the
-   * volume group or the pool the options name; `null` when nothing is.
+   * under any options: its file in the instance directory, or its volume in
+   * the volume group or the pool the options name, under any name nova gives
+   * it (`disk.local` too, for the first ephemeral disk); `null` when nothing is.
    * Presence only: a file is not opened, and volumes hold raw data alone.
    */
   private async heldAt(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, string | null>> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
-    const names = disk === 'ephemeral0' ? [novaFileName(disk), 'disk.local'] : [novaFileName(disk)];
+    const names = novaFileNames(disk);
     for (const name of names) {
       const path = `${dir}/${name}` as HostPath;
       const inFile = await this.files.exists(path)();
       if (E.isLeft(inFile) || inFile.right) return E.isLeft(inFile) ? inFile : E.right(path);
     }
     const { imagesVolumeGroup: vg, imagesRbdPool: pool } = this.facts.options();
-    const file = novaFileName(disk);
-    const volumes: DerivedLayout[] = [
+    const volumes: DerivedLayout[] = names.flatMap((file) => [
       ...(vg === null ? [] : [{ backend: 'lvm' as const, format: 'raw' as const, location: `${vg}/${instance}_${file}` }]),
       ...(pool === null ? [] : [{ backend: 'rbd' as const, format: 'raw' as const, location: `${pool}/${instance}_${file}` }]),
-    ];
+    ]);
     for (const layout of volumes) {
       const opened = await this.realizer.open(instance, disk, derivedProbe(layout))();
       if (E.isLeft(opened) && cannotHold(opened.left.code)) continue;
@@ -243,7 +243,7 @@ export class LegacyAdoption {
     if (E.isLeft(layout)) return layout;
     const meta = layout.right.backend === 'qcow2' && diskInfoEntry(facts) === null
       ? await this.unconfirmedQcow2(instance, disk, layout.right)
-      : await this.sized(instance, disk, derivedProbe(layout.right));
+      : await this.sizedVolume(instance, disk, layout.right);
     if (E.isRight(meta) || meta.left.code !== 'LEGACY_DISK_MISSING') return meta;
     // Today's options put the disk where it is not, while it is where other facts of the host put it: disk.info
     // names a file, or the options still name a volume group or pool holding it. The options changed after the
@@ -287,6 +287,25 @@ export class LegacyAdoption {
   }
 
   /** Complete a record of a layout (`probe`, any size) with the size the host reports when the disk is opened with that format. */
+  /**
+   * A derived layout sized on the host; a volume the options place is
+   * looked for under each name nova gives the disk (a flavor's first
+   * ephemeral disk is `<instance>_disk.local`, a block device mapping's
+   * `<instance>_disk.eph0`), the first found kept.
+   */
+  private async sizedVolume(instance: InstanceId, disk: DiskName, layout: DerivedLayout): Promise<E.Either<CoreError, DiskMetadata>> {
+    const found = await this.sized(instance, disk, derivedProbe(layout));
+    if (E.isRight(found) || found.left.code !== 'LEGACY_DISK_MISSING' || (layout.backend !== 'lvm' && layout.backend !== 'rbd')) return found;
+    const [first = '', ...others] = novaFileNames(disk);
+    if (!layout.location.endsWith(`_${first}`)) return found;
+    for (const file of others) {
+      const location = `${layout.location.slice(0, -first.length)}${file}`;
+      const there = await this.sized(instance, disk, derivedProbe({ ...layout, location }));
+      if (E.isRight(there) || there.left.code !== 'LEGACY_DISK_MISSING') return there;
+    }
+    return found;
+  }
+
   private async sized(instance: InstanceId, disk: DiskName, probe: DiskMetadata): Promise<E.Either<CoreError, DiskMetadata>> {
     const opened = await this.realizer.open(instance, disk, probe)();
     if (E.isLeft(opened)) return opened;

@@ -35,5 +35,14 @@ export const novaFileName = (disk: DiskName): FileName => {
   }
 };
 
+/**
+ * Every name nova has given a disk in the instance directory, or after the
+ * instance's uuid in a volume group or pool: {@link novaFileName}, and for
+ * the first ephemeral disk also `disk.local`, the name nova gives a
+ * flavor's ephemeral disk (`disk.ephN` is a block device mapping's).
+ */
+export const novaFileNames = (disk: DiskName): readonly FileName[] =>
+  disk === 'ephemeral0' ? [novaFileName(disk), 'disk.local' as FileName] : [novaFileName(disk)];
+
 /** Whether a disk of this role has a block device mapping row (the others live at instance level). */
 export const hasBdm = (disk: DiskName): boolean => disk === 'root' || disk === 'swap' || EPHEMERAL.test(disk);

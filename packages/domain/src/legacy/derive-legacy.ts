@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { novaFileName, type DiskName } from '../disk/disk-role.js';
+import { novaFileName, novaFileNames, type DiskName } from '../disk/disk-role.js';
 import { isAllowedPair, type Backend, type DiskFormat } from '../disk/vocabulary.js';
 import { hostBackend, type HostStorageOptions } from '../layout/host-options.js';
 import type { HostPath, InstanceId } from '../names/safe-names.js';
@@ -29,8 +29,7 @@ const contradict = (disk: DiskName, message: string): LegacyError => ({ _tag: 'L
 
 /** The `disk.info` entry of a disk, with nova's older `disk.local` for the first ephemeral; `null` when it has none. */
 export const diskInfoEntry = (facts: LegacyFacts): { readonly file: string; readonly format: DiskFormat } | null => {
-  const names = [novaFileName(facts.disk), ...(facts.disk === 'ephemeral0' ? ['disk.local'] : [])];
-  for (const name of names) {
+  for (const name of novaFileNames(facts.disk)) {
     const format = facts.diskInfo?.get(`${facts.instanceDir}/${name}`);
     if (format !== undefined) return { file: name, format };
   }
