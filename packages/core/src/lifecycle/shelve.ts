@@ -6,7 +6,7 @@ import { cacheDirRefusal } from '../services/disk-locator.js';
 import { removeInstanceDir } from './instance-dir.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
-import { snapshot } from './snapshot.js';
+import { snapshotOf } from './snapshot.js';
 import { encodeShelveIntent } from './shelve-intent.js';
 import { sameDisk } from './move-place.js';
 import { settledInstance } from './move-settle.js';
@@ -79,7 +79,7 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
   if (view.right.records.has('root')) {
     const next = await nextShelvedImage(deps, instance);
     if (E.isLeft(next)) return next;
-    const snap = await snapshot(deps, instance, next.right);
+    const snap = await snapshotOf(view.right, next.right);
     if (E.isLeft(snap)) return snap;
     image = next.right;
   }

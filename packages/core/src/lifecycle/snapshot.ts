@@ -1,7 +1,7 @@
 import { imageId as toImageId, instanceDir, type DiskMetadata, type HostPath, type ImageId, type ImageMeta, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RecordMissing } from '../errors/core-error.js';
-import { loadInstance } from './instance-records.js';
+import { loadInstance, type InstanceView } from './instance-records.js';
 import type { HostServices } from './host-registry.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 
@@ -37,8 +37,13 @@ export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newIma
   const id = toImageId(newImageId, 'image_id');
   if (E.isLeft(id)) return id;
   const view = await loadInstance(deps, instance, { complete: true, unconfirmed: 'allow' });
-  if (E.isLeft(view)) return view;
-  const { host, records } = view.right;
+  return E.isLeft(view) ? view : snapshotOf(view.right, id.right);
+};
+
+/** {@link snapshot} of an instance already loaded with its disks complete (shelve's). */
+export const snapshotOf = async (view: InstanceView, id: ImageId): Step<ImageMeta> => {
+  const instance = view.row.instance;
+  const { host, records } = view;
   const root = records.get('root');
   if (root === undefined) return E.left(noRoot(instance));
   const opened = await run(host.realizer.openToRead(instance, 'root', root));
@@ -56,7 +61,7 @@ export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newIma
   const exported = await run(opened.right.driver.exportTo(opened.right.image, staging, format));
   const uploaded = E.isLeft(exported)
     ? exported
-    : await run(host.images.upload({ id: id.right, diskFormat: format, containerFormat: 'bare', kernelId: bootImage(records.get('kernel')), ramdiskId: bootImage(records.get('ramdisk')) }, staging));
+    : await run(host.images.upload({ id, diskFormat: format, containerFormat: 'bare', kernelId: bootImage(records.get('kernel')), ramdiskId: bootImage(records.get('ramdisk')) }, staging));
   await cleanup();
   return uploaded;
 };
