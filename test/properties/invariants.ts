@@ -35,7 +35,7 @@ export const ownerOf = (location: string): string | null => {
  * Every record of every live instance, with its instance's host; and the
  * records of the source's disks a resize waiting for confirm or revert keeps,
  * or a confirm cut short has not removed yet (its migration record describes
- * them), and those a shelve that did not answer had, which may be missing.
+ * them), and those a shelve cut part-way had, which may be missing.
  */
 const records = async (world: World): Promise<LiveRecord[]> => {
   const out: LiveRecord[] = [];
@@ -50,9 +50,10 @@ const records = async (world: World): Promise<LiveRecord[]> => {
     }
     const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
     if (op === null || E.isLeft(op)) continue;
-    // A shelve that did not answer still describes the disks it had not removed yet; the next operation settles it.
+    // A shelve cut part-way still describes the disks it had not removed yet; the next operation settles it.
     if (op.right.kind === 'shelve') {
-      for (const [disk, meta] of op.right.shelve.records) out.push({ instance: inst.id, host: op.right.shelve.host, disk, meta, optional: true });
+      const s = op.right.shelve;
+      if (s.status === 'shelving') for (const [disk, meta] of s.records) out.push({ instance: inst.id, host: s.host, disk, meta, optional: true });
       continue;
     }
     const m = op.right.move;

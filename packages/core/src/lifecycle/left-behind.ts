@@ -39,8 +39,8 @@ const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string):
   let hostInUse = row.right.host === left;
   const pending = row.right.migration === null ? E.right(null) : decodePending(instance, row.right.migration);
   if (E.isLeft(pending)) return pending;
-  if (pending.right?.kind === 'shelve') {
-    // A shelve that did not answer: what it had not removed yet is still the instance's on the host it left.
+  if (pending.right?.kind === 'shelve' && pending.right.shelve.status === 'shelving') {
+    // A shelve cut part-way: what it had not removed yet is still the instance's on the host it left.
     const s = pending.right.shelve;
     hostInUse ||= s.host === left;
     for (const [disk, meta] of s.records) uses.push({ host: s.host, disk, meta });

@@ -79,7 +79,8 @@ export const unreadable = (instance: InstanceId, path: string, message: string, 
 /** Whether `v` is a JSON object. */
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const oneOf = <T extends string>(allowed: readonly T[], v: unknown): v is T => typeof v === 'string' && (allowed as readonly string[]).includes(v);
+/** Whether `v` is one of `allowed`. */
+export const oneOf = <T extends string>(allowed: readonly T[], v: unknown): v is T => typeof v === 'string' && (allowed as readonly string[]).includes(v);
 
 /** A disk record inside a stored text, decoded; anything else is `MIGRATION_UNREADABLE` at `path`. */
 export const record = (instance: InstanceId, path: string, v: unknown, what = 'move'): E.Either<MigrationUnreadable, DiskMetadata> => {

@@ -269,9 +269,10 @@ export interface SettledInstance {
 /**
  * Read the instance and bring an unfinished move of it to rest first (it may
  * move the instance back to its source), or a shelve that did not answer
- * (undone while the root is there, else the instance is shelved).
+ * (undone while the root is there, else the instance is shelved;
+ * `forUnshelve`: see `settleShelve`).
  */
-export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<SettledInstance> => {
+export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, forUnshelve = false): Step<SettledInstance> => {
   const row = await run(deps.repository.getInstance(instance));
   if (E.isLeft(row)) return row;
   if (row.right.migration === null) return E.right({ row: row.right, pending: null, shelved: null });
@@ -279,7 +280,7 @@ export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId)
   if (E.isLeft(op)) return op;
   let pending: Migration | null = null;
   if (op.right.kind === 'shelve') {
-    const shelved = await settleShelve(deps, row.right, op.right.shelve);
+    const shelved = await settleShelve(deps, row.right, op.right.shelve, forUnshelve);
     if (E.isLeft(shelved)) return shelved;
     if (shelved.right !== null) return E.right({ row: row.right, pending: null, shelved: shelved.right });
   } else {

@@ -4,24 +4,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { img, vm } from '../testing/names.js';
 import { encodeMigration } from './migration-record.js';
-import { decodePending, encodeShelveIntent, type ShelveIntent } from './shelve-intent.js';
+import { decodePending, encodeShelveIntent, type ShelveIntent, type ShelveStatus } from './shelve-intent.js';
 
 const VM = vm('vm1');
 const GiB = 1024 ** 3;
 const ROOT: DiskMetadata = { backend: 'qcow2', format: 'qcow2', size: GiB, location: null, imageId: img('img-1'), imageFormat: 'qcow2', provenance: 'created', state: 'ready' };
 const SWAP: DiskMetadata = { backend: 'lvm', format: 'raw', size: GiB / 4, location: 'vg0/vm1_disk.swap', imageId: null, imageFormat: null, provenance: 'derived', state: 'ready' };
 
-const intent = (records: ReadonlyMap<DiskName, DiskMetadata>, image: string | null = 'vm1-shelved'): ShelveIntent => ({ host: 'h1', image: image === null ? null : img(image), records });
+const intent = (records: ReadonlyMap<DiskName, DiskMetadata>, image: string | null = 'vm1-shelved', status: ShelveStatus = 'shelving'): ShelveIntent => ({
+  host: 'h1', image: image === null ? null : img(image), status, records,
+});
 
 /** The stored text with one field replaced. */
 const withField = (key: string, value: unknown): string => JSON.stringify({ ...(JSON.parse(encodeShelveIntent(intent(new Map([['root', ROOT]])))) as object), [key]: value });
 
 describe('shelve intent', () => {
-  it('decodes what it encodes, for any subset of the disks and with or without an image', () => {
+  it('decodes what it encodes, for any subset of the disks, with or without an image, in every status', () => {
     const disks: readonly [DiskName, DiskMetadata][] = [['root', ROOT], ['swap', SWAP], ['ephemeral0', { ...SWAP, location: 'vg0/vm1_disk.eph0' }], ['config', { ...SWAP, size: 64 * 1024 ** 2 }]];
     fc.assert(
-      fc.property(fc.subarray([...disks]), fc.option(fc.constantFrom('vm1-shelved', 'vm1-shelved-7')), (chosen, image) => {
-        const s = intent(new Map(chosen), image);
+      fc.property(fc.subarray([...disks]), fc.option(fc.constantFrom('vm1-shelved', 'vm1-shelved-7')), fc.constantFrom<ShelveStatus>('shelving', 'shelved', 'unshelving'), (chosen, image, status) => {
+        const s = intent(new Map(chosen), image, status);
         const back = decodePending(VM, encodeShelveIntent(s));
         expect(back).toEqual(E.right({ kind: 'shelve', shelve: s }));
       }),
@@ -39,6 +41,7 @@ describe('shelve intent', () => {
     ['an unknown version', withField('version', 2), 'migration.version'],
     ['no host', withField('host', ''), 'migration.host'],
     ['an image that is no image id', withField('image', '../etc'), 'migration.image'],
+    ['an unknown status', withField('status', 'done'), 'migration.status'],
     ['disks that are no array', withField('disks', {}), 'migration.disks'],
     ['a disk that is no role', withField('disks', [{ disk: 'disk.local', record: '{}' }]), 'migration.disks[0].disk'],
     ['a disk named twice', withField('disks', [JSON.parse(encodeShelveIntent(intent(new Map([['root', ROOT]])))).disks[0], JSON.parse(encodeShelveIntent(intent(new Map([['root', ROOT]])))).disks[0]]), 'migration.disks[1].disk'],

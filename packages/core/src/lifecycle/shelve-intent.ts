@@ -1,33 +1,45 @@
 /**
- * The record of a shelve that has not answered yet, stored through
+ * The record of a shelve, stored through
  * `BlockDeviceMappingRepository.setMigration` (the column an unfinished move
- * uses) once the root is in its image and before any disk goes: which host,
- * which image, and every record the instance had. It is what keeps a shelve
- * cut after the root's removal from losing the image it went to (the caller
- * never heard of it), and what brings back an instance whose shelve was cut
- * while its root was still there.
+ * uses) once the root is in its image and before any disk goes, and kept
+ * until an unshelve or a delete: which host, which image, how far it got,
+ * and every record the instance had. It is what keeps a shelve cut after
+ * the root's removal, or whose answer was lost, from losing the image it
+ * went to (a shelve asked again answers it), and what brings back an
+ * instance whose shelve was cut while its root was still there.
  *
  * Wire form (JSON, version 1); each `record` is the disk's encoded
  * LibvirtDiskMetadata, exactly as `driver_info` held it:
  *
  * ```json
  * { "version": 1, "kind": "shelve", "host": "h1", "image": "vm1-shelved",
- *   "disks": [ { "disk": "root", "record": "…" } ] }
+ *   "status": "shelving", "disks": [ { "disk": "root", "record": "…" } ] }
  * ```
  *
- * `image` is `null` for an instance booted from a volume (no local root).
+ * `image` is `null` for an instance booted from a volume (no local root);
+ * such a shelve keeps no intent once done, having no image to answer.
  */
 import { encodeDiskMetadata, imageId, isDiskName, type DiskMetadata, type DiskName, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MigrationUnreadable } from '../errors/core-error.js';
-import { decodeMigration, isObject, record, unreadable, type Migration } from './migration-record.js';
+import { decodeMigration, isObject, oneOf, record, unreadable, type Migration } from './migration-record.js';
 
 // ---- types
 
-/** A shelve under way: its host, the image the root went to, and the records the instance had. */
+/**
+ * - `shelving`: the root is in its image; the disks are being removed.
+ * - `shelved`: every disk is gone; kept so that a shelve asked again answers
+ *   the same image, until an unshelve or a delete.
+ * - `unshelving`: an unshelve has begun (it may move the instance before it
+ *   records the disks it makes).
+ */
+export type ShelveStatus = 'shelving' | 'shelved' | 'unshelving';
+
+/** A shelve under way or done: its host, the image the root went to, and the records the instance had. */
 export interface ShelveIntent {
   readonly host: string;
   readonly image: ImageId | null;
+  readonly status: ShelveStatus;
   readonly records: ReadonlyMap<DiskName, DiskMetadata>;
 }
 
@@ -38,6 +50,7 @@ export type PendingOperation = { readonly kind: 'move'; readonly move: Migration
 
 const VERSION = 1;
 const WHAT = 'shelve';
+const STATUSES: readonly ShelveStatus[] = ['shelving', 'shelved', 'unshelving'];
 
 /** The text stored for a shelve under way. */
 export const encodeShelveIntent = (s: ShelveIntent): string =>
@@ -46,6 +59,7 @@ export const encodeShelveIntent = (s: ShelveIntent): string =>
     kind: 'shelve',
     host: s.host,
     image: s.image,
+    status: s.status,
     disks: [...s.records].map(([disk, meta]) => ({ disk, record: encodeDiskMetadata(meta) })),
   });
 
@@ -54,6 +68,7 @@ const decodeShelve = (instance: InstanceId, v: Record<string, unknown>): E.Eithe
   if (typeof v.host !== 'string' || v.host === '') return unreadable(instance, 'host', 'expected a host name', WHAT);
   const image = v.image === null ? E.right(null) : typeof v.image === 'string' ? imageId(v.image, 'image') : E.left(null);
   if (E.isLeft(image)) return unreadable(instance, 'image', `not an image id: ${JSON.stringify(v.image)}`, WHAT);
+  if (!oneOf(STATUSES, v.status)) return unreadable(instance, 'status', `not a shelve status: ${JSON.stringify(v.status)}`, WHAT);
   if (!Array.isArray(v.disks)) return unreadable(instance, 'disks', 'expected an array', WHAT);
   const records = new Map<DiskName, DiskMetadata>();
   for (const [i, d] of v.disks.entries()) {
@@ -64,7 +79,7 @@ const decodeShelve = (instance: InstanceId, v: Record<string, unknown>): E.Eithe
     if (E.isLeft(meta)) return meta;
     records.set(d.disk, meta.right);
   }
-  return E.right({ host: v.host, image: image.right, records });
+  return E.right({ host: v.host, image: image.right, status: v.status, records });
 };
 
 /**

@@ -3,40 +3,84 @@
  * shelve-intent.ts). The root is the point of no return: while it is on its
  * host the instance is not shelved, whatever else went, so the shelve is
  * undone (the records come back, and the disks it removed are made again
- * from them, as after any crash); once it is gone the instance is shelved,
- * and the intent stays to name the image until a shelve answers it.
+ * from them); once it is gone the instance is shelved, and the intent stays
+ * to name the image until a shelve answers it or an unshelve records the
+ * disks it makes.
  */
-import type { InstanceId, InstanceState } from '@disk-ledger/domain';
+import type { DiskMetadata, InstanceId, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { InstanceShelved } from '../errors/core-error.js';
-import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import type { DiskPresence } from '../services/disk-realizer.js';
+import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import type { ShelveIntent } from './shelve-intent.js';
 
-/** The instance was shelved by a shelve that did not answer. */
+/** The instance is shelved, as its stored shelve says. */
 export const instanceShelved = (instance: InstanceId, s: ShelveIntent): InstanceShelved => ({
   _tag: 'InstanceShelved', code: 'INSTANCE_SHELVED', instance, image: s.image, host: s.host, path: instance,
-  message: `${instance} is shelved${s.image === null ? '' : ` to image ${s.image}`} (its shelve from ${s.host} was cut before it answered): shelve it again to get that image, unshelve it, or delete it`,
+  message: `${instance} is shelved${s.image === null ? '' : ` to image ${s.image}`} (from ${s.host}): only a shelve (which answers that image), an unshelve from it or a delete may run`,
 });
 
 /**
- * Settle a shelve under way: undone (`null`) when the instance still has
- * records (the shelve had not cleared them; or an unshelve has made new
- * ones), is on another host, or its root is still on its host (its records
- * are put back); otherwise the instance is shelved (the intent).
+ * The disks other than the root that the intent names and the instance has
+ * records for, each made again from its record when the shelve removed it
+ * (as a hard reboot would): a shelve that is undone leaves no record
+ * without its disk.
  */
-export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent): Step<ShelveIntent | null> => {
-  const instance = row.instance;
-  const undone = async (): Step<null> => E.map(() => null)(await run(deps.repository.setMigration(instance, null)));
-  const slots = await run(deps.metadata.records(instance));
-  if (E.isLeft(slots)) return slots;
-  if ([...slots.right.values()].some((s) => s.meta !== null) || row.host !== intent.host) return undone();
-  const root = intent.records.get('root');
-  if (root === undefined) return E.right(intent);
+const remakeRemoved = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent): Step<void> => {
   const host = deps.hosts.get(intent.host);
   if (E.isLeft(host)) return host;
-  const there = await run(host.right.realizer.check(instance, 'root', root));
+  const slots = await run(deps.metadata.records(instance));
+  if (E.isLeft(slots)) return slots;
+  return sequence([...intent.records.keys()].filter((d) => d !== 'root'), async (disk) => {
+    const meta = slots.right.get(disk)?.meta ?? null;
+    return meta === null ? E.right(undefined) : run(host.right.realizer.realizeRecorded(instance, disk, meta));
+  });
+};
+
+/** Whether the root the intent names is on its host now. */
+const rootThere = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent, root: DiskMetadata): Step<boolean> => {
+  const host = deps.hosts.get(intent.host);
+  if (E.isLeft(host)) return host;
+  return E.map((p: DiskPresence) => p === 'present')(await run(host.right.realizer.check(instance, 'root', root)));
+};
+
+/**
+ * Settle a shelve (shelve-intent.ts); `null` when the intent goes, else the
+ * instance is shelved (the intent, kept).
+ * - Records there: the shelve had not cleared them (it is undone: on its
+ *   host, the disks it removed are made again from them), or an unshelve
+ *   recorded its disks. The intent goes.
+ * - `shelving`: while the root is on its host the shelve is undone (its
+ *   records come back from the intent, the removed disks are made again).
+ * - `shelved`: the classic driver of a compute not yet upgraded unshelved
+ *   the instance, without records, if the instance has moved, or if its
+ *   root is back where it was: the intent goes, and the disks are taken
+ *   over as the classic driver's.
+ * - `unshelving`: an unshelve cut before it recorded its disks.
+ *
+ * `forUnshelve`: the caller is an unshelve, which takes a done shelve as it
+ * is without looking at the host it left.
+ */
+export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent, forUnshelve = false): Step<ShelveIntent | null> => {
+  const instance = row.instance;
+  const home = row.host === intent.host;
+  const drop = async (remake: boolean): Step<null> => {
+    const remade = remake ? await remakeRemoved(deps, instance, intent) : E.right(undefined);
+    if (E.isLeft(remade)) return remade;
+    return E.map(() => null)(await run(deps.repository.setMigration(instance, null)));
+  };
+  const slots = await run(deps.metadata.records(instance));
+  if (E.isLeft(slots)) return slots;
+  if ([...slots.right.values()].some((s) => s.meta !== null)) return drop(home && intent.status === 'shelving');
+  const root = intent.records.get('root');
+  if (intent.status === 'unshelving' || root === undefined) return E.right(intent);
+  if (intent.status === 'shelved' && !home) return drop(false);
+  // An unshelve of a shelve done need not look at the host it left (which may be down): it makes every disk anew.
+  if (!home || (forUnshelve && intent.status === 'shelved')) return E.right(intent);
+  const there = await rootThere(deps, instance, intent, root);
   if (E.isLeft(there)) return there;
-  if (there.right === 'absent') return E.right(intent);
+  if (!there.right) return E.right(intent);
+  if (intent.status === 'shelved') return drop(false);
   const restored = await run(deps.metadata.saveAll(instance, [...intent.records].map(([disk, meta]) => ({ disk, meta }))));
-  return E.isLeft(restored) ? restored : undone();
+  return E.isLeft(restored) ? restored : drop(true);
 };

@@ -1,7 +1,8 @@
 import { HOSTILE_KINDS, type ImageId } from '@disk-ledger/domain';
 import { isInjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
-import { describe, expect, it } from 'vitest';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { describe, expect, it, vi } from 'vitest';
 import { FLAVOR, GiB, IMAGES } from '../composition/testing/catalogue.js';
 import { FakeFleet, INSTANCES_PATH } from '../composition/testing/fake-fleet.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
@@ -98,7 +99,8 @@ describe('shelve', () => {
               expect(E.isLeft(refused) && refused.left, what).toMatchObject({ code: 'INSTANCE_SHELVED', image: 'vm1-shelved', host: 'a' });
               const again = await f.lifecycle().shelve(VM)();
               expect(again, what).toEqual(E.right('vm1-shelved'));
-              expect(await f.store.getInstance(VM)(), what).toMatchObject({ right: { migration: null } });
+              // Asked again (its answer lost too), it answers the same: the shelve is kept until an unshelve.
+              expect(await f.lifecycle().shelve(VM)(), what).toEqual(E.right('vm1-shelved'));
               expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, 'vm1-shelved' as ImageId, false)()), what).toBe('ok');
               expect(await sees(f, VM, 'root', markers.get('root') ?? ''), what).toBe(true);
               expect(await allProblems(f), what).toEqual([]);
@@ -156,6 +158,26 @@ describe('shelve', () => {
       expect(await allProblems(f)).toEqual([]);
     });
 
+    it('stays shelved when an unshelve elsewhere fails after moving the instance, and the next unshelve there finishes it', async () => {
+      const { f, marker } = await cutAfterRoot();
+      vi.spyOn(f.store, 'saveRecords').mockImplementationOnce(() => TE.left({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message: 'injected' }));
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toMatch(/^REPOSITORY_FAILED/);
+      expect(await f.store.getInstance(VM)()).toMatchObject({ right: { host: 'b' } });
+      const refused = await f.lifecycle().hardReboot(VM)();
+      expect(E.isLeft(refused) && refused.left).toMatchObject({ code: 'INSTANCE_SHELVED', image: 'vm1-shelved' });
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img(IMAGES.qcow2), false)())).toMatch(/^INVALID_NAME/);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+      expect(await sees(f, VM, 'root', marker)).toBe(true);
+      expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('leaves nothing on the host it was shelved from once it is unshelved elsewhere and deleted', async () => {
+      const { f } = await cutAfterRoot();
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(f.cluster.host('a').fs.exists(`${INSTANCES_PATH}/${VM}`)).toBe(false);
+    });
+
     it('is undone by a host restart while the root is still there: the records come back from the shelve\'s intent', async () => {
       const f = await fleet('lvm', 'lvm');
       const marker = (await writeBenign(f, VM)).get('root') ?? '';
@@ -168,6 +190,9 @@ describe('shelve', () => {
       expect(outcome(await f.lifecycle().settle(VM)())).toBe('ok');
       expect(await recordTable(f, VM)).toEqual(before);
       expect(await f.store.getInstance(VM)()).toMatchObject({ right: { migration: null } });
+      // The disks the shelve removed are made again from their records: no record is left without its disk.
+      expect(await allProblems(f)).toEqual([]);
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
       expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
       expect(await sees(f, VM, 'root', marker)).toBe(true);
       expect(await allProblems(f)).toEqual([]);
@@ -230,6 +255,30 @@ describe('shelve', () => {
       expect(await allProblems(f)).toEqual([]);
     });
 
+    it('answers the same image to a shelve asked again (its answer lost), and INSTANCE_SHELVED to a reboot, until an unshelve', async () => {
+      const f = await fleet('lvm', 'qcow2/default');
+      const marker = (await writeBenign(f, VM)).get('root') ?? '';
+      expect(await shelved(f)).toBe('vm1-shelved');
+      expect(await shelved(f)).toBe('vm1-shelved');
+      const refused = await f.lifecycle().hardReboot(VM)();
+      expect(E.isLeft(refused) && refused.left).toMatchObject({ code: 'INSTANCE_SHELVED', image: 'vm1-shelved', host: 'a' });
+      expect(f.cluster.imageMarkers('vm1-shelved-2')).toBeNull();
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+      expect(await sees(f, VM, 'root', marker)).toBe(true);
+      expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+      expect(await allProblems(f)).toEqual([]);
+    });
+
+    it('unshelves elsewhere while the host it was shelved from is down', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'img', options: OPTIONS['qcow2/default'] }, { name: 'a', options: OPTIONS.lvm }, { name: 'b', options: OPTIONS['qcow2/default'] }] });
+      await f.boot(VM, 'a');
+      const marker = (await writeBenign(f, VM)).get('root') ?? '';
+      expect(await shelved(f)).toBe('vm1-shelved');
+      f.cluster.setHostDown('a', true);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+      expect(await sees(f, VM, 'root', marker)).toBe(true);
+    });
+
     it('answers RECORD_EXISTS for an instance that is not shelved, and moves nothing of it', async () => {
       const f = await fleet('flat/raw', 'flat/raw');
       const before = await recordTable(f, VM);
@@ -272,9 +321,12 @@ describe('shelve', () => {
       expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
     });
 
-    it('answers RECORD_MISSING when the shelved image is not there, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {
+    it('answers INVALID_NAME for an image other than its shelve\'s, RECORD_MISSING when the shelved image is not there, and INSTANCE_NOT_FOUND for an instance nobody registered', async () => {
       const f = await fleet('flat/raw', 'flat/raw');
-      expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
+      expect(await f.lifecycle().shelve(VM)()).toEqual(E.right('vm1-shelved'));
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved-7'), false)())).toMatch(/^INVALID_NAME/);
+      // A shelve that kept nothing (made before shelves kept their intent) unshelves from the image given, which must be there.
+      expect(E.isRight(await f.store.setMigration(VM, null)())).toBe(true);
       expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved-7'), false)())).toMatch(/^RECORD_MISSING/);
       expect(outcome(await f.lifecycle().unshelve(vm('never'), 'b', FLAVOR, img('never-shelved'), false)())).toMatch(/^INSTANCE_NOT_FOUND/);
     });

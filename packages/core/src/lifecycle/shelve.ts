@@ -7,7 +7,7 @@ import { removeInstanceDir } from './instance-dir.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { snapshotOf } from './snapshot.js';
-import { encodeShelveIntent } from './shelve-intent.js';
+import { decodePending, encodeShelveIntent, type ShelveIntent } from './shelve-intent.js';
 import { sameDisk } from './move-place.js';
 import { settledInstance } from './move-settle.js';
 import { planAll, prepareAll, spawnRequests } from './spawn.js';
@@ -50,27 +50,40 @@ export const nextShelvedImage = async (deps: LifecycleDeps, instance: InstanceId
   return E.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `${instance} has been shelved more than ${MAX_GENERATIONS} times` });
 };
 
+/** Store that the shelve is done: its intent, kept as `shelved` (none when there is no image to answer). */
+const done = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent): Step<ImageId | null> => {
+  const text = intent.image === null ? null : encodeShelveIntent({ ...intent, status: 'shelved' });
+  return E.map(() => intent.image)(await run(deps.repository.setMigration(instance, text)));
+};
+
 /**
- * Answer a shelve that was cut after the root's removal (`INSTANCE_SHELVED`):
- * what was left of it goes (the instance directory, best effort as below),
- * then its intent, and the image it took is the answer.
+ * Answer a shelve of a shelved instance (`INSTANCE_SHELVED`): the image its
+ * shelve took. One cut after the root's removal is finished first: what was
+ * left of it goes (the instance directory, best effort as below) and it is
+ * stored as done.
  */
 const answerShelved = async (deps: LifecycleDeps, instance: InstanceId, s: InstanceShelved): Step<ImageId | null> => {
+  const row = await run(deps.repository.getInstance(instance));
+  if (E.isLeft(row)) return row;
+  const op = row.right.migration === null ? null : decodePending(instance, row.right.migration);
+  if (op === null || E.isLeft(op) || op.right.kind !== 'shelve' || op.right.shelve.status !== 'shelving') return op !== null && E.isLeft(op) ? op : E.right(s.image);
   const host = deps.hosts.get(s.host);
   if (E.isRight(host)) await removeInstanceDir(host.right, instance);
-  return E.map(() => s.image)(await run(deps.repository.setMigration(instance, null)));
+  return done(deps, instance, op.right.shelve);
 };
 
 /**
  * Shelve: snapshot the root disk (to the next shelved-image generation),
  * store the shelve's intent (shelve-intent.ts: the image and every record),
  * then remove every other local disk, then the records, then the root disk
- * and the instance directory on its host, then the intent. Returns the image
+ * and the instance directory on its host; the intent is then kept as done
+ * until an unshelve or a delete. Returns the image
  * the root went to (`null` for an instance booted from a volume): the caller
  * keeps it, as nova keeps `shelved_image_id` in the instance's
  * system_metadata, and gives it back to unshelve. A shelve cut part-way is
  * undone by the next operation while the root is still there; once the root
- * is gone the instance is shelved, and shelving it again answers the image.
+ * is gone the instance is shelved, and shelving it again, cut or not,
+ * answers the same image.
  */
 export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<ImageId | null> => {
   const view = await loadInstance(deps, instance, { complete: true });
@@ -84,8 +97,9 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
     image = next.right;
   }
   const { host, row, records } = view.right;
-  const intent = await run(deps.repository.setMigration(instance, encodeShelveIntent({ host: row.host, image, records })));
-  if (E.isLeft(intent)) return intent;
+  const intent: ShelveIntent = { host: row.host, image, status: 'shelving', records };
+  const stored = await run(deps.repository.setMigration(instance, encodeShelveIntent(intent)));
+  if (E.isLeft(stored)) return stored;
   // The root goes last, once no record names it: until its record is gone a missing root is re-made from its image
   // (as a hard reboot does), which after a cut here would silently put the image back where the guest's data was.
   // Cut before, the root is there and recorded; cut after, its records come back from the intent while it is there.
@@ -102,7 +116,7 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
   // elsewhere, makes it anew), so a delete after an unshelve on another host leaves nothing here. Best effort, as
   // nova's clean-up is: the root is in its image and no record names a disk, so a failure here must not lose that image.
   await removeInstanceDir(host, instance);
-  return E.map(() => image)(await run(deps.repository.setMigration(instance, null)));
+  return done(deps, instance, intent);
 };
 
 /**
@@ -129,9 +143,9 @@ const classicDiskGone = async (deps: LifecycleDeps, lastHost: string, instance: 
  * it is whole) or disks still on a host, which this would orphan
  * (`RECORD_EXISTS`, nothing changed). A slot without a record is the
  * classic driver's: filled when its disk is gone from the instance's last
- * host (a classic shelve), else `RECORD_EXISTS` too. An instance a shelve
- * left shelved without answering unshelves from the image that shelve took
- * (another is `INVALID_NAME`, path `shelved_image_id`).
+ * host (a classic shelve), else `RECORD_EXISTS` too. An instance whose
+ * shelve is kept (shelve-intent.ts) unshelves only from the image that
+ * shelve took (another is `INVALID_NAME`, path `shelved_image_id`).
  */
 export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, shelved: ImageId | null, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
@@ -139,10 +153,10 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const cache = cacheDirRefusal(target.right.ctx, instance);
   if (cache !== null) return E.left(cache);
   // An instance the database does not know is INSTANCE_NOT_FOUND, not an instance without a shelved image.
-  const settled = await settledInstance(deps, instance);
+  const settled = await settledInstance(deps, instance, true);
   if (E.isLeft(settled)) return settled;
   const known = settled.right.row;
-  const cut = settled.right.shelved;
+  const kept = settled.right.shelved;
   const slots = await run(deps.metadata.records(instance));
   if (E.isLeft(slots)) return slots;
   const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
@@ -151,8 +165,8 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   if (owner !== null && owner !== instance) {
     return E.left(invalidName('shelved_image_id', shelved ?? '', `it is the shelved image of instance ${owner}, not of ${instance}`));
   }
-  if (cut !== null && cut.image !== image.right) {
-    return E.left(invalidName('shelved_image_id', shelved ?? 'null', `the shelve of ${instance} put its root in ${cut.image === null ? 'no image' : `image ${cut.image}`}`));
+  if (kept !== null && kept.image !== image.right) {
+    return E.left(invalidName('shelved_image_id', shelved ?? 'null', `the shelve of ${instance} put its root in ${kept.image === null ? 'no image' : `image ${kept.image}`}`));
   }
   const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
   if (E.isLeft(requests)) {
@@ -177,6 +191,9 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   }
   const verified = await prepareAll(target.right, instance, plans.right);
   if (E.isLeft(verified)) return verified;
+  // Said before the instance moves: moved without records, it is still shelved, never taken for the classic driver's unshelve.
+  const begun = kept === null || kept.status === 'unshelving' ? E.right(undefined) : await run(deps.repository.setMigration(instance, encodeShelveIntent({ ...kept, status: 'unshelving' })));
+  if (E.isLeft(begun)) return begun;
   const moved = await run(deps.repository.setHost(instance, host));
   if (E.isLeft(moved)) return moved;
   const fresh = plans.right.filter((p) => (slots.right.get(p.disk)?.meta ?? null) === null);
@@ -184,9 +201,14 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const stale = emptied.filter((d) => !planned.has(d)).map((disk) => ({ disk, meta: null }));
   const saved = await run(deps.metadata.saveAll(instance, [...fresh.map((p) => ({ disk: p.disk, meta: planToRecord(p) })), ...stale]));
   if (E.isLeft(saved)) return saved;
-  // The records now say where the instance is: a shelve that did not answer has nothing left to name.
-  const answered = cut === null ? E.right(undefined) : await run(deps.repository.setMigration(instance, null));
-  if (E.isLeft(answered)) return answered;
+  if (kept !== null) {
+    // What a shelve cut short had not removed yet on the host it left goes, as its end would have (best effort, as there).
+    const left = kept.host === host || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
+    if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
+    // The records now say where the instance is: the shelve has nothing left to name.
+    const answered = await run(deps.repository.setMigration(instance, null));
+    if (E.isLeft(answered)) return answered;
+  }
   // A disk an earlier attempt recorded is completed from its stored record (made again when it is `creating` or gone).
   return sequence(plans.right, async (p) => {
     const stored = slots.right.get(p.disk)?.meta ?? null;

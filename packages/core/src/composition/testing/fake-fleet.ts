@@ -249,10 +249,10 @@ const keptForRevert = (instance: InstanceId, text: string | null): LiveRecord[] 
   if (text === null) return [];
   const op = decodePending(instance, text);
   if (E.isLeft(op)) throw new Error(op.left.message);
-  // A shelve that did not answer still describes the disks it had not removed yet: they may be gone.
+  // A shelve cut part-way still describes the disks it had not removed yet: they may be gone.
   if (op.right.kind === 'shelve') {
     const s = op.right.shelve;
-    return [...s.records].map(([disk, meta]) => ({ instance, host: s.host, disk, meta, optional: true }));
+    return s.status === 'shelving' ? [...s.records].map(([disk, meta]) => ({ instance, host: s.host, disk, meta, optional: true })) : [];
   }
   const m = op.right.move;
   // A confirm cut short (`confirming`) still describes the source disks it has not removed yet: they may be gone.
