@@ -101,14 +101,23 @@ const plan = (instance: InstanceId, i: number, v: unknown): E.Either<MigrationUn
   return E.right({ disk: v.disk, action: v.action, from: from.right, to: to.right });
 };
 
-/** Decode stored text; anything unexpected is `MIGRATION_UNREADABLE` naming the field, never a guess. */
-export const decodeMigration = (instance: InstanceId, text: string): E.Either<MigrationUnreadable, Migration> => {
-  let v: unknown;
+/** The JSON value of stored text, or `MIGRATION_UNREADABLE` when it is not JSON. */
+export const parseStored = (instance: InstanceId, text: string): E.Either<MigrationUnreadable, unknown> => {
   try {
-    v = JSON.parse(text);
+    return E.right(JSON.parse(text) as unknown);
   } catch {
     return unreadable(instance, '', 'not JSON');
   }
+};
+
+/** Decode stored text; anything unexpected is `MIGRATION_UNREADABLE` naming the field, never a guess. */
+export const decodeMigration = (instance: InstanceId, text: string): E.Either<MigrationUnreadable, Migration> => {
+  const parsed = parseStored(instance, text);
+  return E.isLeft(parsed) ? parsed : decodeMigrationValue(instance, parsed.right);
+};
+
+/** {@link decodeMigration} of the parsed JSON value. */
+export const decodeMigrationValue = (instance: InstanceId, v: unknown): E.Either<MigrationUnreadable, Migration> => {
   if (!isObject(v)) return unreadable(instance, '', 'expected an object');
   if (v.version !== VERSION) return unreadable(instance, 'version', `unknown version ${JSON.stringify(v.version)}`);
   if (!oneOf(KINDS, v.kind)) return unreadable(instance, 'kind', `not a move kind: ${JSON.stringify(v.kind)}`);

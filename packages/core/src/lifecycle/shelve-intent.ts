@@ -22,7 +22,7 @@
 import { encodeDiskMetadata, imageId, isDiskName, type DiskMetadata, type DiskName, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MigrationUnreadable } from '../errors/core-error.js';
-import { decodeMigration, isObject, oneOf, record, unreadable, type Migration } from './migration-record.js';
+import { decodeMigrationValue, isObject, oneOf, parseStored, record, unreadable, type Migration } from './migration-record.js';
 
 // ---- types
 
@@ -88,13 +88,10 @@ const decodeShelve = (instance: InstanceId, v: Record<string, unknown>): E.Eithe
  * is `MIGRATION_UNREADABLE` naming the field, never a guess.
  */
 export const decodePending = (instance: InstanceId, text: string): E.Either<MigrationUnreadable, PendingOperation> => {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return unreadable(instance, '', 'not JSON');
-  }
+  const parsed = parseStored(instance, text);
+  if (E.isLeft(parsed)) return parsed;
+  const v = parsed.right;
   if (isObject(v) && v.kind === 'shelve') return E.map((shelve: ShelveIntent) => ({ kind: 'shelve' as const, shelve }))(decodeShelve(instance, v));
-  return E.map((move: Migration) => ({ kind: 'move' as const, move }))(decodeMigration(instance, text));
+  return E.map((move: Migration) => ({ kind: 'move' as const, move }))(decodeMigrationValue(instance, v));
 };
 
