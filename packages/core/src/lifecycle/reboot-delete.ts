@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { loadInstance, remakeMissing } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { removeInstanceDir } from './instance-dir.js';
+import { aliasedDisks, removeByNovaNames } from './nova-names.js';
 
 /**
  * Hard reboot: every recorded disk that is missing is re-created from its
@@ -33,12 +34,9 @@ export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId):
   // Rows no record or fact placed (a boot stopped before them, a legacy volume disk.info never named, a record that
   // does not decode): their volumes, if any, go by name from the group or pool the options name; their files go with
   // the directory. A config drive has no row to list it: when nothing recorded it (its disk.info entry unreadable),
-  // nova's name for it in the pool goes too.
+  // nova's name for it in the pool goes too; so does the other name of a classic first ephemeral disk (nova-names.ts).
   const unnamed = records.has('config') || unplaced.includes('config') ? unplaced : [...unplaced, 'config' as const];
-  const named = await sequence(unnamed, async (disk) => {
-    const lv = await run(host.realizer.removeNamed(instance, disk, 'lvm'));
-    return E.isLeft(lv) ? lv : run(host.realizer.removeNamed(instance, disk, 'rbd'));
-  });
+  const named = await removeByNovaNames(host, instance, [...unnamed, ...aliasedDisks(records)]);
   if (E.isLeft(named)) return named;
   // As nova does, the instance directory goes too: disk.info, console logs, and any file disk no record or derivation reached.
   const dir = await removeInstanceDir(host, instance);

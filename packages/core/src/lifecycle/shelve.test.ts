@@ -171,6 +171,15 @@ describe('shelve', () => {
       expect(await allProblems(f)).toEqual([]);
     });
 
+    it('leaves nothing on that host either when the first unshelve elsewhere failed and a second one finished', async () => {
+      const { f } = await cutAfterRoot();
+      vi.spyOn(f.store, 'setHost').mockImplementationOnce(() => TE.left({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message: 'injected' }));
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toMatch(/^REPOSITORY_FAILED/);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(f.cluster.host('a').fs.exists(`${INSTANCES_PATH}/${VM}`)).toBe(false);
+    });
+
     it('leaves nothing on the host it was shelved from once it is unshelved elsewhere and deleted', async () => {
       const { f } = await cutAfterRoot();
       expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');

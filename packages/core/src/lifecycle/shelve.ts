@@ -4,6 +4,7 @@ import type { InstanceShelved, RecordExists, RecordMissing } from '../errors/cor
 import type { Flavor } from './flavor.js';
 import { cacheDirRefusal } from '../services/disk-locator.js';
 import { removeInstanceDir } from './instance-dir.js';
+import { aliasedDisks, removeByNovaNames } from './nova-names.js';
 import { loadInstance } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { snapshotOf } from './snapshot.js';
@@ -106,6 +107,8 @@ export const shelve = async (deps: LifecycleDeps, instance: InstanceId): Step<Im
   const root = records.get('root');
   const removed = await sequence([...records].filter(([disk]) => disk !== 'root'), ([disk, meta]) => run(host.realizer.remove(instance, disk, meta)));
   if (E.isLeft(removed)) return removed;
+  const aliases = await removeByNovaNames(host, instance, aliasedDisks(records));
+  if (E.isLeft(aliases)) return aliases;
   const cleared = await run(deps.metadata.saveAll(instance, [...records.keys()].map((disk) => ({ disk, meta: null }))));
   if (E.isLeft(cleared)) return cleared;
   if (root !== undefined) {
@@ -191,6 +194,10 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   }
   const verified = await prepareAll(target.right, instance, plans.right);
   if (E.isLeft(verified)) return verified;
+  // What a shelve cut short had not removed yet on the host it left goes first, as its end would have (best effort, as
+  // there): once the intent says `unshelving`, nothing tells that the shelve was cut.
+  const left = kept === null || kept.host === host || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
+  if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
   // Said before the instance moves: moved without records, it is still shelved, never taken for the classic driver's unshelve.
   const begun = kept === null || kept.status === 'unshelving' ? E.right(undefined) : await run(deps.repository.setMigration(instance, encodeShelveIntent({ ...kept, status: 'unshelving' })));
   if (E.isLeft(begun)) return begun;
@@ -201,14 +208,9 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const stale = emptied.filter((d) => !planned.has(d)).map((disk) => ({ disk, meta: null }));
   const saved = await run(deps.metadata.saveAll(instance, [...fresh.map((p) => ({ disk: p.disk, meta: planToRecord(p) })), ...stale]));
   if (E.isLeft(saved)) return saved;
-  if (kept !== null) {
-    // What a shelve cut short had not removed yet on the host it left goes, as its end would have (best effort, as there).
-    const left = kept.host === host || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
-    if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
-    // The records now say where the instance is: the shelve has nothing left to name.
-    const answered = await run(deps.repository.setMigration(instance, null));
-    if (E.isLeft(answered)) return answered;
-  }
+  // The records now say where the instance is: the shelve has nothing left to name.
+  const answered = kept === null ? E.right(undefined) : await run(deps.repository.setMigration(instance, null));
+  if (E.isLeft(answered)) return answered;
   // A disk an earlier attempt recorded is completed from its stored record (made again when it is `creating` or gone).
   return sequence(plans.right, async (p) => {
     const stored = slots.right.get(p.disk)?.meta ?? null;

@@ -1,7 +1,7 @@
 import { imageId, type DiskFormat, type DiskLocation, type DiskMetadata, type HostPath, type ImageId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
-import { GiB, MiB, SECRET } from '../composition/testing/catalogue.js';
+import { GiB, IMAGES, MiB, SECRET } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy, type LegacySeed } from '../composition/testing/legacy.js';
 import { sees } from '../composition/testing/markers.js';
@@ -241,6 +241,21 @@ describe('LegacyAdoption', () => {
       expect(E.isRight(await f.host('a').realizer.removeNamed(VM, 'ephemeral0', 'lvm')())).toBe(true);
       expect(f.cluster.disks().filter((d) => d.location.includes('_disk.'))).toEqual([]);
     });
+
+    for (const op of ['delete', 'shelve'] as const) {
+      it(`lets a ${op} of the instance remove both names`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.lvm }] });
+        await seedLegacy(f, {
+          instance: VM,
+          host: 'a',
+          imageRef: IMAGES.qcow2,
+          disks: [{ disk: 'root', format: 'raw', size: 2 * GiB }, { disk: 'ephemeral0', format: 'raw', size: GiB }, { disk: 'ephemeral0', format: 'raw', size: GiB / 2, file: 'disk.local' }],
+        });
+        expect(E.isRight(await f.host('a').adoption.ensure(VM, 'ephemeral0')())).toBe(true);
+        expect(outcome(await (op === 'delete' ? f.lifecycle().delete(VM)() : f.lifecycle().shelve(VM)()))).toBe('ok');
+        expect(f.cluster.disks().filter((d) => d.location.includes(`${VM}_disk`))).toEqual([]);
+      });
+    }
   });
 
   describe('when the legacy facts are missing, corrupt or contradictory', () => {
