@@ -1,4 +1,4 @@
-import { decodeMigration, leftBehind, type InstanceLifecycle, type LeftBehind } from '@disk-ledger/core';
+import { decodeMigration, decodePending, leftBehind, type InstanceLifecycle, type LeftBehind } from '@disk-ledger/core';
 import { isInjectedCrash } from '@disk-ledger/fake';
 import { imageId, instanceId, isDiskName, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
@@ -97,7 +97,9 @@ export class MetadataDriver implements StepDriver {
     const row = await this.world.repository.getInstance(inst.id)();
     if (E.isLeft(row)) return;
     inst.host = row.right.host;
-    if (row.right.migration === null) this.world.unsettled.delete(inst.id);
+    // A shelve kept once done (or an unshelve begun) is at rest: only one cut part-way still has something to settle.
+    const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
+    if (op === null || (E.isRight(op) && op.right.kind === 'shelve' && op.right.shelve.status !== 'shelving')) this.world.unsettled.delete(inst.id);
   }
 
   /** Run an operation on a known instance; on success the classic driver's view of its disks is superseded by records. */
