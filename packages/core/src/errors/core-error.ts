@@ -69,10 +69,11 @@ export interface MigrationUnreadable extends DomainError<'MigrationUnreadable', 
 }
 
 /**
- * The instance is shelved: its shelve was cut after the root's removal,
- * before it answered, so the image the root went to is named here. Only a
- * shelve (which answers that image), an unshelve from it, or a delete may
- * run.
+ * The instance is shelved (its shelve is kept until an unshelve or a
+ * delete, and may have been cut after the root's removal, before it
+ * answered): the image the root went to is named here. Only a shelve
+ * (which answers that image), an unshelve from it, a delete, `settle` and
+ * `removeLeftBehind` run.
  */
 export interface InstanceShelved extends DomainError<'InstanceShelved', 'INSTANCE_SHELVED'> {
   readonly instance: string;

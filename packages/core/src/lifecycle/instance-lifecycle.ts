@@ -139,20 +139,23 @@ export class InstanceLifecycle {
     return this.locked(instance, () => removeLeftBehind(this.deps, instance, left));
   }
   /**
-   * Bring an unfinished move of the instance to rest, as the next operation
-   * on it would (rolled back while the instance is on its source, forward
-   * once it is on its destination, a confirm or revert carried through), and
-   * nothing else: what a compute host does for its instances when it starts
-   * again after a crash. A resize waiting for confirm or revert stays waiting.
-   * A shelve that did not answer is undone while the root is there, else the
-   * instance stays shelved. The staging copy of a snapshot a crash cut goes.
+   * What a compute host does for its instances when it starts again after a
+   * crash: bring an unfinished move of the instance to rest, as the next
+   * operation on it would (rolled back while the instance is on its source,
+   * forward once it is on its destination, a confirm or revert carried
+   * through); undo a shelve cut while the root was still there (else the
+   * instance stays shelved); and remove, best effort, the staging copy of a
+   * snapshot a crash cut. A resize waiting for confirm or revert stays
+   * waiting.
    */
   settle(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, async () => {
       const settled = await settledInstance(this.deps, instance);
       if (E.isLeft(settled)) return settled;
+      // Best effort, as the snapshot's own clean-up is: the instance is settled whether or not the copy could go.
       const host = this.deps.hosts.get(settled.right.row.host);
-      return E.isLeft(host) ? E.right(undefined) : removeSnapshotStaging(host.right, instance);
+      if (E.isRight(host)) await removeSnapshotStaging(host.right, instance);
+      return E.right(undefined);
     });
   }
   /** Confirm a resize that waits for it: the source's disks go. `NO_RESIZE_PENDING` when none waits. */
@@ -195,7 +198,10 @@ export class InstanceLifecycle {
   /**
    * Snapshot the root, then remove local disks and their records. Returns
    * the image the root went to (`null` when booted from a volume): keep it,
-   * as nova keeps `shelved_image_id`, and give it to {@link unshelve}.
+   * as nova keeps `shelved_image_id`, and give it to {@link unshelve}. The
+   * shelve is kept (shelve-intent.ts) until an unshelve or a delete: asked
+   * again, after a cut or a lost answer, shelve answers the same image, and
+   * every other operation answers `INSTANCE_SHELVED` naming it.
    */
   shelve(instance: InstanceId): TE.TaskEither<LifecycleError, ImageId | null> {
     return this.locked(instance, () => shelve(this.deps, instance));
@@ -206,7 +212,9 @@ export class InstanceLifecycle {
    * booted from a volume), the flavor's ephemeral and swap disks, and a
    * config drive when the instance has one (nova's `instance.config_drive`;
    * shelving removed it with the other local disks, and no record remembers
-   * it). An image that is not there is `RECORD_MISSING`.
+   * it). An image that is not there is `RECORD_MISSING`; one other than the
+   * image the instance's kept shelve took is `INVALID_NAME` (path
+   * `shelved_image_id`).
    */
   unshelve(instance: InstanceId, host: string, flavor: Flavor, shelvedImage: ImageId | null, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, async () => {

@@ -38,7 +38,7 @@ export interface LoadOptions {
    * (`allow`: reboots, snapshot), or confirm it first (`confirm`: delete).
    */
   readonly unconfirmed?: 'refuse' | 'allow' | 'confirm';
-  /** Go on with an instance a shelve that did not answer left shelved (delete), instead of `INSTANCE_SHELVED` (default). */
+  /** Go on with a shelved instance (delete), taking its shelve as it is, instead of `INSTANCE_SHELVED` (default). */
   readonly shelved?: 'refuse' | 'allow';
 }
 
@@ -110,7 +110,7 @@ const completePending = async (host: HostServices, instance: InstanceId, records
  */
 const settledRow = async (deps: LifecycleDeps, instance: InstanceId, options: LoadOptions): Step<InstanceState> => {
   const unconfirmed = options.unconfirmed ?? 'refuse';
-  const s = await settledInstance(deps, instance);
+  const s = await settledInstance(deps, instance, options.shelved === 'allow');
   if (E.isRight(s) && s.right.shelved !== null && options.shelved !== 'allow') return E.left(instanceShelved(instance, s.right.shelved));
   if (E.isLeft(s) || s.right.pending === null) return E.map((x: SettledInstance) => x.row)(s);
   if (unconfirmed === 'refuse') return E.left(resizeUnconfirmed(instance, s.right.pending));

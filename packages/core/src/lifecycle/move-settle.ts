@@ -262,7 +262,7 @@ export interface SettledInstance {
   readonly row: InstanceState;
   /** The resize still waiting for confirm or revert, if one is. */
   readonly pending: Migration | null;
-  /** The shelve that took the instance's root but did not answer, if one did (shelve-settle.ts). */
+  /** The shelve the instance is shelved by, if it is (shelve-settle.ts). */
   readonly shelved: ShelveIntent | null;
 }
 
@@ -270,9 +270,9 @@ export interface SettledInstance {
  * Read the instance and bring an unfinished move of it to rest first (it may
  * move the instance back to its source), or a shelve that did not answer
  * (undone while the root is there, else the instance is shelved;
- * `forUnshelve`: see `settleShelve`).
+ * `shelvedAsIs`: see `settleShelve`).
  */
-export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, forUnshelve = false): Step<SettledInstance> => {
+export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, shelvedAsIs = false): Step<SettledInstance> => {
   const row = await run(deps.repository.getInstance(instance));
   if (E.isLeft(row)) return row;
   if (row.right.migration === null) return E.right({ row: row.right, pending: null, shelved: null });
@@ -280,7 +280,7 @@ export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId,
   if (E.isLeft(op)) return op;
   let pending: Migration | null = null;
   if (op.right.kind === 'shelve') {
-    const shelved = await settleShelve(deps, row.right, op.right.shelve, forUnshelve);
+    const shelved = await settleShelve(deps, row.right, op.right.shelve, shelvedAsIs);
     if (E.isLeft(shelved)) return shelved;
     if (shelved.right !== null) return E.right({ row: row.right, pending: null, shelved: shelved.right });
   } else {

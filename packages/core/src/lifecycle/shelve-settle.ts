@@ -4,8 +4,8 @@
  * host the instance is not shelved, whatever else went, so the shelve is
  * undone (the records come back, and the disks it removed are made again
  * from them); once it is gone the instance is shelved, and the intent stays
- * to name the image until a shelve answers it or an unshelve records the
- * disks it makes.
+ * to name the image (a shelve asked again answers it) until an unshelve
+ * records the disks it makes, or a delete.
  */
 import type { DiskMetadata, InstanceId, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
@@ -17,14 +17,19 @@ import type { ShelveIntent } from './shelve-intent.js';
 /** The instance is shelved, as its stored shelve says. */
 export const instanceShelved = (instance: InstanceId, s: ShelveIntent): InstanceShelved => ({
   _tag: 'InstanceShelved', code: 'INSTANCE_SHELVED', instance, image: s.image, host: s.host, path: instance,
-  message: `${instance} is shelved${s.image === null ? '' : ` to image ${s.image}`} (from ${s.host}): only a shelve (which answers that image), an unshelve from it or a delete may run`,
+  message: s.image === null
+    ? `${instance} is shelved (from ${s.host}): only a shelve, an unshelve or a delete may run`
+    : `${instance} is shelved to image ${s.image} (from ${s.host}): only a shelve (which answers that image), an unshelve from it or a delete may run`,
 });
 
 /**
  * The disks other than the root that the intent names and the instance has
  * records for, each made again from its record when the shelve removed it
  * (as a hard reboot would): a shelve that is undone leaves no record
- * without its disk.
+ * without its disk. Best effort, once the intent is gone: a disk that
+ * cannot be made now (a full volume group, an image gone) must not make
+ * the instance impossible to settle or delete; its record says what it
+ * was, and the next hard reboot makes it or answers why not.
  */
 const remakeRemoved = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent): Step<void> => {
   const host = deps.hosts.get(intent.host);
@@ -48,8 +53,8 @@ const rootThere = async (deps: LifecycleDeps, instance: InstanceId, intent: Shel
  * Settle a shelve (shelve-intent.ts); `null` when the intent goes, else the
  * instance is shelved (the intent, kept).
  * - Records there: the shelve had not cleared them (it is undone: on its
- *   host, the disks it removed are made again from them), or an unshelve
- *   recorded its disks. The intent goes.
+ *   host, the disks it removed are made again from them, best effort), or
+ *   an unshelve recorded its disks. The intent goes.
  * - `shelving`: while the root is on its host the shelve is undone (its
  *   records come back from the intent, the removed disks are made again).
  * - `shelved`: the classic driver of a compute not yet upgraded unshelved
@@ -58,16 +63,17 @@ const rootThere = async (deps: LifecycleDeps, instance: InstanceId, intent: Shel
  *   over as the classic driver's.
  * - `unshelving`: an unshelve cut before it recorded its disks.
  *
- * `forUnshelve`: the caller is an unshelve, which takes a done shelve as it
- * is without looking at the host it left.
+ * `asIs`: the caller (an unshelve, a delete) takes a done shelve as it is,
+ * without looking at the host it left.
  */
-export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent, forUnshelve = false): Step<ShelveIntent | null> => {
+export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent, asIs = false): Step<ShelveIntent | null> => {
   const instance = row.instance;
   const home = row.host === intent.host;
   const drop = async (remake: boolean): Step<null> => {
-    const remade = remake ? await remakeRemoved(deps, instance, intent) : E.right(undefined);
-    if (E.isLeft(remade)) return remade;
-    return E.map(() => null)(await run(deps.repository.setMigration(instance, null)));
+    const dropped = await run(deps.repository.setMigration(instance, null));
+    if (E.isLeft(dropped)) return dropped;
+    if (remake) await remakeRemoved(deps, instance, intent);
+    return E.right(null);
   };
   const slots = await run(deps.metadata.records(instance));
   if (E.isLeft(slots)) return slots;
@@ -75,8 +81,8 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
   const root = intent.records.get('root');
   if (intent.status === 'unshelving' || root === undefined) return E.right(intent);
   if (intent.status === 'shelved' && !home) return drop(false);
-  // An unshelve of a shelve done need not look at the host it left (which may be down): it makes every disk anew.
-  if (!home || (forUnshelve && intent.status === 'shelved')) return E.right(intent);
+  // An unshelve or a delete of a shelve done need not look at the host it left (which may be down or gone).
+  if (!home || (asIs && intent.status === 'shelved')) return E.right(intent);
   const there = await rootThere(deps, instance, intent, root);
   if (E.isLeft(there)) return there;
   if (!there.right) return E.right(intent);

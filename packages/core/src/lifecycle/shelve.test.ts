@@ -1,4 +1,4 @@
-import { HOSTILE_KINDS, type ImageId } from '@disk-ledger/domain';
+import { HOSTILE_KINDS, type HostPath, type ImageId } from '@disk-ledger/domain';
 import { isInjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -158,6 +158,20 @@ describe('shelve', () => {
       expect(await allProblems(f)).toEqual([]);
     });
 
+    it('is undone even when a disk it removed cannot be made again now: the records stand, and a delete still removes everything', async () => {
+      const f = await fleet('lvm', 'lvm');
+      f.cluster.injectFault({ effect: 'fail', match: (argv, host) => host === 'a' && argv[0] === 'lvremove' && argv.some((a) => a.endsWith(`/${VM}_disk`)) });
+      expect(outcome(await f.lifecycle().shelve(VM)())).not.toBe('ok');
+      f.cluster.clearFaults();
+      for (let i = 0; i < 10; i += 1) f.cluster.injectFault({ effect: 'fail', match: (argv, host) => host === 'a' && argv[0] === 'lvcreate' });
+      expect(outcome(await f.lifecycle().settle(VM)())).toBe('ok');
+      f.cluster.clearFaults();
+      expect([...(await f.records(VM)).keys()]).toContain('ephemeral0');
+      expect(await f.store.getInstance(VM)()).toMatchObject({ right: { migration: null } });
+      expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+      expect(f.cluster.disks().filter((d) => d.location.includes(VM))).toEqual([]);
+    });
+
     it('stays shelved when an unshelve elsewhere fails after moving the instance, and the next unshelve there finishes it', async () => {
       const { f, marker } = await cutAfterRoot();
       vi.spyOn(f.store, 'saveRecords').mockImplementationOnce(() => TE.left({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message: 'injected' }));
@@ -178,6 +192,16 @@ describe('shelve', () => {
       expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
       expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
       expect(f.cluster.host('a').fs.exists(`${INSTANCES_PATH}/${VM}`)).toBe(false);
+    });
+
+    it('unshelves onto the same host into a fresh instance directory', async () => {
+      const { f, marker } = await cutAfterRoot();
+      const stale = `${INSTANCES_PATH}/${VM}/console.log`;
+      expect(E.isRight(await f.cluster.files('a').writeTextAtomic(stale as HostPath, 'old')())).toBe(true);
+      expect(outcome(await f.lifecycle().unshelve(VM, 'a', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
+      expect(f.cluster.host('a').fs.exists(stale)).toBe(false);
+      expect(await sees(f, VM, 'root', marker)).toBe(true);
+      expect(await allProblems(f)).toEqual([]);
     });
 
     it('leaves nothing on the host it was shelved from once it is unshelved elsewhere and deleted', async () => {

@@ -192,12 +192,13 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
     const resumed = known.host === host && mine !== undefined && sameDisk(slot.meta, mine);
     if (!resumed) return E.left(notShelvedYet(instance, disk));
   }
+  // What a shelve cut short had not removed yet on the host it left goes first, as its end would have (best effort, as
+  // there): its instance directory, with the disk.info and logs of the disks it had. Once the intent says
+  // `unshelving`, nothing tells that the shelve was cut.
+  const left = kept === null || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
+  if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
   const verified = await prepareAll(target.right, instance, plans.right);
   if (E.isLeft(verified)) return verified;
-  // What a shelve cut short had not removed yet on the host it left goes first, as its end would have (best effort, as
-  // there): once the intent says `unshelving`, nothing tells that the shelve was cut.
-  const left = kept === null || kept.host === host || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
-  if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
   // Said before the instance moves: moved without records, it is still shelved, never taken for the classic driver's unshelve.
   const begun = kept === null || kept.status === 'unshelving' ? E.right(undefined) : await run(deps.repository.setMigration(instance, encodeShelveIntent({ ...kept, status: 'unshelving' })));
   if (E.isLeft(begun)) return begun;

@@ -229,7 +229,7 @@ describe('LegacyAdoption', () => {
       });
     }
 
-    it('takes the block device mapping\'s name (disk.eph0) first when both are there, and a delete of a row-less disk removes both by name', async () => {
+    it('takes the block device mapping\'s name (disk.eph0) first when both are there, and removing the disk by nova\'s names removes both', async () => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.lvm }] });
       await seedLegacy(f, {
         instance: VM,

@@ -286,7 +286,6 @@ export class LegacyAdoption {
     return E.left(unconfirmedQcow2(instance, disk));
   }
 
-  /** Complete a record of a layout (`probe`, any size) with the size the host reports when the disk is opened with that format. */
   /**
    * A derived layout sized on the host; a volume the options place is
    * looked for under each name nova gives the disk (a flavor's first
@@ -306,6 +305,7 @@ export class LegacyAdoption {
     return found;
   }
 
+  /** Complete a record of a layout (`probe`, any size) with the size the host reports when the disk is opened with that format. */
   private async sized(instance: InstanceId, disk: DiskName, probe: DiskMetadata): Promise<E.Either<CoreError, DiskMetadata>> {
     const opened = await this.realizer.open(instance, disk, probe)();
     if (E.isLeft(opened)) return opened;
