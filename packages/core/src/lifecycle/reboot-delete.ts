@@ -22,9 +22,10 @@ export const hardReboot = async (deps: LifecycleDeps, instance: InstanceId): Ste
  * source's disks go too. A legacy disk that is not on the host has nothing to
  * remove; one no fact places, or whose record does not decode, is removed by
  * its conventional name: nothing about one disk stops the instance's delete.
- * A shelved instance goes with its kept shelve, without looking at the host
- * it was shelved from (its image is the caller's to delete, as shelve's
- * always is).
+ * A shelved instance goes with its kept shelve; the host it was shelved
+ * from is still asked for disks without rows (a compute not yet upgraded
+ * may have unshelved it there), so it must be reachable. The shelved image
+ * is the caller's to delete, as shelve's always is.
  */
 export const deleteInstance = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
   const view = await loadInstance(deps, instance, { forDelete: true, unconfirmed: 'confirm', shelved: 'allow' });

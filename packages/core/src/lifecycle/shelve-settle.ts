@@ -26,10 +26,10 @@ export const instanceShelved = (instance: InstanceId, s: ShelveIntent): Instance
  * The disks other than the root that the intent names and the instance has
  * records for, each made again from its record when the shelve removed it
  * (as a hard reboot would): a shelve that is undone leaves no record
- * without its disk. Best effort, once the intent is gone: a disk that
- * cannot be made now (a full volume group, an image gone) must not make
- * the instance impossible to settle or delete; its record says what it
- * was, and the next hard reboot makes it or answers why not.
+ * without its disk. Best effort: a disk that cannot be made now (a full
+ * volume group, an image gone) must not make the instance impossible to
+ * settle or delete; its record says what it was, and the next hard reboot
+ * makes it or answers why not.
  */
 const remakeRemoved = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent): Step<void> => {
   const host = deps.hosts.get(intent.host);
@@ -64,16 +64,16 @@ const rootThere = async (deps: LifecycleDeps, instance: InstanceId, intent: Shel
  * - `unshelving`: an unshelve cut before it recorded its disks.
  *
  * `asIs`: the caller (an unshelve, a delete) takes a done shelve as it is,
- * without looking at the host it left.
+ * without looking for its root on the host it left.
  */
 export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent, asIs = false): Step<ShelveIntent | null> => {
   const instance = row.instance;
   const home = row.host === intent.host;
+  // The remake comes first, so that a crash during it leaves the intent for the next settle to remake again; a remake
+  // that fails does not stop the drop.
   const drop = async (remake: boolean): Step<null> => {
-    const dropped = await run(deps.repository.setMigration(instance, null));
-    if (E.isLeft(dropped)) return dropped;
     if (remake) await remakeRemoved(deps, instance, intent);
-    return E.right(null);
+    return E.map(() => null)(await run(deps.repository.setMigration(instance, null)));
   };
   const slots = await run(deps.metadata.records(instance));
   if (E.isLeft(slots)) return slots;
@@ -81,7 +81,8 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
   const root = intent.records.get('root');
   if (intent.status === 'unshelving' || root === undefined) return E.right(intent);
   if (intent.status === 'shelved' && !home) return drop(false);
-  // An unshelve or a delete of a shelve done need not look at the host it left (which may be down or gone).
+  // An unshelve or a delete of a shelve done does not ask whether the classic driver unshelved it in place: an unshelve
+  // elsewhere need not reach the host it left (which may be down), and a delete finds such disks without rows anyway.
   if (!home || (asIs && intent.status === 'shelved')) return E.right(intent);
   const there = await rootThere(deps, instance, intent, root);
   if (E.isLeft(there)) return there;

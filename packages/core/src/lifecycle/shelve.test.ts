@@ -172,6 +172,20 @@ describe('shelve', () => {
       expect(f.cluster.disks().filter((d) => d.location.includes(VM))).toEqual([]);
     });
 
+    it('keeps its intent through a crash while the undo makes the removed disks again, so the next settle makes them', async () => {
+      const f = await fleet('lvm', 'lvm');
+      vi.spyOn(f.store, 'saveRecords').mockImplementationOnce(() => TE.left({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message: 'injected' }));
+      expect(outcome(await f.lifecycle().shelve(VM)())).toMatch(/^REPOSITORY_FAILED/);
+      f.cluster.injectFault({ effect: 'crash', match: (argv, host) => host === 'a' && argv[0] === 'lvcreate' });
+      await expect(f.lifecycle().settle(VM)()).rejects.toSatisfy(isInjectedCrash);
+      f.cluster.clearFaults();
+      expect(await f.store.getInstance(VM)()).not.toMatchObject({ right: { migration: null } });
+      expect(outcome(await f.lifecycle().settle(VM)())).toBe('ok');
+      expect(await f.store.getInstance(VM)()).toMatchObject({ right: { migration: null } });
+      expect(await allProblems(f)).toEqual([]);
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
+    });
+
     it('stays shelved when an unshelve elsewhere fails after moving the instance, and the next unshelve there finishes it', async () => {
       const { f, marker } = await cutAfterRoot();
       vi.spyOn(f.store, 'saveRecords').mockImplementationOnce(() => TE.left({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message: 'injected' }));
