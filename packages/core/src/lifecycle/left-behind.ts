@@ -28,7 +28,7 @@ interface InUse {
   readonly places: ReadonlySet<string>;
 }
 
-/** What of the instance is on host `left` now: its records there, both ends of a move not finished, and what a shelve that did not answer had. */
+/** What of the instance is on host `left` now: its records there, both ends of a move not finished, and what a shelve cut part-way had. */
 const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string): Step<InUse> => {
   const row = await run(deps.repository.getInstance(instance));
   if (E.isLeft(row)) return row.left.code === 'INSTANCE_NOT_FOUND' ? E.right({ hostInUse: false, places: new Set() }) : row;

@@ -268,8 +268,8 @@ export interface SettledInstance {
 
 /**
  * Read the instance and bring an unfinished move of it to rest first (it may
- * move the instance back to its source), or a shelve that did not answer
- * (undone while the root is there, else the instance is shelved;
+ * move the instance back to its source), or a shelve (undone while it was
+ * cut with the root still there, else the instance is shelved;
  * `shelvedAsIs`: see `settleShelve`).
  */
 export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, shelvedAsIs = false): Step<SettledInstance> => {

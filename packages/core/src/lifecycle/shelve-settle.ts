@@ -1,11 +1,11 @@
 /**
- * Bringing a shelve that did not answer to rest (its intent is in
- * shelve-intent.ts). The root is the point of no return: while it is on its
- * host the instance is not shelved, whatever else went, so the shelve is
- * undone (the records come back, and the disks it removed are made again
- * from them); once it is gone the instance is shelved, and the intent stays
- * to name the image (a shelve asked again answers it) until an unshelve
- * records the disks it makes, or a delete.
+ * Bringing a shelve to rest (its intent is in shelve-intent.ts). The root
+ * is the point of no return: while it is on its host the instance is not
+ * shelved, whatever else went, so the shelve is undone (the records come
+ * back, and the disks it removed are made again from them); once it is
+ * gone the instance is shelved, and the intent stays to name the image (a
+ * shelve asked again answers it) until an unshelve records the disks it
+ * makes, or a delete.
  */
 import type { DiskMetadata, InstanceId, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';

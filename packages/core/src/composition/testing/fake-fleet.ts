@@ -244,7 +244,7 @@ export class FakeFleet {
   }
 }
 
-/** The source's disks a resize waiting for confirm or revert keeps, or a shelve that did not answer: its stored record describes them. */
+/** The source's disks a resize waiting for confirm or revert keeps, or a shelve cut part-way: its stored record describes them. */
 const keptForRevert = (instance: InstanceId, text: string | null): LiveRecord[] => {
   if (text === null) return [];
   const op = decodePending(instance, text);
