@@ -1,4 +1,4 @@
-import { decodePending, sourceDisks, type HostContext } from '@disk-ledger/core';
+import { decodePending, heldByShelve, sourceDisks, type HostContext } from '@disk-ledger/core';
 import { decodeDiskMetadata } from '@disk-ledger/domain';
 import type { DiskInfo } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
@@ -52,8 +52,7 @@ const records = async (world: World): Promise<LiveRecord[]> => {
     if (op === null || E.isLeft(op)) continue;
     // A shelve cut part-way still describes the disks it had not removed yet; the next operation settles it.
     if (op.right.kind === 'shelve') {
-      const s = op.right.shelve;
-      if (s.status === 'shelving') for (const [disk, meta] of s.records) out.push({ instance: inst.id, host: s.host, disk, meta, optional: true });
+      for (const u of heldByShelve(op.right.shelve)) out.push({ instance: inst.id, ...u, optional: true });
       continue;
     }
     const m = op.right.move;

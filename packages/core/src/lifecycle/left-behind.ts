@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { locate, placeKey } from '../services/disk-locator.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { removeInstanceDir } from './instance-dir.js';
-import { decodePending } from './shelve-intent.js';
+import { decodePending, heldByShelve } from './shelve-intent.js';
 import { onSource } from './move-plan.js';
 import type { LeftBehind } from './move-settle.js';
 
@@ -39,11 +39,11 @@ const inUseOn = async (deps: LifecycleDeps, instance: InstanceId, left: string):
   let hostInUse = row.right.host === left;
   const pending = row.right.migration === null ? E.right(null) : decodePending(instance, row.right.migration);
   if (E.isLeft(pending)) return pending;
-  if (pending.right?.kind === 'shelve' && pending.right.shelve.status === 'shelving') {
+  if (pending.right?.kind === 'shelve') {
     // A shelve cut part-way: what it had not removed yet is still the instance's on the host it left.
-    const s = pending.right.shelve;
-    hostInUse ||= s.host === left;
-    for (const [disk, meta] of s.records) uses.push({ host: s.host, disk, meta });
+    const held = heldByShelve(pending.right.shelve);
+    hostInUse ||= held.some((u) => u.host === left);
+    uses.push(...held);
   }
   if (pending.right?.kind === 'move') {
     const m = pending.right.move;

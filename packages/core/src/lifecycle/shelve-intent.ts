@@ -95,3 +95,10 @@ export const decodePending = (instance: InstanceId, text: string): E.Either<Migr
   return E.map((move: Migration) => ({ kind: 'move' as const, move }))(decodeMigrationValue(instance, v));
 };
 
+/**
+ * The disks a shelve cut part-way may not have removed yet, on the host it
+ * was shelved from (none once it is done or an unshelve has begun): they
+ * are still the instance's, so nothing else may take their places.
+ */
+export const heldByShelve = (s: ShelveIntent): readonly { readonly host: string; readonly disk: DiskName; readonly meta: DiskMetadata }[] =>
+  s.status === 'shelving' ? [...s.records].map(([disk, meta]) => ({ host: s.host, disk, meta })) : [];

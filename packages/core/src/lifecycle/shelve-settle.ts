@@ -7,7 +7,7 @@
  * shelve asked again answers it) until an unshelve records the disks it
  * makes, or a delete.
  */
-import type { DiskMetadata, InstanceId, InstanceState } from '@disk-ledger/domain';
+import type { DiskMetadata, DiskName, InstanceId, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { InstanceShelved } from '../errors/core-error.js';
 import type { DiskPresence } from '../services/disk-realizer.js';
@@ -31,14 +31,12 @@ export const instanceShelved = (instance: InstanceId, s: ShelveIntent): Instance
  * settle or delete; its record says what it was, and the next hard reboot
  * makes it or answers why not.
  */
-const remakeRemoved = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent): Step<void> => {
+const remakeRemoved = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent, records: ReadonlyMap<DiskName, DiskMetadata>): Step<void> => {
   const host = deps.hosts.get(intent.host);
   if (E.isLeft(host)) return host;
-  const slots = await run(deps.metadata.records(instance));
-  if (E.isLeft(slots)) return slots;
   return sequence([...intent.records.keys()].filter((d) => d !== 'root'), async (disk) => {
-    const meta = slots.right.get(disk)?.meta ?? null;
-    return meta === null ? E.right(undefined) : run(host.right.realizer.realizeRecorded(instance, disk, meta));
+    const meta = records.get(disk);
+    return meta === undefined ? E.right(undefined) : run(host.right.realizer.realizeRecorded(instance, disk, meta));
   });
 };
 
@@ -71,23 +69,26 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
   const home = row.host === intent.host;
   // The remake comes first, so that a crash during it leaves the intent for the next settle to remake again; a remake
   // that fails does not stop the drop.
-  const drop = async (remake: boolean): Step<null> => {
-    if (remake) await remakeRemoved(deps, instance, intent);
+  // `remake`: the records the instance has now, whose disks the shelve may have removed.
+  const drop = async (remake: ReadonlyMap<DiskName, DiskMetadata> | null): Step<null> => {
+    if (remake !== null) await remakeRemoved(deps, instance, intent, remake);
     return E.map(() => null)(await run(deps.repository.setMigration(instance, null)));
   };
   const slots = await run(deps.metadata.records(instance));
   if (E.isLeft(slots)) return slots;
-  if ([...slots.right.values()].some((s) => s.meta !== null)) return drop(home && intent.status === 'shelving');
+  const current = new Map<DiskName, DiskMetadata>();
+  for (const [disk, slot] of slots.right) if (slot.meta !== null) current.set(disk, slot.meta);
+  if (current.size > 0) return drop(home && intent.status === 'shelving' ? current : null);
   const root = intent.records.get('root');
   if (intent.status === 'unshelving' || root === undefined) return E.right(intent);
-  if (intent.status === 'shelved' && !home) return drop(false);
+  if (intent.status === 'shelved' && !home) return drop(null);
   // An unshelve or a delete of a shelve done does not ask whether the classic driver unshelved it in place: an unshelve
   // elsewhere need not reach the host it left (which may be down), and a delete finds such disks without rows anyway.
   if (!home || (asIs && intent.status === 'shelved')) return E.right(intent);
   const there = await rootThere(deps, instance, intent, root);
   if (E.isLeft(there)) return there;
   if (!there.right) return E.right(intent);
-  if (intent.status === 'shelved') return drop(false);
+  if (intent.status === 'shelved') return drop(null);
   const restored = await run(deps.metadata.saveAll(instance, [...intent.records].map(([disk, meta]) => ({ disk, meta }))));
-  return E.isLeft(restored) ? restored : drop(true);
+  return E.isLeft(restored) ? restored : drop(intent.records);
 };

@@ -29,16 +29,14 @@ export const locate = (ctx: HostContext, instance: InstanceId, disk: DiskName, m
 };
 
 /**
- * Where nova names a disk's volume of `backend` on this host: in the volume
- * group or the pool its options name, under nova's file name for it
- * (default: the one this library gives it); `null` when they name none.
+ * Where nova names a disk's volume of `backend` on this host, under one of
+ * nova's file names for it (`novaFileNames`): in the volume group or the
+ * pool its options name; `null` when they name none.
  */
-export const namedVolume = (ctx: HostContext, instance: InstanceId, disk: DiskName, backend: 'lvm' | 'rbd', file?: string): E.Either<InvalidName, DiskLocation> | null => {
+export const namedVolume = (ctx: HostContext, instance: InstanceId, backend: 'lvm' | 'rbd', file: string): E.Either<InvalidName, DiskLocation> | null => {
   const { imagesVolumeGroup: vg, imagesRbdPool: pool } = ctx.options;
   const home = backend === 'lvm' ? vg : pool;
-  if (home === null) return null;
-  const at = file === undefined ? recordLocation(backend, instance, disk, vg, pool) : `${home}/${instance}_${file}`;
-  return resolveLocation(backend, at, ctx.instancesPath, instance);
+  return home === null ? null : resolveLocation(backend, `${home}/${instance}_${file}`, ctx.instancesPath, instance);
 };
 
 /** A place disks can collide at, as a comparable key: a file, a logical volume, an rbd image. */

@@ -240,7 +240,7 @@ export class DiskRealizer {
   removeNamed(instance: InstanceId, disk: DiskName, backend: 'lvm' | 'rbd', spared: (at: DiskLocation) => boolean = () => false): TE.TaskEither<CoreError, void> {
     return async () => {
       for (const file of novaFileNames(disk)) {
-        const location = namedVolume(this.ctx, instance, disk, backend, file);
+        const location = namedVolume(this.ctx, instance, backend, file);
         if (location === null) return DONE;
         if (E.isLeft(location)) return location;
         if (spared(location.right)) continue;

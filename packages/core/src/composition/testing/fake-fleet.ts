@@ -7,7 +7,7 @@
  * probes, leaks, disks, records, and the invariant check. Test-only; it lives
  * in the composition folder because only the composition root names adapters.
  */
-import { decodePending } from '../../lifecycle/shelve-intent.js';
+import { decodePending, heldByShelve } from '../../lifecycle/shelve-intent.js';
 import { sourceDisks } from '../../lifecycle/move-settle.js';
 import {
   decodeDiskMetadata,
@@ -250,10 +250,7 @@ const keptForRevert = (instance: InstanceId, text: string | null): LiveRecord[] 
   const op = decodePending(instance, text);
   if (E.isLeft(op)) throw new Error(op.left.message);
   // A shelve cut part-way still describes the disks it had not removed yet: they may be gone.
-  if (op.right.kind === 'shelve') {
-    const s = op.right.shelve;
-    return s.status === 'shelving' ? [...s.records].map(([disk, meta]) => ({ instance, host: s.host, disk, meta, optional: true })) : [];
-  }
+  if (op.right.kind === 'shelve') return heldByShelve(op.right.shelve).map((u) => ({ instance, ...u, optional: true }));
   const m = op.right.move;
   // A confirm cut short (`confirming`) still describes the source disks it has not removed yet: they may be gone.
   if (m.status === 'confirming') return sourceDisks(m).map((d) => ({ instance, host: m.source, ...d, optional: true }));
