@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Stops the servers tools/db/start.sh started and removes their data
-# directories and /tmp/disk-ledger-db.env. Safe to run when nothing runs.
+# directories and /tmp/disk-ledger-db.env. Safe to run when nothing runs. The
+# lock file stays: removing a file another start may be waiting on would let
+# two starts run at once.
 set -euo pipefail
 
 ENV_FILE=/tmp/disk-ledger-db.env

@@ -15,6 +15,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { failed, outcomeOf, type Outcome } from '../replay/outcome.js';
 import type { StepDriver } from '../replay/step-driver.js';
+import { rescueImage } from '../replay/rescue-image.js';
 import type { StepOf } from '../scenario/steps.js';
 import { instanceDisks } from '../world/disk-view.js';
 import type { SimInstance } from '../world/sim-instance.js';
@@ -100,7 +101,10 @@ export class LegacyDriver implements StepDriver {
   }
 
   rescue(step: StepOf<'rescue'>): Promise<Outcome> {
-    return this.on(step.instance, (inst) => rescue(this.ctx, inst, step.image));
+    return this.on(step.instance, async (inst) => {
+      const image = rescueImage(step, inst);
+      return E.isLeft(image) ? image : rescue(this.ctx, inst, image.right);
+    });
   }
 
   unrescue(step: StepOf<'unrescue'>): Promise<Outcome> {

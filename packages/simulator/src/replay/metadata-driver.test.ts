@@ -376,6 +376,32 @@ steps:`;
       }
     });
 
+    it('rescues from the image the instance was built from when the step names none, and refuses that for a volume-booted one, in both modes', async () => {
+      const text = `format: 1
+name: rescue-default-image
+hosts:
+  - { name: a, config: { images_type: raw } }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+  - { id: tiny, disk_format: raw, virtual_size: 512MiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+  - rescue: { instance: vm1 }
+  - boot: { instance: vm2, host: a, volume: true, flavor: small }
+  - rescue: { instance: vm2 }
+  - rescue: { instance: vm2, image: tiny }
+`;
+      for (const mode of MODES) {
+        const r = await replayText(text, mode);
+        expect(codes(r), mode).toEqual(['ok', 'ok', 'ok', 'INSTANCE_NOT_RESCUABLE', 'ok']);
+        expect(r.steps[3]?.error?.message, mode).toContain('booted from a volume');
+        const rescues = r.disks.filter((d) => d.disk === 'rescue').map((d) => `${d.instance}:${d.size}`);
+        expect(rescues, mode).toEqual([`vm1:${2 ** 30}`, `vm2:${2 ** 29}`]);
+      }
+    });
+
     it('refuses in both modes, alike, what a resize waiting for confirm or revert does not allow, and an evacuation to its own host', async () => {
       const text = `${onRawHosts('waiting', ['a', 'b', 'c'])}
   - boot: { instance: vm1, host: a, image: cirros, flavor: small }

@@ -7,6 +7,7 @@ import { instanceDisks } from '../world/disk-view.js';
 import type { SimInstance } from '../world/sim-instance.js';
 import type { SimWorld } from '../world/sim-world.js';
 import { failed, OK, type Outcome } from './outcome.js';
+import { rescueImage } from './rescue-image.js';
 import type { PendingLeftBehind, StepDriver } from './step-driver.js';
 
 /** Any failure with a stable code and a message. */
@@ -269,8 +270,10 @@ export class MetadataDriver implements StepDriver {
   }
 
   rescue(step: StepOf<'rescue'>): Promise<Outcome> {
-    return this.on(step.instance, async (i) => {
-      const img = imageId(step.image, 'image');
+    return this.on(step.instance, async (i, inst) => {
+      const image = rescueImage(step, inst);
+      if (E.isLeft(image)) return image;
+      const img = imageId(image.right, 'image');
       return E.isLeft(img) ? img : this.lifecycle.rescue(i, img.right)();
     });
   }

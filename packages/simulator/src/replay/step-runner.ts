@@ -1,10 +1,12 @@
 import { isInjectedCrash } from '@disk-ledger/fake';
+import * as E from 'fp-ts/lib/Either.js';
 import type { HostConfig } from '../scenario/scenario.js';
 import type { Step } from '../scenario/steps.js';
 import type { SimWorld } from '../world/sim-world.js';
 import { deleteDiskFile, deleteDiskInfo, guestWrite, onlineMigrate, reconfigure } from './host-steps.js';
 import { MetadataDriver } from './metadata-driver.js';
 import { failed, OK, type Outcome } from './outcome.js';
+import { rescueImage } from './rescue-image.js';
 import type { PendingLeftBehind, StepDriver } from './step-driver.js';
 
 /**
@@ -69,8 +71,11 @@ const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
     return failed('RESIZE_UNCONFIRMED', `the resize of ${inst.id} from ${inst.resizedFrom.host} to ${inst.host} waits for confirm or revert`);
   }
   switch (step.op) {
-    case 'rescue':
-      return inst.rescued ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued already`) : null;
+    case 'rescue': {
+      if (inst.rescued) return failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is rescued already`);
+      const image = rescueImage(step, inst);
+      return E.isLeft(image) ? failed(image.left.code, image.left.message) : null;
+    }
     case 'unrescue':
       return inst.rescued ? null : failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is not rescued`);
     case 'live_migrate':

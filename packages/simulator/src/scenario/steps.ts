@@ -18,7 +18,7 @@ export const STEP_CODECS = {
   evacuate: strict('evacuate', { instance: t.string, to: t.string }, {}),
   rebuild: strict('rebuild', { instance: t.string, image: t.string }, {}),
   snapshot: strict('snapshot', { instance: t.string, image_id: t.string }, {}),
-  rescue: strict('rescue', { instance: t.string, image: t.string }, {}),
+  rescue: strict('rescue', { instance: t.string }, { image: t.string }),
   unrescue: strict('unrescue', { instance: t.string }, {}),
   shelve: strict('shelve', { instance: t.string }, {}),
   unshelve: strict('unshelve', { instance: t.string, host: t.string }, {}),
