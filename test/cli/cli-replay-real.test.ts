@@ -153,6 +153,16 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
       expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'HOST_UNSUPPORTED', file: expect.stringContaining('cve-2015-7548-snapshot.yaml') } });
     });
 
+    it('names every scenario it cannot replay in one refusal', async () => {
+      const files = ['steps/convert-layouts', 'advisories/cve-2016-2140-resize', 'steps/shelve-unshelve', 'fleets/lvm-other-tenants-volume'];
+      const r = await runCli(['replay', ...files.map((f) => `scenarios/${f}.yaml`), '--host', 'real', '--json']);
+      expect(r.code).toBe(2);
+      const message = (JSON.parse(r.stdout) as { error: { message: string } }).error.message;
+      expect(message).toMatch(/convert-layouts\.yaml: step \d+ .*unsupported on --host real/);
+      expect(message).toMatch(/also unsupported there: \S*shelve-unshelve\.yaml, \S*lvm-other-tenants-volume\.yaml$/);
+      expect(message).not.toContain('cve-2016-2140-resize');
+    });
+
     it('refuses a step converting a disk to RBD with exit 2, naming the step', async () => {
       const file = join(dir, 'to-rbd.yaml');
       await writeFile(file, `format: 1

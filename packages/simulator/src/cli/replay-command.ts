@@ -99,12 +99,17 @@ const liveInstances = async (repo: CountingRepository, s: Scenario): Promise<Ins
 /**
  * Why `--host real` cannot replay these scenarios, or `null`. Checked before
  * anything runs, so that a scenario needing lvm, rbd or ploop is refused,
- * never faked and never half-replayed.
+ * never faked and never half-replayed. The first refused file is said in
+ * full and the others by name, so one run tells which files to leave out.
  */
 const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<{ readonly message: string; readonly file?: string } | null> => {
-  for (const s of scenarios) {
+  const refused = scenarios.flatMap((s) => {
     const r = checkRealSupport(s);
-    if (E.isLeft(r)) return { message: r.left.message, file: s.file };
+    return E.isLeft(r) ? [{ message: r.left.message, file: s.file }] : [];
+  });
+  const [first, ...others] = refused;
+  if (first !== undefined) {
+    return others.length === 0 ? first : { ...first, message: `${first.message}; also unsupported there: ${others.map((o) => o.file).join(', ')}` };
   }
   const tools = await checkRealTools();
   return E.isLeft(tools) ? { message: tools.left.message } : null;
