@@ -145,6 +145,26 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     expect(refused.stderr).toContain('run `db upgrade` first');
   });
 
+  it('with --clear-instances, soft-deletes the live instances the scenario names, and only those, then replays', async () => {
+    const db = join(dir, 'stopped.sqlite');
+    const opened = await openDatabase(db)();
+    if (E.isLeft(opened)) throw new Error(opened.left.message);
+    for (const id of ['vm1', 'other']) expect(E.isRight(await opened.right.repository.createInstance(id as InstanceId, 'elsewhere', ['root'])())).toBe(true);
+    await opened.right.close();
+    const refused = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--clear-instances soft-deletes them first');
+    const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db, '--clear-instances']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await openDatabase(db, { migrate: 'require' })();
+    if (E.isLeft(after)) throw new Error(after.left.message);
+    const vm1 = await after.right.repository.getInstance('vm1' as InstanceId)();
+    const other = await after.right.repository.getInstance('other' as InstanceId)();
+    await after.right.close();
+    expect(E.isLeft(vm1)).toBe(true);
+    expect(other).toMatchObject({ right: { host: 'elsewhere' } });
+  });
+
   it('refuses an unusable --db with exit 2', async () => {
     const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', 'postgres://nobody@127.0.0.1:1/none']);
     expect(r.code).toBe(2);

@@ -30,7 +30,8 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .addOption(new Option('--host <host>', 'where disks live: in memory (fake), or real files and qemu-img in a temporary directory (real: flat and qcow2 disks only)').choices(['fake', 'real']).default('fake'))
     .option('--json', 'print the report object instead of a table', false)
     .option('--db <url>', 'repository database: a SQLite path, or a postgres:// or mysql:// URL (default: SQLite in memory)')
-    .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string }) => {
+    .option('--clear-instances', 'first soft-delete the live instances the scenarios name in --db (a replay stopped part-way leaves them)', false)
+    .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string; clearInstances: boolean }) => {
       const url = opts.db;
       exit(
         await replayCommand(
@@ -39,6 +40,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
             mode: opts.mode,
             host: opts.host,
             json: opts.json,
+            clearInstances: opts.clearInstances,
             // The embedded default: a SQLite database in memory, fresh for every run.
             openRepository: () => sqlRepository(url ?? 'sqlite::memory:'),
             legacyDriver: (w) => new LegacyDriver(w),

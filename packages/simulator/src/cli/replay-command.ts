@@ -22,6 +22,8 @@ export interface ReplayCommandOptions {
   /** A fresh repository per run, and how to let go of it. */
   readonly openRepository: () => Promise<OpenedRepository>;
   readonly legacyDriver: (world: SimWorld) => StepDriver;
+  /** Soft-delete, before replaying, the live instances the scenarios name (a replay stopped part-way leaves them). */
+  readonly clearInstances?: boolean;
 }
 
 /** A repository for one run. */
@@ -71,13 +73,18 @@ export const expandFiles = async (paths: readonly string[]): Promise<string[]> =
 /**
  * The first scenario naming an instance the database already holds live,
  * with those instances. A replay registers, changes and at its end deletes
- * the instances it names, so it must never meet one it did not make.
+ * the instances it names, so it must never meet one it did not make. With
+ * `clear`, such instances are soft-deleted instead (as nova deletes), and
+ * only an instance that cannot be is a clash.
  */
-const clash = async (open: () => Promise<OpenedRepository>, scenarios: readonly Scenario[]): Promise<{ readonly scenario: Scenario; readonly live: InstanceId[] } | null> => {
+const clash = async (open: () => Promise<OpenedRepository>, scenarios: readonly Scenario[], clear: boolean): Promise<{ readonly scenario: Scenario; readonly live: InstanceId[] } | null> => {
   const opened = await open();
   try {
     for (const scenario of scenarios) {
-      const live = await liveInstances(opened.repository, scenario);
+      const live: InstanceId[] = [];
+      for (const id of await liveInstances(opened.repository, scenario)) {
+        if (!clear || E.isLeft(await opened.repository.deleteInstance(id)())) live.push(id);
+      }
       if (live.length > 0) return { scenario, live };
     }
     return null;
@@ -149,7 +156,7 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
   if (refused !== null) return refuse(`disk-ledger replay --host real: ${refused.message}`, { code: 'HOST_UNSUPPORTED', ...(refused.file === undefined ? {} : { file: refused.file }) });
   let clashing: Awaited<ReturnType<typeof clash>>;
   try {
-    clashing = await clash(o.openRepository, scenarios);
+    clashing = await clash(o.openRepository, scenarios, o.clearInstances === true);
   } catch (e) {
     if (!(e instanceof ReplayDatabaseError)) throw e;
     return refuse(`disk-ledger replay: --db: ${e.message}`, { code: 'DATABASE_UNUSABLE' });
@@ -157,7 +164,8 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
   if (clashing !== null) {
     return refuse(
       `disk-ledger replay: --db: the database already holds live instance(s) ${clashing.live.join(', ')}, which ${clashing.scenario.file} names; ` +
-        'a replay creates, changes and deletes the instances it names, so it needs a database where they do not exist',
+        'a replay creates, changes and deletes the instances it names, so it needs a database where they do not exist ' +
+        (o.clearInstances === true ? '(they could not be soft-deleted)' : '(if a replay stopped part-way left them, --clear-instances soft-deletes them first)'),
       { code: 'DATABASE_IN_USE', file: clashing.scenario.file },
     );
   }
