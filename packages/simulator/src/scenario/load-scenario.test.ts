@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadScenario } from './load-scenario.js';
 
 const example = readFileSync(new URL('./testing/format-document-example.yaml', import.meta.url), 'utf8');
@@ -117,7 +117,7 @@ describe('loadScenario', () => {
   - crash: { host: a, during: 2 }`));
       expect(E.isLeft(last) && last.left.message).toMatch(/this crash is the last step/);
       const batch = load(base('  - online_migrate: { batch: 2.5 }'));
-      expect(E.isLeft(batch) && batch.left.message).toMatch(/expected a whole number, got "2\.5"/);
+      expect(E.isLeft(batch) && batch.left.message).toMatch(/expected a whole number, got 2\.5$/);
     });
     it('says what was found where a number, a count or a mapping was expected', () => {
       const message = (text: string) => {
@@ -126,9 +126,39 @@ describe('loadScenario', () => {
       };
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
       expect(message(base(`${boot}\n  - reboot: { instance: vm1 }\n  - crash: { host: a, during: "1" }`))).toMatch(/^steps\[2\]\.crash\.during: .*expected a whole number, got "1"$/);
-      expect(message(base(boot, 'expect: { leaks: 1.5 }'))).toMatch(/^expect\.leaks: .*expected a whole number or \{ min: N \}, got "1\.5"$/);
+      expect(message(base(boot, 'expect: { leaks: 1.5 }'))).toMatch(/^expect\.leaks: .*expected a whole number or \{ min: N \}, got 1\.5$/);
       expect(message(base(boot, 'expect: { leaks: { most: 1 } }'))).toMatch(/^expect\.leaks\.most: .*unknown key "most"$/);
       expect(message(`format: 1\nname: t\nhosts:\n  - name: a\n    config:\n`)).toMatch(/^hosts\[0\]\.config: .*expected a mapping, got null$/);
+    });
+    it('says what was expected in the words of the format, never io-ts type names, and shows numbers as written', () => {
+      const message = (text: string) => {
+        const r = load(text);
+        return E.isLeft(r) ? `${r.left.path}: ${r.left.message}` : 'ok';
+      };
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      expect(message(base(boot, 'expect: { steps: null }'))).toMatch(/^expect\.steps: .*expected a list, got null$/);
+      expect(message(base(boot).replace('hosts:\n  - name: a\n  - name: b\n    config: { images_type: lvm, images_volume_group: vg }', 'hosts: { a: {} }'))).toMatch(/^hosts: .*expected a list, got \{"a":\{\}\}$/);
+      expect(message(base(boot).replace('flavors:\n  small: { root: 1GiB, swap: 512MiB }', 'flavors: [small]'))).toMatch(/^flavors: .*expected a mapping, got \["small"\]$/);
+      expect(message(base(boot).replace('flavors:\n  small: { root: 1GiB, swap: 512MiB }', 'flavors: 1.5'))).toMatch(/^flavors: .*expected a mapping, got 1\.5$/);
+      expect(message(base(boot).replace('  - name: a\n', '  - name: a\n    secrets: /etc/shadow\n'))).toMatch(/^hosts\[0\]\.secrets: .*expected a list, got "\/etc\/shadow"$/);
+      expect(message(base(boot).replace('format: 1', 'format: 1.0'))).toMatch(/^format: .*got 1\.0$/);
+      expect(message(base(boot).replace('name: t', 'name: 2.5'))).toMatch(/^name: .*expected a string, got 2\.5$/);
+      expect(message(base(boot).replace('name: t', 'name: !!binary aGVsbG8='))).toMatch(/^name: .*expected a string, got binary data$/);
+      expect(message(base(boot).replace('swap: 512MiB', 'swap: 1.5'))).toMatch(/^flavors\.small\.swap: .*invalid size 1\.5:/);
+      expect(message(base(`${boot}\n  - 1.5`))).toMatch(/^steps\[1\]: .*a step is a map with one key, the step kind; got 1\.5$/);
+      // A quoted number is a string, and is shown as one.
+      expect(message(base(boot, 'expect: { leaks: "1" }'))).toMatch(/got "1"$/);
+    });
+    it('speaks of the scenario file, not of the YAML library, for several documents and collection keys', () => {
+      const warn = vi.spyOn(process, 'emitWarning');
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
+      const two = load(`${base(boot)}\n---\n${base(boot)}`);
+      expect(E.isLeft(two) && two.left.message).toMatch(/\(yaml\): a scenario file holds one YAML document; this one holds several/);
+      expect(E.isLeft(two) && two.left.message).not.toContain('parseAllDocuments');
+      const complex = load(base(boot, '? [a, b]\n: 1'));
+      expect(E.isLeft(complex) && complex.left.message).toMatch(/unknown key/);
+      expect(warn).not.toHaveBeenCalled();
+      warn.mockRestore();
     });
     it('refuses duplicate images, host names that are not names, secrets that are not absolute paths and disks no instance has, naming the key', () => {
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';

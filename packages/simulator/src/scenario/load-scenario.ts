@@ -4,7 +4,7 @@ import { parseDocument, visit } from 'yaml';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
 import type { Count, Expectations, HostConfig } from './scenario.js';
 import { ScenarioFile } from './scenario-file.js';
-import { decodeWith } from './strict-codecs.js';
+import { decodeWith, describeValue, NumberLiteral } from './strict-codecs.js';
 
 /** A scenario that cannot be replayed: where (key path or step index) and why. Exit code 2. */
 export interface ScenarioInvalid {
@@ -46,14 +46,19 @@ export const reconfigured = (current: HostConfig, change: HostConfig): E.Either<
 
 /** Parse and check a scenario's text; the first problem is reported with its path. */
 export const loadScenario = (text: string, file: string): E.Either<ScenarioInvalid, Scenario> => {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // logLevel: a collection used as a key fails as an unknown key, without the library's warning on stderr.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   const yamlError = doc.errors[0];
-  if (yamlError !== undefined) return E.left(invalid(file, '(yaml)', yamlError.message.split('\n')[0] ?? 'invalid YAML'));
-  // Every number of the format is an integer: a float literal (`1e9`, `2.0`, `0x10`) stays the text it was, which
-  // no field accepts, so that the error names it rather than its value quietly standing in.
+  if (yamlError !== undefined) {
+    // The library's own advice (parseAllDocuments) is for a program, not for a scenario's author.
+    const message = yamlError.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one YAML document; this one holds several (a line `---` or `...` starts another)' : yamlError.message.split('\n')[0];
+    return E.left(invalid(file, '(yaml)', message ?? 'invalid YAML'));
+  }
+  // Every number of the format is an integer: a float literal (`1e9`, `2.0`, `0x10`) stays as written, which no
+  // field accepts, so that the error names it rather than its value quietly standing in.
   visit(doc, {
     Scalar: (_key, node) => {
-      if (typeof node.value === 'number' && node.source !== undefined && !/^-?[0-9]+$/.test(node.source)) node.value = node.source;
+      if (typeof node.value === 'number' && node.source !== undefined && !/^-?[0-9]+$/.test(node.source)) node.value = new NumberLiteral(node.source);
     },
   });
   let value: unknown;
@@ -87,10 +92,10 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
 
 /** Why `value` is not a scenario of this format at all, or `null`: checked before its keys, so their text is not echoed. */
 const formatProblem = (value: unknown): { readonly path: string; readonly message: string } | null => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { path: '(root)', message: 'not a scenario: expected a mapping with `format: 1` at the top' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof NumberLiteral) return { path: '(root)', message: 'not a scenario: expected a mapping with `format: 1` at the top' };
   if (!Object.hasOwn(value, 'format')) return { path: 'format', message: 'required key is missing (a scenario starts with `format: 1`)' };
   const format = (value as { readonly format?: unknown }).format;
-  return format === 1 ? null : { path: 'format', message: `expected 1, the only format version, got ${JSON.stringify(format)?.slice(0, 40) ?? String(format)}` };
+  return format === 1 ? null : { path: 'format', message: `expected 1, the only format version, got ${describeValue(format)}` };
 };
 
 /** The longest file name a planted header can carry: qcow2 caps a backing file name at 1023 bytes. */

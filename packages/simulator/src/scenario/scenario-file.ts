@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { Expectations, Flavor, HostSpec, ImageSpec } from './scenario.js';
 import { StepCodec } from './steps.js';
-import { strict } from './strict-codecs.js';
+import { mappingOf, strict } from './strict-codecs.js';
 
 /** A whole scenario file, format 1. */
 export const ScenarioFile = strict(
@@ -10,7 +10,7 @@ export const ScenarioFile = strict(
   {
     description: t.string,
     images: t.array(ImageSpec),
-    flavors: t.record(t.string, Flavor),
+    flavors: mappingOf('flavors', Flavor),
     expect: Expectations,
     expect_legacy: Expectations,
   },

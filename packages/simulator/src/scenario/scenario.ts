@@ -1,7 +1,7 @@
 import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES, type Backend } from '@disk-ledger/domain';
 import * as t from 'io-ts';
 import { Size } from './size.js';
-import { describeValue, oneOf, strict } from './strict-codecs.js';
+import { describeValue, isMapping, oneOf, strict } from './strict-codecs.js';
 
 /**
  * The scenario format, version 1 (shared/design/SCENARIO-FORMAT.md), as
@@ -60,7 +60,7 @@ const Count = new t.Type<number | t.TypeOf<typeof AtLeast>, unknown, unknown>(
   (u): u is number | t.TypeOf<typeof AtLeast> => typeof u === 'number' || AtLeast.is(u),
   (u, c) => {
     if (typeof u === 'number') return t.success(u);
-    if (typeof u === 'object' && u !== null && !Array.isArray(u)) return AtLeast.validate(u, c);
+    if (isMapping(u)) return AtLeast.validate(u, c);
     return t.failure(u, c, `expected a whole number or { min: N }, got ${describeValue(u)}`);
   },
   t.identity,

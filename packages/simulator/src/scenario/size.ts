@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { describeValue } from './strict-codecs.js';
 
 const UNITS: Readonly<Record<string, number>> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, PiB: 1024 ** 5, EiB: 1024 ** 6 };
 // EiB is accepted as a unit; only sizes below 8 PiB (2^53 bytes) are exact numbers, so larger ones are refused.
@@ -20,7 +21,7 @@ export const Size = new t.Type<number, number, unknown>(
   (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
   (u, c) => {
     const n = parseSize(u);
-    return n === null ? t.failure(u, c, `invalid size ${JSON.stringify(u)}: use bytes or a binary unit like 512MiB, 1GiB (below 8PiB)`) : t.success(n);
+    return n === null ? t.failure(u, c, `invalid size ${describeValue(u)}: use bytes or a binary unit like 512MiB, 1GiB (below 8PiB)`) : t.success(n);
   },
   t.identity,
 );

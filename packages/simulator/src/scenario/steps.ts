@@ -1,7 +1,7 @@
 import { DISK_FORMATS } from '@disk-ledger/domain';
 import * as t from 'io-ts';
 import { BackendName, ContentKind, HostConfig } from './scenario.js';
-import { oneOf, strict } from './strict-codecs.js';
+import { describeValue, isMapping, oneOf, strict } from './strict-codecs.js';
 
 /** One codec per step kind of the scenario format; the key is the step's name. */
 export const STEP_CODECS = {
@@ -43,7 +43,7 @@ export const StepCodec = new t.Type<Step, unknown, unknown>(
   'Step',
   (u): u is Step => typeof u === 'object' && u !== null && 'op' in u,
   (u, c) => {
-    if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, 'a step is a map with one key, the step kind');
+    if (!isMapping(u)) return t.failure(u, c, `a step is a map with one key, the step kind; got ${describeValue(u)}`);
     const keys = Object.keys(u);
     if (keys.length !== 1) return t.failure(u, c, `a step has exactly one key (the step kind), got ${keys.length === 0 ? 'none' : keys.join(', ')}`);
     const op = keys[0] ?? '';

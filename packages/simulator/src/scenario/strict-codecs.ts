@@ -15,7 +15,7 @@ export const strict = <R extends t.Props, O extends t.Props>(name: string, requi
     name,
     (u): u is t.TypeOf<typeof base> => base.is(u),
     (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `expected a mapping, got ${describeValue(u)}`);
+      if (!isMapping(u)) return t.failure(u, c, `expected a mapping, got ${describeValue(u)}`);
       for (const key of Object.keys(u)) {
         if (!allowed.has(key)) {
           return t.failure(u, [...c, { key, type: t.never, actual: (u as Record<string, unknown>)[key] }], `unknown key "${key}"`);
@@ -62,14 +62,54 @@ export interface Problem {
   readonly message: string;
 }
 
+/**
+ * A number written as no integer is (`1.5`, `1e9`, `2.0`, `0x10`): every
+ * number of the format is whole, so the loader keeps such a literal as
+ * written, which no field accepts, and the message shows it as written.
+ */
+export class NumberLiteral {
+  constructor(readonly text: string) {}
+}
+
+/** Whether `u` is a YAML mapping (a number kept as written, or binary data, is an object but none). */
+export const isMapping = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u) && !(u instanceof NumberLiteral) && !(u instanceof Uint8Array);
+
+/** A mapping of names to `codec` (io-ts's record takes any object for one). */
+export const mappingOf = <A>(name: string, codec: t.Type<A, unknown, unknown>) => {
+  const record = t.record(t.string, codec);
+  return new t.Type<Readonly<Record<string, A>>, unknown, unknown>(
+    name,
+    (u): u is Readonly<Record<string, A>> => isMapping(u) && record.is(u),
+    (u, c) => (isMapping(u) ? record.validate(u, c) : t.failure(u, c, `expected a mapping, got ${describeValue(u)}`)),
+    t.identity,
+  );
+};
+
 /** `u` as a message quotes it: JSON, cut at 60 characters. */
 export const describeValue = (u: unknown): string => {
   if (u === undefined) return 'missing';
+  if (u instanceof NumberLiteral) return u.text.slice(0, 60);
+  if (u instanceof Uint8Array) return 'binary data';
   try {
     const s = JSON.stringify(u);
     return s === undefined ? String(u) : s.length > 60 ? `${s.slice(0, 60)}…` : s;
   } catch {
     return String(u);
+  }
+};
+
+/** What a codec accepts, as a message says it (io-ts names such as `Array<Host>` mean nothing to a scenario's author). */
+const expectedOf = (type: t.Decoder<unknown, unknown> | undefined): string => {
+  if (type === undefined) return 'a value';
+  if (type instanceof t.RefinementType || type instanceof t.ExactType || type instanceof t.ReadonlyType) return expectedOf(type.type);
+  if (type instanceof t.ArrayType || type instanceof t.ReadonlyArrayType) return 'a list';
+  if (type instanceof t.DictionaryType || type instanceof t.InterfaceType || type instanceof t.PartialType || type instanceof t.IntersectionType) return 'a mapping';
+  switch (type.name) {
+    case 'string': return 'a string';
+    case 'number': return 'a whole number';
+    case 'boolean': return 'true or false';
+    default: return type.name;
   }
 };
 
@@ -80,11 +120,9 @@ export const firstProblem = (errors: t.Errors): Problem => {
   const err = unknownKey ?? sorted[0];
   if (err === undefined) return { path: '(root)', message: 'invalid' };
   const last = err.context[err.context.length - 1];
-  // The loader keeps a float literal as its text (every number of the format is whole), so say why it is refused.
-  const literal = last?.type.name === 'number' && typeof err.value === 'string' && err.value.trim() !== '' && Number.isFinite(Number(err.value));
   return {
     path: pathOf(err.context),
-    message: err.message ?? (err.value === undefined ? 'required key is missing' : literal ? `expected a whole number, got ${describeValue(err.value)}` : `expected ${last?.type.name ?? 'a value'}, got ${describeValue(err.value)}`),
+    message: err.message ?? (err.value === undefined ? 'required key is missing' : `expected ${expectedOf(last?.type)}, got ${describeValue(err.value)}`),
   };
 };
 
