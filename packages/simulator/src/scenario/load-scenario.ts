@@ -244,10 +244,16 @@ const expectationProblem = (key: string, e: Expectations, steps: number): Proble
     if (before !== undefined) return { path: `${key}.steps[${i}].index`, message: `step ${x.index} is already stated at ${key}.steps[${before}]` };
     stated.set(x.index, i);
   }
+  const disks = new Map<string, number>();
   for (const [i, d] of (e.disks ?? []).entries()) {
     if (!isDiskName(d.disk)) return { path: `${key}.disks[${i}].disk`, message: diskNameProblem(d.disk) };
     const facts = DISK_FACTS.filter((f) => d[f] !== undefined);
     if (d.absent === true && facts.length > 0) return { path: `${key}.disks[${i}].absent`, message: `a disk stated absent has no ${facts.join(', ')}` };
+    // Two entries for one disk say two things of it, or one twice: either way one of them is not what was meant.
+    const disk = `${d.instance}/${d.disk}`;
+    const before = disks.get(disk);
+    if (before !== undefined) return { path: `${key}.disks[${i}]`, message: `disk ${d.disk} of ${d.instance} is already stated at ${key}.disks[${before}]` };
+    disks.set(disk, i);
   }
   return null;
 };
