@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InstanceId } from '@disk-ledger/domain';
@@ -163,6 +163,17 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     await after.right.close();
     expect(E.isLeft(vm1)).toBe(true);
     expect(other).toMatchObject({ right: { host: 'elsewhere' } });
+  });
+
+  it('takes the scenarios of a directory and its subdirectories, whatever the case of their extension, and nothing else', async () => {
+    const tree = join(dir, 'tree');
+    await mkdir(join(tree, 'sub'), { recursive: true });
+    await writeFile(join(tree, 'a.yaml'), scenario('').replace('name: cli-check', 'name: lower'));
+    await writeFile(join(tree, 'sub', 'B.YML'), scenario('').replace('name: cli-check', 'name: upper').replace(/vm1/g, 'vm2'));
+    await writeFile(join(tree, 'notes.txt'), 'not a scenario');
+    const r = await runCli(['replay', tree, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { scenario: string }[]).map((x) => x.scenario)).toEqual(['lower', 'upper']);
   });
 
   it('refuses an unusable --db with exit 2', async () => {

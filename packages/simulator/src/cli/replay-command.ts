@@ -54,7 +54,7 @@ export class ReplayDatabaseError extends Error {
   override readonly name = 'ReplayDatabaseError';
 }
 
-/** Expand directories (recursively) into their `*.yaml` / `*.yml` files, sorted. */
+/** Expand directories (recursively) into their `*.yaml` / `*.yml` files (in any case), sorted. */
 export const expandFiles = async (paths: readonly string[]): Promise<string[]> => {
   const out: string[] = [];
   for (const p of paths) {
@@ -63,7 +63,7 @@ export const expandFiles = async (paths: readonly string[]): Promise<string[]> =
       const entries = (await readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
       for (const e of entries) {
         if (e.isDirectory()) out.push(...(await expandFiles([join(p, e.name)])));
-        else if (e.name.endsWith('.yaml') || e.name.endsWith('.yml')) out.push(join(p, e.name));
+        else if (/\.ya?ml$/i.test(e.name)) out.push(join(p, e.name));
       }
     } else out.push(p);
   }
