@@ -170,6 +170,7 @@ describe('loadScenario', () => {
       expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: ephemeral3, absent: true } ] }'))).toBe('ok');
       expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: root }, { instance: vm2, disk: root }, { instance: vm1, disk: root, absent: true } ] }'))).toBe('expect.disks[2]');
       expect(problem(base(boot, 'expect_legacy: { disks: [ { instance: vm1, disk: swap, host: a }, { instance: vm1, disk: swap, host: a } ] }'))).toBe('expect_legacy.disks[1]');
+      expect(problem(base(boot, 'expect: { disks: [ { instance: vm1, disk: root, host: c } ] }'))).toBe('expect.disks[0].host');
     });
     it('refuses secrets that cannot all be files: not plain, twice, one inside another, or holding the instances directory', () => {
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';

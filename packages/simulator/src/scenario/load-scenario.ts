@@ -211,7 +211,7 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
     }
   }
   for (const [key, block] of [['expect', s.expect], ['expect_legacy', s.expect_legacy]] as const) {
-    const problem = block === undefined ? null : expectationProblem(key, block, s.steps.length);
+    const problem = block === undefined ? null : expectationProblem(key, block, s.steps.length, hosts);
     if (problem !== null) return problem;
   }
   return null;
@@ -230,7 +230,7 @@ const countProblem = (path: string, c: Count): Problem | null => {
 };
 
 /** What is wrong with an `expect` or `expect_legacy` block that its codec cannot see. */
-const expectationProblem = (key: string, e: Expectations, steps: number): Problem | null => {
+const expectationProblem = (key: string, e: Expectations, steps: number, hosts: ReadonlyMap<string, unknown>): Problem | null => {
   for (const what of ['probes', 'leaks'] as const) {
     const c = e[what];
     const problem = c === undefined ? null : countProblem(`${key}.${what}`, c);
@@ -249,6 +249,8 @@ const expectationProblem = (key: string, e: Expectations, steps: number): Proble
     if (!isDiskName(d.disk)) return { path: `${key}.disks[${i}].disk`, message: diskNameProblem(d.disk) };
     const facts = DISK_FACTS.filter((f) => d[f] !== undefined);
     if (d.absent === true && facts.length > 0) return { path: `${key}.disks[${i}].absent`, message: `a disk stated absent has no ${facts.join(', ')}` };
+    // No disk can be on a host the scenario does not have: such an expectation could only fail.
+    if (d.host !== undefined && !hosts.has(d.host)) return { path: `${key}.disks[${i}].host`, message: `unknown host "${d.host}"` };
     // Two entries for one disk say two things of it, or one twice: either way one of them is not what was meant.
     const disk = `${d.instance}/${d.disk}`;
     const before = disks.get(disk);
