@@ -157,7 +157,8 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
       const files = ['steps/convert-layouts', 'advisories/cve-2016-2140-resize', 'steps/shelve-unshelve', 'fleets/lvm-other-tenants-volume'];
       const r = await runCli(['replay', ...files.map((f) => `scenarios/${f}.yaml`), '--host', 'real', '--json']);
       expect(r.code).toBe(2);
-      const message = (JSON.parse(r.stdout) as { error: { message: string } }).error.message;
+      const { message, files: refused } = (JSON.parse(r.stdout) as { error: { message: string; files: string[] } }).error;
+      expect(refused.map((f) => f.replace(/^.*scenarios\//, '').replace(/\.yaml$/, ''))).toEqual(files.filter((f) => !f.includes('cve-2016')));
       expect(message).toMatch(/convert-layouts\.yaml: step \d+ .*unsupported on --host real/);
       expect(message).toMatch(/also unsupported there: \S*shelve-unshelve\.yaml, \S*lvm-other-tenants-volume\.yaml$/);
       expect(message).not.toContain('cve-2016-2140-resize');

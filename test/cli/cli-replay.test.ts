@@ -165,6 +165,24 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     expect(other).toMatchObject({ right: { host: 'elsewhere' } });
   });
 
+  it('with --clear-instances, says why an instance could not be soft-deleted, and which were, and replays nothing', async () => {
+    const db = join(dir, 'policy.sqlite');
+    const opened = await openDatabase(db)();
+    if (E.isLeft(opened)) throw new Error(opened.left.message);
+    for (const id of ['vm1', 'vm2']) expect(E.isRight(await opened.right.repository.createInstance(id as InstanceId, 'elsewhere', ['root'])())).toBe(true);
+    await opened.right.close();
+    execFileSync('sqlite3', [db, "CREATE TRIGGER policy BEFORE UPDATE ON instances WHEN OLD.uuid = 'vm2' BEGIN SELECT RAISE(ABORT, 'locked by policy'); END;"]);
+    const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db, '--clear-instances', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/could not soft-delete vm2: .*locked by policy.*; soft-deleted before it: vm1$/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'DATABASE_UNUSABLE' } });
+    const live = execFileSync('sqlite3', [db, 'SELECT uuid FROM instances WHERE deleted = 0 ORDER BY uuid']).toString().trim().split('\n');
+    expect(live).toEqual(['vm2']);
+    const none = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--clear-instances']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--clear-instances needs --db');
+  });
+
   it('takes the scenarios of a directory and its subdirectories, whatever the case of their extension, and nothing else', async () => {
     const tree = join(dir, 'tree');
     await mkdir(join(tree, 'sub'), { recursive: true });

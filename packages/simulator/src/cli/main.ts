@@ -33,6 +33,11 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .option('--clear-instances', 'first soft-delete the live instances the scenarios name in --db (a replay stopped part-way leaves them)', false)
     .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string; clearInstances: boolean }) => {
       const url = opts.db;
+      if (opts.clearInstances && url === undefined) {
+        printErr('disk-ledger replay: --clear-instances needs --db (without it, each run has a new database in memory)');
+        exit(2);
+        return;
+      }
       exit(
         await replayCommand(
           files,

@@ -70,22 +70,33 @@ export const expandFiles = async (paths: readonly string[]): Promise<string[]> =
   return out;
 };
 
+/** Why the database cannot take the replay: a scenario's instances are live there, or one could not be soft-deleted. */
+type Clash =
+  | { readonly kind: 'live'; readonly scenario: Scenario; readonly live: readonly InstanceId[] }
+  | { readonly kind: 'not-cleared'; readonly instance: InstanceId; readonly message: string; readonly cleared: readonly InstanceId[] };
+
 /**
  * The first scenario naming an instance the database already holds live,
  * with those instances. A replay registers, changes and at its end deletes
  * the instances it names, so it must never meet one it did not make. With
- * `clear`, such instances are soft-deleted instead (as nova deletes), and
- * only an instance that cannot be is a clash.
+ * `clear`, every such instance is soft-deleted instead (as nova deletes),
+ * once all are known; one that cannot be stops the replay with its reason.
  */
-const clash = async (open: () => Promise<OpenedRepository>, scenarios: readonly Scenario[], clear: boolean): Promise<{ readonly scenario: Scenario; readonly live: InstanceId[] } | null> => {
+const clash = async (open: () => Promise<OpenedRepository>, scenarios: readonly Scenario[], clear: boolean): Promise<Clash | null> => {
   const opened = await open();
   try {
+    const toClear: InstanceId[] = [];
     for (const scenario of scenarios) {
-      const live: InstanceId[] = [];
-      for (const id of await liveInstances(opened.repository, scenario)) {
-        if (!clear || E.isLeft(await opened.repository.deleteInstance(id)())) live.push(id);
-      }
-      if (live.length > 0) return { scenario, live };
+      const live = await liveInstances(opened.repository, scenario);
+      if (live.length === 0) continue;
+      if (!clear) return { kind: 'live', scenario, live };
+      toClear.push(...live.filter((id) => !toClear.includes(id)));
+    }
+    const cleared: InstanceId[] = [];
+    for (const id of toClear) {
+      const r = await opened.repository.deleteInstance(id)();
+      if (E.isLeft(r)) return { kind: 'not-cleared', instance: id, message: r.left.message, cleared };
+      cleared.push(id);
     }
     return null;
   } finally {
@@ -109,14 +120,15 @@ const liveInstances = async (repo: CountingRepository, s: Scenario): Promise<Ins
  * never faked and never half-replayed. The first refused file is said in
  * full and the others by name, so one run tells which files to leave out.
  */
-const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<{ readonly message: string; readonly file?: string } | null> => {
+const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<{ readonly message: string; readonly file?: string; readonly files?: readonly string[] } | null> => {
   const refused = scenarios.flatMap((s) => {
     const r = checkRealSupport(s);
     return E.isLeft(r) ? [{ message: r.left.message, file: s.file }] : [];
   });
   const [first, ...others] = refused;
   if (first !== undefined) {
-    return others.length === 0 ? first : { ...first, message: `${first.message}; also unsupported there: ${others.map((o) => o.file).join(', ')}` };
+    if (others.length === 0) return first;
+    return { ...first, message: `${first.message}; also unsupported there: ${others.map((o) => o.file).join(', ')}`, files: refused.map((r) => r.file) };
   }
   const tools = await checkRealTools();
   return E.isLeft(tools) ? { message: tools.left.message } : null;
@@ -137,7 +149,7 @@ export class ReplayHostError extends Error {
 /** Replay scenario files; the exit code is 2 for an invalid scenario, 1 for a failed expectation, else 0. */
 export const replayCommand = async (paths: readonly string[], o: ReplayCommandOptions, print: (s: string) => void, printErr: (s: string) => void): Promise<number> => {
   // Exit 2 says why on stderr; with --json, stdout carries the same as an object, in place of the report there is none of.
-  const refuse = (message: string, error: { readonly code: string; readonly file?: string; readonly path?: string }): number => {
+  const refuse = (message: string, error: { readonly code: string; readonly file?: string; readonly files?: readonly string[]; readonly path?: string }): number => {
     printErr(message);
     if (o.json) print(JSON.stringify({ error: { ...error, message } }, null, 2));
     return 2;
@@ -153,7 +165,10 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
     scenarios.push(s.right);
   }
   const refused = o.host === 'real' ? await realHostRefusal(scenarios) : null;
-  if (refused !== null) return refuse(`disk-ledger replay --host real: ${refused.message}`, { code: 'HOST_UNSUPPORTED', ...(refused.file === undefined ? {} : { file: refused.file }) });
+  if (refused !== null) {
+    const { message, ...where } = refused;
+    return refuse(`disk-ledger replay --host real: ${message}`, { code: 'HOST_UNSUPPORTED', ...where });
+  }
   let clashing: Awaited<ReturnType<typeof clash>>;
   try {
     clashing = await clash(o.openRepository, scenarios, o.clearInstances === true);
@@ -161,11 +176,15 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
     if (!(e instanceof ReplayDatabaseError)) throw e;
     return refuse(`disk-ledger replay: --db: ${e.message}`, { code: 'DATABASE_UNUSABLE' });
   }
-  if (clashing !== null) {
+  if (clashing?.kind === 'not-cleared') {
+    const before = clashing.cleared.length === 0 ? '' : `; soft-deleted before it: ${clashing.cleared.join(', ')}`;
+    return refuse(`disk-ledger replay: --clear-instances: could not soft-delete ${clashing.instance}: ${clashing.message}${before}`, { code: 'DATABASE_UNUSABLE' });
+  }
+  if (clashing?.kind === 'live') {
     return refuse(
       `disk-ledger replay: --db: the database already holds live instance(s) ${clashing.live.join(', ')}, which ${clashing.scenario.file} names; ` +
         'a replay creates, changes and deletes the instances it names, so it needs a database where they do not exist ' +
-        (o.clearInstances === true ? '(they could not be soft-deleted)' : '(if a replay stopped part-way left them, --clear-instances soft-deletes them first)'),
+        '(if a replay stopped part-way left them, --clear-instances soft-deletes them first; on a nova database, a name once deleted cannot be booted again)',
       { code: 'DATABASE_IN_USE', file: clashing.scenario.file },
     );
   }

@@ -11,6 +11,6 @@ import type { SimInstance } from '../world/sim-instance.js';
 export const rescueImage = (step: StepOf<'rescue'>, inst: SimInstance): E.Either<{ readonly code: string; readonly message: string }, string> => {
   const image = step.image ?? inst.image;
   return image === null
-    ? E.left({ code: 'INSTANCE_NOT_RESCUABLE', message: `instance ${inst.id} was booted from a volume: its rescue needs an image (the step's image)` })
+    ? E.left({ code: 'INSTANCE_NOT_RESCUABLE', message: `instance ${inst.id} was booted from a volume and has no image to rescue from: name one (rescue: { image })` })
     : E.right(image);
 };

@@ -53,7 +53,8 @@ const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_
 /**
  * What nova's API refuses by the instance's state before any driver runs:
  * anything but unshelve and delete of a shelved instance, anything but reboots, snapshot and delete while a resize waits for
- * confirm or revert, a second rescue, an unrescue of an instance not
+ * confirm or revert, a second rescue, a rescue naming no image of an
+ * instance booted from a volume, an unrescue of an instance not
  * rescued, moving, shelving, rebuilding, snapshotting or rebooting a
  * rescued one (its state allows only unrescue and delete), a live migration or an
  * evacuation to the host it is on, and anything but a hard reboot or a

@@ -117,7 +117,7 @@ describe('loadScenario', () => {
   - crash: { host: a, during: 2 }`));
       expect(E.isLeft(last) && last.left.message).toMatch(/this crash is the last step/);
       const batch = load(base('  - online_migrate: { batch: 2.5 }'));
-      expect(E.isLeft(batch) && batch.left.message).toMatch(/expected a whole number, got 2\.5$/);
+      expect(E.isLeft(batch) && batch.left.message).toMatch(/expected a whole number in plain digits, got 2\.5$/);
     });
     it('says what was found where a number, a count or a mapping was expected', () => {
       const message = (text: string) => {
@@ -142,12 +142,20 @@ describe('loadScenario', () => {
       expect(message(base(boot).replace('flavors:\n  small: { root: 1GiB, swap: 512MiB }', 'flavors: 1.5'))).toMatch(/^flavors: .*expected a mapping, got 1\.5$/);
       expect(message(base(boot).replace('  - name: a\n', '  - name: a\n    secrets: /etc/shadow\n'))).toMatch(/^hosts\[0\]\.secrets: .*expected a list, got "\/etc\/shadow"$/);
       expect(message(base(boot).replace('format: 1', 'format: 1.0'))).toMatch(/^format: .*got 1\.0$/);
-      expect(message(base(boot).replace('name: t', 'name: 2.5'))).toMatch(/^name: .*expected a string, got 2\.5$/);
+      expect(message(base(`${boot}\n  - online_migrate: { batch: 0x2 }`))).toMatch(/^steps\[1\]\.online_migrate\.batch: .*expected a whole number in plain digits, got 0x2$/);
+      expect(message('format: 1\nname: t\nhosts: [{ name: a }]\nsteps: { a: 1.5 }\n')).toMatch(/^steps: .*expected a list, got \{"a":1\.5\}$/);
+      expect(message(base(boot).replace('small: { root: 1GiB, swap: 512MiB }', 'small: !!omap [ root: 1GiB ]'))).toMatch(/^flavors\.small: .*expected a mapping/);
+      expect(message(base(boot).replace('  - name: a\n', '  - name: a\n    config: !!timestamp 2001-12-14\n'))).toMatch(/^hosts\[0\]\.config: .*expected a mapping/);
       expect(message(base(boot).replace('name: t', 'name: !!binary aGVsbG8='))).toMatch(/^name: .*expected a string, got binary data$/);
       expect(message(base(boot).replace('swap: 512MiB', 'swap: 1.5'))).toMatch(/^flavors\.small\.swap: .*invalid size 1\.5:/);
       expect(message(base(`${boot}\n  - 1.5`))).toMatch(/^steps\[1\]: .*a step is a map with one key, the step kind; got 1\.5$/);
       // A quoted number is a string, and is shown as one.
       expect(message(base(boot, 'expect: { leaks: "1" }'))).toMatch(/got "1"$/);
+    });
+    it('reads a number not in decimal digits as its text where a string or a name goes, as YAML reads an unquoted word', () => {
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: "1.5" }';
+      const r = load(base(boot).replace('name: t', 'name: 2.0\ndescription: 1e3').replace('small: { root: 1GiB, swap: 512MiB }', '1.5: { root: 1GiB }\n  2.50: { root: 2GiB }'));
+      expect(E.isRight(r) && [r.right.name, r.right.description, Object.keys(r.right.flavors ?? {})]).toEqual(['2.0', '1e3', ['1.5', '2.50']]);
     });
     it('speaks of the scenario file, not of the YAML library, for several documents and collection keys', () => {
       const warn = vi.spyOn(process, 'emitWarning');

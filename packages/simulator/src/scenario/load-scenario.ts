@@ -46,19 +46,21 @@ export const reconfigured = (current: HostConfig, change: HostConfig): E.Either<
 
 /** Parse and check a scenario's text; the first problem is reported with its path. */
 export const loadScenario = (text: string, file: string): E.Either<ScenarioInvalid, Scenario> => {
-  // logLevel: a collection used as a key fails as an unknown key, without the library's warning on stderr.
+  // logLevel: a collection used as a key is read as its YAML text (no key of the format is one), without the library's warning on stderr.
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   const yamlError = doc.errors[0];
   if (yamlError !== undefined) {
     // The library's own advice (parseAllDocuments) is for a program, not for a scenario's author.
-    const message = yamlError.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one YAML document; this one holds several (a line `---` or `...` starts another)' : yamlError.message.split('\n')[0];
+    const message = yamlError.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one YAML document; this one holds several (a line `---` starts another)' : yamlError.message.split('\n')[0];
     return E.left(invalid(file, '(yaml)', message ?? 'invalid YAML'));
   }
-  // Every number of the format is an integer: a float literal (`1e9`, `2.0`, `0x10`) stays as written, which no
-  // field accepts, so that the error names it rather than its value quietly standing in.
+  // Every number of the format is a whole number written in decimal digits: any other (`1e9`, `2.0`, `0x10`) is kept
+  // as written (NumberLiteral), so that an error names it rather than its value quietly standing in. A key is a
+  // name, and stays the text it was written as.
   visit(doc, {
-    Scalar: (_key, node) => {
-      if (typeof node.value === 'number' && node.source !== undefined && !/^-?[0-9]+$/.test(node.source)) node.value = new NumberLiteral(node.source);
+    Scalar: (key, node) => {
+      if (typeof node.value !== 'number' || node.source === undefined || /^-?[0-9]+$/.test(node.source)) return;
+      node.value = key === 'key' ? node.source : new NumberLiteral(node.source);
     },
   });
   let value: unknown;

@@ -1,7 +1,7 @@
 import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES, type Backend } from '@disk-ledger/domain';
 import * as t from 'io-ts';
 import { Size } from './size.js';
-import { describeValue, isMapping, oneOf, strict } from './strict-codecs.js';
+import { describeValue, isMapping, oneOf, strict, text } from './strict-codecs.js';
 
 /**
  * The scenario format, version 1 (shared/design/SCENARIO-FORMAT.md), as
@@ -27,26 +27,26 @@ export const HostConfig = strict('HostConfig', {}, {
   images_type: oneOf('images_type', IMAGES_TYPES),
   use_cow_images: t.boolean,
   force_raw_images: t.boolean,
-  images_volume_group: t.string,
-  images_rbd_pool: t.string,
+  images_volume_group: text,
+  images_rbd_pool: text,
   preallocate_images: oneOf('preallocate_images', ['none', 'space'] as const),
   /** The simulator's own key (not one of nova's libvirt options): the host admits vmdk images, as `RealHostConfig.allowVmdk` does. */
   allow_vmdk: t.boolean,
 });
 export type HostConfig = t.TypeOf<typeof HostConfig>;
 
-export const HostSpec = strict('Host', { name: t.string }, { config: HostConfig, secrets: t.array(t.string) });
+export const HostSpec = strict('Host', { name: text }, { config: HostConfig, secrets: t.array(text) });
 export type HostSpec = t.TypeOf<typeof HostSpec>;
 
 export const ContentKind = oneOf('content', CONTENT_KINDS);
 
-export const ImageSpec = strict('Image', { id: t.string, disk_format: oneOf('disk_format', IMAGE_FORMATS) }, {
+export const ImageSpec = strict('Image', { id: text, disk_format: oneOf('disk_format', IMAGE_FORMATS) }, {
   virtual_size: Size,
   content: ContentKind,
-  target: t.string,
-  container_format: t.string,
-  kernel_id: t.string,
-  ramdisk_id: t.string,
+  target: text,
+  container_format: text,
+  kernel_id: text,
+  ramdisk_id: text,
 });
 export type ImageSpec = t.TypeOf<typeof ImageSpec>;
 
@@ -67,15 +67,15 @@ const Count = new t.Type<number | t.TypeOf<typeof AtLeast>, unknown, unknown>(
 );
 export type Count = t.TypeOf<typeof Count>;
 
-export const StepExpectation = strict('StepExpectation', { index: t.number, outcome: oneOf('outcome', ['ok', 'error'] as const) }, { code: t.string });
+export const StepExpectation = strict('StepExpectation', { index: t.number, outcome: oneOf('outcome', ['ok', 'error'] as const) }, { code: text });
 export type StepExpectation = t.TypeOf<typeof StepExpectation>;
 
-export const DiskExpectation = strict('DiskExpectation', { instance: t.string, disk: t.string }, {
-  host: t.string,
+export const DiskExpectation = strict('DiskExpectation', { instance: text, disk: text }, {
+  host: text,
   backend: BackendName,
   format: oneOf('format', DISK_FORMATS),
   size: Size,
-  location: t.string,
+  location: text,
   provenance: oneOf('provenance', PROVENANCES),
   absent: t.boolean,
 });

@@ -1,32 +1,32 @@
 import { DISK_FORMATS } from '@disk-ledger/domain';
 import * as t from 'io-ts';
 import { BackendName, ContentKind, HostConfig } from './scenario.js';
-import { describeValue, isMapping, oneOf, strict } from './strict-codecs.js';
+import { describeValue, isMapping, oneOf, strict, text } from './strict-codecs.js';
 
 /** One codec per step kind of the scenario format; the key is the step's name. */
 export const STEP_CODECS = {
-  boot: strict('boot', { instance: t.string, host: t.string, flavor: t.string }, { image: t.string, volume: t.boolean, config_drive: t.boolean, legacy: t.boolean }),
-  guest_write: strict('guest_write', { instance: t.string, disk: t.string, content: ContentKind }, { target: t.string }),
-  reconfigure: strict('reconfigure', { host: t.string, config: HostConfig }, {}),
-  reboot: strict('reboot', { instance: t.string }, { hard: t.boolean }),
-  delete_disk_file: strict('delete_disk_file', { instance: t.string, disk: t.string }, {}),
-  delete_disk_info: strict('delete_disk_info', { instance: t.string }, { corrupt: t.boolean }),
-  resize: strict('resize', { instance: t.string, to: t.string }, { flavor: t.string, confirm: t.boolean }),
-  confirm_resize: strict('confirm_resize', { instance: t.string }, {}),
-  revert_resize: strict('revert_resize', { instance: t.string }, {}),
-  live_migrate: strict('live_migrate', { instance: t.string, to: t.string }, { shared_storage: t.boolean }),
-  evacuate: strict('evacuate', { instance: t.string, to: t.string }, {}),
-  rebuild: strict('rebuild', { instance: t.string, image: t.string }, {}),
-  snapshot: strict('snapshot', { instance: t.string, image_id: t.string }, {}),
-  rescue: strict('rescue', { instance: t.string }, { image: t.string }),
-  unrescue: strict('unrescue', { instance: t.string }, {}),
-  shelve: strict('shelve', { instance: t.string }, {}),
-  unshelve: strict('unshelve', { instance: t.string, host: t.string }, {}),
-  convert: strict('convert', { instance: t.string, disk: t.string, backend: BackendName, format: oneOf('format', DISK_FORMATS) }, {}),
-  upgrade: strict('upgrade', { host: t.string }, {}),
+  boot: strict('boot', { instance: text, host: text, flavor: text }, { image: text, volume: t.boolean, config_drive: t.boolean, legacy: t.boolean }),
+  guest_write: strict('guest_write', { instance: text, disk: text, content: ContentKind }, { target: text }),
+  reconfigure: strict('reconfigure', { host: text, config: HostConfig }, {}),
+  reboot: strict('reboot', { instance: text }, { hard: t.boolean }),
+  delete_disk_file: strict('delete_disk_file', { instance: text, disk: text }, {}),
+  delete_disk_info: strict('delete_disk_info', { instance: text }, { corrupt: t.boolean }),
+  resize: strict('resize', { instance: text, to: text }, { flavor: text, confirm: t.boolean }),
+  confirm_resize: strict('confirm_resize', { instance: text }, {}),
+  revert_resize: strict('revert_resize', { instance: text }, {}),
+  live_migrate: strict('live_migrate', { instance: text, to: text }, { shared_storage: t.boolean }),
+  evacuate: strict('evacuate', { instance: text, to: text }, {}),
+  rebuild: strict('rebuild', { instance: text, image: text }, {}),
+  snapshot: strict('snapshot', { instance: text, image_id: text }, {}),
+  rescue: strict('rescue', { instance: text }, { image: text }),
+  unrescue: strict('unrescue', { instance: text }, {}),
+  shelve: strict('shelve', { instance: text }, {}),
+  unshelve: strict('unshelve', { instance: text, host: text }, {}),
+  convert: strict('convert', { instance: text, disk: text, backend: BackendName, format: oneOf('format', DISK_FORMATS) }, {}),
+  upgrade: strict('upgrade', { host: text }, {}),
   online_migrate: strict('online_migrate', {}, { batch: t.number }),
-  crash: strict('crash', { host: t.string, during: t.number }, {}),
-  delete: strict('delete', { instance: t.string }, {}),
+  crash: strict('crash', { host: text, during: t.number }, {}),
+  delete: strict('delete', { instance: text }, {}),
 } as const;
 
 export type StepOp = keyof typeof STEP_CODECS;

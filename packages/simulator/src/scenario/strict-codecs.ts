@@ -63,17 +63,31 @@ export interface Problem {
 }
 
 /**
- * A number written as no integer is (`1.5`, `1e9`, `2.0`, `0x10`): every
- * number of the format is whole, so the loader keeps such a literal as
- * written, which no field accepts, and the message shows it as written.
+ * A number not written in decimal digits (`1.5`, `1e9`, `2.0`, `0x10`,
+ * `+5`). Every number of the format is a whole number of bytes, steps or
+ * rows, so the loader keeps such a value as written: no number field
+ * accepts it, so the error names it (as written) rather than a value
+ * standing in for it, and a string field takes its text, as it did an
+ * unquoted word.
  */
 export class NumberLiteral {
   constructor(readonly text: string) {}
 }
 
-/** Whether `u` is a YAML mapping (a number kept as written, or binary data, is an object but none). */
-export const isMapping = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u) && !(u instanceof NumberLiteral) && !(u instanceof Uint8Array);
+/** A string field of the format; a {@link NumberLiteral} there is the text it was written as. */
+export const text = new t.Type<string, string, unknown>(
+  'string',
+  (u): u is string => typeof u === 'string',
+  (u, c) => (typeof u === 'string' ? t.success(u) : u instanceof NumberLiteral ? t.success(u.text) : t.failure(u, c)),
+  t.identity,
+);
+
+/** Whether `u` is a YAML mapping: a plain object (not a kept number, binary data, a date, nor a `!!omap` or `!!set`). */
+export const isMapping = (u: unknown): u is Readonly<Record<string, unknown>> => {
+  if (typeof u !== 'object' || u === null) return false;
+  const proto: unknown = Object.getPrototypeOf(u);
+  return proto === Object.prototype || proto === null;
+};
 
 /** A mapping of names to `codec` (io-ts's record takes any object for one). */
 export const mappingOf = <A>(name: string, codec: t.Type<A, unknown, unknown>) => {
@@ -92,7 +106,8 @@ export const describeValue = (u: unknown): string => {
   if (u instanceof NumberLiteral) return u.text.slice(0, 60);
   if (u instanceof Uint8Array) return 'binary data';
   try {
-    const s = JSON.stringify(u);
+    // A kept number inside a list or mapping is shown as the number it reads as.
+    const s = JSON.stringify(u, (_k, v: unknown) => (v instanceof NumberLiteral ? (Number.isFinite(Number(v.text)) ? Number(v.text) : v.text) : v));
     return s === undefined ? String(u) : s.length > 60 ? `${s.slice(0, 60)}…` : s;
   } catch {
     return String(u);
@@ -122,7 +137,7 @@ export const firstProblem = (errors: t.Errors): Problem => {
   const last = err.context[err.context.length - 1];
   return {
     path: pathOf(err.context),
-    message: err.message ?? (err.value === undefined ? 'required key is missing' : `expected ${expectedOf(last?.type)}, got ${describeValue(err.value)}`),
+    message: err.message ?? (err.value === undefined ? 'required key is missing' : `expected ${expectedOf(last?.type)}${err.value instanceof NumberLiteral ? ' in plain digits' : ''}, got ${describeValue(err.value)}`),
   };
 };
 
