@@ -191,7 +191,7 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     await writeFile(join(tree, 'notes.txt'), 'not a scenario');
     const r = await runCli(['replay', tree, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { scenario: string }[]).map((x) => x.scenario)).toEqual(['lower', 'upper']);
+    expect((JSON.parse(r.stdout) as { scenario: string; file: string }[]).map((x) => [x.scenario, x.file])).toEqual([['lower', join(tree, 'a.yaml')], ['upper', join(tree, 'sub', 'B.YML')]]);
   });
 
   it('refuses an unusable --db with exit 2', async () => {

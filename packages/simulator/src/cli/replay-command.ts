@@ -214,7 +214,8 @@ export const replayCommand = async (paths: readonly string[], o: ReplayCommandOp
       }
     }
     failed ||= runs.some((r) => !r.ok);
-    if (o.json) json.push(o.mode === 'both' ? { scenario: s.name, runs } : runs[0]);
+    // The file tells apart two scenarios of one name in an array of reports.
+    if (o.json) json.push(o.mode === 'both' ? { scenario: s.name, file: s.file, runs } : { ...runs[0], file: s.file });
     else print(`${renderHuman(s.file, runs)}\n`);
   }
   if (o.json) print(JSON.stringify(json.length === 1 ? json[0] : json, null, 2));
