@@ -152,6 +152,12 @@ describe('loadScenario', () => {
       // A quoted number is a string, and is shown as one.
       expect(message(base(boot, 'expect: { leaks: "1" }'))).toMatch(/got "1"$/);
     });
+    it('merges a mapping with `<<`, as YAML 1.1 does, and still refuses a key it does not know', () => {
+      const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: big }';
+      const r = load(base(boot).replace('small: { root: 1GiB, swap: 512MiB }', 'small: &small { root: 1GiB, swap: 512MiB }\n  big: { <<: *small, root: 2GiB }'));
+      expect(E.isRight(r) && r.right.flavors?.['big']).toEqual({ root: 2 ** 31, swap: 2 ** 29 });
+      expect(problem(base(boot).replace('small: { root: 1GiB, swap: 512MiB }', 'small: &small { root: 1GiB, size: 1 }\n  big: { <<: *small }'))).toBe('flavors.small.size');
+    });
     it('reads a number not in decimal digits as its text where a string or a name goes, as YAML reads an unquoted word', () => {
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: "1.5" }';
       const r = load(base(boot).replace('name: t', 'name: 2.0\ndescription: 1e3').replace('small: { root: 1GiB, swap: 512MiB }', '1.5: { root: 1GiB }\n  2.50: { root: 2GiB }'));

@@ -47,7 +47,8 @@ export const reconfigured = (current: HostConfig, change: HostConfig): E.Either<
 /** Parse and check a scenario's text; the first problem is reported with its path. */
 export const loadScenario = (text: string, file: string): E.Either<ScenarioInvalid, Scenario> => {
   // logLevel: a collection used as a key is read as its YAML text (no key of the format is one), without the library's warning on stderr.
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+  // merge: `<<: *anchor` merges a mapping, as YAML 1.1 has it (no key of the format is `<<`).
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'error', merge: true });
   const yamlError = doc.errors[0];
   if (yamlError !== undefined) {
     // The library's own advice (parseAllDocuments) is for a program, not for a scenario's author.
