@@ -237,6 +237,10 @@ describe('loadScenario', () => {
       expect(E.isLeft(keyed) && keyed.left.message).not.toContain('secrethash');
       expect(E.isLeft(keyed) && keyed.left.path).toBe('format');
       expect(E.isLeft(load('- root\n- daemon\n')) && 'listed').toBe('listed');
+      for (const scalar of ['1.5\n', '2001-12-14\n', '!!set { a }\n']) {
+        const r2 = load(scalar);
+        expect(E.isLeft(r2) && `${r2.left.path}: ${r2.left.message}`, scalar).toMatch(/^\(root\): .*not a scenario/);
+      }
     });
     it('refuses an image smaller than 64KiB, where its content kind would not fit', () => {
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';

@@ -4,7 +4,7 @@ import { parseDocument, visit } from 'yaml';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
 import type { Count, Expectations, HostConfig } from './scenario.js';
 import { ScenarioFile } from './scenario-file.js';
-import { decodeWith, describeValue, NumberLiteral } from './strict-codecs.js';
+import { decodeWith, describeValue, isMapping, NumberLiteral } from './strict-codecs.js';
 
 /** A scenario that cannot be replayed: where (key path or step index) and why. Exit code 2. */
 export interface ScenarioInvalid {
@@ -95,7 +95,7 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
 
 /** Why `value` is not a scenario of this format at all, or `null`: checked before its keys, so their text is not echoed. */
 const formatProblem = (value: unknown): { readonly path: string; readonly message: string } | null => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof NumberLiteral) return { path: '(root)', message: 'not a scenario: expected a mapping with `format: 1` at the top' };
+  if (!isMapping(value)) return { path: '(root)', message: 'not a scenario: expected a mapping with `format: 1` at the top' };
   if (!Object.hasOwn(value, 'format')) return { path: 'format', message: 'required key is missing (a scenario starts with `format: 1`)' };
   const format = (value as { readonly format?: unknown }).format;
   return format === 1 ? null : { path: 'format', message: `expected 1, the only format version, got ${describeValue(format)}` };
