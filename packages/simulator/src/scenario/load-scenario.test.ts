@@ -249,8 +249,16 @@ describe('loadScenario', () => {
       }
       expect(problem(base(boot).replace('images:\n', 'images:\n  - { id: tiny, disk_format: raw, virtual_size: 64KiB }\n'))).toBe('ok');
     });
-    it('refuses a batch past the largest exact integer', () => {
+    it('refuses a number past the largest exact integer, shown as written', () => {
       expect(problem(base('  - online_migrate: { batch: 99999999999999999999 }'))).toBe('steps[0].online_migrate.batch');
+      const message = (text: string) => {
+        const r = load(text);
+        return E.isLeft(r) ? `${r.left.path}: ${r.left.message}` : 'ok';
+      };
+      expect(message(base('  - online_migrate: { batch: 9007199254740993 }'))).toMatch(/batch: .*expected a whole number below 2\^53, got 9007199254740993$/);
+      expect(message(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 9007199254740993'))).toMatch(/^flavors\.small\.swap: .*invalid size 9007199254740993:/);
+      expect(message(base('  - online_migrate: { batch: 9007199254740991 }'))).toBe('ok');
+      expect(message(base('  - reboot: { instance: vm1 }').replace('name: t', 'name: 9007199254740993'))).toMatch(/^name: .*expected a string, got 9007199254740993$/);
     });
   });
 });

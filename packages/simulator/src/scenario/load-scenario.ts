@@ -55,13 +55,15 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
     const message = yamlError.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one YAML document; this one holds several (a line `---` starts another)' : yamlError.message.split('\n')[0];
     return E.left(invalid(file, '(yaml)', message ?? 'invalid YAML'));
   }
-  // Every number of the format is a whole number written in decimal digits: any other (`1e9`, `2.0`, `0x10`) is kept
-  // as written (NumberLiteral), so that an error names it rather than its value quietly standing in. A key is a
-  // name, and stays the text it was written as.
+  // Every number of the format is a whole number written in decimal digits, below 2^53: any other (`1e9`, `2.0`,
+  // `0x10`, 2^53 + 1) is kept as written (NumberLiteral), so that an error names it rather than a value quietly
+  // standing in. A key is a name, and stays the text it was written as.
   visit(doc, {
     Scalar: (key, node) => {
-      if (typeof node.value !== 'number' || node.source === undefined || /^-?[0-9]+$/.test(node.source)) return;
-      node.value = key === 'key' ? node.source : new NumberLiteral(node.source);
+      if (typeof node.value !== 'number' || node.source === undefined) return;
+      const plain = /^-?[0-9]+$/.test(node.source);
+      if (plain && Number.isSafeInteger(node.value)) return;
+      node.value = key === 'key' ? node.source : new NumberLiteral(node.source, plain ? 'size' : 'form');
     },
   });
   let value: unknown;

@@ -63,22 +63,28 @@ export interface Problem {
 }
 
 /**
- * A number not written in decimal digits (`1.5`, `1e9`, `2.0`, `0x10`,
- * `+5`). Every number of the format is a whole number of bytes, steps or
+ * A number not written in plain decimal digits (`1.5`, `1e9`, `2.0`,
+ * `0x10`, `+5`), or past the largest integer a double holds exactly
+ * (2^53). Every number of the format is a whole number of bytes, steps or
  * rows, so the loader keeps such a value as written: no number field
  * accepts it, so the error names it (as written) rather than a value
  * standing in for it, and a string field takes its text, as it did an
  * unquoted word.
  */
 export class NumberLiteral {
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    /** Why it is kept: its form, or its size. */
+    readonly why: 'form' | 'size' = 'form',
+  ) {}
 }
 
 /** A string field of the format; a {@link NumberLiteral} there is the text it was written as. */
 export const text = new t.Type<string, string, unknown>(
   'string',
   (u): u is string => typeof u === 'string',
-  (u, c) => (typeof u === 'string' ? t.success(u) : u instanceof NumberLiteral ? t.success(u.text) : t.failure(u, c)),
+  // As a number in plain digits is no string, nor is one kept for its size.
+  (u, c) => (typeof u === 'string' ? t.success(u) : u instanceof NumberLiteral && u.why === 'form' ? t.success(u.text) : t.failure(u, c)),
   t.identity,
 );
 
@@ -128,6 +134,10 @@ const expectedOf = (type: t.Decoder<unknown, unknown> | undefined): string => {
   }
 };
 
+/** Why a number field refuses a kept number (its form, or its size), or nothing for any other field or value. */
+const numberWhy = (type: t.Decoder<unknown, unknown> | undefined, u: unknown): string =>
+  !(u instanceof NumberLiteral) || expectedOf(type) !== 'a whole number' ? '' : u.why === 'form' ? ' in plain digits' : ' below 2^53';
+
 /** The first problem of a failed decode, most specific path first. */
 export const firstProblem = (errors: t.Errors): Problem => {
   const sorted = [...errors].sort((a, b) => b.context.length - a.context.length);
@@ -137,7 +147,7 @@ export const firstProblem = (errors: t.Errors): Problem => {
   const last = err.context[err.context.length - 1];
   return {
     path: pathOf(err.context),
-    message: err.message ?? (err.value === undefined ? 'required key is missing' : `expected ${expectedOf(last?.type)}${err.value instanceof NumberLiteral ? ' in plain digits' : ''}, got ${describeValue(err.value)}`),
+    message: err.message ?? (err.value === undefined ? 'required key is missing' : `expected ${expectedOf(last?.type)}${numberWhy(last?.type, err.value)}, got ${describeValue(err.value)}`),
   };
 };
 
