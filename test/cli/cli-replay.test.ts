@@ -30,6 +30,25 @@ steps:
   - boot: { instance: vm1, host: c1, image: cirros, flavor: small }
 ${extra}`;
 
+/** A SQLite database at `file` holding `ids` live on host `elsewhere`, as an operator or a stopped replay left them. */
+const databaseWith = async (file: string, ids: readonly string[]): Promise<string> => {
+  const opened = await openDatabase(file)();
+  if (E.isLeft(opened)) throw new Error(opened.left.message);
+  for (const id of ids) expect(E.isRight(await opened.right.repository.createInstance(id as InstanceId, 'elsewhere', ['root'])())).toBe(true);
+  await opened.right.close();
+  return file;
+};
+
+/** Each of `ids` as the database at `file` holds it now. */
+const instancesIn = async (file: string, ids: readonly string[]) => {
+  const after = await openDatabase(file, { migrate: 'require' })();
+  if (E.isLeft(after)) throw new Error(after.left.message);
+  const out = [];
+  for (const id of ids) out.push(await after.right.repository.getInstance(id as InstanceId)());
+  await after.right.close();
+  return out;
+};
+
 describe('disk-ledger replay (built CLI, child process)', () => {
   it('replays every bundled scenario in both modes with all expectations holding', async () => {
     const r = await runCli(['replay', 'scenarios/advisories', 'scenarios/steps', 'scenarios/fleets', '--mode', 'both']);
@@ -122,19 +141,11 @@ describe('disk-ledger replay (built CLI, child process)', () => {
   });
 
   it("refuses a --db holding a live instance a scenario names, or a schema it would have to alter, and changes neither", async () => {
-    const db = join(dir, 'operator.sqlite');
-    const opened = await openDatabase(db)();
-    if (E.isLeft(opened)) throw new Error(opened.left.message);
-    const made = await opened.right.repository.createInstance('vm1' as InstanceId, 'elsewhere', ['root'])();
-    expect(E.isRight(made)).toBe(true);
-    await opened.right.close();
+    const db = await databaseWith(join(dir, 'operator.sqlite'), ['vm1']);
     const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('already holds live instance(s) vm1');
-    const after = await openDatabase(db, { migrate: 'require' })();
-    if (E.isLeft(after)) throw new Error(after.left.message);
-    const still = await after.right.repository.getInstance('vm1' as InstanceId)();
-    await after.right.close();
+    const [still] = await instancesIn(db, ['vm1']);
     expect(still).toMatchObject({ right: { host: 'elsewhere' } });
 
     // A nova database not upgraded yet: the replay does not add the columns (`db upgrade` does).
@@ -146,31 +157,19 @@ describe('disk-ledger replay (built CLI, child process)', () => {
   });
 
   it('with --clear-instances, soft-deletes the live instances the scenario names, and only those, then replays', async () => {
-    const db = join(dir, 'stopped.sqlite');
-    const opened = await openDatabase(db)();
-    if (E.isLeft(opened)) throw new Error(opened.left.message);
-    for (const id of ['vm1', 'other']) expect(E.isRight(await opened.right.repository.createInstance(id as InstanceId, 'elsewhere', ['root'])())).toBe(true);
-    await opened.right.close();
+    const db = await databaseWith(join(dir, 'stopped.sqlite'), ['vm1', 'other']);
     const refused = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--clear-instances soft-deletes them first');
     const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db, '--clear-instances']);
     expect(r.code, r.stderr).toBe(0);
-    const after = await openDatabase(db, { migrate: 'require' })();
-    if (E.isLeft(after)) throw new Error(after.left.message);
-    const vm1 = await after.right.repository.getInstance('vm1' as InstanceId)();
-    const other = await after.right.repository.getInstance('other' as InstanceId)();
-    await after.right.close();
-    expect(E.isLeft(vm1)).toBe(true);
+    const [vm1, other] = await instancesIn(db, ['vm1', 'other']);
+    expect(vm1 !== undefined && E.isLeft(vm1)).toBe(true);
     expect(other).toMatchObject({ right: { host: 'elsewhere' } });
   });
 
   it('with --clear-instances, says why an instance could not be soft-deleted, and which were, and replays nothing', async () => {
-    const db = join(dir, 'policy.sqlite');
-    const opened = await openDatabase(db)();
-    if (E.isLeft(opened)) throw new Error(opened.left.message);
-    for (const id of ['vm1', 'vm2']) expect(E.isRight(await opened.right.repository.createInstance(id as InstanceId, 'elsewhere', ['root'])())).toBe(true);
-    await opened.right.close();
+    const db = await databaseWith(join(dir, 'policy.sqlite'), ['vm1', 'vm2']);
     execFileSync('sqlite3', [db, "CREATE TRIGGER policy BEFORE UPDATE ON instances WHEN OLD.uuid = 'vm2' BEGIN SELECT RAISE(ABORT, 'locked by policy'); END;"]);
     const r = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--db', db, '--clear-instances', '--json']);
     expect(r.code).toBe(2);
