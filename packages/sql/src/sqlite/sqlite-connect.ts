@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isRecord } from '../rows/decode.js';
 import { wrapConnections } from '../round-trips/wrap-connections.js';
 import { SQLITE_SESSION_SETUP } from './sqlite-save-records.js';
+import { cachingStatements } from './statement-cache.js';
 
 const BUSY_DEADLINE_MS = 10_000;
 
@@ -42,7 +43,7 @@ export const sqliteDialect = (path: string): Dialect =>
         const db = new Database(path);
         db.pragma('busy_timeout = 0');
         db.pragma('foreign_keys = ON');
-        return db;
+        return cachingStatements(db);
       },
       // The session's TEMP objects read the main schema, so another connection's lock refuses them as it does any statement.
       onCreateConnection: async (connection) => {
