@@ -55,4 +55,34 @@ describe('InMemoryBlockDeviceMappingRepository', () => {
       expect(repo.roundTrips).toBe(1);
     });
   });
+
+  describe('when soft-deleted rows are archived', () => {
+    it('drops deleted instances and deleted rows, and changes nothing any call reads', async () => {
+      const repo = new InMemoryBlockDeviceMappingRepository();
+      const [vm1, vm2, vm3] = [id('vm1'), id('vm2'), id('vm3')];
+      await repo.createInstance(vm1, 'h1', ['root', 'swap'])();
+      await repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R1' }, { disk: 'swap', driverInfo: 'S' }])();
+      await repo.saveRecords(vm1, [{ disk: 'root', driverInfo: null }])();
+      await repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R2' }])();
+      await repo.createInstance(vm2, 'h1', ['root'])();
+      await repo.saveRecords(vm2, [{ disk: 'root', driverInfo: 'X' }])();
+      await repo.deleteInstance(vm2)();
+      repo.seedLegacyInstance(vm3, 'h2', ['root']);
+      expect(repo.allRows(vm1).filter((r) => r.deleted)).toHaveLength(1);
+      const disks = await repo.listDisks(vm1)();
+      const unpopulated = await repo.listUnpopulated(10)();
+      expect(unpopulated).toMatchObject({ right: [{ instance: 'vm3', disk: 'root' }] });
+      const trips = repo.roundTrips;
+
+      expect(repo.archiveDeleted()).toBe(2);
+
+      expect(repo.roundTrips).toBe(trips);
+      expect(repo.allRows(vm1).map((r) => [r.disk, r.driverInfo, r.deleted])).toEqual([['swap', 'S', false], ['root', 'R2', false]]);
+      expect(repo.allRows(vm2)).toEqual([]);
+      expect(await repo.listDisks(vm1)()).toEqual(disks);
+      expect(await repo.listUnpopulated(10)()).toEqual(unpopulated);
+      expect(E.isRight(await repo.createInstance(vm2, 'h1', ['root'])())).toBe(true);
+      expect(repo.archiveDeleted()).toBe(0);
+    });
+  });
 });

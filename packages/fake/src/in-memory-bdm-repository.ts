@@ -179,7 +179,8 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
       owner.host = host;
-      this.unpopulated.move(owner.rows.map((r) => r.id), host);
+      // Only live rows can lack driver_info.
+      this.unpopulated.move(owner.current.map((r) => r.id), host);
       return E.right(undefined);
     });
   }
@@ -280,7 +281,28 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     for (const disk of disks.filter(hasBdm)) this.addRow(owner, disk, true, null);
   }
 
-  /** Every row ever stored for the instance id, soft-deleted ones included, oldest first. */
+  /**
+   * Drop everything soft-deleted, as `nova-manage db archive_deleted_rows` moves it out of nova's tables:
+   * deleted instances with all their rows, and the deleted rows of live instances. No call of the port
+   * returns soft-deleted rows, so none sees a change; {@link allRows} no longer lists what went. A long
+   * run that never archives keeps every row it ever wrote. Not a round trip: it is the operator's job,
+   * not an operation's. Returns how many rows went.
+   */
+  archiveDeleted(): number {
+    let archived = 0;
+    for (const owner of this.gone) archived += owner.rows.length;
+    this.gone.length = 0;
+    for (const owner of this.live.values()) {
+      if (owner.rows.length === owner.current.length) continue;
+      archived += owner.rows.length - owner.current.length;
+      // `current` holds exactly the rows not deleted, in creation order, as `rows` must.
+      owner.rows.length = 0;
+      owner.rows.push(...owner.current);
+    }
+    return archived;
+  }
+
+  /** Every row stored for the instance id and not archived, soft-deleted ones included, oldest first. */
   allRows(instance: InstanceId): readonly StoredRecordRow[] {
     const owners = [...this.gone.filter((o) => o.instance === instance), ...[this.live.get(instance)].filter((o) => o !== undefined)];
     return owners.flatMap((o) => o.rows.map((r) => ({ instance, disk: r.disk, bdmId: r.bdm ? r.id : null, driverInfo: r.driverInfo, deleted: r.deleted })));

@@ -105,6 +105,9 @@ export const runCell = async (cell: FleetCell, deps: CellRunDeps): Promise<Fleet
   const loopStart = performance.now();
   const sample = async (event: number): Promise<void> => {
     await census.flush(world, inner);
+    // The operator's periodic `nova-manage db archive_deleted_rows`: without it, the in-memory database of a long run
+    // keeps every row it ever soft-deleted, and a cell's heap grows with its events rather than with its instances.
+    if (inner instanceof InMemoryBlockDeviceMappingRepository) inner.archiveDeleted();
     samples.push({
       event, live: generator.live.size, upgradedHosts: upgraded(), ...layoutsOf(census),
       probes: cluster.probes().length, leaks: cluster.leaks().length,
