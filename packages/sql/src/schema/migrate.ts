@@ -26,6 +26,7 @@ import { sql, type Kysely } from 'kysely';
 import type { RepositoryFailed } from '@disk-ledger/domain';
 import { driverFailed, repositoryFailed } from '../errors/repository-errors.js';
 import type { SqlFlavour } from '../repository/sql-flavour.js';
+import { isRecord } from '../rows/decode.js';
 import { ADDED_COLUMNS, type NovaTables } from './nova-tables.js';
 import { STANDALONE_TABLES, type TableSpec } from './table-spec.js';
 
@@ -144,16 +145,34 @@ const missingColumns = (tables: Tables): { readonly table: string; readonly colu
 /**
  * Another process migrating the same database at the same moment can make a
  * statement fail that IF NOT EXISTS does not cover (PostgreSQL's catalog
- * race on CREATE TABLE): the run is tried again, and finds that work done.
+ * race on CREATE TABLE, a column or index the other process added first), or
+ * deadlock with it: the run is tried again, and finds that work done. Any
+ * other failure (a server that does not answer, a lock held past the wait)
+ * is not, so it fails after one wait, not three.
  */
 const ATTEMPTS = 3;
+
+// PostgreSQL: unique_violation (on its catalog), duplicate_table, duplicate_column, duplicate_object.
+const PG_EXISTS = new Set(['23505', '42P07', '42701', '42710']);
+// MySQL / MariaDB: ER_TABLE_EXISTS_ERROR, ER_DUP_FIELDNAME, ER_DUP_KEYNAME.
+const MYSQL_EXISTS = new Set([1050, 1060, 1061]);
+const SQLITE_EXISTS = /already exists|duplicate column name/i;
+
+/** Whether `cause` is what a concurrent migration of the same database makes a statement fail with. */
+export const isMigrationRace = (flavour: SqlFlavour, cause: unknown): boolean => {
+  if (flavour.isTransient(cause)) return true;
+  if (!isRecord(cause)) return false;
+  if (typeof cause.code === 'string' && PG_EXISTS.has(cause.code)) return true;
+  if (typeof cause.errno === 'number' && MYSQL_EXISTS.has(cause.errno)) return true;
+  return cause.code === 'SQLITE_ERROR' && typeof cause.message === 'string' && SQLITE_EXISTS.test(cause.message);
+};
 
 const runRetried = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Either<RepositoryFailed, MigrationReport>> => {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await run(db, flavour);
     } catch (cause) {
-      if (attempt >= ATTEMPTS) throw cause;
+      if (attempt >= ATTEMPTS || !isMigrationRace(flavour, cause)) throw cause;
     }
   }
 };

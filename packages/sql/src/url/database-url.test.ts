@@ -31,6 +31,14 @@ describe('parseDatabaseUrl', () => {
       expect(target('mysql://u:p@db/nova')).toMatchObject({ dialect: 'mysql', url: 'mysql://u:p@db/nova', redacted: 'mysql://u:***@db/nova' });
       expect(target('mariadb://u@db:3306/nova')).toMatchObject({ dialect: 'mysql', url: 'mysql://u@db:3306/nova' });
     });
+    it('names the host and database the drivers read, and refuses a URL whose text seems to name another', () => {
+      expect(target('postgres://u:p%2F%40q@db.example:5432/nova')).toMatchObject({ redacted: 'postgres://u:***@db.example:5432/nova' });
+      for (const ambiguous of ['postgres://u:p@ss/w@127.0.0.1:1/x', 'mysql://u:p@ss/w@127.0.0.1:1/x']) {
+        const parsed = parseDatabaseUrl(ambiguous);
+        expect(parsed, ambiguous).toMatchObject({ left: { code: 'DATABASE_URL_INVALID' } });
+        expect(E.isLeft(parsed) && parsed.left.message).toContain('ambiguous');
+      }
+    });
   });
 
   describe('when the URL is bad', () => {

@@ -84,9 +84,23 @@ const server = (url: string, dialect: 'postgres' | 'mysql', wire: string): E.Eit
   }
   if (parsed.hostname === '') return invalid(url, 'names no host');
   if (parsed.port !== '' && !/^\d+$/.test(parsed.port)) return invalid(url, 'has an invalid port');
+  // The drivers take the host from before the first "/", so this URL's text seems to name another server than the one contacted.
+  if (parsed.pathname.includes('@')) return invalid(url, 'is ambiguous: it has an "@" after its host (write "/" and "@" in a password as %2F and %40)');
   // Without one, the server picks a default database (PostgreSQL: the user's), and the schema would be made there.
   if (parsed.pathname.replace(/^\/+/, '') === '') return invalid(url, `names no database (${dialect}://user@host:port/<database>)`);
-  return E.right({ dialect, url: wire, redacted: redactUrl(url) });
+  return E.right({ dialect, url: wire, redacted: shown(url, parsed) });
+};
+
+/**
+ * `url` as its parse reads it, the way the drivers read it, password
+ * redacted. Redacting the text alone could mislead: in
+ * `postgres://u:p@ss/w@db.example/x` the host is `ss` and the rest is the
+ * database's name, yet the text seems to name `db.example`.
+ */
+const shown = (url: string, parsed: URL): string => {
+  const scheme = SCHEME.exec(url)?.[0] ?? '';
+  const user = parsed.username === '' && parsed.password === '' ? '' : `${parsed.username}${parsed.password === '' ? '' : ':***'}@`;
+  return `${scheme}//${user}${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`.replace(/([?&]password=)[^&#]*/gi, '$1***');
 };
 
 /** Parse a connection URL (see the module comment for the accepted forms). */
