@@ -1,26 +1,35 @@
 /**
- * Runs a fleet's cells on worker threads, at most `workers` at a time, each
- * cell on its own thread with its own heap: cells share nothing, so they
- * scale with the cores, and a cell's result does not depend on which thread
- * ran it or when.
+ * Runs a fleet's cells on worker threads, at most `workers` at a time. Each
+ * thread is started once and runs cells one after another (starting one
+ * loads the whole library again, about a second of CPU). Cells share
+ * nothing, so they scale with the cores, and a cell's result does not depend
+ * on which thread ran it or when.
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { FleetCell } from '../fleet/cells.js';
 import type { FleetSummary } from '../fleet/fleet-summary.js';
 import type { CellRunner } from '../fleet/fleet-run.js';
 
-/** What a cell's worker posts: its events done, then its summary. */
-export type CellMessage = { readonly kind: 'progress'; readonly done: number } | { readonly kind: 'done'; readonly summary: FleetSummary };
+/** What the parent posts to a worker: a cell to run, or that there are no more. */
+export type WorkerOrder = { readonly kind: 'cell'; readonly cell: FleetCell } | { readonly kind: 'stop' };
 
-const isCellMessage = (u: unknown): u is CellMessage =>
-  typeof u === 'object' && u !== null && ((u as { kind?: unknown }).kind === 'progress' || (u as { kind?: unknown }).kind === 'done');
+/** What a worker posts: the events done of the cell it runs, then that cell's summary. */
+export type CellMessage =
+  | { readonly kind: 'progress'; readonly cell: number; readonly done: number }
+  | { readonly kind: 'done'; readonly cell: number; readonly summary: FleetSummary };
+
+const isCellMessage = (u: unknown): u is CellMessage => {
+  if (typeof u !== 'object' || u === null) return false;
+  const m = u as { kind?: unknown; cell?: unknown };
+  return (m.kind === 'progress' || m.kind === 'done') && typeof m.cell === 'number';
+};
 
 /** The worker entry of the build, next to this module. */
 const ENTRY = new URL('./fleet-worker.js', import.meta.url);
 
 /**
  * The heap a cell's thread may grow to: a base plus a share per instance,
- * well above what a cell keeps alive (about 4 KiB per instance), so that
+ * well above what a cell keeps alive (about 8 KiB per instance), so that
  * threads side by side stay within the machine's memory instead of each
  * growing its heap as if it were alone. A thread past it fails its cell.
  */
@@ -31,9 +40,9 @@ export const cellHeapLimits = (cell: FleetCell): ResourceLimits => ({
 });
 
 /**
- * A {@link CellRunner} over at most `workers` threads at a time. `entry` is
- * the worker's module: fleet-worker.js of the build, or a module that loads
- * its TypeScript source (the benchmarks run from source).
+ * A {@link CellRunner} over at most `workers` threads. `entry` is the
+ * worker's module: fleet-worker.js of the build, or a module that loads its
+ * TypeScript source (the benchmarks run from source).
  */
 export const threadCells =
   (workers: number, entry: URL = ENTRY): CellRunner =>
@@ -41,6 +50,9 @@ export const threadCells =
     new Promise<readonly FleetSummary[]>((resolve, reject) => {
       const results: (FleetSummary | undefined)[] = cells.map(() => undefined);
       const running = new Set<Worker>();
+      // A run's cells differ by at most one instance: the largest one's limits serve every cell a thread runs.
+      const largest = cells.reduce<FleetCell | undefined>((a, c) => (a === undefined || c.options.instances > a.options.instances ? c : a), undefined);
+      const limits = largest === undefined ? undefined : cellHeapLimits(largest);
       let next = 0;
       let finished = 0;
       let failed = false;
@@ -50,26 +62,33 @@ export const threadCells =
         for (const w of running) void w.terminate();
         reject(e);
       };
-      const start = (): void => {
-        const cell = cells[next];
-        if (cell === undefined || failed) return;
-        next += 1;
-        const worker = new Worker(entry, { workerData: cell, resourceLimits: cellHeapLimits(cell) });
+      const spawn = (): void => {
+        const worker = new Worker(entry, limits === undefined ? {} : { resourceLimits: limits });
         running.add(worker);
+        let current: FleetCell | undefined;
+        const feed = (): void => {
+          current = cells[next];
+          if (current === undefined) return worker.postMessage({ kind: 'stop' } satisfies WorkerOrder);
+          next += 1;
+          worker.postMessage({ kind: 'cell', cell: current } satisfies WorkerOrder);
+        };
+        const which = (): string => (current === undefined ? 'a fleet worker' : `fleet cell ${current.index + 1}`);
         worker.on('message', (m: unknown) => {
-          if (!isCellMessage(m)) return fail(new Error(`fleet cell ${cell.index + 1}: unexpected message from its worker`));
-          if (m.kind === 'progress') return onProgress(cell.index, m.done);
-          results[cell.index] = m.summary;
+          if (!isCellMessage(m) || m.cell !== current?.index) return fail(new Error(`${which()}: unexpected message from its worker`));
+          if (m.kind === 'progress') return onProgress(m.cell, m.done);
+          results[m.cell] = m.summary;
+          finished += 1;
+          feed();
         });
-        worker.on('error', (e) => fail(new Error(`fleet cell ${cell.index + 1} failed: ${e.message}`)));
+        worker.on('error', (e) => fail(new Error(`${which()} failed: ${e.message}`)));
         worker.on('exit', (code) => {
           running.delete(worker);
           if (failed) return;
-          if (code !== 0 || results[cell.index] === undefined) return fail(new Error(`fleet cell ${cell.index + 1}: its worker exited (code ${code}) without a summary`));
-          finished += 1;
-          if (finished === cells.length) resolve(results.filter((r): r is FleetSummary => r !== undefined));
-          else start();
+          if (code !== 0 || current !== undefined) return fail(new Error(`${which()}: its worker exited (code ${code}) without a summary`));
+          if (finished === cells.length && running.size === 0) resolve(results.filter((r): r is FleetSummary => r !== undefined));
         });
+        feed();
       };
-      for (let i = 0; i < Math.min(Math.max(1, workers), cells.length); i += 1) start();
+      if (cells.length === 0) return resolve([]);
+      for (let i = 0; i < Math.min(Math.max(1, workers), cells.length); i += 1) spawn();
     });
