@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,22 @@ describe('disk-ledger fleet (built CLI, child process)', () => {
     expect(html).toContain('<!DOCTYPE html>');
     expect(html.match(/<svg /g)).toHaveLength(2);
     expect(html).not.toMatch(/<script|https?:/);
+  });
+
+  it('leaves a report path that is a link to a missing file as it was when the run is refused, and writes through it when it runs', async () => {
+    const sub = await mkdtemp(join(dir, 'link-'));
+    const link = join(sub, 'report.html');
+    const target = join(sub, 'target.html');
+    await symlink(target, link);
+    const refused = await runCli(['fleet', '--hosts', '2', '--cells', '3', '--report', link]);
+    expect(refused.code).toBe(2);
+    expect((await readdir(sub)).sort()).toEqual(['report.html']);
+    expect(await readlink(link)).toBe(target);
+    const ran = await runCli([...FLAGS, '--report', link]);
+    expect(ran.code).toBe(0);
+    expect((await readdir(sub)).sort()).toEqual(['report.html', 'target.html']);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'utf8')).toContain('<!DOCTYPE html>');
   });
 
   it('exits 2 on an invalid flag', async () => {

@@ -9,9 +9,10 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { constants } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { access, open, rm, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { access, lstat, open, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { planCells } from '../fleet/cells.js';
 import type { FleetOptions } from '../fleet/fleet-plan.js';
 import { runFleet, sequentialCells, type CellRunner } from '../fleet/fleet-run.js';
@@ -76,17 +77,36 @@ const MAX_HOSTS = 100_000;
 const MAX_INSTANCES = 100_000_000;
 const MAX_EVENTS = 1_000_000_000;
 
-/** Why `path` cannot take the report, or `null` when it can (checked by creating it, so that a run never ends unable to write). */
+/** Create and remove a file of a unique name in `dir`: whether a file can be made there, as the run will make one. */
+const makeFileIn = async (dir: string): Promise<void> => {
+  const probe = join(dir, `.disk-ledger-report-${process.pid}-${randomUUID()}`);
+  await (await open(probe, 'wx')).close();
+  await rm(probe, { force: true });
+};
+
+/**
+ * Why `path` cannot take the report, or `null` when it can, so that a run
+ * never ends unable to write. Nothing at `path` is created or changed: an
+ * existing file is opened for appending, and a new one's directory (for a
+ * link to a missing file, the directory of the file it names) is tried with
+ * a file of another name.
+ */
 const unwritable = async (path: string): Promise<string | null> => {
   if (path.trim() === '') return 'the path is empty';
   const full = resolve(path);
   const existing = await stat(full).catch(() => null);
   if (existing?.isDirectory() === true) return `${path} is a directory`;
   try {
-    await access(existing === null ? dirname(full) : full, constants.W_OK);
-    // access() answers for permissions only (a directory under /proc passes it): open the file for writing, as the run will.
-    await (await open(full, 'a')).close();
-    if (existing === null) await rm(full, { force: true });
+    if (existing !== null) {
+      // access() answers for permissions only (a file under /proc passes it): open the file for writing, as the run will.
+      await access(full, constants.W_OK);
+      await (await open(full, 'a')).close();
+      return null;
+    }
+    const link = await lstat(full).catch(() => null);
+    const target = link?.isSymbolicLink() === true ? resolve(dirname(full), await readlink(full)) : full;
+    await access(dirname(target), constants.W_OK);
+    await makeFileIn(dirname(target));
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
