@@ -64,7 +64,7 @@ export const boundedInteger =
 /** A positive integer flag, in decimal. */
 export const positiveInteger = boundedInteger(Number.MAX_SAFE_INTEGER);
 
-/** A seed: any integer in decimal (its low 32 bits seed the generator). */
+/** A seed: any integer in decimal, below 2^53 in size (every bit of it counts). */
 export const seedInteger = (value: string): number => {
   const text = value.trim();
   const n = Number(text);

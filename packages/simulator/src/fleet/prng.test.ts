@@ -15,6 +15,12 @@ describe('mulberry32', () => {
     expect(draws(1, 20)).not.toEqual(draws(2, 20));
   });
 
+  it('gives different streams for seeds that differ only above their low 32 bits', () => {
+    for (const [a, b] of [[1, 2 ** 32 + 1], [1, -(2 ** 32) + 1], [-1, 2 ** 32 - 1], [0, 2 ** 52], [7, Number.MAX_SAFE_INTEGER - 2 ** 32 + 8]]) {
+      expect(draws(a ?? 0, 20), `${a} and ${b}`).not.toEqual(draws(b ?? 0, 20));
+    }
+  });
+
   it('draws floats in [0, 1) and integers in [0, n)', () => {
     const p = mulberry32(7);
     for (let i = 0; i < 10_000; i += 1) {

@@ -30,9 +30,14 @@ const scramble = (seed: number): number => {
   return (h ^ (h >>> 16)) >>> 0;
 };
 
-/** A mulberry32 stream for `seed` (any integer; only its low 32 bits count). */
+/**
+ * A mulberry32 stream for `seed`, any safe integer. Its bits above the low 32
+ * are folded into them (a seed in [0, 2^32) seeds as itself), so that seeds
+ * 2^32 apart, or -1 and 2^32 - 1, name different streams.
+ */
 export const mulberry32 = (seed: number): Prng => {
-  let state = scramble(seed | 0);
+  const high = Math.floor(seed / 2 ** 32);
+  let state = scramble((seed | 0) ^ Math.imul(high | 0, 0x9e3779b1));
   const next = (): number => {
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);
