@@ -25,6 +25,10 @@ export type Carrier = 'metadata' | 'legacy' | 'host';
 export interface CarrierShare {
   readonly steps: number;
   readonly probes: number;
+  /**
+   * The leaks these steps made. A leak the classic driver made that a later step of another part found is in
+   * none of the shares: `counters.classic.leaks` counts it, so it can exceed the classic driver's share.
+   */
   readonly leaks: number;
 }
 

@@ -59,6 +59,13 @@ describe('renderHtml', () => {
     for (const e of summary.census.entries) expect(html).toContain(`<td>${e.backend}/${e.format}</td>`);
   });
 
+  it('says how many of the classic driver\'s leaks no part of the table counts, and only when there are some', () => {
+    const found = (s: FleetSummary, classicLeaks: number): FleetSummary => ({ ...s, counters: { ...s.counters, classic: { ...s.counters.classic, leaks: classicLeaks } } });
+    const made = summary.byCarrier.legacy.leaks;
+    expect(renderHtml(found(summary, made + 10))).toContain('A further 10 leaks the classic driver made were found by later steps');
+    expect(renderHtml(found(summary, made))).not.toContain('A further');
+  });
+
   it('escapes what it shows', () => {
     const evil: FleetSummary = { ...summary, outcomes: { '<b>boot</b>': { ok: 1, errors: { 'A&B': 2 } } } };
     const page = renderHtml(evil);
