@@ -158,6 +158,15 @@ forEachBackend('migrate', (backend) => {
         expect(E.isLeft(result) ? result.left.message : '').toContain("refusing to create tables");
         expect([...(await columns(db)).keys()]).toEqual(['unrelated']);
       });
+
+      it('refuses, creating nothing, when its only table has one of nova\'s names but not its columns', async () => {
+        const { db, flavour } = t.database;
+        await db.schema.createTable('block_device_mapping').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('x', 'integer').execute();
+        const result = await migrate(db, flavour)();
+        expect(E.isLeft(result) ? result.left.message : '').toMatch(/block_device_mapping \(no [^)]+\).*refusing to create tables/);
+        expect([...(await columns(db)).keys()]).toEqual(['block_device_mapping']);
+        expect((await columns(db)).get('block_device_mapping')).toEqual(['id', 'x']);
+      });
     });
   });
 });

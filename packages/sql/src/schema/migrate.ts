@@ -82,6 +82,19 @@ const addColumn = async (db: Kysely<NovaTables>, flavour: SqlFlavour, table: str
   }
 };
 
+/**
+ * The tables present under nova's names that lack columns this package's
+ * own would have (the two it adds aside): someone else's tables, not a
+ * schema of this package that a run left part-made.
+ */
+const foreignTables = (tables: Tables): string[] =>
+  STANDALONE_TABLES.flatMap((spec) => {
+    const present = tables.get(spec.name);
+    if (present === undefined) return [];
+    const lacking = spec.columns.map((c) => c.name).filter((c) => !present.has(c) && !ADDED_COLUMNS.some((a) => a.table === spec.name && a.column === c));
+    return lacking.length === 0 ? [] : [`${spec.name} (no ${lacking.slice(0, 3).join(', ')}${lacking.length > 3 ? ', …' : ''})`];
+  });
+
 const run = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Either<RepositoryFailed, MigrationReport>> => {
   const tables = await introspect(db, flavour);
   const missing = NOVA_TABLES.filter((t) => !tables.has(t));
@@ -95,6 +108,12 @@ const run = async (db: Kysely<NovaTables>, flavour: SqlFlavour): Promise<E.Eithe
       return E.left(repositoryFailed(
         `the database has tables (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}) but not nova's ${missing.join(', ')}: ` +
           "refusing to create tables in a database that is neither empty nor nova's",
+      ));
+    }
+    const foreign = foreignTables(tables);
+    if (foreign.length > 0) {
+      return E.left(repositoryFailed(
+        `the database has ${foreign.join(', ')}, named as nova's but not shaped so: refusing to create tables in a database that is neither empty nor nova's`,
       ));
     }
     // DDL is transactional in PostgreSQL and SQLite; MySQL commits each

@@ -133,5 +133,10 @@ export const BLOCK_DEVICE_MAPPING: TableSpec = {
   ],
 };
 
-/** The standalone schema, in creation order (referenced tables first). */
+/**
+ * The standalone schema, in creation order (referenced tables first). A
+ * column added here later must be added to existing databases by migrate,
+ * as ADDED_COLUMNS are: migrate takes a table of these names that lacks
+ * one of these columns for someone else's, and refuses the database.
+ */
 export const STANDALONE_TABLES: readonly TableSpec[] = [INSTANCES, INSTANCE_EXTRA, BLOCK_DEVICE_MAPPING];
