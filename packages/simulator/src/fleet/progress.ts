@@ -66,7 +66,7 @@ const lines = (stream: ProgressStream, total: number): Progress => {
       const tenth = Math.floor((done * 10) / total);
       if (tenth <= reported) return;
       reported = tenth;
-      stream.write(`fleet: ${tenth * 10}% (${count(done)}/${count(total)} events, ${count(rate(done, started))} events/s)\n`);
+      stream.write(`fleet: ${Math.floor((done * 100) / total)}% (${count(done)}/${count(total)} events, ${count(rate(done, started))} events/s)\n`);
     },
     stop: () => undefined,
   };

@@ -56,7 +56,7 @@ export const renderSummary = (s: FleetSummary): string => {
     f.mode === 'legacy'
       ? `  hosts: ${kinds}; every host runs the classic driver's reference model throughout`
       : `  hosts: ${kinds}; ${f.legacyHosts} started on the classic driver, ${f.upgradedHosts} upgraded during the run`,
-    `  ${count(f.events)} events in ${(s.timing.loopMs / 1000).toFixed(1)} s (wall ${(s.timing.wallMs / 1000).toFixed(1)} s): ${count(s.timing.eventsPerSec)} events/s; peak RSS ${mib(s.timing.peakRssBytes)}`,
+    `  ${counted(f.events, 'event')} in ${(s.timing.loopMs / 1000).toFixed(1)} s (wall ${(s.timing.wallMs / 1000).toFixed(1)} s): ${count(s.timing.eventsPerSec)} events/s; peak RSS ${mib(s.timing.peakRssBytes)}`,
     '',
     ...columns([
       ['operation', 'ok', 'error', 'errors by code'],
