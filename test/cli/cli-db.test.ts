@@ -116,6 +116,9 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     const r = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp9', '--instances-path', instances(), '--config', join(dir, 'nova.conf')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('no row of a live instance on host cmp9 lacks driver_info');
+    const one = await runCli(['db', 'online-migrate', '--db', db, '--host', 'cmp9', '--instances-path', instances(), '--config', join(dir, 'nova.conf'), '--max-count', '5']);
+    expect(one.code).toBe(0);
+    expect(one.stderr).toContain('no row of a live instance on host cmp9 lacks driver_info');
   });
 
   it('refuses a bad --max-count with 127', async () => {

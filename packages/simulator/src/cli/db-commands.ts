@@ -218,12 +218,15 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       io.out(`${batch === null ? 'run' : `batch ${batch}`}: found ${r.found}, migrated ${r.done}${elsewhere}, not derivable ${r.failures.length}`);
       for (const f of r.failures) io.out(`  ${f.bdmId < 0 ? 'instance disk' : `row ${f.bdmId}`} ${f.instance}/${f.disk}: ${f.code}: ${f.reason}`);
     };
+    // A mistyped host finds nothing, as a finished one does: say which, so "0" is not read as "all done" for the wrong host.
+    const nothingLeft = () => io.err(`disk-ledger db online-migrate: no row of a live instance on host ${o.host} lacks driver_info`);
     if (o.maxCount !== undefined) {
       const r = await once(o.maxCount);
       if (E.isLeft(r)) {
         io.err(`disk-ledger db online-migrate: ${r.left}`);
         return 2;
       }
+      if (r.right.found === 0 && r.right.filledElsewhere === 0 && r.right.failures.length === 0) nothingLeft();
       report(r.right, null);
       // Rows a concurrent writer took mean this run stopped short of rows that may be left: as after migrating, run again.
       return r.right.done + r.right.filledElsewhere > 0 ? 1 : r.right.failures.length > 0 ? 2 : 0;
@@ -244,8 +247,7 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
       // A batch whose every row another run filled first did nothing, yet rows past it may be left.
       if (r.right.done === 0 && r.right.filledElsewhere === 0) break;
     }
-    // A mistyped host finds nothing, as a finished one does: say which, so "0" is not read as "all done" for the wrong host.
-    if (total === 0 && failures === 0) io.err(`disk-ledger db online-migrate: no row of a live instance on host ${o.host} lacks driver_info`);
+    if (total === 0 && failures === 0) nothingLeft();
     io.out(`${'migration'.padEnd(28)} ${'migrated'.padStart(9)} ${'not derivable'.padStart(14)}`);
     io.out(`${'libvirt_disk_metadata'.padEnd(28)} ${String(total).padStart(9)} ${String(failures).padStart(14)}`);
     return failures > 0 ? 2 : 0;
