@@ -136,6 +136,14 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     expect(rest.stdout).toMatch(/libvirt_disk_metadata\s+1\s+2/);
   });
 
+  it('refuses an --instances-path that is not a directory before opening the database, naming it as given', async () => {
+    for (const [path, said] of [[join(dir, 'missing'), `${join(dir, 'missing')} is not a directory`], ['/', 'invalid host path "/"']] as const) {
+      const r = await runCli(['disk', 'supply-layout', '--db', db, '--host', 'cmp1', '--instances-path', path, '--instance', 'vm-b', '--disk', 'root', '--backend', 'flat', '--format', 'raw']);
+      expect(r.code, path).toBe(2);
+      expect(r.stderr).toContain(said);
+    }
+  });
+
   it('lets an operator supply the layout the facts could not give, then nothing is left', async () => {
     for (const disk of ['root', 'swap']) {
       const r = await runCli(['disk', 'supply-layout', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--instance', 'vm-b', '--disk', disk, '--backend', 'flat', '--format', 'raw']);

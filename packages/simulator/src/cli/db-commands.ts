@@ -6,6 +6,7 @@ import {
   hostPath,
   hostStorageOptions,
   volumeName,
+  type HostPath,
   type HostStorageOptionsInput,
   type ImageService,
   type VolumeName,
@@ -144,6 +145,16 @@ export const imageCacheSubdirectory = (name: string | undefined): E.Either<strin
 };
 
 /** The Ceph client of the flags over nova.conf's, checked; a message when it is not a client. */
+/** `--instances-path` as a host path naming a directory of this host, or why it is not one. */
+export const instancesDirectory = async (raw: string): Promise<E.Either<string, HostPath>> => {
+  // Trailing slashes go, but the root stays itself, so that a refusal names what was given.
+  const path = hostPath(raw.replace(/(.)\/+$/, '$1'), 'instances-path');
+  if (E.isLeft(path)) return E.left(path.left.message);
+  // Every legacy fact lives under it: a wrong path would report each disk as missing from the host.
+  const isDir = await stat(path.right).then((st) => st.isDirectory(), () => false);
+  return isDir ? E.right(path.right) : E.left(`--instances-path ${path.right} is not a directory on this host`);
+};
+
 export const cephClient = (fromConf: RbdClientInput, flags: RbdClientInput = {}): E.Either<string, RbdClient> =>
   E.mapLeft((e: { readonly message: string }) => e.message)(rbdClient({ ...fromConf, ...flags }));
 
@@ -199,15 +210,9 @@ export const dbOnlineMigrate = async (o: OnlineMigrateOptions, io: Io): Promise<
     io.err(`disk-ledger db online-migrate: ${ceph.left}`);
     return 2;
   }
-  const instancesPath = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
+  const instancesPath = await instancesDirectory(o.instancesPath);
   if (E.isLeft(instancesPath)) {
-    io.err(`disk-ledger db online-migrate: ${instancesPath.left.message}`);
-    return 2;
-  }
-  // Every legacy fact lives under it: a wrong path would report each disk as missing from the host.
-  const isDir = await stat(instancesPath.right).then((st) => st.isDirectory(), () => false);
-  if (!isDir) {
-    io.err(`disk-ledger db online-migrate: --instances-path ${instancesPath.right} is not a directory on this host`);
+    io.err(`disk-ledger db online-migrate: ${instancesPath.left}`);
     return 2;
   }
   return withDatabase(o.db, io, async (db) => {

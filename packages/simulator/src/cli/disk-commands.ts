@@ -3,7 +3,6 @@ import {
   DEFAULT_HOST_OPTIONS,
   DISK_FORMATS,
   encodeDiskMetadata,
-  hostPath,
   imageId,
   instanceId,
   isDiskName,
@@ -11,7 +10,7 @@ import {
   type DiskFormat,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { cephClient, imageCacheSubdirectory, singleRealHost, withDatabase, type Io } from './db-commands.js';
+import { cephClient, imageCacheSubdirectory, instancesDirectory, singleRealHost, withDatabase, type Io } from './db-commands.js';
 import type { RbdClientInput } from './nova-conf.js';
 
 /** Options of `disk supply-layout`. */
@@ -61,8 +60,8 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
   if (E.isLeft(ceph)) return fail(ceph.left);
   const sub = imageCacheSubdirectory(o.imageCacheSubdirectory);
   if (E.isLeft(sub)) return fail(sub.left);
-  const path = hostPath(o.instancesPath.replace(/\/+$/, ''), 'instances-path');
-  if (E.isLeft(path)) return fail(path.left.message);
+  const path = await instancesDirectory(o.instancesPath);
+  if (E.isLeft(path)) return fail(path.left);
   const disk = o.disk;
   const format = o.format;
   return withDatabase(o.db, io, async (db) => {
