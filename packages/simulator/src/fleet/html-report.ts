@@ -107,7 +107,7 @@ export const renderHtml = (s: FleetSummary): string => {
     '</head>',
     '<body>',
     `<h1>${escapeXml(title)}</h1>`,
-    `<p class="sub">${escapeXml(`${count(f.hosts)} ${f.hosts === 1 ? 'host' : 'hosts'} (${kinds})${f.cells > 1 ? ` in ${f.cells} cells` : ''}, up to ${count(f.instances)} instances; ${f.mode === 'legacy' ? "every host runs the classic driver's reference model throughout" : `${f.legacyHosts} ${f.legacyHosts === 1 ? 'host' : 'hosts'} started on the classic driver, ${f.upgradedHosts} upgraded during the run`}.`)}</p>`,
+    `<p class="sub">${escapeXml(`${count(f.hosts)} ${f.hosts === 1 ? 'host' : 'hosts'} (${kinds})${f.cells > 1 ? ` in ${f.cells} cells` : ''}, up to ${count(f.instances)} instances; ${f.mode === 'legacy' ? "every host runs the classic driver's reference model throughout (the stream's upgrade and online_migrate events, kept so that both modes replay the same stream, change nothing)" : `${f.legacyHosts} ${f.legacyHosts === 1 ? 'host' : 'hosts'} started on the classic driver, ${f.upgradedHosts} upgraded during the run`}.`)}</p>`,
     '<div class="cards">',
     card(count(f.events), 'events'),
     card(count(s.timing.eventsPerSec), 'events/s'),

@@ -54,7 +54,7 @@ export const renderSummary = (s: FleetSummary): string => {
   const lines = [
     `fleet: ${counted(f.hosts, 'host')}${f.cells > 1 ? ` in ${f.cells} cells` : ''}, up to ${counted(f.instances, 'instance')}, ${counted(f.events, 'event')}, seed ${f.seed}, ${f.mode} mode`,
     f.mode === 'legacy'
-      ? `  hosts: ${kinds}; every host runs the classic driver's reference model throughout`
+      ? `  hosts: ${kinds}; every host runs the classic driver's reference model throughout (the stream's upgrade and online_migrate events, kept so that both modes replay the same stream, change nothing)`
       : `  hosts: ${kinds}; ${f.legacyHosts} started on the classic driver, ${f.upgradedHosts} upgraded during the run`,
     `  ${counted(f.events, 'event')} in ${(s.timing.loopMs / 1000).toFixed(1)} s (wall ${(s.timing.wallMs / 1000).toFixed(1)} s): ${count(s.timing.eventsPerSec)} events/s; peak RSS ${mib(s.timing.peakRssBytes)}`,
     '',
