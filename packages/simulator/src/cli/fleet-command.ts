@@ -56,7 +56,7 @@ export const boundedInteger =
   (value: string): number => {
     const text = value.trim();
     const n = Number(text);
-    if (!DECIMAL.test(text) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer, in decimal');
+    if (!DECIMAL.test(text) || n < 1 || (!Number.isSafeInteger(n) && n <= max)) throw new InvalidArgumentError('must be a positive integer, in decimal');
     if (n > max) throw new InvalidArgumentError(`must be at most ${max.toLocaleString('en-US')}`);
     return n;
   };

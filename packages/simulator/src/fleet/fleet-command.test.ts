@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addFleetCommand, fleetCommand, type FleetCommandDeps } from '../cli/fleet-command.js';
+import { addFleetCommand, boundedInteger, fleetCommand, type FleetCommandDeps } from '../cli/fleet-command.js';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
 import type { FleetSummary } from './fleet-summary.js';
 
@@ -127,5 +127,14 @@ describe('addFleetCommand', () => {
     const r = await parse(args);
     expect(r.code).toBe(2);
     expect(r.err.join('')).toMatch(/error: option/);
+  });
+});
+
+describe('the integer flags of fleet', () => {
+  it('say which bound a count past it breaks, however far past, and refuse what is no positive decimal integer', () => {
+    const hosts = boundedInteger(100_000);
+    for (const big of ['100001', '99999999999999999999']) expect(() => hosts(big), big).toThrow('must be at most 100,000');
+    for (const bad of ['0', '-3', '1.5', '1e3', '0x10', 'abc', '']) expect(() => hosts(bad), bad).toThrow('must be a positive integer, in decimal');
+    expect(hosts(' 42 ')).toBe(42);
   });
 });
