@@ -144,6 +144,15 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     }
   });
 
+  it('names the --backend or --format it does not know', async () => {
+    const supply = (backend: string, format: string) =>
+      runCli(['disk', 'supply-layout', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--instance', 'vm-b', '--disk', 'root', '--backend', backend, '--format', format]);
+    const nfs = await supply('nfs', 'raw');
+    expect([nfs.code, nfs.stderr]).toEqual([2, expect.stringContaining('--backend "nfs" is not a backend (flat, qcow2, lvm, rbd, ploop)')]);
+    const vmdk = await supply('flat', 'vmdk');
+    expect([vmdk.code, vmdk.stderr]).toEqual([2, expect.stringContaining('--format "vmdk" is not a disk format (raw, qcow2, ploop)')]);
+  });
+
   it('lets an operator supply the layout the facts could not give, then nothing is left', async () => {
     for (const disk of ['root', 'swap']) {
       const r = await runCli(['disk', 'supply-layout', '--db', db, '--host', 'cmp1', '--instances-path', instances(), '--instance', 'vm-b', '--disk', disk, '--backend', 'flat', '--format', 'raw']);

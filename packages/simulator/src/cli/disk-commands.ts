@@ -48,9 +48,9 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
   const id = instanceId(o.instance, 'instance');
   if (E.isLeft(id)) return fail(id.left.message);
   if (!isDiskName(o.disk)) return fail(`--disk ${JSON.stringify(o.disk)} is not a disk role (root, ephemeralN, swap, config, kernel, ramdisk, rescue)`);
-  if (!isBackend(o.backend)) return fail(`--backend must be one of ${BACKENDS.join(', ')}`);
+  if (!isBackend(o.backend)) return fail(`--backend ${JSON.stringify(o.backend)} is not a backend (${BACKENDS.join(', ')})`);
   const backend = o.backend;
-  if (!isFormat(o.format)) return fail(`--format must be one of ${DISK_FORMATS.join(', ')}`);
+  if (!isFormat(o.format)) return fail(`--format ${JSON.stringify(o.format)} is not a disk format (${DISK_FORMATS.join(', ')})`);
   // The host's options are not read here, so nothing names the volume group or pool a volume is in.
   if ((backend === 'lvm' || backend === 'rbd') && o.location === undefined) return fail(`--backend ${backend} needs --location ${backend === 'lvm' ? '<vg>/<lv>' : '<pool>/<image>'}`);
   const image = o.image === undefined ? E.right(null) : imageId(o.image, 'image');
@@ -67,7 +67,7 @@ export const supplyLayout = async (o: SupplyLayoutOptions, io: Io): Promise<numb
   return withDatabase(o.db, io, async (db) => {
     const inst = await db.repository.getInstance(id.right)();
     if (E.isLeft(inst)) return fail(`${inst.left.code}: ${inst.left.message}`);
-    if (inst.right.host !== o.host) return fail(`the database places ${o.instance} on ${inst.right.host}, not on --host ${o.host}`);
+    if (inst.right.host !== o.host) return fail(inst.right.host === '' ? `the database places ${o.instance} on no host (its host is empty), not on --host ${o.host}` : `the database places ${o.instance} on ${inst.right.host}, not on --host ${o.host}`);
     const services = singleRealHost(db, { name: o.host, options: DEFAULT_HOST_OPTIONS, instancesPath: path.right, ...sub.right }, ceph.right).get(o.host);
     if (E.isLeft(services)) return fail(services.left.message);
     const r = await services.right.adoption.supply(id.right, disk, { backend, format, location: o.location ?? null, imageId: image.right })();
