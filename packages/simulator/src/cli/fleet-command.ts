@@ -7,10 +7,9 @@
  * 2 for invalid flags or an unwritable report path (checked before running).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { constants } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { randomUUID } from 'node:crypto';
-import { access, lstat, open, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { planCells } from '../fleet/cells.js';
@@ -80,7 +79,13 @@ const MAX_EVENTS = 1_000_000_000;
 /** Create and remove a file of a unique name in `dir`: whether a file can be made there, as the run will make one. */
 const makeFileIn = async (dir: string): Promise<void> => {
   const probe = join(dir, `.disk-ledger-report-${process.pid}-${randomUUID()}`);
-  await (await open(probe, 'wx')).close();
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (e) {
+    // The probe's own name would only puzzle: say what it found out.
+    const code = e instanceof Error && 'code' in e ? String(e.code) : String(e);
+    throw new Error(`no file can be created in ${dir} (${code})`, { cause: e });
+  }
   await rm(probe, { force: true });
 };
 
@@ -97,15 +102,13 @@ const unwritable = async (path: string): Promise<string | null> => {
   const existing = await stat(full).catch(() => null);
   if (existing?.isDirectory() === true) return `${path} is a directory`;
   try {
+    // Opened for writing, as the run will: permissions alone (access()) would pass a file under /proc.
     if (existing !== null) {
-      // access() answers for permissions only (a file under /proc passes it): open the file for writing, as the run will.
-      await access(full, constants.W_OK);
       await (await open(full, 'a')).close();
       return null;
     }
     const link = await lstat(full).catch(() => null);
     const target = link?.isSymbolicLink() === true ? resolve(dirname(full), await readlink(full)) : full;
-    await access(dirname(target), constants.W_OK);
     await makeFileIn(dirname(target));
     return null;
   } catch (e) {

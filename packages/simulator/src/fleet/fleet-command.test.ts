@@ -65,6 +65,7 @@ describe('fleetCommand', () => {
       const c = capture();
       expect(await fleetCommand({ ...FLAGS, report: report.startsWith('no/') ? join(dir, report) : report }, c.deps)).toBe(2);
       expect(c.err.join('\n')).toContain('cannot write the report');
+      expect(c.err.join('\n')).not.toContain('.disk-ledger-report-');
       expect(c.out).toEqual([]);
       expect(c.progressText).toEqual([]);
     });

@@ -40,8 +40,11 @@ export const redactUrl = (url: string): string => {
     const colon = at < 0 ? -1 : rest.slice(0, at).indexOf(':');
     if (colon >= 0) out = `${scheme}${rest.slice(0, colon)}:***${rest.slice(at)}`;
   }
-  return out.replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return redactQuery(out);
 };
+
+/** `url` with the value of a `password` query parameter replaced by `***`. */
+const redactQuery = (url: string): string => url.replace(/([?&]password=)[^&#]*/gi, '$1***');
 
 const invalid = (url: string, why: string): E.Either<DatabaseUrlInvalid, never> => {
   const redacted = redactUrl(url);
@@ -100,7 +103,7 @@ const server = (url: string, dialect: 'postgres' | 'mysql', wire: string): E.Eit
 const shown = (url: string, parsed: URL): string => {
   const scheme = SCHEME.exec(url)?.[0] ?? '';
   const user = parsed.username === '' && parsed.password === '' ? '' : `${parsed.username}${parsed.password === '' ? '' : ':***'}@`;
-  return `${scheme}//${user}${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`.replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return redactQuery(`${scheme}//${user}${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`);
 };
 
 /** Parse a connection URL (see the module comment for the accepted forms). */
