@@ -60,6 +60,10 @@ describe('disk-ledger db (built CLI, child process, SQLite file)', () => {
     expect(census.stderr).toContain('disk-ledger db census: ');
     expect(census.stderr).toContain('no such database file');
     expect(existsSync(missing)).toBe(false);
+    // With --json, stdout carries the refusal too, as replay --json prints it.
+    const asJson = await runCli(['db', 'census', '--db', missing, '--json']);
+    expect(asJson.code).toBe(2);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ error: { code: 'REPOSITORY_FAILED', message: expect.stringContaining('no such database file') } });
     const bare = join(dir, 'bare.sqlite');
     await writeFile(bare, ''); // an empty file is an empty SQLite database
     const migrating = await runCli(['db', 'online-migrate', '--db', bare, '--host', 'cmp1', '--instances-path', instances(), '--config', join(dir, 'nova.conf')]);

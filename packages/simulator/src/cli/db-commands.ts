@@ -30,7 +30,19 @@ export interface OpenAs {
   readonly migrate: true | 'require';
   /** Whether the command writes: a read-only SQLite file is then refused on open. */
   readonly writes: boolean;
+  /** `--json`: a failure is also printed on stdout as `{ "error": { code, message } }`, as `replay --json` prints it. */
+  readonly json?: boolean;
 }
+
+/**
+ * Say why a command fails (exit 2) on stderr; with `--json`, stdout carries
+ * the same as an object, so a script reading stdout is not left with nothing.
+ */
+export const refuse = (io: Io, command: string, json: boolean, error: { readonly code: string; readonly message: string }): number => {
+  io.err(`disk-ledger ${command}: ${error.message}`);
+  if (json) io.out(JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2));
+  return 2;
+};
 
 /**
  * Run `f` on the database at `url`. Only `db upgrade` changes the schema;
@@ -39,10 +51,7 @@ export interface OpenAs {
  */
 export const withDatabase = async (url: string, io: Io, f: (db: SqlDatabase) => Promise<number>, command: string, as: OpenAs = { migrate: 'require', writes: true }): Promise<number> => {
   const opened = await openDatabase(url, as)();
-  if (E.isLeft(opened)) {
-    io.err(`disk-ledger ${command}: ${opened.left.message}`);
-    return 2;
-  }
+  if (E.isLeft(opened)) return refuse(io, command, as.json === true, opened.left);
   try {
     return await f(opened.right);
   } finally {
@@ -70,10 +79,7 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
     let afterId = 0;
     for (;;) {
       const page = await db.repository.listPopulated(500, { afterId })();
-      if (E.isLeft(page)) {
-        io.err(`disk-ledger db census: ${db.url}: ${page.left.message}`);
-        return 2;
-      }
+      if (E.isLeft(page)) return refuse(io, 'db census', json, { code: page.left.code, message: `${db.url}: ${page.left.message}` });
       if (page.right.length === 0) break;
       for (const row of page.right) {
         afterId = Math.max(afterId, row.bdmId);
@@ -86,10 +92,7 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
       }
     }
     const whole = await db.repository.census()();
-    if (E.isLeft(whole)) {
-      io.err(`disk-ledger db census: ${db.url}: ${whole.left.message}`);
-      return 2;
-    }
+    if (E.isLeft(whole)) return refuse(io, 'db census', json, { code: whole.left.code, message: `${db.url}: ${whole.left.message}` });
     const rows = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => {
       const [backend, format, provenance] = k.split('/');
       return { backend, format, provenance, disks: n };
@@ -105,7 +108,7 @@ export const dbCensus = (url: string, json: boolean, io: Io): Promise<number> =>
       io.out(`upgrade progress: ${all === 0 ? 100 : Math.floor((100 * readable) / all)}%`);
     }
     return 0;
-  }, 'db census', { migrate: 'require', writes: false });
+  }, 'db census', { migrate: 'require', writes: false, json });
 
 /** Options of `db online-migrate`. */
 export interface OnlineMigrateOptions {

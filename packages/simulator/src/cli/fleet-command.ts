@@ -120,19 +120,19 @@ const unwritable = async (path: string): Promise<string | null> => {
 
 /** Run a fleet; resolves to the exit code. */
 export const fleetCommand = async (o: FleetCommandOptions, deps: FleetCommandDeps): Promise<number> => {
+  // Exit 2 says why on stderr; with --json, stdout carries the same as an object, as `replay --json` prints it.
+  const refuse = (code: string, message: string): number => {
+    deps.printErr(`disk-ledger fleet: ${message}`);
+    if (o.json) deps.print(JSON.stringify({ error: { code, message } }, null, 2));
+    return 2;
+  };
   if (o.report !== undefined) {
     const why = await unwritable(o.report);
-    if (why !== null) {
-      deps.printErr(`disk-ledger fleet: cannot write the report to ${o.report}: ${why}`);
-      return 2;
-    }
+    if (why !== null) return refuse('REPORT_UNWRITABLE', `cannot write the report to ${o.report}: ${why}`);
   }
   const options: FleetOptions = { hosts: o.hosts, instances: o.instances, events: o.events, seed: o.seed, mode: o.mode, ...(o.cells === undefined ? {} : { cells: o.cells }) };
   const cells = planCells(options);
-  if (E.isLeft(cells)) {
-    deps.printErr(`disk-ledger fleet: ${o.cells === undefined ? '' : '--cells: '}${cells.left}`);
-    return 2;
-  }
+  if (E.isLeft(cells)) return refuse('FLEET_INVALID', `${o.cells === undefined ? '' : '--cells: '}${cells.left}`);
   const workers = Math.min(o.workers ?? availableParallelism(), cells.right.length);
   const progress = progressFor(deps.progress, o.events);
   const runDeps = { legacyDriver: deps.legacyDriver, onProgress: (done: number, total: number) => progress.update(done, total) };

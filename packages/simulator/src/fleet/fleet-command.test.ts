@@ -69,6 +69,15 @@ describe('fleetCommand', () => {
       expect(c.out).toEqual([]);
       expect(c.progressText).toEqual([]);
     });
+
+    it('with --json, also prints the refusal as an object on stdout', async () => {
+      const c = capture();
+      expect(await fleetCommand({ ...FLAGS, json: true, report: join(dir, 'no/such/dir/r.html') }, c.deps)).toBe(2);
+      const printed = JSON.parse(c.out.join('\n')) as { error: { code: string; message: string } };
+      expect(printed.error.code).toBe('REPORT_UNWRITABLE');
+      expect(printed.error.message).toContain('cannot write the report');
+      expect(c.err.join('\n')).toContain(printed.error.message);
+    });
   });
 });
 
