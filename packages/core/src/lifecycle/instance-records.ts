@@ -1,5 +1,6 @@
 import type { DiskMetadata, DiskName, InstanceId, InstanceRow, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import { recordedLocation } from '../services/disk-locator.js';
 import type { StoredRecord } from '../services/disk-records.js';
 import type { HostServices } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
@@ -136,11 +137,20 @@ export const loadInstance = async (deps: LifecycleDeps, instance: InstanceId, op
   if (E.isLeft(stored)) return stored;
   const records = new Map<DiskName, DiskMetadata>();
   const pending: DiskName[] = [];
+  const unreadable = [...stored.right.unreadable];
   for (const [disk, s] of stored.right.slots) {
-    if (s.meta !== null) records.set(disk, s.meta);
-    else pending.push(disk);
+    if (s.meta === null) {
+      pending.push(disk);
+      continue;
+    }
+    // A record that puts its disk outside what is the instance's own (a host file, another instance's volume) is
+    // refused before anything is done, not at the disk it names half-way through. A delete removes that disk by
+    // nova's names instead, as it does one whose record does not decode, and never touches what the record names.
+    const placed = recordedLocation(host.right.ctx, instance, disk, s.meta);
+    if (E.isRight(placed)) records.set(disk, s.meta);
+    else if (options.forDelete === true) unreadable.push(disk);
+    else return E.left({ ...placed.left, path: `${instance}/${disk}.location`, message: `record of ${instance}/${disk}: ${placed.left.message}` });
   }
-  const unreadable = stored.right.unreadable;
   if (options.adopt === false) return E.right({ row: row.right, host: host.right, records, unplaced: [...pending, ...unreadable] });
   const adopted = await adoptPending(host.right, row.right, records, pending, options);
   if (E.isLeft(adopted)) return adopted;

@@ -1,8 +1,8 @@
-import { HOSTILE_KINDS, decodeDiskMetadata, type HostPath } from '@disk-ledger/domain';
+import { HOSTILE_KINDS, decodeDiskMetadata, encodeDiskMetadata, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { GiB } from '../composition/testing/catalogue.js';
-import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { FakeFleet, INSTANCES_PATH } from '../composition/testing/fake-fleet.js';
 import { seedLegacy } from '../composition/testing/legacy.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { allProblems, observe, outcome, showRecord } from '../composition/testing/observe.js';
@@ -191,6 +191,35 @@ describe('delete', () => {
       expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
       expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
     });
+  });
+
+  describe("when a record puts its disk outside what is the instance's own", () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`refuses every other operation before it acts, and a delete removes the rest, never what the record names, on ${name}`, async () => {
+        const f = await booted(name);
+        const other = vm('vm2');
+        await f.boot(other, 'a');
+        const victim = (await f.records(other)).get('root');
+        const mine = (await f.records(VM)).get('ephemeral0');
+        if (victim == null || mine == null || victim.location === null) throw new Error('both instances have records');
+        // The other instance's root, as its own record names it, or as the host path of its file.
+        const location = victim.backend === 'lvm' || victim.backend === 'rbd' ? victim.location : `${INSTANCES_PATH}/${other}/${victim.location}`;
+        expect(E.isRight(await f.store.saveRecords(VM, [{ disk: 'ephemeral0', driverInfo: encodeDiskMetadata({ ...mine, backend: victim.backend, format: victim.format, location }) }])())).toBe(true);
+        const theirs = (): number => f.cluster.disks().filter((d) => d.location.includes(other)).length;
+        const held = theirs();
+        const commands = f.cluster.commands().length;
+        for (const op of [f.lifecycle().records(VM), f.lifecycle().hardReboot(VM)]) {
+          const r = await op();
+          expect(E.isLeft(r) && [r.left.code, r.left.path]).toEqual(['INVALID_NAME', `${VM}/ephemeral0.location`]);
+        }
+        expect(f.cluster.commands().length).toBe(commands);
+        expect(outcome(await f.lifecycle().delete(VM)())).toBe('ok');
+        expect(E.isLeft(await f.store.getInstance(VM)())).toBe(true);
+        expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+        expect(theirs()).toBe(held);
+        expect(outcome(await f.lifecycle().hardReboot(other)())).toBe('ok');
+      });
+    }
   });
 
   describe('when rows have no record and no fact places their disks', () => {

@@ -23,10 +23,17 @@ export const cacheDirRefusal = (ctx: HostContext, instance: InstanceId): Invalid
 export const locate = (ctx: HostContext, instance: InstanceId, disk: DiskName, meta: DiskMetadata): E.Either<InvalidName, DiskImage> => {
   const cache = cacheDirRefusal(ctx, instance);
   if (cache !== null) return E.left(cache);
-  const location = meta.location ?? recordLocation(meta.backend, instance, disk, ctx.options.imagesVolumeGroup, ctx.options.imagesRbdPool);
-  const resolved = resolveLocation(meta.backend, location, ctx.instancesPath, instance);
+  const resolved = recordedLocation(ctx, instance, disk, meta);
   return E.isLeft(resolved) ? resolved : E.right({ location: resolved.right, format: meta.format });
 };
+
+/**
+ * Where a record puts its disk on this host, or why it cannot be the
+ * instance's own (a file outside its directory, another instance's volume):
+ * {@link locate} without its check of the instance's name.
+ */
+export const recordedLocation = (ctx: HostContext, instance: InstanceId, disk: DiskName, meta: DiskMetadata): E.Either<InvalidName, DiskLocation> =>
+  resolveLocation(meta.backend, meta.location ?? recordLocation(meta.backend, instance, disk, ctx.options.imagesVolumeGroup, ctx.options.imagesRbdPool), ctx.instancesPath, instance);
 
 /**
  * Where nova names a disk's volume of `backend` on this host, under one of

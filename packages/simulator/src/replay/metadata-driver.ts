@@ -227,8 +227,15 @@ export class MetadataDriver implements StepDriver {
         return r;
       }
       inst.host = step.to;
-      // The source host comes back and removes what the evacuation left there, as nova's compute does at start-up.
-      return this.removeLeftBehind(i, r.right);
+      // The source host comes back and removes what the evacuation left there, as nova's compute does at start-up. That
+      // is the source's own start, not part of the evacuation: one that fails, or a crash of the source aimed at this
+      // step, leaves the removal to finish at its next start (before the next step), and the evacuation stands.
+      try {
+        await this.removeLeftBehind(i, r.right);
+      } catch (e) {
+        if (!isInjectedCrash(e)) throw e;
+      }
+      return E.right(undefined);
     });
   }
 

@@ -55,8 +55,13 @@ export const evacuate = async (ctx: LegacyContext, inst: SimInstance, to: string
     throw e;
   }
   if (E.isLeft(made)) return made;
-  // A clean-up a crash cuts short is finished at the host's next start, as nova's is.
-  await ctx.cleanUp(cleanSource);
+  // The source's clean-up is its own start, not part of the evacuation: one a crash cuts short (the source dying again,
+  // or a crash of the source aimed at this step) is finished at the host's next start, as nova's is, and the evacuation stands.
+  try {
+    await ctx.cleanUp(cleanSource);
+  } catch (e) {
+    if (!isInjectedCrash(e)) throw e;
+  }
   return made;
 };
 
