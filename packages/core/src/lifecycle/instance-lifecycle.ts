@@ -21,7 +21,7 @@ import { InstanceLocks } from '../services/instance-locks.js';
 import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from './lifecycle-tokens.js';
 import { checkFlavor, type Flavor } from './flavor.js';
-import { checkConversion, checkMove } from './request-checks.js';
+import { checkConversion, checkImage, checkMove } from './request-checks.js';
 import type { HostRegistry } from './host-registry.js';
 import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
 import type { ConfirmMode } from './migration-record.js';
@@ -78,8 +78,8 @@ export class InstanceLifecycle {
   /** Boot: all records saved in one batch before any disk is created. */
   spawn(req: SpawnRequest): TE.TaskEither<LifecycleError, void> {
     return this.locked(req.instance, async () => {
-      const flavor = checkFlavor(req.flavor);
-      return E.isLeft(flavor) ? flavor : spawn(this.deps, req);
+      const checked = E.flatMap(checkFlavor(req.flavor), () => checkImage(req.image, 'image'));
+      return E.isLeft(checked) ? checked : spawn(this.deps, req);
     });
   }
   /**
@@ -122,8 +122,8 @@ export class InstanceLifecycle {
    */
   evacuate(instance: InstanceId, to: string, facts?: InstanceFacts): TE.TaskEither<LifecycleError, LeftBehind> {
     return this.locked(instance, async () => {
-      const flavor = facts === undefined ? E.right(undefined) : checkFlavor(facts.flavor);
-      return E.isLeft(flavor) ? flavor : move(this.deps, { instance, to, kind: 'evacuate', confirm: 'auto', ...(facts === undefined ? {} : { facts }) });
+      const checked = facts === undefined ? E.right(undefined) : E.flatMap(checkFlavor(facts.flavor), () => checkImage(facts.image, 'facts.image'));
+      return E.isLeft(checked) ? checked : move(this.deps, { instance, to, kind: 'evacuate', confirm: 'auto', ...(facts === undefined ? {} : { facts }) });
     });
   }
   /**
@@ -172,7 +172,10 @@ export class InstanceLifecycle {
   }
   /** Re-create the root disk from another image, keeping its recorded layout. */
   rebuild(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {
-    return this.locked(instance, () => rebuild(this.deps, instance, image));
+    return this.locked(instance, async () => {
+      const checked = checkImage(image, 'image');
+      return E.isLeft(checked) ? checked : rebuild(this.deps, instance, image);
+    });
   }
   /**
    * Upload the root disk as a new image declaring the format written. Ids
@@ -189,7 +192,10 @@ export class InstanceLifecycle {
   }
   /** Add a recorded rescue disk. */
   rescue(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {
-    return this.locked(instance, () => rescue(this.deps, instance, image));
+    return this.locked(instance, async () => {
+      const checked = checkImage(image, 'image');
+      return E.isLeft(checked) ? checked : rescue(this.deps, instance, image);
+    });
   }
   /** Remove the rescue disk and its record. */
   unrescue(instance: InstanceId): TE.TaskEither<LifecycleError, void> {
@@ -218,7 +224,7 @@ export class InstanceLifecycle {
    */
   unshelve(instance: InstanceId, host: string, flavor: Flavor, shelvedImage: ImageId | null, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, async () => {
-      const checked = checkFlavor(flavor);
+      const checked = E.flatMap(checkFlavor(flavor), () => checkImage(shelvedImage, 'shelved_image_id'));
       return E.isLeft(checked) ? checked : unshelve(this.deps, instance, host, flavor, shelvedImage, configDrive);
     });
   }

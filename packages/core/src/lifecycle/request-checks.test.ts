@@ -35,6 +35,10 @@ const BAD_CALLS: readonly (readonly [string, Call, string, string])[] = [
   ['an unshelve with no flavor', (l) => l.unshelve(VM, 'b', untyped(undefined), null, false)(), 'INVALID_SIZE', 'flavor'],
   ['an instance id that is a path', (l) => l.hardReboot(untyped('vm1/../vm2'))(), 'INVALID_NAME', 'instance'],
   ['an instance id that is a number', (l) => l.delete(untyped(5))(), 'INVALID_NAME', 'instance'],
+  ['a rebuild from an image id that is a path', (l) => l.rebuild(VM, untyped('../../etc/passwd'))(), 'INVALID_NAME', 'image'],
+  ['a rescue image id that is a URL', (l) => l.rescue(VM, untyped('http://evil/x'))(), 'INVALID_NAME', 'image'],
+  ['an evacuation whose facts name an image id that is a path', (l) => l.evacuate(VM, 'b', { image: untyped('a/../../b'), flavor: FLAVOR })(), 'INVALID_NAME', 'facts.image'],
+  ['an unshelve from an image id that is a path', (l) => l.unshelve(VM, 'b', FLAVOR, untyped('/etc/shadow'), false)(), 'INVALID_NAME', 'shelved_image_id'],
 ];
 
 describe('lifecycle arguments the types state but a caller can break', () => {
@@ -60,6 +64,14 @@ describe('lifecycle arguments the types state but a caller can break', () => {
     expect(f.cluster.commands()).toEqual([]);
   });
 
+  it('refuses a boot from an image id that is a path, with nothing registered', async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+    const r = await f.lifecycle().spawn({ instance: VM, host: 'a', image: untyped('../../etc/passwd'), flavor: FLAVOR })();
+    expect(E.isLeft(r) && [r.left.code, r.left.path]).toEqual(['INVALID_NAME', 'image']);
+    expect(E.isLeft(await f.repository.getInstance(VM)())).toBe(true);
+    expect(f.cluster.commands()).toEqual([]);
+  });
+
   it('refuses, in the image backend, a disk the source does not make and a bad size even where a record exists', async () => {
     const f = await booted();
     const backend = f.host('a').backend;
@@ -68,9 +80,10 @@ describe('lifecycle arguments the types state but a caller can break', () => {
       await backend.createFromImage({ instance: VM, disk: untyped('swap'), imageId: img(IMAGES.qcow2) })(),
       await backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: -7 })(),
       await backend.createFromFunc({ instance: untyped('../x'), disk: 'swap', func: { kind: 'swap' }, size: 512 * MiB })(),
+      await backend.createFromImage({ instance: VM, disk: 'rescue', imageId: untyped('../../etc/passwd') })(),
     ];
     expect(results.map((r) => (E.isLeft(r) ? `${r.left.code} ${r.left.path ?? ''}` : 'ok'))).toEqual([
-      'UNSUPPORTED_OPERATION disk', 'UNSUPPORTED_OPERATION disk', 'INVALID_SIZE size', 'INVALID_NAME instance',
+      'UNSUPPORTED_OPERATION disk', 'UNSUPPORTED_OPERATION disk', 'INVALID_SIZE size', 'INVALID_NAME instance', 'INVALID_NAME imageId',
     ]);
   });
 });

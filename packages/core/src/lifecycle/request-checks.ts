@@ -4,7 +4,7 @@
  * elsewhere): each bad value is a typed error naming its argument, before
  * anything is read or written.
  */
-import { BACKENDS, DISK_FORMATS, isDiskName, unsupported, type InvalidSize, type UnsupportedOperation } from '@disk-ledger/domain';
+import { BACKENDS, DISK_FORMATS, imageId, isDiskName, unsupported, type InvalidName, type InvalidSize, type UnsupportedOperation } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { checkFlavor, type Flavor } from './flavor.js';
 
@@ -29,3 +29,10 @@ export const checkConversion = (disk: unknown, backend: unknown, format: unknown
   if (!(DISK_FORMATS as readonly unknown[]).includes(format)) return refused('format', `no disk format ${JSON.stringify(format)}: use ${DISK_FORMATS.join(', ')}`);
   return E.right(undefined);
 };
+
+/**
+ * An image id (or none) is one: an id the image service is asked for must
+ * never be a path or a URL, whatever the caller's types said.
+ */
+export const checkImage = (image: unknown, path: string): E.Either<InvalidName, void> =>
+  image === null || image === undefined ? E.right(undefined) : E.map(() => undefined)(imageId(image as string, path));

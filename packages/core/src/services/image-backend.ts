@@ -1,6 +1,7 @@
 import {
   byteSize,
   checkFunc,
+  imageId,
   instanceId,
   invalidSize,
   isDiskName,
@@ -89,6 +90,9 @@ export class ImageBackend {
     const flavorSize = req.flavorSize ?? 0;
     const bad = refusedRequest(req.instance, req.disk, IMAGE_DISKS, 'an image');
     if (bad !== null) return TE.left(bad);
+    // The type says it is an id; a JS caller or a cast can still pass a path or a URL, which must never reach the image service.
+    const id = imageId(req.imageId, 'imageId');
+    if (E.isLeft(id)) return TE.left(id.left);
     // 0 is the image's own size; anything else must be a size the disk can have.
     if (flavorSize !== 0 && E.isLeft(byteSize(flavorSize))) return TE.left(invalidSize(flavorSize, 'flavorSize'));
     return () =>

@@ -1,6 +1,6 @@
 import {
   decodeDiskMetadata,
-  encodeDiskMetadata,
+  encodeDiskMetadataChecked,
   type BlockDeviceMappingRepository,
   type DiskMetadata,
   type DiskName,
@@ -22,16 +22,8 @@ import { byDisk, decodeRow, decodeRows, type StoredRecord } from './disk-records
  * caller outside the type system may pass anything.
  */
 const checkedText = (instance: InstanceId, disk: DiskName, meta: DiskMetadata): E.Either<RecordInvalid, string> => {
-  let text: string;
-  try {
-    text = encodeDiskMetadata(meta);
-  } catch (e) {
-    // The encoder trusts its input's shape; a value that is not a record at all fails there.
-    const cause: MetadataError = { _tag: 'MetadataNotAnObject', code: 'METADATA_NOT_AN_OBJECT', path: '', message: `not a record: ${e instanceof Error ? e.message : String(e)}` };
-    return E.left(recordInvalid(instance, disk, cause));
-  }
-  const decoded = decodeDiskMetadata(text);
-  return E.isLeft(decoded) ? E.left(recordInvalid(instance, disk, decoded.left)) : E.right(text);
+  const text = encodeDiskMetadataChecked(meta);
+  return E.isLeft(text) ? E.left(recordInvalid(instance, disk, text.left)) : text;
 };
 
 const recordInvalid = (instance: InstanceId, disk: DiskName, cause: MetadataError): RecordInvalid => ({

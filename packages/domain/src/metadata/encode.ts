@@ -79,7 +79,10 @@ const jsonValue = (v: DiskMetadata[keyof DiskMetadata]): string => {
  * default). Every field of that version is written, null ones as JSON null,
  * which oslo accepts for nullable fields; fields the version lacks are left
  * out. No `nova_object.changes` key: oslo reads its absence as "no changes".
- * `meta` is trusted: it comes typed from the decoder or the services.
+ * `meta` is trusted: it comes typed from the decoder or the services. A
+ * value that may break a rule the types do not hold (a size out of range,
+ * a location that walks out, a pair not allowed) goes through
+ * {@link encodeDiskMetadataChecked}, which answers why instead of writing it.
  */
 export const encodeDiskMetadata = (meta: DiskMetadata, options: EncodeOptions = {}): string => {
   const { head, fields } = LAYOUTS[known(options.version ?? LATEST_METADATA_VERSION)];

@@ -1,5 +1,6 @@
 export { decodeDiskMetadata, decodeMetadataPrimitive } from './decode.js';
 export { backportDiskMetadata, encodeDiskMetadata, type EncodeOptions } from './encode.js';
+export { encodeDiskMetadataChecked } from './encode-checked.js';
 export {
   METADATA_FIELD_SCHEMAS,
   WIRE_FIELDS,
