@@ -29,6 +29,9 @@ export const writeAsGuest = async (observer: QemuObserver, layout: SiteLayout, h
     if (E.isLeft(info)) return { ok: false, message: `${layout.virtual(path)} cannot be opened as ${format}: ${info.left}` };
     virtualSize = info.right.virtualSize;
   }
-  const written = await observer.writeAtZero(path, format, guestBytes(layout, host, content, virtualSize, marker));
+  // A guest cannot write past the end of its disk: a header kind longer than a small disk is cut there, as the in-memory
+  // host keeps its disk's size (a raw file would otherwise grow, and qemu-io refuse a write past a qcow2's end).
+  const bytes = guestBytes(layout, host, content, virtualSize, marker);
+  const written = await observer.writeAtZero(path, format, bytes.length > virtualSize ? bytes.subarray(0, virtualSize) : bytes);
   return E.isLeft(written) ? { ok: false, message: written.left } : { ok: true };
 };

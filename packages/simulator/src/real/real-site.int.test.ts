@@ -4,6 +4,7 @@
  * real images. Sizes are small; every disk is sparse.
  */
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DiskLocation, HostPath, ImageId } from '@disk-ledger/domain';
@@ -103,6 +104,19 @@ describe('RealSite', () => {
     expect(info['backing-filename']).toBeUndefined();
     expect(await site.guestWrite('c2', disk, 'raw', PLANTED)).toEqual({ ok: true });
     expect((await site.guestWrite('c1', disk, 'vmdk', PLANTED)).ok).toBe(false);
+  });
+
+  it('cuts a header longer than a small disk at its end, as a guest can write no further, through either format', async () => {
+    const site = await openSite();
+    const raw = `${site.instancesPath('c1')}/small.raw` as HostPath;
+    const qcow2 = `${site.instancesPath('c1')}/small.qcow2` as HostPath;
+    for (const [path, format] of [[raw, 'raw'], [qcow2, 'qcow2']] as const) {
+      await site.executor('c1').run({ argv: ['qemu-img', 'create', '-f', format, path, String(64 * 1024)] })();
+      expect(await site.guestWrite('c1', { backend: 'flat', path }, format, PLANTED)).toEqual({ ok: true });
+      const info = JSON.parse(execFileSync('qemu-img', ['info', '-f', format, '--output=json', path], { encoding: 'utf8' })) as Record<string, unknown>;
+      expect(info['virtual-size']).toBe(64 * 1024);
+    }
+    expect(statSync(raw).size).toBe(64 * 1024);
   });
 
   it("finds a secret's bytes in an upload, and records the probe of the command that copied them", async () => {

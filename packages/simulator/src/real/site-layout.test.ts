@@ -30,6 +30,13 @@ describe('SiteLayout', () => {
     expect(layout.virtual('/elsewhere/disk')).toBe('/elsewhere/disk');
   });
 
+  it('shows nothing of the temporary root: its image store and scratch files are named, not located', () => {
+    expect(layout.virtual('qemu-io -f qcow2 -c "write -q -s /tmp/dl-root/scratch/5.bin 0 262144" /tmp/dl-root/hosts/c1/instances/vm1/disk exited 1'))
+      .toBe('qemu-io -f qcow2 -c "write -q -s <scratch>/5.bin 0 262144" /var/lib/nova/instances/vm1/disk exited 1');
+    expect(layout.virtual("cannot read '/tmp/dl-root/images/cirros' in /tmp/dl-root")).toBe("cannot read '<images>/cirros' in <replay>");
+    expect(layout.virtual('/tmp/dl-root/imagesx/a')).toBe('<replay>/imagesx/a');
+  });
+
   it('refuses a host name that is not a file name, as a bug of the caller', () => {
     expect(() => layout.instancesPath('../c1')).toThrow(/unreachable/);
   });

@@ -84,11 +84,18 @@ export class SiteLayout {
     return `${this.fsRoot(host)}${p}`;
   }
 
-  /** `text` with every host directory written the way the in-memory host names it. */
+  /**
+   * `text` with every host directory written the way the in-memory host
+   * names it, and the rest of the temporary root (the image store, the
+   * observer's scratch files) as `<images>`, `<scratch>` or `<replay>`: a
+   * report never shows where a run happened to live.
+   */
   virtual(text: string): string {
+    if (!text.includes(this.root)) return text;
     const hosts = `${this.root}/hosts/`;
-    if (!text.includes(hosts)) return text;
-    return text.replace(new RegExp(`${escape(hosts)}[^/\\s]+/(instances|fs)`, 'g'), (_m, kind: string) => (kind === 'instances' ? INSTANCES_PATH : ''));
+    return text
+      .replace(new RegExp(`${escape(hosts)}[^/\\s]+/(instances|fs)`, 'g'), (_m, kind: string) => (kind === 'instances' ? INSTANCES_PATH : ''))
+      .replace(new RegExp(`${escape(this.root)}(/(images|scratch)(?=[/\\s'"]|$))?`, 'g'), (_m, _sub: string | undefined, dir: string | undefined) => `<${dir ?? 'replay'}>`);
   }
 
   /** The image service's store. */
