@@ -93,6 +93,18 @@ describe('decodeDiskMetadata', () => {
     });
   });
 
+  describe('when a field holds something a hostile writer made', () => {
+    it('keeps in the error what it is, not the value itself, so the error stays safe to log', () => {
+      const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+      const e = failure(JSON.stringify(primitive()).replace('"size":1024', `"size":${deep}`));
+      expect(e).toMatchObject({ code: 'METADATA_INVALID_FIELD', path: 'nova_object.data.size', value: 'an array' });
+      expect(() => JSON.stringify(e)).not.toThrow();
+      const long = failure(JSON.stringify(primitive('1.1', { location: 'x'.repeat(5000) })));
+      expect(long).toMatchObject({ code: 'METADATA_INVALID_FIELD', path: 'nova_object.data.location', value: 'a string of 5000 characters' });
+      expect(failure(JSON.stringify(primitive('1.1', { size: 'big' })))).toMatchObject({ value: 'big' });
+    });
+  });
+
   describe('when nova_object.changes is present', () => {
     it('accepts a list of field names of the version', () => {
       expect(success(text({ ...primitive(), 'nova_object.changes': ['size', 'location'] })).size).toBe(1024);
