@@ -24,6 +24,9 @@ const embeddingExample = (readme: string): string => {
   return section.slice(start + 6, end + 1);
 };
 
+/** The first ```ts block under `### On the in-memory host`. */
+const inMemoryExample = (readme: string): string => embeddingExample(readme.slice(readme.indexOf('### On the in-memory host')).replace('### On the in-memory host', '## Embedding'));
+
 const DECLARED = 'declare const glance: ImageService;';
 
 /** An image service over a directory: `cirros` is a real 1 GiB qcow2 made by qemu-img; uploads are kept beside it. */
@@ -89,5 +92,24 @@ describe("the README's embedding example", () => {
     // The instance was deleted at the end: no host directory holds anything of it.
     const left = await run('find', [join(DIR, 'srv'), '-path', '*6f1c2a9e*']);
     expect(left.stdout.split('\n').filter((l) => l !== '')).toEqual([]);
+  });
+});
+
+describe("the README's in-memory example", () => {
+  it('type-checks and runs, printing every record of the boot and no probe or leak', async () => {
+    const code = inMemoryExample(await readFile(join(ROOT, 'README.md'), 'utf8'));
+    expect(code).toContain('fakeHostModule');
+    await writeFile(join(DIR, 'in-memory.mts'), code);
+    await writeFile(join(DIR, 'tsconfig.in-memory.json'), JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, composite: false, declaration: false, declarationMap: false }, files: ['in-memory.mts'] }));
+    const checked = await run(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', join(DIR, 'tsconfig.in-memory.json')], { cwd: DIR }).then(() => 'ok', (e: { stdout?: string }) => e.stdout ?? String(e));
+    expect(checked).toBe('ok');
+    const out = await run(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(DIR, 'in-memory.mts')], { cwd: DIR });
+    expect(out.stdout.trim().split('\n')).toEqual([
+      'root qcow2 qcow2 2147483648 disk',
+      'ephemeral0 qcow2 qcow2 1073741824 disk.eph0',
+      'swap qcow2 qcow2 536870912 disk.swap',
+      'config flat raw 67108864 disk.config',
+      'probes 0 leaks 0',
+    ]);
   });
 });
