@@ -80,11 +80,12 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   if (E.isLeft(decoded)) return E.left(invalid(file, decoded.left.path, decoded.left.message));
   const s = decoded.right;
   const hostOptions = new Map<string, HostStorageOptions>();
+  const instances = new Set(s.steps.flatMap((step) => (step.op === 'boot' ? [step.instance] : [])));
   for (const [i, h] of s.hosts.entries()) {
     if (!HOST_NAME.test(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `${JSON.stringify(h.name.slice(0, 80))} is not a host name: use 1-255 letters, digits, ".", "_" or "-"`));
     if (hostOptions.has(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `duplicate host "${h.name}"`));
     for (const [j, secret] of (h.secrets ?? []).entries()) {
-      const problem = targetProblem(secret) ?? secretProblem(secret, (h.secrets ?? []).slice(0, j));
+      const problem = targetProblem(secret) ?? secretProblem(secret, (h.secrets ?? []).slice(0, j), instances);
       if (problem !== null) return E.left(invalid(file, `hosts[${i}].secrets[${j}]`, problem));
     }
     const o = hostStorageOptions(toOptionsInput(h.config));
@@ -117,17 +118,25 @@ const targetProblem = (target: string): string | null => {
  * Why `secret` cannot be planted as a file beside `earlier` ones, or `null`:
  * it must be spelled plainly (no `.`, `..` or empty part: the real host
  * plants it at exactly that path), be neither another secret nor a directory
- * of one, and not hold the instances directory.
+ * of one, and not hold the instances directory. In the instances directory
+ * it may be a file of the base-image cache or of another tenant's instance
+ * (one the scenario never boots), not where the replay makes `instances`.
  */
-const secretProblem = (secret: string, earlier: readonly string[]): string | null => {
+const secretProblem = (secret: string, earlier: readonly string[], instances: ReadonlySet<string>): string | null => {
   const parts = secret.split('/').slice(1);
   if (parts.some((p) => p === '' || p === '.' || p === '..')) return `${JSON.stringify(secret.slice(0, 80))} is not a plain absolute path (no ".", ".." or empty parts)`;
   const under = (a: string, b: string): boolean => a === b || a.startsWith(`${b}/`);
   if (under(INSTANCES_PATH, secret)) return `${secret} holds the instances directory ${INSTANCES_PATH}; a secret is a file`;
-  // The instances' own directories (and the cache directory itself) are made by the replay: a secret there would
-  // stand where a disk or disk.info goes, and each host would fail the step in its own way.
-  if (under(secret, INSTANCES_PATH) && !secret.startsWith(`${INSTANCES_PATH}/_base/`)) {
-    return `${secret} is in the instances directory, where only a file of the base-image cache (${INSTANCES_PATH}/_base/<name>) can be a secret`;
+  // The scenario's instances' directories and the cache directory itself are made by the replay: a secret there
+  // would stand where a disk or disk.info goes, and each host would fail the step in its own way.
+  if (under(secret, INSTANCES_PATH)) {
+    const dir = secret.slice(INSTANCES_PATH.length + 1).split('/')[0] ?? '';
+    if (dir === '_base' && secret === `${INSTANCES_PATH}/_base`) return `${secret} is the base-image cache directory; a secret is a file`;
+    // nova's snapshots_directory, where the classic driver stages a snapshot.
+    if (dir === 'snapshots') return `${secret} is in ${INSTANCES_PATH}/snapshots, where the classic driver stages snapshots`;
+    if (instances.has(dir)) {
+      return `${secret} is in the directory of instance ${dir}, which the replay makes; a secret there can be in another instance's directory (one the scenario does not boot) or the base-image cache (${INSTANCES_PATH}/_base/<name>)`;
+    }
   }
   const clash = earlier.find((e) => under(e, secret) || under(secret, e));
   return clash === undefined ? null : clash === secret ? `${secret} is listed twice` : `${secret} and ${clash} cannot both be files: one is in the other`;
