@@ -189,11 +189,11 @@ describe('loadScenario', () => {
     it('refuses secrets that cannot all be files: not plain, twice, one inside another, or holding the instances directory', () => {
       const boot = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }';
       const secrets = (list: string) => problem(base(boot).replace('  - name: a\n', `  - name: a\n    secrets: ${list}\n`));
-      for (const list of ['[/etc/../etc/shadow]', '[/etc//shadow]', '[/etc/./shadow]', '[/etc/shadow/]', '[/etc/shadow, /etc/shadow]', '[/etc/shadow, /etc/shadow/x]', '[/etc/x/y, /etc/x]', '[/var/lib/nova]', '[/var/lib/nova/instances/vm1]', '[/var/lib/nova/instances/vm1/disk]', '[/var/lib/nova/instances/_base]', '[/var/lib/nova/instances/snapshots/x]']) {
+      for (const list of ['[/etc/../etc/shadow]', '[/etc//shadow]', '[/etc/./shadow]', '[/etc/shadow/]', '[/etc/shadow, /etc/shadow]', '[/etc/shadow, /etc/shadow/x]', '[/etc/x/y, /etc/x]', '[/var/lib/nova]', '[/var/lib/nova/instances/vm1]', '[/var/lib/nova/instances/vm1/disk]', '[/var/lib/nova/instances/_base]', '[/var/lib/nova/instances/snapshots/x]', '[/dev/vg0/vm1_disk]']) {
         expect(secrets(list), list).toMatch(/^hosts\[0\]\.secrets\[[01]\]$/);
       }
       // Another tenant's instance (one the scenario never boots) may hold a secret: its disk is one.
-      expect(secrets('["/etc/sh adow", /etc/shadow, /var/lib/nova/instances/_base/x, /dev/vg0/lv, /var/lib/nova/instances/victim/disk, /var/lib/nova/instances/disk.info]')).toBe('ok');
+      expect(secrets('["/etc/sh adow", /etc/shadow, /var/lib/nova/instances/_base/x, /dev/vg0/lv, /var/lib/nova/instances/victim/disk, /var/lib/nova/instances/disk.info, /dev/vg0/victim_disk]')).toBe('ok');
     });
     it('takes a flavor without a root as root 0 (the image size)', () => {
       expect(problem(base('  - boot: { instance: vm1, host: a, volume: true, flavor: nothing }').replace('flavors:\n', 'flavors:\n  nothing: { ephemeral: 1GiB }\n'))).toBe('ok');

@@ -138,6 +138,11 @@ const secretProblem = (secret: string, earlier: readonly string[], instances: Re
       return `${secret} is in the directory of instance ${dir}, which the replay makes; a secret there can be in another instance's directory (one the scenario does not boot) or the base-image cache (${INSTANCES_PATH}/_base/<name>)`;
     }
   }
+  // /dev/<vg>/<lv> is where a logical volume's device is: one of a booted instance's (`<instance>_disk`…) is the replay's.
+  if (parts.length === 3 && parts[0] === 'dev') {
+    const owner = [...instances].find((i) => parts[2]?.startsWith(`${i}_`) === true);
+    if (owner !== undefined) return `${secret} is where the device of a logical volume of instance ${owner} would be, which the replay makes`;
+  }
   const clash = earlier.find((e) => under(e, secret) || under(secret, e));
   return clash === undefined ? null : clash === secret ? `${secret} is listed twice` : `${secret} and ${clash} cannot both be files: one is in the other`;
 };
