@@ -35,6 +35,22 @@ describe('rebuild', () => {
     }
   });
 
+  describe('when the instance boots from a volume', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`restarts it with its local disks, re-making a lost one, and makes no root, on ${name}`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }] });
+        await f.boot(VM, 'a', { image: null });
+        await f.lose(VM, 'ephemeral0');
+        const o = await observe(f, VM, () => f.lifecycle().rebuild(VM, img(IMAGES.raw))());
+        expect(outcome(o.result)).toBe('ok');
+        expect(o.after).toEqual(o.before);
+        expect((await f.records(VM)).has('root')).toBe(false);
+        expect(f.cluster.disks().filter((d) => d.location.endsWith('vm1_disk') || d.location.endsWith('vm1/disk'))).toEqual([]);
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
   describe('when the new image is hostile', () => {
     for (const id of HOSTILE_IMAGES) {
       it(`rejects ${id} and leaves the old root disk, its data and its record as they were`, async () => {

@@ -16,12 +16,15 @@ export const missingDisk = (instance: InstanceId, disk: DiskName): RecordMissing
  * changes. The image is verified first, so a rejected image leaves the old
  * root disk and its record as they were; then the new record is durable
  * before the old disk goes. The other disks stay as they are (one that
- * went missing is re-made from its record).
+ * went missing is re-made from its record). An instance booted from a
+ * volume (no `image_ref`, no local root) has its volume re-imaged by the
+ * volume service, not here: its guest restarts with its local disks.
  */
 export const rebuild = async (deps: LifecycleDeps, instance: InstanceId, image: ImageId): Step<void> => {
   const view = await loadInstance(deps, instance);
   if (E.isLeft(view)) return view;
   const root = view.right.records.get('root');
+  if (root === undefined && view.right.row.imageRef === null) return remakeMissing(view.right);
   if (root === undefined) return E.left(missingDisk(instance, 'root'));
   const meta = await run(deps.images.show(image));
   if (E.isLeft(meta)) return meta;

@@ -266,6 +266,8 @@ export class MetadataDriver implements StepDriver {
       if (E.isLeft(img)) return img;
       const r = await this.lifecycle.rebuild(i, img.right)();
       if (E.isLeft(r)) return r;
+      // An instance booted from a volume keeps no image: the volume service re-images its root.
+      if (inst.image === null) return r;
       inst.image = img.right;
       // Nova's records name the image an instance was rebuilt from; the library's own record of the root does too.
       return this.world.repository.setImageRef(i, img.right)();

@@ -74,8 +74,10 @@ export const rebuild = async (ctx: LegacyContext, inst: SimInstance, image: stri
   if (E.isLeft(meta)) return meta;
   const info = await readDiskInfo(host, inst.id);
   if (E.isLeft(info)) return info;
-  // Nova's API records the new image before the compute rebuilds, so a rebuild cut short still names it.
-  const recorded = await ctx.world.repository.setImageRef(inst.id, id.right)();
+  // Nova's API records the new image before the compute rebuilds, so a rebuild cut short still names it. An instance
+  // booted from a volume keeps none: the volume service re-images its root, and its local disks stay.
+  const fromVolume = inst.image === null;
+  const recorded = fromVolume ? E.right(undefined) : await ctx.world.repository.setImageRef(inst.id, id.right)();
   if (E.isLeft(recorded)) return recorded;
   const root = inst.legacyDisks.get('root');
   if (root !== undefined) {
@@ -94,7 +96,7 @@ export const rebuild = async (ctx: LegacyContext, inst: SimInstance, image: stri
     const made = await makeDisk(ctx, host, inst, info.right, plan.right);
     if (E.isLeft(made)) return made;
   }
-  inst.image = id.right;
+  if (!fromVolume) inst.image = id.right;
   const disks = placedDisks(host, inst);
   if (E.isLeft(disks)) return disks;
   const opened = await openAll(host, inst, info.right, disks.right);
