@@ -1,3 +1,4 @@
+/* global process, console, URL */
 // Where one fleet cell's time goes, layer by layer: `node tools/bench/fleet-layers.mjs [instances] [events] [--methods]`
 // (after `pnpm build`). Methods of each layer are wrapped to time their calls; a cell runs one event at a time, so the
 // wall time between a call's start and its settling is that call's own (the wrappers add about 5 %). A layer's time
