@@ -43,16 +43,21 @@ const records = async (world: World): Promise<LiveRecord[]> => {
     const row = await world.repository.getInstance(inst.id)();
     const rows = await world.repository.listDisks(inst.id)();
     if (E.isLeft(rows) || E.isLeft(row)) continue;
+    const live = new Set<string>();
     for (const r of rows.right) {
       if (r.driverInfo === null) continue;
       const meta = decodeDiskMetadata(r.driverInfo);
-      if (E.isRight(meta)) out.push({ instance: inst.id, host: inst.host, disk: r.disk, meta: meta.right, optional: inst.shelved });
+      if (E.isRight(meta)) {
+        out.push({ instance: inst.id, host: inst.host, disk: r.disk, meta: meta.right, optional: inst.shelved });
+        live.add(`${inst.host}\0${r.disk}`);
+      }
     }
     const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
     if (op === null || E.isLeft(op)) continue;
-    // A shelve cut part-way still describes the disks it had not removed yet; the next operation settles it.
+    // A shelve cut part-way still describes the disks it had not removed yet; the next operation settles it. One whose
+    // record it has not dropped yet is that record's disk, not a second claim on it.
     if (op.right.kind === 'shelve') {
-      for (const u of heldByShelve(op.right.shelve)) out.push({ instance: inst.id, ...u, optional: true });
+      for (const u of heldByShelve(op.right.shelve)) if (!live.has(`${u.host}\0${u.disk}`)) out.push({ instance: inst.id, ...u, optional: true });
       continue;
     }
     const m = op.right.move;
@@ -107,7 +112,12 @@ export const checkInvariants = async (
     return id !== null && (exempt.has(id) || world.instance(id)?.legacy === true);
   };
   // What an evacuation left on its source is described by its records until that host removes it (it tries before every step).
-  const waiting = leftBehind.flatMap(({ instance, left }) => left.disks.map((d): LiveRecord => ({ instance, host: left.host, disk: d.disk, meta: d.meta, optional: true })));
+  // A classic driver's volume the evacuation made anew is described where the dead source's options put it, with no
+  // size a dead host could tell (1): it is not a record to hold the host to, and the source's volumes by nova's names
+  // are allowed above.
+  const sizeUnknown = (meta: LiveRecord['meta']): boolean => meta.provenance === 'derived' && meta.size === 1;
+  const waiting = leftBehind.flatMap(({ instance, left }) =>
+    left.disks.filter((d) => !sizeUnknown(d.meta)).map((d): LiveRecord => ({ instance, host: left.host, disk: d.disk, meta: d.meta, optional: true })));
   const recs = [...(await records(world)), ...waiting].filter((r) => !exempt.has(r.instance));
   const hosts = new Map<string, HostContext>(world.scenario.hosts.map((h) => [h.name, world.context(h.name)]));
   // Probes and leaks are counted above, with the classic driver's set apart.

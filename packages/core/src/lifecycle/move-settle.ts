@@ -114,7 +114,8 @@ const leftVolume = (p: MovePlan): boolean => p.action === 'rebuild' && p.from.pr
 /**
  * What a move left on its source host: nothing, unless it was an evacuation:
  * its recorded disks there, and the classic driver's volumes it made anew
- * (their `from`, where the source's options put them).
+ * (their `from`, where the source's options put them, with a size of 1: a
+ * dead host could not say how large they are, and their removal needs none).
  */
 export const leftBehind = (m: Migration): LeftBehind => ({
   host: m.source,
