@@ -1,4 +1,5 @@
 import { decodeDiskMetadata, hostBackend } from '@disk-ledger/domain';
+import { imageMarker } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { stringify } from 'yaml';
 import { LegacyDriver } from '../../packages/simulator/src/legacy/legacy-driver.js';
@@ -7,7 +8,7 @@ import { loadScenario, type Scenario } from '../../packages/simulator/src/scenar
 import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
 import { DataKept, guestData } from './data-kept.js';
-import { checkInvariants, diskKeys, layoutChanges, layouts, unreachable, type Violation } from './invariants.js';
+import { checkInvariants, diskKeys, keyOf, layoutChanges, layouts, unreachable, type Violation } from './invariants.js';
 
 /**
  * Steps after which every recorded disk of the instance must be on its host:
@@ -65,6 +66,23 @@ export const load = (file: object): Scenario => {
   // The generators only make valid scenarios; an invalid one is a bug of the suite.
   if (E.isLeft(s)) throw new Error(`generated an invalid scenario: ${s.left.message}`);
   return s.right;
+};
+
+/**
+ * Invariant 7, hostile images are refused before use: a step the metadata
+ * driver ran adds no cache entry holding an image whose bytes are hostile
+ * (a backing or data file, a vmdk extent, a raw label on a qcow2). The rest
+ * of the code names every format, so a gap in verification would show as
+ * no probe or leak; this is where it shows. The classic driver's model
+ * caches them, and its steps are not checked here.
+ */
+const hostileCached = (world: World, before: ReadonlySet<string>, step: number): Violation[] => {
+  const hostile = (world.scenario.images ?? []).filter((i) => i.content !== undefined && i.content !== 'benign').map((i) => imageMarker(i.id));
+  return world.cluster
+    .disks()
+    .filter((d) => d.location.includes('/_base/') && !d.location.endsWith('.part') && !before.has(keyOf(d.host, d.location)))
+    .filter((d) => d.markers.some((m) => hostile.includes(m)))
+    .map((d) => ({ invariant: '7 hostile images never cached', detail: `step ${step} cached ${d.markers.filter((m) => hostile.includes(m)).join(', ')} at ${d.host ?? ''}:${d.location}` }));
 };
 
 /** Where a replay first broke an invariant. */
@@ -150,6 +168,7 @@ export const replayChecked = async (
       else if (outcome.ok && restartsGuest(step)) exempt.delete(step.instance);
     }
     const violations = await checkInvariants(world, exempt, classic, debris, runner.pendingLeftBehind());
+    if (runner.lastDriver === 'metadata' && !control) violations.push(...hostileCached(world, disksBefore, index));
     if ('instance' in step && born.has(step.instance) && runner.lastDriver === 'metadata' && !outcome.ok && LEGACY_FACT_ERRORS.has(outcome.code)) {
       violations.push({ invariant: '5 records alone decide', detail: `${step.instance}, booted with records, failed ${step.op} on the classic driver's facts: ${outcome.code} ${outcome.message}` });
     }

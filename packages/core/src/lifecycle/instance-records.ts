@@ -1,4 +1,4 @@
-import type { DiskMetadata, DiskName, InstanceId, InstanceRow, InstanceState } from '@disk-ledger/domain';
+import type { DiskMetadata, DiskName, InstanceId, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { recordedLocation } from '../services/disk-locator.js';
 import type { StoredRecord } from '../services/disk-records.js';
@@ -9,7 +9,7 @@ import { instanceShelved } from './shelve-settle.js';
 
 /** An instance, its host's services, and the record of each of its local disks. */
 export interface InstanceView {
-  readonly row: InstanceRow;
+  readonly row: InstanceState;
   readonly host: HostServices;
   readonly records: ReadonlyMap<DiskName, DiskMetadata>;
   /** Slots that have no record and got none (`forDelete`, or `adopt: false`), or whose record does not decode (`forDelete`): no fact places their disks. */
