@@ -125,7 +125,7 @@ export const scenarioArbitrary = fc
     hosts: fc.array(hostConfig, { minLength: 2, maxLength: 3 }),
     steps: fc.tuple(prelude, fc.array(stepGroup, { minLength: 1, maxLength: 12 })).map(([boots, rest]) => [...boots, ...rest.flat()]),
     crashes: fc.array(fc.tuple(fc.nat(), host), { maxLength: 2 }),
-    faults: fc.array(fc.tuple(fc.nat(), fc.constantFrom<'command' | 'db'>('command', 'db')), { maxLength: 2 }),
+    faults: fc.array(fc.tuple(fc.nat(), fc.constantFrom<'command' | 'db' | 'crash'>('command', 'db', 'crash'), fc.nat({ max: 6 })), { maxLength: 2 }),
     // Which move, if any, a crash of its destination cuts: crashes drawn at random mostly hit steps that do not involve the host.
     cut: fc.option(fc.nat(), { freq: 2 }),
   })
@@ -146,8 +146,9 @@ export const scenarioArbitrary = fc
       withCrashes.push(s);
     }
     return {
-      // Not part of the scenario format: a command or a database call that fails during a step (reported as a comment).
-      faults: faults.map(([at, kind]) => ({ at: at % withCrashes.length, kind })),
+      // Not part of the scenario format: a command or a database call that fails during a step, or a crash of the host
+      // right after the step's nth command, wherever in the step that falls (reported as a comment).
+      faults: faults.map(([at, kind, nth]) => ({ at: at % withCrashes.length, kind, ...(kind === 'crash' ? { nth } : {}) })),
       format: 1,
       name: 'generated',
       hosts: hosts.map((config, i) => ({ name: names[i] ?? 'h0', config, secrets: [SECRET] })),

@@ -30,7 +30,7 @@ const report = (file: object, broken: Broken, seed: number, path: string | undef
   const scenario = { ...load(file), expect: { probes: 0, leaks: 0 } };
   const text = writeScenario(scenario, [
     `counterexample of the security suite (seed ${seed}, path ${path ?? '?'}, ${repository} repository)`,
-    ...faultsOf(file).map((f) => `injected (not replayed by the CLI): a failing ${f.kind === 'command' ? 'command' : 'database call'} during step ${f.at}`),
+    ...faultsOf(file).map((f) => `injected (not replayed by the CLI): ${f.kind === 'crash' ? `a crash after command ${f.nth ?? 0}` : `a failing ${f.kind === 'command' ? 'command' : 'database call'}`} during step ${f.at}`),
     `step ${broken.step} (${broken.op}) broke: ${broken.violations.map((v) => `${v.invariant}: ${v.detail}`).join('; ')}`,
     'the replay below expects no probe and no leak; the other invariants are checked by the re-run',
     `re-run: pnpm test:props --seed ${seed}${path === undefined ? '' : ` --path ${path}`}`,
