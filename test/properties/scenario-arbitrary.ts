@@ -104,10 +104,19 @@ const followUp = fc.oneof(
     { unrescue: { instance: i } },
   ]),
   fc.tuple(instance, host, fc.array(step, { maxLength: 2 })).map(([i, to, between]) => [{ shelve: { instance: i } }, ...between, { unshelve: { instance: i, host: to } }]),
+  // A hostile write, then an operation that reads the disk it went to: the paths the advisories went through.
+  fc.tuple(instance, host, fc.constantFrom(...HOSTILE), fc.constantFrom('root', 'ephemeral0'), fc.constantFrom('snapshot', 'resize', 'live_migrate', 'rescue', 'shelve', 'reboot')).map(([i, to, content, disk, op]) => [
+    { guest_write: { instance: i, disk, content, target: SECRET } },
+    op === 'snapshot' ? { snapshot: { instance: i, image_id: 'snap-a' } }
+      : op === 'resize' || op === 'live_migrate' ? { [op]: { instance: i, to } }
+        : op === 'rescue' ? { rescue: { instance: i, image: 'img-raw' } }
+          : op === 'shelve' ? { shelve: { instance: i } }
+            : { reboot: { instance: i, hard: true } },
+  ]),
 );
 
 /** Single steps, and now and then a pair that belongs together. */
-const stepGroup = fc.oneof({ weight: 8, arbitrary: step.map((x) => [x]) }, { weight: 1, arbitrary: followUp });
+const stepGroup = fc.oneof({ weight: 7, arbitrary: step.map((x) => [x]) }, { weight: 2, arbitrary: followUp });
 
 /**
  * Boots that open a scenario, one per instance they name: most later steps
