@@ -1,4 +1,4 @@
-import { decodePending, heldByShelve, sourceDisks, type HostContext } from '@disk-ledger/core';
+import { decodePending, destinationDisks, heldByShelve, sourceDisks, type HostContext } from '@disk-ledger/core';
 import { decodeDiskMetadata } from '@disk-ledger/domain';
 import type { DiskInfo } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
@@ -47,9 +47,10 @@ const records = async (world: World): Promise<LiveRecord[]> => {
     for (const r of rows.right) {
       if (r.driverInfo === null) continue;
       const meta = decodeDiskMetadata(r.driverInfo);
+      // The database's host, which the library acts on: a move that failed part-way may have set it back already.
       if (E.isRight(meta)) {
-        out.push({ instance: inst.id, host: inst.host, disk: r.disk, meta: meta.right, optional: inst.shelved });
-        live.add(`${inst.host}\0${r.disk}`);
+        out.push({ instance: inst.id, host: row.right.host, disk: r.disk, meta: meta.right, optional: inst.shelved });
+        live.add(`${row.right.host}\0${r.disk}`);
       }
     }
     const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
@@ -64,6 +65,11 @@ const records = async (world: World): Promise<LiveRecord[]> => {
     // A confirm cut short (`confirming`) still describes the source disks it has not removed yet; the next operation finishes it.
     if (m.status === 'unconfirmed' || m.status === 'confirming') {
       for (const d of sourceDisks(m)) out.push({ instance: inst.id, host: m.source, disk: d.disk, meta: d.meta, optional: true });
+    }
+    // A revert that failed part-way (a command failing) has given the source its records back, and still describes the
+    // destination's disks it has not removed yet; the next operation finishes it. One with a live record is that one.
+    if (m.status === 'reverting') {
+      for (const d of destinationDisks(m)) if (!live.has(`${m.destination}\0${d.disk}`)) out.push({ instance: inst.id, host: m.destination, disk: d.disk, meta: d.meta, optional: true });
     }
   }
   return out;

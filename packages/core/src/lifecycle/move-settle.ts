@@ -108,6 +108,13 @@ export interface LeftBehind {
 /** The disks a move has on its source, by the records they have there (not those on storage both hosts share). */
 export const sourceDisks = (m: Migration): RecordedDisk[] => fromSource(m).map((p) => ({ disk: p.disk, meta: p.from }));
 
+/**
+ * The disks a move places on its destination, by the records they have or
+ * will have there (not those on storage both hosts share): what a revert
+ * cut short still has to remove, once their records are the source's again.
+ */
+export const destinationDisks = (m: Migration): RecordedDisk[] => moving(m).map((p) => ({ disk: p.disk, meta: placedRecord(p) }));
+
 /** A rebuilt disk whose `from` is the classic driver's volume on the source (derived from its options), not its own new record. */
 const leftVolume = (p: MovePlan): boolean => p.action === 'rebuild' && p.from.provenance === 'derived';
 
