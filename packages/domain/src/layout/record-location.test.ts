@@ -10,6 +10,9 @@ describe('resolveLocation', () => {
   it.each([
     ['lvm', 'nova-vg/vm1_disk', { backend: 'lvm', vg: 'nova-vg', lv: 'vm1_disk' }],
     ['rbd', 'vms/vm1_disk.eph0', { backend: 'rbd', pool: 'vms', image: 'vm1_disk.eph0' }],
+    ['lvm', 'nova-vg/vm1_disk.local', { backend: 'lvm', vg: 'nova-vg', lv: 'vm1_disk.local' }],
+    ['rbd', 'vms/vm1_disk.config', { backend: 'rbd', pool: 'vms', image: 'vm1_disk.config' }],
+    ['lvm', 'nova-vg/vm1_disk.eph999', { backend: 'lvm', vg: 'nova-vg', lv: 'vm1_disk.eph999' }],
     ['flat', 'disk', { backend: 'flat', path: '/var/lib/nova/instances/vm1/disk' }],
     ['qcow2', '/var/lib/nova/instances/vm1/disk.swap', { backend: 'qcow2', path: '/var/lib/nova/instances/vm1/disk.swap' }],
   ] as const)('places %s location %j on the instance', (backend, location, expected) => {
@@ -23,6 +26,11 @@ describe('resolveLocation', () => {
     ['lvm', 'nova-vg/vm10_disk'],
     ['rbd', 'vms/tenant-b_disk'],
     ['rbd', 'vms/xvm1_disk'],
+    // Instance ids may hold "_": vm1_2's volumes start with "vm1_" too.
+    ['lvm', 'nova-vg/vm1_2_disk'],
+    ['rbd', 'vms/vm1_2_disk.eph0'],
+    ['lvm', 'nova-vg/vm1_disk.eph1000'],
+    ['rbd', 'vms/vm1_anything'],
   ] as const)('refuses %s location %j, which is not one of the instance volumes', (backend, location) => {
     const r = resolveLocation(backend, location, instances, vm);
     expect(r).toEqual(E.left(expect.objectContaining({ code: 'INVALID_NAME', path: 'location' })));

@@ -35,6 +35,9 @@ export const recordLocation = (
 export const instanceDir = (instancesPath: HostPath, instance: InstanceId): HostPath =>
   `${instancesPath}/${instance}` as HostPath;
 
+/** Nova's names of an instance's disks (`novaFileNames`), as they follow `<instance>_` in a volume's name. */
+const NOVA_VOLUME_SUFFIX = /^(?:disk(?:\.(?:local|swap|config|rescue|eph(?:0|[1-9][0-9]{0,2})))?|kernel|ramdisk)$/;
+
 /**
  * A volume location `<vg>/<lv>` or `<pool>/<image>` whose volume is the
  * instance's own: nova names every volume of an instance `<instance>_…`, and
@@ -48,8 +51,10 @@ const splitPair = (location: string, what: string, instance: InstanceId): E.Eith
   if (E.isLeft(a)) return a;
   const b = volumeName(parts[1] ?? '', 'location');
   if (E.isLeft(b)) return b;
-  if (!b.right.startsWith(`${instance}_`)) {
-    return E.left(invalidName('location', location, `must name a volume of instance ${instance} (${instance}_<name>)`, 'location'));
+  // The prefix alone is not enough: an instance id may hold "_", so `vm1_2_disk` starts with `vm1_` and is vm1_2's.
+  // What follows the prefix must be one of nova's names, none of which holds "_".
+  if (!b.right.startsWith(`${instance}_`) || !NOVA_VOLUME_SUFFIX.test(b.right.slice(instance.length + 1))) {
+    return E.left(invalidName('location', location, `must name a volume of instance ${instance} (${instance}_disk, ${instance}_disk.eph0, ${instance}_disk.swap, …)`, 'location'));
   }
   return E.right([a.right, b.right] as const);
 };
