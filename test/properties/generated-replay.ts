@@ -141,7 +141,9 @@ export const replayChecked = async (
   const kept = new DataKept();
   let recorded = await layouts(world);
   for (const [index, step] of scenario.steps.entries()) {
-    for (const f of faults.filter((x) => x.at === index)) {
+    // A crash rule goes first: the fake takes the first rule that matches, so one after a failing command's would not
+    // see that command and would fall one command late.
+    for (const f of faults.filter((x) => x.at === index).sort((a, b) => Number(b.kind === 'crash') - Number(a.kind === 'crash'))) {
       if (f.kind === 'command') world.cluster.injectFault({ match: () => true, effect: 'fail', stderr: 'injected failure' });
       else if (f.kind === 'crash') {
         let seen = 0;

@@ -46,6 +46,7 @@ const wrap = (proto, name, layer) => {
   proto[name] = function (...args) {
     const t0 = performance.now();
     const r = f.apply(this, args);
+    // Every wrapped method that returns a function returns a TaskEither (a task taking no argument).
     if (typeof r === 'function') return () => timed(r);
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') return timed(() => r);
     if ((active.get(label) ?? 0) === 0) {

@@ -49,6 +49,13 @@ describe('rebuild', () => {
         expect(await allProblems(f)).toEqual([]);
       });
     }
+
+    it('refuses an image the image service does not know, as the volume service would', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+      await f.boot(VM, 'a', { image: null });
+      const r = await f.lifecycle().rebuild(VM, img('no-such-image'))();
+      expect(E.isLeft(r) && r.left.code).toBe('IMAGE_NOT_FOUND');
+    });
   });
 
   describe('when the new image is hostile', () => {

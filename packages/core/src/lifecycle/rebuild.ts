@@ -24,10 +24,13 @@ export const rebuild = async (deps: LifecycleDeps, instance: InstanceId, image: 
   const view = await loadInstance(deps, instance);
   if (E.isLeft(view)) return view;
   const root = view.right.records.get('root');
-  if (root === undefined && view.right.row.imageRef === null) return remakeMissing(view.right);
-  if (root === undefined) return E.left(missingDisk(instance, 'root'));
+  // No root row and no image_ref: booted from a volume. A root row without a record was derived or refused above.
+  const fromVolume = root === undefined && view.right.row.imageRef === null;
+  if (root === undefined && !fromVolume) return E.left(missingDisk(instance, 'root'));
+  // The image must exist either way: the volume service re-images a volume from it.
   const meta = await run(deps.images.show(image));
   if (E.isLeft(meta)) return meta;
+  if (root === undefined) return remakeMissing(view.right);
   const { virtualSize } = imageFacts(meta.right);
   if (virtualSize !== null && virtualSize > root.size) return E.left(imageTooLarge(image, virtualSize, root.size, 'image'));
   const source = { kind: 'image', imageId: image, imageFormat: meta.right.diskFormat } as const;

@@ -97,11 +97,13 @@ describe('decodeDiskMetadata', () => {
     it('keeps in the error what it is, not the value itself, so the error stays safe to log', () => {
       const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
       const e = failure(JSON.stringify(primitive()).replace('"size":1024', `"size":${deep}`));
-      expect(e).toMatchObject({ code: 'METADATA_INVALID_FIELD', path: 'nova_object.data.size', value: 'an array' });
+      expect(e).toMatchObject({ code: 'METADATA_INVALID_FIELD', path: 'nova_object.data.size', found: 'an array' });
+      expect(e).not.toHaveProperty('value');
       expect(() => JSON.stringify(e)).not.toThrow();
       const long = failure(JSON.stringify(primitive('1.1', { location: 'x'.repeat(5000) })));
-      expect(long).toMatchObject({ code: 'METADATA_INVALID_FIELD', path: 'nova_object.data.location', value: 'a string of 5000 characters' });
-      expect(failure(JSON.stringify(primitive('1.1', { size: 'big' })))).toMatchObject({ value: 'big' });
+      expect(long).toMatchObject({ code: 'METADATA_INVALID_FIELD', path: 'nova_object.data.location', found: 'a string of 5000 characters' });
+      expect(long).not.toHaveProperty('value');
+      expect(failure(JSON.stringify(primitive('1.1', { size: 'big' })))).toMatchObject({ value: 'big', found: '"big"' });
     });
   });
 

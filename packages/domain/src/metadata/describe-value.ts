@@ -14,7 +14,7 @@ export const describeValue = (value: unknown): string => {
   if (typeof value === 'string') return JSON.stringify(truncate(value));
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 };
 
 const ROOT_KEY = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;

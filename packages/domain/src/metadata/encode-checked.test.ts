@@ -22,6 +22,7 @@ describe('encodeDiskMetadataChecked', () => {
     ['a pair no backend holds', { ...SAMPLE, backend: 'flat', format: 'ploop' }, undefined, 'METADATA_DISALLOWED_PAIR', 'nova_object.data.format'],
     ['a version there is not', SAMPLE, '9.9', 'METADATA_INVALID_VERSION', 'nova_object.version'],
     ['something that is not a record', as(null), undefined, 'METADATA_NOT_AN_OBJECT', '$'],
+    ['a field no JSON holds', as({ ...SAMPLE, size: 10n }), undefined, 'METADATA_INVALID_FIELD', 'nova_object.data'],
   ];
   for (const [what, meta, version, code, path] of REFUSED) {
     it(`answers why for ${what}, writing nothing`, () => {

@@ -88,23 +88,21 @@ export const missingField = (path: string): MetadataMissingField => ({
 });
 
 /** `value` at `path` is mistyped or not acceptable; `expected` says what would be. */
-export const invalidField = (path: string, value: unknown, expected: string): MetadataInvalidField => ({
-  _tag: 'MetadataInvalidField',
-  code: 'METADATA_INVALID_FIELD',
-  path,
-  value: keptValue(value),
-  message: `${path}: ${describeValue(value)} is invalid; expected ${expected}`,
-});
+export const invalidField = (path: string, value: unknown, expected: string): MetadataInvalidField => {
+  const found = describeValue(value);
+  const kept = value === null || typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= KEPT_STRING);
+  return {
+    _tag: 'MetadataInvalidField',
+    code: 'METADATA_INVALID_FIELD',
+    path,
+    found: typeof value === 'string' && !kept ? `a string of ${value.length} characters` : found,
+    ...(kept ? { value } : {}),
+    message: `${path}: ${found} is invalid; expected ${expected}`,
+  };
+};
 
 /** Longest string an error keeps whole (a location's limit). */
 const KEPT_STRING = 4096;
-
-/** What of a rejected value an error keeps: see {@link MetadataInvalidField.value}. */
-const keptValue = (value: unknown): MetadataInvalidField['value'] => {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value === 'string') return value.length <= KEPT_STRING ? value : `a string of ${value.length} characters`;
-  return describeValue(value);
-};
 
 /** The backend does not allow the format. */
 export const disallowedPair = (path: string, backend: Backend, format: DiskFormat): MetadataDisallowedPair => ({

@@ -56,13 +56,14 @@ export type MetadataMissingField = Located<'MetadataMissingField', 'METADATA_MIS
 
 /** A field holds a value of the wrong type or an unacceptable value. */
 export interface MetadataInvalidField extends Located<'MetadataInvalidField', 'METADATA_INVALID_FIELD'> {
+  /** What was found, described (`5`, `"abc"`, `an array`, `a string of 5000 characters`): always safe to log. */
+  readonly found: string;
   /**
-   * The value found, when it is a number, a boolean, null or a string of at
-   * most 4,096 characters; else what it is (`"an array"`, `"a string of 5000
-   * characters"`…): the text is a writer's, maybe hostile, and an error must
-   * stay safe to log (`JSON.stringify` of a deeply nested value throws).
+   * The value itself when it is a number, a boolean, null or a string of at
+   * most 4,096 characters; absent otherwise. The text is a writer's, maybe
+   * hostile: `JSON.stringify` of a deeply nested value throws.
    */
-  readonly value: string | number | boolean | null;
+  readonly value?: string | number | boolean | null;
 }
 
 /** The backend cannot hold a disk of that format (`lvm` with `qcow2`, …). */

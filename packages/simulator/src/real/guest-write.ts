@@ -23,6 +23,7 @@ export const writeAsGuest = async (observer: QemuObserver, layout: SiteLayout, h
   if (format === 'raw') {
     const s = await stat(path).catch(() => null);
     if (s === null) return { ok: false, message: `no disk at ${layout.virtual(path)} on ${host}` };
+    if (s.size === 0) return { ok: false, message: `${layout.virtual(path)} on ${host} holds no byte a guest could write` };
     virtualSize = s.size;
   } else {
     const info = await observer.info(path, format);
