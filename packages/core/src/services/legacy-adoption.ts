@@ -57,6 +57,8 @@ export interface OperatorLayout {
 
 /** The disks with a BDM row that the classic driver makes for most instances. */
 const USUAL_BDM_DISKS: readonly DiskName[] = ['root', 'ephemeral0', 'swap'];
+/** The usual disks of an instance booted from a volume. */
+const LOCAL_BESIDE_VOLUME: readonly DiskName[] = ['ephemeral0', 'swap'];
 
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
@@ -130,7 +132,7 @@ export class LegacyAdoption {
    * stopped by it. Each disk that is there comes back with its record, or
    * with why it cannot be adopted.
    */
-  adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>, rowless = false): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
+  adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>, rowless: boolean | 'volume' = false): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
     return async () => {
       const read = await this.facts.diskInfo(instance)();
@@ -141,7 +143,11 @@ export class LegacyAdoption {
       const out: HintedAdoption[] = [];
       // An instance with no row at all may still have disks: nova keeps an instance's rows through a shelve, so a
       // compute not yet upgraded that unshelves one whose rows a shelve here dropped makes its disks without rows.
-      const usual: readonly DiskName[] = rowless ? USUAL_BDM_DISKS.filter((d) => !known.has(d)) : [];
+      // One booted from a volume has no root to tell; a disk.info of the classic driver's says it made disks for it
+      // (it unshelved it): its ephemeral and swap disks are looked for then.
+      const usual: readonly DiskName[] = rowless === true
+        ? USUAL_BDM_DISKS.filter((d) => !known.has(d))
+        : rowless === 'volume' && (E.isLeft(read) || read.right !== null) ? LOCAL_BESIDE_VOLUME.filter((d) => !known.has(d)) : [];
       for (const disk of [...usual, ...INSTANCE_LEVEL]) {
         const hinted = usual.includes(disk) || pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
         if (!hinted || known.has(disk)) continue;
