@@ -64,9 +64,9 @@ const bornWithRecords = (records: ReadonlyMap<DiskName, DiskMetadata>): boolean 
 const adoptPending = async (host: HostServices, row: InstanceState, records: Map<DiskName, DiskMetadata>, pending: readonly DiskName[], options: LoadOptions): Step<readonly DiskName[]> => {
   const instance = row.instance;
   // An image-backed instance with no row at all had its rows dropped by a shelve here, and a compute not yet upgraded
-  // unshelved it: its usual disks are looked for. One booted from a volume is looked at only where the classic driver
-  // left a disk.info for it (see adoptHinted): one without local disks is not asked about on every load.
-  const rowless = records.size === 0 && pending.length === 0 ? (row.imageRef !== null ? true : 'volume') : false;
+  // unshelved it: its usual disks are looked for. One booted from a volume, without local disks, is not looked at
+  // (one that has them is taken over when its shelve settles: shelve-settle.ts).
+  const rowless = records.size === 0 && pending.length === 0 && row.imageRef !== null;
   // An instance whose every disk was made with its record was born on an upgraded host, and the classic
   // driver never runs on one (nor is an instance moved to a host that awaits its upgrade): nothing of it
   // can be the classic driver's, so its host is not asked for classic leftovers on every load.

@@ -40,11 +40,25 @@ const remakeRemoved = async (deps: LifecycleDeps, instance: InstanceId, intent: 
   });
 };
 
-/** Whether the root the intent names is on its host now. */
-const rootThere = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent, root: DiskMetadata): Step<boolean> => {
+/** Whether a disk the intent names (the root, or for an instance booted from a volume another) is on its host now. */
+const diskThere = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent, disk: DiskName, meta: DiskMetadata): Step<boolean> => {
   const host = deps.hosts.get(intent.host);
   if (E.isLeft(host)) return host;
-  return E.map((p: DiskPresence) => p === 'present')(await run(host.right.realizer.check(instance, 'root', root)));
+  return E.map((p: DiskPresence) => p === 'present')(await run(host.right.realizer.check(instance, disk, meta)));
+};
+
+/**
+ * A compute not yet upgraded unshelved an instance booted from a volume: its
+ * ephemeral and swap disks are the classic driver's, without rows. No load
+ * looks for them (with no root and no image, nothing tells one without
+ * local disks from one whose disks went), so they get their rows and
+ * derived records now, before the intent goes; one whose facts do not place
+ * it is left as the classic driver's.
+ */
+const takeOverBesideVolume = async (deps: LifecycleDeps, row: InstanceState): Step<void> => {
+  const host = deps.hosts.get(row.host);
+  if (E.isLeft(host)) return host;
+  return E.map(() => undefined)(await run(host.right.adoption.adoptHinted(row.instance, new Set(), 'volume')));
 };
 
 /**
@@ -80,12 +94,23 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
   for (const [disk, slot] of slots.right) if (slot.meta !== null) current.set(disk, slot.meta);
   if (current.size > 0) return drop(home && intent.status === 'shelving' ? current : null);
   const root = intent.records.get('root');
-  if (intent.status === 'unshelving' || root === undefined) return E.right(intent);
+  if (intent.status === 'unshelving') return E.right(intent);
+  if (root === undefined) {
+    // Booted from a volume: a done shelve took the local disks only, so the instance elsewhere, or one of those disks
+    // back where it was, tells that a compute not yet upgraded unshelved it. One cut part-way, or one without local
+    // disks, stays shelved.
+    const witness = [...intent.records][0];
+    if (intent.status !== 'shelved' || (home && (witness === undefined || asIs))) return E.right(intent);
+    const there = home && witness !== undefined ? await diskThere(deps, instance, intent, witness[0], witness[1]) : E.right(true);
+    if (E.isLeft(there) || !there.right) return E.isLeft(there) ? there : E.right(intent);
+    const taken = await takeOverBesideVolume(deps, row);
+    return E.isLeft(taken) ? taken : drop(null);
+  }
   if (intent.status === 'shelved' && !home) return drop(null);
   // An unshelve or a delete of a shelve done does not ask whether the classic driver unshelved it in place: an unshelve
   // elsewhere need not reach the host it left (which may be down), and a delete finds such disks without rows anyway.
   if (!home || (asIs && intent.status === 'shelved')) return E.right(intent);
-  const there = await rootThere(deps, instance, intent, root);
+  const there = await diskThere(deps, instance, intent, 'root', root);
   if (E.isLeft(there)) return there;
   if (!there.right) return E.right(intent);
   if (intent.status === 'shelved') return drop(null);

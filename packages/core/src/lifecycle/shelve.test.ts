@@ -32,6 +32,23 @@ const shelved = async (f: FakeFleet): Promise<ImageId | null> => {
 const other = (name: OptionsName): OptionsName => BACKEND_OPTIONS[(BACKEND_OPTIONS.indexOf(name) + 1) % BACKEND_OPTIONS.length] ?? 'flat/raw';
 
 describe('shelve', () => {
+  describe('when the instance boots from a volume and has local disks', () => {
+    for (const name of BACKEND_OPTIONS) {
+      it(`keeps it shelved until an unshelve, which makes its disks again, on ${name}`, async () => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[name] }, { name: 'b', options: OPTIONS[name] }] });
+        await f.boot(VM, 'a', { image: null });
+        expect(await shelved(f)).toBe(null);
+        const r = await f.lifecycle().hardReboot(VM)();
+        expect(E.isLeft(r) && r.left.code).toBe('INSTANCE_SHELVED');
+        expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+        expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, null, false)())).toBe('ok');
+        expect([...(await f.records(VM)).keys()].sort()).toEqual(['ephemeral0', 'swap']);
+        expect(outcome(await f.lifecycle().hardReboot(VM)())).toBe('ok');
+        expect(await allProblems(f)).toEqual([]);
+      });
+    }
+  });
+
   describe('when shelving', () => {
     for (const name of BACKEND_OPTIONS) {
       it(`snapshots the root, then removes every local disk and its record, on ${name}`, async () => {

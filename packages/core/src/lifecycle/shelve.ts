@@ -51,9 +51,15 @@ export const nextShelvedImage = async (deps: LifecycleDeps, instance: InstanceId
   return E.left({ _tag: 'ImageServiceFailed', code: 'IMAGE_SERVICE_FAILED', message: `${instance} has been shelved more than ${MAX_GENERATIONS} times` });
 };
 
-/** Store that the shelve is done: its intent, kept as `shelved` (none when there is no image to answer). */
+/**
+ * Store that the shelve is done: its intent, kept as `shelved`. None for an
+ * instance booted from a volume without local disks: no image to answer,
+ * nothing it removed. One with local disks keeps it: nothing else would
+ * tell, once a compute not yet upgraded unshelved it, that the disks it
+ * made without rows are its own (shelve-settle.ts).
+ */
 const done = async (deps: LifecycleDeps, instance: InstanceId, intent: ShelveIntent): Step<ImageId | null> => {
-  const text = intent.image === null ? null : encodeShelveIntent({ ...intent, status: 'shelved' });
+  const text = intent.image === null && intent.records.size === 0 ? null : encodeShelveIntent({ ...intent, status: 'shelved' });
   return E.map(() => intent.image)(await run(deps.repository.setMigration(instance, text)));
 };
 

@@ -143,13 +143,8 @@ export class LegacyAdoption {
       const out: HintedAdoption[] = [];
       // An instance with no row at all may still have disks: nova keeps an instance's rows through a shelve, so a
       // compute not yet upgraded that unshelves one whose rows a shelve here dropped makes its disks without rows.
-      // One booted from a volume has no root to tell: its ephemeral and swap disks are looked for where the classic
-      // driver says it made disks for it (a disk.info), or in the group or pool of a host whose options put disks
-      // there, for which it writes no disk.info.
-      const lookBesideVolume = rowless === 'volume' && (E.isLeft(read) || read.right !== null || imagesType === 'lvm' || imagesType === 'rbd');
-      const usual: readonly DiskName[] = rowless === true
-        ? USUAL_BDM_DISKS.filter((d) => !known.has(d))
-        : lookBesideVolume ? LOCAL_BESIDE_VOLUME.filter((d) => !known.has(d)) : [];
+      // `volume`: one booted from a volume, which a compute not yet upgraded unshelved (shelve-settle.ts): no root.
+      const usual: readonly DiskName[] = rowless === false ? [] : (rowless === true ? USUAL_BDM_DISKS : LOCAL_BESIDE_VOLUME).filter((d) => !known.has(d));
       for (const disk of [...usual, ...INSTANCE_LEVEL]) {
         const hinted = usual.includes(disk) || pooled.includes(disk) || info?.has(`${dir}/${novaFileName(disk)}`) === true;
         if (!hinted || known.has(disk)) continue;
