@@ -25,8 +25,7 @@ export const rebuild = async (deps: LifecycleDeps, instance: InstanceId, image: 
   if (E.isLeft(view)) return view;
   const root = view.right.records.get('root');
   // No root row and no image_ref: booted from a volume. A root row without a record was derived or refused above.
-  const fromVolume = root === undefined && view.right.row.imageRef === null;
-  if (root === undefined && !fromVolume) return E.left(missingDisk(instance, 'root'));
+  if (root === undefined && view.right.row.imageRef !== null) return E.left(missingDisk(instance, 'root'));
   // The image must exist either way: the volume service re-images a volume from it.
   const meta = await run(deps.images.show(image));
   if (E.isLeft(meta)) return meta;

@@ -99,10 +99,14 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
     // Booted from a volume: a done shelve took the local disks only, so the instance elsewhere, or one of those disks
     // back where it was, tells that a compute not yet upgraded unshelved it. One cut part-way, or one without local
     // disks, stays shelved.
-    const witness = [...intent.records][0];
-    if (intent.status !== 'shelved' || (home && (witness === undefined || asIs))) return E.right(intent);
-    const there = home && witness !== undefined ? await diskThere(deps, instance, intent, witness[0], witness[1]) : E.right(true);
-    if (E.isLeft(there) || !there.right) return E.isLeft(there) ? there : E.right(intent);
+    if (intent.status !== 'shelved') return E.right(intent);
+    if (home) {
+      const witness = [...intent.records][0];
+      if (witness === undefined || asIs) return E.right(intent);
+      const there = await diskThere(deps, instance, intent, witness[0], witness[1]);
+      if (E.isLeft(there)) return there;
+      if (!there.right) return E.right(intent);
+    }
     const taken = await takeOverBesideVolume(deps, row);
     return E.isLeft(taken) ? taken : drop(null);
   }

@@ -17,12 +17,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { readFile, stat } from 'node:fs/promises';
 import { readNovaHost, type RbdClientInput } from './nova-conf.js';
+import { refuse, type Io } from './refusal.js';
 
-/** Where a command prints. */
-export interface Io {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
-}
+export type { Io } from './refusal.js';
 
 /** How a command opens its database. */
 export interface OpenAs {
@@ -34,15 +31,6 @@ export interface OpenAs {
   readonly json?: boolean;
 }
 
-/**
- * Say why a command fails (exit 2) on stderr; with `--json`, stdout carries
- * the same as an object, so a script reading stdout is not left with nothing.
- */
-export const refuse = (io: Io, command: string, json: boolean, error: { readonly code: string; readonly message: string }): number => {
-  io.err(`disk-ledger ${command}: ${error.message}`);
-  if (json) io.out(JSON.stringify({ error: { code: error.code, message: error.message } }, null, 2));
-  return 2;
-};
 
 /**
  * Run `f` on the database at `url`. Only `db upgrade` changes the schema;
@@ -147,7 +135,6 @@ export const imageCacheSubdirectory = (name: string | undefined): E.Either<strin
     : E.right({ imageCacheSubdirectory: checked.right });
 };
 
-/** The Ceph client of the flags over nova.conf's, checked; a message when it is not a client. */
 /** `--instances-path` as a host path naming a directory of this host, or why it is not one. */
 export const instancesDirectory = async (raw: string): Promise<E.Either<string, HostPath>> => {
   // Trailing slashes go, but the root stays itself, so that a refusal names what was given.
@@ -158,6 +145,7 @@ export const instancesDirectory = async (raw: string): Promise<E.Either<string, 
   return isDir ? E.right(path.right) : E.left(`--instances-path ${path.right} is not a directory on this host`);
 };
 
+/** The Ceph client of the flags over nova.conf's, checked; a message when it is not a client. */
 export const cephClient = (fromConf: RbdClientInput, flags: RbdClientInput = {}): E.Either<string, RbdClient> =>
   E.mapLeft((e: { readonly message: string }) => e.message)(rbdClient({ ...fromConf, ...flags }));
 

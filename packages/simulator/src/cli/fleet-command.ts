@@ -13,6 +13,7 @@ import { lstat, open, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { planCells } from '../fleet/cells.js';
+import { refuse } from './refusal.js';
 import type { FleetOptions } from '../fleet/fleet-plan.js';
 import { runFleet, sequentialCells, type CellRunner } from '../fleet/fleet-run.js';
 import { renderHtml } from '../fleet/html-report.js';
@@ -120,19 +121,14 @@ const unwritable = async (path: string): Promise<string | null> => {
 
 /** Run a fleet; resolves to the exit code. */
 export const fleetCommand = async (o: FleetCommandOptions, deps: FleetCommandDeps): Promise<number> => {
-  // Exit 2 says why on stderr; with --json, stdout carries the same as an object, as `replay --json` prints it.
-  const refuse = (code: string, message: string): number => {
-    deps.printErr(`disk-ledger fleet: ${message}`);
-    if (o.json) deps.print(JSON.stringify({ error: { code, message } }, null, 2));
-    return 2;
-  };
+  const refused = (code: string, message: string): number => refuse({ out: deps.print, err: deps.printErr }, 'fleet', o.json, { code, message });
   if (o.report !== undefined) {
     const why = await unwritable(o.report);
-    if (why !== null) return refuse('REPORT_UNWRITABLE', `cannot write the report to ${o.report}: ${why}`);
+    if (why !== null) return refused('REPORT_UNWRITABLE', `cannot write the report to ${o.report}: ${why}`);
   }
   const options: FleetOptions = { hosts: o.hosts, instances: o.instances, events: o.events, seed: o.seed, mode: o.mode, ...(o.cells === undefined ? {} : { cells: o.cells }) };
   const cells = planCells(options);
-  if (E.isLeft(cells)) return refuse('FLEET_INVALID', `${o.cells === undefined ? '' : '--cells: '}${cells.left}`);
+  if (E.isLeft(cells)) return refused('FLEET_INVALID', `${o.cells === undefined ? '' : '--cells: '}${cells.left}`);
   const workers = Math.min(o.workers ?? availableParallelism(), cells.right.length);
   const progress = progressFor(deps.progress, o.events);
   const runDeps = { legacyDriver: deps.legacyDriver, onProgress: (done: number, total: number) => progress.update(done, total) };

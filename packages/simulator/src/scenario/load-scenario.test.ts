@@ -193,7 +193,7 @@ describe('loadScenario', () => {
         expect(secrets(list), list).toMatch(/^hosts\[0\]\.secrets\[[01]\]$/);
       }
       // Another tenant's instance (one the scenario never boots) may hold a secret: its disk is one.
-      expect(secrets('["/etc/sh adow", /etc/shadow, /var/lib/nova/instances/_base/x, /dev/vg0/lv, /var/lib/nova/instances/victim/disk, /var/lib/nova/instances/disk.info, /dev/vg0/victim_disk]')).toBe('ok');
+      expect(secrets('["/etc/sh adow", /etc/shadow, /var/lib/nova/instances/_base/x, /dev/vg0/lv, /var/lib/nova/instances/victim/disk, /var/lib/nova/instances/disk.info, /dev/vg0/victim_disk, /dev/vg0/vm1_2_disk]')).toBe('ok');
     });
     it('takes a flavor without a root as root 0 (the image size)', () => {
       expect(problem(base('  - boot: { instance: vm1, host: a, volume: true, flavor: nothing }').replace('flavors:\n', 'flavors:\n  nothing: { ephemeral: 1GiB }\n'))).toBe('ok');

@@ -1,4 +1,4 @@
-import { hostStorageOptions, imageId, isDiskName, type HostStorageOptions, type LayoutError } from '@disk-ledger/domain';
+import { hostStorageOptions, imageId, isDiskName, resolveLocation, type HostStorageOptions, type InstanceId, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseDocument, visit } from 'yaml';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
@@ -138,9 +138,9 @@ const secretProblem = (secret: string, earlier: readonly string[], instances: Re
       return `${secret} is in the directory of instance ${dir}, which the replay makes; a secret there can be in another instance's directory (one the scenario does not boot) or the base-image cache (${INSTANCES_PATH}/_base/<name>)`;
     }
   }
-  // /dev/<vg>/<lv> is where a logical volume's device is: one of a booted instance's (`<instance>_disk`…) is the replay's.
+  // /dev/<vg>/<lv> is where a logical volume's device is: one a booted instance's record could name is the replay's.
   if (parts.length === 3 && parts[0] === 'dev') {
-    const owner = [...instances].find((i) => parts[2]?.startsWith(`${i}_`) === true);
+    const owner = [...instances].find((i) => E.isRight(resolveLocation('lvm', `${parts[1] ?? ''}/${parts[2] ?? ''}`, INSTANCES_PATH, i as InstanceId)));
     if (owner !== undefined) return `${secret} is where the device of a logical volume of instance ${owner} would be, which the replay makes`;
   }
   const clash = earlier.find((e) => under(e, secret) || under(secret, e));
