@@ -1,5 +1,4 @@
-import type { ImageService } from '@disk-ledger/domain';
-import type { FakeCluster } from '@disk-ledger/fake';
+import type { CommandExecutor, HostFiles, ImageService } from '@disk-ledger/domain';
 import { DEFAULT_INSPECT_LIMITS, HostBaseImageCache, HostDiskDrivers, HostTemplateBuilder, type HostDriversConfig } from '@disk-ledger/host';
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
@@ -9,6 +8,20 @@ import { driversFor } from './host-drivers-config.js';
 
 /** Every backend, as the in-memory host emulates them all. */
 export const ALL_BACKENDS: HostDriversConfig = { backends: ['flat', 'qcow2', 'lvm', 'rbd', 'ploop'] };
+
+/**
+ * What an in-memory cluster gives each of its hosts: `FakeCluster` of
+ * `@disk-ledger/fake` is one. Named here by shape, so that core's public
+ * types do not depend on the emulator's package.
+ */
+export interface InMemoryHosts {
+  /** The host's emulated commands. */
+  executor(host: string): CommandExecutor;
+  /** The host's emulated files. */
+  files(host: string): HostFiles;
+  /** The image service as seen from the host. */
+  imageService(host: string): ImageService;
+}
 
 /** What one in-memory host may differ in besides its context and backends. */
 export interface FakeHostOptions {
@@ -25,7 +38,7 @@ export interface FakeHostOptions {
  * real host, an image service that throws is answered with its own failure
  * value.
  */
-export const fakeHostModule = (cluster: FakeCluster, ctx: HostContext, drivers: HostDriversConfig = ALL_BACKENDS, options: FakeHostOptions = {}): ContainerModule =>
+export const fakeHostModule = (cluster: InMemoryHosts, ctx: HostContext, drivers: HostDriversConfig = ALL_BACKENDS, options: FakeHostOptions = {}): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(TOKENS.HostContext).toConstantValue(ctx);
     bind(TOKENS.ImageService).toConstantValue(guardImageService(options.images ?? cluster.imageService(ctx.name)));
