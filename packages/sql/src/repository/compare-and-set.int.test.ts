@@ -1,4 +1,6 @@
 import type { DiskName } from '@disk-ledger/domain';
+import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlDatabase } from '../open-database.js';
 import { forEachBackend, opened, type TestDatabase } from '../testing/backends.js';
@@ -45,4 +47,35 @@ forEachBackend('compare-and-set', (backend) => {
       });
     }
   });
+
+  // A second connection is needed, and an in-memory SQLite database has one.
+  if (pools > 1) {
+    describe(`compareAndSetRecord losing to a writer that takes no instance lock on ${backend.name}`, () => {
+      it("returns the winner's text when nova's own write (or the online migration's fill) commits while it waits on the row", async () => {
+        const t = await backend.open();
+        const other = await opened(t.url, { migrate: false });
+        try {
+          const vm = id('vm-unlocked-writer');
+          await right(t.database.repository.createInstance(vm, 'h1', ['root']));
+          const row = await t.database.db.selectFrom('block_device_mapping').select('id').where('instance_uuid', '=', vm).executeTakeFirstOrThrow();
+          const winner = '{"written":"by nova"}';
+          // The other writer fills the row and holds it until after the compare-and-set has read the slots as empty.
+          const filled = other.db.connection().execute(async (conn) => {
+            await sql.raw(backend.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
+            await sql`UPDATE block_device_mapping SET driver_info = ${winner} WHERE id = ${row.id} AND driver_info IS NULL`.execute(conn);
+            await sleep(800);
+            await sql.raw('commit').execute(conn);
+          });
+          await sleep(200);
+          const cas = await right(t.database.repository.compareAndSetRecord(vm, 'root', '{"written":"by the library"}'));
+          await filled;
+          expect(cas).toEqual({ written: false, driverInfo: winner });
+          expect((await right(t.database.repository.listDisks(vm))).find((r) => r.disk === 'root')?.driverInfo).toBe(winner);
+        } finally {
+          await other.close();
+          await t.dispose();
+        }
+      });
+    });
+  }
 });
