@@ -19,7 +19,9 @@ import {
   isBdmWrite,
   isDiskName,
   isImageRef,
+  hostNameRefused,
   instanceIdRefused,
+  isHostName,
   isInstanceId,
   isRecordWrite,
   readImageRef,
@@ -132,6 +134,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
       if (!isInstanceId(instance)) return E.left(instanceIdRefused(instance));
+      if (!isHostName(host)) return E.left(hostNameRefused('createInstance', host));
       if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`createInstance: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
       if (this.live.has(instance)) return E.left(instanceExists(instance));
       const bad = disks.find((d) => !isDiskName(d));
@@ -178,6 +181,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     return this.call(() => {
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
+      if (!isHostName(host)) return E.left(hostNameRefused('setHost', host));
       owner.host = host;
       // Only live rows can lack driver_info.
       this.unpopulated.move(owner.current.map((r) => r.id), host);

@@ -86,6 +86,27 @@ export const isImageRef = (u: unknown): u is string | null => u === null || (typ
  */
 export const isInstanceId = (u: unknown): u is InstanceId => typeof u === 'string' && E.isRight(instanceId(u));
 
+/** Longest host name adapters store (nova's `instances.host` is a String(255)). */
+export const HOST_NAME_MAX = 255;
+const HOST_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${HOST_NAME_MAX - 1}}$`);
+
+/**
+ * Whether `u` is a host name adapters store: 1-255 letters, digits, `.`,
+ * `_` or `-`, the first a letter or digit, as compute hosts are named.
+ * Adapters check it in `createInstance` and `setHost`, so that every
+ * database stores alike: unchecked, a longer name fails on the servers
+ * only, and a NUL on PostgreSQL only.
+ */
+export const isHostName = (u: unknown): u is string => typeof u === 'string' && HOST_NAME.test(u);
+
+/** The failure every repository answers for a host name {@link isHostName} refuses (`path` `host`). */
+export const hostNameRefused = (doing: string, host: unknown): RepositoryFailed => ({
+  _tag: 'RepositoryFailed',
+  code: 'REPOSITORY_FAILED',
+  path: 'host',
+  message: `${doing}: not a host name: ${(JSON.stringify(host) ?? String(host)).slice(0, 80)} (use 1-${HOST_NAME_MAX} letters, digits, ".", "_" or "-")`,
+});
+
 /** What `getInstance` reports for a stored `image_ref`: nova's `''` (booted from a volume) is none. */
 export const readImageRef = (stored: string | null | undefined): string | null => (stored === undefined || stored === null || stored === '' ? null : stored);
 

@@ -143,6 +143,39 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         expect(await right(h.repo.listUnpopulated(50))).toEqual([]);
       });
 
+      it('refuses a host name its column cannot hold or a server would store differently, writing nothing', async () => {
+        const longest = `h${'x'.repeat(254)}`;
+        for (const odd of ['x'.repeat(256), '', 'h\u0000', 'h 1', 'h1 ', '-h', 'h/1', 42]) {
+          const refused = await h.repo.createInstance(vm1, odd as unknown as string, ['root'])();
+          expect(E.isLeft(refused) && [refused.left.code, refused.left.path], JSON.stringify(odd)).toEqual(['REPOSITORY_FAILED', 'host']);
+          expect(await code(h.repo.getInstance(vm1))).toBe('INSTANCE_NOT_FOUND');
+        }
+        await right(h.repo.createInstance(vm1, longest, ['root']));
+        expect((await right(h.repo.getInstance(vm1))).host).toBe(longest);
+        const moved = await h.repo.setHost(vm1, `${longest}x`)();
+        expect(E.isLeft(moved) && [moved.left.code, moved.left.path]).toEqual(['REPOSITORY_FAILED', 'host']);
+        expect((await right(h.repo.getInstance(vm1))).host).toBe(longest);
+      });
+
+      it('answers INSTANCE_NOT_FOUND for an id createInstance refuses, even one a server collates equal to a live id', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }]));
+        // MariaDB's PAD SPACE collations compare 'vm1 ' equal to 'vm1'.
+        for (const odd of ['vm1 ', 'vm1  ', 'vm1\t']) {
+          const other = odd as InstanceId;
+          expect(await code(h.repo.getInstance(other)), JSON.stringify(odd)).toBe('INSTANCE_NOT_FOUND');
+          expect(await code(h.repo.listDisks(other))).toBe('INSTANCE_NOT_FOUND');
+          expect(await code(h.repo.saveRecords(other, [{ disk: 'root', driverInfo: 'X' }]))).toBe('INSTANCE_NOT_FOUND');
+          expect(await code(h.repo.compareAndSetRecord(other, 'swap', 'X'))).toBe('INSTANCE_NOT_FOUND');
+          expect(await code(h.repo.setMigration(other, 'M'))).toBe('INSTANCE_NOT_FOUND');
+          expect(await code(h.repo.setImageRef(other, 'i'))).toBe('INSTANCE_NOT_FOUND');
+          expect(await code(h.repo.setHost(other, 'h2'))).toBe('INSTANCE_NOT_FOUND');
+          expect(await code(h.repo.deleteInstance(other))).toBe('INSTANCE_NOT_FOUND');
+        }
+        expect(await right(h.repo.getInstance(vm1))).toEqual({ instance: vm1, host: 'h1', migration: null, imageRef: null });
+        expect((await right(h.repo.listDisks(vm1))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', 'R']]);
+      });
+
       it('refuses an image_ref its column cannot hold, writing nothing, and one for an unknown instance', async () => {
         const long = 'x'.repeat(256);
         const refused = await h.repo.createInstance(vm1, 'h1', ['root'], long)();

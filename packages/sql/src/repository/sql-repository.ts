@@ -23,7 +23,9 @@ import {
   isBdmWrite,
   isDiskName,
   isImageRef,
+  hostNameRefused,
   instanceIdRefused,
+  isHostName,
   isInstanceId,
   isRecordWrite,
   readImageRef,
@@ -109,8 +111,18 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     return novaTimestamp(this.#now());
   }
 
+  /**
+   * An id createInstance would have refused names no instance. Checked
+   * before any SQL, since MariaDB compares ids ignoring trailing spaces:
+   * `vm1 ` would find vm1's rows there, and a delete would remove them.
+   */
+  static #unknown(instance: unknown): Result<never> | null {
+    return isInstanceId(instance) ? null : TE.left(instanceNotFound(String(instance)));
+  }
+
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): Result<void> {
     if (!isInstanceId(instance)) return TE.left(instanceIdRefused(instance));
+    if (!isHostName(host)) return TE.left(hostNameRefused('createInstance', host));
     if (!isImageRef(imageRef)) return TE.left(badImageRef('createInstance'));
     const bad = badDisk(disks);
     if (bad !== undefined) return TE.left(repositoryFailed(`createInstance: not a disk role: ${JSON.stringify(bad)}`, undefined, 'disks'));
@@ -146,6 +158,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   getInstance(instance: InstanceId): Result<InstanceState> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     return this.#run('getInstance', async () => {
       const raw = await this.#db
         .selectFrom('instances')
@@ -168,17 +182,24 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   setMigration(instance: InstanceId, migration: string | null): Result<void> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     if (migration !== null && typeof migration !== 'string') return TE.left(repositoryFailed('setMigration: migration must be text or null', undefined, 'migration'));
     const now = this.#stamp();
     return this.#run('setMigration', () => inWriteTransaction(this.#db, this.#flavour, setMigration(this.#flavour, instance, migration, now)));
   }
 
   setImageRef(instance: InstanceId, imageRef: string | null): Result<void> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     if (!isImageRef(imageRef)) return TE.left(badImageRef('setImageRef'));
     return this.#updateInstance('setImageRef', instance, { image_ref: imageRef });
   }
 
   setHost(instance: InstanceId, host: string): Result<void> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
+    if (!isHostName(host)) return TE.left(hostNameRefused('setHost', host));
     return this.#updateInstance('setHost', instance, { host, node: host });
   }
 
@@ -198,6 +219,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   listDisks(instance: InstanceId): Result<readonly DiskRecordRow[]> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     return this.#run('listDisks', async () => {
       const { rows: raw } = await instanceRows(this.#db, this.#flavour, instance);
       const rows = instanceRowsDecoder(raw, 'listDisks');
@@ -223,6 +246,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): Result<void> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     const bad = writes.findIndex((w: unknown) => !isRecordWrite(w));
     if (bad >= 0) {
       const w: unknown = writes[bad];
@@ -244,6 +269,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     disk: DiskName,
     driverInfo: string,
   ): Result<{ readonly written: boolean; readonly driverInfo: string }> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     if (!isDiskName(disk) || typeof driverInfo !== 'string') {
       return TE.left(repositoryFailed(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`, undefined, 'disk'));
     }
@@ -252,6 +279,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   deleteInstance(instance: InstanceId): Result<void> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     const now = this.#stamp();
     return this.#run('deleteInstance', () =>
       inWriteTransaction(this.#db, this.#flavour, async (trx) => {
@@ -322,6 +351,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
    * instance_extra rows and those removed from the live one.
    */
   listDeletedDisks(instance: InstanceId): Result<readonly DeletedRecord[]> {
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     return this.#run('listDeletedDisks', () => deletedRecords(this.#db, this.#flavour, instance));
   }
 
