@@ -92,6 +92,18 @@ describe('disk-ledger fleet (built CLI, child process)', () => {
     expect(r.stderr).toContain('--events');
   });
 
+  it('says an option the command line refuses on stdout too with --json, as it does its own refusals', async () => {
+    const r = await runCli(['fleet', '--hosts', '0', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("option '--hosts <n>' argument '0' is invalid");
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining("option '--hosts <n>' argument '0' is invalid") } });
+    const unknown = await runCli(['db', 'census', '--db', 'sqlite::memory:', '--bogus', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining("unknown option '--bogus'") } });
+    const plain = await runCli(['fleet', '--hosts', '0']);
+    expect(plain.stdout).toBe('');
+  });
+
   it('lists fleet in --help', async () => {
     const r = await runCli(['--help']);
     expect(r.stdout).toContain('fleet');

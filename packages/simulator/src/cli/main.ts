@@ -184,7 +184,12 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     await program.parseAsync([...argv]);
   } catch (e) {
     // commander exits 0 for --help and --version, 1 for usage errors (it has printed them); usage errors are invalid input here.
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0;
+      // A script that asked for JSON reads stdout: say it there too, as the commands do for their own refusals.
+      if (argv.includes('--json')) print(JSON.stringify({ error: { code: 'USAGE_INVALID', message: e.message.replace(/^error: /, '') } }, null, 2));
+      return 2;
+    }
     // Anything else is a bug, not bad input: say so, with the stack, rather than pass it off as an invalid scenario.
     process.stderr.write(`disk-ledger: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return INTERNAL_ERROR;
