@@ -7,7 +7,7 @@ const disk = (over: Partial<DiskReport>): DiskReport => ({
   instance: 'vm1', disk: 'swap', host: 'c1', backend: 'flat', format: 'raw', size: 1, location: '/x', provenance: 'created', present: true, ...over,
 });
 const absent = (disks: readonly DiskReport[]) =>
-  checkExpectations({ disks: [{ instance: 'vm1', disk: 'swap', absent: true }] }, { steps: [], counters, disks });
+  checkExpectations({ disks: [{ instance: 'vm1', disk: 'swap', absent: true }] }, { mode: 'metadata', steps: [], counters, disks });
 
 describe('absent: true', () => {
   it('holds when the disk has neither record nor disk, a classic disk its host no longer holds included', () => {
@@ -19,5 +19,21 @@ describe('absent: true', () => {
     expect(absent([disk({ present: false })])[0]).toMatchObject({ actual: 'record', ok: false });
     expect(absent([disk({ provenance: null })])[0]).toMatchObject({ actual: 'disk', ok: false });
     expect(absent([disk({})])[0]).toMatchObject({ actual: 'record and disk', ok: false });
+  });
+});
+
+describe('a listed disk', () => {
+  const listed = (mode: 'metadata' | 'legacy', disks: readonly DiskReport[]) =>
+    checkExpectations({ disks: [{ instance: 'vm1', disk: 'swap', backend: 'flat', format: 'raw' }] }, { mode, steps: [], counters, disks });
+
+  it('must have a record in metadata mode: a classic driver disk nothing adopted fails, whatever its facts', () => {
+    const classic = listed('metadata', [disk({ provenance: null })]);
+    expect(classic.find((e) => e.what === 'disk vm1/swap recorded')).toMatchObject({ expected: 'record', ok: false });
+    expect(classic.filter((e) => e.what !== 'disk vm1/swap recorded').every((e) => e.ok)).toBe(true);
+    expect(listed('metadata', [disk({ provenance: 'derived' })]).every((e) => e.ok)).toBe(true);
+  });
+
+  it('is the classic driver\'s account in legacy mode, where nothing has a record', () => {
+    expect(listed('legacy', [disk({ provenance: null })]).every((e) => e.ok)).toBe(true);
   });
 });

@@ -3,6 +3,8 @@ import type { Count, DiskExpectation, Expectations } from '../scenario/scenario.
 
 /** What a run produced, as expectations see it. */
 export interface RunFacts {
+  /** Which driver ran: in metadata mode a listed disk must have a record. */
+  readonly mode: 'metadata' | 'legacy';
   readonly steps: readonly StepReport[];
   readonly counters: Counters;
   readonly disks: readonly DiskReport[];
@@ -12,7 +14,7 @@ const countHolds = (expected: Count, actual: number): boolean => (typeof expecte
 
 const FIELDS = ['host', 'backend', 'format', 'size', 'location', 'provenance'] as const;
 
-const diskChecks = (e: DiskExpectation, disks: readonly DiskReport[]): ExpectationReport[] => {
+const diskChecks = (e: DiskExpectation, disks: readonly DiskReport[], mode: RunFacts['mode']): ExpectationReport[] => {
   const name = `disk ${e.instance}/${e.disk}`;
   const found = disks.find((d) => d.instance === e.instance && d.disk === e.disk);
   if (e.absent === true) {
@@ -24,6 +26,9 @@ const diskChecks = (e: DiskExpectation, disks: readonly DiskReport[]): Expectati
   }
   if (found === undefined) return [{ what: name, expected: 'present', actual: 'absent', ok: false }];
   const out: ExpectationReport[] = [{ what: `${name} on host`, expected: 'present', actual: found.present ? 'present' : 'missing', ok: found.present }];
+  // The metadata driver's disks are its records: one the classic driver made and nothing adopted yet is listed from
+  // disk.info and the host's options, which is what the legacy model runs on, not what a record says.
+  if (mode === 'metadata' && found.provenance === null) out.push({ what: `${name} recorded`, expected: 'record', actual: 'no record (a classic driver disk not adopted)', ok: false });
   for (const field of FIELDS) {
     const expected = e[field];
     if (expected === undefined) continue;
@@ -45,6 +50,6 @@ export const checkExpectations = (block: Expectations | undefined, facts: RunFac
     const ok = step !== undefined && step.outcome === s.outcome && (s.code === undefined || step.error?.code === s.code);
     out.push({ what: `step ${s.index} outcome`, expected: s.code === undefined ? s.outcome : `${s.outcome} ${s.code}`, actual, ok });
   }
-  for (const d of block.disks ?? []) out.push(...diskChecks(d, facts.disks));
+  for (const d of block.disks ?? []) out.push(...diskChecks(d, facts.disks, facts.mode));
   return out;
 };

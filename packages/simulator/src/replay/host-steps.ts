@@ -32,6 +32,7 @@ export const reconfigure = (world: SimWorld, step: StepOf<'reconfigure'>, curren
 
 /** A disk vanishes from its host (operator error, lost host state). */
 export const deleteDiskFile = async (world: SimWorld, step: StepOf<'delete_disk_file'>): Promise<Outcome> => {
+  if (world.instance(step.instance) === undefined) return failed('INSTANCE_NOT_FOUND', `no instance "${step.instance}"`);
   const d = await instanceDisk(world, step.instance, step.disk);
   if (d === null) return failed('DISK_NOT_FOUND', `instance "${step.instance}" has no disk "${step.disk}"`);
   const driver = await world.drivers(d.host).forBackend(d.backend)();

@@ -124,7 +124,10 @@ export class MetadataDriver implements StepDriver {
    * records stale. As nova's scheduler keeps work that needs a newer compute
    * off older ones, the move is refused.
    */
-  private refuseClassic(to: string): Outcome | null {
+  private refuseClassic(id: string, to: string): Outcome | null {
+    // An instance that does not exist is that, whatever the destination.
+    const inst = this.known(id);
+    if (E.isLeft(inst)) return inst.left;
     return this.world.modes.get(to) === 'legacy'
       ? failed('HOST_NOT_UPGRADED', `host ${to} still runs the classic driver: it cannot take an instance whose disks have records`)
       : null;
@@ -182,7 +185,7 @@ export class MetadataDriver implements StepDriver {
   }
 
   resize(step: StepOf<'resize'>): Promise<Outcome> {
-    const refused = this.refuseClassic(step.to);
+    const refused = this.refuseClassic(step.instance, step.to);
     if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       const flavor = step.flavor === undefined ? undefined : this.world.flavors.get(step.flavor);
@@ -201,7 +204,7 @@ export class MetadataDriver implements StepDriver {
   }
 
   liveMigrate(step: StepOf<'live_migrate'>): Promise<Outcome> {
-    const refused = this.refuseClassic(step.to);
+    const refused = this.refuseClassic(step.instance, step.to);
     if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       const r = await this.lifecycle.move(i, step.to, 'live-migrate')();
@@ -211,7 +214,7 @@ export class MetadataDriver implements StepDriver {
   }
 
   evacuate(step: StepOf<'evacuate'>): Promise<Outcome> {
-    const refused = this.refuseClassic(step.to);
+    const refused = this.refuseClassic(step.instance, step.to);
     if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       // nova knows the instance's image, flavor and config drive without its host: disks without a record are made from them.

@@ -79,7 +79,7 @@ const replayOn = async (world: SimWorld, options: ReplayOptions): Promise<RunRep
   const leaks = allLeaks.filter(ours.leak).map((l) => ({ step: l.step, secret: l.secret, into: l.into, host: l.secretHost, via: l.via }));
   const counters = { probes: probes.length, leaks: leaks.length, commands: site.commandCount, dbRoundTrips: options.repository.roundTrips, classic };
   const block = options.mode === 'metadata' ? scenario.expect : scenario.expect_legacy;
-  const expectations = checkExpectations(block, { steps, counters, disks });
+  const expectations = checkExpectations(block, { mode: options.mode, steps, counters, disks });
   return {
     scenario: scenario.name, mode: options.mode, host: site.kind, steps, counters, probes, leaks, disks, expectations,
     ok: expectations.every((e) => e.ok),

@@ -195,6 +195,16 @@ describe('loadScenario', () => {
       // Another tenant's instance (one the scenario never boots) may hold a secret: its disk is one.
       expect(secrets('["/etc/sh adow", /etc/shadow, /var/lib/nova/instances/_base/x, /dev/vg0/lv, /var/lib/nova/instances/victim/disk, /var/lib/nova/instances/disk.info, /dev/vg0/victim_disk, /dev/vg0/vm1_2_disk]')).toBe('ok');
     });
+    it("refuses a secret where the library's base-image cache keeps a file it made (it trusts those), not at the classic driver's names", () => {
+      const steps = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }\n  - snapshot: { instance: vm1, image_id: snap1 }';
+      const secrets = (list: string) => problem(base(steps).replace('  - name: a\n', `  - name: a\n    secrets: ${list}\n`));
+      // SHA-256 of "cirros" and of "snap1", cut to 40 hex digits; the swap template of 512 MiB in bytes.
+      for (const name of ['772187acc33620e4840d92741205e56ea7544173', '772187acc33620e4840d92741205e56ea7544173.part', '772187acc33620e4840d92741205e56ea7544173.conv', 'c3ff832377ee3e0bcdd66aa561bdfa33138cafb5', 'swap_536870912']) {
+        expect(secrets(`[/etc/shadow, /var/lib/nova/instances/_base/${name}]`), name).toBe('hosts[0].secrets[1]');
+      }
+      // The classic driver's entry (SHA-1 of "cirros") and template names, and another image's entry, are any host file to the library.
+      expect(secrets('[/var/lib/nova/instances/_base/b931697135326754611a326506cbf74d295e7404, /var/lib/nova/instances/_base/swap_512, /var/lib/nova/instances/_base/d9298a10d1b0735837dc4bd85dac641b0f3cef27]')).toBe('ok');
+    });
     it('takes a flavor without a root as root 0 (the image size)', () => {
       expect(problem(base('  - boot: { instance: vm1, host: a, volume: true, flavor: nothing }').replace('flavors:\n', 'flavors:\n  nothing: { ephemeral: 1GiB }\n'))).toBe('ok');
     });
@@ -259,6 +269,10 @@ describe('loadScenario', () => {
       expect(message(base('  - online_migrate: { batch: 9007199254740993 }'))).toMatch(/batch: .*expected a whole number below 2\^53, got 9007199254740993$/);
       expect(message(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 9007199254740993'))).toMatch(/^flavors\.small\.swap: .*invalid size 9007199254740993:/);
       expect(message(base('  - online_migrate: { batch: 9007199254740991 }'))).toBe('ok');
+      // An int, as the format says: 0 migrates nothing; a count below it is none.
+      expect(message(base('  - online_migrate: { batch: 0 }'))).toBe('ok');
+      expect(problem(base('  - online_migrate: { batch: -1 }'))).toBe('steps[0].online_migrate.batch');
+      expect(message(base('  - online_migrate: { batch: -1 }'))).toMatch(/batch must be a whole number of rows, 0 or more$/);
       expect(message(base('  - reboot: { instance: vm1 }').replace('name: t', 'name: 9007199254740993'))).toMatch(/^name: .*expected a string, got 9007199254740993$/);
     });
   });

@@ -2,6 +2,7 @@ import { hostStorageOptions, imageId, isDiskName, resolveLocation, type HostStor
 import * as E from 'fp-ts/lib/Either.js';
 import { parseDocument, visit } from 'yaml';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
+import { cacheNames, type CacheNames } from './cache-names.js';
 import type { Count, Expectations, HostConfig } from './scenario.js';
 import { ScenarioFile } from './scenario-file.js';
 import { decodeWith, describeValue, isMapping, NumberLiteral } from './strict-codecs.js';
@@ -81,11 +82,12 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   const s = decoded.right;
   const hostOptions = new Map<string, HostStorageOptions>();
   const instances = new Set(s.steps.flatMap((step) => (step.op === 'boot' ? [step.instance] : [])));
+  const cached = cacheNames(s);
   for (const [i, h] of s.hosts.entries()) {
     if (!HOST_NAME.test(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `${JSON.stringify(h.name.slice(0, 80))} is not a host name: use 1-255 letters, digits, ".", "_" or "-"`));
     if (hostOptions.has(h.name)) return E.left(invalid(file, `hosts[${i}].name`, `duplicate host "${h.name}"`));
     for (const [j, secret] of (h.secrets ?? []).entries()) {
-      const problem = targetProblem(secret) ?? secretProblem(secret, (h.secrets ?? []).slice(0, j), instances);
+      const problem = targetProblem(secret) ?? secretProblem(secret, (h.secrets ?? []).slice(0, j), instances, cached);
       if (problem !== null) return E.left(invalid(file, `hosts[${i}].secrets[${j}]`, problem));
     }
     const o = hostStorageOptions(toOptionsInput(h.config));
@@ -120,9 +122,10 @@ const targetProblem = (target: string): string | null => {
  * plants it at exactly that path), be neither another secret nor a directory
  * of one, and not hold the instances directory. In the instances directory
  * it may be a file of the base-image cache or of another tenant's instance
- * (one the scenario never boots), not where the replay makes `instances`.
+ * (one the scenario never boots), not where the replay makes `instances` or
+ * a file of the library's cache (cache-names.ts).
  */
-const secretProblem = (secret: string, earlier: readonly string[], instances: ReadonlySet<string>): string | null => {
+const secretProblem = (secret: string, earlier: readonly string[], instances: ReadonlySet<string>, cached: CacheNames): string | null => {
   const parts = secret.split('/').slice(1);
   if (parts.some((p) => p === '' || p === '.' || p === '..')) return `${JSON.stringify(secret.slice(0, 80))} is not a plain absolute path (no ".", ".." or empty parts)`;
   const under = (a: string, b: string): boolean => a === b || a.startsWith(`${b}/`);
@@ -130,8 +133,13 @@ const secretProblem = (secret: string, earlier: readonly string[], instances: Re
   // The scenario's instances' directories and the cache directory itself are made by the replay: a secret there
   // would stand where a disk or disk.info goes, and each host would fail the step in its own way.
   if (under(secret, INSTANCES_PATH)) {
-    const dir = secret.slice(INSTANCES_PATH.length + 1).split('/')[0] ?? '';
+    const inside = secret.slice(INSTANCES_PATH.length + 1).split('/');
+    const dir = inside[0] ?? '';
     if (dir === '_base' && secret === `${INSTANCES_PATH}/_base`) return `${secret} is the base-image cache directory; a secret is a file`;
+    const made = dir === '_base' && inside.length === 2 ? cached(inside[1] ?? '') : null;
+    if (made !== null) {
+      return `${secret} is where the library's base-image cache keeps ${made}, which the replay makes and the cache trusts once made; a secret in the cache can be at another name, such as the classic driver's (the SHA-1 of an image id)`;
+    }
     // nova's snapshots_directory, where the classic driver stages a snapshot.
     if (dir === 'snapshots') return `${secret} is in ${INSTANCES_PATH}/snapshots, where the classic driver stages snapshots`;
     if (instances.has(dir)) {
@@ -225,8 +233,9 @@ const checkReferences = (s: ScenarioFile, hosts: ReadonlyMap<string, HostStorage
     if ((step.op === 'guest_write' || step.op === 'delete_disk_file' || step.op === 'convert') && !isDiskName(step.disk)) {
       return { path: at('disk'), message: diskNameProblem(step.disk) };
     }
-    if (step.op === 'online_migrate' && step.batch !== undefined && (!Number.isSafeInteger(step.batch) || step.batch < 1)) {
-      return { path: at('batch'), message: 'batch must be a positive integer' };
+    // The format says int: 0 is a batch that migrates nothing, as a periodic job with nothing to do.
+    if (step.op === 'online_migrate' && step.batch !== undefined && (!Number.isSafeInteger(step.batch) || step.batch < 0)) {
+      return { path: at('batch'), message: 'batch must be a whole number of rows, 0 or more' };
     }
   }
   for (const [key, block] of [['expect', s.expect], ['expect_legacy', s.expect_legacy]] as const) {
