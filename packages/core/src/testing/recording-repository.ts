@@ -28,6 +28,8 @@ export interface WriteEvent {
   readonly seq: number;
   /** Host commands run before this write (the fake's command count): commands with `seq` > this came after. */
   readonly afterCommands: number;
+  /** The step tag the host commands carried when this write was made (`null` when the run tags none). */
+  readonly step: string | number | null;
   readonly op: 'createInstance' | 'saveRecords' | 'compareAndSetRecord' | 'setHost' | 'setImageRef' | 'setMigration' | 'deleteInstance' | 'fillUnpopulated';
   readonly instance: InstanceId | null;
   /** The record writes of the call (empty for calls that write no record). */
@@ -46,6 +48,8 @@ export class RecordingRepository implements BlockDeviceMappingRepository {
     private readonly inner: BlockDeviceMappingRepository,
     /** How many host commands have run so far. */
     private readonly commandClock: () => number,
+    /** The step tag host commands carry now. */
+    private readonly stepClock: () => string | number | null = () => null,
   ) {}
 
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef?: string | null): TE.TaskEither<RepositoryError, void> {
@@ -103,6 +107,6 @@ export class RecordingRepository implements BlockDeviceMappingRepository {
   }
 
   private push(op: WriteEvent['op'], instance: InstanceId | null, writes: readonly RecordWrite[]): void {
-    this.events.push({ seq: this.events.length + 1, afterCommands: this.commandClock(), op, instance, writes: [...writes] });
+    this.events.push({ seq: this.events.length + 1, afterCommands: this.commandClock(), step: this.stepClock(), op, instance, writes: [...writes] });
   }
 }

@@ -73,7 +73,7 @@ export const hostContext = (name: string, input: HostStorageOptionsInput, imageC
 export class FakeFleet {
   readonly cluster = new FakeCluster();
   readonly store = new InMemoryBlockDeviceMappingRepository();
-  readonly repository = new RecordingRepository(this.store, () => this.cluster.commandCount);
+  readonly repository = new RecordingRepository(this.store, () => this.cluster.commandCount, () => this.cluster.step);
   readonly fleet: Fleet;
   readonly contexts = new Map<string, HostContext>();
   private readonly drivers = new Map<string, HostDriversConfig>();

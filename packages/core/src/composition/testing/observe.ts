@@ -9,6 +9,7 @@ import type { CommandRecord } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { unnamedFormats, writeTargetOf, type WriteTarget } from '../../testing/command-scan.js';
 import { addressOfRecord, type DiskAddress, type InvariantOptions } from '../../testing/invariants.js';
+import type { WriteEvent } from '../../testing/recording-repository.js';
 import type { FakeFleet } from './fake-fleet.js';
 
 /** Step tag of commands that set a test up (a legacy instance made the classic way): not checked. */
@@ -24,18 +25,42 @@ const addressKey = (a: DiskAddress): string => (a.kind === 'file' ? a.path : a.k
 // Writes into the host's own cache and into staging files are not instance disks.
 const NOT_A_DISK = /\/_base\/|(\.part|\.conv|\.migrate|\.build)$|\/snapshot\.(raw|qcow2)$/;
 
+/** What {@link persistBeforeCreateProblems} holds a run to beyond its default. */
+export interface PersistCheck {
+  /**
+   * Also: a disk that an earlier step (a command's step tag) wrote is
+   * written again only while its record is `creating`, or under a record
+   * stored in the writing step itself before the write (a grow states its
+   * new size first). A write under a `ready` record of an earlier step
+   * changes a disk behind a record that describes what was there: a crash
+   * part-way leaves a record that is wrong, not one whose disk the next
+   * operation makes again. Writes of one step (a volume made, then filled)
+   * are one creation. Useful only when the run tags its steps.
+   */
+  readonly announced?: boolean;
+}
+
+/** The record that names a disk location now: its slot, whether it is `creating`, and in which step it was stored. */
+interface Owner {
+  readonly slot: string;
+  readonly creating: boolean;
+  readonly step: WriteEvent['step'];
+}
+
 /**
  * Persist before create, checked on the logs: for every command that
  * creates, fills, grows or converts into an instance disk, a record naming
  * that disk's location was stored (and not removed since) before the
  * command ran. One line per offending command.
  */
-export const persistBeforeCreateProblems = (f: FakeFleet): readonly string[] => {
+export const persistBeforeCreateProblems = (f: FakeFleet, check: PersistCheck = {}): readonly string[] => {
   const ctx = [...f.contexts.values()][0];
   if (ctx === undefined) return ['no host'];
-  const owner = new Map<string, string>();
+  const owner = new Map<string, Owner>();
   const current = new Map<string, string>();
-  const setRecord = (instance: InstanceId, disk: DiskName, driverInfo: string | null): void => {
+  /** The last command that wrote each location. */
+  const written = new Map<string, CommandRecord>();
+  const setRecord = (instance: InstanceId, disk: DiskName, driverInfo: string | null, step: WriteEvent['step']): void => {
     const slot = `${instance}/${disk}`;
     const before = current.get(slot);
     if (before !== undefined) owner.delete(before);
@@ -46,7 +71,7 @@ export const persistBeforeCreateProblems = (f: FakeFleet): readonly string[] => 
     const address = addressOfRecord(ctx, { instance, host: ctx.name, disk, meta: meta.right });
     if (E.isLeft(address)) return;
     const key = addressKey(address.right);
-    owner.set(key, slot);
+    owner.set(key, { slot, creating: meta.right.state === 'creating', step });
     current.set(slot, key);
   };
   const events = [...f.repository.events];
@@ -60,14 +85,20 @@ export const persistBeforeCreateProblems = (f: FakeFleet): readonly string[] => 
         for (const [slot, key] of current) if (slot.startsWith(`${e.instance}/`)) owner.delete(key);
         continue;
       }
-      for (const w of e.writes) setRecord(e.instance, w.disk, w.driverInfo);
+      for (const w of e.writes) setRecord(e.instance, w.disk, w.driverInfo, e.step);
     }
     if (c.step === SEED_STEP || c.outcome === 'unsupported') continue;
     const target = writeTargetOf(c.argv);
     if (target === null) continue;
     const key = targetKey(target);
     if (NOT_A_DISK.test(key)) continue;
-    if (!owner.has(key)) problems.push(`command ${c.seq} writes ${key} with no durable record: ${c.argv.join(' ')}`);
+    const held = owner.get(key);
+    const last = written.get(key);
+    written.set(key, c);
+    if (held === undefined) problems.push(`command ${c.seq} writes ${key} with no durable record: ${c.argv.join(' ')}`);
+    else if (check.announced === true && !held.creating && last !== undefined && last.step !== c.step && held.step !== c.step) {
+      problems.push(`command ${c.seq} (step ${String(c.step)}) writes ${key}, last written at step ${String(last.step)}, under the ready record of ${held.slot} stored at step ${String(held.step)}: ${c.argv.join(' ')}`);
+    }
   }
   return problems;
 };
