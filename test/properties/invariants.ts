@@ -16,7 +16,7 @@ export interface Violation {
 
 // Files beside disks: the shared base cache, staging files (ours, and the classic driver's `.convert`), which a
 // crashed step may leave for the instance's next operation.
-const NOT_A_DISK = /\/_base\/|\.(migrate|build|part|conv|convert)$|\/snapshot\.(raw|qcow2)$/;
+const NOT_A_DISK = /\/_base\/|\.(migrate|build|part|conv|convert|pinned)$|\/snapshot\.(raw|qcow2)$/;
 
 /** Where a disk is, across hosts: host-local disks by host and path, rbd images by pool alone (pools are shared). */
 export const keyOf = (host: string | null, location: string): string => (host === null ? `rbd:${location}` : `${host}:${location}`);

@@ -148,6 +148,42 @@ describe('an instance the classic driver made', () => {
     }
   });
 
+  describe('when its guest rewrites the header between the check of its chain and the read', () => {
+    // The guest flips a clean header to one naming a host file right after the library has inspected the disk: a read
+    // of the disk itself would follow it. The library reads a byte copy it checked, which the guest cannot touch.
+    const HOSTS = [['qcow2/default', 'qcow2'], ['flat/raw', 'flat']] as const;
+    const OPS: readonly (readonly [string, (f: FakeFleet) => Promise<E.Either<{ readonly code: string }, unknown>>])[] = [
+      ['a snapshot', (f) => f.lifecycle().snapshot(VM, 'snap1')()],
+      ['a resize to another host', (f) => f.lifecycle().move(VM, 'b', 'resize')()],
+    ];
+    for (const [what, op] of OPS) {
+      it.each(HOSTS)(`lets ${what} on a %s host read only what it checked: no leak, no probe`, async (options, backend) => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[options] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+        await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB }] });
+        expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+        const root: DiskLocation = { backend, path: `/var/lib/nova/instances/${VM}/disk` as HostPath };
+        let inspected = false;
+        let flips = 0;
+        f.cluster.injectFault({
+          // Never matches: it only watches the commands go by, and plays the guest after each inspection.
+          match: (argv) => {
+            if (inspected && argv[1] !== 'info') {
+              flips += f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: SECRET }).ok ? 1 : 0;
+              inspected = false;
+            }
+            if (argv[0] === 'qemu-img' && argv[1] === 'info' && argv.some((a) => a.includes(`/${VM}/disk`))) inspected = true;
+            return false;
+          },
+        });
+        const r = await op(f);
+        expect(flips).toBeGreaterThan(0);
+        expect(E.isRight(r) ? 'ok' : r.left.code).toBe('ok');
+        expect(f.cluster.leaks()).toEqual([]);
+        expect(f.cluster.probes()).toEqual([]);
+      });
+    }
+  });
+
   describe('when its disk.info no longer decodes', () => {
     it('fails a first touch that finds a hinted disk there (its facts are unknown), and changes nothing', async () => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }] });

@@ -46,8 +46,6 @@ export const snapshotOf = async (view: InstanceView, id: ImageId): Step<ImageMet
   const { host, records } = view;
   const root = records.get('root');
   if (root === undefined) return E.left(noRoot(instance));
-  const opened = await run(host.realizer.openToRead(instance, 'root', root));
-  if (E.isLeft(opened)) return opened;
   // Always a qcow2 container: a raw upload would start with whatever the guest wrote at offset 0,
   // and a guest-planted header would then make its own snapshot fail verification as mislabelled.
   const format = 'qcow2';
@@ -58,7 +56,7 @@ export const snapshotOf = async (view: InstanceView, id: ImageId): Step<ImageMet
   if (E.isLeft(made)) return made;
   const cleanup = () => run(host.files.remove(staging));
   await cleanup();
-  const exported = await run(opened.right.driver.exportTo(opened.right.image, staging, format));
+  const exported = await run(host.realizer.exportTo(instance, 'root', root, staging, format));
   const uploaded = E.isLeft(exported)
     ? exported
     : await run(host.images.upload({ id, diskFormat: format, containerFormat: 'bare', kernelId: bootImage(records.get('kernel')), ramdiskId: bootImage(records.get('ramdisk')) }, staging));

@@ -17,6 +17,7 @@ import {
   type DiskPlan,
   type DiskSource,
   type DiskState,
+  type ExportFormat,
   type HostFiles,
   type HostPath,
   type InstanceId,
@@ -34,7 +35,7 @@ import { cannotHold } from './legacy-places.js';
 import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
-import { stagedImage, stagedPath } from './staging.js';
+import { pinnedPath, stagedImage, stagedPath } from './staging.js';
 import { TemplateCache } from './template-cache.js';
 
 /** Whether the recorded disk is on the host (checked against the record). */
@@ -97,15 +98,11 @@ export class DiskRealizer {
   }
 
   /**
-   * {@link DiskRealizer.open} for reading the disk's data (an export, a
-   * snapshot): a qcow2 disk whose record was derived from the classic
-   * driver's facts, or stated by an operator, first has its backing chain
-   * checked again (backing-chain.ts), since a raw disk taken for qcow2 is
-   * rewritten by its guest at will. Disks this library made are read as
-   * recorded.
+   * Write the disk's data, flattened, to `dest` in `format` (a snapshot for
+   * upload), read as {@link DiskRealizer.stage} reads it.
    */
-  openToRead(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
-    return () => this.readable(instance, disk, meta);
+  exportTo(instance: InstanceId, disk: DiskName, meta: DiskMetadata, dest: HostPath, format: ExportFormat): TE.TaskEither<CoreError, void> {
+    return () => this.reading(instance, disk, meta, (o) => o.driver.exportTo(o.image, dest, format)());
   }
 
   /**
@@ -199,14 +196,12 @@ export class DiskRealizer {
   stage(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, HostPath> {
     return async () => {
       const staged = stagedPath(this.ctx.instancesPath, instance, disk);
-      const opened = await this.readable(instance, disk, meta);
-      if (E.isLeft(opened)) return opened;
       // A disk in a pool or a volume group needs no instance directory, so one that came by a shared-storage move may have none here.
       const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
       if (E.isLeft(dir)) return dir;
       const cleared = await this.files.remove(staged)();
       if (E.isLeft(cleared)) return cleared;
-      const exported = await opened.right.driver.exportTo(opened.right.image, staged, 'raw')();
+      const exported = await this.reading(instance, disk, meta, (o) => o.driver.exportTo(o.image, staged, 'raw')());
       return E.isLeft(exported) ? exported : E.right(staged);
     };
   }
@@ -295,11 +290,39 @@ export class DiskRealizer {
     return E.right(image.right.image === null ? meta : { ...meta, imageId: image.right.image });
   }
 
-  private async readable(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {
+  /**
+   * Read the disk's data with `use`. A qcow2 disk whose record was derived
+   * from the classic driver's facts, or stated by an operator, may be a raw
+   * disk taken for qcow2, whose guest rewrites its header at will: checking
+   * its chain (backing-chain.ts) and then reading it would let the guest
+   * name a host file in between. It is copied byte for byte first, and the
+   * copy is checked, read and removed. Disks this library made are read as
+   * recorded.
+   */
+  private async reading<A>(instance: InstanceId, disk: DiskName, meta: DiskMetadata, use: (opened: OpenedDisk) => Ran<A>): Ran<A> {
     const opened = await this.opened(instance, disk, meta);
-    if (E.isLeft(opened) || meta.format !== 'qcow2' || meta.provenance === 'created') return opened;
-    const state = await this.inspected(instance, disk, meta, opened.right);
-    return E.isLeft(state) ? state : opened;
+    if (E.isLeft(opened)) return opened;
+    if (meta.format !== 'qcow2' || meta.provenance === 'created') return use(opened.right);
+    const { location } = opened.right.image;
+    if (location.backend === 'lvm' || location.backend === 'rbd') {
+      // Neither backend ever held a qcow2 container of the classic driver's; a record saying so is checked, never copied.
+      const state = await this.inspected(instance, disk, meta, opened.right);
+      return E.isLeft(state) ? state : use(opened.right);
+    }
+    const flat = await this.drivers.forBackend('flat')();
+    if (E.isLeft(flat)) return flat;
+    const pinned = pinnedPath(location.path);
+    const copy: OpenedDisk = { driver: flat.right, image: { location: { backend: 'flat', path: pinned }, format: 'qcow2' } };
+    const stale = await this.files.remove(pinned)();
+    if (E.isLeft(stale)) return stale;
+    try {
+      const copied = await flat.right.exportTo({ location: { backend: 'flat', path: location.path }, format: 'raw' }, pinned, 'raw')();
+      if (E.isLeft(copied)) return copied;
+      const state = await this.inspected(instance, disk, meta, copy);
+      return E.isLeft(state) ? state : await use(copy);
+    } finally {
+      await this.files.remove(pinned)();
+    }
   }
 
   private async presence(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<DiskPresence> {

@@ -10,3 +10,11 @@ export const stagedPath = (instancesPath: HostPath, instance: InstanceId, disk: 
 
 /** The staged copy as something qemu-img opens: a flat raw file. */
 export const stagedImage = (path: HostPath): DiskImage => ({ location: { backend: 'flat', path }, format: 'raw' });
+
+/**
+ * Where a disk its guest may still rewrite is copied byte for byte (read as
+ * raw, so nothing in it is interpreted) before its chain is checked and its
+ * data read: the check and the read then see the same bytes, which the
+ * guest cannot change between the two.
+ */
+export const pinnedPath = (path: HostPath): HostPath => `${path}.pinned` as HostPath;

@@ -96,7 +96,7 @@ const containerOf = (meta: DiskMetadata): string => (meta.format === 'ploop' ? '
 const holdsRecordedSize = (disk: HeldDisk, meta: DiskMetadata): boolean =>
   disk.virtualSize === meta.size || (meta.backend === 'lvm' && disk.allocationUnit !== undefined && disk.virtualSize === roundUp(meta.size, disk.allocationUnit));
 
-const STAGING = /(\.part|\.conv|\.migrate|\.build)$|\/snapshot\.(raw|qcow2)$|\.d\//;
+const STAGING = /(\.part|\.conv|\.migrate|\.build|\.pinned)$|\/snapshot\.(raw|qcow2)$|\.d\//;
 
 /** Whether a held disk is the host's business, not an instance's: a verified base or a template. */
 const isCache = (a: DiskAddress, hosts: ReadonlyMap<string, HostContext>): boolean => {

@@ -23,7 +23,7 @@ const targetKey = (t: WriteTarget): string => (t.kind === 'file' ? t.path : `${t
 const addressKey = (a: DiskAddress): string => (a.kind === 'file' ? a.path : a.kind === 'lv' ? `lv:${a.vg}/${a.lv}` : `rbd:${a.pool}/${a.image}`);
 
 // Writes into the host's own cache and into staging files are not instance disks.
-const NOT_A_DISK = /\/_base\/|(\.part|\.conv|\.migrate|\.build)$|\/snapshot\.(raw|qcow2)$/;
+const NOT_A_DISK = /\/_base\/|(\.part|\.conv|\.migrate|\.build|\.pinned)$|\/snapshot\.(raw|qcow2)$/;
 
 /** What {@link persistBeforeCreateProblems} holds a run to beyond its default. */
 export interface PersistCheck {
