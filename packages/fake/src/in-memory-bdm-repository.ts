@@ -159,9 +159,9 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   setMigration(instance: InstanceId, migration: string | null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
+      if (migration !== null && typeof migration !== 'string') return E.left(repositoryFailed(`invalid migration text for instance ${instance}`));
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
-      if (migration !== null && typeof migration !== 'string') return E.left(repositoryFailed(`invalid migration text for instance ${instance}`));
       owner.migration = migration;
       return E.right(undefined);
     });
@@ -179,9 +179,9 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   setHost(instance: InstanceId, host: string): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
+      if (!isHostName(host)) return E.left(hostNameRefused('setHost', host));
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
-      if (!isHostName(host)) return E.left(hostNameRefused('setHost', host));
       owner.host = host;
       // Only live rows can lack driver_info.
       this.unpopulated.move(owner.current.map((r) => r.id), host);
@@ -203,10 +203,10 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
-      const owner = this.live.get(instance);
-      if (owner === undefined) return E.left(instanceNotFound(instance));
       const bad = writes.findIndex((w: unknown) => !isRecordWrite(w));
       if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
       const gap = this.ephemeralGap(owner, writes.filter((w) => w.driverInfo !== null).map((w) => w.disk));
       if (gap !== null) return E.left(gap);
       for (const w of writes) this.apply(owner, w.disk, w.driverInfo);
@@ -220,9 +220,9 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     driverInfo: string,
   ): TE.TaskEither<RepositoryError, { readonly written: boolean; readonly driverInfo: string }> {
     return this.call(() => {
+      if (!isDiskName(disk) || typeof driverInfo !== 'string') return E.left({ ...repositoryFailed(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`), path: 'disk' });
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
-      if (!isDiskName(disk)) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(disk)}`));
       const stored = this.liveRow(owner, disk)?.driverInfo ?? null;
       if (stored !== null) return E.right({ written: false, driverInfo: stored });
       const gap = this.ephemeralGap(owner, [disk]);
@@ -248,6 +248,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   listUnpopulated(limit: number, options: UnpopulatedQuery = {}): TE.TaskEither<RepositoryError, readonly (DiskRecordRow & InstanceRow)[]> {
     return this.call(() => {
       if (!Number.isSafeInteger(limit) || limit < 0) return E.left(repositoryFailed(`invalid limit ${limit}`));
+      if (options.host !== undefined && !isHostName(options.host)) return E.left(hostNameRefused('listUnpopulated', options.host));
       const after = options.afterId ?? 0;
       const out: (DiskRecordRow & InstanceRow)[] = [];
       for (const { row, owner } of this.unpopulated.values(options.host)) {

@@ -157,6 +157,24 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         expect((await right(h.repo.getInstance(vm1))).host).toBe(longest);
       });
 
+      it('checks its arguments before the instance: a bad one is REPOSITORY_FAILED naming it, for a known or an unknown instance', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        for (const instance of [vm1, vm2, 'vm1 ' as InstanceId]) {
+          const moved = await h.repo.setHost(instance, 'bad host')();
+          expect(E.isLeft(moved) && [moved.left.code, moved.left.path], instance).toEqual(['REPOSITORY_FAILED', 'host']);
+          const ref = await h.repo.setImageRef(instance, 'x'.repeat(300))();
+          expect(E.isLeft(ref) && [ref.left.code, ref.left.path], instance).toEqual(['REPOSITORY_FAILED', 'imageRef']);
+          const saved = await h.repo.saveRecords(instance, [{ disk: 'nope' as DiskName, driverInfo: 'X' }])();
+          expect(E.isLeft(saved) && [saved.left.code, saved.left.path], instance).toEqual(['REPOSITORY_FAILED', 'writes[0]']);
+          const claimed = await h.repo.compareAndSetRecord(instance, 'nope' as DiskName, 'X')();
+          expect(E.isLeft(claimed) && [claimed.left.code, claimed.left.path], instance).toEqual(['REPOSITORY_FAILED', 'disk']);
+        }
+        // A listing by host takes only a host name, so that every database matches it alike.
+        const listed = await h.repo.listUnpopulated(10, { host: 'h1 ' })();
+        expect(E.isLeft(listed) && [listed.left.code, listed.left.path]).toEqual(['REPOSITORY_FAILED', 'host']);
+        expect((await right(h.repo.listUnpopulated(10, { host: 'h1' }))).map((r) => r.disk)).toEqual(['root']);
+      });
+
       it('answers INSTANCE_NOT_FOUND for an id createInstance refuses, even one a server collates equal to a live id', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }]));

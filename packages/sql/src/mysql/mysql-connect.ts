@@ -4,25 +4,16 @@
  * parameters); `dateStrings` and UTC keep DATETIME values as nova's naive
  * UTC text instead of local-time `Date`s.
  *
- * Each connection is set up as PostgreSQL behaves by default, so that the
- * repository's transactions mean the same on both servers:
- * - READ COMMITTED: under InnoDB's default REPEATABLE READ, a transaction
- *   that lost a compare-and-set to a writer not taking the instance lock
- *   (nova, or the online migration's fill) read the row from its snapshot,
- *   before the winner, and found it still empty;
- * - `sql_mode` TRADITIONAL (as oslo.db sets it for nova): a value too long
- *   for its column is refused, never truncated, whatever the server's own
- *   default mode.
+ * Each connection sets `sql_mode` to TRADITIONAL, as oslo.db does for nova:
+ * a value too long for its column is refused, never truncated, whatever the
+ * server's own default mode.
  */
 import { CompiledQuery, MysqlDialect, type DatabaseConnection, type Dialect } from 'kysely';
 import { createPool } from 'mysql2';
 import { CONNECT_TIMEOUT_MS, type PoolOptions } from '../pool-options.js';
 
-/** The session settings every connection starts with. */
-const MYSQL_SESSION = ["SET SESSION sql_mode = 'TRADITIONAL'", 'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'] as const;
-
 const setUp = async (connection: DatabaseConnection): Promise<void> => {
-  for (const statement of MYSQL_SESSION) await connection.executeQuery(CompiledQuery.raw(statement));
+  await connection.executeQuery(CompiledQuery.raw("SET SESSION sql_mode = 'TRADITIONAL'"));
 };
 
 /** A kysely dialect for the MariaDB / MySQL server at `url` (`mysql://…`). */

@@ -64,8 +64,15 @@ const bdmLevel = async (
       .where('driver_info', 'is', null)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 1) return E.right({ written: true, driverInfo: call.driverInfo });
-    // A writer that does not take the instance lock (nova itself) got there first.
-    const winner = await trx.selectFrom('block_device_mapping').select('driver_info').where('id', '=', slot.id).executeTakeFirst();
+    // A writer that does not take the instance lock (nova itself, or the online migration's fill) got there first. A
+    // locking read returns what it committed: under MariaDB's REPEATABLE READ a plain one reads the transaction's
+    // snapshot, taken before that writer committed, and finds the row still empty.
+    const winner = await trx
+      .selectFrom('block_device_mapping')
+      .select('driver_info')
+      .where('id', '=', slot.id)
+      .$if(flavour.rowLocks, (q) => q.forUpdate())
+      .executeTakeFirst();
     const text = winner?.driver_info;
     return typeof text === 'string'
       ? E.right({ written: false, driverInfo: text })

@@ -182,24 +182,24 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   setMigration(instance: InstanceId, migration: string | null): Result<void> {
+    if (migration !== null && typeof migration !== 'string') return TE.left(repositoryFailed('setMigration: migration must be text or null', undefined, 'migration'));
     const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
     if (unknown !== null) return unknown;
-    if (migration !== null && typeof migration !== 'string') return TE.left(repositoryFailed('setMigration: migration must be text or null', undefined, 'migration'));
     const now = this.#stamp();
     return this.#run('setMigration', () => inWriteTransaction(this.#db, this.#flavour, setMigration(this.#flavour, instance, migration, now)));
   }
 
   setImageRef(instance: InstanceId, imageRef: string | null): Result<void> {
+    if (!isImageRef(imageRef)) return TE.left(badImageRef('setImageRef'));
     const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
     if (unknown !== null) return unknown;
-    if (!isImageRef(imageRef)) return TE.left(badImageRef('setImageRef'));
     return this.#updateInstance('setImageRef', instance, { image_ref: imageRef });
   }
 
   setHost(instance: InstanceId, host: string): Result<void> {
+    if (!isHostName(host)) return TE.left(hostNameRefused('setHost', host));
     const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
     if (unknown !== null) return unknown;
-    if (!isHostName(host)) return TE.left(hostNameRefused('setHost', host));
     return this.#updateInstance('setHost', instance, { host, node: host });
   }
 
@@ -246,14 +246,14 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): Result<void> {
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     const bad = writes.findIndex((w: unknown) => !isRecordWrite(w));
     if (bad >= 0) {
       const w: unknown = writes[bad];
       const disk = typeof w === 'object' && w !== null && 'disk' in w ? ` for disk ${JSON.stringify(w.disk)}` : '';
       return TE.left(repositoryFailed(`saveRecords: invalid write${disk} at writes[${bad}]`, undefined, `writes[${bad}]`));
     }
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     if (writes.length === 0) return TE.map(() => undefined)(this.getInstance(instance));
     const plan = planSave(instance, writes, this.#stamp(), this.#newUuid);
     return this.#run('saveRecords', async () => {
@@ -269,11 +269,11 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     disk: DiskName,
     driverInfo: string,
   ): Result<{ readonly written: boolean; readonly driverInfo: string }> {
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     if (!isDiskName(disk) || typeof driverInfo !== 'string') {
       return TE.left(repositoryFailed(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`, undefined, 'disk'));
     }
+    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
+    if (unknown !== null) return unknown;
     const call = { instance, disk, driverInfo, now: this.#stamp(), rowUuid: this.#newUuid() };
     return this.#run('compareAndSetRecord', () => inWriteTransaction(this.#db, this.#flavour, compareAndSet(this.#flavour, call)));
   }
@@ -302,6 +302,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
    * caller cannot derive a record for, so every batch makes progress.
    */
   listUnpopulated(limit: number, options: ListOptions = {}): Result<readonly (DiskRecordRow & InstanceRow)[]> {
+    if (options.host !== undefined && !isHostName(options.host)) return TE.left(hostNameRefused('listUnpopulated', options.host));
     return this.#listed('listUnpopulated', filterOf(false, options), limit);
   }
 
@@ -334,6 +335,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
 
   /** Up to `limit` live local BDM rows that have a record, by id after `afterId`, for a census the caller decodes. */
   listPopulated(limit: number, options: ListOptions = {}): Result<readonly PopulatedRow[]> {
+    if (options.host !== undefined && !isHostName(options.host)) return TE.left(hostNameRefused('listPopulated', options.host));
     return pipe(
       this.#listed('listPopulated', filterOf(true, options), limit),
       TE.map((rows) => rows.flatMap((r) => (r.driverInfo === null ? [] : [{ ...r, bdmId: r.bdmId ?? 0, driverInfo: r.driverInfo }]))),
@@ -351,8 +353,8 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
    * instance_extra rows and those removed from the live one.
    */
   listDeletedDisks(instance: InstanceId): Result<readonly DeletedRecord[]> {
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
+    // As for any id that names no instance: nothing deleted (and no SQL, for the reason #unknown gives).
+    if (!isInstanceId(instance)) return TE.right([]);
     return this.#run('listDeletedDisks', () => deletedRecords(this.#db, this.#flavour, instance));
   }
 
