@@ -1,6 +1,7 @@
 /**
  * The files the library's base-image cache makes in `<instances>/_base` for
- * a scenario: each image's entry (an uploaded snapshot's included), with the
+ * a scenario: each image's entry (an uploaded snapshot's and a shelved
+ * instance's included), with the
  * `.part` and `.conv` files it is made through, and the swap and ephemeral
  * templates of the scenario's flavors. The cache trusts what it finds there,
  * as a disk in an instance's own directory is trusted: it is only ever put
@@ -22,7 +23,11 @@ const SUFFIXES = ['.part', '.conv'];
 
 /** Which of the library's cache files `name` (a file name in `_base`) would be, described, or `null`. */
 export const cacheNames = (s: ScenarioFile): CacheNames => {
-  const ids = [...(s.images ?? []).map((i) => i.id), ...s.steps.flatMap((step) => (step.op === 'snapshot' ? [step.image_id] : []))];
+  // A shelve uploads `<instance>-shelved`, or `-shelved-<n>` for the n-th shelve of an instance, and its unshelve caches it.
+  const shelves = new Map<string, number>();
+  for (const step of s.steps) if (step.op === 'shelve') shelves.set(step.instance, (shelves.get(step.instance) ?? 0) + 1);
+  const shelved = [...shelves].flatMap(([instance, n]) => Array.from({ length: n }, (_, i) => (i === 0 ? `${instance}-shelved` : `${instance}-shelved-${i + 1}`)));
+  const ids = [...(s.images ?? []).map((i) => i.id), ...s.steps.flatMap((step) => (step.op === 'snapshot' ? [step.image_id] : [])), ...shelved];
   const entries = new Map<string, string>();
   for (const id of ids) {
     const checked = imageId(id);

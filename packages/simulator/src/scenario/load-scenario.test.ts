@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
@@ -202,6 +203,12 @@ describe('loadScenario', () => {
       for (const name of ['772187acc33620e4840d92741205e56ea7544173', '772187acc33620e4840d92741205e56ea7544173.part', '772187acc33620e4840d92741205e56ea7544173.conv', 'c3ff832377ee3e0bcdd66aa561bdfa33138cafb5', 'swap_536870912']) {
         expect(secrets(`[/etc/shadow, /var/lib/nova/instances/_base/${name}]`), name).toBe('hosts[0].secrets[1]');
       }
+      // A shelved instance's image, cached by its unshelve; a file under an entry's name, which would make it a directory.
+      const shelving = `${steps}\n  - shelve: { instance: vm1 }\n  - unshelve: { instance: vm1, host: a }\n  - shelve: { instance: vm1 }`;
+      const shelvedSecret = (name: string) => problem(base(shelving).replace('  - name: a\n', `  - name: a\n    secrets: [/var/lib/nova/instances/_base/${name}]\n`));
+      for (const id of ['vm1-shelved', 'vm1-shelved-2']) expect(shelvedSecret(createHash('sha256').update(id).digest('hex').slice(0, 40)), id).toBe('hosts[0].secrets[0]');
+      expect(shelvedSecret(createHash('sha256').update('vm1-shelved-3').digest('hex').slice(0, 40))).toBe('ok');
+      expect(shelvedSecret(`${createHash('sha256').update('cirros').digest('hex').slice(0, 40)}/x`)).toBe('hosts[0].secrets[0]');
       // The classic driver's entry (SHA-1 of "cirros") and template names, and another image's entry, are any host file to the library.
       expect(secrets('[/var/lib/nova/instances/_base/b931697135326754611a326506cbf74d295e7404, /var/lib/nova/instances/_base/swap_512, /var/lib/nova/instances/_base/d9298a10d1b0735837dc4bd85dac641b0f3cef27]')).toBe('ok');
     });

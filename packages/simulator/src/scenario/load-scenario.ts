@@ -136,7 +136,7 @@ const secretProblem = (secret: string, earlier: readonly string[], instances: Re
     const inside = secret.slice(INSTANCES_PATH.length + 1).split('/');
     const dir = inside[0] ?? '';
     if (dir === '_base' && secret === `${INSTANCES_PATH}/_base`) return `${secret} is the base-image cache directory; a secret is a file`;
-    const made = dir === '_base' && inside.length === 2 ? cached(inside[1] ?? '') : null;
+    const made = dir === '_base' && inside.length >= 2 ? cached(inside[1] ?? '') : null;
     if (made !== null) {
       return `${secret} is where the library's base-image cache keeps ${made}, which the replay makes and the cache trusts once made; a secret in the cache can be at another name, such as the classic driver's (the SHA-1 of an image id)`;
     }
