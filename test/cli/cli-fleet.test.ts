@@ -100,6 +100,9 @@ describe('disk-ledger fleet (built CLI, child process)', () => {
     const unknown = await runCli(['db', 'census', '--db', 'sqlite::memory:', '--bogus', '--json']);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining("unknown option '--bogus'") } });
+    const clear = await runCli(['replay', 'scenarios/steps/boot-every-disk.yaml', '--clear-instances', '--json']);
+    expect(clear.code).toBe(2);
+    expect(JSON.parse(clear.stdout)).toEqual({ error: { code: 'USAGE_INVALID', message: expect.stringContaining('--clear-instances needs --db') } });
     const plain = await runCli(['fleet', '--hosts', '0']);
     expect(plain.stdout).toBe('');
   });

@@ -5,6 +5,7 @@ import { dbCensus, dbOnlineMigrate, dbUpgrade } from './db-commands.js';
 import { supplyLayout } from './disk-commands.js';
 import { addFleetCommand } from './fleet-command.js';
 import { osloBool, type RbdClientInput } from './nova-conf.js';
+import { refuse } from './refusal.js';
 import { replayCommand, sqlRepository } from './replay-command.js';
 import { threadCells } from './thread-cells.js';
 
@@ -34,8 +35,7 @@ export const buildProgram = (exit: (code: number) => void): Command => {
     .action(async (files: string[], opts: { mode: 'metadata' | 'legacy' | 'both'; host: 'fake' | 'real'; json: boolean; db?: string; clearInstances: boolean }) => {
       const url = opts.db;
       if (opts.clearInstances && url === undefined) {
-        printErr('disk-ledger replay: --clear-instances needs --db (without it, each run has a new database in memory)');
-        exit(2);
+        exit(refuse({ out: print, err: printErr }, 'replay', opts.json, { code: 'USAGE_INVALID', message: '--clear-instances needs --db (without it, each run has a new database in memory)' }));
         return;
       }
       exit(
