@@ -28,6 +28,13 @@ module.exports = {
       to: { path: '^packages/(host|fake|sql|simulator)/|node_modules/(execa|kysely|better-sqlite3|pg|mysql2)/' },
     },
     {
+      name: 'core-ships-without-the-emulator',
+      severity: 'error',
+      comment: "@disk-ledger/fake is a dev dependency of core: only its tests and testing helpers may name it (fakeHostModule takes InMemoryHosts, a shape).",
+      from: { path: '^packages/core/src', pathNot: '\\.test\\.ts$|/testing/' },
+      to: { path: '^packages/fake/' },
+    },
+    {
       name: 'adapters-do-not-import-each-other',
       severity: 'error',
       from: { path: '^packages/(host|fake|sql)/src', pathNot: '\\.test\\.ts$' },
