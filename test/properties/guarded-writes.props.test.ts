@@ -4,6 +4,8 @@ import { InMemoryBlockDeviceMappingRepository } from '@disk-ledger/fake';
 import { openDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../packages/sql/src/testing/fresh-database.js';
+import { describeWithServer } from '../../packages/sql/src/testing/server-env.js';
 import { vm } from '../../packages/core/src/testing/names.js';
 
 /**
@@ -171,3 +173,27 @@ describe('guarded record writes against a second writer', () => {
     });
   });
 });
+
+// Each server dialect has its own fill and compare-and-set SQL: the same property, one database per server, whose
+// instances the previous run left are deleted (soft-deleted rows are no one's to list or fill) before each run.
+for (const dialect of ['postgres', 'mysql'] as const) {
+  describeWithServer(dialect, `guarded record writes against a second writer on ${dialect === 'postgres' ? 'PostgreSQL' : 'MariaDB'}`, (serverUrl) => {
+    it('never replace a record another writer stored', async () => {
+      const fresh = await freshDatabase(dialect, serverUrl);
+      const db = await openDatabase(fresh.url)();
+      if (E.isLeft(db)) throw new Error(db.left.message);
+      try {
+        await fc.assert(
+          fc.asyncProperty(runArb, async (actions) => {
+            for (const instance of VMS) await db.right.repository.deleteInstance(instance)();
+            await play(db.right.repository, actions);
+          }),
+          { seed: SEED, numRuns: 25 },
+        );
+      } finally {
+        await db.right.close();
+        await fresh.drop();
+      }
+    }, 120_000);
+  });
+}
