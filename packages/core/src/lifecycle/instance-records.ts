@@ -112,7 +112,7 @@ const completePending = async (host: HostServices, instance: InstanceId, records
  */
 const settledRow = async (deps: LifecycleDeps, instance: InstanceId, options: LoadOptions): Step<InstanceState> => {
   const unconfirmed = options.unconfirmed ?? 'refuse';
-  const s = await settledInstance(deps, instance, options.shelved === 'allow');
+  const s = await settledInstance(deps, instance, options.shelved === 'allow', options.adopt !== false);
   if (E.isRight(s) && s.right.shelved !== null && options.shelved !== 'allow') return E.left(instanceShelved(instance, s.right.shelved));
   if (E.isLeft(s) || s.right.pending === null) return E.map((x: SettledInstance) => x.row)(s);
   if (unconfirmed === 'refuse') return E.left(resizeUnconfirmed(instance, s.right.pending));

@@ -278,9 +278,9 @@ export interface SettledInstance {
  * Read the instance and bring an unfinished move of it to rest first (it may
  * move the instance back to its source), or a shelve (undone while it was
  * cut with the root still there, else the instance is shelved;
- * `shelvedAsIs`: see `settleShelve`).
+ * `shelvedAsIs`, `adopt`: see `settleShelve`).
  */
-export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, shelvedAsIs = false): Step<SettledInstance> => {
+export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId, shelvedAsIs = false, adopt = true): Step<SettledInstance> => {
   const row = await run(deps.repository.getInstance(instance));
   if (E.isLeft(row)) return row;
   if (row.right.migration === null) return E.right({ row: row.right, pending: null, shelved: null });
@@ -288,7 +288,7 @@ export const settledInstance = async (deps: LifecycleDeps, instance: InstanceId,
   if (E.isLeft(op)) return op;
   let pending: Migration | null = null;
   if (op.right.kind === 'shelve') {
-    const shelved = await settleShelve(deps, row.right, op.right.shelve, shelvedAsIs);
+    const shelved = await settleShelve(deps, row.right, op.right.shelve, shelvedAsIs, adopt);
     if (E.isLeft(shelved)) return shelved;
     if (shelved.right !== null) return E.right({ row: row.right, pending: null, shelved: shelved.right });
   } else {

@@ -62,6 +62,20 @@ const takeOverBesideVolume = async (deps: LifecycleDeps, row: InstanceState): St
 };
 
 /**
+ * A compute not yet upgraded unshelved the instance from its shelved image,
+ * without rows: its usual disks are taken over now, while the intent still
+ * names that image, whose cache entry the root's base must be (nova names
+ * it in `image_ref` only while it spawns; later, `image_ref` names the image
+ * the instance was first booted from). Best effort: a disk the facts do not
+ * place, or whose chain is refused, is left as the classic driver's.
+ */
+const takeOver = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent): Promise<void> => {
+  const host = deps.hosts.get(row.host);
+  if (E.isLeft(host)) return;
+  await run(host.right.adoption.adoptHinted(row.instance, new Set(), true, intent.image));
+};
+
+/**
  * Settle a shelve (shelve-intent.ts); `null` when the intent goes, else the
  * instance is shelved (the intent, kept).
  * - Records there: the shelve had not cleared them (it is undone: on its
@@ -76,9 +90,10 @@ const takeOverBesideVolume = async (deps: LifecycleDeps, row: InstanceState): St
  * - `unshelving`: an unshelve cut before it recorded its disks.
  *
  * `asIs`: the caller (an unshelve, a delete) takes a done shelve as it is,
- * without looking for its root on the host it left.
+ * without looking for its root on the host it left. `adopt`: the instance's
+ * host can be asked (not when it is down, as for an evacuation).
  */
-export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent, asIs = false): Step<ShelveIntent | null> => {
+export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent, asIs = false, adopt = true): Step<ShelveIntent | null> => {
   const instance = row.instance;
   const home = row.host === intent.host;
   // The remake comes first, so that a crash during it leaves the intent for the next settle to remake again; a remake
@@ -110,14 +125,20 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
     const taken = await takeOverBesideVolume(deps, row);
     return E.isLeft(taken) ? taken : drop(null);
   }
-  if (intent.status === 'shelved' && !home) return drop(null);
+  if (intent.status === 'shelved' && !home) {
+    if (adopt) await takeOver(deps, row, intent);
+    return drop(null);
+  }
   // An unshelve or a delete of a shelve done does not ask whether the classic driver unshelved it in place: an unshelve
   // elsewhere need not reach the host it left (which may be down), and a delete finds such disks without rows anyway.
   if (!home || (asIs && intent.status === 'shelved')) return E.right(intent);
   const there = await diskThere(deps, instance, intent, 'root', root);
   if (E.isLeft(there)) return there;
   if (!there.right) return E.right(intent);
-  if (intent.status === 'shelved') return drop(null);
+  if (intent.status === 'shelved') {
+    if (adopt) await takeOver(deps, row, intent);
+    return drop(null);
+  }
   const restored = await run(deps.metadata.saveAll(instance, [...intent.records].map(([disk, meta]) => ({ disk, meta }))));
   return E.isLeft(restored) ? restored : drop(intent.records);
 };

@@ -106,10 +106,16 @@ export class LegacyAdoption {
     };
   }
 
-  /** Derive a record for a disk whose slot the caller has just read without one, and claim it (a concurrent claim's record wins). */
-  adopt(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
+  /**
+   * Derive a record for a disk whose slot the caller has just read without
+   * one, and claim it (a concurrent claim's record wins). `image`: the image
+   * a root overlay's base must be the entry of, where the caller knows it
+   * better than the instance's `image_ref` (nova's unshelve makes the root
+   * from the shelved snapshot while `image_ref` keeps naming the original).
+   */
+  adopt(instance: InstanceId, disk: DiskName, image: ImageId | null = null): TE.TaskEither<CoreError, DiskMetadata> {
     return async () => {
-      const meta = await this.derived(instance, disk);
+      const meta = await this.derived(instance, disk, image);
       return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
     };
   }
@@ -122,7 +128,8 @@ export class LegacyAdoption {
    * always looked for. `disk.info` is read once for all of them. For an
    * instance the caller found `rowless` (no row at all), its root, first
    * ephemeral and swap disks are looked for too, and given a row with their
-   * record.
+   * record; `rootImage` is then the image the root's base must be the entry
+   * of, where the caller knows it better than `image_ref` (see `adopt`).
    *
    * A hinted disk is looked for before its facts are read, in every place
    * the classic driver could have put it: one that is nowhere is a stale
@@ -132,7 +139,7 @@ export class LegacyAdoption {
    * stopped by it. Each disk that is there comes back with its record, or
    * with why it cannot be adopted.
    */
-  adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>, rowless: boolean | 'volume' = false): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
+  adoptHinted(instance: InstanceId, known: ReadonlySet<DiskName>, rowless: boolean | 'volume' = false, rootImage: ImageId | null = null): TE.TaskEither<CoreError, readonly HintedAdoption[]> {
     const dir = instanceDir(this.ctx.instancesPath, instance);
     return async () => {
       const read = await this.facts.diskInfo(instance)();
@@ -154,7 +161,7 @@ export class LegacyAdoption {
           continue;
         }
         if (there.right === null) continue;
-        const meta = E.isLeft(read) ? read : await this.derivedFrom(instance, disk, read.right);
+        const meta = E.isLeft(read) ? read : await this.derivedFrom(instance, disk, read.right, disk === 'root' ? rootImage : null);
         out.push({ disk, result: E.isLeft(meta) ? meta : await this.metadata.claim(instance, disk, meta.right)() });
       }
       return E.right(out);
@@ -198,13 +205,13 @@ export class LegacyAdoption {
     };
   }
 
-  private async derived(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async derived(instance: InstanceId, disk: DiskName, image: ImageId | null = null): Promise<E.Either<CoreError, DiskMetadata>> {
     const diskInfo = await this.facts.diskInfo(instance)();
-    if (E.isRight(diskInfo)) return this.derivedFrom(instance, disk, diskInfo.right);
+    if (E.isRight(diskInfo)) return this.derivedFrom(instance, disk, diskInfo.right, image);
     // A volume's layout comes from the options alone (its disk.info entry can only contradict it), so a garbled
     // file says nothing about it; a file's format is what the entry would have said, and stays unknown.
     if (diskInfo.left.code === 'DISK_INFO_CORRUPT' && VOLUME_BACKENDS.has(legacyBackend(this.facts.options(), disk))) {
-      return this.derivedFrom(instance, disk, null);
+      return this.derivedFrom(instance, disk, null, image);
     }
     return diskInfo;
   }
@@ -240,13 +247,13 @@ export class LegacyAdoption {
     return E.right(null);
   }
 
-  private async derivedFrom(instance: InstanceId, disk: DiskName, diskInfo: DiskInfo | null): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async derivedFrom(instance: InstanceId, disk: DiskName, diskInfo: DiskInfo | null, image: ImageId | null): Promise<E.Either<CoreError, DiskMetadata>> {
     const facts = { options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo, disk };
     const layout = deriveLegacyLayout(facts);
     if (E.isLeft(layout)) return layout;
     const meta = layout.right.backend === 'qcow2' && diskInfoEntry(facts) === null
       ? await this.unconfirmedQcow2(instance, disk, layout.right)
-      : await this.sizedVolume(instance, disk, layout.right);
+      : await this.sizedVolume(instance, disk, layout.right, image);
     if (E.isRight(meta) || meta.left.code !== 'LEGACY_DISK_MISSING') return meta;
     // Today's options put the disk where it is not, while it is where other facts of the host put it: disk.info
     // names a file, or the options still name a volume group or pool holding it. The options changed after the
@@ -254,7 +261,7 @@ export class LegacyAdoption {
     for (const imagesType of elsewhere(layout.right.backend, facts.options)) {
       const there = deriveLegacyLayout({ ...facts, options: { ...facts.options, imagesType } });
       if (E.isLeft(there)) continue;
-      const found = await this.sized(instance, disk, derivedProbe(there.right));
+      const found = await this.sized(instance, disk, derivedProbe(there.right, image));
       if (E.isLeft(found) && (found.left.code === 'LEGACY_DISK_MISSING' || cannotHold(found.left.code))) continue;
       // A look that failed (a cluster down) is its own failure, not a sign that the disk is there.
       if (E.isLeft(found) && LOOK_FAILED.has(found.left.code)) return found;
@@ -295,14 +302,14 @@ export class LegacyAdoption {
    * ephemeral disk is `<instance>_disk.local`, a block device mapping's
    * `<instance>_disk.eph0`), the first found kept.
    */
-  private async sizedVolume(instance: InstanceId, disk: DiskName, layout: DerivedLayout): Promise<E.Either<CoreError, DiskMetadata>> {
-    const found = await this.sized(instance, disk, derivedProbe(layout));
+  private async sizedVolume(instance: InstanceId, disk: DiskName, layout: DerivedLayout, image: ImageId | null): Promise<E.Either<CoreError, DiskMetadata>> {
+    const found = await this.sized(instance, disk, derivedProbe(layout, image));
     if (E.isRight(found) || found.left.code !== 'LEGACY_DISK_MISSING' || (layout.backend !== 'lvm' && layout.backend !== 'rbd')) return found;
     const [first = '', ...others] = novaFileNames(disk);
     if (!layout.location.endsWith(`_${first}`)) return found;
     for (const file of others) {
       const location = `${layout.location.slice(0, -first.length)}${file}`;
-      const there = await this.sized(instance, disk, derivedProbe({ ...layout, location }));
+      const there = await this.sized(instance, disk, derivedProbe({ ...layout, location }, image));
       if (E.isRight(there) || there.left.code !== 'LEGACY_DISK_MISSING') return there;
     }
     return found;
@@ -319,7 +326,8 @@ export class LegacyAdoption {
     if (!state.right.exists) return E.left(missingDisk(instance, disk, probe));
     const { backing } = state.right;
     // An image an operator states is the base's image: a disk with no base has none to check it against.
-    if (backing === undefined && probe.imageId !== null) return E.left(imageWithoutBase(instance, disk, probe.imageId));
+    // A derived root made whole from its image (a flat copy) names it as a record of this library's would.
+    if (backing === undefined && probe.imageId !== null && probe.provenance === 'operator') return E.left(imageWithoutBase(instance, disk, probe.imageId));
     const imaged = backing !== undefined && disk === 'root' && probe.imageId === null ? await this.withImageRef(instance, probe, backing.file) : E.right(probe);
     if (E.isLeft(imaged)) return imaged;
     // A legacy qcow2 may name a backing file or an external data file no one verified (a planted header the
