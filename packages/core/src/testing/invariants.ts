@@ -96,6 +96,18 @@ const containerOf = (meta: DiskMetadata): string => (meta.format === 'ploop' ? '
 const holdsRecordedSize = (disk: HeldDisk, meta: DiskMetadata): boolean =>
   disk.virtualSize === meta.size || (meta.backend === 'lvm' && disk.allocationUnit !== undefined && disk.virtualSize === roundUp(meta.size, disk.allocationUnit));
 
+/** The containers this library writes: a disk holds one of them only where a record says so. */
+const WRITTEN = new Set(['raw', 'qcow2', 'parallels']);
+
+/**
+ * A raw disk whose bytes are another image format's container, one this
+ * library never writes: the classic driver imported an image as it was (a
+ * vmdk into an rbd volume, with `force_raw_images` off), and the guest's
+ * disk holds that container as its data, raw, ever after (snapshots,
+ * shelves and copies keep it so).
+ */
+const importedAsData = (disk: HeldDisk, meta: DiskMetadata): boolean => containerOf(meta) === 'raw' && !WRITTEN.has(disk.containerFormat);
+
 const STAGING = /(\.part|\.conv|\.migrate|\.build|\.pinned)$|\/snapshot\.(raw|qcow2)$|\.d\//;
 
 /** Whether a held disk is the host's business, not an instance's: a verified base or a template. */
@@ -147,7 +159,7 @@ export const violations = <D extends HeldDisk>(s: FleetSnapshot<D>, options: Inv
       if (r.meta.state !== 'creating' && r.optional !== true) out.push(`${show(r)}: no disk at ${key}`);
       continue;
     }
-    if (disk.containerFormat !== containerOf(r.meta)) out.push(`${show(r)}: the host holds ${disk.containerFormat} at ${key}`);
+    if (disk.containerFormat !== containerOf(r.meta) && !importedAsData(disk, r.meta)) out.push(`${show(r)}: the host holds ${disk.containerFormat} at ${key}`);
     if (r.meta.state !== 'creating' && !holdsRecordedSize(disk, r.meta)) out.push(`${show(r)}: the host holds ${disk.virtualSize} bytes at ${key}`);
   }
   for (const key of held.keys()) if (!claimed.has(key) && !unowned.has(key)) out.push(`disk without a record: ${key}`);

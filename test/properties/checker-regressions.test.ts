@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { describe, expect, it } from 'vitest';
+import { load, replayChecked } from './generated-replay.js';
+
+/** Counterexamples the deep runs found, kept as fixed cases: each replays with every invariant holding. */
+describe('security suite counterexamples, fixed', () => {
+  it('takes a raw disk whose data is an image the classic driver imported unconverted for raw, through a shelve and an unshelve (seed 9)', async () => {
+    // force_raw_images off: the classic driver imports the vmdk image into the rbd volume as it is; the guest's disk
+    // holds that container as its raw data, and so does every copy the library makes of it.
+    const scenario = load({
+      format: 1,
+      name: 'vmdk-imported-as-data',
+      hosts: [
+        { name: 'h0', config: { images_type: 'raw', force_raw_images: true } },
+        { name: 'h1', config: { images_type: 'rbd', images_rbd_pool: 'pool-a', force_raw_images: false } },
+      ],
+      images: [{ id: 'img-vmdk', disk_format: 'vmdk', virtual_size: '1GiB' }],
+      flavors: { bare: { root: '1GiB' } },
+      steps: [
+        { boot: { instance: 'vm0', host: 'h1', flavor: 'bare', image: 'img-vmdk', legacy: true } },
+        { shelve: { instance: 'vm0' } },
+        { unshelve: { instance: 'vm0', host: 'h0' } },
+        { snapshot: { instance: 'vm0', image_id: 'snap-a' } },
+      ],
+    });
+    expect(await replayChecked(scenario)).toBe(null);
+  });
+
+  it('takes over an instance a compute awaiting its upgrade unshelved as a qcow2 overlay on the shelved image, then rescues it (seed 9)', async () => {
+    const scenario = load({
+      format: 1,
+      name: 'unshelved-overlay-taken-over',
+      hosts: [
+        { name: 'h0', config: { images_type: 'default', use_cow_images: true, force_raw_images: false } },
+        { name: 'h1', config: { images_type: 'ploop' } },
+      ],
+      images: [{ id: 'img-raw', disk_format: 'raw', virtual_size: '1GiB' }],
+      flavors: { large: { root: '2GiB', ephemeral: '512MiB', swap: '256MiB' } },
+      steps: [
+        { boot: { instance: 'vm0', host: 'h1', flavor: 'large', image: 'img-raw' } },
+        { shelve: { instance: 'vm0' } },
+        { unshelve: { instance: 'vm0', host: 'h0' } },
+        { upgrade: { host: 'h0' } },
+        { shelve: { instance: 'vm0' } },
+        { unshelve: { instance: 'vm0', host: 'h0' } },
+        { guest_write: { instance: 'vm0', disk: 'root', content: 'qcow2-backing-host-file', target: '/etc/shadow' } },
+        { rescue: { instance: 'vm0', image: 'img-raw' } },
+      ],
+    });
+    expect(await replayChecked(scenario)).toBe(null);
+  });
+});
