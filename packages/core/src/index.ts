@@ -27,6 +27,8 @@ export * from './lifecycle/move-plan.js';
 export type { MoveKind, MoveRequest } from './lifecycle/move.js';
 export { decodeMigration, encodeMigration, type ConfirmMode, type Migration, type MigrationKind, type MigrationStatus } from './lifecycle/migration-record.js';
 export { decodePending, encodeShelveIntent, heldByShelve, type PendingOperation, type ShelveIntent, type ShelveStatus } from './lifecycle/shelve-intent.js';
+export { shelvedImageId } from './lifecycle/shelve.js';
+export { templateName } from './services/template-name.js';
 export { destinationDisks, leftBehind, sourceDisks, type LeftBehind, type RecordedDisk } from './lifecycle/move-settle.js';
 export type { SpawnRequest } from './lifecycle/spawn.js';
 export type { InstanceFacts } from './lifecycle/evacuate-rebuild.js';

@@ -48,31 +48,22 @@ const diskThere = async (deps: LifecycleDeps, instance: InstanceId, intent: Shel
 };
 
 /**
- * A compute not yet upgraded unshelved an instance booted from a volume: its
- * ephemeral and swap disks are the classic driver's, without rows. No load
- * looks for them (with no root and no image, nothing tells one without
- * local disks from one whose disks went), so they get their rows and
- * derived records now, before the intent goes; one whose facts do not place
- * it is left as the classic driver's.
+ * A compute not yet upgraded unshelved the instance, without rows: its local
+ * disks are the classic driver's. They get their rows and derived records
+ * now, before the intent goes: later, nothing would tell them from disks of
+ * another's, for an instance booted from a volume (no root, no image), nor
+ * which image a root's base is the entry of, for one booted from an image
+ * (the shelved one, which nova names in `image_ref` only while it spawns;
+ * `image_ref` names the image the instance was first booted from). A disk
+ * whose facts do not place it, or whose chain is refused, is left as the
+ * classic driver's. Only when the instance's host can be asked (`adopt`).
  */
-const takeOverBesideVolume = async (deps: LifecycleDeps, row: InstanceState): Step<void> => {
+const takeOver = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent, adopt: boolean): Step<void> => {
+  if (!adopt) return E.right(undefined);
   const host = deps.hosts.get(row.host);
   if (E.isLeft(host)) return host;
-  return E.map(() => undefined)(await run(host.right.adoption.adoptHinted(row.instance, new Set(), 'volume')));
-};
-
-/**
- * A compute not yet upgraded unshelved the instance from its shelved image,
- * without rows: its usual disks are taken over now, while the intent still
- * names that image, whose cache entry the root's base must be (nova names
- * it in `image_ref` only while it spawns; later, `image_ref` names the image
- * the instance was first booted from). Best effort: a disk the facts do not
- * place, or whose chain is refused, is left as the classic driver's.
- */
-const takeOver = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveIntent): Promise<void> => {
-  const host = deps.hosts.get(row.host);
-  if (E.isLeft(host)) return;
-  await run(host.right.adoption.adoptHinted(row.instance, new Set(), true, intent.image));
+  const usual = intent.records.has('root') ? true : 'volume';
+  return E.map(() => undefined)(await run(host.right.adoption.adoptHinted(row.instance, new Set(), usual, intent.image)));
 };
 
 /**
@@ -122,12 +113,12 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
       if (E.isLeft(there)) return there;
       if (!there.right) return E.right(intent);
     }
-    const taken = await takeOverBesideVolume(deps, row);
+    const taken = await takeOver(deps, row, intent, adopt);
     return E.isLeft(taken) ? taken : drop(null);
   }
   if (intent.status === 'shelved' && !home) {
-    if (adopt) await takeOver(deps, row, intent);
-    return drop(null);
+    const taken = await takeOver(deps, row, intent, adopt);
+    return E.isLeft(taken) ? taken : drop(null);
   }
   // An unshelve or a delete of a shelve done does not ask whether the classic driver unshelved it in place: an unshelve
   // elsewhere need not reach the host it left (which may be down), and a delete finds such disks without rows anyway.
@@ -136,8 +127,8 @@ export const settleShelve = async (deps: LifecycleDeps, row: InstanceState, inte
   if (E.isLeft(there)) return there;
   if (!there.right) return E.right(intent);
   if (intent.status === 'shelved') {
-    if (adopt) await takeOver(deps, row, intent);
-    return drop(null);
+    const taken = await takeOver(deps, row, intent, adopt);
+    return E.isLeft(taken) ? taken : drop(null);
   }
   const restored = await run(deps.metadata.saveAll(instance, [...intent.records].map(([disk, meta]) => ({ disk, meta }))));
   return E.isLeft(restored) ? restored : drop(intent.records);

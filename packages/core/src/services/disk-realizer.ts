@@ -196,12 +196,13 @@ export class DiskRealizer {
   stage(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, HostPath> {
     return async () => {
       const staged = stagedPath(this.ctx.instancesPath, instance, disk);
-      // A disk in a pool or a volume group needs no instance directory, so one that came by a shared-storage move may have none here.
-      const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
-      if (E.isLeft(dir)) return dir;
-      const cleared = await this.files.remove(staged)();
-      if (E.isLeft(cleared)) return cleared;
-      const exported = await this.reading(instance, disk, meta, (o) => o.driver.exportTo(o.image, staged, 'raw')());
+      const exported = await this.reading(instance, disk, meta, async (o) => {
+        // A disk in a pool or a volume group needs no instance directory, so one that came by a shared-storage move may have none here.
+        const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
+        if (E.isLeft(dir)) return dir;
+        const cleared = await this.files.remove(staged)();
+        return E.isLeft(cleared) ? cleared : o.driver.exportTo(o.image, staged, 'raw')();
+      });
       return E.isLeft(exported) ? exported : E.right(staged);
     };
   }

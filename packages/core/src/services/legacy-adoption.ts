@@ -106,16 +106,10 @@ export class LegacyAdoption {
     };
   }
 
-  /**
-   * Derive a record for a disk whose slot the caller has just read without
-   * one, and claim it (a concurrent claim's record wins). `image`: the image
-   * a root overlay's base must be the entry of, where the caller knows it
-   * better than the instance's `image_ref` (nova's unshelve makes the root
-   * from the shelved snapshot while `image_ref` keeps naming the original).
-   */
-  adopt(instance: InstanceId, disk: DiskName, image: ImageId | null = null): TE.TaskEither<CoreError, DiskMetadata> {
+  /** Derive a record for a disk whose slot the caller has just read without one, and claim it (a concurrent claim's record wins). */
+  adopt(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata> {
     return async () => {
-      const meta = await this.derived(instance, disk, image);
+      const meta = await this.derived(instance, disk);
       return E.isLeft(meta) ? meta : this.metadata.claim(instance, disk, meta.right)();
     };
   }
@@ -129,7 +123,9 @@ export class LegacyAdoption {
    * instance the caller found `rowless` (no row at all), its root, first
    * ephemeral and swap disks are looked for too, and given a row with their
    * record; `rootImage` is then the image the root's base must be the entry
-   * of, where the caller knows it better than `image_ref` (see `adopt`).
+   * of, where the caller knows it better than `image_ref` (nova's unshelve
+   * makes the root from the shelved snapshot while `image_ref` keeps naming
+   * the original).
    *
    * A hinted disk is looked for before its facts are read, in every place
    * the classic driver could have put it: one that is nowhere is a stale
@@ -205,13 +201,13 @@ export class LegacyAdoption {
     };
   }
 
-  private async derived(instance: InstanceId, disk: DiskName, image: ImageId | null = null): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async derived(instance: InstanceId, disk: DiskName): Promise<E.Either<CoreError, DiskMetadata>> {
     const diskInfo = await this.facts.diskInfo(instance)();
-    if (E.isRight(diskInfo)) return this.derivedFrom(instance, disk, diskInfo.right, image);
+    if (E.isRight(diskInfo)) return this.derivedFrom(instance, disk, diskInfo.right, null);
     // A volume's layout comes from the options alone (its disk.info entry can only contradict it), so a garbled
     // file says nothing about it; a file's format is what the entry would have said, and stays unknown.
     if (diskInfo.left.code === 'DISK_INFO_CORRUPT' && VOLUME_BACKENDS.has(legacyBackend(this.facts.options(), disk))) {
-      return this.derivedFrom(instance, disk, null, image);
+      return this.derivedFrom(instance, disk, null, null);
     }
     return diskInfo;
   }

@@ -11,7 +11,8 @@
  * names (SHA-1 of the image id, templates in MiB or GiB) stay open to
  * secrets: that cache is any host file's to the metadata driver.
  */
-import { imageId } from '@disk-ledger/domain';
+import { shelvedImageId, templateName } from '@disk-ledger/core';
+import { imageId, type InstanceId } from '@disk-ledger/domain';
 import { entryName } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ScenarioFile } from './scenario-file.js';
@@ -23,18 +24,23 @@ const SUFFIXES = ['.part', '.conv'];
 
 /** Which of the library's cache files `name` (a file name in `_base`) would be, described, or `null`. */
 export const cacheNames = (s: ScenarioFile): CacheNames => {
-  // A shelve uploads `<instance>-shelved`, or `-shelved-<n>` for the n-th shelve of an instance, and its unshelve caches it.
-  const shelves = new Map<string, number>();
-  for (const step of s.steps) if (step.op === 'shelve') shelves.set(step.instance, (shelves.get(step.instance) ?? 0) + 1);
-  const shelved = [...shelves].flatMap(([instance, n]) => Array.from({ length: n }, (_, i) => (i === 0 ? `${instance}-shelved` : `${instance}-shelved-${i + 1}`)));
-  const ids = [...(s.images ?? []).map((i) => i.id), ...s.steps.flatMap((step) => (step.op === 'snapshot' ? [step.image_id] : [])), ...shelved];
   const entries = new Map<string, string>();
-  for (const id of ids) {
+  for (const id of [...(s.images ?? []).map((i) => i.id), ...s.steps.flatMap((step) => (step.op === 'snapshot' ? [step.image_id] : []))]) {
     const checked = imageId(id);
     if (E.isRight(checked)) entries.set(entryName(checked.right), id);
   }
+  // The n-th shelve of an instance uploads the image of its n-th generation, which its unshelve caches.
+  const shelves = new Map<string, number>();
+  for (const step of s.steps) if (step.op === 'shelve') shelves.set(step.instance, (shelves.get(step.instance) ?? 0) + 1);
+  for (const [instance, n] of shelves) {
+    for (let generation = 1; generation <= n; generation += 1) {
+      const id = shelvedImageId(instance as InstanceId, generation);
+      if (E.isRight(id)) entries.set(entryName(id.right), id.right);
+    }
+  }
   const flavors = Object.values(s.flavors ?? {});
-  const swaps = new Set(flavors.flatMap((f) => (f.swap === undefined ? [] : [`swap_${f.swap}`])));
+  const swaps = new Set(flavors.flatMap((f) => (f.swap === undefined ? [] : [templateName({ kind: 'swap' }, f.swap)])));
+  // An ephemeral template's name is its size, then the file system and label its host's options choose: any of them.
   const ephemerals = [...new Set(flavors.flatMap((f) => (f.ephemeral === undefined ? [] : [`ephemeral_${f.ephemeral}_`])))];
   return (name) => {
     const base = SUFFIXES.reduce((n, suffix) => (n.endsWith(suffix) ? n.slice(0, -suffix.length) : n), name);

@@ -112,12 +112,13 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   /**
-   * An id createInstance would have refused names no instance. Checked
-   * before any SQL, since MariaDB compares ids ignoring trailing spaces:
-   * `vm1 ` would find vm1's rows there, and a delete would remove them.
+   * {@link #run} for a call on one instance. An id createInstance would have
+   * refused names no instance, and is answered so before any SQL: MariaDB
+   * compares ids ignoring trailing spaces, so `vm1 ` would find vm1's rows
+   * there, and a delete would remove them.
    */
-  static #unknown(instance: unknown): Result<never> | null {
-    return isInstanceId(instance) ? null : TE.left(instanceNotFound(String(instance)));
+  #onInstance<A>(doing: string, instance: InstanceId, body: () => Promise<E.Either<RepositoryError, A>>): Result<A> {
+    return isInstanceId(instance) ? this.#run(doing, body) : TE.left(instanceNotFound(String(instance)));
   }
 
   createInstance(instance: InstanceId, host: string, disks: readonly DiskName[], imageRef: string | null = null): Result<void> {
@@ -158,9 +159,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   getInstance(instance: InstanceId): Result<InstanceState> {
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
-    return this.#run('getInstance', async () => {
+    return this.#onInstance('getInstance', instance, async () => {
       const raw = await this.#db
         .selectFrom('instances')
         .leftJoin('instance_extra', (j) => j.onRef('instance_extra.instance_uuid', '=', 'instances.uuid').on('instance_extra.deleted', '=', 0))
@@ -183,28 +182,22 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
 
   setMigration(instance: InstanceId, migration: string | null): Result<void> {
     if (migration !== null && typeof migration !== 'string') return TE.left(repositoryFailed('setMigration: migration must be text or null', undefined, 'migration'));
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     const now = this.#stamp();
-    return this.#run('setMigration', () => inWriteTransaction(this.#db, this.#flavour, setMigration(this.#flavour, instance, migration, now)));
+    return this.#onInstance('setMigration', instance, () => inWriteTransaction(this.#db, this.#flavour, setMigration(this.#flavour, instance, migration, now)));
   }
 
   setImageRef(instance: InstanceId, imageRef: string | null): Result<void> {
     if (!isImageRef(imageRef)) return TE.left(badImageRef('setImageRef'));
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     return this.#updateInstance('setImageRef', instance, { image_ref: imageRef });
   }
 
   setHost(instance: InstanceId, host: string): Result<void> {
     if (!isHostName(host)) return TE.left(hostNameRefused('setHost', host));
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     return this.#updateInstance('setHost', instance, { host, node: host });
   }
 
   #updateInstance(doing: string, instance: InstanceId, set: { readonly host?: string; readonly node?: string; readonly image_ref?: string | null }): Result<void> {
-    return this.#run(doing, async () => {
+    return this.#onInstance(doing, instance, async () => {
       const result = await this.#db
         .updateTable('instances')
         .set({ ...set, updated_at: this.#stamp() })
@@ -219,9 +212,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   listDisks(instance: InstanceId): Result<readonly DiskRecordRow[]> {
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
-    return this.#run('listDisks', async () => {
+    return this.#onInstance('listDisks', instance, async () => {
       const { rows: raw } = await instanceRows(this.#db, this.#flavour, instance);
       const rows = instanceRowsDecoder(raw, 'listDisks');
       if (E.isLeft(rows)) return E.left(rowUnreadable('listDisks', rows.left));
@@ -252,11 +243,9 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
       const disk = typeof w === 'object' && w !== null && 'disk' in w ? ` for disk ${JSON.stringify(w.disk)}` : '';
       return TE.left(repositoryFailed(`saveRecords: invalid write${disk} at writes[${bad}]`, undefined, `writes[${bad}]`));
     }
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     if (writes.length === 0) return TE.map(() => undefined)(this.getInstance(instance));
     const plan = planSave(instance, writes, this.#stamp(), this.#newUuid);
-    return this.#run('saveRecords', async () => {
+    return this.#onInstance('saveRecords', instance, async () => {
       const outcome = await this.#flavour.saveRecords(this.#db, plan);
       if (!outcome.found) return E.left(instanceNotFound(instance));
       if (!outcome.applied) return E.left(ephemeralGap(instance, outcome.ephemerals, plan.minEphemerals));
@@ -272,17 +261,13 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     if (!isDiskName(disk) || typeof driverInfo !== 'string') {
       return TE.left(repositoryFailed(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`, undefined, 'disk'));
     }
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     const call = { instance, disk, driverInfo, now: this.#stamp(), rowUuid: this.#newUuid() };
-    return this.#run('compareAndSetRecord', () => inWriteTransaction(this.#db, this.#flavour, compareAndSet(this.#flavour, call)));
+    return this.#onInstance('compareAndSetRecord', instance, () => inWriteTransaction(this.#db, this.#flavour, compareAndSet(this.#flavour, call)));
   }
 
   deleteInstance(instance: InstanceId): Result<void> {
-    const unknown = SqlBlockDeviceMappingRepository.#unknown(instance);
-    if (unknown !== null) return unknown;
     const now = this.#stamp();
-    return this.#run('deleteInstance', () =>
+    return this.#onInstance('deleteInstance', instance, () =>
       inWriteTransaction(this.#db, this.#flavour, async (trx) => {
         // oslo.db's soft delete: deleted = id, deleted_at = now, updated_at untouched.
         const soft = { deleted: sql<number>`id`, deleted_at: now };
@@ -353,7 +338,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
    * instance_extra rows and those removed from the live one.
    */
   listDeletedDisks(instance: InstanceId): Result<readonly DeletedRecord[]> {
-    // As for any id that names no instance: nothing deleted (and no SQL, for the reason #unknown gives).
+    // As for any id that names no instance: nothing deleted (and no SQL, for the reason #onInstance gives).
     if (!isInstanceId(instance)) return TE.right([]);
     return this.#run('listDeletedDisks', () => deletedRecords(this.#db, this.#flavour, instance));
   }
