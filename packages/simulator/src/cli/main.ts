@@ -174,10 +174,13 @@ const flagOverrides = (o: OnlineMigrateFlags): HostStorageOptionsInput | string 
 };
 
 
-/** Run the CLI with `argv` (as `process.argv`); resolves to the exit code. */
-export const main = async (argv: readonly string[]): Promise<number> => {
+/**
+ * Run the CLI with `argv` (as `process.argv`); resolves to the exit code. `build` makes the command line (tests give
+ * one whose command throws, to see the internal-error path).
+ */
+export const main = async (argv: readonly string[], build: typeof buildProgram = buildProgram): Promise<number> => {
   let code = 0;
-  const program = buildProgram((c) => {
+  const program = build((c) => {
     code = c;
   });
   try {
@@ -192,6 +195,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     }
     // Anything else is a bug, not bad input: say so, with the stack, rather than pass it off as an invalid scenario.
     process.stderr.write(`disk-ledger: internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A script that asked for JSON parses stdout: give it an object it can tell from a report, not an empty stream.
+    if (argv.includes('--json')) print(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: e instanceof Error ? e.message : String(e) } }, null, 2));
     return INTERNAL_ERROR;
   }
   return code;
