@@ -2,6 +2,7 @@ import { HOSTILE_KINDS, type DiskFormat, type DiskLocation, type HostPath } from
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, IMAGES, MiB, SECRET } from '../composition/testing/catalogue.js';
+import { classicEntryName } from '../services/backing-chain.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { seedLegacy } from '../composition/testing/legacy.js';
 import { sees } from '../composition/testing/markers.js';
@@ -140,6 +141,38 @@ describe('an instance the classic driver made', () => {
     for (const [what, op] of OPS) {
       it.each(HOSTS)(`refuses ${what} with LEGACY_BACKING_REFUSED on a %s host, and nothing reads the file the header names`, async (options, backend) => {
         const f = await rewritten(options, backend);
+        const r = await op(f);
+        expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
+        expect(f.cluster.leaks()).toEqual([]);
+        expect(f.cluster.probes()).toEqual([]);
+      });
+    }
+  });
+
+  describe('when its guest states another format for its own image\'s cache entry, after its record was derived', () => {
+    // The classic driver cached images unverified: a raw entry may begin with a qcow2 header naming a host file (an
+    // image declared raw, or any image's contents cached raw by force_raw_images). Read as raw it is harmless, and
+    // adoption checked it so. A guest on the raw view of a disk taken for qcow2 can then restate the base's format as
+    // qcow2: the name is still its own image's entry, so only opening the entry as stated shows the chain.
+    const HOSTS = [['qcow2/default', 'qcow2'], ['flat/raw', 'flat']] as const;
+    const OPS: readonly (readonly [string, (f: FakeFleet) => Promise<E.Either<{ readonly code: string }, unknown>>])[] = [
+      ['a snapshot', (f) => f.lifecycle().snapshot(VM, 'snap1')()],
+      ['a hard reboot', (f) => f.lifecycle().hardReboot(VM)()],
+      ['a resize to another host', (f) => f.lifecycle().move(VM, 'b', 'resize')()],
+      ['a conversion', (f) => f.lifecycle().convert(VM, 'root', 'flat', 'raw')()],
+    ];
+    for (const [what, op] of OPS) {
+      it.each(HOSTS)(`refuses ${what} with LEGACY_BACKING_REFUSED on a %s host, and nothing reads the file the entry names`, async (options, backend) => {
+        const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[options] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
+        const entry = `/var/lib/nova/instances/_base/${classicEntryName(IMAGES.raw)}` as HostPath;
+        f.cluster.writeFixture('a', entry, { format: 'raw', virtualSize: GiB });
+        expect(f.cluster.guestWrite('a', { backend: 'flat', path: entry }, 'raw', { kind: 'qcow2-backing-host-file', target: SECRET }).ok).toBe(true);
+        await seedLegacy(f, { instance: VM, host: 'a', imageRef: IMAGES.raw, disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB }] });
+        const root: DiskLocation = { backend, path: `/var/lib/nova/instances/${VM}/disk` as HostPath };
+        expect(f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: entry }).ok).toBe(true);
+        expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+        expect((await f.records(VM)).get('root')).toMatchObject({ provenance: 'derived', backend, format: 'qcow2' });
+        expect(f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: entry, backingFormat: 'qcow2' }).ok).toBe(true);
         const r = await op(f);
         expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
         expect(f.cluster.leaks()).toEqual([]);

@@ -35,6 +35,7 @@ import { cannotHold } from './legacy-places.js';
 import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
+import { plainBase } from './plain-base.js';
 import { pinnedPath, stagedImage, stagedPath } from './staging.js';
 import { TemplateCache } from './template-cache.js';
 
@@ -263,7 +264,12 @@ export class DiskRealizer {
     return E.isLeft(driver) ? driver : E.right({ driver: driver.right, image: image.right });
   }
 
-  /** The opened disk's state with its recorded format: a tool's refusal to open it so is `DISK_FORMAT_MISMATCH`; a chain it may not follow, refused. */
+  /**
+   * The opened disk's state with its recorded format: a tool's refusal to open it so is `DISK_FORMAT_MISMATCH`; a
+   * chain it may not follow, refused. A base that a disk this library did not make names is opened too, with the
+   * format the disk's header states for it (plain-base.ts): that format is the guest's to choose if the disk is a
+   * raw one taken for qcow2, and must not turn an unverified entry into a chain of its own.
+   */
   private async inspected(instance: InstanceId, disk: DiskName, meta: DiskMetadata, opened: OpenedDisk): Ran<DiskState> {
     const state = await opened.driver.inspect(opened.image)();
     if (E.isLeft(state)) {
@@ -275,7 +281,11 @@ export class DiskRealizer {
     const facts = await this.chainFacts(instance, disk, meta, state.right);
     if (E.isLeft(facts)) return facts;
     const refused = chainRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx), imageCacheDir({ instancesPath: this.ctx.instancesPath }));
-    return refused === null ? state : E.left(refused);
+    if (refused !== null) return E.left(refused);
+    const backing = state.right.exists ? state.right.backing : undefined;
+    if (backing === undefined || meta.provenance === 'created') return state;
+    const plain = await plainBase(this.drivers, instance, disk, backing.file, backing.format);
+    return E.isLeft(plain) ? plain : state;
   }
 
   /**

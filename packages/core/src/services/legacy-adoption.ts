@@ -2,7 +2,6 @@ import {
   byteSize,
   deriveLegacyLayout,
   diskInfoEntry,
-  hostPath,
   instanceDir,
   isAllowedPair,
   legacyBackend,
@@ -33,8 +32,9 @@ import { chainRefusal } from './backing-chain.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { cannotHold, derivedProbe } from './legacy-places.js';
 import { locationTaken } from './supplied-location.js';
-import { backingRefused, factsContradict, imageRefUnusable, imageWithoutBase, missingDisk, notOpening, notRegularFile, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
+import { factsContradict, imageRefUnusable, imageWithoutBase, missingDisk, notOpening, notRegularFile, recordExists, unconfirmedQcow2 } from './adoption-errors.js';
 import { DiskMetadataService } from './metadata-service.js';
+import { plainBase } from './plain-base.js';
 
 /** What became of one hinted instance-level disk that is on the host: its record, or why it could not be adopted. */
 export interface HintedAdoption {
@@ -333,7 +333,7 @@ export class LegacyAdoption {
     const refused = chainRefusal(instance, disk, imaged.right, state.right, imageCacheDir(this.ctx));
     if (refused !== null) return E.left(refused);
     if (backing !== undefined) {
-      const plain = await this.plainBase(instance, disk, backing.file, backing.format);
+      const plain = await plainBase(this.drivers, instance, disk, backing.file, backing.format);
       if (E.isLeft(plain)) return plain;
     }
     const size = byteSize(state.right.virtualSize);
@@ -370,24 +370,5 @@ export class LegacyAdoption {
     const { ref, image } = found.right;
     if (ref === null) return E.right(probe);
     return image === null ? E.left(imageRefUnusable(instance, 'root', base, ref)) : E.right({ ...probe, imageId: image });
-  }
-
-  /**
-   * The classic driver cached images unverified, so a base a legacy overlay
-   * names is checked the way the cache checks its own entries: opened with
-   * its stored format, it must be raw, or a qcow2 that names no file of its
-   * own (no backing file, no data file). Anything else would have every
-   * later read of the disk follow a chain no one verified.
-   */
-  private async plainBase(instance: InstanceId, disk: DiskName, file: string, format: string | null): Promise<E.Either<CoreError, void>> {
-    const refused = E.left(backingRefused(instance, disk, file, format));
-    if (format !== 'raw' && format !== 'qcow2') return refused;
-    const path = hostPath(file, 'backing file');
-    if (E.isLeft(path)) return refused;
-    const driver = await this.drivers.forBackend('flat')();
-    if (E.isLeft(driver)) return driver;
-    const state = await driver.right.inspect({ location: { backend: 'flat', path: path.right }, format })();
-    if (E.isLeft(state)) return state.left._tag === 'CommandFailed' ? refused : state;
-    return !state.right.exists || state.right.backing !== undefined || state.right.dataFile !== undefined ? refused : E.right(undefined);
   }
 }

@@ -145,15 +145,17 @@ export const parallels = (virtualSize: number, clusters: Data = EMPTY_DATA): Par
 
 /**
  * The header a hostile content kind plants (SECURITY.md, SCENARIO-FORMAT.md):
- * each points at the host path `target`, with no guest data of its own.
+ * each points at the host path `target`, with no guest data of its own; the
+ * `-fmt` kind states `backingFormat` (raw, as the format's kind says, unless
+ * told).
  */
-export const hostileHeader = (kind: HostileKind, target: string, virtualSize: number): Header => {
+export const hostileHeader = (kind: HostileKind, target: string, virtualSize: number, backingFormat: QemuFormat = 'raw'): Header => {
   switch (kind) {
     case 'qcow2-backing-host-file':
     case 'raw-with-qcow2-header':
       return qcow2({ virtualSize, backing: { path: target, format: null }, planted: kind });
     case 'qcow2-backing-host-file-fmt':
-      return qcow2({ virtualSize, backing: { path: target, format: 'raw' }, planted: kind });
+      return qcow2({ virtualSize, backing: { path: target, format: backingFormat }, planted: kind });
     case 'qcow2-data-file':
       return qcow2({ virtualSize, dataFile: target, planted: kind });
     case 'vmdk-flat-extent':

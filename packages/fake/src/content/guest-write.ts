@@ -10,8 +10,12 @@ import { hostileHeader, storedMarkers, type Data, type QemuFormat } from './data
 
 // ---- types
 
-/** What a guest writes: ordinary data, or a hostile kind with the host path it points at. */
-export type GuestContent = { readonly kind: 'benign' } | { readonly kind: HostileKind; readonly target: string };
+/**
+ * What a guest writes: ordinary data, or a hostile kind with the host path it points at. A guest writes any bytes it
+ * likes: `backingFormat` states another backing format than `raw` in a `qcow2-backing-host-file-fmt` header (one
+ * that has a raw base of the cache opened as the qcow2 its bytes begin with).
+ */
+export type GuestContent = { readonly kind: 'benign' } | { readonly kind: HostileKind; readonly target: string; readonly backingFormat?: QemuFormat };
 
 // ---- operations
 
@@ -20,7 +24,7 @@ export const writeAtZero = (data: Data, content: GuestContent, marker: string, v
   const kept = storedMarkers(data);
   return content.kind === 'benign'
     ? { header: null, markers: kept.with(marker) }
-    : { header: hostileHeader(content.kind, content.target, virtualSize), markers: kept };
+    : { header: hostileHeader(content.kind, content.target, virtualSize, content.backingFormat), markers: kept };
 };
 
 /**
