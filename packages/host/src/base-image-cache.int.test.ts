@@ -178,12 +178,40 @@ describe('HostBaseImageCache on this host', () => {
       expect(base.virtualSize).toBe(4 * 1024 * 1024);
       expect(await leftovers()).toEqual([]);
     });
+    it('refuses an allowed vmdk whose contents, converted to raw, begin with a qcow2 header, keeping nothing', async () => {
+      // Raw, it is harmless; declared qcow2 later (or opened as qcow2 by an overlay's header), it would name the secret.
+      await sh('qemu-img', ['convert', '-f', 'raw', '-O', 'vmdk', `${src}/backing.qcow2`, `${src}/carries-qcow2.vmdk`]);
+      const id = images.add('vmdk-carrying-qcow2', 'vmdk', `${src}/carries-qcow2.vmdk`);
+      expect(await expectLeft(vmdkCache.ensure(id), 'IMAGE_REJECTED')).toMatchObject({ reason: 'MISLABELLED_RAW', declared: 'vmdk' });
+      expect(existsSync(`${cacheDir()}/${entryName(id)}`)).toBe(false);
+      expect(await leftovers()).toEqual([]);
+    });
     it('refuses a vmdk descriptor with a flat extent even when vmdk is allowed, without running qemu-img', async () => {
       const id = images.add('vmdk-flat', 'vmdk', `${src}/flat.vmdk`);
       exec.clear();
       await expectLeft(vmdkCache.ensure(id), 'IMAGE_REJECTED');
       expect(exec.argvs).toEqual([]);
       expect(await leftovers()).toEqual([]);
+    });
+  });
+
+  describe('when an image cached in one format is declared in another', () => {
+    it('refuses the entry as the new format, in this process and in a later one, without downloading again', async () => {
+      const id = images.add('redeclared', 'raw', `${src}/plain.raw`);
+      const { base } = await expectRight(cache.ensure(id));
+      images.add('redeclared', 'qcow2', `${src}/plain.raw`);
+      const later = new HostBaseImageCache(dir, images, files, exec, { allowVmdk: false, inspectLimits: DEFAULT_INSPECT_LIMITS });
+      for (const c of [cache, later]) {
+        exec.clear();
+        const e = await expectLeft(c.ensure(id), 'IMAGE_REJECTED');
+        expect(e).toMatchObject({ reason: 'QCOW2_BAD_MAGIC', declared: 'qcow2' });
+        expect(e.message).toContain(base.path);
+        expect(exec.argvs).toEqual([]);
+      }
+      expect(images.downloads.filter((d) => d === id)).toHaveLength(1);
+      // Declared as it was cached again, the entry serves as before.
+      images.add('redeclared', 'raw', `${src}/plain.raw`);
+      expect((await expectRight(later.ensure(id))).base).toEqual(base);
     });
   });
 

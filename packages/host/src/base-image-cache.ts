@@ -86,6 +86,8 @@ export class HostBaseImageCache implements BaseImageCache {
   private readonly names = new Map<string, string>();
   /** Virtual sizes of the entries read so far (see `entrySize`). */
   private readonly sizes = new Map<string, number>();
+  /** The format each entry seen so far was verified as (see `cachedFormat`). */
+  private readonly formats = new Map<string, BaseFormat>();
 
   constructor(
     instancesPath: HostPath,
@@ -136,8 +138,11 @@ export class HostBaseImageCache implements BaseImageCache {
     const cached = await this.files.exists(entry)();
     if (E.isLeft(cached)) return cached;
     const declared = meta.right.diskFormat;
-    if (!cached.right) this.sizes.delete(entry);
-    const format = cached.right ? this.cachedFormat(id, declared) : await this.fetch(id, declared, dir, entry);
+    if (!cached.right) {
+      this.sizes.delete(entry);
+      this.formats.delete(entry);
+    }
+    const format = cached.right ? await this.cachedFormat(id, declared, entry) : await this.fetch(id, declared, dir, entry);
     if (E.isLeft(format)) return format;
     const size = await this.entrySize(entry, format.right);
     return E.isLeft(size) ? size : E.right({ base: { path: entry, format: format.right, virtualSize: size.right }, meta: meta.right });
@@ -174,14 +179,31 @@ export class HostBaseImageCache implements BaseImageCache {
   /**
    * The format of an existing entry: fixed by the declared format alone
    * (`baseFormatOf`, the same function verification stores by), never read
-   * from the entry. A declared format that is never accepted cannot have an
-   * entry of ours, so one found there is refused rather than used.
+   * from the entry, which may only refuse it. A declared format that is
+   * never accepted cannot have an entry of ours, so one found there is
+   * refused rather than used.
    */
-  private cachedFormat(id: ImageId, declared: ImageFormat): E.Either<BaseImageError, BaseFormat> {
+  private async cachedFormat(id: ImageId, declared: ImageFormat, entry: HostPath): Ran<BaseFormat> {
     const format = baseFormatOf(declared);
-    return format === null
-      ? E.left(imageRejected(id, declared, { reason: 'UNSUPPORTED_FORMAT', message: `declared format ${declared} is never cached` }))
-      : E.right(format);
+    if (format === null) return E.left(imageRejected(id, declared, { reason: 'UNSUPPORTED_FORMAT', message: `declared format ${declared} is never cached` }));
+    if (this.formats.get(entry) === format) return E.right(format);
+    // Verified as one format, an entry is not verified as another: an image declared anew (or an entry an earlier
+    // process made, whose format this one has not seen) must still hold what its declaration says. Its leading bytes
+    // tell, without qemu-img: a converted vmdk whose contents begin with a qcow2 header naming a host file is raw.
+    const head = await this.files.readHead(entry, VERIFY_HEAD_BYTES)();
+    if (E.isLeft(head)) return head;
+    const verdict = verifyImage({ imageId: id, declared: format, head: head.right, allowVmdk: false, info: null });
+    if (E.isLeft(verdict) && verdict.left.reason !== 'INFO_REQUIRED') {
+      const { reason } = verdict.left;
+      return E.left({ ...verdict.left, declared, message: `image ${id} declared ${declared} rejected (${reason}): its cache entry ${entry}, verified as another format, is no ${format} image` });
+    }
+    this.keepFormat(entry, format);
+    return E.right(format);
+  }
+
+  private keepFormat(entry: HostPath, format: BaseFormat): void {
+    if (this.formats.size >= NAME_MEMO) this.formats.clear();
+    this.formats.set(entry, format);
   }
 
   /** Download, verify, and publish the entry by rename; on any failure remove the part files. */
@@ -204,8 +226,9 @@ export class HostBaseImageCache implements BaseImageCache {
     if (E.isLeft(head)) return head;
     const verdict = await this.verify(id, declared, part, head.right);
     if (E.isLeft(verdict)) return verdict;
-    const published = await this.publish(verdict.right, part, conv, entry);
+    const published = await this.publish(id, verdict.right, part, conv, entry);
     if (E.isLeft(published)) return published;
+    this.keepFormat(entry, verdict.right.baseFormat);
     // A qcow2 entry is the download itself, whose size verification read: no second qemu-img info for it.
     if (verdict.right.baseFormat === 'qcow2' && verdict.right.infoSize !== null) this.keepSize(entry, verdict.right.infoSize);
     return E.right(verdict.right.baseFormat);
@@ -218,11 +241,20 @@ export class HostBaseImageCache implements BaseImageCache {
   }
 
   /** Make the entry appear, whole, by a rename: of the download, or of its conversion to raw. */
-  private async publish(verdict: VerifiedImage, part: HostPath, conv: HostPath, entry: HostPath): Ran<void> {
+  private async publish(id: ImageId, verdict: VerifiedImage, part: HostPath, conv: HostPath, entry: HostPath): Ran<void> {
     if (verdict.convertFrom === null) return this.files.rename(part, entry)();
     const argv = Q.convert({ qpath: part, format: verdict.convertFrom }, { qpath: conv, format: 'raw' });
     const converted = await this.exec.run({ argv })();
     if (E.isLeft(converted)) return converted;
+    // The conversion's output is a raw image like any other: contents beginning with another format's header are
+    // refused as a raw download is, so no entry of the cache is ever such a header (its format declared anew or not).
+    const head = await this.files.readHead(conv, VERIFY_HEAD_BYTES)();
+    if (E.isLeft(head)) return head;
+    const raw = verifyImage({ imageId: id, declared: 'raw', head: head.right, allowVmdk: false, info: null });
+    if (E.isLeft(raw)) {
+      const { reason } = raw.left;
+      return E.left({ ...raw.left, declared: verdict.declared, message: `image ${id} declared ${verdict.declared} rejected (${reason}): its contents, converted to raw, begin with another format's header` });
+    }
     const renamed = await this.files.rename(conv, entry)();
     return E.isLeft(renamed) ? renamed : this.files.remove(part)();
   }
