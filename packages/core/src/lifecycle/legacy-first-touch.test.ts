@@ -217,6 +217,32 @@ describe('an instance the classic driver made', () => {
     }
   });
 
+  describe('when its guest rewrites the header between the check of its chain and a resize on its own host', () => {
+    // qemu-img resize opens the header's chain (read-write for a data file): a grow in place after the check would
+    // open what the guest swapped in. The library grows a byte copy it checked and moves it over the disk (a write
+    // the guest makes meanwhile is lost: nova powers the guest off for a resize).
+    it.each([['qcow2/default', 'qcow2'], ['flat/raw', 'flat']] as const)('grows only what it checked on a %s host: no probe, no leak', async (options, backend) => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[options] }] });
+      await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB }] });
+      expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+      const root: DiskLocation = { backend, path: `/var/lib/nova/instances/${VM}/disk` as HostPath };
+      let flips = 0;
+      f.cluster.injectFault({
+        // Never matches: it plays the guest as the resize starts, after every check.
+        match: (argv) => {
+          if (argv[0] === 'qemu-img' && argv[1] === 'resize') flips += f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file', target: SECRET }).ok ? 1 : 0;
+          return false;
+        },
+      });
+      const r = await f.lifecycle().move(VM, 'a', 'resize', { root: 4 * GiB, ephemeral: 0, swap: 0 })();
+      expect(flips).toBeGreaterThan(0);
+      expect(outcome(r)).toBe('ok');
+      expect((await f.records(VM)).get('root')).toMatchObject({ size: 4 * GiB, format: 'qcow2' });
+      expect(f.cluster.probes()).toEqual([]);
+      expect(f.cluster.leaks()).toEqual([]);
+    });
+  });
+
   describe('when its disk.info no longer decodes', () => {
     it('fails a first touch that finds a hinted disk there (its facts are unknown), and changes nothing', async () => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['rbd/shared'] }] });

@@ -90,9 +90,7 @@ export const growOnDestination = async (deps: LifecycleDeps, dst: HostServices, 
   if (E.isLeft(size)) return size;
   const saved = await run(deps.metadata.saveAll(instance, [{ disk: m.disk, meta: grown }]));
   if (E.isLeft(saved)) return saved;
-  const opened = await run(dst.realizer.open(instance, m.disk, grown));
-  if (E.isLeft(opened)) return opened;
-  const resized = await run(opened.right.driver.resize(opened.right.image, size.right));
+  const resized = await run(dst.realizer.grow(instance, m.disk, grown, size.right));
   if (E.isLeft(resized)) {
     await run(deps.metadata.saveAll(instance, [{ disk: m.disk, meta: placed }]));
     return resized;

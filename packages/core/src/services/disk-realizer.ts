@@ -208,6 +208,21 @@ export class DiskRealizer {
     };
   }
 
+  /**
+   * Grow the disk to `size` with its recorded format (its record, at that size, is the caller's). A disk
+   * {@link DiskRealizer.stage} would read from a byte copy is grown as that copy, which is then moved over it:
+   * `qemu-img resize` opens what the header names, read-write, so it must not be a header its guest could swap in
+   * after the check.
+   */
+  grow(instance: InstanceId, disk: DiskName, meta: DiskMetadata, size: ByteSize): TE.TaskEither<CoreError, void> {
+    return () =>
+      this.reading(instance, disk, meta, async (o, source) => {
+        const resized = await o.driver.resize(o.image, size)();
+        if (E.isLeft(resized) || source === null || o.image.location.backend !== 'flat') return resized;
+        return this.files.rename(o.image.location.path, source)();
+      });
+  }
+
   /** Remove the disk's staged copy on this host, if any. */
   unstage(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, void> {
     return this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk));
@@ -308,17 +323,18 @@ export class DiskRealizer {
    * its chain (backing-chain.ts) and then reading it would let the guest
    * name a host file in between. It is copied byte for byte first, and the
    * copy is checked, read and removed. Disks this library made are read as
-   * recorded.
+   * recorded. `use` is given the copy's source path, over which a copy it
+   * changed may be moved (`null` when it was given the disk itself).
    */
-  private async reading<A>(instance: InstanceId, disk: DiskName, meta: DiskMetadata, use: (opened: OpenedDisk) => Ran<A>): Ran<A> {
+  private async reading<A>(instance: InstanceId, disk: DiskName, meta: DiskMetadata, use: (opened: OpenedDisk, source: HostPath | null) => Ran<A>): Ran<A> {
     const opened = await this.opened(instance, disk, meta);
     if (E.isLeft(opened)) return opened;
-    if (meta.format !== 'qcow2' || meta.provenance === 'created') return use(opened.right);
+    if (meta.format !== 'qcow2' || meta.provenance === 'created') return use(opened.right, null);
     const { location } = opened.right.image;
     if (location.backend === 'lvm' || location.backend === 'rbd') {
       // Neither backend ever held a qcow2 container of the classic driver's; a record saying so is checked, never copied.
       const state = await this.inspected(instance, disk, meta, opened.right);
-      return E.isLeft(state) ? state : use(opened.right);
+      return E.isLeft(state) ? state : use(opened.right, null);
     }
     const flat = await this.drivers.forBackend('flat')();
     if (E.isLeft(flat)) return flat;
@@ -330,7 +346,7 @@ export class DiskRealizer {
       const copied = await flat.right.exportTo({ location: { backend: 'flat', path: location.path }, format: 'raw' }, pinned, 'raw')();
       if (E.isLeft(copied)) return copied;
       const state = await this.inspected(instance, disk, meta, copy);
-      return E.isLeft(state) ? state : await use(copy);
+      return E.isLeft(state) ? state : await use(copy, location.path);
     } finally {
       await this.files.remove(pinned)();
     }
