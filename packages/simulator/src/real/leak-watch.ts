@@ -44,8 +44,8 @@ export class LeakWatch {
   }
 
   private record(host: string, bytes: Uint8Array, into: string, via: string, once: boolean): void {
-    for (const s of this.secrets.foundIn(bytes)) {
-      this.recorder.leak({ host, secret: s.path, secretHost: s.host, marker: s.marker, into, via }, once);
+    for (const { secret: s, marker } of this.secrets.foundIn(bytes)) {
+      this.recorder.leak({ host, secret: s.path, secretHost: s.host, marker, into, via }, once);
     }
   }
 }

@@ -22,7 +22,7 @@ import { ImageStore } from './image-store.js';
 import { LeakWatch } from './leak-watch.js';
 import { QemuObserver, type QemuName } from './qemu-observer.js';
 import { checkRealSupport, checkRealTools, type RealUnsupported } from './real-support.js';
-import { plantSecrets } from './secrets.js';
+import { plantSecrets, type SecretSet } from './secrets.js';
 import { SiteExecutor } from './site-executor.js';
 import { FILE_BACKENDS, siteHostModule } from './site-host-module.js';
 import { SiteLayout } from './site-layout.js';
@@ -49,6 +49,7 @@ export class RealSite implements Site {
     private readonly recorder: SiteRecorder,
     private readonly observer: QemuObserver,
     private readonly watch: LeakWatch,
+    private readonly secrets: SecretSet,
     private readonly store: ImageStore,
     /** Commands the services and the classic model run, before counting. */
     private readonly commands: CommandExecutor,
@@ -76,7 +77,7 @@ export class RealSite implements Site {
       const observer = new QemuObserver(commands, root.scratchDir);
       const watch = new LeakWatch(observer, secrets, recorder, root);
       const store = new ImageStore(scenario.images ?? [], root, observer, targetOn(root, scenario));
-      return E.right(new RealSite(root, recorder, observer, watch, store, commands));
+      return E.right(new RealSite(root, recorder, observer, watch, secrets, store, commands));
     } catch (e) {
       await root.remove();
       throw e;
@@ -119,6 +120,8 @@ export class RealSite implements Site {
 
   setStep(step: number | null): void {
     this.recorder.step = step;
+    // Each step's reads of a secret carry its own marker (secrets.ts), so leak attribution can tell a copy from a read.
+    if (step !== null) this.secrets.rotate();
   }
 
   shown(text: string): string {

@@ -31,8 +31,23 @@ describe('plantSecrets', () => {
     const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow', '/etc/ssh/key'] }]);
     const [shadow, key] = set.all;
     const bytes = Buffer.concat([Buffer.alloc(70_000), Buffer.from(`xx${key?.marker}\n`), Buffer.alloc(10)]);
-    expect(set.foundIn(bytes)).toEqual([key]);
+    expect(set.foundIn(bytes)).toEqual([{ secret: key, marker: key?.marker }]);
     expect(set.foundIn(new Uint8Array(100))).toEqual([]);
     expect(set.foundIn(Buffer.from(`${shadow?.marker}${key?.marker}`))).toHaveLength(2);
+  });
+
+  it('gives every file a new marker of the same length at each rotation, and still finds the old ones, as what they are', async () => {
+    const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow'] }]);
+    const [shadow] = set.all;
+    const file = `${root}/hosts/c1/fs/etc/shadow`;
+    const before = await readFile(file, 'utf8');
+    set.rotate();
+    const after = await readFile(file, 'utf8');
+    expect(after).not.toBe(before);
+    expect(after).toHaveLength(before.length);
+    expect(parseSecretMarker(after.trim())).toEqual({ host: 'c1', path: '/etc/shadow' });
+    // A copy made before the rotation holds the old marker; a read since, the new one: both are found, each as itself.
+    expect(set.foundIn(Buffer.from(before))).toEqual([{ secret: shadow, marker: shadow?.marker }]);
+    expect(set.foundIn(Buffer.from(after))).toEqual([{ secret: shadow, marker: after.trim() }]);
   });
 });

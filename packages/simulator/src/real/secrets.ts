@@ -5,6 +5,7 @@
  * it anywhere else means something read the file and copied its bytes.
  */
 import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { secretMarker } from '@disk-ledger/fake';
@@ -21,18 +22,44 @@ export interface PlantedSecret {
   readonly marker: string;
 }
 
-/** Every secret of a replay, and a search for them in bytes. */
+/** A secret found in some bytes, with the marker it held when they were read from it. */
+export interface FoundSecret {
+  readonly secret: PlantedSecret;
+  readonly marker: string;
+}
+
+/** Random, so that no fixture or earlier replay can hold the same marker by accident; always ten digits, so a file keeps its size. */
+const freshMarker = (host: string, path: string): string => secretMarker(host, path, randomInt(1_000_000_000, 9_999_999_999));
+
+/**
+ * Every secret of a replay, and a search for them in bytes. {@link SecretSet.rotate} gives each file a new marker (a
+ * step's own): bytes holding an older one were copied before, bytes holding the current one were read from the
+ * file since. So a secret the classic driver leaked into a disk, found again there, is told apart from the same
+ * secret read afresh (through a backing file, say) by a later step.
+ */
 export class SecretSet {
-  private readonly needles: readonly { readonly secret: PlantedSecret; readonly bytes: Buffer }[];
+  private readonly needles: FoundSecret[];
+  private readonly bytes: Buffer[];
 
   constructor(readonly all: readonly PlantedSecret[]) {
-    this.needles = all.map((secret) => ({ secret, bytes: Buffer.from(secret.marker, 'utf8') }));
+    this.needles = all.map((secret) => ({ secret, marker: secret.marker }));
+    this.bytes = all.map((s) => Buffer.from(s.marker, 'utf8'));
   }
 
-  /** The secrets whose marker occurs in `bytes`. */
-  foundIn(bytes: Uint8Array): readonly PlantedSecret[] {
+  /** The secrets whose markers, of any step, occur in `bytes`. */
+  foundIn(bytes: Uint8Array): readonly FoundSecret[] {
     const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return this.needles.filter((n) => haystack.includes(n.bytes)).map((n) => n.secret);
+    return this.needles.filter((_, i) => haystack.includes(this.bytes[i] ?? Buffer.alloc(0)));
+  }
+
+  /** Write a new marker into every secret file (between steps: nothing reads them meanwhile). */
+  rotate(): void {
+    for (const secret of this.all) {
+      const marker = freshMarker(secret.host, secret.path);
+      writeFileSync(secret.file, `${marker}\n`);
+      this.needles.push({ secret, marker });
+      this.bytes.push(Buffer.from(marker, 'utf8'));
+    }
   }
 }
 
@@ -43,8 +70,7 @@ export const plantSecrets = async (layout: SiteLayout, hosts: readonly { readonl
   for (const h of hosts) {
     for (const path of paths) {
       const file = layout.hostFile(h.name, path);
-      // Random, so that no fixture or earlier replay can hold the same marker by accident.
-      const marker = secretMarker(h.name, path, randomInt(1_000_000_000, 9_999_999_999));
+      const marker = freshMarker(h.name, path);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, `${marker}\n`);
       planted.push({ host: h.name, path, file, marker });

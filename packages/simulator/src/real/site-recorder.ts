@@ -26,9 +26,12 @@ export class SiteRecorder {
     this.probeLog.push({ step: this.step, host, argv, image });
   }
 
-  /** Record a leak; with `once`, a secret already seen in the same place (a guest view repeated) is not recorded again. */
+  /**
+   * Record a leak; with `once`, a secret already seen in the same place (a guest view repeated) is not recorded
+   * again, whichever step's marker it holds (a guest that follows a backing file shows the current one each time).
+   */
   leak(leak: Omit<SiteLeak, 'step'>, once: boolean): void {
-    const key = `${leak.marker}\u0000${leak.into}`;
+    const key = `${leak.secretHost}\u0000${leak.secret}\u0000${leak.into}`;
     if (once && this.leakKeys.has(key)) return;
     this.leakKeys.add(key);
     this.leakLog.push({ ...leak, step: this.step });
