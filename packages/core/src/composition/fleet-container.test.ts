@@ -31,4 +31,11 @@ describe('Fleet.setHost', () => {
     const odd = { ...ctx('y'), imageCacheSubdirectory: '../etc' as VolumeName };
     expect(() => fleet.setHost(odd, fakeHostModule(cluster, odd))).toThrow(/is not one directory name/);
   });
+
+  it('refuses a host name no repository can hold, at once rather than at its first spawn, and keeps the fleet as it was', () => {
+    for (const name of ['', 'a/b', 'compute 1', 'c1 ', 'x'.repeat(300)]) {
+      expect(() => fleet.setHost(ctx(name), fakeHostModule(cluster, ctx(name))), JSON.stringify(name)).toThrow(/Fleet\.setHost: .*not a host name/);
+    }
+    expect(fleet.hostNames()).toEqual(['x']);
+  });
 });

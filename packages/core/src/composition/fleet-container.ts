@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { volumeName, type BlockDeviceMappingRepository, type DiskTransfer, type ImageService } from '@disk-ledger/domain';
+import { hostNameRefused, isHostName, volumeName, type BlockDeviceMappingRepository, type DiskTransfer, type ImageService } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { Container, type ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
-import { unknownHost, type HostRegistry, type HostServices } from '../lifecycle/host-registry.js';
+import { unknownHost, type HostRegistry, type HostServices, type UnknownHost } from '../lifecycle/host-registry.js';
 import { InstanceLifecycle } from '../lifecycle/instance-lifecycle.js';
 import { LIFECYCLE_TOKENS } from '../lifecycle/lifecycle-tokens.js';
 import { DiskRealizer } from '../services/disk-realizer.js';
@@ -67,9 +67,12 @@ export class Fleet implements HostRegistry {
    * adapters (`realHostModule({ ctx, … })` or `fakeHostModule(…)`), which
    * must have been made for this same `ctx`: the fleet finds the host by
    * `ctx.name`, its services act with the module's context. Adapters made
-   * for another host are a caller's bug, so this throws (`TypeError`).
+   * for another host, or a name no repository can hold ({@link isHostName}),
+   * are a caller's bug, so this throws (`TypeError`).
    */
   setHost(ctx: HostContext, adapters: ContainerModule): void {
+    // Checked here, not at the first spawn: every repository refuses such a name, and the refusal would say REPOSITORY_FAILED.
+    if (!isHostName(ctx.name)) throw new TypeError(`Fleet.setHost: ${hostNameRefused('a host of the fleet', ctx.name).message}`);
     const child = new Container({ parent: this.root, defaultScope: 'Singleton' });
     child.load(adapters, hostServicesModule);
     const sub = ctx.imageCacheSubdirectory;
@@ -88,7 +91,7 @@ export class Fleet implements HostRegistry {
   }
 
   /** A host's services (resolved once, then kept), or `UNKNOWN_HOST`. */
-  get(host: string): E.Either<ReturnType<typeof unknownHost>, HostServices> {
+  get(host: string): E.Either<UnknownHost, HostServices> {
     const cached = this.resolved.get(host);
     if (cached !== undefined) return E.right(cached);
     const c = this.hosts.get(host);
