@@ -4,7 +4,8 @@
  * advisories whose hosts keep disks in files are replayed in both modes;
  * one needing LVM, and one needing RBD, are refused before anything runs.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +139,38 @@ describe('disk-ledger replay --host real (built CLI, child process)', () => {
       expect(r.stderr).toContain(`cannot make a temporary directory in ${tmp}`);
       expect(r.stderr).not.toContain('internal error');
     }
+  });
+
+  describe('when a scenario needs a tool besides qemu-img that is not installed', () => {
+    // A PATH holding qemu-img and qemu-io alone: the machine of a user who installed qemu-utils and nothing else.
+    const qemuOnly = async (): Promise<NodeJS.ProcessEnv> => {
+      const bin = join(dir, 'qemu-only-bin');
+      await mkdir(bin, { recursive: true });
+      for (const tool of ['qemu-img', 'qemu-io']) {
+        const real = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+        await symlink(real, join(bin, tool)).catch(() => undefined);
+      }
+      return { ...process.env, PATH: bin };
+    };
+    const scenario = (flavor: string, configDrive: boolean): string =>
+      ['format: 1', 'name: needs-tools', 'hosts: [ { name: c1, config: { images_type: qcow2 } } ]', 'images: [ { id: img, disk_format: qcow2, virtual_size: 1GiB } ]',
+        `flavors: { f: ${flavor} }`, 'steps:', `  - boot: { instance: vm1, host: c1, image: img, flavor: f, config_drive: ${String(configDrive)} }`].join('\n');
+
+    it.each([
+      ['a config drive', '{ root: 1GiB }', true, /step 0 \(boot with config_drive: true\): config drives need genisoimage on --host real, which is not installed here \(apt-get install -y genisoimage\)/],
+      ['an ephemeral disk', '{ root: 1GiB, ephemeral: 1GiB }', false, /flavors\.f\.ephemeral: ephemeral disks need mkfs\.ext4 on --host real/],
+      ['a swap disk', '{ root: 1GiB, swap: 512MiB }', false, /flavors\.f\.swap: swap disks need mkswap on --host real/],
+    ] as const)('refuses a scenario with %s as unsupported (exit 2) before any step, naming the tool', async (_what, flavor, configDrive, message) => {
+      const file = join(dir, `needs-${flavor.length}-${String(configDrive)}.yaml`);
+      await writeFile(file, scenario(flavor, configDrive));
+      const env = await qemuOnly();
+      const r = await runCli(['replay', file, '--host', 'real'], 120_000, env);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      const json = await runCli(['replay', file, '--host', 'real', '--json'], 120_000, env);
+      expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'HOST_UNSUPPORTED', file } });
+    });
   });
 
   describe('when a scenario needs a backend whose tools cannot run here', () => {

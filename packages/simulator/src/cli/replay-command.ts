@@ -7,7 +7,7 @@ import type { RunReport } from '../report/run-report.js';
 import { renderHuman } from '../report/human.js';
 import { loadScenario, type Scenario } from '../scenario/load-scenario.js';
 import { RealSite } from '../real/real-site.js';
-import { checkRealSupport, checkRealTools } from '../real/real-support.js';
+import { checkRealSupport, checkRealTools, checkScenarioTools } from '../real/real-support.js';
 import { replay } from '../replay/replay.js';
 import type { StepDriver } from '../replay/step-driver.js';
 import type { CountingRepository, SimWorld } from '../world/sim-world.js';
@@ -121,17 +121,20 @@ const liveInstances = async (repo: CountingRepository, s: Scenario): Promise<Ins
  * full and the others by name, so one run tells which files to leave out.
  */
 const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<{ readonly message: string; readonly file?: string; readonly files?: readonly string[] } | null> => {
-  const refused = scenarios.flatMap((s) => {
+  const tools = new Map<string, boolean>();
+  const refused: { readonly message: string; readonly file: string }[] = [];
+  for (const s of scenarios) {
     const r = checkRealSupport(s);
-    return E.isLeft(r) ? [{ message: r.left.message, file: s.file }] : [];
-  });
+    const t = E.isLeft(r) ? r : await checkScenarioTools(s, tools);
+    if (E.isLeft(t)) refused.push({ message: t.left.message, file: s.file });
+  }
   const [first, ...others] = refused;
   if (first !== undefined) {
     if (others.length === 0) return first;
     return { ...first, message: `${first.message}; also unsupported there: ${others.map((o) => o.file).join(', ')}`, files: refused.map((r) => r.file) };
   }
-  const tools = await checkRealTools();
-  return E.isLeft(tools) ? { message: tools.left.message } : null;
+  const qemu = await checkRealTools();
+  return E.isLeft(qemu) ? { message: qemu.left.message } : null;
 };
 
 /** A real site for a scenario already checked to be supported; failing now (an unusable temporary directory) is the machine's fault. */

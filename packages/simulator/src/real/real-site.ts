@@ -21,7 +21,7 @@ import { writeAsGuest } from './guest-write.js';
 import { ImageStore } from './image-store.js';
 import { LeakWatch } from './leak-watch.js';
 import { QemuObserver, type QemuName } from './qemu-observer.js';
-import { checkRealSupport, checkRealTools, type RealUnsupported } from './real-support.js';
+import { checkRealSupport, checkRealTools, checkScenarioTools, type RealUnsupported } from './real-support.js';
 import { plantSecrets, type SecretSet } from './secrets.js';
 import { SiteExecutor } from './site-executor.js';
 import { FILE_BACKENDS, siteHostModule } from './site-host-module.js';
@@ -65,6 +65,8 @@ export class RealSite implements Site {
     if (E.isLeft(supported)) return supported;
     const tools = await checkRealTools();
     if (E.isLeft(tools)) return tools;
+    const needed = await checkScenarioTools(scenario);
+    if (E.isLeft(needed)) return needed;
     const layout = await SiteLayout.create();
     if (E.isLeft(layout)) return E.left({ code: 'REAL_HOST_UNSUPPORTED', message: layout.left.message });
     const root = layout.right;

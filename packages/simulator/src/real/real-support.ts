@@ -85,8 +85,55 @@ const execFileP = promisify(execFile);
 /** Whether the tools the real host runs itself are installed. */
 export const checkRealTools = async (): Promise<E.Either<RealUnsupported, void>> => {
   for (const tool of ['qemu-img', 'qemu-io']) {
-    const ok = await execFileP(tool, ['--version']).then(() => true, () => false);
-    if (!ok) return E.left({ code: 'REAL_HOST_UNSUPPORTED', message: `--host real needs ${tool}, which is not installed (apt-get install -y qemu-utils)` });
+    if (!(await installed(tool))) return E.left({ code: 'REAL_HOST_UNSUPPORTED', message: `--host real needs ${tool}, which is not installed (apt-get install -y qemu-utils)` });
+  }
+  return E.right(undefined);
+};
+
+/** Whether `tool` runs here (each of ours prints its version with one of these). */
+const installed = async (tool: string): Promise<boolean> => {
+  for (const flag of ['--version', '-V']) {
+    if (await execFileP(tool, [flag]).then(() => true, () => false)) return true;
+  }
+  return false;
+};
+
+/** A tool some disks need, what needs it, and the Debian package holding it. */
+interface NeededTool {
+  readonly tool: string;
+  readonly where: string;
+  readonly what: string;
+  readonly apt: string;
+}
+
+/** The tools besides qemu-img that the scenario's disks need: genisoimage for a config drive, mkfs.ext4 for an ephemeral disk, mkswap for swap. */
+const toolsNeeded = (s: Scenario): readonly NeededTool[] => {
+  const out: NeededTool[] = [];
+  const drive = s.steps.findIndex((step) => step.op === 'boot' && step.config_drive === true);
+  if (drive >= 0) out.push({ tool: 'genisoimage', where: `step ${drive} (boot with config_drive: true)`, what: 'config drives', apt: 'genisoimage' });
+  const flavors = Object.entries(s.flavors ?? {});
+  const eph = flavors.find(([, f]) => f.ephemeral !== undefined && f.ephemeral !== 0);
+  // nova formats an ephemeral disk ext4 unless told otherwise (default_ephemeral_format), as the templates do.
+  if (eph !== undefined) out.push({ tool: 'mkfs.ext4', where: `flavors.${eph[0]}.ephemeral`, what: 'ephemeral disks', apt: 'e2fsprogs' });
+  const swap = flavors.find(([, f]) => f.swap !== undefined && f.swap !== 0);
+  if (swap !== undefined) out.push({ tool: 'mkswap', where: `flavors.${swap[0]}.swap`, what: 'swap disks', apt: 'util-linux' });
+  return out;
+};
+
+/**
+ * Whether the tools the scenario's disks need besides qemu-img run here
+ * (`tools` caches what was asked of earlier scenarios); a disk whose tool is
+ * missing makes the scenario unsupported, as a backend is, never a step that
+ * fails part-way.
+ */
+export const checkScenarioTools = async (s: Scenario, tools: Map<string, boolean> = new Map()): Promise<E.Either<RealUnsupported, void>> => {
+  for (const need of toolsNeeded(s)) {
+    let ok = tools.get(need.tool);
+    if (ok === undefined) {
+      ok = await installed(need.tool);
+      tools.set(need.tool, ok);
+    }
+    if (!ok) return unsupported(s, need.where, `${need.what} need ${need.tool} on --host real, which is not installed here (apt-get install -y ${need.apt})`);
   }
   return E.right(undefined);
 };
