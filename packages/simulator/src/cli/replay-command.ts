@@ -54,7 +54,7 @@ export class ReplayDatabaseError extends Error {
   override readonly name = 'ReplayDatabaseError';
 }
 
-/** Expand directories (recursively) into their `*.yaml` / `*.yml` files (in any case), sorted. */
+/** Expand directories (recursively) into their `*.yaml` / `*.yml` files (in any case, hidden ones left out), sorted. */
 export const expandFiles = async (paths: readonly string[]): Promise<string[]> => {
   const out: string[] = [];
   for (const p of paths) {
@@ -62,6 +62,8 @@ export const expandFiles = async (paths: readonly string[]): Promise<string[]> =
     if (s?.isDirectory() === true) {
       const entries = (await readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
       for (const e of entries) {
+        // Hidden entries (an editor's `.x.yaml.swp`, `.git`) are not scenarios, as a shell's glob would not list them.
+        if (e.name.startsWith('.')) continue;
         if (e.isDirectory()) out.push(...(await expandFiles([join(p, e.name)])));
         else if (/\.ya?ml$/i.test(e.name)) out.push(join(p, e.name));
       }

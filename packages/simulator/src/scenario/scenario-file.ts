@@ -1,14 +1,14 @@
 import * as t from 'io-ts';
 import { Expectations, Flavor, HostSpec, ImageSpec } from './scenario.js';
 import { StepCodec } from './steps.js';
-import { mappingOf, strict, text } from './strict-codecs.js';
+import { freeText, mappingOf, strict } from './strict-codecs.js';
 
 /** A whole scenario file, format 1. */
 export const ScenarioFile = strict(
   'Scenario',
-  { format: t.literal(1), name: text, hosts: t.array(HostSpec), steps: t.array(StepCodec) },
+  { format: t.literal(1), name: freeText, hosts: t.array(HostSpec), steps: t.array(StepCodec) },
   {
-    description: text,
+    description: freeText,
     images: t.array(ImageSpec),
     flavors: mappingOf('flavors', Flavor),
     expect: Expectations,

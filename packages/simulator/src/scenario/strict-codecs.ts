@@ -88,6 +88,22 @@ export const text = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/**
+ * Free text (a scenario's name and description): any scalar, as written. An author who writes `description: 2016`
+ * or `name: 42` means those characters, and nothing else reads them.
+ */
+export const freeText = new t.Type<string, string, unknown>(
+  // Named as `text` is, so a refusal says "expected a string" in the format's words.
+  'string',
+  (u): u is string => typeof u === 'string',
+  (u, c) =>
+    typeof u === 'string' ? t.success(u)
+    : u instanceof NumberLiteral ? t.success(u.text)
+    : typeof u === 'number' || typeof u === 'boolean' || typeof u === 'bigint' ? t.success(String(u))
+    : t.failure(u, c),
+  t.identity,
+);
+
 /** Whether `u` is a YAML mapping: a plain object (not a kept number, binary data, a date, nor a `!!omap` or `!!set`). */
 export const isMapping = (u: unknown): u is Readonly<Record<string, unknown>> => {
   if (typeof u !== 'object' || u === null) return false;

@@ -1,0 +1,28 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expandFiles } from './replay-command.js';
+
+let dir = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dl-expand-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('expandFiles', () => {
+  it('lists the YAML files of a directory and its subdirectories, sorted, leaving hidden entries and other files out', async () => {
+    await mkdir(join(dir, 'b'));
+    await mkdir(join(dir, '.git'));
+    for (const f of ['a.yaml', 'b/c.YML', 'notes.txt', '.draft.yaml', '.git/x.yaml', 'b/.swap.yml']) await writeFile(join(dir, f), 'format: 1\n');
+    expect(await expandFiles([dir])).toEqual([join(dir, 'a.yaml'), join(dir, 'b/c.YML')]);
+  });
+
+  it('keeps a file named on the command line as it is, hidden or not', async () => {
+    const hidden = join(dir, '.draft.yaml');
+    await writeFile(hidden, 'format: 1\n');
+    expect(await expandFiles([hidden, join(dir, 'missing.yaml')])).toEqual([hidden, join(dir, 'missing.yaml')]);
+  });
+});
