@@ -37,3 +37,23 @@ describe('a listed disk', () => {
     expect(listed('legacy', [disk({ provenance: null })]).every((e) => e.ok)).toBe(true);
   });
 });
+
+describe('a listed disk\'s location', () => {
+  const at = (location: string, d: DiskReport) =>
+    checkExpectations({ disks: [{ instance: 'vm1', disk: 'swap', location }] }, { mode: 'metadata', steps: [], counters, disks: [d] }).find((e) => e.what === 'disk vm1/swap location');
+
+  it('holds as the record states it or as the host addresses the disk', () => {
+    const file = disk({ location: 'disk.swap' });
+    expect(at('disk.swap', file)).toMatchObject({ actual: 'disk.swap', ok: true });
+    expect(at('/var/lib/nova/instances/vm1/disk.swap', file)?.ok).toBe(true);
+    expect(at('/dev/vg0/vm1_disk.swap', disk({ backend: 'lvm', location: 'vg0/vm1_disk.swap' }))?.ok).toBe(true);
+    expect(at('rbd:vms/vm1_disk.swap', disk({ backend: 'rbd', location: 'vms/vm1_disk.swap' }))?.ok).toBe(true);
+  });
+
+  it('fails for another disk\'s path, another instance\'s directory, or a form of another backend', () => {
+    const file = disk({ location: 'disk.swap' });
+    for (const wrong of ['disk', '/var/lib/nova/instances/vm2/disk.swap', '/var/lib/nova/instances/vm1/disk', '/dev/disk.swap', 'rbd:disk.swap']) expect(at(wrong, file)?.ok, wrong).toBe(false);
+    expect(at('vg0/vm1_disk.swap', disk({ backend: 'rbd', location: 'vms/vm1_disk.swap' }))?.ok).toBe(false);
+    expect(at('/var/lib/nova/instances/vm1/vg0/vm1_disk.swap', disk({ backend: 'lvm', location: 'vg0/vm1_disk.swap' }))?.ok).toBe(false);
+  });
+});

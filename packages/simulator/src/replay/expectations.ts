@@ -1,5 +1,6 @@
 import type { Counters, DiskReport, ExpectationReport, StepReport } from '../report/run-report.js';
 import type { Count, DiskExpectation, Expectations } from '../scenario/scenario.js';
+import { INSTANCES_PATH } from '../world/nova-paths.js';
 
 /** What a run produced, as expectations see it. */
 export interface RunFacts {
@@ -13,6 +14,22 @@ export interface RunFacts {
 const countHolds = (expected: Count, actual: number): boolean => (typeof expected === 'number' ? actual === expected : actual >= expected.min);
 
 const FIELDS = ['host', 'backend', 'format', 'size', 'location', 'provenance'] as const;
+
+/**
+ * Whether an expected `location` names the disk: as its record states it (a file name in the instance directory,
+ * `vg/lv`, `pool/image`), or as the host addresses it (the file's absolute path, `/dev/vg/lv`, `rbd:pool/image`).
+ */
+const locationMatches = (expected: string, d: DiskReport): boolean => {
+  if (expected === d.location) return true;
+  switch (d.backend) {
+    case 'lvm':
+      return expected === `/dev/${d.location}`;
+    case 'rbd':
+      return expected === `rbd:${d.location}`;
+    default:
+      return !d.location.startsWith('/') && expected === `${INSTANCES_PATH}/${d.instance}/${d.location}`;
+  }
+};
 
 const diskChecks = (e: DiskExpectation, disks: readonly DiskReport[], mode: RunFacts['mode']): ExpectationReport[] => {
   const name = `disk ${e.instance}/${e.disk}`;
@@ -33,7 +50,8 @@ const diskChecks = (e: DiskExpectation, disks: readonly DiskReport[], mode: RunF
     const expected = e[field];
     if (expected === undefined) continue;
     const actual = found[field];
-    out.push({ what: `${name} ${field}`, expected, actual, ok: actual === expected });
+    const ok = field === 'location' && typeof expected === 'string' ? locationMatches(expected, found) : actual === expected;
+    out.push({ what: `${name} ${field}`, expected, actual, ok });
   }
   return out;
 };

@@ -41,6 +41,11 @@ describe('loadScenario', () => {
       expect(E.isRight(r) && r.right.steps[0]).toMatchObject({ op: 'convert', backend: 'flat' });
       expect(E.isRight(r) && r.right.expect?.disks?.[0]?.backend).toBe('flat');
     });
+    it('reads provenance derived-from-legacy as derived', () => {
+      const r = load(base('  - reboot: { instance: vm1 }', 'expect:\n  disks:\n    - { instance: vm1, disk: root, provenance: derived-from-legacy }'));
+      expect(E.isRight(r) && r.right.expect?.disks?.[0]?.provenance).toBe('derived');
+      expect(problem(base('  - reboot: { instance: vm1 }', 'expect:\n  disks:\n    - { instance: vm1, disk: root, provenance: legacy }'))).toBe('expect.disks[0].provenance');
+    });
     it('takes sizes in PiB', () => {
       const r = load(base('  - reboot: { instance: vm1 }').replace('swap: 512MiB', 'swap: 2PiB'));
       expect(E.isRight(r) && r.right.flavors?.['small']?.swap).toBe(2 * 1024 ** 5);

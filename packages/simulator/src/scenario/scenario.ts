@@ -1,4 +1,4 @@
-import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES, type Backend } from '@disk-ledger/domain';
+import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES, type Backend, type Provenance } from '@disk-ledger/domain';
 import * as t from 'io-ts';
 import { Size } from './size.js';
 import { describeValue, isMapping, oneOf, strict, text } from './strict-codecs.js';
@@ -19,6 +19,20 @@ export const BackendName = new t.Type<Backend, Backend, unknown>(
   (u, c) => {
     if (u === 'raw') return t.success('flat');
     return typeof u === 'string' && (BACKENDS as readonly string[]).includes(u) ? t.success(u as Backend) : t.failure(u, c, `expected one of ${BACKENDS.join(', ')} (or raw, the same as flat)`);
+  },
+  t.identity,
+);
+
+/**
+ * A disk's provenance: one of the record's values, or `derived-from-legacy`, the architecture document's words for
+ * `derived` (read as `derived`).
+ */
+export const ProvenanceName = new t.Type<Provenance, Provenance, unknown>(
+  'provenance',
+  (u): u is Provenance => typeof u === 'string' && (PROVENANCES as readonly string[]).includes(u),
+  (u, c) => {
+    if (u === 'derived-from-legacy') return t.success('derived');
+    return typeof u === 'string' && (PROVENANCES as readonly string[]).includes(u) ? t.success(u as Provenance) : t.failure(u, c, `expected one of ${PROVENANCES.join(', ')} (or derived-from-legacy, the same as derived)`);
   },
   t.identity,
 );
@@ -76,7 +90,7 @@ export const DiskExpectation = strict('DiskExpectation', { instance: text, disk:
   format: oneOf('format', DISK_FORMATS),
   size: Size,
   location: text,
-  provenance: oneOf('provenance', PROVENANCES),
+  provenance: ProvenanceName,
   absent: t.boolean,
 });
 export type DiskExpectation = t.TypeOf<typeof DiskExpectation>;
