@@ -174,6 +174,7 @@ describe('spawn', () => {
       expect(await f.violations()).toEqual([]);
       const again = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.raw), flavor: FLAVOR })();
       expect(E.isLeft(again) && again.left.code).toBe('INSTANCE_EXISTS');
+      expect(E.isLeft(again) && again.left.message).toMatch(/finished by hardReboot .* or undone by delete$/);
     });
   });
 });

@@ -109,7 +109,12 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   if (E.isLeft(verified)) return verified;
   // No slots yet: saving the records makes them, so there is never a slot without a record (which would read as a legacy disk).
   const created = await run(deps.repository.createInstance(req.instance, req.host, [], req.image));
-  if (E.isLeft(created) && !(created.left.code === 'INSTANCE_EXISTS' && (await registeredEmpty(deps, req)))) return created;
+  if (E.isLeft(created) && !(created.left.code === 'INSTANCE_EXISTS' && (await registeredEmpty(deps, req)))) {
+    // A caller retrying a spawn that failed part-way meets its own instance: say how to finish or drop it.
+    return created.left.code === 'INSTANCE_EXISTS'
+      ? E.left({ ...created.left, message: `${created.left.message}; a spawn that failed part-way is finished by hardReboot (its records name every disk) or undone by delete` })
+      : created;
+  }
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;
   return realizeAll(host.right, req.instance, plans.right);

@@ -40,3 +40,16 @@ describe('main, when a command throws', () => {
     expect(JSON.parse(out.join(''))).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'cannot read properties of undefined' } });
   });
 });
+
+describe('main --version', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('prints the package version and exits 0', async () => {
+    const { out } = captured();
+    const { version } = (await import('../../package.json', { with: { type: 'json' } })).default;
+    expect(await main(['node', 'disk-ledger', '--version'])).toBe(0);
+    expect(out.join('')).toBe(`${version}\n`);
+  });
+});

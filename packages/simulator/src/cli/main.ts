@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { IMAGES_TYPES, type HostStorageOptionsInput, type ImagesType } from '@disk-ledger/domain';
 import { Command, CommanderError, Option } from 'commander';
 import { LegacyDriver } from '../legacy/legacy-driver.js';
@@ -16,10 +17,17 @@ const printErr = (s: string): void => {
   process.stderr.write(`${s}\n`);
 };
 
+/** The version of this package, from its package.json (two levels up from both src/cli and dist/cli). */
+const packageVersion = (): string => {
+  const pkg: unknown = createRequire(import.meta.url)('../../package.json');
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+};
+
 /** Build the `disk-ledger` command line; `exit` receives the exit code of the command that ran. */
 export const buildProgram = (exit: (code: number) => void): Command => {
   const program = new Command('disk-ledger')
     .description('Persisted, versioned disk-layout metadata for libvirt instance disks: replay scenarios, migrate databases.')
+    .version(packageVersion(), '-V, --version', 'print the version of @disk-ledger/simulator')
     .showHelpAfterError()
     .exitOverride();
 
