@@ -25,6 +25,7 @@ import {
   isInstanceId,
   isRecordWrite,
   readImageRef,
+  repositoryInputInvalid,
   type BdmWrite,
   type BlockDeviceMappingRepository,
   type DiskName,
@@ -34,7 +35,7 @@ import {
   type InstanceState,
   type RecordWrite,
   type RepositoryError,
-  type RepositoryFailed,
+  type RepositoryInputInvalid,
   type UnpopulatedQuery,
 } from '@disk-ledger/domain';
 import { instanceExists, instanceNotFound, repositoryFailed } from './repository-errors.js';
@@ -88,7 +89,7 @@ const positionOf = (disk: string): number | null => {
  * ephemeral BDM rows (as nova lists them, and the SQL adapters store them):
  * new ones must fill the next positions, with no gap. `null` when they do.
  */
-const ephemeralGapIn = (instance: string, existing: readonly string[], adding: readonly string[]): RepositoryFailed | null => {
+const ephemeralGapIn = (instance: string, existing: readonly string[], adding: readonly string[]): RepositoryInputInvalid | null => {
   const have = new Set(existing.map(positionOf).filter((p): p is number => p !== null));
   const added = new Set(adding.map(positionOf).filter((p): p is number => p !== null && !have.has(p)));
   if (added.size === 0) return null;
@@ -112,7 +113,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   private calls = 0;
   private pendingFault: string | null = null;
 
-  private ephemeralGap(owner: Instance, adding: readonly string[]): RepositoryFailed | null {
+  private ephemeralGap(owner: Instance, adding: readonly string[]): RepositoryInputInvalid | null {
     return ephemeralGapIn(owner.instance, owner.current.filter((r) => r.bdm).map((r) => r.disk), adding);
   }
 
@@ -135,12 +136,12 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     return this.call(() => {
       if (!isInstanceId(instance)) return E.left(instanceIdRefused(instance));
       if (!isHostName(host)) return E.left(hostNameRefused('createInstance', host));
-      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`createInstance: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
+      if (!isImageRef(imageRef)) return E.left(repositoryInputInvalid(`createInstance: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`, 'imageRef'));
       if (this.live.has(instance)) return E.left(instanceExists(instance));
       const bad = disks.find((d) => !isDiskName(d));
-      if (bad !== undefined) return E.left(repositoryFailed(`not a disk role: ${JSON.stringify(bad)}`));
+      if (bad !== undefined) return E.left(repositoryInputInvalid(`createInstance: not a disk role: ${JSON.stringify(bad)}`, 'disks'));
       const bdmDisks = disks.filter(hasBdm);
-      if (new Set(bdmDisks).size !== bdmDisks.length) return E.left(repositoryFailed(`a disk is listed twice for instance ${instance}`));
+      if (new Set(bdmDisks).size !== bdmDisks.length) return E.left(repositoryInputInvalid(`createInstance: a disk is listed twice for instance ${instance}`, 'disks'));
       const gap = ephemeralGapIn(instance, [], bdmDisks);
       if (gap !== null) return E.left(gap);
       const owner: Instance = { instance, host, deleted: false, migration: null, imageRef, rows: [], current: [] };
@@ -159,7 +160,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   setMigration(instance: InstanceId, migration: string | null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
-      if (migration !== null && typeof migration !== 'string') return E.left(repositoryFailed(`invalid migration text for instance ${instance}`));
+      if (migration !== null && typeof migration !== 'string') return E.left(repositoryInputInvalid(`setMigration: migration must be text or null`, 'migration'));
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
       owner.migration = migration;
@@ -169,7 +170,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   setImageRef(instance: InstanceId, imageRef: string | null): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
-      if (!isImageRef(imageRef)) return E.left({ ...repositoryFailed(`setImageRef: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`), path: 'imageRef' });
+      if (!isImageRef(imageRef)) return E.left(repositoryInputInvalid(`setImageRef: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`, 'imageRef'));
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
       owner.imageRef = imageRef;
@@ -204,7 +205,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   saveRecords(instance: InstanceId, writes: readonly RecordWrite[]): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
       const bad = writes.findIndex((w: unknown) => !isRecordWrite(w));
-      if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
+      if (bad >= 0) return E.left(repositoryInputInvalid(`invalid write at writes[${bad}]`, `writes[${bad}]`));
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
       const gap = this.ephemeralGap(owner, writes.filter((w) => w.driverInfo !== null).map((w) => w.disk));
@@ -220,7 +221,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     driverInfo: string,
   ): TE.TaskEither<RepositoryError, { readonly written: boolean; readonly driverInfo: string }> {
     return this.call(() => {
-      if (!isDiskName(disk) || typeof driverInfo !== 'string') return E.left({ ...repositoryFailed(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`), path: 'disk' });
+      if (!isDiskName(disk) || typeof driverInfo !== 'string') return E.left(repositoryInputInvalid(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`, 'disk'));
       const owner = this.live.get(instance);
       if (owner === undefined) return E.left(instanceNotFound(instance));
       const stored = this.liveRow(owner, disk)?.driverInfo ?? null;
@@ -247,7 +248,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
 
   listUnpopulated(limit: number, options: UnpopulatedQuery = {}): TE.TaskEither<RepositoryError, readonly (DiskRecordRow & InstanceRow)[]> {
     return this.call(() => {
-      if (!Number.isSafeInteger(limit) || limit < 0) return E.left(repositoryFailed(`invalid limit ${limit}`));
+      if (!Number.isSafeInteger(limit) || limit < 0) return E.left(repositoryInputInvalid(`limit must be a non-negative integer, got ${limit}`, 'limit'));
       if (options.host !== undefined && !isHostName(options.host)) return E.left(hostNameRefused('listUnpopulated', options.host));
       const after = options.afterId ?? 0;
       const out: (DiskRecordRow & InstanceRow)[] = [];
@@ -263,7 +264,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
   fillUnpopulated(writes: readonly BdmWrite[]): TE.TaskEither<RepositoryError, number> {
     return this.call(() => {
       const bad = writes.findIndex((w: unknown) => !isBdmWrite(w));
-      if (bad >= 0) return E.left({ ...repositoryFailed(`invalid write at writes[${bad}]`), path: `writes[${bad}]` });
+      if (bad >= 0) return E.left(repositoryInputInvalid(`invalid write at writes[${bad}]`, `writes[${bad}]`));
       let written = 0;
       for (const w of writes) {
         const entry = this.unpopulated.get(w.bdmId);

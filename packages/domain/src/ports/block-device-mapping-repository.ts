@@ -100,9 +100,9 @@ const HOST_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${HOST_NAME_MAX - 1}}
 export const isHostName = (u: unknown): u is string => typeof u === 'string' && HOST_NAME.test(u);
 
 /** The failure every repository answers for a host name {@link isHostName} refuses (`path` `host`). */
-export const hostNameRefused = (doing: string, host: unknown): RepositoryFailed => ({
-  _tag: 'RepositoryFailed',
-  code: 'REPOSITORY_FAILED',
+export const hostNameRefused = (doing: string, host: unknown): RepositoryInputInvalid => ({
+  _tag: 'RepositoryInputInvalid',
+  code: 'REPOSITORY_INPUT_INVALID',
   path: 'host',
   message: `${doing}: not a host name: ${(JSON.stringify(host) ?? String(host)).slice(0, 80)} (use 1-${HOST_NAME_MAX} letters, digits, ".", "_" or "-")`,
 });
@@ -125,17 +125,32 @@ export interface InstanceExists extends DomainError<'InstanceExists', 'INSTANCE_
 /** The database failed; nothing of the call was written. */
 export type RepositoryFailed = DomainError<'RepositoryFailed', 'REPOSITORY_FAILED'>;
 
-/** What a repository call fails with: the instance is unknown, exists already, or the store failed. */
-export type RepositoryError = InstanceNotFound | InstanceExists | RepositoryFailed;
+/**
+ * The call's arguments are ones the repository does not take (a name no database stores alike, a write naming no
+ * disk role, an ephemeral disk past the next free position): nothing was done, and calling again with them will not
+ * help. `path` names the argument.
+ */
+export type RepositoryInputInvalid = DomainError<'RepositoryInputInvalid', 'REPOSITORY_INPUT_INVALID'>;
+
+/** A {@link RepositoryInputInvalid} naming the argument at `path`. */
+export const repositoryInputInvalid = (message: string, path: string): RepositoryInputInvalid => ({
+  _tag: 'RepositoryInputInvalid',
+  code: 'REPOSITORY_INPUT_INVALID',
+  path,
+  message,
+});
+
+/** What a repository call fails with: the instance is unknown, exists already, its arguments are refused, or the store failed. */
+export type RepositoryError = InstanceNotFound | InstanceExists | RepositoryInputInvalid | RepositoryFailed;
 
 /**
  * The failure every repository answers when an ephemeral disk would be
  * created past the next free position: ephemeral disks are numbered by
  * their position among the instance's ephemeral BDM rows, as nova lists them.
  */
-export const ephemeralGap = (instance: string, existing: number, wanted: number): RepositoryFailed => ({
-  _tag: 'RepositoryFailed',
-  code: 'REPOSITORY_FAILED',
+export const ephemeralGap = (instance: string, existing: number, wanted: number): RepositoryInputInvalid => ({
+  _tag: 'RepositoryInputInvalid',
+  code: 'REPOSITORY_INPUT_INVALID',
   path: 'disk',
   message:
     `instance ${instance} has ${existing} ephemeral disk(s); ephemeral disks are numbered by position, so ` +
@@ -143,9 +158,9 @@ export const ephemeralGap = (instance: string, existing: number, wanted: number)
 });
 
 /** The failure every repository answers for an instance id {@link isInstanceId} refuses (`path` `instance`). */
-export const instanceIdRefused = (instance: unknown): RepositoryFailed => ({
-  _tag: 'RepositoryFailed',
-  code: 'REPOSITORY_FAILED',
+export const instanceIdRefused = (instance: unknown): RepositoryInputInvalid => ({
+  _tag: 'RepositoryInputInvalid',
+  code: 'REPOSITORY_INPUT_INVALID',
   path: 'instance',
   message: `createInstance: not an instance id: ${JSON.stringify(instance) ?? String(instance)} (the library could not read the row back)`,
 });

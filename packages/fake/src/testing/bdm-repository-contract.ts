@@ -138,7 +138,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('refuses an instance id the library could not read back (a path, empty, a NUL), writing nothing', async () => {
         for (const odd of ['../x', '', 'vm\u0000', 'a/b', 'x'.repeat(65), 42]) {
           const refused = await h.repo.createInstance(odd as unknown as InstanceId, 'h1', ['root'])();
-          expect(E.isLeft(refused) && [refused.left.code, refused.left.path], JSON.stringify(odd)).toEqual(['REPOSITORY_FAILED', 'instance']);
+          expect(E.isLeft(refused) && [refused.left.code, refused.left.path], JSON.stringify(odd)).toEqual(['REPOSITORY_INPUT_INVALID', 'instance']);
         }
         expect(await right(h.repo.listUnpopulated(50))).toEqual([]);
       });
@@ -147,31 +147,31 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         const longest = `h${'x'.repeat(254)}`;
         for (const odd of ['x'.repeat(256), '', 'h\u0000', 'h 1', 'h1 ', '-h', 'h/1', 42]) {
           const refused = await h.repo.createInstance(vm1, odd as unknown as string, ['root'])();
-          expect(E.isLeft(refused) && [refused.left.code, refused.left.path], JSON.stringify(odd)).toEqual(['REPOSITORY_FAILED', 'host']);
+          expect(E.isLeft(refused) && [refused.left.code, refused.left.path], JSON.stringify(odd)).toEqual(['REPOSITORY_INPUT_INVALID', 'host']);
           expect(await code(h.repo.getInstance(vm1))).toBe('INSTANCE_NOT_FOUND');
         }
         await right(h.repo.createInstance(vm1, longest, ['root']));
         expect((await right(h.repo.getInstance(vm1))).host).toBe(longest);
         const moved = await h.repo.setHost(vm1, `${longest}x`)();
-        expect(E.isLeft(moved) && [moved.left.code, moved.left.path]).toEqual(['REPOSITORY_FAILED', 'host']);
+        expect(E.isLeft(moved) && [moved.left.code, moved.left.path]).toEqual(['REPOSITORY_INPUT_INVALID', 'host']);
         expect((await right(h.repo.getInstance(vm1))).host).toBe(longest);
       });
 
-      it('checks its arguments before the instance: a bad one is REPOSITORY_FAILED naming it, for a known or an unknown instance', async () => {
+      it('checks its arguments before the instance: a bad one is REPOSITORY_INPUT_INVALID naming it, for a known or an unknown instance', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         for (const instance of [vm1, vm2, 'vm1 ' as InstanceId]) {
           const moved = await h.repo.setHost(instance, 'bad host')();
-          expect(E.isLeft(moved) && [moved.left.code, moved.left.path], instance).toEqual(['REPOSITORY_FAILED', 'host']);
+          expect(E.isLeft(moved) && [moved.left.code, moved.left.path], instance).toEqual(['REPOSITORY_INPUT_INVALID', 'host']);
           const ref = await h.repo.setImageRef(instance, 'x'.repeat(300))();
-          expect(E.isLeft(ref) && [ref.left.code, ref.left.path], instance).toEqual(['REPOSITORY_FAILED', 'imageRef']);
+          expect(E.isLeft(ref) && [ref.left.code, ref.left.path], instance).toEqual(['REPOSITORY_INPUT_INVALID', 'imageRef']);
           const saved = await h.repo.saveRecords(instance, [{ disk: 'nope' as DiskName, driverInfo: 'X' }])();
-          expect(E.isLeft(saved) && [saved.left.code, saved.left.path], instance).toEqual(['REPOSITORY_FAILED', 'writes[0]']);
+          expect(E.isLeft(saved) && [saved.left.code, saved.left.path], instance).toEqual(['REPOSITORY_INPUT_INVALID', 'writes[0]']);
           const claimed = await h.repo.compareAndSetRecord(instance, 'nope' as DiskName, 'X')();
-          expect(E.isLeft(claimed) && [claimed.left.code, claimed.left.path], instance).toEqual(['REPOSITORY_FAILED', 'disk']);
+          expect(E.isLeft(claimed) && [claimed.left.code, claimed.left.path], instance).toEqual(['REPOSITORY_INPUT_INVALID', 'disk']);
         }
         // A listing by host takes only a host name, so that every database matches it alike.
         const listed = await h.repo.listUnpopulated(10, { host: 'h1 ' })();
-        expect(E.isLeft(listed) && [listed.left.code, listed.left.path]).toEqual(['REPOSITORY_FAILED', 'host']);
+        expect(E.isLeft(listed) && [listed.left.code, listed.left.path]).toEqual(['REPOSITORY_INPUT_INVALID', 'host']);
         expect((await right(h.repo.listUnpopulated(10, { host: 'h1' }))).map((r) => r.disk)).toEqual(['root']);
       });
 
@@ -197,15 +197,15 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('refuses an image_ref its column cannot hold, writing nothing, and one for an unknown instance', async () => {
         const long = 'x'.repeat(256);
         const refused = await h.repo.createInstance(vm1, 'h1', ['root'], long)();
-        expect(E.isLeft(refused) && refused.left.code === 'REPOSITORY_FAILED' && refused.left.path === 'imageRef').toBe(true);
+        expect(E.isLeft(refused) && refused.left.code === 'REPOSITORY_INPUT_INVALID' && refused.left.path === 'imageRef').toBe(true);
         expect(await code(h.repo.getInstance(vm1))).toBe('INSTANCE_NOT_FOUND');
         await right(h.repo.createInstance(vm1, 'h1', ['root'], 'a'));
         const bad = await h.repo.setImageRef(vm1, 42 as unknown as string)();
         expect(E.isLeft(bad) && bad.left.path === 'imageRef').toBe(true);
-        expect(await code(h.repo.setImageRef(vm1, long))).toBe('REPOSITORY_FAILED');
+        expect(await code(h.repo.setImageRef(vm1, long))).toBe('REPOSITORY_INPUT_INVALID');
         // What the databases would store differently (or not at all): a NUL, a lone surrogate, a 4-byte character, a newline.
         for (const odd of ['a\u0000b', 'x\uD83Dy', 'img-\u{1F600}', 'a\nb']) {
-          expect(await code(h.repo.setImageRef(vm1, odd)), JSON.stringify(odd)).toBe('REPOSITORY_FAILED');
+          expect(await code(h.repo.setImageRef(vm1, odd)), JSON.stringify(odd)).toBe('REPOSITORY_INPUT_INVALID');
         }
         expect((await right(h.repo.getInstance(vm1))).imageRef).toBe('a');
         expect(await code(h.repo.setImageRef(vm2, 'a'))).toBe('INSTANCE_NOT_FOUND');
@@ -251,10 +251,10 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       it('numbers ephemeral disks by position: one past the next free position is refused, naming the disk, and nothing is written', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root', 'ephemeral0']));
         const gap = await h.repo.saveRecords(vm1, [{ disk: 'ephemeral7', driverInfo: 'E7' }])();
-        expect(E.isLeft(gap) && gap.left).toMatchObject({ code: 'REPOSITORY_FAILED', path: 'disk' });
+        expect(E.isLeft(gap) && gap.left).toMatchObject({ code: 'REPOSITORY_INPUT_INVALID', path: 'disk' });
         expect(E.isLeft(gap) && gap.left.message).toContain('ephemeral1');
-        expect(await code(h.repo.compareAndSetRecord(vm1, 'ephemeral3', 'E3'))).toBe('REPOSITORY_FAILED');
-        expect(await code(h.repo.createInstance(vm2, 'h1', ['root', 'ephemeral1']))).toBe('REPOSITORY_FAILED');
+        expect(await code(h.repo.compareAndSetRecord(vm1, 'ephemeral3', 'E3'))).toBe('REPOSITORY_INPUT_INVALID');
+        expect(await code(h.repo.createInstance(vm2, 'h1', ['root', 'ephemeral1']))).toBe('REPOSITORY_INPUT_INVALID');
         expect((await right(h.repo.listDisks(vm1))).map((r) => r.disk)).toEqual(['root', 'ephemeral0']);
         // Consecutive ones in one batch are fine.
         await right(h.repo.saveRecords(vm1, [{ disk: 'ephemeral2', driverInfo: 'E2' }, { disk: 'ephemeral1', driverInfo: 'E1' }]));
@@ -265,7 +265,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         await right(h.repo.createInstance(vm1, 'h1', ['root']));
         const before = await right(h.repo.listDisks(vm1));
         expect(await code(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }, { disk: 'config', driverInfo: 'C' }, { disk: NOT_A_DISK, driverInfo: 'X' }]))).toBe(
-          'REPOSITORY_FAILED',
+          'REPOSITORY_INPUT_INVALID',
         );
         expect(await right(h.repo.listDisks(vm1))).toEqual(before);
         expect(await code(h.repo.saveRecords(vm2, [{ disk: 'root', driverInfo: 'R' }]))).toBe('INSTANCE_NOT_FOUND');
@@ -417,9 +417,9 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
         const notWrites = [null, 42, { disk: 'root' }, { bdmId: 'x', driverInfo: 'M' }] as unknown[];
         for (const junk of notWrites) {
           const saved = await h.repo.saveRecords(vm1, [{ disk: 'swap', driverInfo: 'S' }, junk as RecordWrite])();
-          expect(E.isLeft(saved) && [saved.left.code, saved.left.path]).toEqual(['REPOSITORY_FAILED', 'writes[1]']);
+          expect(E.isLeft(saved) && [saved.left.code, saved.left.path]).toEqual(['REPOSITORY_INPUT_INVALID', 'writes[1]']);
           const filled = await h.repo.fillUnpopulated([{ bdmId: root.bdmId, driverInfo: 'M' }, junk as BdmWrite])();
-          expect(E.isLeft(filled) && [filled.left.code, filled.left.path]).toEqual(['REPOSITORY_FAILED', 'writes[1]']);
+          expect(E.isLeft(filled) && [filled.left.code, filled.left.path]).toEqual(['REPOSITORY_INPUT_INVALID', 'writes[1]']);
         }
         expect((await right(h.repo.listDisks(vm1))).map((r) => r.driverInfo)).toEqual([null, null]);
       });

@@ -43,7 +43,7 @@ forEachBackend('nova rows', (backend) => {
       it('refuses an ephemeral gap, a duplicate or a non-disk, writing nothing', async () => {
         for (const disks of [['root', 'ephemeral1'], ['root', 'root'], ['root', 'disk.eph0']] as const) {
           const error = await left(t.database.repository.createInstance(id('vm1'), 'h1', disks as never));
-          expect(error).toMatchObject({ code: 'REPOSITORY_FAILED' });
+          expect(error).toMatchObject({ code: 'REPOSITORY_INPUT_INVALID' });
           expect((await left(t.database.repository.getInstance(id('vm1')))).code).toBe('INSTANCE_NOT_FOUND');
         }
       });
@@ -84,10 +84,10 @@ forEachBackend('nova rows', (backend) => {
         await right(t.database.repository.createInstance(vm, 'h1', ['root', 'ephemeral0']));
         const before = await right(t.database.repository.listDisks(vm));
         const error = await left(t.database.repository.saveRecords(vm, [{ disk: 'root', driverInfo: 'R' }, { disk: 'ephemeral2', driverInfo: 'E2' }, { disk: 'config', driverInfo: 'C' }]));
-        expect(error).toMatchObject({ code: 'REPOSITORY_FAILED', path: 'disk' });
+        expect(error).toMatchObject({ code: 'REPOSITORY_INPUT_INVALID', path: 'disk' });
         expect(error.message).toContain('has 1 ephemeral disk(s)');
         expect(await right(t.database.repository.listDisks(vm))).toEqual(before);
-        expect((await left(t.database.repository.compareAndSetRecord(vm, 'ephemeral2', 'E2'))).code).toBe('REPOSITORY_FAILED');
+        expect((await left(t.database.repository.compareAndSetRecord(vm, 'ephemeral2', 'E2'))).code).toBe('REPOSITORY_INPUT_INVALID');
         await right(t.database.repository.saveRecords(vm, [{ disk: 'ephemeral1', driverInfo: 'E1' }, { disk: 'ephemeral2', driverInfo: 'E2' }]));
         expect((await right(t.database.repository.listDisks(vm))).map((r) => r.disk)).toEqual(['root', 'ephemeral0', 'ephemeral1', 'ephemeral2']);
       });

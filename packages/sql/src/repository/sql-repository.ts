@@ -29,6 +29,7 @@ import {
   isInstanceId,
   isRecordWrite,
   readImageRef,
+  repositoryInputInvalid,
   type BdmWrite,
   type BlockDeviceMappingRepository,
   type DiskName,
@@ -53,7 +54,6 @@ import {
   driverFailed,
   instanceExists,
   instanceNotFound,
-  repositoryFailed,
   rowUnreadable,
 } from '../errors/repository-errors.js';
 import { compareAndSet } from './compare-and-set.js';
@@ -79,7 +79,7 @@ type Result<A> = TE.TaskEither<RepositoryError, A>;
 const hostRows = array(struct({ host: nullable(str), imageRef: nullable(str), info: nullable(str) }));
 
 const badImageRef = (doing: string): RepositoryError =>
-  repositoryFailed(`${doing}: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`, undefined, 'imageRef');
+  repositoryInputInvalid(`${doing}: image_ref must be printable ASCII of at most ${IMAGE_REF_MAX} characters, or null`, 'imageRef');
 
 // The port's types say DiskName and string, but a caller in plain JavaScript
 // or a corrupt batch may pass anything: checked whole before any SQL runs.
@@ -126,9 +126,9 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     if (!isHostName(host)) return TE.left(hostNameRefused('createInstance', host));
     if (!isImageRef(imageRef)) return TE.left(badImageRef('createInstance'));
     const bad = badDisk(disks);
-    if (bad !== undefined) return TE.left(repositoryFailed(`createInstance: not a disk role: ${JSON.stringify(bad)}`, undefined, 'disks'));
+    if (bad !== undefined) return TE.left(repositoryInputInvalid(`createInstance: not a disk role: ${JSON.stringify(bad)}`, 'disks'));
     const bdmDisks = disks.filter(hasBdm);
-    if (new Set(bdmDisks).size !== bdmDisks.length) return TE.left(repositoryFailed(`createInstance: a disk is listed twice for instance ${instance}`, undefined, 'disks'));
+    if (new Set(bdmDisks).size !== bdmDisks.length) return TE.left(repositoryInputInvalid(`createInstance: a disk is listed twice for instance ${instance}`, 'disks'));
     const ephemerals = bdmDisks.flatMap((d) => {
       const s = slotOf(d);
       return s.kind === 'ephemeral' ? [s.position] : [];
@@ -181,7 +181,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   setMigration(instance: InstanceId, migration: string | null): Result<void> {
-    if (migration !== null && typeof migration !== 'string') return TE.left(repositoryFailed('setMigration: migration must be text or null', undefined, 'migration'));
+    if (migration !== null && typeof migration !== 'string') return TE.left(repositoryInputInvalid('setMigration: migration must be text or null', 'migration'));
     const now = this.#stamp();
     return this.#onInstance('setMigration', instance, () => inWriteTransaction(this.#db, this.#flavour, setMigration(this.#flavour, instance, migration, now)));
   }
@@ -241,7 +241,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     if (bad >= 0) {
       const w: unknown = writes[bad];
       const disk = typeof w === 'object' && w !== null && 'disk' in w ? ` for disk ${JSON.stringify(w.disk)}` : '';
-      return TE.left(repositoryFailed(`saveRecords: invalid write${disk} at writes[${bad}]`, undefined, `writes[${bad}]`));
+      return TE.left(repositoryInputInvalid(`saveRecords: invalid write${disk} at writes[${bad}]`, `writes[${bad}]`));
     }
     if (writes.length === 0) return TE.map(() => undefined)(this.getInstance(instance));
     const plan = planSave(instance, writes, this.#stamp(), this.#newUuid);
@@ -259,7 +259,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     driverInfo: string,
   ): Result<{ readonly written: boolean; readonly driverInfo: string }> {
     if (!isDiskName(disk) || typeof driverInfo !== 'string') {
-      return TE.left(repositoryFailed(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`, undefined, 'disk'));
+      return TE.left(repositoryInputInvalid(`compareAndSetRecord: invalid write for disk ${JSON.stringify(disk)}`, 'disk'));
     }
     const call = { instance, disk, driverInfo, now: this.#stamp(), rowUuid: this.#newUuid() };
     return this.#onInstance('compareAndSetRecord', instance, () => inWriteTransaction(this.#db, this.#flavour, compareAndSet(this.#flavour, call)));
@@ -303,7 +303,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     if (bad >= 0) {
       const w: unknown = writes[bad];
       const row = typeof w === 'object' && w !== null && 'bdmId' in w ? ` for BDM row ${String(w.bdmId)}` : '';
-      return TE.left(repositoryFailed(`fillUnpopulated: invalid write${row} at writes[${bad}]`, undefined, `writes[${bad}]`));
+      return TE.left(repositoryInputInvalid(`fillUnpopulated: invalid write${row} at writes[${bad}]`, `writes[${bad}]`));
     }
     const unique = [...new Map(writes.map((w) => [w.bdmId, w] as const)).values()];
     return this.#run('fillUnpopulated', async () => E.right(await this.#flavour.fillUnpopulated(this.#db, unique, this.#stamp())));
@@ -344,7 +344,7 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
   }
 
   #listed(doing: string, filter: RowFilter, limit: number): Result<readonly (DiskRecordRow & InstanceRow)[]> {
-    if (!Number.isSafeInteger(limit) || limit < 0) return TE.left(repositoryFailed(`${doing}: limit must be a non-negative integer`, undefined, 'limit'));
+    if (!Number.isSafeInteger(limit) || limit < 0) return TE.left(repositoryInputInvalid(`${doing}: limit must be a non-negative integer`, 'limit'));
     if (limit === 0) return TE.right([]);
     return this.#run(doing, () => listedRows(this.#db, this.#flavour, doing, filter, limit));
   }
