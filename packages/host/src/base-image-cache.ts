@@ -113,6 +113,10 @@ export class HostBaseImageCache implements BaseImageCache {
     };
   }
 
+  entryName(id: ImageId): string {
+    return this.entryNameOf(id);
+  }
+
   private entryNameOf(id: ImageId): string {
     let name = this.names.get(id);
     if (name === undefined) {

@@ -1,4 +1,4 @@
-import { HOSTILE_KINDS, type DiskFormat, type DiskLocation, type HostPath } from '@disk-ledger/domain';
+import { encodeDiskMetadata, HOSTILE_KINDS, type DiskFormat, type DiskLocation, type HostPath } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { FLAVOR, GiB, IMAGES, MiB, SECRET } from '../composition/testing/catalogue.js';
@@ -215,6 +215,56 @@ describe('an instance the classic driver made', () => {
         expect(f.cluster.probes()).toEqual([]);
       });
     }
+  });
+
+  describe('when its root has a record of the 1.0 format (no provenance), over a disk its guest can rewrite', () => {
+    it("refuses a snapshot whose base the guest turned to another image's entry", async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'] }] });
+      const foreign = `/var/lib/nova/instances/_base/${classicEntryName('tenant-b-private')}` as HostPath;
+      f.cluster.writeFixture('a', foreign, { format: 'raw', virtualSize: GiB });
+      await seedLegacy(f, { instance: VM, host: 'a', imageRef: IMAGES.raw, disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB }] });
+      expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+      const meta = (await f.records(VM)).get('root');
+      if (meta === undefined || meta === null) throw new Error('no record');
+      // What an older release wrote, or one asked for a backport during a rolling upgrade.
+      expect(E.isRight(await f.repository.saveRecords(VM, [{ disk: 'root', driverInfo: encodeDiskMetadata(meta, { version: '1.0' }) }])())).toBe(true);
+      const root: DiskLocation = { backend: 'qcow2', path: `/var/lib/nova/instances/${VM}/disk` as HostPath };
+      expect(f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: foreign }).ok).toBe(true);
+      const r = await f.lifecycle().snapshot(VM, 'snap1')();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
+      expect(E.isLeft(r) && r.left.message).toContain(`not the cache entry of its image "${IMAGES.raw}"`);
+    });
+  });
+
+  describe('when it is rescued, and its rescue disk names a cached image', () => {
+    // Nova keeps no record of the image an instance was rescued from, so a legacy rescue disk's base is checked by its
+    // role only: enough to reboot or unrescue it. Its data is copied only if the base is the instance's own image's.
+    const rescued = async (base: string): Promise<FakeFleet> => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'] }, { name: 'b', options: OPTIONS['qcow2/default'] }] });
+      await seedLegacy(f, {
+        instance: VM, host: 'a', imageRef: IMAGES.raw,
+        disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base: classicEntryName(IMAGES.raw) }, { disk: 'rescue', format: 'qcow2', size: 2 * GiB, base }],
+      });
+      expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+      return f;
+    };
+
+    it("refuses to copy it when that image is not the instance's own (another tenant's, say), and still unrescues", async () => {
+      const f = await rescued(classicEntryName('tenant-b-private'));
+      const moved = await f.lifecycle().move(VM, 'b', 'resize')();
+      expect(E.isLeft(moved) && moved.left.code).toBe('LEGACY_BACKING_REFUSED');
+      expect(E.isLeft(moved) && moved.left.message).toContain('nothing the classic driver kept says which image it rescued from');
+      expect(outcome(await f.lifecycle().unrescue(VM)())).toBe('ok');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
+      expect(f.cluster.probes()).toEqual([]);
+    });
+
+    it("copies it when that image is the instance's own", async () => {
+      const f = await rescued(classicEntryName(IMAGES.raw));
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
+      expect((await f.records(VM)).get('rescue')).toMatchObject({ backend: 'qcow2' });
+      expect(f.cluster.probes()).toEqual([]);
+    });
   });
 
   describe('when its guest rewrites the header between the check of its chain and a resize on its own host', () => {

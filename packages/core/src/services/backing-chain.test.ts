@@ -67,8 +67,17 @@ describe('chainRefusal', () => {
     expect(reason(null, `${BASE}/${HEX}`)).toContain('no image is known for the instance');
   });
 
-  it('checks a 1.0 record (no provenance) by role, as before records named images', () => {
-    expect(verdict('root', 'qcow2', overlay(`${BASE}/${classicEntryName('cirros')}`), null, null as unknown as Provenance)).toBe('followed');
+  it("ties a 1.0 record's root (no provenance: made here or derived) to its own image: nova's entry of it or this library's, no other", () => {
+    // This library's names are 40 hex digits too (of another hash).
+    const own = (id: string): string => (id === 'private' ? 'a'.repeat(40) : 'b'.repeat(40));
+    const v1 = (file: string): string =>
+      chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance: null }, overlay(file), BASE, BASE, own)?.code ?? 'followed';
+    expect(v1(`${BASE}/${HEX}`)).toBe('followed');
+    expect(v1(`${BASE}/${'a'.repeat(40)}`)).toBe('followed');
+    expect(v1(`${BASE}/${'b'.repeat(40)}`)).toBe('LEGACY_BACKING_REFUSED');
+    expect(v1(`${BASE}/${classicEntryName('cirros')}`)).toBe('LEGACY_BACKING_REFUSED');
+    // A derived record's root is nova's entry alone: this library never made it.
+    expect(chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance: 'derived' }, overlay(`${BASE}/${'a'.repeat(40)}`), BASE, BASE, own)?.code).toBe('LEGACY_BACKING_REFUSED');
   });
 
   it("finds a disk this library made in nova's default cache after the operator named another, and a legacy one only in the one named", () => {

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { DiskMetadata, DiskName, DiskState, InstanceId } from '@disk-ledger/domain';
 import type { LegacyBackingRefused } from '../errors/core-error.js';
-import { backingRefused, dataFileRefused, foreignBaseRefused } from './adoption-errors.js';
+import { backingRefused, dataFileRefused, foreignBaseRefused, rescueBaseUnknown } from './adoption-errors.js';
 
 /** Whether `file` is an entry of the base-image cache at `base` (ending in `/`): a plain name in it, not a download still in progress. */
 export const isBaseEntry = (file: string, base: string): boolean => {
@@ -68,7 +68,9 @@ export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'
  * moreover name the entry of its own image, the one its record names (nova's
  * `image_ref` when derived): a name is derived from the image id, never
  * taken from the header, or a guest whose raw disk the classic driver took
- * for qcow2 could name another tenant's cached image.
+ * for qcow2 could name another tenant's cached image. So must a root whose
+ * record, of the 1.0 format, does not say who made it: nova's entry of
+ * `image_ref`, or this library's (`ownEntry`).
  *
  * A disk of the `qcow2` backend is an overlay. So is a legacy root,
  * ephemeral or swap disk of the `flat` backend that names a base: nova's
@@ -79,7 +81,15 @@ export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'
  * is checked by role only, and only on the qcow2 backend; a disk this library
  * made flat is a whole copy, and a base it names was planted.
  */
-export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cacheDir: string, defaultCacheDir = cacheDir): LegacyBackingRefused | null => {
+export const chainRefusal = (
+  instance: InstanceId,
+  disk: DiskName,
+  meta: ChainFacts,
+  state: DiskState,
+  cacheDir: string,
+  defaultCacheDir = cacheDir,
+  ownEntry: (imageId: string) => string | null = () => null,
+): LegacyBackingRefused | null => {
   if (!state.exists) return null;
   if (state.dataFile !== undefined) return dataFileRefused(instance, disk, state.dataFile);
   const { backing } = state;
@@ -92,7 +102,23 @@ export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFa
   const overlay = meta.backend === 'qcow2' || (meta.backend === 'flat' && meta.provenance !== 'created' && disk !== 'rescue');
   const allowed = overlay && backing.format !== null && isBaseEntry(backing.file, base) && named !== null && named.test(name);
   if (!allowed) return backingRefused(instance, disk, backing.file, backing.format);
-  // A record of the 1.0 format says nothing of where it came from: as before provenance, its base is checked by role.
-  if (disk !== 'root' || meta.provenance === 'created' || meta.provenance === null) return null;
-  return meta.imageId !== null && isEntryOf(name, meta.imageId) ? null : foreignBaseRefused(instance, disk, backing.file, meta.imageId);
+  if (disk !== 'root' || meta.provenance === 'created') return null;
+  if (meta.imageId !== null && isEntryOf(name, meta.imageId)) return null;
+  // A record of the 1.0 format says nothing of where it came from: this library made it over its own entry of the
+  // image, or derived it over nova's; either is the instance's own image's, and no other entry is.
+  if (meta.provenance === null && meta.imageId !== null && name === ownEntry(meta.imageId)) return null;
+  return foreignBaseRefused(instance, disk, backing.file, meta.imageId);
+};
+
+/**
+ * Why a rescue disk's data may not be read, or `null`. Its base is checked by role only (backing-chain's
+ * `chainRefusal`), since nova keeps no record of the image an instance was rescued from: enough to open the disk,
+ * unrescue it or reboot it, but not to copy its data elsewhere, where a guest whose raw disk the classic driver took
+ * for qcow2 would have another tenant's cached image carried. A rescue disk this library made, or one whose record
+ * names its image, is read as any other.
+ */
+export const rescueReadRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cacheDir: string): LegacyBackingRefused | null => {
+  if (disk !== 'rescue' || meta.provenance === 'created' || !state.exists || state.backing === undefined) return null;
+  const name = state.backing.file.slice(cacheDir.length + 1);
+  return meta.imageId !== null && isEntryOf(name, meta.imageId) ? null : rescueBaseUnknown(instance, state.backing.file);
 };

@@ -1,6 +1,7 @@
 import {
   imageTooLarge,
   byteSize,
+  imageId,
   invalidSize,
   instanceDir,
   novaFileName,
@@ -29,7 +30,7 @@ import { inject, injectable } from 'inversify';
 import type { CoreError, DiskLost, DiskMismatch } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
-import { chainRefusal } from './backing-chain.js';
+import { chainRefusal, rescueReadRefusal } from './backing-chain.js';
 import { locate, namedVolume } from './disk-locator.js';
 import { cannotHold } from './legacy-places.js';
 import { sourceOf } from './disk-source.js';
@@ -285,7 +286,7 @@ export class DiskRealizer {
    * format the disk's header states for it (plain-base.ts): that format is the guest's to choose if the disk is a
    * raw one taken for qcow2, and must not turn an unverified entry into a chain of its own.
    */
-  private async inspected(instance: InstanceId, disk: DiskName, meta: DiskMetadata, opened: OpenedDisk): Ran<DiskState> {
+  private async inspected(instance: InstanceId, disk: DiskName, meta: DiskMetadata, opened: OpenedDisk, reads = false): Ran<DiskState> {
     const state = await opened.driver.inspect(opened.image)();
     if (E.isLeft(state)) {
       const e = state.left;
@@ -295,22 +296,32 @@ export class DiskRealizer {
     }
     const facts = await this.chainFacts(instance, disk, meta, state.right);
     if (E.isLeft(facts)) return facts;
-    const refused = chainRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx), imageCacheDir({ instancesPath: this.ctx.instancesPath }));
+    const refused = chainRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx), imageCacheDir({ instancesPath: this.ctx.instancesPath }), (id) => this.ownEntry(id));
     if (refused !== null) return E.left(refused);
+    const rescue = reads ? rescueReadRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx)) : null;
+    if (rescue !== null) return E.left(rescue);
     const backing = state.right.exists ? state.right.backing : undefined;
     if (backing === undefined || meta.provenance === 'created') return state;
     const plain = await plainBase(this.drivers, instance, disk, backing.file, backing.format);
     return E.isLeft(plain) ? plain : state;
   }
 
+  /** The cache's own name for an image's entry, for an id it takes. */
+  private ownEntry(id: string): string | null {
+    const checked = imageId(id, 'image id');
+    return E.isLeft(checked) ? null : this.cache.entryName(checked.right);
+  }
+
   /**
    * What a root's chain is checked against: its record, or for a legacy
-   * root recorded before records named images (derived, naming none), the
-   * image nova's `image_ref` names now, read here and not written back.
+   * root recorded before records named images (derived or 1.0, naming none),
+   * the image nova's `image_ref` names now, read here and not written back.
+   * A legacy rescue disk's data is read only if its base is that image's
+   * entry (nova rescues from the instance's own image unless told another).
    */
   private async chainFacts(instance: InstanceId, disk: DiskName, meta: DiskMetadata, state: DiskState): Ran<DiskMetadata> {
-    if (disk !== 'root' || meta.imageId !== null || !state.exists || state.backing === undefined) return E.right(meta);
-    if (meta.provenance !== 'derived' && meta.provenance !== 'operator') return E.right(meta);
+    if ((disk !== 'root' && disk !== 'rescue') || meta.imageId !== null || !state.exists || state.backing === undefined) return E.right(meta);
+    if (meta.provenance === 'created') return E.right(meta);
     const image = await this.metadata.instanceImage(instance)();
     if (E.isLeft(image)) return image;
     return E.right(image.right.image === null ? meta : { ...meta, imageId: image.right.image });
@@ -345,7 +356,7 @@ export class DiskRealizer {
     try {
       const copied = await flat.right.exportTo({ location: { backend: 'flat', path: location.path }, format: 'raw' }, pinned, 'raw')();
       if (E.isLeft(copied)) return copied;
-      const state = await this.inspected(instance, disk, meta, copy);
+      const state = await this.inspected(instance, disk, meta, copy, true);
       return E.isLeft(state) ? state : await use(copy, location.path);
     } finally {
       await this.files.remove(pinned)();

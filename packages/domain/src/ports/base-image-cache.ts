@@ -24,4 +24,6 @@ export type BaseImageError = ImageServiceError | StorageError | ImageRejected;
 export interface BaseImageCache {
   /** Download, verify and cache the image if needed; the cached base with its format, and the image's declared metadata. */
   ensure(id: ImageId): TE.TaskEither<BaseImageError, { readonly base: BaseImage; readonly meta: ImageMeta }>;
+  /** The file name in the cache's directory that `ensure` keeps the image under, whether or not it is there yet. */
+  entryName(id: ImageId): string;
 }
