@@ -111,10 +111,15 @@ const toolsNeeded = (s: Scenario): readonly NeededTool[] => {
   const out: NeededTool[] = [];
   const drive = s.steps.findIndex((step) => step.op === 'boot' && step.config_drive === true);
   if (drive >= 0) out.push({ tool: 'genisoimage', where: `step ${drive} (boot with config_drive: true)`, what: 'config drives', apt: 'genisoimage' });
-  const flavors = Object.entries(s.flavors ?? {});
+  // Only the flavors some step boots or resizes with make disks.
+  const used = new Set(s.steps.flatMap((step) => ('flavor' in step && typeof step.flavor === 'string' ? [step.flavor] : [])));
+  const flavors = Object.entries(s.flavors ?? {}).filter(([name]) => used.has(name));
   const eph = flavors.find(([, f]) => f.ephemeral !== undefined && f.ephemeral !== 0);
-  // nova formats an ephemeral disk ext4 unless told otherwise (default_ephemeral_format), as the templates do.
-  if (eph !== undefined) out.push({ tool: 'mkfs.ext4', where: `flavors.${eph[0]}.ephemeral`, what: 'ephemeral disks', apt: 'e2fsprogs' });
+  // nova formats an ephemeral disk ext4 unless told otherwise (default_ephemeral_format), as the templates do, with `mkfs -t ext4`.
+  if (eph !== undefined) {
+    out.push({ tool: 'mkfs', where: `flavors.${eph[0]}.ephemeral`, what: 'ephemeral disks', apt: 'util-linux' });
+    out.push({ tool: 'mkfs.ext4', where: `flavors.${eph[0]}.ephemeral`, what: 'ephemeral disks', apt: 'e2fsprogs' });
+  }
   const swap = flavors.find(([, f]) => f.swap !== undefined && f.swap !== 0);
   if (swap !== undefined) out.push({ tool: 'mkswap', where: `flavors.${swap[0]}.swap`, what: 'swap disks', apt: 'util-linux' });
   return out;

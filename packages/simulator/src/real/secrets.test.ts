@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostPath } from '@disk-ledger/domain';
@@ -49,5 +49,15 @@ describe('plantSecrets', () => {
     // A copy made before the rotation holds the old marker; a read since, the new one: both are found, each as itself.
     expect(set.foundIn(Buffer.from(before))).toEqual([{ secret: shadow, marker: shadow?.marker }]);
     expect(set.foundIn(Buffer.from(after))).toEqual([{ secret: shadow, marker: after.trim() }]);
+    // Bytes holding both an old copy and a fresh read show the read, once.
+    expect(set.foundIn(Buffer.from(`${before}${after}`))).toEqual([{ secret: shadow, marker: after.trim() }]);
+  });
+
+  it('leaves a secret file alone once a step has replaced it (a cache entry fetched onto its path)', async () => {
+    const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow'] }]);
+    const file = `${root}/hosts/c1/fs/etc/shadow`;
+    await writeFile(file, 'an image the classic driver cached here');
+    set.rotate();
+    expect(await readFile(file, 'utf8')).toBe('an image the classic driver cached here');
   });
 });

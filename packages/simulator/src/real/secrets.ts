@@ -5,7 +5,7 @@
  * it anywhere else means something read the file and copied its bytes.
  */
 import { randomInt } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { secretMarker } from '@disk-ledger/fake';
@@ -28,6 +28,15 @@ export interface FoundSecret {
   readonly marker: string;
 }
 
+/** Whether `file` holds exactly `text` (its size checked first: a step may have put a disk image there). */
+const holds = (file: string, text: string): boolean => {
+  try {
+    return statSync(file).size === Buffer.byteLength(text) && readFileSync(file, 'utf8') === text;
+  } catch {
+    return false;
+  }
+};
+
 /** Random, so that no fixture or earlier replay can hold the same marker by accident; always ten digits, so a file keeps its size. */
 const freshMarker = (host: string, path: string): string => secretMarker(host, path, randomInt(1_000_000_000, 9_999_999_999));
 
@@ -40,23 +49,39 @@ const freshMarker = (host: string, path: string): string => secretMarker(host, p
 export class SecretSet {
   private readonly needles: FoundSecret[];
   private readonly bytes: Buffer[];
+  private readonly latest = new Map<PlantedSecret, string>();
 
   constructor(readonly all: readonly PlantedSecret[]) {
     this.needles = all.map((secret) => ({ secret, marker: secret.marker }));
     this.bytes = all.map((s) => Buffer.from(s.marker, 'utf8'));
   }
 
-  /** The secrets whose markers, of any step, occur in `bytes`. */
+  /**
+   * The secrets whose markers occur in `bytes`, each once, with its newest marker found there: bytes holding an old
+   * copy and a fresh read of one secret show the read.
+   */
   foundIn(bytes: Uint8Array): readonly FoundSecret[] {
     const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return this.needles.filter((_, i) => haystack.includes(this.bytes[i] ?? Buffer.alloc(0)));
+    const newest = new Map<PlantedSecret, FoundSecret>();
+    // Needles are in the order their markers were written: a later one found replaces an earlier one.
+    this.needles.forEach((n, i) => {
+      if (haystack.includes(this.bytes[i] ?? Buffer.alloc(0))) newest.set(n.secret, n);
+    });
+    return [...newest.values()];
   }
 
-  /** Write a new marker into every secret file (between steps: nothing reads them meanwhile). */
+  /**
+   * Write a new marker into every secret file that still holds its last one (between steps: nothing reads them
+   * meanwhile). A file a step has replaced (a cache entry the classic driver fetched onto a secret's path) is left
+   * as the step left it.
+   */
   rotate(): void {
     for (const secret of this.all) {
+      const last = this.latest.get(secret) ?? secret.marker;
+      if (!holds(secret.file, `${last}\n`)) continue;
       const marker = freshMarker(secret.host, secret.path);
       writeFileSync(secret.file, `${marker}\n`);
+      this.latest.set(secret, marker);
       this.needles.push({ secret, marker });
       this.bytes.push(Buffer.from(marker, 'utf8'));
     }
