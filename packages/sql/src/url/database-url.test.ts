@@ -43,7 +43,7 @@ describe('parseDatabaseUrl', () => {
 
   describe('when the URL is bad', () => {
     it('answers DATABASE_URL_INVALID naming the URL without its password', () => {
-      for (const bad of ['postgres:/admin:secret@db1/nova', 'postgresql:admin:secret@db1/nova', 'mariadb:/admin:secret@db1/nova', 'mysql//admin:secret@db1/nova', 'POSTGRES//u:secret@h/x', 'sqlite::memory', ':memory', '', 'sqlite:', 'sqlite://host/x.db', 'oracle://u:secret@db/x', 'postgres:nova', 'mysql://u:secret@/x', 'postgres://u:secret@db:99999999/x', 'postgres://u:secret@db:5432/', 'postgres://u:secret@db', 'mysql://u:secret@db:3306/', 'sqlite:/tmp/q.db?mode=ro', 'sqlite:/tmp/%zz.db', 'sqlite:/tmp/a%00b.db']) {
+      for (const bad of ['postgres:/admin:secret@db1/nova', 'postgresql:admin:secret@db1/nova', 'mariadb:/admin:secret@db1/nova', 'mysql//admin:secret@db1/nova', 'POSTGRES//u:secret@h/x', 'postgres/u:secret@h/db', 'mysql2//u:secret@h/db', 'data/u:secret@h/db', 'sqlite:memory:', 'sqlite:memory', 'sqlite::memory', ':memory', '', 'sqlite:', 'sqlite://host/x.db', 'oracle://u:secret@db/x', 'postgres:nova', 'mysql://u:secret@/x', 'postgres://u:secret@db:99999999/x', 'postgres://u:secret@db:5432/', 'postgres://u:secret@db', 'mysql://u:secret@db:3306/', 'sqlite:/tmp/q.db?mode=ro', 'sqlite:/tmp/%zz.db', 'sqlite:/tmp/a%00b.db']) {
         const parsed = parseDatabaseUrl(bad);
         expect(E.isLeft(parsed), bad).toBe(true);
         if (E.isLeft(parsed)) {

@@ -33,7 +33,7 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 export const redactUrl = (url: string): string => {
   // The password runs to the last "@": it may hold "/", "#" or "@" itself, unencoded, in a URL that then does not parse.
   // Also without "//" or its ":" (`postgres:/u:pw@h/db`, `mysql//u:pw@h/db`): a mistyped URL still holds a password.
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*(?::\/*|\/\/))([\s\S]*)$/.exec(url);
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*(?::\/*|\/{1,2}))([\s\S]*)$/.exec(url);
   let out = url;
   if (m !== null) {
     const [, scheme = '', rest = ''] = m;
@@ -62,8 +62,9 @@ const sqlitePath = (url: string, rest: string): E.Either<DatabaseUrlInvalid, Dat
   // `sqlite:///abs` is the URL form of `sqlite:/abs`; an authority (`sqlite://host/x`) means nothing here.
   const path = rest.startsWith('//') ? rest.slice(2) : rest;
   if (path === ':memory:') return E.right({ dialect: 'sqlite', path, redacted: url });
-  // SQLite would make a file of that name: `sqlite::memory` (one colon short) would quietly give a fresh database on disk.
-  if (path.startsWith(':')) return invalid(url, 'names a file beginning with ":" (for a database in memory, write sqlite::memory: or :memory:)');
+  // SQLite would make a file of that name: `sqlite::memory` or `sqlite:memory:` (one colon short or misplaced) would
+  // quietly give a fresh database on disk.
+  if (path.startsWith(':') || /^memory:?$/i.test(path)) return invalid(url, 'names a file beginning with ":" (for a database in memory, write sqlite::memory: or :memory:)');
   if (path.length === 0) return invalid(url, 'names no SQLite file (use sqlite::memory: or sqlite:/path/to/file)');
   if (rest.startsWith('//') && !path.startsWith('/')) return invalid(url, 'has a host part, which SQLite has no use for (use sqlite:/abs/path or sqlite:rel/path)');
   if (path.includes('\0')) return invalid(url, 'contains a NUL character');
@@ -116,7 +117,8 @@ export const parseDatabaseUrl = (url: string): E.Either<DatabaseUrlInvalid, Data
   if (trimmed === ':memory:') return E.right({ dialect: 'sqlite', path: ':memory:', redacted: trimmed });
   const scheme = SCHEME.exec(trimmed)?.[1]?.toLowerCase();
   // A server URL without the ":" after its scheme would be a relative SQLite path, made anew, holding its password.
-  if (scheme === undefined && /^(?:postgres|postgresql|mysql|mariadb|sqlite3?)\/\//i.test(trimmed)) return invalid(trimmed, 'lacks the ":" after its scheme (postgres://, mysql://, sqlite:///path)');
+  if (scheme === undefined && /^(?:postgres(?:ql)?|mysql2?|mariadb|sqlite3?)\/{1,2}/i.test(trimmed)) return invalid(trimmed, 'lacks the ":" after its scheme (postgres://, mysql://, sqlite:///path)');
+  if (scheme === undefined && /\/[^/]*:[^/]*@/.test(trimmed)) return invalid(trimmed, 'looks like a URL with a password, not a SQLite path (postgres://user:password@host/db)');
   // A one-letter "scheme" is a Windows drive (C:\db.sqlite): a path.
   if (scheme === undefined || scheme.length === 1) return sqlitePath(trimmed, trimmed);
   const rest = trimmed.slice(scheme.length + 1);
