@@ -81,6 +81,15 @@ export class FakeHostFiles implements HostFiles {
     });
   }
 
+  /** The emulated host keeps no owners or modes: a rename over a file that must be there. */
+  replace(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void> {
+    return this.op('rename', from, (fs, p) => {
+      const target = normalizePath(to);
+      if (target === null) return { ok: false, failure: { code: 'EINVAL', path: to } };
+      return fs.file(target) === undefined ? { ok: false, failure: { code: fs.isDir(target) ? 'EISDIR' : 'ENOENT', path: to } } : fs.rename(p, target);
+    });
+  }
+
   remove(path: HostPath): TE.TaskEither<FileSystemError, void> {
     return this.op('remove', path, removeIn);
   }

@@ -93,6 +93,28 @@ describe('NodeHostFiles', () => {
       await expectRight(files.rename(at('from'), at('to')));
       expect(await fs.readFile(at('to'), 'utf8')).toBe('new');
     });
+    it("replaces a regular file with another, which takes the target's permission bits (and owner)", async () => {
+      await fs.writeFile(at('disk.copy'), 'grown');
+      await fs.chmod(at('disk.copy'), 0o644);
+      await fs.writeFile(at('disk'), 'old');
+      await fs.chmod(at('disk'), 0o600);
+      const before = await fs.stat(at('disk'));
+      await expectRight(files.replace(at('disk.copy'), at('disk')));
+      const after = await fs.stat(at('disk'));
+      expect(await fs.readFile(at('disk'), 'utf8')).toBe('grown');
+      expect([after.mode & 0o7777, after.uid, after.gid]).toEqual([0o600, before.uid, before.gid]);
+      expect(await expectRight(files.exists(at('disk.copy')))).toBe(false);
+    });
+    it('refuses to replace what is not a regular file (a symlink, a directory) or nothing, leaving the copy', async () => {
+      await fs.writeFile(at('copy'), 'x');
+      await fs.symlink(at('copy'), at('link'));
+      await fs.mkdir(at('dir'));
+      await expectLeft(files.replace(at('copy'), at('link')), 'FS_ERROR');
+      await expectLeft(files.replace(at('copy'), at('dir')), 'FS_ERROR');
+      await expectLeft(files.replace(at('copy'), at('nothing')), 'FS_NOT_FOUND');
+      expect(await fs.readFile(at('copy'), 'utf8')).toBe('x');
+      expect((await fs.lstat(at('link'))).isSymbolicLink()).toBe(true);
+    });
     it('removes a tree, and succeeds when nothing is there', async () => {
       await expectRight(files.mkdirp(at('tree/a/b')));
       await fs.writeFile(at('tree/a/b/f'), 'x');
@@ -108,7 +130,7 @@ describe('NodeHostFiles', () => {
       for (const p of unsafe as HostPath[]) {
         const results = await Promise.all([
           files.exists(p)(), files.mkdirp(p)(), files.readText(p)(), files.writeTextAtomic(p, 'x')(),
-          files.readHead(p, 4)(), files.rename(at('head.bin'), p)(), files.remove(p)(), files.list(p)(), files.fileSize(p)(), files.entryKind(p)(),
+          files.readHead(p, 4)(), files.rename(at('head.bin'), p)(), files.replace(at('head.bin'), p)(), files.remove(p)(), files.list(p)(), files.fileSize(p)(), files.entryKind(p)(),
         ]);
         for (const r of results) expect(E.isLeft(r) && r.left.code).toBe('FS_ERROR');
       }

@@ -90,6 +90,23 @@ export class NodeHostFiles implements HostFiles {
     );
   }
 
+  replace(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void> {
+    return pipe(
+      TE.fromEither(checked(to)),
+      TE.chain(() =>
+        attempt(from, 'replace', async (p) => {
+          const target = await fs.lstat(to);
+          if (!target.isFile()) throw Object.assign(new Error(`${to} is not a regular file`), { code: 'EINVAL' });
+          await fs.chmod(p, target.mode & 0o7777);
+          const copy = await fs.stat(p);
+          // Only root may give a file away; a disk already ours needs nothing.
+          if (copy.uid !== target.uid || copy.gid !== target.gid) await fs.chown(p, target.uid, target.gid);
+          await fs.rename(p, to);
+        }),
+      ),
+    );
+  }
+
   remove(path: HostPath): TE.TaskEither<FileSystemError, void> {
     return attempt(path, 'remove', (p) => fs.rm(p, { recursive: true, force: true }));
   }

@@ -124,7 +124,7 @@ export const guardExecutor = (commands: CommandExecutor): CommandExecutor => {
 
 /**
  * `files` with a throw turned into an `FS_ERROR` for the path the call
- * names (`rename`: its destination), the thrown value as `cause`.
+ * names (`rename`, `replace`: the destination), the thrown value as `cause`.
  */
 export const guardHostFiles = (files: HostFiles): HostFiles => {
   if (isGuarded(files)) return files;
@@ -138,6 +138,7 @@ export const guardHostFiles = (files: HostFiles): HostFiles => {
     writeTextAtomic: (path, text) => guard('writeTextAtomic', path, () => files.writeTextAtomic(path, text)),
     readHead: (path, length) => guard('readHead', path, () => files.readHead(path, length)),
     rename: (from, to) => guard('rename', to, () => files.rename(from, to)),
+    replace: (from, to) => guard('replace', to, () => files.replace(from, to)),
     remove: (path) => guard('remove', path, () => files.remove(path)),
     list: (path) => guard('list', path, () => files.list(path)),
     fileSize: (path) => guard('fileSize', path, () => files.fileSize(path)),

@@ -174,7 +174,9 @@ describe('spawn', () => {
       expect(await f.violations()).toEqual([]);
       const again = await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.raw), flavor: FLAVOR })();
       expect(E.isLeft(again) && again.left.code).toBe('INSTANCE_EXISTS');
-      expect(E.isLeft(again) && again.left.message).toMatch(/finished by hardReboot .* or undone by delete$/);
+      expect(E.isLeft(again) && again.left.message).toMatch(/hardReboot finishes it .* and delete undoes it$/);
+      // Another boot's instance of that id gets no such advice.
+      expect(E.isLeft(elsewhere) && elsewhere.left.message).not.toContain('hardReboot');
     });
   });
 });

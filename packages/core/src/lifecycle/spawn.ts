@@ -81,10 +81,15 @@ export const realizeAll = (host: HostServices, instance: InstanceId, plans: read
  * both carry on: nova never boots one instance twice.)
  */
 const registeredEmpty = async (deps: LifecycleDeps, req: SpawnRequest): Promise<boolean> => {
-  const row = await run(deps.repository.getInstance(req.instance));
-  if (E.isLeft(row) || row.right.host !== req.host || row.right.migration !== null || row.right.imageRef !== req.image) return false;
+  if (!(await registeredAsAsked(deps, req))) return false;
   const slots = await run(deps.repository.listDisks(req.instance));
   return E.isRight(slots) && slots.right.length === 0;
+};
+
+/** Whether the instance is registered as this boot would register it: on its host, from its image, not moving. */
+const registeredAsAsked = async (deps: LifecycleDeps, req: SpawnRequest): Promise<boolean> => {
+  const row = await run(deps.repository.getInstance(req.instance));
+  return E.isRight(row) && row.right.host === req.host && row.right.migration === null && row.right.imageRef === req.image;
 };
 
 /**
@@ -110,9 +115,10 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   // No slots yet: saving the records makes them, so there is never a slot without a record (which would read as a legacy disk).
   const created = await run(deps.repository.createInstance(req.instance, req.host, [], req.image));
   if (E.isLeft(created) && !(created.left.code === 'INSTANCE_EXISTS' && (await registeredEmpty(deps, req)))) {
-    // A caller retrying a spawn that failed part-way meets its own instance: say how to finish or drop it.
-    return created.left.code === 'INSTANCE_EXISTS'
-      ? E.left({ ...created.left, message: `${created.left.message}; a spawn that failed part-way is finished by hardReboot (its records name every disk) or undone by delete` })
+    // A caller retrying a spawn that failed part-way meets its own instance: say how to finish or drop it (only then:
+    // the advice would be wrong for another instance of that id).
+    return created.left.code === 'INSTANCE_EXISTS' && (await registeredAsAsked(deps, req))
+      ? E.left({ ...created.left, message: `${created.left.message}; if it is this boot's, failed part-way, hardReboot finishes it (its records name every disk) and delete undoes it` })
       : created;
   }
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));

@@ -219,8 +219,9 @@ export class DiskRealizer {
     return () =>
       this.reading(instance, disk, meta, async (o, source) => {
         const resized = await o.driver.resize(o.image, size)();
+        // The copy is a flat file (see `reading`); it takes the disk's place, owner and mode.
         if (E.isLeft(resized) || source === null || o.image.location.backend !== 'flat') return resized;
-        return this.files.rename(o.image.location.path, source)();
+        return this.files.replace(o.image.location.path, source)();
       });
   }
 

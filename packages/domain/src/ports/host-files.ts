@@ -26,6 +26,12 @@ export interface HostFiles {
   readHead(path: HostPath, length: number): TE.TaskEither<FileSystemError, Uint8Array>;
   /** Rename within one file system; replaces the target. */
   rename(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void>;
+  /**
+   * Move the file `from` over the regular file `to` (same file system), giving it `to`'s owner and permission bits
+   * first: a disk grown as a copy keeps what the host had set on it. `FS_NOT_FOUND` when `to` is absent; `FS_ERROR`
+   * when it is not a regular file, or its owner cannot be given.
+   */
+  replace(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void>;
   /** Remove a file or a directory tree; succeeds when already absent. */
   remove(path: HostPath): TE.TaskEither<FileSystemError, void>;
   /** Names in a directory; `FS_NOT_FOUND` when absent. */

@@ -58,6 +58,9 @@ export class MemoryFiles implements HostFiles {
       return E.right(undefined);
     });
   }
+  replace(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void> {
+    return this.entries.has(to) ? this.rename(from, to) : lazy(() => E.left(notFound(to)));
+  }
   remove(path: HostPath): TE.TaskEither<FileSystemError, void> {
     return lazy(() => {
       for (const k of [...this.entries.keys()]) if (k === path || k.startsWith(`${path}/`)) this.entries.delete(k);

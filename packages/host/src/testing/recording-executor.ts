@@ -95,6 +95,9 @@ export class RecordingFiles implements HostFiles {
   rename(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void> {
     return this.note(`rename ${from} ${to}`, this.inner.rename(from, to));
   }
+  replace(from: HostPath, to: HostPath): TE.TaskEither<FileSystemError, void> {
+    return this.note(`replace ${from} ${to}`, this.inner.replace(from, to));
+  }
   remove(path: HostPath): TE.TaskEither<FileSystemError, void> {
     return this.note(`remove ${path}`, this.inner.remove(path));
   }

@@ -128,6 +128,7 @@ export class FakeFleet {
         return files.readHead(p, n);
       },
       rename: (a, b) => files.rename(a, b),
+      replace: (a, b) => files.replace(a, b),
       remove: (p) => files.remove(p),
       list: (p) => files.list(p),
       fileSize: (p) => files.fileSize(p),
