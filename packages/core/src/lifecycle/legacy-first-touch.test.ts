@@ -27,6 +27,14 @@ const derivedRootLocation = async (f: FakeFleet): Promise<DiskLocation> => {
 
 type Op = (f: FakeFleet) => Promise<E.Either<{ readonly code: string; readonly message: string }, unknown>>;
 
+/** The operations that read or reopen a legacy root's data, each as a first touch would reach it. */
+const READING_OPS: readonly (readonly [string, (f: FakeFleet) => Promise<E.Either<{ readonly code: string }, unknown>>])[] = [
+  ['a snapshot', (f) => f.lifecycle().snapshot(VM, 'snap1')()],
+  ['a hard reboot', (f) => f.lifecycle().hardReboot(VM)()],
+  ['a resize to another host', (f) => f.lifecycle().move(VM, 'b', 'resize')()],
+  ['a conversion', (f) => f.lifecycle().convert(VM, 'root', 'flat', 'raw')()],
+];
+
 /** Each operation as it first reaches a legacy instance, and the disks whose data it keeps. */
 const OPS: Readonly<Record<string, { readonly op: Op; readonly keeps: readonly ('root' | 'ephemeral0')[] }>> = {
   'hard reboot': { op: (f) => f.lifecycle().hardReboot(VM)(), keeps: ['root', 'ephemeral0'] },
@@ -132,13 +140,7 @@ describe('an instance the classic driver made', () => {
       expect(f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: SECRET }).ok).toBe(true);
       return f;
     };
-    const OPS: readonly (readonly [string, (f: FakeFleet) => Promise<E.Either<{ readonly code: string }, unknown>>])[] = [
-      ['a snapshot', (f) => f.lifecycle().snapshot(VM, 'snap1')()],
-      ['a hard reboot', (f) => f.lifecycle().hardReboot(VM)()],
-      ['a resize to another host', (f) => f.lifecycle().move(VM, 'b', 'resize')()],
-      ['a conversion', (f) => f.lifecycle().convert(VM, 'root', 'flat', 'raw')()],
-    ];
-    for (const [what, op] of OPS) {
+    for (const [what, op] of READING_OPS) {
       it.each(HOSTS)(`refuses ${what} with LEGACY_BACKING_REFUSED on a %s host, and nothing reads the file the header names`, async (options, backend) => {
         const f = await rewritten(options, backend);
         const r = await op(f);
@@ -155,13 +157,7 @@ describe('an instance the classic driver made', () => {
     // adoption checked it so. A guest on the raw view of a disk taken for qcow2 can then restate the base's format as
     // qcow2: the name is still its own image's entry, so only opening the entry as stated shows the chain.
     const HOSTS = [['qcow2/default', 'qcow2'], ['flat/raw', 'flat']] as const;
-    const OPS: readonly (readonly [string, (f: FakeFleet) => Promise<E.Either<{ readonly code: string }, unknown>>])[] = [
-      ['a snapshot', (f) => f.lifecycle().snapshot(VM, 'snap1')()],
-      ['a hard reboot', (f) => f.lifecycle().hardReboot(VM)()],
-      ['a resize to another host', (f) => f.lifecycle().move(VM, 'b', 'resize')()],
-      ['a conversion', (f) => f.lifecycle().convert(VM, 'root', 'flat', 'raw')()],
-    ];
-    for (const [what, op] of OPS) {
+    for (const [what, op] of READING_OPS) {
       it.each(HOSTS)(`refuses ${what} with LEGACY_BACKING_REFUSED on a %s host, and nothing reads the file the entry names`, async (options, backend) => {
         const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS[options] }, { name: 'b', options: OPTIONS['flat/raw'] }] });
         const entry = `/var/lib/nova/instances/_base/${classicEntryName(IMAGES.raw)}` as HostPath;

@@ -158,8 +158,14 @@ export const revertMove = async (deps: LifecycleDeps, instance: InstanceId, m: M
   if (E.isLeft(e)) return e;
   const marked = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, 'reverting');
   if (E.isLeft(marked)) return marked;
-  // Disks on storage both hosts share kept their place (and may have grown): only the source's own are re-made.
-  const remade = await sequence(fromSource(m), (p) => run(e.right.src.realizer.realizeRecorded(instance, p.disk, p.from)));
+  // Disks on storage both hosts share kept their place (and may have grown): the source's own are re-made, and a
+  // shared one is made again from its record only if it vanished meanwhile, as the guest restarts on the source.
+  const remade = await sequence([...fromSource(m), ...m.disks.filter((p) => p.action === 'keep')], async (p) => {
+    if (p.action !== 'keep') return run(e.right.src.realizer.realizeRecorded(instance, p.disk, p.from));
+    const now = await run(deps.metadata.record(instance, p.disk));
+    if (E.isLeft(now) || now.right === null) return now;
+    return run(e.right.src.realizer.realizeRecorded(instance, p.disk, now.right));
+  });
   if (E.isLeft(remade)) {
     const waiting = m.status === 'reverting' ? E.right(m) : await mark(deps, instance, m, m.status);
     return E.isLeft(waiting) ? waiting : remade;

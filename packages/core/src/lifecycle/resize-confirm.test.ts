@@ -52,6 +52,17 @@ const shared = (src: OptionsName, dst: OptionsName): boolean => src === 'rbd/sha
 const code = (r: E.Either<{ readonly code: string }, unknown>): string => (E.isLeft(r) ? r.left.code : 'ok');
 
 describe('resize with confirm or revert', () => {
+  describe('when a disk on a pool both hosts share vanishes while the resize waits', () => {
+    it('makes it again from its record on revert, as the guest restarts on the source (found by the security suite, seed 14)', async () => {
+      const f = await pair('rbd/shared', 'rbd/shared');
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize', BIGGER, 'manual')())).toBe('ok');
+      expect(loseOn(f, 'b', 'disk')).toBe(true);
+      expect(outcome(await f.lifecycle().revertResize(VM)())).toBe('ok');
+      expect(await f.hostOf(VM)).toBe('a');
+      expect(await allProblems(f)).toEqual([]);
+    });
+  });
+
   describe('when a resize waits for confirm', () => {
     for (const src of BACKEND_OPTIONS) {
       for (const dst of BACKEND_OPTIONS) {
