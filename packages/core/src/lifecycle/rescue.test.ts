@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_IMAGES, IMAGES, MiB } from '../composition/testing/catalogue.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
+import { seedLegacy } from '../composition/testing/legacy.js';
 import { plantHostile, writeBenign } from '../composition/testing/guest.js';
 import { sees } from '../composition/testing/markers.js';
 import { allProblems, observe, outcome, showRecord } from '../composition/testing/observe.js';
@@ -17,6 +18,22 @@ const booted = async (name: OptionsName): Promise<FakeFleet> => {
   await f.boot(VM, 'a');
   return f;
 };
+
+describe('unrescue of a rescue disk the classic driver made, whose disk.info entry was lost', () => {
+  it("removes it by nova's name, as nova's unrescue removes *.rescue files (found by the security suite, seed 15)", async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['flat/raw'] }] });
+    await seedLegacy(f, {
+      instance: VM, host: 'a', diskInfo: { '/var/lib/nova/instances/vm1/disk': 'raw' },
+      disks: [{ disk: 'root', format: 'raw', size: 1024 * MiB }, { disk: 'rescue', format: 'raw', size: 1024 * MiB }],
+    });
+    const rescuePath = '/var/lib/nova/instances/vm1/disk.rescue';
+    expect(f.cluster.host('a').fs.exists(rescuePath)).toBe(true);
+    expect(outcome(await f.lifecycle().unrescue(VM)())).toBe('ok');
+    expect(f.cluster.host('a').fs.exists(rescuePath)).toBe(false);
+    expect(f.cluster.host('a').fs.exists('/var/lib/nova/instances/vm1/disk')).toBe(true);
+    expect(await allProblems(f)).toEqual([]);
+  });
+});
 
 describe('rescue', () => {
   describe('when rescuing with a rescue image', () => {

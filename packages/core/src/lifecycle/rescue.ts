@@ -1,8 +1,10 @@
-import { planDisk, planToRecord, type DiskName, type ImageId, type InstanceId } from '@disk-ledger/domain';
+import { instanceDir, novaFileNames, planDisk, planToRecord, type DiskName, type HostPath, type ImageId, type InstanceId } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { imageFacts } from '../services/image-facts.js';
 import { loadInstance, remakeMissing, type InstanceView } from './instance-records.js';
-import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import type { HostServices } from './host-registry.js';
+import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { removeByNovaNames } from './nova-names.js';
 
 /**
  * The guest restarts (from the rescue disk, or from its own again) with
@@ -41,13 +43,23 @@ export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: I
   return E.map(() => undefined)(await run(host.realizer.realize(instance, 'rescue', record, plan.right.source)));
 };
 
-/** Unrescue: the rescue disk is removed, then its record. */
+/**
+ * Unrescue: the rescue disk is removed, then its record. A rescue disk no record places (the classic driver's, whose
+ * `disk.info` entry was lost before anything adopted it) is removed by nova's names for it, as nova's unrescue
+ * removes an instance's `*.rescue` files.
+ */
 export const unrescue = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
   const view = await restartable(deps, instance, 'rescue');
   if (E.isLeft(view)) return view;
   const meta = view.right.records.get('rescue');
-  if (meta === undefined) return E.right(undefined);
+  if (meta === undefined) return removeUnrecordedRescue(view.right.host, instance);
   const removed = await run(view.right.host.realizer.remove(instance, 'rescue', meta));
   if (E.isLeft(removed)) return removed;
   return run(deps.metadata.saveAll(instance, [{ disk: 'rescue', meta: null }]));
+};
+
+const removeUnrecordedRescue = async (host: HostServices, instance: InstanceId): Step<void> => {
+  const dir = instanceDir(host.ctx.instancesPath, instance);
+  const files = await sequence(novaFileNames('rescue'), (name) => run(host.files.remove(`${dir}/${name}` as HostPath)));
+  return E.isLeft(files) ? files : removeByNovaNames(host, instance, ['rescue']);
 };
