@@ -219,9 +219,10 @@ export class DiskRealizer {
     return () =>
       this.reading(instance, disk, meta, async (o, source) => {
         const resized = await o.driver.resize(o.image, size)();
-        // The copy is a flat file (see `reading`); it takes the disk's place, owner and mode.
-        if (E.isLeft(resized) || source === null || o.image.location.backend !== 'flat') return resized;
-        return this.files.replace(o.image.location.path, source)();
+        if (E.isLeft(resized) || source === null) return resized;
+        // Given a source, `o` is the checked copy, a flat file (see `reading`): it takes the disk's place, owner and mode.
+        const copy = o.image.location;
+        return copy.backend === 'flat' ? this.files.replace(copy.path, source)() : resized;
       });
   }
 
