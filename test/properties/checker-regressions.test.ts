@@ -49,4 +49,24 @@ describe('security suite counterexamples, fixed', () => {
     });
     expect(await replayChecked(scenario)).toBe(null);
   });
+
+  it("evacuates a legacy instance whose host's options moved to another volume group, leaving its volume in the old one, as a delete does (seed 21)", async () => {
+    const scenario = load({
+      format: 1,
+      name: 'evacuated-from-reconfigured-volume-group',
+      hosts: [
+        { name: 'h0', config: { images_type: 'lvm', images_volume_group: 'vg0' } },
+        { name: 'h2', config: { images_type: 'raw', force_raw_images: false } },
+      ],
+      images: [{ id: 'img-raw', disk_format: 'raw', virtual_size: '1GiB' }],
+      flavors: { bare: { root: '1GiB' } },
+      steps: [
+        { boot: { instance: 'vm0', host: 'h0', flavor: 'bare', image: 'img-raw', legacy: true } },
+        { reconfigure: { host: 'h0', config: { images_type: 'lvm', images_volume_group: 'vg1' } } },
+        { evacuate: { instance: 'vm0', to: 'h2' } },
+        { rescue: { instance: 'vm0', image: 'img-raw' } },
+      ],
+    });
+    expect(await replayChecked(scenario)).toBe(null);
+  });
 });

@@ -167,7 +167,10 @@ export const replayChecked = async (
       tally.set(key, t);
     }
     // The known gap is the legacy instance's alone: the metadata driver's records name every volume, whatever the options say now.
-    if (step.op === 'delete' && outcome.ok && hostBefore !== undefined && !born.has(step.instance)) for (const key of unreachable(world, step.instance, hostBefore)) debris.add(key);
+    // An evacuation leaves such volumes on its source as a delete does: the source, back, cleans the group or pool it names today.
+    if ((step.op === 'delete' || step.op === 'evacuate') && outcome.ok && hostBefore !== undefined && !born.has(step.instance)) {
+      for (const key of unreachable(world, step.instance, hostBefore)) debris.add(key);
+    }
     world.cluster.clearFaults();
     // A database fault the step never reached must not fall on the checks below.
     if ('clearFault' in repository && typeof repository.clearFault === 'function') repository.clearFault();

@@ -133,11 +133,12 @@ export const checkInvariants = async (
 };
 
 /**
- * Disks of `instance` still on the cluster after a delete that no fact of
- * `host` leads to: volumes in a pool or volume group its options no longer
- * name. The classic driver wrote no `disk.info` entry for them, so once the
- * options change nothing says where they are (nova's delete leaves them
- * too). Known and documented; anything else a delete leaves is a violation.
+ * Disks of `instance` still on the cluster after a delete (or an evacuation,
+ * on its source) that no fact of `host` leads to: volumes in a pool or
+ * volume group its options no longer name. The classic driver wrote no
+ * `disk.info` entry for them, so once the options change nothing says where
+ * they are (nova's delete leaves them too). Known and documented; anything
+ * else a delete leaves is a violation.
  */
 export const unreachable = (world: World, instance: string, host: string): string[] => {
   const { imagesRbdPool: pool, imagesVolumeGroup: vg } = world.context(host).options;
