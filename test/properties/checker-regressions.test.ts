@@ -69,4 +69,27 @@ describe('security suite counterexamples, fixed', () => {
     });
     expect(await replayChecked(scenario)).toBe(null);
   });
+
+  it('unshelves, onto its old host, a legacy instance a failed classic evacuation left without disks, whose old disk stays there (seed 22)', async () => {
+    // The classic evacuation fails on its destination: the instance is there with no disk (nova's in ERROR), its old
+    // disk on the source. Shelved with no root to snapshot, it unshelves without one; the old disk is classic debris.
+    const scenario = load({
+      format: 1,
+      name: 'unshelved-after-failed-classic-evacuation',
+      hosts: [
+        { name: 'h0', config: { images_type: 'default', use_cow_images: false, force_raw_images: false } },
+        { name: 'h1', config: { images_type: 'lvm', images_volume_group: 'vg0' } },
+      ],
+      images: [{ id: 'img-raw', disk_format: 'raw', virtual_size: '1GiB' }],
+      flavors: { bare: { root: '1GiB' } },
+      steps: [
+        { boot: { instance: 'vm1', host: 'h0', flavor: 'bare', image: 'img-raw', legacy: true } },
+        { evacuate: { instance: 'vm1', to: 'h1' } },
+        { shelve: { instance: 'vm1' } },
+        { upgrade: { host: 'h1' } },
+        { unshelve: { instance: 'vm1', host: 'h0' } },
+      ],
+    });
+    expect(await replayChecked(scenario, undefined, [{ at: 1, kind: 'command' }])).toBe(null);
+  });
 });

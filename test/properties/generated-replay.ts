@@ -8,7 +8,7 @@ import { loadScenario, type Scenario } from '../../packages/simulator/src/scenar
 import type { Step } from '../../packages/simulator/src/scenario/steps.js';
 import { World, inMemoryRepository, type CountingRepository } from '../../packages/simulator/src/world/world.js';
 import { DataKept, guestData } from './data-kept.js';
-import { checkInvariants, diskKeys, keyOf, layoutChanges, layouts, unreachable, type Violation } from './invariants.js';
+import { checkInvariants, diskKeys, keyOf, layoutChanges, layouts, ownerOf, unreachable, type Violation } from './invariants.js';
 
 /**
  * Steps after which every recorded disk of the instance must be on its host:
@@ -177,6 +177,11 @@ export const replayChecked = async (
     if (runner.lastDriver === 'legacy' && !control) classic.add(index);
     // What the classic driver leaves when one of its steps fails part-way is its debris: no record or disk.info names it.
     if (runner.lastDriver === 'legacy' && !outcome.ok) for (const key of diskKeys(world)) if (!disksBefore.has(key)) debris.add(key);
+    // So are the disks a failed classic evacuation left on its source: the instance is on its destination without them
+    // (nova's is in ERROR there), and nova's source, back, keeps a failed evacuation's disks.
+    if (runner.lastDriver === 'legacy' && !outcome.ok && step.op === 'evacuate' && hostBefore !== undefined && world.instance(step.instance)?.host !== hostBefore) {
+      for (const d of world.cluster.disks()) if (d.host === hostBefore && ownerOf(d.location) === step.instance) debris.add(keyOf(d.host, d.location));
+    }
     if ('instance' in step) {
       // A crash or a vanished disk breaks invariant 3 by design; the instance's next operation must recover it.
       // So does the classic driver acting on a host not yet upgraded: it makes disks without records; and a delete
