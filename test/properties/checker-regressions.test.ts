@@ -92,4 +92,30 @@ describe('security suite counterexamples, fixed', () => {
     });
     expect(await replayChecked(scenario, undefined, [{ at: 1, kind: 'command' }])).toBe(null);
   });
+
+  it('takes over all or none of the disks of an instance a compute awaiting its upgrade unshelved, when a command fails part-way (seed 26)', async () => {
+    // The first command of the take-over (the root's qemu-img info) fails: the ephemeral and swap disks were taken over
+    // and the root was not, so the settle dropped the shelve intent and the resize moved the instance without its root.
+    const scenario = load({
+      format: 1,
+      name: 'take-over-cut-by-a-failing-command',
+      hosts: [
+        { name: 'h0', config: { images_type: 'default', use_cow_images: false, force_raw_images: false } },
+        { name: 'h1', config: { images_type: 'ploop' } },
+      ],
+      images: [{ id: 'img-raw', disk_format: 'raw', virtual_size: '1GiB' }],
+      flavors: { large: { root: '2GiB', ephemeral: '512MiB', swap: '256MiB' }, small: { root: '1GiB', ephemeral: '512MiB', swap: '256MiB' } },
+      steps: [
+        { boot: { instance: 'vm1', host: 'h0', flavor: 'large', image: 'img-raw' } },
+        { resize: { instance: 'vm1', to: 'h1' } },
+        { shelve: { instance: 'vm1' } },
+        { unshelve: { instance: 'vm1', host: 'h0' } },
+        { resize: { instance: 'vm1', to: 'h1', flavor: 'small', confirm: false } },
+        { upgrade: { host: 'h0' } },
+        { resize: { instance: 'vm1', to: 'h1', flavor: 'small', confirm: false } },
+        { confirm_resize: { instance: 'vm1' } },
+      ],
+    });
+    expect(await replayChecked(scenario, undefined, [{ at: 4, kind: 'command' }])).toBe(null);
+  });
 });

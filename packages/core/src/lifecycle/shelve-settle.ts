@@ -63,7 +63,16 @@ const takeOver = async (deps: LifecycleDeps, row: InstanceState, intent: ShelveI
   const host = deps.hosts.get(row.host);
   if (E.isLeft(host)) return host;
   const usual = intent.records.has('root') ? true : 'volume';
-  return E.map(() => undefined)(await run(host.right.adoption.adoptHinted(row.instance, new Set(), usual, intent.image)));
+  const taken = await run(host.right.adoption.adoptHinted(row.instance, new Set(), usual, intent.image));
+  if (E.isLeft(taken)) return taken;
+  const failed = taken.right.find((h) => E.isLeft(h.result));
+  if (failed === undefined || E.isRight(failed.result)) return E.right(undefined);
+  // All or nothing: a disk taken over while another failed would be a record the settle reads as the intent's end, and
+  // the instance would go on without the other disk (its root, say). The records go again; the intent stays for the
+  // next settle to try once more, and the operation fails with why.
+  const undone = taken.right.filter((h) => E.isRight(h.result)).map((h) => ({ disk: h.disk, meta: null }));
+  const cleared = undone.length === 0 ? E.right(undefined) : await run(deps.metadata.saveAll(row.instance, undone));
+  return E.isLeft(cleared) ? cleared : failed.result;
 };
 
 /**
