@@ -209,6 +209,16 @@ describe('HostBaseImageCache on this host', () => {
         expect(exec.argvs).toEqual([]);
       }
       expect(images.downloads.filter((d) => d === id)).toHaveLength(1);
+      // And the other way: a qcow2 entry declared raw is refused by its header, never served as raw bytes.
+      const q = images.add('redeclared-qcow2', 'qcow2', `${src}/plain.qcow2`);
+      await expectRight(cache.ensure(q));
+      images.add('redeclared-qcow2', 'raw', `${src}/plain.qcow2`);
+      for (const c of [cache, new HostBaseImageCache(dir, images, files, exec, { allowVmdk: false, inspectLimits: DEFAULT_INSPECT_LIMITS })]) {
+        exec.clear();
+        expect(await expectLeft(c.ensure(q), 'IMAGE_REJECTED')).toMatchObject({ reason: 'MISLABELLED_RAW', declared: 'raw' });
+        expect(exec.argvs).toEqual([]);
+      }
+      expect(images.downloads.filter((d) => d === q)).toHaveLength(1);
       // Declared as it was cached again, the entry serves as before.
       images.add('redeclared', 'raw', `${src}/plain.raw`);
       expect((await expectRight(later.ensure(id))).base).toEqual(base);

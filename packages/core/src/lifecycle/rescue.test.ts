@@ -33,6 +33,16 @@ describe('unrescue of a rescue disk the classic driver made, whose disk.info ent
     expect(f.cluster.host('a').fs.exists('/var/lib/nova/instances/vm1/disk')).toBe(true);
     expect(await allProblems(f)).toEqual([]);
   });
+
+  it("removes such a rescue volume by nova's name in the volume group the options name", async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.lvm }] });
+    await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'raw', size: 1024 * MiB }, { disk: 'rescue', format: 'raw', size: 1024 * MiB }] });
+    const names = (): string[] => f.cluster.disks().filter((d) => d.address.kind === 'lv').map((d) => d.location).sort();
+    expect(names().filter((n) => n.endsWith('vm1_disk.rescue'))).toHaveLength(1);
+    expect(outcome(await f.lifecycle().unrescue(VM)())).toBe('ok');
+    expect(names().filter((n) => n.endsWith('vm1_disk.rescue'))).toEqual([]);
+    expect(names().filter((n) => n.endsWith('vm1_disk'))).toHaveLength(1);
+  });
 });
 
 describe('rescue', () => {

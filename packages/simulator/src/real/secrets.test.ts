@@ -53,6 +53,19 @@ describe('plantSecrets', () => {
     expect(set.foundIn(Buffer.from(`${before}${after}`))).toEqual([{ secret: shadow, marker: after.trim() }]);
   });
 
+  it('rotates at every step, each rotation finding the file as the last one left it', async () => {
+    const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow'] }]);
+    const [shadow] = set.all;
+    const file = `${root}/hosts/c1/fs/etc/shadow`;
+    set.rotate();
+    const first = await readFile(file, 'utf8');
+    set.rotate();
+    const second = await readFile(file, 'utf8');
+    expect(second).not.toBe(first);
+    expect(set.foundIn(Buffer.from(first))).toEqual([{ secret: shadow, marker: first.trim() }]);
+    expect(set.foundIn(Buffer.from(second))).toEqual([{ secret: shadow, marker: second.trim() }]);
+  });
+
   it('leaves a secret file alone once a step has replaced it (a cache entry fetched onto its path)', async () => {
     const set = await plantSecrets(SiteLayout.at(root as HostPath), [{ name: 'c1', secrets: ['/etc/shadow'] }]);
     const file = `${root}/hosts/c1/fs/etc/shadow`;

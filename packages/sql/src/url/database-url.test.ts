@@ -41,6 +41,17 @@ describe('parseDatabaseUrl', () => {
     });
   });
 
+  describe('when a server URL lacks the ":" after its scheme', () => {
+    it('refuses it as such, with no password in it too, rather than open a relative SQLite file of that name', () => {
+      for (const typo of ['postgres//db/nova', 'postgres/db/nova', 'postgresql//h/x', 'mysql2//u@h/db', 'mariadb/h/db', 'sqlite3//x.db', 'sqlite//x.db']) {
+        const parsed = parseDatabaseUrl(typo);
+        expect(E.isLeft(parsed) && parsed.left.message, typo).toContain('lacks the ":" after its scheme');
+      }
+      // A relative path whose first directory merely starts like a scheme is a path.
+      expect(parseDatabaseUrl('postgresdata/x.db')).toMatchObject({ right: { dialect: 'sqlite', path: 'postgresdata/x.db' } });
+    });
+  });
+
   describe('when the URL is bad', () => {
     it('answers DATABASE_URL_INVALID naming the URL without its password', () => {
       for (const bad of ['postgres:/admin:secret@db1/nova', 'postgresql:admin:secret@db1/nova', 'mariadb:/admin:secret@db1/nova', 'mysql//admin:secret@db1/nova', 'POSTGRES//u:secret@h/x', 'postgres/u:secret@h/db', 'mysql2//u:secret@h/db', 'data/u:secret@h/db', 'sqlite:memory:', 'sqlite:memory', 'sqlite::memory', ':memory', '', 'sqlite:', 'sqlite://host/x.db', 'oracle://u:secret@db/x', 'postgres:nova', 'mysql://u:secret@/x', 'postgres://u:secret@db:99999999/x', 'postgres://u:secret@db:5432/', 'postgres://u:secret@db', 'mysql://u:secret@db:3306/', 'sqlite:/tmp/q.db?mode=ro', 'sqlite:/tmp/%zz.db', 'sqlite:/tmp/a%00b.db']) {
