@@ -230,6 +230,25 @@ describe('an instance the classic driver made', () => {
       expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
       expect(E.isLeft(r) && r.left.message).toContain(`not the cache entry of its image "${IMAGES.raw}"`);
     });
+
+    it("refuses a snapshot whose guest restated its own image's raw entry as qcow2 (its bytes naming a host file)", async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'] }] });
+      const entry = `/var/lib/nova/instances/_base/${classicEntryName(IMAGES.raw)}` as HostPath;
+      f.cluster.writeFixture('a', entry, { format: 'raw', virtualSize: GiB });
+      expect(f.cluster.guestWrite('a', { backend: 'flat', path: entry }, 'raw', { kind: 'qcow2-backing-host-file', target: SECRET }).ok).toBe(true);
+      await seedLegacy(f, { instance: VM, host: 'a', imageRef: IMAGES.raw, disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB }] });
+      const root: DiskLocation = { backend: 'qcow2', path: `/var/lib/nova/instances/${VM}/disk` as HostPath };
+      expect(f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: entry }).ok).toBe(true);
+      expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
+      const meta = (await f.records(VM)).get('root');
+      if (meta === undefined || meta === null) throw new Error('no record');
+      expect(E.isRight(await f.repository.saveRecords(VM, [{ disk: 'root', driverInfo: encodeDiskMetadata(meta, { version: '1.0' }) }])())).toBe(true);
+      expect(f.cluster.guestWrite('a', root, 'raw', { kind: 'qcow2-backing-host-file-fmt', target: entry, backingFormat: 'qcow2' }).ok).toBe(true);
+      const r = await f.lifecycle().snapshot(VM, 'snap1')();
+      expect(E.isLeft(r) && r.left.code).toBe('LEGACY_BACKING_REFUSED');
+      expect(f.cluster.leaks()).toEqual([]);
+      expect(f.cluster.probes()).toEqual([]);
+    });
   });
 
   describe('when it is rescued, and its rescue disk names a cached image', () => {
