@@ -17,7 +17,7 @@ const host = (content?: 'qcow2-backing-host-file' | 'qcow2-data-file' | 'vmdk-fl
   cluster.writeFixture('a', ENTRY, { format: 'raw', virtualSize: 1024 * 1024 });
   if (content !== undefined && !cluster.guestWrite('a', { backend: 'flat', path: ENTRY }, 'raw', { kind: content, target: SECRET }).ok) throw new Error('cannot write the entry');
   const drivers = new HostDiskDrivers(cluster.executor('a'), cluster.files('a'), ALL_BACKENDS);
-  const check = async (format: string | null, file = ENTRY): Promise<string> => {
+  const check = async (format: string | null, file: string = ENTRY): Promise<string> => {
     const r = await plainBase(drivers, vm('vm1'), 'root', file, format);
     return E.isLeft(r) ? r.left.code : 'plain';
   };
