@@ -194,15 +194,22 @@ export class HostBaseImageCache implements BaseImageCache {
     // Verified as one format, an entry is not verified as another: an image declared anew (or an entry an earlier
     // process made, whose format this one has not seen) must still hold what its declaration says. Its leading bytes
     // tell, without qemu-img: a converted vmdk whose contents begin with a qcow2 header naming a host file is raw.
-    const head = await this.files.readHead(entry, VERIFY_HEAD_BYTES)();
-    if (E.isLeft(head)) return head;
-    const verdict = verifyImage({ imageId: id, declared: format, head: head.right, allowVmdk: false, info: null });
-    if (E.isLeft(verdict) && verdict.left.reason !== 'INFO_REQUIRED') {
-      const { reason } = verdict.left;
-      return E.left({ ...verdict.left, declared, message: `image ${id} declared ${declared} rejected (${reason}): its cache entry ${entry}, verified as another format, is no ${format} image` });
-    }
+    const held = await this.headHolds(id, entry, format, declared, `its cache entry ${entry}, verified as another format, is no ${format} image`);
+    if (E.isLeft(held)) return held;
     this.keepFormat(entry, format);
     return E.right(format);
+  }
+
+  /**
+   * Whether the leading bytes of `path` pass verification as `format` (a qcow2 header needs no `qemu-img info` here:
+   * the file was made by this cache); a refusal is the image's, as `declared`, saying `why`.
+   */
+  private async headHolds(id: ImageId, path: HostPath, format: BaseFormat, declared: ImageFormat, why: string): Ran<void> {
+    const head = await this.files.readHead(path, VERIFY_HEAD_BYTES)();
+    if (E.isLeft(head)) return head;
+    const verdict = verifyImage({ imageId: id, declared: format, head: head.right, allowVmdk: false, info: null });
+    if (E.isRight(verdict) || verdict.left.reason === 'INFO_REQUIRED') return E.right(undefined);
+    return E.left({ ...verdict.left, declared, message: `image ${id} declared ${declared} rejected (${verdict.left.reason}): ${why}` });
   }
 
   private keepFormat(entry: HostPath, format: BaseFormat): void {
@@ -252,13 +259,8 @@ export class HostBaseImageCache implements BaseImageCache {
     if (E.isLeft(converted)) return converted;
     // The conversion's output is a raw image like any other: contents beginning with another format's header are
     // refused as a raw download is, so no entry of the cache is ever such a header (its format declared anew or not).
-    const head = await this.files.readHead(conv, VERIFY_HEAD_BYTES)();
-    if (E.isLeft(head)) return head;
-    const raw = verifyImage({ imageId: id, declared: 'raw', head: head.right, allowVmdk: false, info: null });
-    if (E.isLeft(raw)) {
-      const { reason } = raw.left;
-      return E.left({ ...raw.left, declared: verdict.declared, message: `image ${id} declared ${verdict.declared} rejected (${reason}): its contents, converted to raw, begin with another format's header` });
-    }
+    const raw = await this.headHolds(id, conv, 'raw', verdict.declared, "its contents, converted to raw, begin with another format's header");
+    if (E.isLeft(raw)) return raw;
     const renamed = await this.files.rename(conv, entry)();
     return E.isLeft(renamed) ? renamed : this.files.remove(part)();
   }

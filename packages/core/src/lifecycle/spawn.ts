@@ -80,16 +80,16 @@ export const realizeAll = (host: HostServices, instance: InstanceId, plans: read
  * nothing of it was made. (Two processes booting one instance at once could
  * both carry on: nova never boots one instance twice.)
  */
-const registeredEmpty = async (deps: LifecycleDeps, req: SpawnRequest): Promise<boolean> => {
-  if (!(await registeredAsAsked(deps, req))) return false;
-  const slots = await run(deps.repository.listDisks(req.instance));
-  return E.isRight(slots) && slots.right.length === 0;
-};
-
-/** Whether the instance is registered as this boot would register it: on its host, from its image, not moving. */
-const registeredAsAsked = async (deps: LifecycleDeps, req: SpawnRequest): Promise<boolean> => {
+/**
+ * How an existing instance of the boot's id stands: `other` when it is not registered as this boot would register
+ * it (on its host, from its image, not moving), `empty` when it is but has no slots yet, `started` when this boot
+ * (or an earlier one like it) saved its records.
+ */
+const registered = async (deps: LifecycleDeps, req: SpawnRequest): Promise<'other' | 'empty' | 'started'> => {
   const row = await run(deps.repository.getInstance(req.instance));
-  return E.isRight(row) && row.right.host === req.host && row.right.migration === null && row.right.imageRef === req.image;
+  if (E.isLeft(row) || row.right.host !== req.host || row.right.migration !== null || row.right.imageRef !== req.image) return 'other';
+  const slots = await run(deps.repository.listDisks(req.instance));
+  return E.isRight(slots) && slots.right.length === 0 ? 'empty' : 'started';
 };
 
 /**
@@ -114,12 +114,12 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   if (E.isLeft(verified)) return verified;
   // No slots yet: saving the records makes them, so there is never a slot without a record (which would read as a legacy disk).
   const created = await run(deps.repository.createInstance(req.instance, req.host, [], req.image));
-  if (E.isLeft(created) && !(created.left.code === 'INSTANCE_EXISTS' && (await registeredEmpty(deps, req)))) {
+  if (E.isLeft(created)) {
+    const standing = created.left.code === 'INSTANCE_EXISTS' ? await registered(deps, req) : 'other';
     // A caller retrying a spawn that failed part-way meets its own instance: say how to finish or drop it (only then:
     // the advice would be wrong for another instance of that id).
-    return created.left.code === 'INSTANCE_EXISTS' && (await registeredAsAsked(deps, req))
-      ? E.left({ ...created.left, message: `${created.left.message}; if it is this boot's, failed part-way, hardReboot finishes it (its records name every disk) and delete undoes it` })
-      : created;
+    if (standing === 'started') return E.left({ ...created.left, message: `${created.left.message}; if it is this boot's, failed part-way, hardReboot finishes it (its records name every disk) and delete undoes it` });
+    if (standing === 'other') return created;
   }
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;

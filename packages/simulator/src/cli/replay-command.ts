@@ -123,11 +123,10 @@ const liveInstances = async (repo: CountingRepository, s: Scenario): Promise<Ins
  * full and the others by name, so one run tells which files to leave out.
  */
 const realHostRefusal = async (scenarios: readonly Scenario[]): Promise<{ readonly message: string; readonly file?: string; readonly files?: readonly string[] } | null> => {
-  const tools = new Map<string, boolean>();
   const refused: { readonly message: string; readonly file: string }[] = [];
   for (const s of scenarios) {
     const r = checkRealSupport(s);
-    const t = E.isLeft(r) ? r : await checkScenarioTools(s, tools);
+    const t = E.isLeft(r) ? r : await checkScenarioTools(s);
     if (E.isLeft(t)) refused.push({ message: t.left.message, file: s.file });
   }
   const [first, ...others] = refused;

@@ -10,8 +10,8 @@
  * hold data, which are then searched in memory.
  */
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
-import { decodeQemuImgInfo, showArgv, type Argv, type CommandExecutor, type HostPath } from '@disk-ledger/domain';
-import type { QemuFormat } from '@disk-ledger/host';
+import { decodeQemuImgInfo, showArgv, type Argv, type CommandExecutor, type HostPath, type ResourceLimits } from '@disk-ledger/domain';
+import { DEFAULT_INSPECT_LIMITS, type QemuFormat } from '@disk-ledger/host';
 import * as E from 'fp-ts/lib/Either.js';
 
 /** A format name qemu takes on its command line. */
@@ -40,8 +40,8 @@ export class QemuObserver {
     return `${this.scratchDir}/${this.counter}.${suffix}`;
   }
 
-  private async run(argv: Argv): Promise<ObserverResult<string>> {
-    const r = await this.exec.run({ argv })();
+  private async run(argv: Argv, limits?: ResourceLimits): Promise<ObserverResult<string>> {
+    const r = await this.exec.run(limits === undefined ? { argv } : { argv, limits })();
     return E.isLeft(r) ? E.left(r.left.message) : E.right(r.right.stdout);
   }
 
@@ -64,7 +64,8 @@ export class QemuObserver {
   /** `qemu-img info -f <format> --output=json`, decoded. */
   async info(qpath: string, format: QemuName): Promise<ObserverResult<ImageFacts>> {
     const argv: Argv = ['qemu-img', 'info', '-f', format, '--output=json', qpath];
-    const out = await this.run(argv);
+    // A guest's disk may hold any header: bounded as the library bounds its own inspections.
+    const out = await this.run(argv, DEFAULT_INSPECT_LIMITS);
     if (E.isLeft(out)) return out;
     const info = decodeQemuImgInfo(out.right);
     if (E.isLeft(info)) return E.left(`${showArgv(argv)}: ${info.left.message}`);

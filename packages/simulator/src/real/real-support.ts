@@ -98,6 +98,18 @@ const installed = async (tool: string): Promise<boolean> => {
   return false;
 };
 
+// Asked once per tool and PATH: a replay checks every scenario before it runs any, and each run opens a site again.
+const asked = new Map<string, Promise<boolean>>();
+const installedHere = (tool: string): Promise<boolean> => {
+  const key = `${process.env['PATH'] ?? ''}\0${tool}`;
+  let known = asked.get(key);
+  if (known === undefined) {
+    known = installed(tool);
+    asked.set(key, known);
+  }
+  return known;
+};
+
 /** A tool some disks need, what needs it, and the Debian package holding it. */
 interface NeededTool {
   readonly tool: string;
@@ -127,18 +139,13 @@ const toolsNeeded = (s: Scenario): readonly NeededTool[] => {
 
 /**
  * Whether the tools the scenario's disks need besides qemu-img run here
- * (`tools` caches what was asked of earlier scenarios); a disk whose tool is
+ * (each asked once per process); a disk whose tool is
  * missing makes the scenario unsupported, as a backend is, never a step that
  * fails part-way.
  */
-export const checkScenarioTools = async (s: Scenario, tools: Map<string, boolean> = new Map()): Promise<E.Either<RealUnsupported, void>> => {
+export const checkScenarioTools = async (s: Scenario): Promise<E.Either<RealUnsupported, void>> => {
   for (const need of toolsNeeded(s)) {
-    let ok = tools.get(need.tool);
-    if (ok === undefined) {
-      ok = await installed(need.tool);
-      tools.set(need.tool, ok);
-    }
-    if (!ok) return unsupported(s, need.where, `${need.what} need ${need.tool} on --host real, which is not installed here (apt-get install -y ${need.apt})`);
+    if (!(await installedHere(need.tool))) return unsupported(s, need.where, `${need.what} need ${need.tool} on --host real, which is not installed here (apt-get install -y ${need.apt})`);
   }
   return E.right(undefined);
 };

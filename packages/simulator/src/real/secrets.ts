@@ -46,14 +46,19 @@ const freshMarker = (host: string, path: string): string => secretMarker(host, p
  * file since. So a secret the classic driver leaked into a disk, found again there, is told apart from the same
  * secret read afresh (through a backing file, say) by a later step.
  */
+/** A marker to search for, and the secret it was written into. */
+interface Needle extends FoundSecret {
+  readonly bytes: Buffer;
+}
+
+const needle = (secret: PlantedSecret, marker: string): Needle => ({ secret, marker, bytes: Buffer.from(marker, 'utf8') });
+
 export class SecretSet {
-  private readonly needles: FoundSecret[];
-  private readonly bytes: Buffer[];
+  private readonly needles: Needle[];
   private readonly latest = new Map<PlantedSecret, string>();
 
   constructor(readonly all: readonly PlantedSecret[]) {
-    this.needles = all.map((secret) => ({ secret, marker: secret.marker }));
-    this.bytes = all.map((s) => Buffer.from(s.marker, 'utf8'));
+    this.needles = all.map((secret) => needle(secret, secret.marker));
   }
 
   /**
@@ -64,9 +69,7 @@ export class SecretSet {
     const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const newest = new Map<PlantedSecret, FoundSecret>();
     // Needles are in the order their markers were written: a later one found replaces an earlier one.
-    this.needles.forEach((n, i) => {
-      if (haystack.includes(this.bytes[i] ?? Buffer.alloc(0))) newest.set(n.secret, n);
-    });
+    for (const n of this.needles) if (haystack.includes(n.bytes)) newest.set(n.secret, { secret: n.secret, marker: n.marker });
     return [...newest.values()];
   }
 
@@ -82,8 +85,7 @@ export class SecretSet {
       const marker = freshMarker(secret.host, secret.path);
       writeFileSync(secret.file, `${marker}\n`);
       this.latest.set(secret, marker);
-      this.needles.push({ secret, marker });
-      this.bytes.push(Buffer.from(marker, 'utf8'));
+      this.needles.push(needle(secret, marker));
     }
   }
 }
