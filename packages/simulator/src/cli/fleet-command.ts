@@ -158,7 +158,7 @@ export const addFleetCommand = (program: Command, deps: FleetCommandDeps & { rea
     .addOption(new Option('--instances <n>', 'most instances alive at once').argParser(boundedInteger(MAX_INSTANCES)).default(1000))
     .addOption(new Option('--events <n>', 'events to generate and replay').argParser(boundedInteger(MAX_EVENTS)).default(10000))
     .addOption(new Option('--seed <n>', 'seed of the generator').argParser(seedInteger).default(1))
-    .addOption(new Option('--cells <n>', 'split the fleet into cells with their own hosts, instances and in-memory database (default: one per 50 hosts)').argParser(positiveInteger))
+    .addOption(new Option('--cells <n>', 'split the fleet into cells with their own hosts, instances and in-memory database (default: one per 25 hosts)').argParser(positiveInteger))
     .addOption(new Option('--workers <n>', 'threads that run cells side by side (default: one per cell, at most one per core); the result does not depend on it').argParser(positiveInteger))
     .addOption(new Option('--mode <mode>', 'which driver replays (metadata: hosts start partly on the classic driver and are upgraded)').choices(['metadata', 'legacy']).default('metadata'))
     .option('--report <file>', 'also write a self-contained HTML report')

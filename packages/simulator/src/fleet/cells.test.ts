@@ -12,9 +12,9 @@ const cellsOf = (o: FleetOptions) => {
 };
 
 describe('planCells', () => {
-  it('makes one cell per 50 hosts by default', () => {
-    expect([1, 50, 51, 100, 101].map(defaultCells)).toEqual([1, 1, 2, 2, 3]);
-    expect(cellsOf(O)).toHaveLength(3);
+  it('makes one cell per 25 hosts by default', () => {
+    expect([1, 25, 26, 100, 101].map(defaultCells)).toEqual([1, 1, 2, 4, 5]);
+    expect(cellsOf(O)).toHaveLength(5);
   });
 
   it('gives a single cell the whole fleet, with the run\'s own seed and no host prefix', () => {

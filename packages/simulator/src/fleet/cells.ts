@@ -27,7 +27,7 @@ export interface FleetCell {
 // ---- constructors
 
 /** Hosts per cell when the cell count is not given. */
-export const HOSTS_PER_CELL = 50;
+export const HOSTS_PER_CELL = 25;
 
 /** Cells of a fleet of `hosts` hosts when the count is not given: one per {@link HOSTS_PER_CELL} hosts. */
 export const defaultCells = (hosts: number): number => Math.max(1, Math.ceil(hosts / HOSTS_PER_CELL));

@@ -110,7 +110,7 @@ describe('addFleetCommand', () => {
   it('says how a fleet too big for its instances was split, when no --cells was given', async () => {
     const r = await parse(['--hosts', '200', '--instances', '3']);
     expect(r.code).toBe(2);
-    expect(r.err.join('')).toContain('200 hosts make 4 cells (one per 50 hosts), which need at least 4 instances (got 3)');
+    expect(r.err.join('')).toContain('200 hosts make 8 cells (one per 25 hosts), which need at least 8 instances (got 3)');
   });
 
   it('refuses more cells than the fleet can be split into, before running anything', async () => {

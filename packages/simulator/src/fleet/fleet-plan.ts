@@ -21,7 +21,7 @@ export interface FleetOptions {
   readonly events: number;
   readonly seed: number;
   readonly mode: 'metadata' | 'legacy';
-  /** Cells the fleet is split into (see cells.ts); default one per 50 hosts. */
+  /** Cells the fleet is split into (see cells.ts); default one per 25 hosts. */
   readonly cells?: number;
 }
 
