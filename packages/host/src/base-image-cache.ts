@@ -9,7 +9,7 @@
  * A miss downloads to `<entry>.part`, reads the leading bytes, runs
  * `qemu-img info -f <declared> --output=json` under resource limits when the
  * declared format needs it, and lets the domain's `verifyImage` decide. An
- * accepted vmdk is converted to raw (`qemu-img convert -f vmdk -O raw`) into
+ * accepted vmdk is converted to raw (`qemu-img convert -f vmdk -O raw`, also under limits) into
  * `<entry>.conv` and renamed, so a conversion cut short never leaves a
  * half-written entry. The base `ensure` answers carries the entry's virtual
  * size, kept once known: a raw entry's length, a qcow2 entry's size as its
@@ -50,7 +50,7 @@ import {
 } from '@disk-ledger/domain';
 import * as Q from './qemu-img.js';
 import { withSuffix } from './qemu-path.js';
-import { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
+import { DEFAULT_CONVERT_LIMITS, DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
 
 /** Options of the host cache. */
 export interface HostBaseImageCacheOptions {
@@ -58,6 +58,8 @@ export interface HostBaseImageCacheOptions {
   readonly allowVmdk: boolean;
   /** CPU and address-space limits for `qemu-img info` on downloaded, unverified images. */
   readonly inspectLimits: ResourceLimits;
+  /** CPU and address-space limits for converting a verified vmdk to raw (default {@link DEFAULT_CONVERT_LIMITS}). */
+  readonly convertLimits?: ResourceLimits;
   /** The cache's directory in the instances path, nova's `[image_cache] subdirectory_name` (default {@link BASE_DIR}). */
   readonly subdirectory?: string;
 }
@@ -255,7 +257,7 @@ export class HostBaseImageCache implements BaseImageCache {
   private async publish(id: ImageId, verdict: VerifiedImage, part: HostPath, conv: HostPath, entry: HostPath): Ran<void> {
     if (verdict.convertFrom === null) return this.files.rename(part, entry)();
     const argv = Q.convert({ qpath: part, format: verdict.convertFrom }, { qpath: conv, format: 'raw' });
-    const converted = await this.exec.run({ argv })();
+    const converted = await this.exec.run({ argv, limits: this.options.convertLimits ?? DEFAULT_CONVERT_LIMITS })();
     if (E.isLeft(converted)) return converted;
     // The conversion's output is a raw image like any other: contents beginning with another format's header are
     // refused as a raw download is, so no entry of the cache is ever such a header (its format declared anew or not).

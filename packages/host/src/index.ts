@@ -46,4 +46,4 @@ export { DEFAULT_RBD_CLIENT, qemuPath, rbdClient, rbdClientArgs, type CephClient
 
 /** qemu-img's name for an image service's declared `disk_format`. */
 export { qemuImageFormat, type QemuFormat } from './qemu-img.js';
-export { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
+export { DEFAULT_CONVERT_LIMITS, DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';

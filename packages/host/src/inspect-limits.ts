@@ -7,3 +7,14 @@ import type { ResourceLimits } from '@disk-ledger/domain';
  * 30 s of CPU, 1 GiB of address space.
  */
 export const DEFAULT_INSPECT_LIMITS: ResourceLimits = { cpuSeconds: 30, addressSpaceBytes: 1024 * 1024 * 1024 };
+
+/**
+ * The limits a verified vmdk's conversion to raw runs under. Its grain
+ * tables were read under {@link DEFAULT_INSPECT_LIMITS}, but the conversion
+ * opens them again, and a process that a crafted image drives out of its
+ * address space should die, not take the host's memory. Converting costs CPU
+ * in proportion to the image's data (decompressing a streamOptimized image),
+ * so the CPU bound is an hour rather than the inspection's 30 s: it stops a
+ * runaway process, not a large image.
+ */
+export const DEFAULT_CONVERT_LIMITS: ResourceLimits = { cpuSeconds: 3600, addressSpaceBytes: 1024 * 1024 * 1024 };

@@ -1,5 +1,6 @@
 import type { CommandExecutor, ImageService } from '@disk-ledger/domain';
 import {
+  DEFAULT_INSPECT_LIMITS,
   ExecaCommandExecutor,
   HostBaseImageCache,
   HostDiskDrivers,
@@ -48,7 +49,7 @@ export const realHostModule = (config: RealHostConfig): ContainerModule =>
         (c) =>
           new HostBaseImageCache(config.ctx.instancesPath, c.get(TOKENS.ImageService), c.get(TOKENS.HostFiles), c.get(TOKENS.CommandExecutor), {
             allowVmdk: config.allowVmdk ?? false,
-            inspectLimits: { cpuSeconds: 30, addressSpaceBytes: 1024 ** 3 },
+            inspectLimits: DEFAULT_INSPECT_LIMITS,
             ...(config.ctx.imageCacheSubdirectory === undefined ? {} : { subdirectory: config.ctx.imageCacheSubdirectory }),
           }),
       )
