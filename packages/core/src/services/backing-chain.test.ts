@@ -9,10 +9,10 @@ const HEX = 'e80721793c24ae14edfca9b26ad406a9815cd3ff';
 const overlay = (file: string, format: string | null = 'raw'): DiskState => ({ exists: true, virtualSize: 1024, backing: { file, format } });
 
 const verdict = (disk: DiskName, backend: Backend, state: DiskState, imageId: string | null = 'private', provenance: Provenance = 'derived'): string =>
-  chainRefusal('vm1' as InstanceId, disk, { backend, imageId, provenance }, state, BASE)?.code ?? 'followed';
+  chainRefusal('vm1' as InstanceId, disk, { backend, imageId, provenance }, state, { dir: BASE })?.code ?? 'followed';
 
 const reason = (imageId: string | null, file: string, provenance: Provenance = 'derived'): string =>
-  chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId, provenance }, overlay(file), BASE)?.message ?? 'followed';
+  chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId, provenance }, overlay(file), { dir: BASE })?.message ?? 'followed';
 
 describe('chainRefusal', () => {
   it('follows an overlay to a cache entry named for its role, with its format stated', () => {
@@ -71,18 +71,18 @@ describe('chainRefusal', () => {
     // This library's names are 40 hex digits too (of another hash).
     const own = (id: string): string => (id === 'private' ? 'a'.repeat(40) : 'b'.repeat(40));
     const v1 = (file: string): string =>
-      chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance: null }, overlay(file), BASE, BASE, own)?.code ?? 'followed';
+      chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance: null }, overlay(file), { dir: BASE, ownEntry: own })?.code ?? 'followed';
     expect(v1(`${BASE}/${HEX}`)).toBe('followed');
     expect(v1(`${BASE}/${'a'.repeat(40)}`)).toBe('followed');
     expect(v1(`${BASE}/${'b'.repeat(40)}`)).toBe('LEGACY_BACKING_REFUSED');
     expect(v1(`${BASE}/${classicEntryName('cirros')}`)).toBe('LEGACY_BACKING_REFUSED');
     // A derived record's root is nova's entry alone: this library never made it.
-    expect(chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance: 'derived' }, overlay(`${BASE}/${'a'.repeat(40)}`), BASE, BASE, own)?.code).toBe('LEGACY_BACKING_REFUSED');
+    expect(chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance: 'derived' }, overlay(`${BASE}/${'a'.repeat(40)}`), { dir: BASE, ownEntry: own })?.code).toBe('LEGACY_BACKING_REFUSED');
   });
 
   it("finds a disk this library made in nova's default cache after the operator named another, and a legacy one only in the one named", () => {
     const moved = (provenance: Provenance): string =>
-      chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance }, overlay(`${BASE}/${HEX}`), '/var/lib/nova/instances/_images', BASE)?.code ?? 'followed';
+      chainRefusal('vm1' as InstanceId, 'root', { backend: 'qcow2', imageId: 'private', provenance }, overlay(`${BASE}/${HEX}`), { dir: '/var/lib/nova/instances/_images', defaultDir: BASE })?.code ?? 'followed';
     expect(moved('created')).toBe('followed');
     expect(moved('derived')).toBe('LEGACY_BACKING_REFUSED');
   });

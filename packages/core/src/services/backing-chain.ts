@@ -58,6 +58,16 @@ const isEntryOf = (name: string, imageId: string): boolean => {
 /** What of a record decides which chain its disk may have. */
 export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'>;
 
+/** The base-image cache as a chain check sees it. */
+export interface CacheView {
+  /** The cache's directory today. */
+  readonly dir: string;
+  /** nova's default cache directory, which a disk this library made may name if the operator has named another since (default: `dir`). */
+  readonly defaultDir?: string;
+  /** The name of this library's own entry of an image, or `null` when it keeps none (default: it keeps none). */
+  readonly ownEntry?: (imageId: string) => string | null;
+}
+
 /**
  * Why the chain a disk's state reports may not be followed, or `null` when
  * it may. An overlay's base must be an entry of the cache named as one for
@@ -70,7 +80,7 @@ export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'
  * taken from the header, or a guest whose raw disk the classic driver took
  * for qcow2 could name another tenant's cached image. So must a root whose
  * record, of the 1.0 format, does not say who made it: nova's entry of
- * `image_ref`, or this library's (`ownEntry`).
+ * `image_ref`, or this library's (`cache.ownEntry`).
  *
  * A disk of the `qcow2` backend is an overlay. So is a legacy root,
  * ephemeral or swap disk of the `flat` backend that names a base: nova's
@@ -81,15 +91,9 @@ export type ChainFacts = Pick<DiskMetadata, 'backend' | 'imageId' | 'provenance'
  * is checked by role only, and only on the qcow2 backend; a disk this library
  * made flat is a whole copy, and a base it names was planted.
  */
-export const chainRefusal = (
-  instance: InstanceId,
-  disk: DiskName,
-  meta: ChainFacts,
-  state: DiskState,
-  cacheDir: string,
-  defaultCacheDir = cacheDir,
-  ownEntry: (imageId: string) => string | null = () => null,
-): LegacyBackingRefused | null => {
+export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cache: CacheView): LegacyBackingRefused | null => {
+  const cacheDir = cache.dir;
+  const defaultCacheDir = cache.defaultDir ?? cacheDir;
   if (!state.exists) return null;
   if (state.dataFile !== undefined) return dataFileRefused(instance, disk, state.dataFile);
   const { backing } = state;
@@ -106,7 +110,7 @@ export const chainRefusal = (
   if (meta.imageId !== null && isEntryOf(name, meta.imageId)) return null;
   // A record of the 1.0 format says nothing of where it came from: this library made it over its own entry of the
   // image, or derived it over nova's; either is the instance's own image's, and no other entry is.
-  if (meta.provenance === null && meta.imageId !== null && name === ownEntry(meta.imageId)) return null;
+  if (meta.provenance === null && meta.imageId !== null && cache.ownEntry !== undefined && name === cache.ownEntry(meta.imageId)) return null;
   return foreignBaseRefused(instance, disk, backing.file, meta.imageId);
 };
 

@@ -298,7 +298,11 @@ export class DiskRealizer {
     }
     const facts = await this.chainFacts(instance, disk, meta, state.right);
     if (E.isLeft(facts)) return facts;
-    const refused = chainRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx), imageCacheDir({ instancesPath: this.ctx.instancesPath }), (id) => this.ownEntry(id));
+    const refused = chainRefusal(instance, disk, facts.right, state.right, {
+      dir: imageCacheDir(this.ctx),
+      defaultDir: imageCacheDir({ instancesPath: this.ctx.instancesPath }),
+      ownEntry: (id) => this.ownEntry(id),
+    });
     if (refused !== null) return E.left(refused);
     const rescue = reads ? rescueReadRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx)) : null;
     if (rescue !== null) return E.left(rescue);

@@ -330,7 +330,7 @@ export class LegacyAdoption {
     // classic driver took for the disk's format): adopting it would have every later operation follow that
     // file. Only a complete base of the cache, with its format stored, is acceptable (a root's, its own
     // image's entry); a data file never is.
-    const refused = chainRefusal(instance, disk, imaged.right, state.right, imageCacheDir(this.ctx));
+    const refused = chainRefusal(instance, disk, imaged.right, state.right, { dir: imageCacheDir(this.ctx) });
     if (refused !== null) return E.left(refused);
     if (backing !== undefined) {
       const plain = await plainBase(this.drivers, instance, disk, backing.file, backing.format);
