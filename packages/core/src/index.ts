@@ -14,6 +14,7 @@ export * from './errors/core-error.js';
 export * from './services/disk-records.js';
 export * from './services/metadata-service.js';
 export * from './services/disk-realizer.js';
+export * from './services/recorded-disk-reader.js';
 export * from './services/disk-source.js';
 export * from './services/legacy-adoption.js';
 export * from './services/image-backend.js';

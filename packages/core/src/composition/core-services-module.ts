@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { DiskInfoFacts } from '../services/disk-info-facts.js';
 import { DiskRealizer } from '../services/disk-realizer.js';
+import { RecordedDiskReader } from '../services/recorded-disk-reader.js';
 import { ImageBackend } from '../services/image-backend.js';
 import { LegacyAdoption } from '../services/legacy-adoption.js';
 import { TOKENS } from '../tokens.js';
@@ -11,6 +12,7 @@ import { TOKENS } from '../tokens.js';
  * metadata service, which are fleet-wide and bound once in the parent.
  */
 export const hostServicesModule = new ContainerModule(({ bind }) => {
+  bind(RecordedDiskReader).toSelf().inSingletonScope();
   bind(DiskRealizer).toSelf().inSingletonScope();
   bind(LegacyAdoption).toSelf().inSingletonScope();
   bind(ImageBackend).toSelf().inSingletonScope();

@@ -10,7 +10,7 @@
 import type { DiskMetadata, DiskName, InstanceId, InstanceState } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type { InstanceShelved } from '../errors/core-error.js';
-import type { DiskPresence } from '../services/disk-realizer.js';
+import type { DiskPresence } from '../services/recorded-disk-reader.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import type { ShelveIntent } from './shelve-intent.js';
 

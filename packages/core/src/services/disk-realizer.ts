@@ -1,7 +1,6 @@
 import {
   imageTooLarge,
   byteSize,
-  imageId,
   invalidSize,
   instanceDir,
   novaFileName,
@@ -10,14 +9,11 @@ import {
   planToRecord,
   type BaseImageCache,
   type ByteSize,
-  type DiskDriver,
   type DiskDrivers,
-  type DiskImage,
   type DiskMetadata,
   type DiskName,
   type DiskPlan,
   type DiskSource,
-  type DiskState,
   type ExportFormat,
   type HostFiles,
   type HostPath,
@@ -27,27 +23,17 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
-import type { CoreError, DiskLost, DiskMismatch } from '../errors/core-error.js';
+import type { CoreError, DiskLost } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
-import { chainRefusal, rescueReadRefusal } from './backing-chain.js';
-import { locate, namedVolume } from './disk-locator.js';
+import { namedVolume } from './disk-locator.js';
 import { cannotHold } from './legacy-places.js';
 import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
-import { plainBase } from './plain-base.js';
-import { pinnedPath, stagedImage, stagedPath } from './staging.js';
+import { diskMismatch, RecordedDiskReader, type DiskPresence, type OpenedDisk } from './recorded-disk-reader.js';
+import { stagedImage, stagedPath } from './staging.js';
 import { TemplateCache } from './template-cache.js';
-
-/** Whether the recorded disk is on the host (checked against the record). */
-export type DiskPresence = 'absent' | 'present';
-
-/** A recorded disk opened on this host: its driver and its image (location and format). */
-export interface OpenedDisk {
-  readonly driver: DiskDriver;
-  readonly image: DiskImage;
-}
 
 /**
  * Whether making `disk` from `source` would invent its contents: a root or
@@ -60,10 +46,6 @@ const inventsContents = (disk: DiskName, meta: DiskMetadata, source: DiskSource)
 const diskLost = (instance: InstanceId, disk: DiskName, meta: DiskMetadata): DiskLost => ({
   _tag: 'DiskLost', code: 'DISK_LOST', instance, disk, path: `${instance}/${disk}`,
   message: `${instance}/${disk} is missing and its record (provenance ${meta.provenance ?? 'unknown'}) names no image to make it again from: rebuild the instance from an image, or delete it`,
-});
-
-const mismatch = (instance: InstanceId, disk: DiskName, code: DiskMismatch['code'], message: string, cause?: unknown): DiskMismatch => ({
-  _tag: 'DiskMismatch', code, instance, disk, path: `${instance}/${disk}`, message, cause,
 });
 
 type Ran<A> = Promise<E.Either<CoreError, A>>;
@@ -90,13 +72,14 @@ export class DiskRealizer {
     @inject(TOKENS.BaseImageCache) private readonly cache: BaseImageCache,
     @inject(TOKENS.TemplateBuilder) private readonly builder: TemplateBuilder,
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
+    @inject(RecordedDiskReader) private readonly reader: RecordedDiskReader,
   ) {
     this.templates = new TemplateCache(imageCacheDir(ctx), files, builder);
   }
 
   /** The driver and image of a recorded disk on this host. */
   open(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
-    return () => this.opened(instance, disk, meta);
+    return () => this.reader.opened(instance, disk, meta);
   }
 
   /**
@@ -104,7 +87,7 @@ export class DiskRealizer {
    * upload), read as {@link DiskRealizer.stage} reads it.
    */
   exportTo(instance: InstanceId, disk: DiskName, meta: DiskMetadata, dest: HostPath, format: ExportFormat): TE.TaskEither<CoreError, void> {
-    return () => this.reading(instance, disk, meta, (o) => o.driver.exportTo(o.image, dest, format)());
+    return () => this.reader.reading(instance, disk, meta, (o) => o.driver.exportTo(o.image, dest, format)());
   }
 
   /**
@@ -115,7 +98,7 @@ export class DiskRealizer {
    */
   place(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskMetadata> {
     return async () => {
-      const opened = await this.opened(instance, disk, meta);
+      const opened = await this.reader.opened(instance, disk, meta);
       if (E.isLeft(opened)) return opened;
       const unit = await opened.right.driver.allocationUnit(opened.right.image.location)();
       if (E.isLeft(unit)) return unit;
@@ -143,7 +126,7 @@ export class DiskRealizer {
    * size differs). Never "fixed" silently.
    */
   check(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, DiskPresence> {
-    return () => this.presence(instance, disk, meta);
+    return () => this.reader.presence(instance, disk, meta);
   }
 
   /**
@@ -198,7 +181,7 @@ export class DiskRealizer {
   stage(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, HostPath> {
     return async () => {
       const staged = stagedPath(this.ctx.instancesPath, instance, disk);
-      const exported = await this.reading(instance, disk, meta, async (o) => {
+      const exported = await this.reader.reading(instance, disk, meta, async (o) => {
         // A disk in a pool or a volume group needs no instance directory, so one that came by a shared-storage move may have none here.
         const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
         if (E.isLeft(dir)) return dir;
@@ -217,7 +200,7 @@ export class DiskRealizer {
    */
   grow(instance: InstanceId, disk: DiskName, meta: DiskMetadata, size: ByteSize): TE.TaskEither<CoreError, void> {
     return () =>
-      this.reading(instance, disk, meta, async (o, source) => {
+      this.reader.reading(instance, disk, meta, async (o, source) => {
         const resized = await o.driver.resize(o.image, size)();
         if (E.isLeft(resized) || source === null) return resized;
         // Given a source, `o` is the checked copy, a flat file (see `reading`): it takes the disk's place, owner and mode.
@@ -275,123 +258,12 @@ export class DiskRealizer {
 
   // ---- the steps
 
-  private async opened(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {
-    const image = locate(this.ctx, instance, disk, meta);
-    if (E.isLeft(image)) return image;
-    const driver = await this.drivers.forBackend(meta.backend)();
-    return E.isLeft(driver) ? driver : E.right({ driver: driver.right, image: image.right });
-  }
-
-  /**
-   * The opened disk's state with its recorded format: a tool's refusal to open it so is `DISK_FORMAT_MISMATCH`; a
-   * chain it may not follow, refused. A base that a disk this library did not make names is opened too, with the
-   * format the disk's header states for it (plain-base.ts): that format is the guest's to choose if the disk is a
-   * raw one taken for qcow2, and must not turn an unverified entry into a chain of its own.
-   */
-  private async inspected(instance: InstanceId, disk: DiskName, meta: DiskMetadata, opened: OpenedDisk, reads = false): Ran<DiskState> {
-    const state = await opened.driver.inspect(opened.image)();
-    if (E.isLeft(state)) {
-      const e = state.left;
-      return e._tag === 'CommandFailed'
-        ? E.left(mismatch(instance, disk, 'DISK_FORMAT_MISMATCH', `${instance}/${disk} does not open as ${meta.format} as its record says`, e))
-        : state;
-    }
-    const facts = await this.chainFacts(instance, disk, meta, state.right);
-    if (E.isLeft(facts)) return facts;
-    const refused = chainRefusal(instance, disk, facts.right, state.right, {
-      dir: imageCacheDir(this.ctx),
-      defaultDir: imageCacheDir({ instancesPath: this.ctx.instancesPath }),
-      ownEntry: (id) => this.ownEntry(id),
-    });
-    if (refused !== null) return E.left(refused);
-    const rescue = reads ? rescueReadRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx)) : null;
-    if (rescue !== null) return E.left(rescue);
-    const backing = state.right.exists ? state.right.backing : undefined;
-    if (backing === undefined || meta.provenance === 'created') return state;
-    const plain = await plainBase(this.drivers, instance, disk, backing.file, backing.format);
-    return E.isLeft(plain) ? plain : state;
-  }
-
-  /** The cache's own name for an image's entry, for an id it takes. */
-  private ownEntry(id: string): string | null {
-    const checked = imageId(id, 'image id');
-    return E.isLeft(checked) ? null : this.cache.entryName(checked.right);
-  }
-
-  /**
-   * What a root's chain is checked against: its record, or for a legacy
-   * root recorded before records named images (derived or 1.0, naming none),
-   * the image nova's `image_ref` names now, read here and not written back.
-   * A legacy rescue disk's data is read only if its base is that image's
-   * entry (nova rescues from the instance's own image unless told another).
-   */
-  private async chainFacts(instance: InstanceId, disk: DiskName, meta: DiskMetadata, state: DiskState): Ran<DiskMetadata> {
-    if ((disk !== 'root' && disk !== 'rescue') || meta.imageId !== null || !state.exists || state.backing === undefined) return E.right(meta);
-    if (meta.provenance === 'created') return E.right(meta);
-    const image = await this.metadata.instanceImage(instance)();
-    if (E.isLeft(image)) return image;
-    return E.right(image.right.image === null ? meta : { ...meta, imageId: image.right.image });
-  }
-
-  /**
-   * Read the disk's data with `use`. A qcow2 disk whose record was derived
-   * from the classic driver's facts, or stated by an operator, may be a raw
-   * disk taken for qcow2, whose guest rewrites its header at will: checking
-   * its chain (backing-chain.ts) and then reading it would let the guest
-   * name a host file in between. It is copied byte for byte first, and the
-   * copy is checked, read and removed. Disks this library made are read as
-   * recorded. `use` is given the copy's source path, over which a copy it
-   * changed may be moved (`null` when it was given the disk itself).
-   */
-  private async reading<A>(instance: InstanceId, disk: DiskName, meta: DiskMetadata, use: (opened: OpenedDisk, source: HostPath | null) => Ran<A>): Ran<A> {
-    const opened = await this.opened(instance, disk, meta);
-    if (E.isLeft(opened)) return opened;
-    if (meta.format !== 'qcow2' || meta.provenance === 'created') return use(opened.right, null);
-    const { location } = opened.right.image;
-    if (location.backend === 'lvm' || location.backend === 'rbd') {
-      // Neither backend ever held a qcow2 container of the classic driver's; a record saying so is checked, never copied.
-      const state = await this.inspected(instance, disk, meta, opened.right);
-      return E.isLeft(state) ? state : use(opened.right, null);
-    }
-    const flat = await this.drivers.forBackend('flat')();
-    if (E.isLeft(flat)) return flat;
-    const pinned = pinnedPath(location.path);
-    const copy: OpenedDisk = { driver: flat.right, image: { location: { backend: 'flat', path: pinned }, format: 'qcow2' } };
-    const stale = await this.files.remove(pinned)();
-    if (E.isLeft(stale)) return stale;
-    try {
-      const copied = await flat.right.exportTo({ location: { backend: 'flat', path: location.path }, format: 'raw' }, pinned, 'raw')();
-      if (E.isLeft(copied)) return copied;
-      const state = await this.inspected(instance, disk, meta, copy, true);
-      return E.isLeft(state) ? state : await use(copy, location.path);
-    } finally {
-      await this.files.remove(pinned)();
-    }
-  }
-
-  private async presence(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<DiskPresence> {
-    const opened = await this.opened(instance, disk, meta);
-    if (E.isLeft(opened)) return opened;
-    const state = await this.inspected(instance, disk, meta, opened.right);
-    if (E.isLeft(state)) return state;
-    const st = state.right;
-    if (!st.exists) return E.right('absent');
-    if (st.virtualSize === meta.size) return E.right('present');
-    // LVM rounds a volume up to whole extents; a record that predates rounded planning names the size asked for.
-    if (meta.backend === 'lvm') {
-      const unit = await opened.right.driver.allocationUnit(opened.right.image.location)();
-      if (E.isLeft(unit)) return unit;
-      if (st.virtualSize === roundUp(meta.size, unit.right)) return E.right('present');
-    }
-    return E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} holds ${st.virtualSize} bytes, its record says ${meta.size}`));
-  }
-
   /** A record that is not `creating`: its disk is checked, and made again if it is missing. */
   private async completeExisting(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource, ready: DiskMetadata): Ran<void> {
     // A complete disk needs no staged copy: one left by an interrupted move or conversion is dropped.
     const unstaged = await this.unstage(instance, disk)();
     if (E.isLeft(unstaged)) return unstaged;
-    const presence = await this.presence(instance, disk, meta);
+    const presence = await this.reader.presence(instance, disk, meta);
     if (E.isLeft(presence)) return presence;
     if (presence.right !== 'present') return this.remake(instance, disk, meta, source);
     return meta.state === 'ready' ? DONE : this.metadata.saveAll(instance, [{ disk, meta: ready }])();
@@ -441,7 +313,7 @@ export class DiskRealizer {
     const staged = stagedPath(this.ctx.instancesPath, instance, disk);
     const size = byteSize(meta.size);
     if (E.isLeft(size)) return size;
-    const target = await this.opened(instance, disk, meta);
+    const target = await this.reader.opened(instance, disk, meta);
     if (E.isLeft(target)) return target;
     const { driver, image } = target.right;
     const cleared = await driver.remove(image.location)();
@@ -456,21 +328,21 @@ export class DiskRealizer {
   }
 
   private async removed(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<void> {
-    const opened = await this.opened(instance, disk, meta);
+    const opened = await this.reader.opened(instance, disk, meta);
     return E.isLeft(opened) ? opened : opened.right.driver.remove(opened.right.image.location)();
   }
 
   private async requirePresent(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<void> {
-    const presence = await this.presence(instance, disk, meta);
+    const presence = await this.reader.presence(instance, disk, meta);
     if (E.isLeft(presence)) return presence;
-    return presence.right === 'present' ? DONE : E.left(mismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} is missing right after it was created`));
+    return presence.right === 'present' ? DONE : E.left(diskMismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} is missing right after it was created`));
   }
 
   private async create(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
     if (inventsContents(disk, meta, source)) return E.left(diskLost(instance, disk, meta));
     const size = byteSize(meta.size);
     if (E.isLeft(size)) return size;
-    const target = await this.opened(instance, disk, meta);
+    const target = await this.reader.opened(instance, disk, meta);
     if (E.isLeft(target)) return target;
     const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
     if (E.isLeft(dir)) return dir;
