@@ -24,6 +24,9 @@ const setup = async (): Promise<FakeFleet> => {
 const codes = (r: E.Either<{ readonly code: string }, MigrationResult>) =>
   E.isLeft(r) ? r.left.code : { found: r.right.found, done: r.right.done, failures: r.right.failures.map((x) => `${x.instance}/${x.disk} ${x.code}`) };
 
+/** The instances a run says it filled rows of. */
+const migrated = (r: E.Either<unknown, MigrationResult>): readonly string[] | null => (E.isLeft(r) ? null : r.right.instances);
+
 describe('OnlineMigration', () => {
   describe('when maxCount is not a positive whole number', () => {
     it('answers INVALID_COUNT and looks at nothing', async () => {
@@ -52,9 +55,13 @@ describe('OnlineMigration', () => {
       const f = await setup();
       const migration = f.fleet.onlineMigration();
       const derive = vi.spyOn(f.host('a').adoption, 'derive');
-      expect(codes(await migration.run('a', 50))).toEqual({ found: 2, done: 1, failures: [`${BAD}/root DISK_INFO_CORRUPT`] });
+      const first = await migration.run('a', 50);
+      expect(codes(first)).toEqual({ found: 2, done: 1, failures: [`${BAD}/root DISK_INFO_CORRUPT`] });
+      expect(migrated(first)).toEqual([GOOD]);
       expect(derive).toHaveBeenCalledTimes(2);
-      expect(codes(await migration.run('a', 50))).toEqual({ found: 1, done: 0, failures: [`${BAD}/root DISK_INFO_CORRUPT`] });
+      const again = await migration.run('a', 50);
+      expect(codes(again)).toEqual({ found: 1, done: 0, failures: [`${BAD}/root DISK_INFO_CORRUPT`] });
+      expect(migrated(again)).toEqual([]);
       expect(derive).toHaveBeenCalledTimes(2);
     });
 

@@ -33,6 +33,8 @@ export interface MigrationResult {
    */
   readonly filledElsewhere: number;
   readonly failures: readonly MigrationFailure[];
+  /** Instances some of whose rows it filled, in the order it met them. */
+  readonly instances: readonly InstanceId[];
 }
 
 const PAGE = 200;
@@ -140,10 +142,11 @@ export class OnlineMigration {
       }
     }
     this.remember(adoption, known, failures, complete);
-    if (writes.length === 0) return E.right({ found, done: 0, filledElsewhere: 0, failures });
+    if (writes.length === 0) return E.right({ found, done: 0, filledElsewhere: 0, failures, instances: [] });
     const written = await this.repository.fillUnpopulated(writes)();
     if (E.isLeft(written)) return written;
-    return E.right({ found, done: written.right, filledElsewhere: writes.length - written.right, failures });
+    const instances = [...adopted].filter(([, ready]) => ready).map(([instance]) => instance);
+    return E.right({ found, done: written.right, filledElsewhere: writes.length - written.right, failures, instances });
   }
 
   /** Give the instance-level disks `disk.info` (or the host's pool) holds for `instance` a record; what failed, as failures. */

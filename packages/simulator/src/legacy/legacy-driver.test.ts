@@ -112,7 +112,7 @@ describe('LegacyDriver', () => {
       const { world, driver } = legacyWorld({ hosts: { h1: 'flat' } });
       expectOk(await driver.boot(bootStep('h1', 'cirros', 'small', 'vm1', { config_drive: true })));
       const r = await world.fleet.onlineMigration().run('h1', 50);
-      expect(r).toEqual(E.right({ found: 3, done: 3, filledElsewhere: 0, failures: [] }));
+      expect(r).toEqual(E.right({ found: 3, done: 3, filledElsewhere: 0, failures: [], instances: ['vm1'] }));
     });
   });
 

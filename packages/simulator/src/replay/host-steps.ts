@@ -70,6 +70,23 @@ export const onlineMigrate = async (world: SimWorld, step: StepOf<'online_migrat
     const r = await world.fleet.onlineMigration().run(host, left, { skip });
     if (E.isLeft(r)) return outcomeOf(r);
     left -= r.right.done;
+    for (const id of r.right.instances) await settleMigrated(world, id);
   }
   return OK;
+};
+
+/**
+ * An instance of the classic driver whose every row the migration filled is
+ * the metadata driver's from now on, as after a first touch: its records
+ * describe its disks, and no host still on the classic driver may take it
+ * (an evacuation there is refused, not carried out by inference beside
+ * records it would leave stale).
+ */
+const settleMigrated = async (world: SimWorld, id: string): Promise<void> => {
+  const inst = world.instance(id);
+  if (inst === undefined || !inst.legacy) return;
+  const rows = await world.repository.listDisks(inst.id)();
+  if (E.isLeft(rows) || rows.right.some((r) => r.driverInfo === null)) return;
+  inst.legacy = false;
+  inst.legacyDisks.clear();
 };
