@@ -41,6 +41,13 @@ export interface LoadOptions {
   readonly unconfirmed?: 'refuse' | 'allow' | 'confirm';
   /** Go on with a shelved instance (delete), taking its shelve as it is, instead of `INSTANCE_SHELVED` (default). */
   readonly shelved?: 'refuse' | 'allow';
+  /**
+   * A disk the operation removes (unrescue's rescue disk): without a record,
+   * it is left out, in `unplaced`, where the classic driver's facts do not
+   * give its layout or its chain is refused, as `forDelete` leaves out any
+   * disk, and the operation removes it by nova's names.
+   */
+  readonly discarding?: DiskName;
 }
 
 /** What the classic driver's facts fail to say of a disk: a delete removes it by nova's names instead. */
@@ -71,10 +78,11 @@ const adoptPending = async (host: HostServices, row: InstanceState, records: Map
   // driver never runs on one (nor is an instance moved to a host that awaits its upgrade): nothing of it
   // can be the classic driver's, so its host is not asked for classic leftovers on every load.
   if (pending.length === 0 && bornWithRecords(records)) return E.right([]);
-  const unknown = (e: { readonly code: string }): boolean => options.forDelete === true && FACT_ERRORS.has(e.code);
+  const unknown = (e: { readonly code: string }, disk?: DiskName): boolean =>
+    (options.forDelete === true || (disk !== undefined && disk === options.discarding)) && FACT_ERRORS.has(e.code);
   for (const disk of pending) {
     const adopted = await run(host.adoption.ensure(instance, disk));
-    if (E.isLeft(adopted) && unknown(adopted.left)) continue;
+    if (E.isLeft(adopted) && unknown(adopted.left, disk)) continue;
     if (E.isLeft(adopted)) return adopted;
     records.set(disk, adopted.right);
   }
@@ -83,7 +91,7 @@ const adoptPending = async (host: HostServices, row: InstanceState, records: Map
   // A disk found without a row whose facts do not place it is, for a delete, one to remove by nova's names.
   const unplaced: DiskName[] = [];
   for (const { disk, result } of hinted.right) {
-    if (E.isLeft(result) && unknown(result.left)) {
+    if (E.isLeft(result) && unknown(result.left, disk)) {
       unplaced.push(disk);
       continue;
     }

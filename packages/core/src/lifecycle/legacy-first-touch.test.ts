@@ -252,30 +252,35 @@ describe('an instance the classic driver made', () => {
   });
 
   describe('when it is rescued, and its rescue disk names a cached image', () => {
-    // Nova keeps no record of the image an instance was rescued from, so a legacy rescue disk's base is checked by its
-    // role only: enough to reboot or unrescue it. Its data is copied only if the base is the instance's own image's.
+    // Nova keeps no record of the image an instance was rescued from: a legacy rescue disk may name only the entry of the
+    // instance's own image (nova's default). Another may be another tenant's image, named by a guest from a raw disk
+    // the classic driver took for qcow2: the disk is never opened (not by the guest either), and unrescue removes it.
     const rescued = async (base: string): Promise<FakeFleet> => {
       const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS['qcow2/default'] }, { name: 'b', options: OPTIONS['qcow2/default'] }] });
       await seedLegacy(f, {
         instance: VM, host: 'a', imageRef: IMAGES.raw,
         disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base: classicEntryName(IMAGES.raw) }, { disk: 'rescue', format: 'qcow2', size: 2 * GiB, base }],
       });
-      expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
       return f;
     };
 
-    it("refuses to copy it when that image is not the instance's own (another tenant's, say), and still unrescues", async () => {
+    it("refuses to adopt, restart or move it when that image is not the instance's own (another tenant's, say), and still unrescues", async () => {
       const f = await rescued(classicEntryName('tenant-b-private'));
-      const moved = await f.lifecycle().move(VM, 'b', 'resize')();
-      expect(E.isLeft(moved) && moved.left.code).toBe('LEGACY_BACKING_REFUSED');
-      expect(E.isLeft(moved) && moved.left.message).toContain('nothing the classic driver kept says which image it rescued from');
+      const records = await f.lifecycle().records(VM)();
+      expect(E.isLeft(records) && records.left.code).toBe('LEGACY_BACKING_REFUSED');
+      expect(E.isLeft(records) && records.left.message).toContain('unrescue removes it');
+      expect(outcome(await f.lifecycle().hardReboot(VM)())).toMatch(/^LEGACY_BACKING_REFUSED/);
+      expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toMatch(/^LEGACY_BACKING_REFUSED/);
       expect(outcome(await f.lifecycle().unrescue(VM)())).toBe('ok');
+      expect((await f.records(VM)).get('rescue')).toBeUndefined();
+      expect(f.cluster.disks().filter((d) => d.location.endsWith('.rescue'))).toEqual([]);
       expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
-      expect(f.cluster.probes()).toEqual([]);
+      expect([f.cluster.probes(), f.cluster.leaks()]).toEqual([[], []]);
     });
 
-    it("copies it when that image is the instance's own", async () => {
+    it("adopts and copies it when that image is the instance's own", async () => {
       const f = await rescued(classicEntryName(IMAGES.raw));
+      expect(outcome(await f.lifecycle().records(VM)())).toBe('ok');
       expect(outcome(await f.lifecycle().move(VM, 'b', 'resize')())).toBe('ok');
       expect((await f.records(VM)).get('rescue')).toMatchObject({ backend: 'qcow2' });
       expect(f.cluster.probes()).toEqual([]);

@@ -12,7 +12,7 @@ import { removeByNovaNames } from './nova-names.js';
  * first, as a hard reboot would.
  */
 const restartable = async (deps: LifecycleDeps, instance: InstanceId, leaving?: DiskName): Step<InstanceView> => {
-  const view = await loadInstance(deps, instance);
+  const view = await loadInstance(deps, instance, leaving === undefined ? {} : { discarding: leaving });
   if (E.isLeft(view)) return view;
   const made = await remakeMissing(view.right, leaving);
   return E.isLeft(made) ? made : view;
@@ -45,8 +45,8 @@ export const rescue = async (deps: LifecycleDeps, instance: InstanceId, image: I
 
 /**
  * Unrescue: the rescue disk is removed, then its record. A rescue disk no record places (the classic driver's, whose
- * `disk.info` entry was lost before anything adopted it) is removed by nova's names for it, as nova's unrescue
- * removes an instance's `*.rescue` files.
+ * `disk.info` entry was lost before anything adopted it, or whose base is not the instance's own image's entry) is
+ * removed by nova's names for it, as nova's unrescue removes an instance's `*.rescue` files.
  */
 export const unrescue = async (deps: LifecycleDeps, instance: InstanceId): Step<void> => {
   const view = await restartable(deps, instance, 'rescue');

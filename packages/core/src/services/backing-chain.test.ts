@@ -1,6 +1,6 @@
 import type { Backend, DiskName, DiskState, InstanceId, Provenance } from '@disk-ledger/domain';
 import { describe, expect, it } from 'vitest';
-import { chainRefusal, classicEntryName, rescueReadRefusal } from './backing-chain.js';
+import { chainRefusal, classicEntryName } from './backing-chain.js';
 
 const BASE = '/var/lib/nova/instances/_base';
 // Nova's cache entry of image `private` (SHA-1 of its id).
@@ -87,33 +87,32 @@ describe('chainRefusal', () => {
     expect(moved('derived')).toBe('LEGACY_BACKING_REFUSED');
   });
 
-  it("checks only the role of a rescue disk's base, and of a root this library made", () => {
+  it("checks only the role of the base of a root or rescue disk this library made", () => {
     const other = classicEntryName('cirros');
-    expect(verdict('rescue', 'qcow2', overlay(`${BASE}/${other}`), null)).toBe('followed');
+    expect(verdict('rescue', 'qcow2', overlay(`${BASE}/${'c'.repeat(40)}`), null, 'created')).toBe('followed');
     expect(verdict('root', 'qcow2', overlay(`${BASE}/${other}`), 'private', 'created')).toBe('followed');
     expect(verdict('root', 'qcow2', overlay(`${BASE}/swap_512`), 'private', 'created')).toBe('LEGACY_BACKING_REFUSED');
   });
 });
 
-describe('rescueReadRefusal', () => {
-  const read = (disk: DiskName, provenance: Provenance, imageId: string | null, file: string): string =>
-    rescueReadRefusal('vm1' as InstanceId, disk, { backend: 'qcow2', imageId, provenance }, overlay(file), BASE)?.code ?? 'read';
+describe('chainRefusal of a legacy rescue disk', () => {
+  const rescue = (provenance: Provenance, imageId: string | null, file: string): string => verdict('rescue', 'qcow2', overlay(file), imageId, provenance);
 
-  it("reads a legacy rescue disk whose base is its own image's entry (or an older resized copy of it)", () => {
-    expect(read('rescue', 'derived', 'private', `${BASE}/${HEX}`)).toBe('read');
-    expect(read('rescue', 'derived', 'private', `${BASE}/${HEX}_20`)).toBe('read');
-    expect(read('rescue', 'operator', 'private', `${BASE}/${HEX}`)).toBe('read');
+  it("follows one whose base is its instance's own image's entry (or an older resized copy of it)", () => {
+    expect(rescue('derived', 'private', `${BASE}/${HEX}`)).toBe('followed');
+    expect(rescue('derived', 'private', `${BASE}/${HEX}_20`)).toBe('followed');
+    expect(rescue('operator', 'private', `${BASE}/${HEX}`)).toBe('followed');
   });
 
-  it('refuses one whose base is another image\'s entry, or whose image is not known', () => {
-    expect(read('rescue', 'derived', 'private', `${BASE}/${classicEntryName('cirros')}`)).toBe('LEGACY_BACKING_REFUSED');
-    expect(read('rescue', 'derived', null, `${BASE}/${HEX}`)).toBe('LEGACY_BACKING_REFUSED');
-    expect(read('rescue', null as unknown as Provenance, 'private', `${BASE}/${classicEntryName('cirros')}`)).toBe('LEGACY_BACKING_REFUSED');
+  it("refuses one whose base is another image's entry, or whose image is not known: a guest may have named another tenant's image", () => {
+    const other = `${BASE}/${classicEntryName('cirros')}`;
+    expect(rescue('derived', 'private', other)).toBe('LEGACY_BACKING_REFUSED');
+    expect(rescue('derived', null, `${BASE}/${HEX}`)).toBe('LEGACY_BACKING_REFUSED');
+    expect(rescue(null as unknown as Provenance, 'private', other)).toBe('LEGACY_BACKING_REFUSED');
+    expect(chainRefusal('vm1' as InstanceId, 'rescue', { backend: 'qcow2', imageId: 'private', provenance: 'derived' }, overlay(other), { dir: BASE })?.message).toContain('unrescue removes it');
   });
 
-  it('leaves alone a rescue disk this library made, a disk with no base, and every other disk', () => {
-    expect(read('rescue', 'created', null, `${BASE}/${'c'.repeat(40)}`)).toBe('read');
-    expect(rescueReadRefusal('vm1' as InstanceId, 'rescue', { backend: 'qcow2', imageId: null, provenance: 'derived' }, { exists: true, virtualSize: 1024 }, BASE)).toBe(null);
-    expect(read('root', 'derived', null, `${BASE}/${classicEntryName('cirros')}`)).toBe('read');
+  it('leaves alone one with no base', () => {
+    expect(verdict('rescue', 'qcow2', { exists: true, virtualSize: 1024 }, null)).toBe('followed');
   });
 });

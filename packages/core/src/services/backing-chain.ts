@@ -82,13 +82,18 @@ export interface CacheView {
  * record, of the 1.0 format, does not say who made it: nova's entry of
  * `image_ref`, or this library's (`cache.ownEntry`).
  *
+ * A legacy rescue disk is held to the same: nova keeps no record of the
+ * image it rescued from, so the only entry it may name is that of the
+ * instance's own image (nova's default rescue image). Another entry may be
+ * an honest rescue image, or another tenant's image a guest named from a raw
+ * disk taken for qcow2: the disk is not opened, and unrescue removes it.
+ *
  * A disk of the `qcow2` backend is an overlay. So is a legacy root,
  * ephemeral or swap disk of the `flat` backend that names a base: nova's
  * Flat backend copies its base whole, but a host whose options moved from
  * qcow2 to raw keeps the overlays it made before, and nova (through
  * `disk.info`) opens them as such; its base is checked as on a qcow2 host.
- * A rescue disk's image is not kept anywhere nova's records say, so its base
- * is checked by role only, and only on the qcow2 backend; a disk this library
+ * A rescue disk is an overlay only on the qcow2 backend; a disk this library
  * made flat is a whole copy, and a base it names was planted.
  */
 export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cache: CacheView): LegacyBackingRefused | null => {
@@ -106,23 +111,10 @@ export const chainRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFa
   const overlay = meta.backend === 'qcow2' || (meta.backend === 'flat' && meta.provenance !== 'created' && disk !== 'rescue');
   const allowed = overlay && backing.format !== null && isBaseEntry(backing.file, base) && named !== null && named.test(name);
   if (!allowed) return backingRefused(instance, disk, backing.file, backing.format);
-  if (disk !== 'root' || meta.provenance === 'created') return null;
+  if ((disk !== 'root' && disk !== 'rescue') || meta.provenance === 'created') return null;
   if (meta.imageId !== null && isEntryOf(name, meta.imageId)) return null;
   // A record of the 1.0 format says nothing of where it came from: this library made it over its own entry of the
   // image, or derived it over nova's; either is the instance's own image's, and no other entry is.
   if (meta.provenance === null && meta.imageId !== null && cache.ownEntry !== undefined && name === cache.ownEntry(meta.imageId)) return null;
-  return foreignBaseRefused(instance, disk, backing.file, meta.imageId);
-};
-
-/**
- * Why a rescue disk's data may not be read, or `null`. Its base is checked by role only (backing-chain's
- * `chainRefusal`), since nova keeps no record of the image an instance was rescued from: enough to open the disk,
- * unrescue it or reboot it, but not to copy its data elsewhere, where a guest whose raw disk the classic driver took
- * for qcow2 would have another tenant's cached image carried. A rescue disk this library made, or one whose record
- * names its image, is read as any other.
- */
-export const rescueReadRefusal = (instance: InstanceId, disk: DiskName, meta: ChainFacts, state: DiskState, cacheDir: string): LegacyBackingRefused | null => {
-  if (disk !== 'rescue' || meta.provenance === 'created' || !state.exists || state.backing === undefined) return null;
-  const name = state.backing.file.slice(cacheDir.length + 1);
-  return meta.imageId !== null && isEntryOf(name, meta.imageId) ? null : rescueBaseUnknown(instance, state.backing.file);
+  return disk === 'rescue' ? rescueBaseUnknown(instance, backing.file) : foreignBaseRefused(instance, disk, backing.file, meta.imageId);
 };

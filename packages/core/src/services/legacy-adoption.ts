@@ -324,12 +324,12 @@ export class LegacyAdoption {
     // An image an operator states is the base's image: a disk with no base has none to check it against.
     // A derived root made whole from its image (a flat copy) names it as a record of this library's would.
     if (backing === undefined && probe.imageId !== null && probe.provenance === 'operator') return E.left(imageWithoutBase(instance, disk, probe.imageId));
-    const imaged = backing !== undefined && disk === 'root' && probe.imageId === null ? await this.withImageRef(instance, probe, backing.file) : E.right(probe);
+    const imaged = backing !== undefined && (disk === 'root' || disk === 'rescue') && probe.imageId === null ? await this.withImageRef(instance, disk, probe, backing.file) : E.right(probe);
     if (E.isLeft(imaged)) return imaged;
     // A legacy qcow2 may name a backing file or an external data file no one verified (a planted header the
     // classic driver took for the disk's format): adopting it would have every later operation follow that
     // file. Only a complete base of the cache, with its format stored, is acceptable (a root's, its own
-    // image's entry); a data file never is.
+    // image's entry, and a rescue disk's too); a data file never is.
     const refused = chainRefusal(instance, disk, imaged.right, state.right, { dir: imageCacheDir(this.ctx) });
     if (refused !== null) return E.left(refused);
     if (backing !== undefined) {
@@ -364,11 +364,11 @@ export class LegacyAdoption {
    * be. Its declared format is not known, so the record names none, and the
    * disk is never made anew from it without asking the image service.
    */
-  private async withImageRef(instance: InstanceId, probe: DiskMetadata, base: string): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async withImageRef(instance: InstanceId, disk: DiskName, probe: DiskMetadata, base: string): Promise<E.Either<CoreError, DiskMetadata>> {
     const found = await this.metadata.instanceImage(instance)();
     if (E.isLeft(found)) return found;
     const { ref, image } = found.right;
     if (ref === null) return E.right(probe);
-    return image === null ? E.left(imageRefUnusable(instance, 'root', base, ref)) : E.right({ ...probe, imageId: image });
+    return image === null ? E.left(imageRefUnusable(instance, disk, base, ref)) : E.right({ ...probe, imageId: image });
   }
 }

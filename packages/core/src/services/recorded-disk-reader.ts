@@ -11,7 +11,7 @@ import { inject, injectable } from 'inversify';
 import type { CoreError, DiskMismatch } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
-import { chainRefusal, rescueReadRefusal } from './backing-chain.js';
+import { chainRefusal } from './backing-chain.js';
 import { locate } from './disk-locator.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
@@ -59,7 +59,7 @@ export class RecordedDiskReader {
    * format the disk's header states for it (plain-base.ts): that format is the guest's to choose if the disk is a
    * raw one taken for qcow2, and must not turn an unverified entry into a chain of its own.
    */
-  private async inspected(instance: InstanceId, disk: DiskName, meta: DiskMetadata, opened: OpenedDisk, reads = false): Ran<DiskState> {
+  private async inspected(instance: InstanceId, disk: DiskName, meta: DiskMetadata, opened: OpenedDisk): Ran<DiskState> {
     const state = await opened.driver.inspect(opened.image)();
     if (E.isLeft(state)) {
       const e = state.left;
@@ -75,8 +75,6 @@ export class RecordedDiskReader {
       ownEntry: (id) => this.ownEntry(id),
     });
     if (refused !== null) return E.left(refused);
-    const rescue = reads ? rescueReadRefusal(instance, disk, facts.right, state.right, imageCacheDir(this.ctx)) : null;
-    if (rescue !== null) return E.left(rescue);
     const backing = state.right.exists ? state.right.backing : undefined;
     if (backing === undefined || meta.provenance === 'created') return state;
     const plain = await plainBase(this.drivers, instance, disk, backing.file, backing.format);
@@ -90,11 +88,11 @@ export class RecordedDiskReader {
   }
 
   /**
-   * What a root's chain is checked against: its record, or for a legacy
-   * root recorded before records named images (derived or 1.0, naming none),
-   * the image nova's `image_ref` names now, read here and not written back.
-   * A legacy rescue disk's data is read only if its base is that image's
-   * entry (nova rescues from the instance's own image unless told another).
+   * What a root's or rescue disk's chain is checked against: its record,
+   * or for a legacy one recorded before records named images (derived or
+   * 1.0, naming none), the image nova's `image_ref` names now, read here and
+   * not written back (nova rescues from the instance's own image unless told
+   * another).
    */
   private async chainFacts(instance: InstanceId, disk: DiskName, meta: DiskMetadata, state: DiskState): Ran<DiskMetadata> {
     if ((disk !== 'root' && disk !== 'rescue') || meta.imageId !== null || !state.exists || state.backing === undefined) return E.right(meta);
@@ -133,7 +131,7 @@ export class RecordedDiskReader {
     try {
       const copied = await flat.right.exportTo({ location: { backend: 'flat', path: location.path }, format: 'raw' }, pinned, 'raw')();
       if (E.isLeft(copied)) return copied;
-      const state = await this.inspected(instance, disk, meta, copy, true);
+      const state = await this.inspected(instance, disk, meta, copy);
       return E.isLeft(state) ? state : await use(copy, location.path);
     } finally {
       await this.files.remove(pinned)();
