@@ -28,7 +28,8 @@ export const isBaseEntry = (file: string, base: string): boolean => {
  * `swap_<size>` one for swap. Other disks are never overlays.
  */
 const IMAGE_BASE = /^[0-9a-f]{40}(?:_[0-9]+)?$/;
-// A size in nova's unit, or in bytes with a `b` where a size is not a whole number of them.
+// nova's names (a size in its unit) and this library's (bytes: `swap_<bytes>b`, `ephemeral_<bytes>_<fs>_<label>`;
+// earlier versions named swap `swap_<bytes>`, which overlays made then still name).
 const EPHEMERAL_BASE = /^ephemeral_[0-9]+b?_[A-Za-z0-9._-]+$/;
 const SWAP_BASE = /^swap_[0-9]+b?$/;
 

@@ -210,7 +210,7 @@ describe('loadScenario', () => {
       const steps = '  - boot: { instance: vm1, host: a, image: cirros, flavor: small }\n  - snapshot: { instance: vm1, image_id: snap1 }';
       const secrets = (list: string) => problem(base(steps).replace('  - name: a\n', `  - name: a\n    secrets: ${list}\n`));
       // SHA-256 of "cirros" and of "snap1", cut to 40 hex digits; the swap template of 512 MiB in bytes.
-      for (const name of ['772187acc33620e4840d92741205e56ea7544173', '772187acc33620e4840d92741205e56ea7544173.part', '772187acc33620e4840d92741205e56ea7544173.conv', 'c3ff832377ee3e0bcdd66aa561bdfa33138cafb5', 'swap_536870912']) {
+      for (const name of ['772187acc33620e4840d92741205e56ea7544173', '772187acc33620e4840d92741205e56ea7544173.part', '772187acc33620e4840d92741205e56ea7544173.conv', 'c3ff832377ee3e0bcdd66aa561bdfa33138cafb5', 'swap_536870912b']) {
         expect(secrets(`[/etc/shadow, /var/lib/nova/instances/_base/${name}]`), name).toBe('hosts[0].secrets[1]');
       }
       // A shelved instance's image, cached by its unshelve; a file under an entry's name, which would make it a directory.
