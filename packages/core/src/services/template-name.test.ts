@@ -16,7 +16,7 @@ describe('templateName', () => {
     // nova names a swap template of 512 MiB `swap_512`, and one of 536,870,912 MiB `swap_536870912`.
     expect(templateName({ kind: 'swap' }, 512 * MiB)).toBe('swap_536870912b');
     expect(templateName({ kind: 'swap' }, 512 * MiB)).not.toMatch(/^swap_[0-9]+$/);
-    expect(templateName({ kind: 'ephemeral', fsType: 'ext4', label: 'ephemeral0' }, 1024 * MiB)).toBe('ephemeral_1073741824_ext4_ephemeral0');
+    expect(templateName({ kind: 'filesystem', fsType: 'ext4', label: 'ephemeral0' }, 1024 * MiB)).toBe('ephemeral_1073741824_ext4_ephemeral0');
   });
 
   it("is a base an overlay of its role may name, as nova's names and this library's earlier ones are", () => {
