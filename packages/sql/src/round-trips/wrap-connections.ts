@@ -63,8 +63,11 @@ class WrappingDriver implements Driver {
     return this.inner.commitTransaction(connection);
   }
 
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(connection);
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // kysely throws a failed rollback in place of the error that made it roll back (a lost connection then reads
+    // "connection is in closed state"). The transaction is over either way: a connection that cannot roll back has
+    // lost it, and the server rolls it back. So the cause is what the caller sees.
+    await this.inner.rollbackTransaction(connection).catch(() => undefined);
   }
 
   async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
