@@ -45,6 +45,15 @@ describe('evacuating an instance whose disks have no record', () => {
     expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'a', migration: null })));
   });
 
+  it('answers RECORD_MISSING without its facts for an instance with no row at all (shelved here, unshelved by a compute not yet upgraded), rather than move it without a root', async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['flat/raw'] }, { name: 'a', options: OPTIONS['flat/raw'] }] });
+    expect(E.isRight(await f.store.createInstance(VM, 'a', [], IMAGES.raw)())).toBe(true);
+    f.cluster.setHostDown('a', true);
+    const r = await f.lifecycle().evacuate(VM, 'b')();
+    expect(E.isLeft(r) && [r.left.code, r.left.path]).toEqual(['RECORD_MISSING', `${VM}/root`]);
+    expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'a', migration: null })));
+  });
+
   it("makes a derived overlay root anew from the image its record names (the instance's image_ref) when no facts are given", async () => {
     const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['flat/raw'] }, { name: 'a', options: OPTIONS['qcow2/default'] }] });
     await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base: classicEntryName(IMAGES.raw) }], imageRef: IMAGES.raw });

@@ -4,6 +4,7 @@ import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
 import type { InstanceView } from './instance-records.js';
 import type { RecordMissing } from '../errors/core-error.js';
+import { LOCAL_BESIDE_VOLUME, USUAL_BDM_DISKS } from '../services/legacy-adoption.js';
 import { cannotHold, derivedProbe } from '../services/legacy-places.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import type { MovePlan } from './move-plan.js';
@@ -45,7 +46,9 @@ const HINT = 'give the evacuation the instance’s image, flavor and config driv
 export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view: InstanceView, facts: InstanceFacts | undefined): Step<DiskPlan[]> => {
   const instance = view.row.instance;
   if (facts === undefined) {
-    const first = view.unplaced[0];
+    // An instance with no row at all that was booted from an image had a root: without facts, it would arrive with none.
+    const rowless = view.records.size === 0 && view.row.imageRef !== null ? 'root' : undefined;
+    const first = view.unplaced[0] ?? rowless;
     return first === undefined ? E.right([]) : E.left(noRecord(instance, first, HINT));
   }
   // An instance with a record for every disk it has needs nothing of its image (which may be gone from the service).
@@ -100,21 +103,35 @@ export interface SharedVolumes {
 }
 
 /**
+ * The disks an evacuation looks for in a shared pool: those whose rows have
+ * no record, or, for an instance with no row at all (a shelve here dropped
+ * them, and a compute not yet upgraded unshelved it), the usual ones the
+ * classic driver made for it, which have no row to name them.
+ */
+const lookedFor = (view: InstanceView): { readonly disks: readonly DiskName[]; readonly rowless: boolean } => {
+  if (view.records.size > 0 || view.unplaced.length > 0) return { disks: view.unplaced, rowless: false };
+  return { disks: view.row.imageRef === null ? LOCAL_BESIDE_VOLUME : USUAL_BDM_DISKS, rowless: true };
+};
+
+/**
  * The instance as an evacuation to `dst` sees it: each disk without a
  * record whose image is in an rbd pool the destination shares gets its
  * derived record (so it stays, and is not made anew); the others stay
  * without one, for {@link rebuildPlans}. Nothing is written here.
  */
 export const withSharedVolumes = async (dst: HostServices, view: InstanceView): Step<SharedVolumes> => {
-  if (view.unplaced.length === 0) return E.right({ view, claims: new Map() });
+  const { disks, rowless } = lookedFor(view);
+  if (disks.length === 0) return E.right({ view, claims: new Map() });
   const records = new Map(view.records);
   const claims = new Map<DiskName, DiskMetadata>();
   const unplaced: DiskName[] = [];
-  for (const disk of view.unplaced) {
+  for (const disk of disks) {
     const found = await sharedVolume(dst, view, disk);
     if (E.isLeft(found)) return found;
-    if (found.right === null) unplaced.push(disk);
-    else {
+    // A usual disk of a rowless instance that is not in the pool is one it never had, or one the facts make anew.
+    if (found.right === null) {
+      if (!rowless) unplaced.push(disk);
+    } else {
       records.set(disk, found.right);
       claims.set(disk, found.right);
     }

@@ -56,9 +56,9 @@ export interface OperatorLayout {
 }
 
 /** The disks with a BDM row that the classic driver makes for most instances. */
-const USUAL_BDM_DISKS: readonly DiskName[] = ['root', 'ephemeral0', 'swap'];
+export const USUAL_BDM_DISKS: readonly DiskName[] = ['root', 'ephemeral0', 'swap'];
 /** The usual disks of an instance booted from a volume. */
-const LOCAL_BESIDE_VOLUME: readonly DiskName[] = ['ephemeral0', 'swap'];
+export const LOCAL_BESIDE_VOLUME: readonly DiskName[] = ['ephemeral0', 'swap'];
 
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
