@@ -251,6 +251,11 @@ export class MetadataDriver implements StepDriver {
   }
 
   revertResize(step: StepOf<'revert_resize'>): Promise<Outcome> {
+    // A revert takes the instance, and its records, back to its source: one still on the classic driver may not take
+    // them, as it may not by a move (confirm the resize instead, or upgrade the source first).
+    const source = this.world.instance(step.instance)?.resizedFrom?.host;
+    const refused = source === undefined ? null : this.refuseClassic(step.instance, source);
+    if (refused !== null) return Promise.resolve(refused);
     return this.on(step.instance, async (i, inst) => {
       const r = await this.lifecycle.revertResize(i)();
       if (E.isRight(r) && inst.resizedFrom !== null) {
