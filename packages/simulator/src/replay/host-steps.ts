@@ -76,17 +76,18 @@ export const onlineMigrate = async (world: SimWorld, step: StepOf<'online_migrat
 };
 
 /**
- * An instance of the classic driver whose every row the migration filled is
- * the metadata driver's from now on, as after a first touch: its records
- * describe its disks, and no host still on the classic driver may take it
- * (an evacuation there is refused, not carried out by inference beside
- * records it would leave stale).
+ * An instance of the classic driver the migration gave records is the
+ * metadata driver's from now on, as after a first touch: no host still on
+ * the classic driver may take it (an evacuation there is refused, not
+ * carried out by inference beside records it would leave stale). One whose
+ * rows a batch filled only in part keeps the classic driver's view of the
+ * disks not yet recorded, until a later batch or a first touch records them.
  */
 const settleMigrated = async (world: SimWorld, id: string): Promise<void> => {
   const inst = world.instance(id);
   if (inst === undefined || !inst.legacy) return;
   const rows = await world.repository.listDisks(inst.id)();
-  if (E.isLeft(rows) || rows.right.some((r) => r.driverInfo === null)) return;
+  if (E.isLeft(rows)) return;
   inst.legacy = false;
-  inst.legacyDisks.clear();
+  if (rows.right.every((r) => r.driverInfo !== null)) inst.legacyDisks.clear();
 };
