@@ -54,6 +54,34 @@ describe('evacuating an instance whose disks have no record', () => {
     expect((await f.store.getInstance(VM)()).valueOf()).toEqual(E.right(expect.objectContaining({ host: 'a', migration: null })));
   });
 
+  it('looks for nothing in a shared pool for an instance booted from a volume without local disks, and moves it as it is', async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['rbd/shared'] }, { name: 'a', options: OPTIONS['rbd/shared'] }] });
+    expect(E.isRight(await f.store.createInstance(VM, 'a', [], null)())).toBe(true);
+    f.cluster.setHostDown('a', true);
+    expect(outcome(await f.lifecycle().evacuate(VM, 'b')())).toBe('ok');
+    expect(f.cluster.commands().map((c) => c.argv.join(' '))).toEqual([]);
+    expect(await recordTable(f, VM)).toEqual({});
+  });
+
+  it("keeps the usual disks a rowless instance has in a pool the destination shares, and makes those its facts describe and the pool lost", async () => {
+    const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['rbd/shared'] }, { name: 'a', options: OPTIONS['rbd/shared'] }] });
+    // What a compute not yet upgraded made on unshelving it: its root and ephemeral images, no rows; its swap was lost.
+    const markers = await seedLegacy(f, {
+      instance: VM, host: 'a', imageRef: IMAGES.raw, rowless: true,
+      disks: [{ disk: 'root', format: 'raw', size: 2 * GiB, content: { kind: 'benign' } }, { disk: 'ephemeral0', format: 'raw', size: GiB, content: { kind: 'benign' } }],
+    });
+    f.cluster.setHostDown('a', true);
+    expect(outcome(await f.lifecycle().evacuate(VM, 'b', { image: img(IMAGES.raw), flavor: { root: 2 * GiB, ephemeral: GiB, swap: 512 * MiB } })())).toBe('ok');
+    const records = await f.records(VM);
+    expect([...records].map(([disk, m]) => `${disk} ${m?.provenance ?? 'none'} ${m?.location ?? ''}`).sort()).toEqual([
+      `ephemeral0 derived pool0/${VM}_disk.eph0`,
+      `root derived pool0/${VM}_disk`,
+      `swap created pool0/${VM}_disk.swap`,
+    ]);
+    for (const disk of ['root', 'ephemeral0'] as const) expect(await sees(f, VM, disk, markers.get(disk) ?? 'none')).toBe(true);
+    expect(f.cluster.probes()).toEqual([]);
+  });
+
   it("makes a derived overlay root anew from the image its record names (the instance's image_ref) when no facts are given", async () => {
     const f = new FakeFleet({ hosts: [{ name: 'b', options: OPTIONS['flat/raw'] }, { name: 'a', options: OPTIONS['qcow2/default'] }] });
     await seedLegacy(f, { instance: VM, host: 'a', disks: [{ disk: 'root', format: 'qcow2', size: 2 * GiB, base: classicEntryName(IMAGES.raw) }], imageRef: IMAGES.raw });

@@ -2,9 +2,9 @@ import { byteSize, deriveLegacyLayout, hostBackend, imageId, instanceDir, legacy
 import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
-import type { InstanceView } from './instance-records.js';
+import { isRowless, type InstanceView } from './instance-records.js';
 import type { RecordMissing } from '../errors/core-error.js';
-import { LOCAL_BESIDE_VOLUME, USUAL_BDM_DISKS } from '../services/legacy-adoption.js';
+import { USUAL_BDM_DISKS } from '../services/usual-disks.js';
 import { cannotHold, derivedProbe } from '../services/legacy-places.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import type { MovePlan } from './move-plan.js';
@@ -43,18 +43,16 @@ const HINT = 'give the evacuation the instance’s image, flavor and config driv
  * facts, a disk without a record is `RECORD_MISSING`, and so is one the facts
  * do not describe (an ephemeral disk past the flavor's first).
  */
-export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view: InstanceView, facts: InstanceFacts | undefined): Step<DiskPlan[]> => {
+export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view: InstanceView, facts: InstanceFacts | undefined, rowless = false): Step<DiskPlan[]> => {
   const instance = view.row.instance;
   if (facts === undefined) {
-    // An instance with no row at all that was booted from an image had a root: without facts, it would arrive with none.
-    const rowless = view.records.size === 0 && view.row.imageRef !== null ? 'root' : undefined;
-    const first = view.unplaced[0] ?? rowless;
+    // A rowless instance (see withSharedVolumes) had a root: without facts, it would arrive with none.
+    const first = view.unplaced[0] ?? (rowless && !view.records.has('root') ? 'root' : undefined);
     return first === undefined ? E.right([]) : E.left(noRecord(instance, first, HINT));
   }
   // An instance with a record for every disk it has needs nothing of its image (which may be gone from the service).
-  // One with no row at all (a shelve here dropped them, and a compute not yet upgraded unshelved it) has every disk
-  // its facts describe made anew.
-  if (view.records.size > 0 && view.unplaced.length === 0 && (facts.configDrive !== true || view.records.has('config'))) return E.right([]);
+  // A rowless one has every disk its facts describe and no record holds (none kept from a shared pool) made anew.
+  if (!rowless && view.records.size > 0 && view.unplaced.length === 0 && (facts.configDrive !== true || view.records.has('config'))) return E.right([]);
   // A root that has a record (or is kept) needs nothing of the image, which may be gone from the service.
   const image = view.records.has('root') ? null : facts.image;
   const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image, flavor: facts.flavor, configDrive: facts.configDrive ?? false });
@@ -100,18 +98,10 @@ export interface SharedVolumes {
   readonly view: InstanceView;
   /** Those records, to claim (as a first touch would) once nothing can stop the evacuation before it begins. */
   readonly claims: ReadonlyMap<DiskName, DiskMetadata>;
+  /** Whether the instance had no row at all ({@link isRowless}): the disks its facts describe and no pool kept are made anew. */
+  readonly rowless: boolean;
 }
 
-/**
- * The disks an evacuation looks for in a shared pool: those whose rows have
- * no record, or, for an instance with no row at all (a shelve here dropped
- * them, and a compute not yet upgraded unshelved it), the usual ones the
- * classic driver made for it, which have no row to name them.
- */
-const lookedFor = (view: InstanceView): { readonly disks: readonly DiskName[]; readonly rowless: boolean } => {
-  if (view.records.size > 0 || view.unplaced.length > 0) return { disks: view.unplaced, rowless: false };
-  return { disks: view.row.imageRef === null ? LOCAL_BESIDE_VOLUME : USUAL_BDM_DISKS, rowless: true };
-};
 
 /**
  * The instance as an evacuation to `dst` sees it: each disk without a
@@ -120,15 +110,17 @@ const lookedFor = (view: InstanceView): { readonly disks: readonly DiskName[]; r
  * without one, for {@link rebuildPlans}. Nothing is written here.
  */
 export const withSharedVolumes = async (dst: HostServices, view: InstanceView): Step<SharedVolumes> => {
-  const { disks, rowless } = lookedFor(view);
-  if (disks.length === 0) return E.right({ view, claims: new Map() });
+  // An instance with no row at all has its usual disks looked for: no row names them.
+  const rowless = isRowless(view.records, view.unplaced, view.row);
+  const disks = rowless ? USUAL_BDM_DISKS : view.unplaced;
+  if (disks.length === 0) return E.right({ view, claims: new Map(), rowless });
   const records = new Map(view.records);
   const claims = new Map<DiskName, DiskMetadata>();
   const unplaced: DiskName[] = [];
   for (const disk of disks) {
     const found = await sharedVolume(dst, view, disk);
     if (E.isLeft(found)) return found;
-    // A usual disk of a rowless instance that is not in the pool is one it never had, or one the facts make anew.
+    // A usual disk of a rowless instance that is not in the pool is one it never had, or one its facts make anew.
     if (found.right === null) {
       if (!rowless) unplaced.push(disk);
     } else {
@@ -136,7 +128,7 @@ export const withSharedVolumes = async (dst: HostServices, view: InstanceView): 
       claims.set(disk, found.right);
     }
   }
-  return E.right({ view: { ...view, records, unplaced }, claims });
+  return E.right({ view: { ...view, records, unplaced }, claims, rowless });
 };
 
 /**

@@ -56,6 +56,15 @@ const FACT_ERRORS: ReadonlySet<string> = new Set([
   'DISK_NOT_REGULAR_FILE',
 ]);
 
+/**
+ * Whether an instance has no row at all though it was booted from an image:
+ * a shelve here dropped its rows, and a compute not yet upgraded unshelved
+ * it, making its disks without rows. (One booted from a volume, without
+ * local disks, has none either, and nothing is looked for.)
+ */
+export const isRowless = (records: ReadonlyMap<DiskName, DiskMetadata>, unrecorded: readonly DiskName[], row: InstanceState): boolean =>
+  records.size === 0 && unrecorded.length === 0 && row.imageRef !== null;
+
 /** Whether the instance has records and every one was written when its disk was made. */
 const bornWithRecords = (records: ReadonlyMap<DiskName, DiskMetadata>): boolean => {
   if (records.size === 0) return false;
@@ -73,7 +82,7 @@ const adoptPending = async (host: HostServices, row: InstanceState, records: Map
   // An image-backed instance with no row at all had its rows dropped by a shelve here, and a compute not yet upgraded
   // unshelved it: its usual disks are looked for. One booted from a volume, without local disks, is not looked at
   // (one that has them is taken over when its shelve settles: shelve-settle.ts).
-  const rowless = records.size === 0 && pending.length === 0 && row.imageRef !== null;
+  const rowless = isRowless(records, pending, row);
   // An instance whose every disk was made with its record was born on an upgraded host, and the classic
   // driver never runs on one (nor is an instance moved to a host that awaits its upgrade): nothing of it
   // can be the classic driver's, so its host is not asked for classic leftovers on every load.

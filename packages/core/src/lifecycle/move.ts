@@ -71,7 +71,7 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   const cache = cacheDirRefusal(dst.right.ctx, req.instance);
   if (cache !== null) return E.left(cache);
   const evacuating = req.kind === 'evacuate' && loaded.right.host.ctx.name !== req.to;
-  const shared = evacuating ? await withSharedVolumes(dst.right, loaded.right) : E.right({ view: loaded.right, claims: new Map<DiskName, DiskMetadata>() });
+  const shared = evacuating ? await withSharedVolumes(dst.right, loaded.right) : E.right({ view: loaded.right, claims: new Map<DiskName, DiskMetadata>(), rowless: false });
   if (E.isLeft(shared)) return shared;
   const view = shared.right.view;
   const src = view.host;
@@ -92,7 +92,7 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
   }
   const added = await planAll(dst.right, req.instance, req.flavor === undefined ? [] : addedRequests(view.records.keys(), req.flavor));
   if (E.isLeft(added)) return added;
-  const rebuilt = req.kind === 'evacuate' ? await rebuildPlans(deps, dst.right, view, req.facts) : E.right([]);
+  const rebuilt = req.kind === 'evacuate' ? await rebuildPlans(deps, dst.right, view, req.facts, shared.right.rowless) : E.right([]);
   if (E.isLeft(rebuilt)) return rebuilt;
   for (const p of added.right) {
     const record = planToRecord(p);

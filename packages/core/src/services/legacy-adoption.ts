@@ -29,6 +29,7 @@ import type { CoreError } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { chainRefusal } from './backing-chain.js';
+import { LOCAL_BESIDE_VOLUME, USUAL_BDM_DISKS } from './usual-disks.js';
 import { DiskRealizer } from './disk-realizer.js';
 import { cannotHold, derivedProbe } from './legacy-places.js';
 import { locationTaken } from './supplied-location.js';
@@ -55,10 +56,6 @@ export interface OperatorLayout {
   readonly imageId?: ImageId | null;
 }
 
-/** The disks with a BDM row that the classic driver makes for most instances. */
-export const USUAL_BDM_DISKS: readonly DiskName[] = ['root', 'ephemeral0', 'swap'];
-/** The usual disks of an instance booted from a volume. */
-export const LOCAL_BESIDE_VOLUME: readonly DiskName[] = ['ephemeral0', 'swap'];
 
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];

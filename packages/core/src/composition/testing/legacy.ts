@@ -47,6 +47,8 @@ export interface LegacySeed {
   readonly diskInfo?: 'written' | 'absent' | 'corrupt' | Readonly<Record<string, string>>;
   /** The instance's `image_ref` (default: none). */
   readonly imageRef?: string | null;
+  /** Whether the instance has no row at all (a shelve here dropped them, and a compute not yet upgraded unshelved it). */
+  readonly rowless?: boolean;
 }
 
 const must = <A>(r: E.Either<{ readonly message: string }, A>): A => {
@@ -96,7 +98,7 @@ export const seedLegacy = async (f: FakeFleet, seed: LegacySeed): Promise<Readon
   } finally {
     f.cluster.setStep(null);
   }
-  f.store.seedLegacyInstance(seed.instance, seed.host, seed.disks.map((d) => d.disk), seed.imageRef ?? null);
+  f.store.seedLegacyInstance(seed.instance, seed.host, seed.rowless === true ? [] : seed.disks.map((d) => d.disk), seed.imageRef ?? null);
   f.legacy.add(seed.instance);
   return markers;
 };
