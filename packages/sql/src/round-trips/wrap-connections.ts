@@ -41,6 +41,14 @@ class WrappedConnection implements DatabaseConnection {
   }
 }
 
+/** Whether a driver's error says its connection is gone (mysql2 marks those `fatal`; pg says so in words). */
+const connectionLost = (e: unknown): boolean => {
+  if (typeof e !== 'object' || e === null) return false;
+  const { fatal, code, message } = e as { readonly fatal?: unknown; readonly code?: unknown; readonly message?: unknown };
+  if (fatal === true || code === 'PROTOCOL_CONNECTION_LOST' || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return typeof message === 'string' && /Connection terminated|is not queryable/.test(message);
+};
+
 class WrappingDriver implements Driver {
   constructor(
     private readonly inner: Driver,
@@ -64,10 +72,14 @@ class WrappingDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    // kysely throws a failed rollback in place of the error that made it roll back (a lost connection then reads
-    // "connection is in closed state"). The transaction is over either way: a connection that cannot roll back has
-    // lost it, and the server rolls it back. So the cause is what the caller sees.
-    await this.inner.rollbackTransaction(connection).catch(() => undefined);
+    try {
+      await this.inner.rollbackTransaction(connection);
+    } catch (e) {
+      // kysely throws a failed rollback in place of the error that made it roll back, so a lost connection read
+      // "connection is in closed state". On a lost connection the server has rolled the transaction back: the cause is
+      // what the caller sees. Any other failure leaves the transaction open on a live connection, and is thrown.
+      if (!connectionLost(e)) throw e;
+    }
   }
 
   async savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
