@@ -11,7 +11,7 @@ import { byteSize, HOSTILE_KINDS, type Backend, type BaseImage, type ByteSize, t
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HostBaseImageCache } from '../../host/src/base-image-cache.js';
-import { DEFAULT_INSPECT_LIMITS } from '../../host/src/inspect-limits.js';
+import { DEFAULT_CONVERT_LIMITS, DEFAULT_INSPECT_LIMITS } from '../../host/src/inspect-limits.js';
 import { FlatDriver } from '../../host/src/flat-driver.js';
 import { LvmDriver } from '../../host/src/lvm-driver.js';
 import { PloopDriver } from '../../host/src/ploop-driver.js';
@@ -127,10 +127,10 @@ describe('the host base-image cache and template builder over the in-memory host
       cluster.addImage({ id: 'img', diskFormat: fmt, virtualSize: 64 * 1024 * 1024 });
       const r = await cache.ensure(imageIdOf('img'))();
       expect(r).toMatchObject({ right: { base: { format: fmt === 'qcow2' ? 'qcow2' : 'raw' } } });
-      // The guest-controlled bytes are opened only under limits: inspected, and (a vmdk) converted.
-      const opened = cluster.commands().filter((c) => c.argv[1] === 'info' || c.argv[1] === 'convert');
-      expect(opened.map((c) => c.argv[1])).toEqual(fmt === 'vmdk' ? ['info', 'convert'] : fmt === 'qcow2' ? ['info'] : opened.map((c) => c.argv[1]));
-      expect(opened.every((c) => c.limits !== null)).toBe(true);
+      // The guest-controlled bytes are opened only under limits: inspected, and (a vmdk) converted with its own.
+      const opened = cluster.commands().filter((c) => c.argv[1] === 'info' || c.argv[1] === 'convert').map((c) => [c.argv[1], c.limits]);
+      const inspected = ['info', DEFAULT_INSPECT_LIMITS];
+      expect(opened).toEqual({ raw: [], iso: [], qcow2: [inspected], vmdk: [inspected, ['convert', DEFAULT_CONVERT_LIMITS]] }[fmt]);
       expect([cluster.probes(), cluster.leaks()]).toEqual([[], []]);
     });
 

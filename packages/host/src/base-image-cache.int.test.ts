@@ -10,7 +10,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostPath, ImageFormat, ImageId, ImageMeta, ImageService, ImageServiceError } from '@disk-ledger/domain';
 import { BASE_DIR, HostBaseImageCache, entryName } from './base-image-cache.js';
-import { DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
+import { DEFAULT_CONVERT_LIMITS, DEFAULT_INSPECT_LIMITS } from './inspect-limits.js';
 import { ExecaCommandExecutor } from './execa-command-executor.js';
 import { NodeHostFiles } from './node-host-files.js';
 import { expectLeft, expectRight } from './testing/expect-result.js';
@@ -175,6 +175,8 @@ describe('HostBaseImageCache on this host', () => {
       expect((await fs.stat(base.path)).size).toBe(4 * 1024 * 1024);
       const entry = `${cacheDir()}/${entryName(id)}`;
       expect(exec.argvs.at(-1)).toEqual(['qemu-img', 'convert', '-f', 'vmdk', '-O', 'raw', `${entry}.part`, `${entry}.conv`]);
+      // Run by the real prlimit with those limits: a bound too tight for qemu-img's threads would have failed it.
+      expect(exec.specs.at(-1)?.limits).toEqual(DEFAULT_CONVERT_LIMITS);
       expect(base.virtualSize).toBe(4 * 1024 * 1024);
       expect(await leftovers()).toEqual([]);
     });
