@@ -18,10 +18,13 @@ export const foreignBaseRefused = (instance: InstanceId, disk: DiskName, file: s
     : `${instance}/${disk} names backing file ${JSON.stringify(file)}, which is not the cache entry of its image ${JSON.stringify(imageId)}; an operator must supply its layout`,
 });
 
-/** A legacy rescue disk whose base is not its instance's own image's entry: nothing nova kept says which image it rescued from. */
+/**
+ * A rescue disk whose base is not its instance's own image's entry, and whose record (derived, or of the 1.0 format)
+ * does not say which image it rescued from: nova keeps no rescue image in the instance's row.
+ */
 export const rescueBaseUnknown = (instance: InstanceId, file: string): LegacyBackingRefused => ({
   _tag: 'LegacyBackingRefused', code: 'LEGACY_BACKING_REFUSED', instance, disk: 'rescue', path: `${instance}/rescue`,
-  message: `${instance}/rescue names backing file ${JSON.stringify(file)}, which is not the cache entry of the instance's own image, and nothing the classic driver kept says which image it rescued from, so it is not opened; unrescue removes it, or an operator supplies its layout with its image`,
+  message: `${instance}/rescue names backing file ${JSON.stringify(file)}, which is not the cache entry of the instance's own image, and nothing recorded says which image it was made from, so it is not opened; unrescue removes it`,
 });
 
 /** A legacy root overlay whose instance's `image_ref` is no image id (a link, say): its own entry of the cache cannot be named. */

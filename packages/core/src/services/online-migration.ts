@@ -33,7 +33,7 @@ export interface MigrationResult {
    */
   readonly filledElsewhere: number;
   readonly failures: readonly MigrationFailure[];
-  /** Instances some of whose rows it filled, in the order it met them. */
+  /** Instances whose rows it derived and wrote, in the order it met them (a concurrent writer may have filled some first). */
   readonly instances: readonly InstanceId[];
 }
 

@@ -138,6 +138,7 @@ export class RecordedDiskReader {
     }
   }
 
+  /** Whether the recorded disk is on the host: its chain checked, and its size held against its record (`DISK_SIZE_MISMATCH`). */
   async presence(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<DiskPresence> {
     const opened = await this.opened(instance, disk, meta);
     if (E.isLeft(opened)) return opened;

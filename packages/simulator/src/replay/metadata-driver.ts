@@ -255,7 +255,7 @@ export class MetadataDriver implements StepDriver {
     // them, as it may not by a move (confirm the resize instead, or upgrade the source first).
     const source = this.world.instance(step.instance)?.resizedFrom?.host;
     const refused = source === undefined ? null : this.refuseClassic(step.instance, source);
-    if (refused !== null) return Promise.resolve(refused);
+    if (refused !== null) return Promise.resolve(refused.ok ? refused : { ...refused, message: `revert to the resize's source: ${refused.message}` });
     return this.on(step.instance, async (i, inst) => {
       const r = await this.lifecycle.revertResize(i)();
       if (E.isRight(r) && inst.resizedFrom !== null) {
