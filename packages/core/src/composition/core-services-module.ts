@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { DiskInfoFacts } from '../services/disk-info-facts.js';
 import { DiskRealizer } from '../services/disk-realizer.js';
+import { DiskMaker } from '../services/disk-maker.js';
 import { RecordedDiskReader } from '../services/recorded-disk-reader.js';
 import { ImageBackend } from '../services/image-backend.js';
 import { LegacyAdoption } from '../services/legacy-adoption.js';
@@ -13,6 +14,7 @@ import { TOKENS } from '../tokens.js';
  */
 export const hostServicesModule = new ContainerModule(({ bind }) => {
   bind(RecordedDiskReader).toSelf().inSingletonScope();
+  bind(DiskMaker).toSelf().inSingletonScope();
   bind(DiskRealizer).toSelf().inSingletonScope();
   bind(LegacyAdoption).toSelf().inSingletonScope();
   bind(ImageBackend).toSelf().inSingletonScope();

@@ -3,7 +3,6 @@ import {
   byteSize,
   invalidSize,
   instanceDir,
-  novaFileName,
   novaFileNames,
   type DiskLocation,
   planToRecord,
@@ -18,35 +17,21 @@ import {
   type HostFiles,
   type HostPath,
   type InstanceId,
-  type TemplateBuilder,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
-import type { CoreError, DiskLost } from '../errors/core-error.js';
-import { imageCacheDir, type HostContext } from '../host-context.js';
+import type { CoreError } from '../errors/core-error.js';
+import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { namedVolume } from './disk-locator.js';
 import { cannotHold } from './legacy-places.js';
+import { DiskMaker, diskLost, inventsContents } from './disk-maker.js';
 import { sourceOf } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
 import { diskMismatch, RecordedDiskReader, type DiskPresence, type OpenedDisk } from './recorded-disk-reader.js';
 import { stagedImage, stagedPath } from './staging.js';
-import { TemplateCache } from './template-cache.js';
-
-/**
- * Whether making `disk` from `source` would invent its contents: a root or
- * rescue disk with no image to make it from, whose record does not say it
- * was made blank (the classic driver's facts or an operator gave it).
- */
-const inventsContents = (disk: DiskName, meta: DiskMetadata, source: DiskSource): boolean =>
-  source.kind === 'func' && source.func.kind === 'blank' && (disk === 'root' || disk === 'rescue') && (meta.provenance === 'derived' || meta.provenance === 'operator');
-
-const diskLost = (instance: InstanceId, disk: DiskName, meta: DiskMetadata): DiskLost => ({
-  _tag: 'DiskLost', code: 'DISK_LOST', instance, disk, path: `${instance}/${disk}`,
-  message: `${instance}/${disk} is missing and its record (provenance ${meta.provenance ?? 'unknown'}) names no image to make it again from: rebuild the instance from an image, or delete it`,
-});
 
 type Ran<A> = Promise<E.Either<CoreError, A>>;
 
@@ -55,7 +40,8 @@ const DONE: E.Either<never, void> = E.right(undefined);
 /**
  * Makes recorded disks exist on this host, exactly as recorded. It is only
  * ever handed a record that is already durable (persist before create), and
- * it reads the disk only through the driver, with the recorded format.
+ * it reads the disk only through the driver, with the recorded format
+ * (RecordedDiskReader); DiskMaker makes a disk from its source.
  *
  * Each method is a short sequence of steps that stops at the first `Left`,
  * written as an async function (a TaskEither pipeline per call cost more
@@ -63,19 +49,15 @@ const DONE: E.Either<never, void> = E.right(undefined);
  */
 @injectable()
 export class DiskRealizer {
-  private readonly templates: TemplateCache;
-
   constructor(
     @inject(TOKENS.HostContext) private readonly ctx: HostContext,
     @inject(TOKENS.DiskDrivers) private readonly drivers: DiskDrivers,
     @inject(TOKENS.HostFiles) private readonly files: HostFiles,
     @inject(TOKENS.BaseImageCache) private readonly cache: BaseImageCache,
-    @inject(TOKENS.TemplateBuilder) private readonly builder: TemplateBuilder,
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
     @inject(RecordedDiskReader) private readonly reader: RecordedDiskReader,
-  ) {
-    this.templates = new TemplateCache(imageCacheDir(ctx), files, builder);
-  }
+    @inject(DiskMaker) private readonly maker: DiskMaker,
+  ) {}
 
   /** The driver and image of a recorded disk on this host. */
   open(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, OpenedDisk> {
@@ -283,11 +265,11 @@ export class DiskRealizer {
    * are some. Looking first would cost every new volume a second look-up.
    */
   private async madeFromSource(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
-    let created = await this.create(instance, disk, meta, source);
+    let created = await this.maker.create(instance, disk, meta, source);
     if (E.isLeft(created) && created.left._tag === 'DiskExists') {
       const removed = await this.removed(instance, disk, meta);
       if (E.isLeft(removed)) return removed;
-      created = await this.create(instance, disk, meta, source);
+      created = await this.maker.create(instance, disk, meta, source);
     }
     return E.isLeft(created) ? created : this.requirePresent(instance, disk, meta);
   }
@@ -302,7 +284,7 @@ export class DiskRealizer {
     if (inventsContents(disk, meta, source)) return E.left(diskLost(instance, disk, meta));
     const creating = await this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'creating' } }])();
     if (E.isLeft(creating)) return creating;
-    const created = await this.create(instance, disk, meta, source);
+    const created = await this.maker.create(instance, disk, meta, source);
     if (E.isLeft(created)) return created;
     const present = await this.requirePresent(instance, disk, meta);
     if (E.isLeft(present)) return present;
@@ -336,52 +318,5 @@ export class DiskRealizer {
     const presence = await this.reader.presence(instance, disk, meta);
     if (E.isLeft(presence)) return presence;
     return presence.right === 'present' ? DONE : E.left(diskMismatch(instance, disk, 'DISK_SIZE_MISMATCH', `${instance}/${disk} is missing right after it was created`));
-  }
-
-  private async create(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
-    if (inventsContents(disk, meta, source)) return E.left(diskLost(instance, disk, meta));
-    const size = byteSize(meta.size);
-    if (E.isLeft(size)) return size;
-    const target = await this.reader.opened(instance, disk, meta);
-    if (E.isLeft(target)) return target;
-    const dir = await this.files.mkdirp(instanceDir(this.ctx.instancesPath, instance))();
-    if (E.isLeft(dir)) return dir;
-    const { driver, image } = target.right;
-    const n = size.right;
-    if (source.kind === 'image') {
-      const cached = await this.cache.ensure(source.imageId)();
-      return E.isLeft(cached) ? cached : driver.createFromBase(image, cached.right.base, n)();
-    }
-    const func = source.func;
-    if (func.kind === 'blank') return driver.createBlank(image, n)();
-    if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target.right, n, (path) => this.builder.build(func, path, n));
-    const template = await this.templates.ensure(func, n)();
-    // A template holds exactly the size it was built for (its name says which), so the driver need not read it.
-    return E.isLeft(template) ? template : driver.createFromBase(image, { path: template.right, format: 'raw', virtualSize: n }, n)();
-  }
-
-  /** Build an instance-specific source (a config drive) beside the disk, copy it in, then remove it. */
-  private async fromScratchFile(
-    instance: InstanceId,
-    disk: DiskName,
-    target: OpenedDisk,
-    size: ByteSize,
-    build: (path: HostPath) => TE.TaskEither<CoreError, void>,
-  ): Ran<void> {
-    const scratch = `${instanceDir(this.ctx.instancesPath, instance)}/${novaFileName(disk)}.build` as HostPath;
-    const made = await this.madeFromScratch(scratch, target, size, build);
-    if (E.isRight(made)) return made;
-    // The scratch file goes on failure too; should that removal fail, its error is the one reported.
-    const cleaned = await this.files.remove(scratch)();
-    return E.isLeft(cleaned) ? cleaned : made;
-  }
-
-  private async madeFromScratch(scratch: HostPath, target: OpenedDisk, size: ByteSize, build: (path: HostPath) => TE.TaskEither<CoreError, void>): Ran<void> {
-    const cleared = await this.files.remove(scratch)();
-    if (E.isLeft(cleared)) return cleared;
-    const built = await build(scratch)();
-    if (E.isLeft(built)) return built;
-    const created = await target.driver.createFromBase(target.image, { path: scratch, format: 'raw', virtualSize: size }, size)();
-    return E.isLeft(created) ? created : this.files.remove(scratch)();
   }
 }
