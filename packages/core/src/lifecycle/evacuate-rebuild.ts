@@ -102,7 +102,6 @@ export interface SharedVolumes {
   readonly rowless: boolean;
 }
 
-
 /**
  * The instance as an evacuation to `dst` sees it: each disk without a
  * record whose image is in an rbd pool the destination shares gets its

@@ -74,16 +74,11 @@ export const realizeAll = (host: HostServices, instance: InstanceId, plans: read
   sequence(plans, (p) => run(host.realizer.realize(instance, p.disk, planToRecord(p), p.source)));
 
 /**
- * Whether the instance is registered as a boot cut short between its
- * registration and its records leaves it: on this host, from this image,
- * with no slot and no move. Booting it again carries on from there, as
- * nothing of it was made. (Two processes booting one instance at once could
- * both carry on: nova never boots one instance twice.)
- */
-/**
  * How an existing instance of the boot's id stands: `other` when it is not registered as this boot would register
- * it (on its host, from its image, not moving), `empty` when it is but has no slots yet, `started` when this boot
- * (or an earlier one like it) saved its records.
+ * it (on its host, from its image, not moving); `empty` when it is but has no slots yet, as a boot cut short between
+ * its registration and its records leaves it, so booting again carries on from there (two processes booting one
+ * instance at once could both carry on: nova never boots one instance twice); `started` when this boot (or an
+ * earlier one like it) saved its records.
  */
 const registered = async (deps: LifecycleDeps, req: SpawnRequest): Promise<'other' | 'empty' | 'started'> => {
   const row = await run(deps.repository.getInstance(req.instance));

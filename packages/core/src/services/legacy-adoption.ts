@@ -56,7 +56,6 @@ export interface OperatorLayout {
   readonly imageId?: ImageId | null;
 }
 
-
 /** Disks without a BDM row that the classic driver kept in files of the instance directory. */
 const INSTANCE_LEVEL: readonly DiskName[] = ['config', 'kernel', 'ramdisk', 'rescue'];
 

@@ -11,7 +11,7 @@ import { inject, injectable } from 'inversify';
 import type { CoreError, DiskMismatch } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
-import { chainRefusal } from './backing-chain.js';
+import { chainRefusal, type CacheView } from './backing-chain.js';
 import { locate } from './disk-locator.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
@@ -37,13 +37,22 @@ type Ran<A> = Promise<E.Either<CoreError, A>>;
 /** Opens, checks and reads recorded disks on one host. */
 @injectable()
 export class RecordedDiskReader {
+  private readonly cacheView: CacheView;
+
   constructor(
     @inject(TOKENS.HostContext) private readonly ctx: HostContext,
     @inject(TOKENS.DiskDrivers) private readonly drivers: DiskDrivers,
     @inject(TOKENS.HostFiles) private readonly files: HostFiles,
     @inject(TOKENS.BaseImageCache) private readonly cache: BaseImageCache,
     @inject(DiskMetadataService) private readonly metadata: DiskMetadataService,
-  ) {}
+  ) {
+    // The host's cache as every chain check sees it: its options do not change while these services live.
+    this.cacheView = {
+      dir: imageCacheDir(ctx),
+      defaultDir: imageCacheDir({ instancesPath: ctx.instancesPath }),
+      ownEntry: (id) => this.ownEntry(id),
+    };
+  }
 
   /** The driver and image of a recorded disk on this host. */
   async opened(instance: InstanceId, disk: DiskName, meta: DiskMetadata): Ran<OpenedDisk> {
@@ -69,11 +78,7 @@ export class RecordedDiskReader {
     }
     const facts = await this.chainFacts(instance, disk, meta, state.right);
     if (E.isLeft(facts)) return facts;
-    const refused = chainRefusal(instance, disk, facts.right, state.right, {
-      dir: imageCacheDir(this.ctx),
-      defaultDir: imageCacheDir({ instancesPath: this.ctx.instancesPath }),
-      ownEntry: (id) => this.ownEntry(id),
-    });
+    const refused = chainRefusal(instance, disk, facts.right, state.right, this.cacheView);
     if (refused !== null) return E.left(refused);
     const backing = state.right.exists ? state.right.backing : undefined;
     if (backing === undefined || meta.provenance === 'created') return state;

@@ -40,12 +40,6 @@ const holds = (file: string, text: string): boolean => {
 /** Random, so that no fixture or earlier replay can hold the same marker by accident; always ten digits, so a file keeps its size. */
 const freshMarker = (host: string, path: string): string => secretMarker(host, path, randomInt(1_000_000_000, 9_999_999_999));
 
-/**
- * Every secret of a replay, and a search for them in bytes. {@link SecretSet.rotate} gives each file a new marker (a
- * step's own): bytes holding an older one were copied before, bytes holding the current one were read from the
- * file since. So a secret the classic driver leaked into a disk, found again there, is told apart from the same
- * secret read afresh (through a backing file, say) by a later step.
- */
 /** A marker to search for, and the secret it was written into. */
 interface Needle extends FoundSecret {
   readonly bytes: Buffer;
@@ -53,6 +47,12 @@ interface Needle extends FoundSecret {
 
 const needle = (secret: PlantedSecret, marker: string): Needle => ({ secret, marker, bytes: Buffer.from(marker, 'utf8') });
 
+/**
+ * Every secret of a replay, and a search for them in bytes. {@link SecretSet.rotate} gives each file a new marker (a
+ * step's own): bytes holding an older one were copied before, bytes holding the current one were read from the
+ * file since. So a secret the classic driver leaked into a disk, found again there, is told apart from the same
+ * secret read afresh (through a backing file, say) by a later step.
+ */
 export class SecretSet {
   private readonly needles: Needle[];
   private readonly latest = new Map<PlantedSecret, string>();
