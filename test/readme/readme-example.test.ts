@@ -28,6 +28,7 @@ const embeddingExample = (readme: string): string => {
 const inMemoryExample = (readme: string): string => embeddingExample(readme.slice(readme.indexOf('### On the in-memory host')).replace('### On the in-memory host', '## Embedding'));
 
 const DECLARED = 'declare const glance: ImageService;';
+const DECLARED_METADATA = 'declare const metadata: ConfigDriveContents;';
 
 /** An image service over a directory: `cirros` is a real 1 GiB qcow2 made by qemu-img; uploads are kept beside it. */
 const GLANCE = `import { copyFile, stat } from 'node:fs/promises';
@@ -68,6 +69,7 @@ afterAll(async () => {
 describe("the README's embedding example", () => {
   it('declares the image service it leaves to the reader, and names paths this test can move', () => {
     expect(example).toContain(DECLARED);
+    expect(example).toContain(DECLARED_METADATA);
     expect(example).toContain("openDatabase('/var/lib/disk-ledger/nova.sqlite')");
     expect(example).toContain('/srv/');
   });
@@ -82,7 +84,9 @@ describe("the README's embedding example", () => {
   it('runs to the end on real qemu-img and SQLite, every lifecycle call succeeding, and leaves no disk behind', async () => {
     await writeFile(join(DIR, 'glance.mjs'), GLANCE);
     await writeFile(join(DIR, 'checked.mjs'), CHECKED);
-    const body = localised(example).replace(DECLARED, "import { directoryImages } from './glance.mjs';\nconst glance: ImageService = directoryImages;");
+    const body = localised(example)
+      .replace(DECLARED, "import { directoryImages } from './glance.mjs';\nconst glance: ImageService = directoryImages;")
+      .replace(DECLARED_METADATA, "const metadata: ConfigDriveContents = { files: (i) => async () => ({ _tag: 'Right', right: [{ path: 'openstack/latest/meta_data.json', content: JSON.stringify({ uuid: i }) }] }) };");
     await writeFile(join(DIR, 'run.mts'), `import './checked.mjs';\n${body}`);
     const r = await run(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(DIR, 'run.mts')], { cwd: DIR, env: { ...process.env, CIRROS: join(DIR, 'cirros.qcow2') } }).then(
       (out) => ({ code: 0, stderr: out.stderr }),

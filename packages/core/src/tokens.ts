@@ -2,6 +2,7 @@ import type {
   BaseImageCache,
   BlockDeviceMappingRepository,
   CommandExecutor,
+  ConfigDriveContents,
   DiskDrivers,
   HostFiles,
   ImageService,
@@ -26,5 +27,6 @@ export const TOKENS = {
   ImageService: Symbol.for('disk-ledger.ImageService') as ServiceIdentifier<ImageService>,
   BaseImageCache: Symbol.for('disk-ledger.BaseImageCache') as ServiceIdentifier<BaseImageCache>,
   LegacyHostFacts: Symbol.for('disk-ledger.LegacyHostFacts') as ServiceIdentifier<LegacyHostFacts>,
+  ConfigDriveContents: Symbol.for('disk-ledger.ConfigDriveContents') as ServiceIdentifier<ConfigDriveContents>,
 } as const;
 

@@ -26,6 +26,7 @@ export * from './ports/base-image-cache.js';
 export * from './ports/block-device-mapping-repository.js';
 export * from './ports/legacy-host-facts.js';
 export * from './ports/disk-transfer.js';
+export * from './ports/config-drive-contents.js';
 export * from './layout/layout-error.js';
 export * from './layout/host-options.js';
 export * from './layout/disk-plan.js';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { hostNameRefused, isHostName, volumeName, type BlockDeviceMappingRepository, type DiskTransfer, type ImageService } from '@disk-ledger/domain';
+import { hostNameRefused, isHostName, volumeName, type BlockDeviceMappingRepository, type ConfigDriveContents, type DiskTransfer, type ImageService } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { Container, type ContainerModule } from 'inversify';
 import type { HostContext } from '../host-context.js';
@@ -14,15 +14,16 @@ import { DiskMetadataService } from '../services/metadata-service.js';
 import { OnlineMigration } from '../services/online-migration.js';
 import { TOKENS } from '../tokens.js';
 import { hostServicesModule } from './core-services-module.js';
-import { guardImageService, guardRepository, guardTransfer } from './guarded-ports.js';
+import { guardConfigDrives, guardImageService, guardRepository, guardTransfer, noConfigDrives } from './guarded-ports.js';
 
 /**
  * The shared parts of a fleet: one repository, one image service, one way to
- * move files between hosts. Each should return its failures as values; one
- * that throws or rejects instead is answered with its own failure value
- * (`REPOSITORY_FAILED`, `IMAGE_SERVICE_FAILED`, or `FS_ERROR` for a copy),
- * whose `path` names the method and whose `cause` is what was thrown, so the
- * operation's clean-ups still run.
+ * move files between hosts, and where config drives' files come from. Each
+ * should return its failures as values; one that throws or rejects instead
+ * is answered with its own failure value (`REPOSITORY_FAILED` or
+ * `IMAGE_SERVICE_FAILED`, whose `path` names the method; `FS_ERROR` for a
+ * copy; `CONFIG_DRIVE_CONTENTS_UNAVAILABLE` for the drive), whose `cause` is
+ * what was thrown, so the operation's clean-ups still run.
  */
 export interface FleetPorts {
   /** Where instances, their block device mappings and the records live (nova's database). */
@@ -31,6 +32,14 @@ export interface FleetPorts {
   readonly images: ImageService;
   /** How a move copies a disk's staged file from one host to another. */
   readonly transfer: DiskTransfer;
+  /**
+   * The files of an instance's config drive, for a drive built without being
+   * given them: a boot without `configFiles`, or a drive made again from its
+   * record (a hard reboot that finds it gone, an evacuation, an unshelve).
+   * Without it, such a drive is refused (`CONFIG_DRIVE_CONTENTS_UNAVAILABLE`),
+   * never built empty.
+   */
+  readonly configDrives?: ConfigDriveContents;
 }
 
 const sameContext = (a: HostContext, b: HostContext): boolean =>
@@ -55,6 +64,7 @@ export class Fleet implements HostRegistry {
     this.root.bind(TOKENS.Repository).toConstantValue(guardRepository(ports.repository));
     this.root.bind(TOKENS.ImageService).toConstantValue(guardImageService(ports.images));
     this.root.bind(LIFECYCLE_TOKENS.DiskTransfer).toConstantValue(guardTransfer(ports.transfer));
+    this.root.bind(TOKENS.ConfigDriveContents).toConstantValue(ports.configDrives === undefined ? noConfigDrives : guardConfigDrives(ports.configDrives));
     this.root.bind(LIFECYCLE_TOKENS.HostRegistry).toConstantValue(this);
     this.root.bind(InstanceLocks).toSelf();
     this.root.bind(DiskMetadataService).toSelf();

@@ -9,10 +9,14 @@
  * as its `cause`.
  */
 import {
+  configDriveContentsUnavailable,
   isHostDeath,
   type Argv,
   type BlockDeviceMappingRepository,
   type CommandExecutor,
+  type ConfigDriveContents,
+  type ConfigDriveFile,
+  type ConfigDriveContentsUnavailable,
   type DiskTransfer,
   type ExecutorFailed,
   type FileSystemError,
@@ -23,7 +27,7 @@ import {
   type RepositoryFailed,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import type * as TE from 'fp-ts/lib/TaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 
 /** The port's own failure for a throw of `method`. */
 type Failure<L> = (where: string, message: string, cause: unknown) => L;
@@ -96,6 +100,25 @@ export const guardImageService = (images: ImageService): ImageService => {
     upload: (meta, src) => guard('upload', () => images.upload(meta, src)),
   };
   return guarded;
+};
+
+/**
+ * `contents` with a throw turned into the instance's
+ * `CONFIG_DRIVE_CONTENTS_UNAVAILABLE`, the thrown value as `cause`.
+ */
+export const guardConfigDrives = (contents: ConfigDriveContents): ConfigDriveContents => {
+  if (isGuarded(contents)) return contents;
+  const guarded: ConfigDriveContents & Guarded = {
+    [GUARDED]: true,
+    files: (instance) =>
+      caught<ConfigDriveContentsUnavailable, readonly ConfigDriveFile[]>('ConfigDriveContents', 'files', (_where, message, cause) => configDriveContentsUnavailable(instance, message, cause), () => contents.files(instance)),
+  };
+  return guarded;
+};
+
+/** The port of a fleet given none: every drive it would have to fill is refused, never built empty. */
+export const noConfigDrives: ConfigDriveContents = {
+  files: (instance) => TE.left(configDriveContentsUnavailable(instance, 'its files were not given and no ConfigDriveContents port is bound (FleetPorts.configDrives)')),
 };
 
 /** `transfer` with a throw turned into an `FS_ERROR` for the destination file. */

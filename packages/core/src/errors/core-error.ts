@@ -1,5 +1,6 @@
 import type {
   BaseImageError,
+  ConfigDriveContentsUnavailable,
   DiskInfoCorrupt,
   DiskName,
   DomainError,
@@ -151,6 +152,7 @@ export type CoreError =
   | LegacyError
   | DiskInfoCorrupt
   | StorageError
+  | ConfigDriveContentsUnavailable
   | RepositoryError
   | BaseImageError
   | InvalidName

@@ -3,6 +3,7 @@ import {
   invalidName,
   type Backend,
   type BlockDeviceMappingRepository,
+  type ConfigDriveContents,
   type DiskFormat,
   type DiskMetadata,
   type DiskName,
@@ -64,8 +65,9 @@ export class InstanceLifecycle {
     @inject(LIFECYCLE_TOKENS.DiskTransfer) transfer: DiskTransfer,
     @inject(TOKENS.ImageService) images: ImageService,
     @inject(InstanceLocks) private readonly locks: InstanceLocks,
+    @inject(TOKENS.ConfigDriveContents) configDrives: ConfigDriveContents,
   ) {
-    this.deps = { hosts, repository, metadata, transfer, images };
+    this.deps = { hosts, repository, metadata, transfer, images, configDrives };
   }
 
   /** `op` as a task that waits for every earlier operation on `instance` (see {@link InstanceLocks}). */

@@ -1,4 +1,4 @@
-import type { BlockDeviceMappingRepository, DiskTransfer, ImageService } from '@disk-ledger/domain';
+import type { BlockDeviceMappingRepository, ConfigDriveContents, DiskTransfer, ImageService } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { CoreError } from '../errors/core-error.js';
@@ -15,6 +15,8 @@ export interface LifecycleDeps {
   readonly metadata: DiskMetadataService;
   readonly transfer: DiskTransfer;
   readonly images: ImageService;
+  /** Where a config drive's files come from when a boot is not given them. */
+  readonly configDrives: ConfigDriveContents;
 }
 
 /** A step's result: multi-step flows read best as async functions that return early on the first `Left`. */

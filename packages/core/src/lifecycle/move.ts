@@ -63,10 +63,11 @@ const flavorSize = (flavor: Flavor | undefined, disk: string): number =>
 export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehind> => {
   // An evacuated instance's host is down: its facts cannot be read; a disk without a record is kept from a pool the
   // destination shares, or made anew from the instance's facts (evacuate-rebuild.ts).
-  const loaded = await loadInstance(deps, req.instance, { adopt: req.kind !== 'evacuate', complete: req.kind !== 'evacuate' });
-  if (E.isLeft(loaded)) return loaded;
+  // Before loading, which may complete what an earlier operation left: a move to nowhere changes nothing.
   const dst = deps.hosts.get(req.to);
   if (E.isLeft(dst)) return dst;
+  const loaded = await loadInstance(deps, req.instance, { adopt: req.kind !== 'evacuate', complete: req.kind !== 'evacuate' });
+  if (E.isLeft(loaded)) return loaded;
   // Its directory there would be that host's base-image cache.
   const cache = cacheDirRefusal(dst.right.ctx, req.instance);
   if (cache !== null) return E.left(cache);

@@ -1,5 +1,6 @@
 import {
   checkFunc,
+  configDriveTooSmall,
   planDisk,
   planToRecord,
   type ConfigDriveFile,
@@ -23,6 +24,7 @@ export interface SpawnRequest {
   readonly image: ImageId | null;
   readonly flavor: Flavor;
   readonly configDrive?: boolean;
+  /** The config drive's files; without them, the fleet's `ConfigDriveContents` gives the instance's. */
   readonly configFiles?: readonly ConfigDriveFile[];
 }
 
@@ -42,7 +44,12 @@ export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Ste
   }
   if (req.flavor.ephemeral > 0) out.push({ disk: 'ephemeral0', size: req.flavor.ephemeral });
   if (req.flavor.swap > 0) out.push({ disk: 'swap', size: req.flavor.swap });
-  if (req.configDrive === true) out.push({ disk: 'config', files: req.configFiles ?? [] });
+  if (req.configDrive === true) {
+    // Asked for before any record is written: a drive whose files cannot be had refuses the boot, never builds empty.
+    const files = req.configFiles === undefined ? await run(deps.configDrives.files(req.instance)) : E.right(req.configFiles);
+    if (E.isLeft(files)) return files;
+    out.push({ disk: 'config', files: files.right });
+  }
   return E.right(out);
 };
 
@@ -58,6 +65,8 @@ export const planAll = async (host: HostServices, instance: InstanceId, requests
     if (E.isLeft(checked)) return checked;
     const p = planDisk(host.ctx.options, instance, r);
     if (E.isLeft(p)) return p;
+    const tooSmall = r.disk === 'config' ? configDriveTooSmall(r.files, p.right.size, 'configFiles') : null;
+    if (tooSmall !== null) return E.left(tooSmall);
     const placed = await run(host.realizer.placePlan(instance, p.right));
     if (E.isLeft(placed)) return placed;
     plans.push(placed.right);

@@ -5,13 +5,30 @@
  * beside the disk and copied in. Whether the record was durable first, and
  * whether the disk is then as recorded, are the realizer's.
  */
-import { byteSize, instanceDir, novaFileName, type BaseImageCache, type ByteSize, type DiskMetadata, type DiskName, type DiskSource, type HostFiles, type HostPath, type InstanceId, type TemplateBuilder } from '@disk-ledger/domain';
+import {
+  byteSize,
+  checkFunc,
+  instanceDir,
+  novaFileName,
+  type BaseImageCache,
+  type ByteSize,
+  type ConfigDriveContents,
+  type DiskFunc,
+  type DiskMetadata,
+  type DiskName,
+  type DiskSource,
+  type HostFiles,
+  type HostPath,
+  type InstanceId,
+  type TemplateBuilder,
+} from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError, DiskLost } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
+import { INSTANCE_CONFIG_FILES } from './disk-source.js';
 import { RecordedDiskReader, type OpenedDisk } from './recorded-disk-reader.js';
 import { TemplateCache } from './template-cache.js';
 
@@ -42,6 +59,7 @@ export class DiskMaker {
     @inject(TOKENS.BaseImageCache) private readonly cache: BaseImageCache,
     @inject(TOKENS.TemplateBuilder) private readonly builder: TemplateBuilder,
     @inject(RecordedDiskReader) private readonly reader: RecordedDiskReader,
+    @inject(TOKENS.ConfigDriveContents) private readonly configDrives: ConfigDriveContents,
   ) {
     this.templates = new TemplateCache(imageCacheDir(ctx), files, builder);
   }
@@ -63,10 +81,24 @@ export class DiskMaker {
     }
     const func = source.func;
     if (func.kind === 'blank') return driver.createBlank(image, n)();
-    if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target.right, n, (path) => this.builder.build(func, path, n));
+    if (func.kind === 'config-drive') {
+      const drive = await this.configDrive(instance, func);
+      return E.isLeft(drive) ? drive : this.fromScratchFile(instance, disk, target.right, n, (path) => this.builder.build(drive.right, path, n));
+    }
     const template = await this.templates.ensure(func, n)();
     // A template holds exactly the size it was built for (its name says which), so the driver need not read it.
     return E.isLeft(template) ? template : driver.createFromBase(image, { path: template.right, format: 'raw', virtualSize: n }, n)();
+  }
+
+  /** The drive as given, or with the instance's files when none were (INSTANCE_CONFIG_FILES). */
+  private async configDrive(instance: InstanceId, func: DiskFunc & { kind: 'config-drive' }): Ran<DiskFunc> {
+    if (func.files !== INSTANCE_CONFIG_FILES) return E.right(func);
+    const files = await this.configDrives.files(instance)();
+    if (E.isLeft(files)) return files;
+    const drive: DiskFunc = { kind: 'config-drive', files: files.right };
+    // The port is the integrator's: a path no tool can take fails here, before the drive is built.
+    const checked = checkFunc(drive);
+    return E.isLeft(checked) ? checked : E.right(drive);
   }
 
   /** Build an instance-specific source (a config drive) beside the disk, copy it in, then remove it. */

@@ -1,6 +1,7 @@
 import {
   byteSize,
   checkFunc,
+  configDriveTooSmall,
   imageId,
   instanceId,
   invalidSize,
@@ -122,6 +123,8 @@ export class ImageBackend {
     // A label or a config-drive path no tool can take fails here, before the record exists.
     const func = checkFunc(req.func);
     if (E.isLeft(func)) return TE.left(func.left);
+    const tooSmall = req.func.kind === 'config-drive' ? configDriveTooSmall(req.func.files, size.right, 'size') : null;
+    if (tooSmall !== null) return TE.left(tooSmall);
     return () =>
       this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
         const request: DiskRequest =

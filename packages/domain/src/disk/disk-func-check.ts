@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as A from 'fp-ts/lib/ReadonlyArray.js';
-import { invalidName } from '../names/invalid-name.js';
+import { invalidName, invalidSize, type InvalidSize } from '../names/invalid-name.js';
 import { fileName } from '../names/safe-names.js';
 import { unsupported, type StorageError } from '../ports/storage-error.js';
 import type { ConfigDriveFile, DiskFunc } from '../ports/template-builder.js';
@@ -104,4 +104,31 @@ export const checkFunc = (func: DiskFunc): E.Either<StorageError, CheckedFunc> =
     default:
       return E.left(unsupported(`func.kind: unknown func ${String(kind)}`, 'func.kind'));
   }
+};
+
+const ISO_SECTOR = 2048;
+
+/**
+ * The least a config drive holding `files` can take: each file's bytes in
+ * whole ISO 9660 sectors, before any of the image's own structures. A drive
+ * asked for at less cannot hold them; the tool would only say so after its
+ * record was written.
+ */
+export const configDriveFloor = (files: readonly ConfigDriveFile[]): number =>
+  files.reduce((sum, f) => sum + Math.ceil(utf8Length(f.content) / ISO_SECTOR) * ISO_SECTOR, 0);
+
+/** The bytes `text` takes in UTF-8 (a lone surrogate as U+FFFD's three). */
+const utf8Length = (text: string): number => {
+  let n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+};
+
+/** `INVALID_SIZE` at `path` when a drive of `size` bytes cannot hold `files` ({@link configDriveFloor}). */
+export const configDriveTooSmall = (files: readonly ConfigDriveFile[], size: number, path: string): InvalidSize | null => {
+  const floor = configDriveFloor(files);
+  return size >= floor ? null : { ...invalidSize(size, path), message: `invalid size ${size} at ${path}: the config drive's files take at least ${floor} bytes` };
 };

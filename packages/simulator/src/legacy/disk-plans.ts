@@ -7,6 +7,7 @@
 import { planDisk, type DiskName, type DiskPlan, type DiskRequest, type ImageFacts, type ImageId, type ImageMeta, type InstanceId } from '@disk-ledger/domain';
 import type { Flavor } from '@disk-ledger/core';
 import * as E from 'fp-ts/lib/Either.js';
+import { simConfigFiles } from '../world/config-drive-files.js';
 import type { LegacyHost, Result } from './legacy-host.js';
 
 /** The declared facts of an image. */
@@ -21,7 +22,7 @@ export interface InstanceShape {
 }
 
 /** The local disks a boot asks for, in creation order (nova's `_create_image`). */
-export const diskRequests = async (host: LegacyHost, shape: InstanceShape): Result<DiskRequest[]> => {
+export const diskRequests = async (host: LegacyHost, id: InstanceId, shape: InstanceShape): Result<DiskRequest[]> => {
   const out: DiskRequest[] = [];
   if (shape.image !== null) {
     const meta = await host.images.show(shape.image)();
@@ -36,13 +37,13 @@ export const diskRequests = async (host: LegacyHost, shape: InstanceShape): Resu
   }
   if (shape.flavor.ephemeral > 0) out.push({ disk: 'ephemeral0', size: shape.flavor.ephemeral });
   if (shape.flavor.swap > 0) out.push({ disk: 'swap', size: shape.flavor.swap });
-  if (shape.configDrive) out.push({ disk: 'config', files: [] });
+  if (shape.configDrive) out.push({ disk: 'config', files: simConfigFiles(id) });
   return E.right(out);
 };
 
 /** Plan every disk on `host` with its options now; the first that cannot be planned fails the whole. */
 export const planDisks = async (host: LegacyHost, id: InstanceId, shape: InstanceShape): Result<DiskPlan[]> => {
-  const requests = await diskRequests(host, shape);
+  const requests = await diskRequests(host, id, shape);
   if (E.isLeft(requests)) return requests;
   const plans: DiskPlan[] = [];
   for (const r of requests.right) {

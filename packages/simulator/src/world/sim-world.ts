@@ -1,3 +1,4 @@
+import { simConfigDrives } from './config-drive-files.js';
 import type { Flavor, HostContext } from '@disk-ledger/core';
 import { Fleet } from '@disk-ledger/core/composition';
 import type { BlockDeviceMappingRepository, DiskDrivers, HostPath, HostStorageOptions, InstanceId } from '@disk-ledger/domain';
@@ -41,7 +42,7 @@ export class SimWorld {
     readonly mode: 'metadata' | 'legacy',
     readonly site: Site,
   ) {
-    this.fleet = new Fleet({ repository, images: site.imageService(firstHost(scenario)), transfer: site.transfer });
+    this.fleet = new Fleet({ repository, images: site.imageService(firstHost(scenario)), transfer: site.transfer, configDrives: simConfigDrives });
     const upgraded = new Set(scenario.steps.flatMap((s) => (s.op === 'upgrade' ? [s.host] : [])));
     for (const h of scenario.hosts) {
       const options = scenario.hostOptions.get(h.name);

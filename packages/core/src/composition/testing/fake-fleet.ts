@@ -11,6 +11,8 @@ import { decodePending, heldByShelve } from '../../lifecycle/shelve-intent.js';
 import { sourceDisks } from '../../lifecycle/move-settle.js';
 import {
   decodeDiskMetadata,
+  type ConfigDriveContents,
+  type ConfigDriveFile,
   type HostFiles,
   hostStorageOptions,
   type DiskLocation,
@@ -23,6 +25,7 @@ import {
 } from '@disk-ledger/domain';
 import { FakeCluster, FakeDiskTransfer, InMemoryBlockDeviceMappingRepository, type CommandRecord, type ImageSpec } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import { ContainerModule } from 'inversify';
 import type { HostContext } from '../../host-context.js';
 import type { HostServices } from '../../lifecycle/host-registry.js';
@@ -58,6 +61,8 @@ export interface FleetSetup {
   readonly hosts: readonly HostSetup[];
   /** Default: {@link CATALOGUE}. */
   readonly images?: readonly ImageSpec[];
+  /** Where config drives' files come from (default: {@link fakeConfigFiles}; `null`: no port bound). */
+  readonly configDrives?: ConfigDriveContents | null;
 }
 
 // ---- constructors
@@ -68,6 +73,9 @@ export const hostContext = (name: string, input: HostStorageOptionsInput, imageC
   if (E.isLeft(options)) throw new Error(`host ${name}: ${options.left.message}`);
   return { name, options: options.right, instancesPath: INSTANCES_PATH, ...(imageCacheSubdirectory === undefined ? {} : { imageCacheSubdirectory: imageCacheSubdirectory as VolumeName }) };
 };
+
+/** The config drive files the fake fleet's port gives an instance: its id, so a drive made again can be told from an empty one. */
+export const fakeConfigFiles = (instance: string): readonly ConfigDriveFile[] => [{ path: 'openstack/latest/meta_data.json', content: JSON.stringify({ uuid: instance }) }];
 
 /** A fleet on a fresh in-memory cluster. */
 export class FakeFleet {
@@ -85,7 +93,12 @@ export class FakeFleet {
       this.cluster.addHost({ name: h.name, secrets: [SECRET], directories: [INSTANCES_PATH] });
     }
     for (const image of setup.images ?? CATALOGUE) this.cluster.addImage(image);
-    this.fleet = new Fleet({ repository: this.repository, images: this.cluster.imageService(first.name), transfer: new FakeDiskTransfer(this.cluster) });
+    this.fleet = new Fleet({
+      repository: this.repository,
+      images: this.cluster.imageService(first.name),
+      transfer: new FakeDiskTransfer(this.cluster),
+      ...(setup.configDrives === null ? {} : { configDrives: setup.configDrives ?? { files: (instance) => TE.right(fakeConfigFiles(instance)) } }),
+    });
     for (const h of setup.hosts) {
       if (h.backends !== undefined) this.drivers.set(h.name, { backends: h.backends });
       this.reconfigure(h.name, h.options, h.imageCacheSubdirectory);
