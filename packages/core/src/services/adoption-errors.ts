@@ -100,6 +100,6 @@ export const recordExists = (instance: InstanceId, disk: DiskName, meta: DiskMet
 
 /** A file today's options call qcow2 that no `disk.info` entry confirms: the host may have made it raw under earlier options. */
 export const unconfirmedQcow2 = (instance: InstanceId, disk: DiskName): LegacyError => ({
-  _tag: 'LegacyFactsMissing', code: 'LEGACY_FACTS_MISSING', disk, path: disk,
+  _tag: 'LegacyFactsMissing', code: 'LEGACY_FACTS_MISSING', disk, path: `${instance}/${disk}`,
   message: `${instance}/${disk} has no disk.info entry: today's options say qcow2, but the host may have made it raw under earlier options; an operator must supply its layout`,
 });

@@ -43,7 +43,11 @@ export interface FromImage {
   readonly instance: InstanceId;
   readonly disk: ImageDisk;
   readonly imageId: ImageId;
-  /** The flavor's root disk in bytes; 0 (default) means the image's virtual size. */
+  /**
+   * The flavor's root disk in bytes. 0 (default) means the virtual size the
+   * image service declares (`SIZE_UNKNOWN` when it declares none); either
+   * way the verified image must fit (`IMAGE_TOO_LARGE`).
+   */
   readonly flavorSize?: number;
 }
 
@@ -75,10 +79,12 @@ export class ImageBackend {
 
   /**
    * Create (or complete) a disk from an image on this host, which must be
-   * the instance's (`INSTANCE_NOT_ON_HOST` otherwise). A disk that has a
-   * record already is made as its record says, whatever today's options or
-   * this request say (as nova's `cache()` keeps a disk that exists): the
-   * record that answers is the one in force. A disk the classic driver made
+   * the instance's (`INSTANCE_NOT_ON_HOST` otherwise). A disk whose record
+   * is `ready` is made as its record says, whatever today's options or this
+   * request say (as nova's `cache()` keeps a disk that exists): the record
+   * that answers is the one in force. A `creating` record (a crash, or a
+   * tool that refused, part-way) is this request's to decide: completed when
+   * the request plans the same disk, else replaced by the request's. A disk the classic driver made
    * before records existed (its slot has none) gets a record derived from
    * the host's options and `disk.info`, and is kept as it is.
    */

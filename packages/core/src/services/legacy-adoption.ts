@@ -242,7 +242,9 @@ export class LegacyAdoption {
   private async derivedFrom(instance: InstanceId, disk: DiskName, diskInfo: DiskInfo | null, image: ImageId | null): Promise<E.Either<CoreError, DiskMetadata>> {
     const facts = { options: this.facts.options(), instance, instanceDir: instanceDir(this.ctx.instancesPath, instance), diskInfo, disk };
     const layout = deriveLegacyLayout(facts);
-    if (E.isLeft(layout)) return layout;
+    if (E.isLeft(layout) && layout.left.code === 'LEGACY_FACTS_MISSING') return this.factsMissing(instance, disk, layout.left);
+    // The codec names the disk alone; the instance's disk is what an operator looks up.
+    if (E.isLeft(layout)) return E.left(layout.left.code === 'LEGACY_FACTS_CONTRADICT' ? { ...layout.left, path: `${instance}/${disk}` } : layout.left);
     const meta = layout.right.backend === 'qcow2' && diskInfoEntry(facts) === null
       ? await this.unconfirmedQcow2(instance, disk, layout.right)
       : await this.sizedVolume(instance, disk, layout.right, image);
@@ -267,6 +269,17 @@ export class LegacyAdoption {
     const held = await this.heldAt(instance, disk);
     if (E.isLeft(held)) return held;
     return held.right === null ? meta : E.left(factsContradict(instance, disk, layout.right, held.right));
+  }
+
+  /**
+   * Facts that would be needed for a disk the host may not hold at all: a
+   * disk nothing of which is anywhere nova could have put it is missing
+   * (`LEGACY_DISK_MISSING`), not one whose layout an operator must state.
+   */
+  private async factsMissing(instance: InstanceId, disk: DiskName, missing: CoreError): Promise<E.Either<CoreError, DiskMetadata>> {
+    const held = await this.heldAt(instance, disk);
+    if (E.isLeft(held)) return held;
+    return E.left(held.right === null ? missingDisk(instance, disk) : { ...missing, path: `${instance}/${disk}` });
   }
 
   /**
