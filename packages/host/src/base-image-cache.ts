@@ -229,6 +229,8 @@ export class HostBaseImageCache implements BaseImageCache {
   }
 
   private async download(id: ImageId, declared: ImageFormat, dir: HostPath, entry: HostPath, part: HostPath, conv: HostPath): Ran<BaseFormat> {
+    // A format no check here reads (ploop's) could only be refused once downloaded: refuse it before.
+    if (baseFormatOf(declared) === null) return E.left(imageRejected(id, declared, { reason: 'UNSUPPORTED_FORMAT', message: `declared format ${declared} is never cached: nothing here can verify it` }));
     const made = await this.files.mkdirp(dir)();
     if (E.isLeft(made)) return made;
     const cleared = await this.discard(part, conv);

@@ -64,3 +64,13 @@ describe('realHostModule with an executor of its own that throws', () => {
     expect(left[0]).toBe(left[1]);
   });
 });
+
+describe('realHostModule given drivers without the host backend', () => {
+  it('throws a TypeError naming the host, its backend and the drivers, before any fleet holds it', () => {
+    const options = hostStorageOptions({ imagesType: 'lvm', imagesVolumeGroup: 'vg0' });
+    if (E.isLeft(options)) throw new Error(options.left.message);
+    const ctx = { name: 'a', options: options.right, instancesPath: '/srv/a' as HostPath };
+    expect(() => realHostModule({ ctx, drivers: { backends: ['flat', 'qcow2'] }, images: noImages })).toThrow(new TypeError('realHostModule: host "a" makes its disks on lvm (its images_type), but its drivers run flat, qcow2'));
+    expect(() => realHostModule({ ctx, drivers: { backends: ['lvm'] }, images: noImages })).not.toThrow();
+  });
+});

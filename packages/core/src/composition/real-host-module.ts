@@ -1,4 +1,4 @@
-import type { CommandExecutor, ImageService } from '@disk-ledger/domain';
+import { hostBackend, type CommandExecutor, type ImageService } from '@disk-ledger/domain';
 import {
   DEFAULT_INSPECT_LIMITS,
   ExecaCommandExecutor,
@@ -31,9 +31,19 @@ export interface RealHostConfig {
   readonly allowVmdk?: boolean;
 }
 
-/** Binds the ports of one real host: execa, node:fs, the host drivers, templates and the verified base cache. */
-export const realHostModule = (config: RealHostConfig): ContainerModule =>
-  new ContainerModule(({ bind }) => {
+/**
+ * Binds the ports of one real host: execa, node:fs, the host drivers,
+ * templates and the verified base cache. Drivers that do not run the backend
+ * the host's `images_type` names (where every new disk would go) are a
+ * caller's bug, so this throws (`TypeError`) rather than let the host's
+ * first disk fail.
+ */
+export const realHostModule = (config: RealHostConfig): ContainerModule => {
+  const backend = hostBackend(config.ctx.options);
+  if (!config.drivers.backends.includes(backend)) {
+    throw new TypeError(`realHostModule: host ${JSON.stringify(config.ctx.name)} makes its disks on ${backend} (its images_type), but its drivers run ${config.drivers.backends.join(', ') || 'no backend'}`);
+  }
+  return new ContainerModule(({ bind }) => {
     bind(TOKENS.HostContext).toConstantValue(config.ctx);
     bind(TOKENS.ImageService).toConstantValue(guardImageService(config.images));
     bind(TOKENS.CommandExecutor).toConstantValue(config.commands === undefined ? new ExecaCommandExecutor(config.executor) : guardExecutor(config.commands));
@@ -55,3 +65,4 @@ export const realHostModule = (config: RealHostConfig): ContainerModule =>
       )
       .inSingletonScope();
   });
+};

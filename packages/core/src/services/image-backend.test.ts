@@ -123,6 +123,15 @@ describe('ImageBackend', () => {
         expect(await f.violations()).toEqual([]);
       });
     }
+    it('rejects an image declared ploop before downloading it: nothing here can verify one', async () => {
+      const f = new FakeFleet({ hosts: [{ name: 'a', options: OPTIONS.ploop }], images: [{ id: 'ploop-image', diskFormat: 'ploop', virtualSize: GiB }] });
+      expect(E.isRight(await f.repository.createInstance(VM, 'a', ['root'])())).toBe(true);
+      const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img('ploop-image') })();
+      expect(E.isLeft(r) && r.left._tag === 'ImageRejected' && [r.left.code, r.left.reason]).toEqual(['IMAGE_REJECTED', 'UNSUPPORTED_FORMAT']);
+      expect(f.cluster.disks().filter((d) => d.address.kind === 'file' && d.address.path.includes('/_base/'))).toEqual([]);
+      expect(f.headReads).toEqual([]);
+      expect(f.repository.writesOf(VM, 'root')).toEqual([]);
+    });
     it('covers every hostile kind under every declared format', () => {
       expect(HOSTILE_IMAGES).toHaveLength(HOSTILE_KINDS.length * 3);
     });
