@@ -34,10 +34,11 @@ export interface FleetPorts {
   readonly transfer: DiskTransfer;
   /**
    * The files of an instance's config drive, for a drive built without being
-   * given them: a boot without `configFiles`, or a drive made again from its
-   * record (a hard reboot that finds it gone, an evacuation, an unshelve).
-   * Without it, such a drive is refused (`CONFIG_DRIVE_CONTENTS_UNAVAILABLE`),
-   * never built empty.
+   * given them: a boot without `configFiles`, an unshelve or an evacuation
+   * that makes the drive anew, a hard reboot that finds it gone. Without it,
+   * such a drive is refused (`CONFIG_DRIVE_CONTENTS_UNAVAILABLE`), never
+   * built empty: an instance with a config drive then unshelves, or
+   * evacuates off a host's own disks, only once one is bound.
    */
   readonly configDrives?: ConfigDriveContents;
 }

@@ -103,18 +103,28 @@ export const guardImageService = (images: ImageService): ImageService => {
 };
 
 /**
- * `contents` with a throw turned into the instance's
- * `CONFIG_DRIVE_CONTENTS_UNAVAILABLE`, the thrown value as `cause`.
+ * `contents` with a throw, or an answer that is no list of files, turned
+ * into the instance's `CONFIG_DRIVE_CONTENTS_UNAVAILABLE` (a throw's value
+ * as `cause`).
  */
 export const guardConfigDrives = (contents: ConfigDriveContents): ConfigDriveContents => {
   if (isGuarded(contents)) return contents;
   const guarded: ConfigDriveContents & Guarded = {
     [GUARDED]: true,
-    files: (instance) =>
-      caught<ConfigDriveContentsUnavailable, readonly ConfigDriveFile[]>('ConfigDriveContents', 'files', (_where, message, cause) => configDriveContentsUnavailable(instance, message, cause), () => contents.files(instance)),
+    files: (instance) => {
+      const answered = caught<ConfigDriveContentsUnavailable, readonly ConfigDriveFile[]>('ConfigDriveContents', 'files', (_where, message, cause) => configDriveContentsUnavailable(instance, message, cause), () => contents.files(instance));
+      return async () => {
+        const files = await answered();
+        // Its answer is checked as a caller's files are only once it is a list of them.
+        return E.isRight(files) && !isFileList(files.right) ? E.left(configDriveContentsUnavailable(instance, 'ConfigDriveContents.files answered something that is not a list of { path, content } texts')) : files;
+      };
+    },
   };
   return guarded;
 };
+
+const isFileList = (u: unknown): u is readonly ConfigDriveFile[] =>
+  Array.isArray(u) && u.every((f: unknown) => typeof f === 'object' && f !== null && 'path' in f && typeof f.path === 'string' && 'content' in f && typeof f.content === 'string');
 
 /** The port of a fleet given none: every drive it would have to fill is refused, never built empty. */
 export const noConfigDrives: ConfigDriveContents = {

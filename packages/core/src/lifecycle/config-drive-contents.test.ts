@@ -65,7 +65,7 @@ describe("a config drive's files", () => {
     expect(f.cluster.commandCount).toBe(0);
   });
 
-  it('without a port, a drive to be made anew is refused and not built empty; its record waits for the next attempt', async () => {
+  it('without a port, a drive to be made anew is refused and not built empty; its record stays as it was, so other operations go on', async () => {
     const f = twoHosts('flat/raw', null);
     const files = [{ path: 'openstack/latest/meta_data.json', content: '{}' }];
     expect(E.isRight(await f.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true, configFiles: files })())).toBe(true);
@@ -74,7 +74,37 @@ describe("a config drive's files", () => {
     expect(E.isLeft(r) && [r.left.code, r.left.message]).toEqual(['CONFIG_DRIVE_CONTENTS_UNAVAILABLE', expect.stringContaining('FleetPorts.configDrives')]);
     const { host, location } = await f.location(VM, 'config');
     expect(location.backend === 'flat' && f.cluster.host(host).fs.file(location.path)).toBeUndefined();
-    expect((await f.records(VM)).get('config')?.state).toBe('creating');
+    expect((await f.records(VM)).get('config')?.state).toBe('ready');
+    expect(E.isRight(await f.lifecycle().snapshot(VM, img('snap1'))())).toBe(true);
+    // The files given again make it, with no port asked.
+    const made = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'config', func: { kind: 'config-drive', files }, size: 64 * 2 ** 20 })();
+    expect(E.isRight(made) && made.right.state).toBe('ready');
+    expect(await fileMarkers(f, VM, 'config')).toHaveLength(1);
+  });
+
+  it('without a port, an evacuation that makes the drive anew is refused before anything is written; one that keeps it in a shared pool goes on', async () => {
+    const files = [{ path: 'openstack/latest/meta_data.json', content: '{}' }];
+    const flat = twoHosts('flat/raw', null);
+    expect(E.isRight(await flat.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true, configFiles: files })())).toBe(true);
+    flat.cluster.setHostDown('a', true);
+    const writes = flat.repository.events.length;
+    const r = await flat.lifecycle().evacuate(VM, 'b')();
+    expect(E.isLeft(r) && r.left.code).toBe('CONFIG_DRIVE_CONTENTS_UNAVAILABLE');
+    expect(flat.repository.events.length).toBe(writes);
+    const pool = twoHosts('rbd/shared', null);
+    expect(E.isRight(await pool.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true, configFiles: files })())).toBe(true);
+    pool.cluster.setHostDown('a', true);
+    expect(E.isRight(await pool.lifecycle().evacuate(VM, 'b', { image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true })())).toBe(true);
+  });
+
+  it('from a port, too large for the drive or not a list of files, are refused naming the drive, before anything is written', async () => {
+    const large = twoHosts('flat/raw', { files: () => TE.right([{ path: 'openstack/latest/user_data', content: 'x'.repeat(65 * 2 ** 20) }]) });
+    const r = await large.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true })();
+    expect(E.isLeft(r) && [r.left.code, r.left.path]).toEqual(['INVALID_SIZE', `${VM}/config`]);
+    const odd = twoHosts('flat/raw', { files: () => TE.right([null] as never) });
+    const o = await odd.lifecycle().spawn({ instance: VM, host: 'a', image: img(IMAGES.qcow2), flavor: FLAVOR, configDrive: true })();
+    expect(E.isLeft(o) && [o.left.code, o.left.path]).toEqual(['CONFIG_DRIVE_CONTENTS_UNAVAILABLE', `${VM}/config`]);
+    expect([...large.repository.events, ...odd.repository.events]).toEqual([]);
   });
 
   it('from a port that throws, or names a path no tool can take, are refused as values', async () => {

@@ -55,7 +55,9 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
   if (!rowless && view.records.size > 0 && view.unplaced.length === 0 && (facts.configDrive !== true || view.records.has('config'))) return E.right([]);
   // A root that has a record (or is kept) needs nothing of the image, which may be gone from the service.
   const image = view.records.has('root') ? null : facts.image;
-  const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image, flavor: facts.flavor, configDrive: facts.configDrive ?? false });
+  // A drive that has a record (or is kept) needs nothing of the instance's config drive files.
+  const configDrive = facts.configDrive === true && !view.records.has('config');
+  const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image, flavor: facts.flavor, configDrive });
   if (E.isLeft(wanted)) return wanted;
   const requests = wanted.right.filter((r) => !view.records.has(r.disk));
   const unmade = view.unplaced.find((d) => !requests.some((r) => r.disk === d));

@@ -103,6 +103,12 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
     const record = planToRecord(p);
     plans.push({ disk: p.disk, from: sourceVolume(src, req.instance, p.disk) ?? record, to: record, action: 'rebuild' });
   }
+  // A config drive made anew is built from the instance's files: asked for before anything is written, so that a
+  // port that cannot answer changes nothing (the drive asks again as it is made).
+  if (plans.some((p) => p.disk === 'config' && (p.action === 'recreate' || p.action === 'rebuild'))) {
+    const files = await run(deps.configDrives.files(req.instance));
+    if (E.isLeft(files)) return files;
+  }
   const m: Migration = {
     kind: req.kind, source: src.ctx.name, destination: req.to, status: 'running',
     confirm: req.kind === 'resize' ? (req.confirm ?? 'auto') : 'auto', disks: plans,

@@ -1,5 +1,6 @@
 import {
   checkFunc,
+  CONFIG_DRIVE_SIZE,
   configDriveTooSmall,
   planDisk,
   planToRecord,
@@ -28,6 +29,20 @@ export interface SpawnRequest {
   readonly configFiles?: readonly ConfigDriveFile[];
 }
 
+/**
+ * The instance's config drive files from the fleet's port, checked as a
+ * caller's are (paths a tool can take, contents a drive holds), naming the
+ * drive: neither its size nor its files are the caller's to change.
+ */
+const instanceConfigFiles = async (deps: LifecycleDeps, instance: InstanceId): Step<readonly ConfigDriveFile[]> => {
+  const files = await run(deps.configDrives.files(instance));
+  if (E.isLeft(files)) return files;
+  const checked = checkFunc({ kind: 'config-drive', files: files.right });
+  if (E.isLeft(checked)) return E.left({ ...checked.left, path: `${instance}/config` });
+  const tooSmall = configDriveTooSmall(files.right, CONFIG_DRIVE_SIZE, `${instance}/config`);
+  return tooSmall === null ? files : E.left(tooSmall);
+};
+
 /** The local disks a boot asks for, in creation order, with their declared sources. */
 export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Step<DiskRequest[]> => {
   const out: DiskRequest[] = [];
@@ -46,7 +61,7 @@ export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Ste
   if (req.flavor.swap > 0) out.push({ disk: 'swap', size: req.flavor.swap });
   if (req.configDrive === true) {
     // Asked for before any record is written: a drive whose files cannot be had refuses the boot, never builds empty.
-    const files = req.configFiles === undefined ? await run(deps.configDrives.files(req.instance)) : E.right(req.configFiles);
+    const files = req.configFiles === undefined ? await instanceConfigFiles(deps, req.instance) : E.right(req.configFiles);
     if (E.isLeft(files)) return files;
     out.push({ disk: 'config', files: files.right });
   }
@@ -122,7 +137,7 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
     const standing = created.left.code === 'INSTANCE_EXISTS' ? await registered(deps, req) : 'other';
     // A caller retrying a spawn that failed part-way meets its own instance: say how to finish or drop it (only then:
     // the advice would be wrong for another instance of that id).
-    if (standing === 'started') return E.left({ ...created.left, message: `${created.left.message}; if it is this boot's, failed part-way, hardReboot finishes it (its records name every disk) and delete undoes it` });
+    if (standing === 'started') return E.left({ ...created.left, message: `${created.left.message}; if it is this boot's, failed part-way, hardReboot finishes it (its records name every disk; a config drive's files then come from the fleet's ConfigDriveContents) and delete undoes it` });
     if (standing === 'other') return created;
   }
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));

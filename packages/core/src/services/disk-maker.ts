@@ -8,6 +8,7 @@
 import {
   byteSize,
   checkFunc,
+  configDriveTooSmall,
   instanceDir,
   novaFileName,
   type BaseImageCache,
@@ -28,7 +29,7 @@ import { inject, injectable } from 'inversify';
 import type { CoreError, DiskLost } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
-import { INSTANCE_CONFIG_FILES } from './disk-source.js';
+import type { RecordSource } from './disk-source.js';
 import { RecordedDiskReader, type OpenedDisk } from './recorded-disk-reader.js';
 import { TemplateCache } from './template-cache.js';
 
@@ -81,24 +82,27 @@ export class DiskMaker {
     }
     const func = source.func;
     if (func.kind === 'blank') return driver.createBlank(image, n)();
-    if (func.kind === 'config-drive') {
-      const drive = await this.configDrive(instance, func);
-      return E.isLeft(drive) ? drive : this.fromScratchFile(instance, disk, target.right, n, (path) => this.builder.build(drive.right, path, n));
-    }
+    if (func.kind === 'config-drive') return this.fromScratchFile(instance, disk, target.right, n, (path) => this.builder.build(func, path, n));
     const template = await this.templates.ensure(func, n)();
     // A template holds exactly the size it was built for (its name says which), so the driver need not read it.
     return E.isLeft(template) ? template : driver.createFromBase(image, { path: template.right, format: 'raw', virtualSize: n }, n)();
   }
 
-  /** The drive as given, or with the instance's files when none were (INSTANCE_CONFIG_FILES). */
-  private async configDrive(instance: InstanceId, func: DiskFunc & { kind: 'config-drive' }): Ran<DiskFunc> {
-    if (func.files !== INSTANCE_CONFIG_FILES) return E.right(func);
+  /**
+   * `source` ready to make a disk of `size` from: the instance's config
+   * drive gets its files from the fleet's port, checked as a caller's would
+   * be (paths a tool can take, contents that fit), so that a refusal comes
+   * before the disk's record changes.
+   */
+  async resolve(instance: InstanceId, source: RecordSource, size: number): Ran<DiskSource> {
+    if (source.kind !== 'instance-config-drive') return E.right(source);
     const files = await this.configDrives.files(instance)();
     if (E.isLeft(files)) return files;
-    const drive: DiskFunc = { kind: 'config-drive', files: files.right };
-    // The port is the integrator's: a path no tool can take fails here, before the drive is built.
-    const checked = checkFunc(drive);
-    return E.isLeft(checked) ? checked : E.right(drive);
+    const func: DiskFunc = { kind: 'config-drive', files: files.right };
+    const checked = checkFunc(func);
+    if (E.isLeft(checked)) return checked;
+    const tooSmall = configDriveTooSmall(files.right, size, `${instance}/config`);
+    return tooSmall === null ? E.right({ kind: 'func', func }) : E.left(tooSmall);
   }
 
   /** Build an instance-specific source (a config drive) beside the disk, copy it in, then remove it. */

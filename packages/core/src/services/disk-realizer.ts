@@ -12,7 +12,6 @@ import {
   type DiskMetadata,
   type DiskName,
   type DiskPlan,
-  type DiskSource,
   type ExportFormat,
   type HostFiles,
   type HostPath,
@@ -27,7 +26,7 @@ import { TOKENS } from '../tokens.js';
 import { namedVolume } from './disk-locator.js';
 import { cannotHold } from './legacy-places.js';
 import { DiskMaker, diskLost, inventsContents } from './disk-maker.js';
-import { sourceOf } from './disk-source.js';
+import { sourceOf, type RecordSource } from './disk-source.js';
 import { DiskMetadataService } from './metadata-service.js';
 import { roundUp } from './placement.js';
 import { diskMismatch, RecordedDiskReader, type DiskPresence, type OpenedDisk } from './recorded-disk-reader.js';
@@ -121,7 +120,7 @@ export class DiskRealizer {
    * service declared no virtual size, or too small a one) is
    * `IMAGE_TOO_LARGE` (`path` `image`) here, before any record names it.
    */
-  prepare(instance: InstanceId, disk: DiskName, source: DiskSource, size: number): TE.TaskEither<CoreError, void> {
+  prepare(instance: InstanceId, disk: DiskName, source: RecordSource, size: number): TE.TaskEither<CoreError, void> {
     return async () => {
       const dropped = await this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk))();
       if (E.isLeft(dropped) || source.kind !== 'image') return dropped;
@@ -147,7 +146,7 @@ export class DiskRealizer {
    * from the staged copy of its data when one is on this host (a move or a
    * conversion was interrupted), else from its source.
    */
-  realize(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): TE.TaskEither<CoreError, DiskMetadata> {
+  realize(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: RecordSource): TE.TaskEither<CoreError, DiskMetadata> {
     return async () => {
       const ready: DiskMetadata = { ...meta, state: 'ready' };
       const made = meta.state === 'creating' ? await this.completeCreating(instance, disk, meta, source, ready) : await this.completeExisting(instance, disk, meta, source, ready);
@@ -241,7 +240,7 @@ export class DiskRealizer {
   // ---- the steps
 
   /** A record that is not `creating`: its disk is checked, and made again if it is missing. */
-  private async completeExisting(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource, ready: DiskMetadata): Ran<void> {
+  private async completeExisting(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: RecordSource, ready: DiskMetadata): Ran<void> {
     // A complete disk needs no staged copy: one left by an interrupted move or conversion is dropped.
     const unstaged = await this.unstage(instance, disk)();
     if (E.isLeft(unstaged)) return unstaged;
@@ -252,7 +251,7 @@ export class DiskRealizer {
   }
 
   /** A `creating` record: leftovers go, and the disk is made from its staged copy or its source. */
-  private async completeCreating(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource, ready: DiskMetadata): Ran<void> {
+  private async completeCreating(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: RecordSource, ready: DiskMetadata): Ran<void> {
     const fromCopy = await this.files.exists(stagedPath(this.ctx.instancesPath, instance, disk))();
     if (E.isLeft(fromCopy)) return fromCopy;
     const made = fromCopy.right ? await this.madeFromStaged(instance, disk, meta, false) : await this.madeFromSource(instance, disk, meta, source);
@@ -264,12 +263,14 @@ export class DiskRealizer {
    * anything, so leftovers of a crash part-way are removed only when there
    * are some. Looking first would cost every new volume a second look-up.
    */
-  private async madeFromSource(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
-    let created = await this.maker.create(instance, disk, meta, source);
+  private async madeFromSource(instance: InstanceId, disk: DiskName, meta: DiskMetadata, recorded: RecordSource): Ran<void> {
+    const source = await this.maker.resolve(instance, recorded, meta.size);
+    if (E.isLeft(source)) return source;
+    let created = await this.maker.create(instance, disk, meta, source.right);
     if (E.isLeft(created) && created.left._tag === 'DiskExists') {
       const removed = await this.removed(instance, disk, meta);
       if (E.isLeft(removed)) return removed;
-      created = await this.maker.create(instance, disk, meta, source);
+      created = await this.maker.create(instance, disk, meta, source.right);
     }
     return E.isLeft(created) ? created : this.requirePresent(instance, disk, meta);
   }
@@ -279,12 +280,15 @@ export class DiskRealizer {
    * `creating` first: a crash part-way then leaves a record whose leftovers
    * the next call removes, never a half-made disk that checks as present.
    */
-  private async remake(instance: InstanceId, disk: DiskName, meta: DiskMetadata, source: DiskSource): Ran<void> {
-    // Refused before the record changes: it stays `ready`, saying what the lost disk was.
-    if (inventsContents(disk, meta, source)) return E.left(diskLost(instance, disk, meta));
+  private async remake(instance: InstanceId, disk: DiskName, meta: DiskMetadata, recorded: RecordSource): Ran<void> {
+    // Refused before the record changes (a lost disk nothing can make again, a config drive whose files cannot be
+    // had): it stays `ready`, saying what the lost disk was.
+    const source = await this.maker.resolve(instance, recorded, meta.size);
+    if (E.isLeft(source)) return source;
+    if (inventsContents(disk, meta, source.right)) return E.left(diskLost(instance, disk, meta));
     const creating = await this.metadata.saveAll(instance, [{ disk, meta: { ...meta, state: 'creating' } }])();
     if (E.isLeft(creating)) return creating;
-    const created = await this.maker.create(instance, disk, meta, source);
+    const created = await this.maker.create(instance, disk, meta, source.right);
     if (E.isLeft(created)) return created;
     const present = await this.requirePresent(instance, disk, meta);
     if (E.isLeft(present)) return present;

@@ -11,34 +11,38 @@ import {
 import * as E from 'fp-ts/lib/Either.js';
 
 /**
- * A config drive's files when the caller gave none: the instance's own,
- * which DiskMaker asks the `ConfigDriveContents` port for as it builds the
- * drive. A record says where a drive is and how large, never what it holds.
- * Recognised by identity, so it is never copied.
+ * A config drive made again from its record, whose files are the
+ * instance's: a record says where a drive is and how large, never what it
+ * holds, so they come from the fleet's `ConfigDriveContents` port, asked
+ * only when the drive is about to be made (DiskMaker.resolve).
  */
-export const INSTANCE_CONFIG_FILES: readonly ConfigDriveFile[] = Object.freeze([]);
+export interface InstanceConfigDrive {
+  readonly kind: 'instance-config-drive';
+}
+
+/** What a recorded disk is made from: a source, or the instance's config drive, to be resolved before it is made. */
+export type RecordSource = DiskSource | InstanceConfigDrive;
 
 /**
  * What to fill a recorded disk with when (re)creating it: its image when the
- * record names one, else the func its role implies. A record is enough to
- * re-create a disk; today's host options play no part.
+ * record names one, else the func its role implies (a config drive with
+ * `configFiles` when they are given, else the instance's). A record is
+ * enough to re-create a disk; today's host options play no part.
  */
-export const sourceOf = (
-  disk: DiskName,
-  meta: DiskMetadata,
-): E.Either<InvalidName, DiskSource> => {
+export const sourceOf = (disk: DiskName, meta: DiskMetadata, configFiles?: readonly ConfigDriveFile[]): E.Either<InvalidName, RecordSource> => {
   if (meta.imageId !== null && meta.imageFormat !== null) {
     const format = meta.imageFormat;
     return E.map((id: ImageId): DiskSource =>
       ({ kind: 'image', imageId: id, imageFormat: format }))(imageId(meta.imageId, 'image_id'));
   }
-  return E.right({ kind: 'func', func: funcOf(disk) });
+  if (disk === 'config' && configFiles === undefined) return E.right({ kind: 'instance-config-drive' });
+  return E.right({ kind: 'func', func: funcOf(disk, configFiles) });
 };
 
-/** The func a role implies: a filesystem for ephemerals, swap for swap, the config drive builder (the instance's files), else blank. */
-export const funcOf = (disk: DiskName): DiskFunc => {
+/** The func a role implies: a filesystem for ephemerals, swap for swap, the config drive builder, else blank. */
+export const funcOf = (disk: DiskName, configFiles: readonly ConfigDriveFile[] = []): DiskFunc => {
   if (disk === 'swap') return { kind: 'swap' };
-  if (disk === 'config') return { kind: 'config-drive', files: INSTANCE_CONFIG_FILES };
+  if (disk === 'config') return { kind: 'config-drive', files: configFiles };
   if (disk.startsWith('ephemeral')) return { kind: 'filesystem', fsType: 'ext4', label: disk };
   return { kind: 'blank' };
 };

@@ -10,12 +10,12 @@ import {
   planDisk,
   planToRecord,
   type BlockDeviceMappingRepository,
+  type ConfigDriveFile,
   type DiskFunc,
   type DiskMetadata,
   type DiskName,
   type DiskPlan,
   type DiskRequest,
-  type DiskSource,
   type ImageId,
   type ImageService,
   type InstanceId,
@@ -27,7 +27,7 @@ import type { CoreError } from '../errors/core-error.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
-import { sourceOf } from './disk-source.js';
+import { sourceOf, type RecordSource } from './disk-source.js';
 import { imageFacts } from './image-facts.js';
 import { InstanceLocks } from './instance-locks.js';
 import { LegacyAdoption } from './legacy-adoption.js';
@@ -139,7 +139,7 @@ export class ImageBackend {
               : { disk: req.disk, size: size.right, sizePath: 'size' };
         const plan = planDisk(this.ctx.options, req.instance, request);
         return E.isLeft(plan) ? plan : E.right({ ...plan.right, size: size.right, source: { kind: 'func', func: req.func } });
-      });
+      }, req.func.kind === 'config-drive' ? req.func.files : undefined);
   }
 
   /**
@@ -152,7 +152,7 @@ export class ImageBackend {
    * and the request's record replaces it. One that an unfinished move or
    * conversion holds is completed as recorded: its data is in a staged copy.
    */
-  private async create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>): Promise<E.Either<CoreError, DiskMetadata>> {
+  private async create(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>, configFiles?: readonly ConfigDriveFile[]): Promise<E.Either<CoreError, DiskMetadata>> {
     const owner = await this.repository.getInstance(instance)();
     if (E.isLeft(owner)) return owner;
     if (owner.right.host !== this.ctx.name) {
@@ -167,7 +167,7 @@ export class ImageBackend {
     if (E.isLeft(adopted)) return adopted;
     const current = adopted.right;
     const chosen = current !== null && (current.state !== 'creating' || owner.right.migration !== null)
-      ? this.recorded(disk, current)
+      ? this.recorded(disk, current, configFiles)
       : await this.planned(instance, disk, plan, current);
     if (E.isLeft(chosen)) return chosen;
     return this.realizer.realize(instance, disk, chosen.right.meta, chosen.right.source)();
@@ -187,9 +187,9 @@ export class ImageBackend {
     return held.right === null ? E.right(null) : this.adoption.adopt(instance, disk)();
   }
 
-  /** An existing record is made as it says, from the source it names. */
-  private recorded(disk: DiskName, meta: DiskMetadata): E.Either<CoreError, Chosen> {
-    const source = sourceOf(disk, meta);
+  /** An existing record is made as it says, from the source it names (a config drive from the files the request gives). */
+  private recorded(disk: DiskName, meta: DiskMetadata, configFiles: readonly ConfigDriveFile[] | undefined): E.Either<CoreError, Chosen> {
+    const source = sourceOf(disk, meta, configFiles);
     return E.isLeft(source) ? source : E.right({ meta, source: source.right });
   }
 
@@ -237,5 +237,5 @@ const sameDisk = (a: DiskMetadata, b: DiskMetadata): boolean =>
 /** The record a disk is made by, and what to fill it with. */
 interface Chosen {
   readonly meta: DiskMetadata;
-  readonly source: DiskSource;
+  readonly source: RecordSource;
 }

@@ -107,15 +107,18 @@ export const checkFunc = (func: DiskFunc): E.Either<StorageError, CheckedFunc> =
 };
 
 const ISO_SECTOR = 2048;
+// The least any ISO 9660 image with Joliet takes besides its files: 16 sectors of system area, three volume
+// descriptors, four path tables and the root directory twice.
+const ISO_FIXED_SECTORS = 25;
 
 /**
  * The least a config drive holding `files` can take: each file's bytes in
- * whole ISO 9660 sectors, before any of the image's own structures. A drive
- * asked for at less cannot hold them; the tool would only say so after its
- * record was written.
+ * whole ISO 9660 sectors, and the structures every such image has (a lower
+ * bound: genisoimage adds more). A drive asked for at less cannot hold
+ * them; the tool would only say so after its record was written.
  */
 export const configDriveFloor = (files: readonly ConfigDriveFile[]): number =>
-  files.reduce((sum, f) => sum + Math.ceil(utf8Length(f.content) / ISO_SECTOR) * ISO_SECTOR, 0);
+  files.reduce((sum, f) => sum + Math.ceil(utf8Length(f.content) / ISO_SECTOR) * ISO_SECTOR, ISO_FIXED_SECTORS * ISO_SECTOR);
 
 /** The bytes `text` takes in UTF-8 (a lone surrogate as U+FFFD's three). */
 const utf8Length = (text: string): number => {

@@ -16,9 +16,11 @@ export interface ConfigDriveContentsUnavailable extends DomainError<'ConfigDrive
  * instance's metadata (`InstanceMetadata`). A record says where and how
  * large the drive is, never what it holds, so the library asks this port
  * whenever it builds a drive it was not handed the files of: a boot that
- * names none, and each time a drive is made again from its record (a hard
- * reboot that finds it gone, an evacuation, an unshelve, a rebuild). A
- * drive that can be copied (a cold resize, a live migration) is copied.
+ * names none, an unshelve or an evacuation that makes the drive anew, and
+ * a drive made again from its record (a hard reboot that finds it gone).
+ * A drive that can be copied (a cold resize, a live migration) is copied,
+ * and one kept in a shared pool is kept. Asked before the drive's record
+ * changes, so a refusal leaves it as it was.
  */
 export interface ConfigDriveContents {
   /** The files to write to `instance`'s config drive, or why they cannot be had. */

@@ -1,10 +1,10 @@
-import { simConfigDrives } from './config-drive-files.js';
 import type { Flavor, HostContext } from '@disk-ledger/core';
 import { Fleet } from '@disk-ledger/core/composition';
 import type { BlockDeviceMappingRepository, DiskDrivers, HostPath, HostStorageOptions, InstanceId } from '@disk-ledger/domain';
 import type { Scenario } from '../scenario/load-scenario.js';
 import type { SimInstance } from './sim-instance.js';
 import type { Site } from './site.js';
+import { simConfigDrives } from './config-drive-files.js';
 
 /** Which driver a host runs: the classic (inferring) one, or the metadata-persisting one. */
 export type HostDriverMode = 'legacy' | 'metadata';
