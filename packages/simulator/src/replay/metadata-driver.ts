@@ -97,7 +97,18 @@ export class MetadataDriver implements StepDriver {
   private async resync(inst: SimInstance): Promise<void> {
     const row = await this.world.repository.getInstance(inst.id)();
     if (E.isLeft(row)) return;
+    const movedFrom = inst.host;
     inst.host = row.right.host;
+    // A confirm or a revert cut short is finished by the next operation: the resize waits no more, and a revert took
+    // the instance back to its source (with that flavor).
+    const waiting = row.right.migration !== null && E.isRight(decodeMigration(inst.id, row.right.migration));
+    if (inst.resizedFrom !== null && inst.resizedFrom.by !== 'legacy' && !waiting) {
+      if (movedFrom !== inst.resizedFrom.host && inst.host === inst.resizedFrom.host) {
+        inst.flavor = inst.resizedFrom.flavor;
+        inst.flavorName = inst.resizedFrom.flavorName;
+      }
+      inst.resizedFrom = null;
+    }
     // A shelve kept once done (or an unshelve begun) is at rest: only one cut part-way still has something to settle.
     const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
     if (op === null || (E.isRight(op) && op.right.kind === 'shelve' && op.right.shelve.status !== 'shelving')) this.world.unsettled.delete(inst.id);
