@@ -63,4 +63,23 @@ ${writes}
     expect(lines.filter((l) => l.startsWith('  ! [legacy] leak of a:/etc/shadow into guest a:'))).toHaveLength(5);
     expect(lines).toContain(`  ! [legacy] … and ${run.leaks.length - 5} more leaks (--json lists them all)`);
   });
+
+  it('shows control characters and line-reordering marks of an author\'s text as escapes, never raw', async () => {
+    const s = loadScenario(`format: 1
+name: "\\e[31mRED\\u202e"
+hosts:
+  - { name: a, config: { images_type: raw } }
+images:
+  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
+flavors:
+  small: { root: 1GiB }
+steps:
+  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+`, 'odd.yaml');
+    if (E.isLeft(s)) throw new Error(s.left.message);
+    const run = await replay(s.right, { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
+    const out = renderHuman('odd.yaml', [run]);
+    expect(out.split('\n')[0]).toBe('\\u001b[31mRED\\u202e (odd.yaml)');
+    expect(out.includes('\u001b') || out.includes('\u202e')).toBe(false);
+  });
 });

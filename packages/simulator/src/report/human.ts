@@ -14,6 +14,16 @@ const cell = (r: RunReport | undefined, i: number): string => {
   return s.outcome === 'ok' ? 'ok' : `error ${s.error?.code ?? ''}`;
 };
 
+// C0 and C1 controls, and the marks that reorder a line (bidi embeddings, overrides, isolates).
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * A line as a terminal shows it as written: a scenario's name or a secret's path is the author's text, and an escape
+ * sequence or a newline in it would recolour or split the table. Shown as JSON escapes (`--json` has the text).
+ */
+const printable = (line: string): string => line.replace(UNPRINTABLE, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+
 /** A readable table of one scenario's runs, side by side when there are two. */
 export const renderHuman = (file: string, runs: readonly RunReport[]): string => {
   const first = runs[0];
@@ -53,5 +63,5 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
     const more = r.leaks.length - SHOWN_LEAKS;
     if (more > 0) lines.push(`  ! [${r.mode}] … and ${more} more ${more === 1 ? 'leak' : 'leaks'} (--json lists them all)`);
   }
-  return lines.join('\n');
+  return lines.map(printable).join('\n');
 };

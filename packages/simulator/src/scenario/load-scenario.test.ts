@@ -108,6 +108,7 @@ describe('loadScenario', () => {
       expect(problem(base(boot, 'expect: { leaks: { min: 1.5 } }'))).toBe('expect.leaks.min');
       expect(problem(base(boot, 'expect_legacy: { probes: { min: -2 } }'))).toBe('expect_legacy.probes.min');
       expect(problem(base(boot, 'expect: { steps: [ { index: 0, outcome: ok, code: X } ] }'))).toBe('expect.steps[0].code');
+      expect(problem(base(boot, "expect: { steps: [ { index: 0, outcome: error, code: '' } ] }"))).toBe('expect.steps[0].code');
       expect(problem(base(boot, 'expect_legacy: { steps: [ { index: 3, outcome: error } ] }'))).toBe('expect_legacy.steps[0].index');
       expect(problem(base(boot, 'expect: { probes: 0, leaks: { min: 0 }, steps: [ { index: 0, outcome: error, code: X } ] }'))).toBe('ok');
       expect(problem(base(boot, 'expect: { steps: [ { index: 0, outcome: ok }, { index: 0, outcome: error } ] }'))).toBe('expect.steps[1].index');

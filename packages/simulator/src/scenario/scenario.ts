@@ -1,7 +1,7 @@
 import { CONTENT_KINDS, DISK_FORMATS, BACKENDS, IMAGE_FORMATS, IMAGES_TYPES, PROVENANCES, type Backend, type Provenance } from '@disk-ledger/domain';
 import * as t from 'io-ts';
 import { Size } from './size.js';
-import { describeValue, isMapping, oneOf, strict, text } from './strict-codecs.js';
+import { codeText, describeValue, isMapping, oneOf, strict, text } from './strict-codecs.js';
 
 /**
  * The scenario format, version 1 (shared/design/SCENARIO-FORMAT.md), as
@@ -81,7 +81,7 @@ const Count = new t.Type<number | t.TypeOf<typeof AtLeast>, unknown, unknown>(
 );
 export type Count = t.TypeOf<typeof Count>;
 
-export const StepExpectation = strict('StepExpectation', { index: t.number, outcome: oneOf('outcome', ['ok', 'error'] as const) }, { code: text });
+export const StepExpectation = strict('StepExpectation', { index: t.number, outcome: oneOf('outcome', ['ok', 'error'] as const) }, { code: codeText });
 export type StepExpectation = t.TypeOf<typeof StepExpectation>;
 
 export const DiskExpectation = strict('DiskExpectation', { instance: text, disk: text }, {

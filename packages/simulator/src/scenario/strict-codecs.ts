@@ -88,6 +88,14 @@ export const text = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/** An error code to expect: a non-empty string (an empty one could match no outcome). */
+export const codeText = new t.Type<string, string, unknown>(
+  'error code',
+  (u): u is string => typeof u === 'string' && u !== '',
+  (u, c) => E.flatMap(text.validate(u, c), (s) => (s === '' ? t.failure(u, c) : t.success(s))),
+  t.identity,
+);
+
 /**
  * Free text (a scenario's name and description): any scalar, as written. An author who writes `description: 2016`
  * or `name: 42` means those characters, and nothing else reads them.
