@@ -7,11 +7,9 @@ import { loadScenario } from '../scenario/load-scenario.js';
 import { inMemoryRepository } from '../world/world.js';
 import { renderHuman } from './human.js';
 
-describe('renderHuman', () => {
-  it('lines up step names and mode columns past step 9, however long an error code is', async () => {
-    const reboots = Array.from({ length: 10 }, () => '  - reboot: { instance: vm1, hard: true }').join('\n');
-    const s = loadScenario(`format: 1
-name: long
+/** A scenario named `name` with one raw host whose first step boots vm1; more steps may follow. */
+const oneHost = (name: string): string => `format: 1
+name: ${name}
 hosts:
   - { name: a, config: { images_type: raw } }
 images:
@@ -19,7 +17,12 @@ images:
 flavors:
   small: { root: 1GiB }
 steps:
-  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
+  - boot: { instance: vm1, host: a, image: cirros, flavor: small }`;
+
+describe('renderHuman', () => {
+  it('lines up step names and mode columns past step 9, however long an error code is', async () => {
+    const reboots = Array.from({ length: 10 }, () => '  - reboot: { instance: vm1, hard: true }').join('\n');
+    const s = loadScenario(`${oneHost('long')}
 ${reboots}
   - live_migrate: { instance: vm1, to: a }
 `, 'long.yaml');
@@ -65,17 +68,7 @@ ${writes}
   });
 
   it('shows control characters and line-reordering marks of an author\'s text as escapes, never raw', async () => {
-    const s = loadScenario(`format: 1
-name: "\\e[31mRED\\u202e"
-hosts:
-  - { name: a, config: { images_type: raw } }
-images:
-  - { id: cirros, disk_format: raw, virtual_size: 1GiB }
-flavors:
-  small: { root: 1GiB }
-steps:
-  - boot: { instance: vm1, host: a, image: cirros, flavor: small }
-`, 'odd.yaml');
+    const s = loadScenario(`${oneHost('"\\e[31mRED\\u202e"')}\n`, 'odd.yaml');
     if (E.isLeft(s)) throw new Error(s.left.message);
     const run = await replay(s.right, { mode: 'metadata', repository: inMemoryRepository(), legacyDriver: (w) => new LegacyDriver(w) });
     const out = renderHuman('odd.yaml', [run]);
