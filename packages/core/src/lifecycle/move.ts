@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
 import { cacheDirRefusal } from '../services/disk-locator.js';
+import { instanceConfigFiles } from '../services/disk-source.js';
 import { loadInstance, remakeMissing, type InstanceView } from './instance-records.js';
 import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import { encodeMigration, type ConfirmMode, type Migration, type MoveKind } from './migration-record.js';
@@ -103,12 +104,11 @@ export const move = async (deps: LifecycleDeps, req: MoveRequest): Step<LeftBehi
     const record = planToRecord(p);
     plans.push({ disk: p.disk, from: sourceVolume(src, req.instance, p.disk) ?? record, to: record, action: 'rebuild' });
   }
-  // A config drive made anew is built from the instance's files: asked for before anything is written, so that a
-  // port that cannot answer changes nothing (the drive asks again as it is made).
-  if (plans.some((p) => p.disk === 'config' && (p.action === 'recreate' || p.action === 'rebuild'))) {
-    const files = await run(deps.configDrives.files(req.instance));
-    if (E.isLeft(files)) return files;
-  }
+  // A config drive made anew is built from the instance's files: asked for and checked before anything is written,
+  // so that a port that cannot answer changes nothing (the drive asks again as it is made).
+  const drive = plans.find((p) => p.disk === 'config' && (p.action === 'recreate' || p.action === 'rebuild'));
+  const files = drive === undefined ? E.right([]) : await instanceConfigFiles(deps.configDrives, req.instance, drive.to.size);
+  if (E.isLeft(files)) return files;
   const m: Migration = {
     kind: req.kind, source: src.ctx.name, destination: req.to, status: 'running',
     confirm: req.kind === 'resize' ? (req.confirm ?? 'auto') : 'auto', disks: plans,

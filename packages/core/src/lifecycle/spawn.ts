@@ -12,6 +12,7 @@ import {
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { cacheDirRefusal } from '../services/disk-locator.js';
+import { instanceConfigFiles } from '../services/disk-source.js';
 import { imageFacts } from '../services/image-facts.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
@@ -28,20 +29,6 @@ export interface SpawnRequest {
   /** The config drive's files; without them, the fleet's `ConfigDriveContents` gives the instance's. */
   readonly configFiles?: readonly ConfigDriveFile[];
 }
-
-/**
- * The instance's config drive files from the fleet's port, checked as a
- * caller's are (paths a tool can take, contents a drive holds), naming the
- * drive: neither its size nor its files are the caller's to change.
- */
-const instanceConfigFiles = async (deps: LifecycleDeps, instance: InstanceId): Step<readonly ConfigDriveFile[]> => {
-  const files = await run(deps.configDrives.files(instance));
-  if (E.isLeft(files)) return files;
-  const checked = checkFunc({ kind: 'config-drive', files: files.right });
-  if (E.isLeft(checked)) return E.left({ ...checked.left, path: `${instance}/config` });
-  const tooSmall = configDriveTooSmall(files.right, CONFIG_DRIVE_SIZE, `${instance}/config`);
-  return tooSmall === null ? files : E.left(tooSmall);
-};
 
 /** The local disks a boot asks for, in creation order, with their declared sources. */
 export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Step<DiskRequest[]> => {
@@ -61,7 +48,7 @@ export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Ste
   if (req.flavor.swap > 0) out.push({ disk: 'swap', size: req.flavor.swap });
   if (req.configDrive === true) {
     // Asked for before any record is written: a drive whose files cannot be had refuses the boot, never builds empty.
-    const files = req.configFiles === undefined ? await instanceConfigFiles(deps, req.instance) : E.right(req.configFiles);
+    const files = req.configFiles === undefined ? await instanceConfigFiles(deps.configDrives, req.instance, CONFIG_DRIVE_SIZE) : E.right(req.configFiles);
     if (E.isLeft(files)) return files;
     out.push({ disk: 'config', files: files.right });
   }

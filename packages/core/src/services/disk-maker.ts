@@ -7,14 +7,12 @@
  */
 import {
   byteSize,
-  checkFunc,
-  configDriveTooSmall,
   instanceDir,
   novaFileName,
   type BaseImageCache,
   type ByteSize,
   type ConfigDriveContents,
-  type DiskFunc,
+  type ConfigDriveFile,
   type DiskMetadata,
   type DiskName,
   type DiskSource,
@@ -29,7 +27,7 @@ import { inject, injectable } from 'inversify';
 import type { CoreError, DiskLost } from '../errors/core-error.js';
 import { imageCacheDir, type HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
-import type { RecordSource } from './disk-source.js';
+import { instanceConfigFiles, type RecordSource } from './disk-source.js';
 import { RecordedDiskReader, type OpenedDisk } from './recorded-disk-reader.js';
 import { TemplateCache } from './template-cache.js';
 
@@ -96,13 +94,8 @@ export class DiskMaker {
    */
   async resolve(instance: InstanceId, source: RecordSource, size: number): Ran<DiskSource> {
     if (source.kind !== 'instance-config-drive') return E.right(source);
-    const files = await this.configDrives.files(instance)();
-    if (E.isLeft(files)) return files;
-    const func: DiskFunc = { kind: 'config-drive', files: files.right };
-    const checked = checkFunc(func);
-    if (E.isLeft(checked)) return checked;
-    const tooSmall = configDriveTooSmall(files.right, size, `${instance}/config`);
-    return tooSmall === null ? E.right({ kind: 'func', func }) : E.left(tooSmall);
+    const files = await instanceConfigFiles(this.configDrives, instance, size);
+    return E.map((f: readonly ConfigDriveFile[]): DiskSource => ({ kind: 'func', func: { kind: 'config-drive', files: f } }))(files);
   }
 
   /** Build an instance-specific source (a config drive) beside the disk, copy it in, then remove it. */

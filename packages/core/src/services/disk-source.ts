@@ -1,14 +1,19 @@
 import {
+  checkFunc,
+  configDriveTooSmall,
   imageId,
+  type ConfigDriveContents,
   type ConfigDriveFile,
   type DiskFunc,
   type DiskMetadata,
   type DiskName,
   type DiskSource,
   type ImageId,
+  type InstanceId,
   type InvalidName,
 } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
+import type { CoreError } from '../errors/core-error.js';
 
 /**
  * A config drive made again from its record, whose files are the
@@ -45,4 +50,19 @@ export const funcOf = (disk: DiskName, configFiles: readonly ConfigDriveFile[] =
   if (disk === 'config') return { kind: 'config-drive', files: configFiles };
   if (disk.startsWith('ephemeral')) return { kind: 'filesystem', fsType: 'ext4', label: disk };
   return { kind: 'blank' };
+};
+
+/**
+ * The instance's config drive files from the fleet's port, checked as a
+ * caller's are (paths a tool can take, contents a drive of `size` bytes
+ * holds) and named as the drive's (`<instance>/config`): neither its files
+ * nor its size are the caller's to change.
+ */
+export const instanceConfigFiles = async (port: ConfigDriveContents, instance: InstanceId, size: number): Promise<E.Either<CoreError, readonly ConfigDriveFile[]>> => {
+  const files = await port.files(instance)();
+  if (E.isLeft(files)) return files;
+  const checked = checkFunc({ kind: 'config-drive', files: files.right });
+  if (E.isLeft(checked)) return E.left({ ...checked.left, path: `${instance}/config` });
+  const tooSmall = configDriveTooSmall(files.right, size, `${instance}/config`);
+  return tooSmall === null ? files : E.left(tooSmall);
 };

@@ -84,9 +84,10 @@ export class ImageBackend {
    * request say (as nova's `cache()` keeps a disk that exists): the record
    * that answers is the one in force. A `creating` record (a crash, or a
    * tool that refused, part-way) is this request's to decide: completed when
-   * the request plans the same disk, else replaced by the request's. A disk the classic driver made
-   * before records existed (its slot has none) gets a record derived from
-   * the host's options and `disk.info`, and is kept as it is.
+   * the request plans the same disk, else replaced by the request's. A disk
+   * the classic driver made before records existed (its slot has none) gets
+   * a record derived from the host's options and `disk.info`, and is kept
+   * as it is.
    */
   createFromImage(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
     return () => this.locks.run(req.instance, () => this.createFromImageHeld(req)());

@@ -46,6 +46,10 @@ describe('checkFunc', () => {
     expect(code(checkFunc({ kind: 'nfs' } as unknown as DiskFunc))).toBe('UNSUPPORTED_OPERATION');
     expect(code(checkFunc({ kind: 'filesystem', fsType: 'xfs', label: 'x' } as unknown as DiskFunc))).toBe('UNSUPPORTED_OPERATION');
   });
+  it('refuses a config drive file that is none as a value, naming it', () => {
+    const r = checkFunc({ kind: 'config-drive', files: [{ path: 'a', content: '' }, null] } as unknown as DiskFunc);
+    expect(E.isLeft(r) && [r.left.code, r.left.path]).toEqual(['UNSUPPORTED_OPERATION', 'func.files.1']);
+  });
   it('refuses config drives with colliding paths', () => {
     const twice: DiskFunc = { kind: 'config-drive', files: [{ path: 'a/b', content: '' }, { path: 'a/b', content: '' }] };
     const fileAndDir: DiskFunc = { kind: 'config-drive', files: [{ path: 'a', content: '' }, { path: 'a/b', content: '' }] };

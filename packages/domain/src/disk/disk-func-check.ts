@@ -61,6 +61,8 @@ const checkFiles = (files: readonly ConfigDriveFile[]): E.Either<StorageError, r
     files,
     A.traverseWithIndex(E.Applicative)((i, f): E.Either<StorageError, StagedFile> => {
       const at = `func.files.${i}`;
+      // The type says a file; a JavaScript caller or another process can pass anything.
+      if (typeof f !== 'object' || f === null) return E.left(unsupported(`${at}: must be a { path, content } file`, at));
       if (typeof f.content !== 'string') return E.left(unsupported(`${at}.content: must be text`, `${at}.content`));
       return pipe(checkConfigPath(f.path, `${at}.path`), E.map((components) => ({ components, content: f.content })));
     }),

@@ -15,6 +15,14 @@ type Failure = { readonly code: string; readonly message: string };
 
 const outcome = (r: E.Either<Failure, unknown>): Outcome => (E.isLeft(r) ? failed(r.left.code, r.left.message) : OK);
 
+/** A reverted resize's instance is on its source again, with the flavor it had there. */
+const reverted = (inst: SimInstance): void => {
+  if (inst.resizedFrom === null) return;
+  inst.host = inst.resizedFrom.host;
+  inst.flavor = inst.resizedFrom.flavor;
+  inst.flavorName = inst.resizedFrom.flavorName;
+};
+
 /**
  * Replays steps with the metadata-persisting driver: every operation goes
  * through disk-ledger's lifecycle on the world's hosts (in-memory or real).
@@ -99,18 +107,15 @@ export class MetadataDriver implements StepDriver {
     if (E.isLeft(row)) return;
     const movedFrom = inst.host;
     inst.host = row.right.host;
+    const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
     // A confirm or a revert cut short is finished by the next operation: the resize waits no more, and a revert took
-    // the instance back to its source (with that flavor).
-    const waiting = row.right.migration !== null && E.isRight(decodeMigration(inst.id, row.right.migration));
+    // the instance back to its source.
+    const waiting = op !== null && E.isRight(op) && op.right.kind === 'move';
     if (inst.resizedFrom !== null && inst.resizedFrom.by !== 'legacy' && !waiting) {
-      if (movedFrom !== inst.resizedFrom.host && inst.host === inst.resizedFrom.host) {
-        inst.flavor = inst.resizedFrom.flavor;
-        inst.flavorName = inst.resizedFrom.flavorName;
-      }
+      if (movedFrom !== inst.resizedFrom.host && inst.host === inst.resizedFrom.host) reverted(inst);
       inst.resizedFrom = null;
     }
     // A shelve kept once done (or an unshelve begun) is at rest: only one cut part-way still has something to settle.
-    const op = row.right.migration === null ? null : decodePending(inst.id, row.right.migration);
     if (op === null || (E.isRight(op) && op.right.kind === 'shelve' && op.right.shelve.status !== 'shelving')) this.world.unsettled.delete(inst.id);
   }
 
@@ -270,9 +275,7 @@ export class MetadataDriver implements StepDriver {
     return this.on(step.instance, async (i, inst) => {
       const r = await this.lifecycle.revertResize(i)();
       if (E.isRight(r) && inst.resizedFrom !== null) {
-        inst.host = inst.resizedFrom.host;
-        inst.flavor = inst.resizedFrom.flavor;
-        inst.flavorName = inst.resizedFrom.flavorName;
+        reverted(inst);
         inst.resizedFrom = null;
       }
       return r;
