@@ -233,6 +233,24 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     });
   }
 
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean> {
+    return this.call(() => {
+      if (!isDiskName(disk)) return E.left(repositoryInputInvalid(`clearRecord: not a disk role: ${JSON.stringify(disk)}`, 'disk'));
+      if (typeof driverInfo !== 'string') return E.left(repositoryInputInvalid('clearRecord: driverInfo must be text', 'driverInfo'));
+      const owner = this.live.get(instance);
+      if (owner === undefined) return E.left(instanceNotFound(instance));
+      const row = this.liveRow(owner, disk);
+      if (row?.driverInfo !== driverInfo) return E.right(false);
+      if (!row.bdm) {
+        this.softDelete(owner, row);
+        return E.right(true);
+      }
+      row.driverInfo = null;
+      this.unpopulated.add({ id: row.id, row, owner }, owner.host);
+      return E.right(true);
+    });
+  }
+
   deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void> {
     return this.call(() => {
       const owner = this.live.get(instance);

@@ -19,8 +19,10 @@ interface HostRows<T> {
 
 /** Rows by id, overall and per host. */
 export class UnpopulatedIndex<T extends Indexed> {
-  // Ids only grow, so insertion order is id order here.
-  private readonly all = new Map<number, { readonly item: T; host: string }>();
+  // Ids only grow, so insertion order is id order here until a row emptied again (clearRecord) comes back.
+  private all = new Map<number, { readonly item: T; host: string }>();
+  private allOrdered = true;
+  private allLastId = 0;
   private readonly byHost = new Map<string, HostRows<T>>();
 
   get size(): number {
@@ -33,6 +35,8 @@ export class UnpopulatedIndex<T extends Indexed> {
 
   add(item: T, host: string): void {
     this.all.set(item.id, { item, host });
+    if (item.id < this.allLastId) this.allOrdered = false;
+    this.allLastId = Math.max(this.allLastId, item.id);
     const h = this.hostRows(host);
     h.rows.set(item.id, item);
     if (item.id < h.lastId) h.ordered = false;
@@ -73,6 +77,10 @@ export class UnpopulatedIndex<T extends Indexed> {
   }
 
   private *items(): Generator<T> {
+    if (!this.allOrdered) {
+      this.all = new Map([...this.all].sort(([a], [b]) => a - b));
+      this.allOrdered = true;
+    }
     for (const e of this.all.values()) yield e.item;
   }
 

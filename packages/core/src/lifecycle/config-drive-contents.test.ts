@@ -1,4 +1,5 @@
 import type { ConfigDriveContents, DiskName, InstanceId } from '@disk-ledger/domain';
+import { InjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { describe, expect, it } from 'vitest';
@@ -136,8 +137,8 @@ describe('a move to a host the fleet does not have', () => {
   it('changes nothing, not even completing what an earlier request left creating', async () => {
     const f = twoHosts('flat/raw');
     await f.boot(VM, 'a', { flavor: { ...FLAVOR, swap: 0 } });
-    f.cluster.injectFault({ match: (argv) => argv[0] === 'mkswap', effect: 'fail' });
-    expect(E.isLeft(await f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 64 * 2 ** 20 })())).toBe(true);
+    f.cluster.injectFault({ match: (argv) => argv[0] === 'mkswap', effect: 'crash' });
+    await expect(f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 64 * 2 ** 20 })()).rejects.toBeInstanceOf(InjectedCrash);
     f.cluster.clearFaults();
     expect((await f.records(VM)).get('swap')?.state).toBe('creating');
     const commands = f.cluster.commandCount;

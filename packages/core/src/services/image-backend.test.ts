@@ -181,30 +181,78 @@ describe('ImageBackend', () => {
     });
   });
 
-  describe('when a tool refuses to make a new disk', () => {
-    it("completes a func disk's creating record with the request's own func, not one implied by its role", async () => {
+  describe('when the process dies before a func disk is made', () => {
+    it("completes its creating record with the request's own func, not one implied by its role", async () => {
       const f = await fleetWith('flat/raw');
-      f.cluster.injectFault({ match: (argv) => argv[0] === 'mkfs', effect: 'fail' });
+      f.cluster.injectFault({ match: (argv) => argv[0] === 'mkfs', effect: 'crash' });
       const req = { instance: VM, disk: 'ephemeral0', func: { kind: 'filesystem', fsType: 'ext4', label: 'scratch' }, size: 64 * MiB } as const;
-      expect(E.isLeft(await f.host('a').backend.createFromFunc(req)())).toBe(true);
+      await expect(f.host('a').backend.createFromFunc(req)()).rejects.toBeInstanceOf(InjectedCrash);
+      expect((await f.records(VM)).get('ephemeral0')?.state).toBe('creating');
       expect(E.isRight(await f.host('a').backend.createFromFunc(req)())).toBe(true);
       expect(f.cluster.commands().filter((c) => c.argv[0] === 'mkfs').map((c) => c.argv.includes('scratch'))).toEqual([true, true]);
       expect(await f.violations()).toEqual([]);
     });
+  });
 
+  describe('when a tool refuses to make a new disk', () => {
     for (const name of BACKEND_OPTIONS) {
-      it(`leaves a creating record that the next request replaces when it asks for another disk (${name})`, async () => {
+      it(`leaves the slot as it found it, its BDM row empty and kept, and nothing on the host (${name})`, async () => {
         const f = await fleetWith(name);
+        const rowsBefore = f.store.allRows(VM);
         f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && argv.some((a) => a.includes('vm1')), effect: 'fail' });
         const failed = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
         expect(E.isLeft(failed) && failed.left.code).toBe('COMMAND_FAILED');
-        expect((await f.records(VM)).get('root')).toMatchObject({ imageId: IMAGES.qcow2, state: 'creating' });
+        expect(f.store.allRows(VM)).toEqual(rowsBefore);
         expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+        expect(f.repository.events.map((e) => e.op)).toEqual(['createInstance', 'saveRecords', 'clearRecord']);
+        f.cluster.clearFaults();
         const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.raw), flavorSize: 4 * GiB })();
         expect(E.isRight(r) && r.right).toMatchObject({ imageId: IMAGES.raw, size: 4 * GiB, state: 'ready' });
         expect(await f.violations()).toEqual([]);
       });
     }
+
+    it('removes a BDM row its record added, and an instance-level record, as if never asked', async () => {
+      const f = await fleetWith('flat/raw');
+      f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && argv.some((a) => a.includes('vm1')), effect: 'fail' });
+      const eph = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'ephemeral1', func: { kind: 'blank' }, size: 64 * MiB })();
+      f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && argv.some((a) => a.includes('vm1')), effect: 'fail' });
+      const config = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'config', func: { kind: 'config-drive', files: [] }, size: 64 * MiB })();
+      expect([eph, config].map((r) => E.isLeft(r) && r.left.code)).toEqual(['COMMAND_FAILED', 'COMMAND_FAILED']);
+      const live = await f.store.listDisks(VM)();
+      expect(E.isRight(live) && live.right.map((r) => [r.disk, r.driverInfo])).toEqual([['root', null], ['ephemeral0', null], ['swap', null]]);
+      expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+    });
+
+    it('puts back a creating record of another disk that it replaced, whose leftovers went', async () => {
+      const f = await fleetWith('qcow2/default');
+      f.cluster.injectFault({ match: (argv) => argv.includes('/var/lib/nova/instances/vm1/disk'), effect: 'crash' });
+      await expect(f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })()).rejects.toBeInstanceOf(InjectedCrash);
+      const crashed = (await f.records(VM)).get('root');
+      expect(crashed).toMatchObject({ imageId: IMAGES.qcow2, state: 'creating' });
+      f.cluster.injectFault({ match: (argv) => argv.includes('/var/lib/nova/instances/vm1/disk'), effect: 'fail' });
+      const failed = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.raw), flavorSize: 4 * GiB })();
+      expect(E.isLeft(failed) && failed.left.code).toBe('COMMAND_FAILED');
+      expect((await f.records(VM)).get('root')).toEqual(crashed);
+      expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+    });
+
+    it('keeps the creating record, as after a crash, when the record cannot be undone', async () => {
+      const f = await fleetWith('flat/raw');
+      f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && argv.some((a) => a.includes('vm1')), effect: 'fail' });
+      const task = f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 64 * MiB });
+      const original = f.store.clearRecord.bind(f.store);
+      f.store.clearRecord = (...args) => {
+        f.store.failNext();
+        return original(...args);
+      };
+      const r = await task();
+      expect(E.isLeft(r) && r.left.code).toBe('COMMAND_FAILED');
+      expect((await f.records(VM)).get('swap')?.state).toBe('creating');
+      f.cluster.clearFaults();
+      expect(E.isRight(await f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 64 * MiB })())).toBe(true);
+      expect(await f.violations()).toEqual([]);
+    });
 
     it('checks a func and a flavor size before anything is written, naming the field', async () => {
       const f = await fleetWith('flat/raw');

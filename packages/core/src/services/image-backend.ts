@@ -1,6 +1,7 @@
 import {
   byteSize,
   checkFunc,
+  hasBdm,
   configDriveTooSmall,
   imageId,
   instanceId,
@@ -82,9 +83,11 @@ export class ImageBackend {
    * the instance's (`INSTANCE_NOT_ON_HOST` otherwise). A disk whose record
    * is `ready` is made as its record says, whatever today's options or this
    * request say (as nova's `cache()` keeps a disk that exists): the record
-   * that answers is the one in force. A `creating` record (a crash, or a
-   * tool that refused, part-way) is this request's to decide: completed when
-   * the request plans the same disk, else replaced by the request's. A disk
+   * that answers is the one in force. A disk a tool refuses to make leaves
+   * the slot as the request found it: no record it wrote stays, nothing it
+   * made. A `creating` record (a crash part-way) is this request's to
+   * decide: completed when the request plans the same disk, else replaced
+   * by the request's. A disk
    * the classic driver made before records existed (its slot has none) gets
    * a record derived from the host's options and `disk.info`, and is kept
    * as it is.
@@ -147,8 +150,9 @@ export class ImageBackend {
    * Record first (state `creating`), then the disk; the record turns `ready`
    * once the disk exists. A new disk's source is verified before its record
    * is written, so a rejected image leaves neither record nor disk. A disk
-   * whose record is `ready` is made as its record says. A `creating` record
-   * (a crash, or a tool that refused, part-way) is this request's to decide:
+   * whose record is `ready` is made as its record says. A disk a tool then
+   * refuses to make leaves the slot as the request found it. A `creating`
+   * record (a crash part-way) is this request's to decide:
    * completed when the request plans the same disk, else its leftovers go
    * and the request's record replaces it. One that an unfinished move or
    * conversion holds is completed as recorded: its data is in a staged copy.
@@ -162,16 +166,35 @@ export class ImageBackend {
         message: `instance ${instance} is on host ${owner.right.host}, not ${this.ctx.name}: its disks are made there`,
       });
     }
-    const existing = await this.metadata.record(instance, disk)();
+    const existing = await this.metadata.slot(instance, disk)();
     if (E.isLeft(existing)) return existing;
-    const adopted = existing.right === null ? await this.firstTouch(instance, disk) : E.right(existing.right);
+    const stored = existing.right?.meta ?? null;
+    const adopted = stored === null ? await this.firstTouch(instance, disk) : E.right(stored);
     if (E.isLeft(adopted)) return adopted;
     const current = adopted.right;
     const chosen = current !== null && (current.state !== 'creating' || owner.right.migration !== null)
       ? this.recorded(disk, current, configFiles)
-      : await this.planned(instance, disk, plan, current);
+      : await this.planned(instance, disk, plan, current, existing.right !== null);
     if (E.isLeft(chosen)) return chosen;
-    return this.realizer.realize(instance, disk, chosen.right.meta, chosen.right.source)();
+    const made = await this.realizer.realize(instance, disk, chosen.right.meta, chosen.right.source)();
+    const wrote = chosen.right.wrote;
+    return E.isLeft(made) && wrote !== undefined ? this.undone(instance, disk, chosen.right.meta, wrote, made) : made;
+  }
+
+  /**
+   * The request wrote the record and a tool then refused the disk (a size
+   * the host cannot hold, say): what was made goes, and the slot is as the
+   * request found it, so the refusal changes nothing. Should either step
+   * fail, the `creating` record stays, and is settled as after a crash.
+   */
+  private async undone(instance: InstanceId, disk: DiskName, meta: DiskMetadata, wrote: Wrote, refused: E.Left<CoreError>): Promise<E.Left<CoreError>> {
+    const removed = await this.realizer.remove(instance, disk, meta)();
+    if (E.isLeft(removed)) return refused;
+    if (wrote.replaced !== null) await this.metadata.saveAll(instance, [{ disk, meta: wrote.replaced }])();
+    // A BDM row that this request's record added goes as any removed record does; one nova made stays, emptied.
+    else if (wrote.slotExisted || !hasBdm(disk)) await this.metadata.unwrite(instance, disk, meta)();
+    else await this.metadata.saveAll(instance, [{ disk, meta: null }])();
+    return refused;
   }
 
   /**
@@ -200,7 +223,13 @@ export class ImageBackend {
    * record of the same disk is kept (and completed from this request's
    * source); one of another goes with whatever it left.
    */
-  private async planned(instance: InstanceId, disk: DiskName, plan: () => Promise<E.Either<CoreError, DiskPlan>>, current: DiskMetadata | null): Promise<E.Either<CoreError, Chosen>> {
+  private async planned(
+    instance: InstanceId,
+    disk: DiskName,
+    plan: () => Promise<E.Either<CoreError, DiskPlan>>,
+    current: DiskMetadata | null,
+    slotExisted: boolean,
+  ): Promise<E.Either<CoreError, Chosen>> {
     const planned = await plan();
     if (E.isLeft(planned)) return planned;
     const placed = await this.realizer.placePlan(instance, planned.right)();
@@ -216,7 +245,7 @@ export class ImageBackend {
     }
     const saved = await this.metadata.saveAll(instance, [{ disk, meta: record }])();
     if (E.isLeft(saved)) return saved;
-    return E.right({ meta: record, source: p.source });
+    return E.right({ meta: record, source: p.source, wrote: { replaced: current, slotExisted } });
   }
 }
 
@@ -239,4 +268,14 @@ const sameDisk = (a: DiskMetadata, b: DiskMetadata): boolean =>
 interface Chosen {
   readonly meta: DiskMetadata;
   readonly source: RecordSource;
+  /** Set when this request wrote the record. */
+  readonly wrote?: Wrote;
+}
+
+/** What a slot held before a request wrote its record: to put back should the disk be refused. */
+interface Wrote {
+  /** The `creating` record it replaced (whose leftovers went), or `null`. */
+  readonly replaced: DiskMetadata | null;
+  /** Whether the slot existed: a BDM row, or an instance-level record. */
+  readonly slotExisted: boolean;
 }

@@ -107,13 +107,29 @@ export class DiskMetadataService {
   /** One disk's record, `null` when it has none. */
   record(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, DiskMetadata | null> {
     return async () => {
+      const slot = await this.slot(instance, disk)();
+      return E.isLeft(slot) ? slot : E.right(slot.right?.meta ?? null);
+    };
+  }
+
+  /** One disk's slot with its record, `null` when the instance has no slot for it (no BDM row, no instance-level record). */
+  slot(instance: InstanceId, disk: DiskName): TE.TaskEither<CoreError, StoredRecord | null> {
+    return async () => {
       const rows = await this.repository.listDisks(instance)();
       if (E.isLeft(rows)) return rows;
       const row = rows.right.find((r) => r.disk === disk);
-      if (row === undefined) return E.right(null);
-      const decoded = decodeRow(row);
-      return E.isLeft(decoded) ? decoded : E.right(decoded.right.meta);
+      return row === undefined ? E.right(null) : decodeRow(row);
     };
+  }
+
+  /**
+   * Undo a record written for a disk that was never made: the slot goes
+   * back to having no record (a BDM row stays, emptied) while it still holds
+   * exactly `meta`. Whether it did.
+   */
+  unwrite(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, boolean> {
+    const text = checkedText(instance, disk, meta);
+    return E.isLeft(text) ? async () => text : this.repository.clearRecord(instance, disk, text.right);
   }
 
   /**

@@ -30,7 +30,7 @@ export interface WriteEvent {
   readonly afterCommands: number;
   /** The step tag the host commands carried when this write was made (`null` when the run tags none). */
   readonly step: string | number | null;
-  readonly op: 'createInstance' | 'saveRecords' | 'compareAndSetRecord' | 'setHost' | 'setImageRef' | 'setMigration' | 'deleteInstance' | 'fillUnpopulated';
+  readonly op: 'createInstance' | 'saveRecords' | 'compareAndSetRecord' | 'clearRecord' | 'setHost' | 'setImageRef' | 'setMigration' | 'deleteInstance' | 'fillUnpopulated';
   readonly instance: InstanceId | null;
   /** The record writes of the call (empty for calls that write no record). */
   readonly writes: readonly RecordWrite[];
@@ -78,6 +78,13 @@ export class RecordingRepository implements BlockDeviceMappingRepository {
     return async () => {
       const r = await this.inner.compareAndSetRecord(instance, disk, driverInfo)();
       if (E.isRight(r) && r.right.written) this.push('compareAndSetRecord', instance, [{ disk, driverInfo }]);
+      return r;
+    };
+  }
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean> {
+    return async () => {
+      const r = await this.inner.clearRecord(instance, disk, driverInfo)();
+      if (E.isRight(r) && r.right) this.push('clearRecord', instance, [{ disk, driverInfo: null }]);
       return r;
     };
   }

@@ -198,6 +198,14 @@ export interface BlockDeviceMappingRepository {
    * the record a concurrent writer stored first.
    */
   compareAndSetRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, { readonly written: boolean; readonly driverInfo: string }>;
+  /**
+   * Undo a record whose disk was never made (a tool refused it): when the
+   * disk's live slot still holds exactly `driverInfo`, a BDM row's
+   * `driver_info` goes back to empty (the row stays, as nova made it) and an
+   * instance-level record goes. A slot holding other text (another writer's)
+   * or none is left alone. Returns whether it cleared.
+   */
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean>;
   /** Soft-delete the instance, its BDM rows and its instance-level records. */
   deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void>;
   /**

@@ -298,6 +298,43 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
       });
     });
 
+    describe('when undoing a record whose disk was never made', () => {
+      it('empties a BDM row and drops an instance-level record, only while they hold the given text', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root', 'swap']));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }, { disk: 'swap', driverInfo: 'S' }, { disk: 'config', driverInfo: 'C' }]));
+        expect(await right(h.repo.clearRecord(vm1, 'root', 'other'))).toBe(false);
+        expect(await right(h.repo.clearRecord(vm1, 'ephemeral0', 'R'))).toBe(false);
+        expect(await right(h.repo.clearRecord(vm1, 'root', 'R'))).toBe(true);
+        expect(await right(h.repo.clearRecord(vm1, 'config', 'C'))).toBe(true);
+        expect(await right(h.repo.clearRecord(vm1, 'config', 'C'))).toBe(false);
+        const rows = await right(h.repo.listDisks(vm1));
+        expect(rows.map((r) => [r.disk, r.driverInfo, r.bdmId === null])).toEqual([
+          ['root', null, false],
+          ['swap', 'S', false],
+        ]);
+        expect((await h.seed.allRows(vm1)).filter((r) => r.bdmId !== null && r.deleted)).toEqual([]);
+      });
+
+      it('gives the emptied row back to the online migration, in id order, and lets a first touch claim it', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root', 'swap']));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }]));
+        const swap = (await right(h.repo.listUnpopulated(10))).map((r) => r.bdmId);
+        expect(await right(h.repo.clearRecord(vm1, 'root', 'R'))).toBe(true);
+        const listed = await right(h.repo.listUnpopulated(10));
+        expect(listed.map((r) => [r.disk, r.host])).toEqual([['root', 'h1'], ['swap', 'h1']]);
+        expect(listed.map((r) => r.bdmId).slice(1)).toEqual(swap);
+        expect(await right(h.repo.listUnpopulated(10, { host: 'h1' }))).toEqual(listed);
+        expect(await right(h.repo.compareAndSetRecord(vm1, 'root', 'again'))).toEqual({ written: true, driverInfo: 'again' });
+      });
+
+      it('checks its arguments, and answers INSTANCE_NOT_FOUND for an unknown instance', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        expect(await code(h.repo.clearRecord(vm1, NOT_A_DISK, 'R'))).toBe('REPOSITORY_INPUT_INVALID');
+        expect(await code(h.repo.clearRecord(vm1, 'root', null as unknown as string))).toBe('REPOSITORY_INPUT_INVALID');
+        expect(await code(h.repo.clearRecord(vm2, 'root', 'R'))).toBe('INSTANCE_NOT_FOUND');
+      });
+    });
+
     describe('when recording an unfinished move', () => {
       it('stores, replaces and clears the text, readable through getInstance', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root']));

@@ -72,6 +72,10 @@ export class TrackingRepository implements CountingRepository {
     return this.write(instance, this.inner.compareAndSetRecord(instance, disk, driverInfo));
   }
 
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean> {
+    return this.write(instance, this.inner.clearRecord(instance, disk, driverInfo));
+  }
+
   deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void> {
     return this.write(instance, this.inner.deleteInstance(instance));
   }

@@ -57,6 +57,7 @@ import {
   rowUnreadable,
 } from '../errors/repository-errors.js';
 import { compareAndSet } from './compare-and-set.js';
+import { clearRecord } from './clear-record.js';
 import { setMigration } from './set-migration.js';
 import { newBdmRow } from './new-rows.js';
 import { countRows, instanceRows, instanceRowsDecoder, type RowFilter } from './read-queries.js';
@@ -263,6 +264,13 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     }
     const call = { instance, disk, driverInfo, now: this.#stamp(), rowUuid: this.#newUuid() };
     return this.#onInstance('compareAndSetRecord', instance, () => inWriteTransaction(this.#db, this.#flavour, compareAndSet(this.#flavour, call)));
+  }
+
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): Result<boolean> {
+    if (!isDiskName(disk)) return TE.left(repositoryInputInvalid(`clearRecord: not a disk role: ${JSON.stringify(disk)}`, 'disk'));
+    if (typeof driverInfo !== 'string') return TE.left(repositoryInputInvalid('clearRecord: driverInfo must be text', 'driverInfo'));
+    const call = { instance, disk, driverInfo, now: this.#stamp() };
+    return this.#onInstance('clearRecord', instance, () => inWriteTransaction(this.#db, this.#flavour, clearRecord(this.#flavour, call)));
   }
 
   deleteInstance(instance: InstanceId): Result<void> {

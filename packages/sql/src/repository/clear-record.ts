@@ -1,0 +1,58 @@
+/**
+ * clearRecord: undo a record whose disk was never made. One write
+ * transaction that locks the instance row first, as compareAndSetRecord
+ * does, and changes the slot only while it still holds the caller's text: a
+ * record another writer stored meanwhile stays.
+ */
+import type { DiskName, RepositoryError } from '@disk-ledger/domain';
+import * as E from 'fp-ts/lib/Either.js';
+import { sql, type Kysely } from 'kysely';
+import { slotOf } from '../mapping/disk-slot.js';
+import { array, int, literal, nullable, str, struct } from '../rows/decode.js';
+import type { NovaTables } from '../schema/nova-tables.js';
+import { instanceNotFound, rowUnreadable } from '../errors/repository-errors.js';
+import { lockExtra, lockInstance, writeExtra } from './extra-row.js';
+import { slotsQuery } from './slot-sql.js';
+import type { SqlFlavour } from './sql-flavour.js';
+
+/** The context of one call. */
+export interface ClearCall {
+  readonly instance: string;
+  readonly disk: DiskName;
+  readonly driverInfo: string;
+  readonly now: string;
+}
+
+const slotRows = array(struct({ id: int, kind: literal('root', 'ephemeral', 'swap'), pos: int, driver_info: nullable(str) }));
+
+/** The body of clearRecord's transaction: whether the slot held the text and was cleared. */
+export const clearRecord =
+  (flavour: SqlFlavour, call: ClearCall) =>
+  async (trx: Kysely<NovaTables>): Promise<E.Either<RepositoryError, boolean>> => {
+    if (!(await lockInstance(trx, flavour, call.instance))) return E.left(instanceNotFound(call.instance));
+    const slot = slotOf(call.disk);
+    if (slot.kind === 'instance') {
+      const extra = await lockExtra(trx, flavour, call.instance, 'clearRecord');
+      if (E.isLeft(extra)) return extra;
+      const { records } = extra.right;
+      if (records.live.get(call.disk) !== call.driverInfo) return E.right(false);
+      const live = new Map(records.live);
+      live.delete(call.disk);
+      await writeExtra(trx, call.instance, extra.right, { ...records, live }, call.now);
+      return E.right(true);
+    }
+    const { rows: raw } = await sql`SELECT id, kind, pos, driver_info
+      FROM (${slotsQuery(flavour.slotOrder, sql`instance_uuid = ${call.instance}`)}) AS s`.execute(trx);
+    const rows = slotRows(raw, 'block_device_mapping');
+    if (E.isLeft(rows)) return E.left(rowUnreadable('clearRecord', rows.left));
+    const row = rows.right.find((r) => r.kind === slot.kind && r.pos === slot.position);
+    if (row?.driver_info !== call.driverInfo) return E.right(false);
+    // Guarded again by the text: nova, or the online migration's fill, writes without the instance lock.
+    const result = await trx
+      .updateTable('block_device_mapping')
+      .set({ driver_info: null, updated_at: call.now })
+      .where('id', '=', row.id)
+      .where('driver_info', '=', call.driverInfo)
+      .executeTakeFirst();
+    return E.right(Number(result.numUpdatedRows) === 1);
+  };
