@@ -8,7 +8,8 @@ import { USUAL_BDM_DISKS } from '../services/usual-disks.js';
 import { cannotHold, derivedProbe } from '../services/legacy-places.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import type { MovePlan } from './move-plan.js';
-import { planAll, prepareAll, spawnRequests } from './spawn.js';
+import { imageArguments, planAll, prepareAll, spawnRequests } from './spawn.js';
+import { atImageArgument } from '../errors/image-error-path.js';
 
 /**
  * What nova knows of an instance without asking its host (its `image_ref`,
@@ -57,15 +58,16 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
   const image = view.records.has('root') ? null : facts.image;
   // A drive that has a record (or is kept) needs nothing of the instance's config drive files.
   const configDrive = facts.configDrive === true && !view.records.has('config');
-  const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image, flavor: facts.flavor, configDrive });
+  const wanted = await spawnRequests(deps, { instance, host: dst.ctx.name, image, flavor: facts.flavor, configDrive }, 'facts.image');
   if (E.isLeft(wanted)) return wanted;
   const requests = wanted.right.filter((r) => !view.records.has(r.disk));
   const unmade = view.unplaced.find((d) => !requests.some((r) => r.disk === d));
   if (unmade !== undefined) return E.left(noRecord(instance, unmade, 'and the instance’s image and flavor do not describe it'));
+  const args = imageArguments(requests, 'facts.image');
   const plans = await planAll(dst, instance, requests);
-  if (E.isLeft(plans)) return plans;
+  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, facts.flavor.root > 0 ? 'facts.flavor.root' : undefined));
   const verified = await prepareAll(dst, instance, plans.right);
-  return E.isLeft(verified) ? verified : plans;
+  return E.isLeft(verified) ? E.left(atImageArgument(verified.left, args, facts.flavor.root > 0 ? 'facts.flavor.root' : undefined)) : plans;
 };
 
 /**

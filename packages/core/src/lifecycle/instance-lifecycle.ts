@@ -23,6 +23,7 @@ import { TOKENS } from '../tokens.js';
 import { LIFECYCLE_TOKENS } from './lifecycle-tokens.js';
 import { checkFlavor, type Flavor } from './flavor.js';
 import { checkConversion, checkImage, checkMove } from './request-checks.js';
+import { atImageArgument } from '../errors/image-error-path.js';
 import type { HostRegistry } from './host-registry.js';
 import type { LifecycleDeps, LifecycleError } from './lifecycle-deps.js';
 import type { ConfirmMode } from './migration-record.js';
@@ -41,6 +42,12 @@ import { spawn, type SpawnRequest } from './spawn.js';
 
 /** The ids shelve uploads to (see shelve.ts's `shelvedImageId`). */
 const SHELVED = /-shelved(-[0-9]+)?$/;
+
+/** An error about `image` named by `arg`, the argument that named it (see {@link atImageArgument}). */
+const atImage =
+  (image: string, arg: string) =>
+  (e: LifecycleError): LifecycleError =>
+    atImageArgument(e, new Map([[image, arg]]));
 
 /**
  * The instance operations on recorded layouts. Each reads the records of the
@@ -176,7 +183,7 @@ export class InstanceLifecycle {
   rebuild(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, async () => {
       const checked = checkImage(image, 'image');
-      return E.isLeft(checked) ? checked : rebuild(this.deps, instance, image);
+      return E.isLeft(checked) ? checked : E.mapLeft(atImage(image, 'image'))(await rebuild(this.deps, instance, image));
     });
   }
   /**
@@ -188,7 +195,7 @@ export class InstanceLifecycle {
    */
   snapshot(instance: InstanceId, imageId: string): TE.TaskEither<LifecycleError, ImageMeta> {
     if (SHELVED.test(imageId)) {
-      return TE.left(invalidName('image id', imageId, 'is reserved: ids ending in -shelved or -shelved-<n> are the images shelve keeps instances in', 'image_id'));
+      return TE.left(invalidName('image id', imageId, 'is reserved: ids ending in -shelved or -shelved-<n> are the images shelve keeps instances in', 'imageId'));
     }
     return this.locked(instance, () => snapshot(this.deps, instance, imageId));
   }
@@ -196,7 +203,7 @@ export class InstanceLifecycle {
   rescue(instance: InstanceId, image: ImageId): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, async () => {
       const checked = checkImage(image, 'image');
-      return E.isLeft(checked) ? checked : rescue(this.deps, instance, image);
+      return E.isLeft(checked) ? checked : E.mapLeft(atImage(image, 'image'))(await rescue(this.deps, instance, image));
     });
   }
   /** Remove the rescue disk and its record. */
@@ -222,11 +229,11 @@ export class InstanceLifecycle {
    * shelving removed it with the other local disks, and no record remembers
    * it). An image that is not there is `RECORD_MISSING`; one other than the
    * image the instance's kept shelve took is `INVALID_NAME` (path
-   * `shelved_image_id`).
+   * `shelvedImage`).
    */
   unshelve(instance: InstanceId, host: string, flavor: Flavor, shelvedImage: ImageId | null, configDrive: boolean): TE.TaskEither<LifecycleError, void> {
     return this.locked(instance, async () => {
-      const checked = E.flatMap(checkFlavor(flavor), () => checkImage(shelvedImage, 'shelved_image_id'));
+      const checked = E.flatMap(checkFlavor(flavor), () => checkImage(shelvedImage, 'shelvedImage'));
       return E.isLeft(checked) ? checked : unshelve(this.deps, instance, host, flavor, shelvedImage, configDrive);
     });
   }

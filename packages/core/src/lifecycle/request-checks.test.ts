@@ -38,7 +38,7 @@ const BAD_CALLS: readonly (readonly [string, Call, string, string])[] = [
   ['a rebuild from an image id that is a path', (l) => l.rebuild(VM, untyped('../../etc/passwd'))(), 'INVALID_NAME', 'image'],
   ['a rescue image id that is a URL', (l) => l.rescue(VM, untyped('http://evil/x'))(), 'INVALID_NAME', 'image'],
   ['an evacuation whose facts name an image id that is a path', (l) => l.evacuate(VM, 'b', { image: untyped('a/../../b'), flavor: FLAVOR })(), 'INVALID_NAME', 'facts.image'],
-  ['an unshelve from an image id that is a path', (l) => l.unshelve(VM, 'b', FLAVOR, untyped('/etc/shadow'), false)(), 'INVALID_NAME', 'shelved_image_id'],
+  ['an unshelve from an image id that is a path', (l) => l.unshelve(VM, 'b', FLAVOR, untyped('/etc/shadow'), false)(), 'INVALID_NAME', 'shelvedImage'],
 ];
 
 describe('lifecycle arguments the types state but a caller can break', () => {

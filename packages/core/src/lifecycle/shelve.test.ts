@@ -159,7 +159,7 @@ describe('shelve', () => {
       const { f } = await cutAfterRoot();
       const before = await f.store.getInstance(VM)();
       const r = await f.lifecycle().unshelve(VM, 'b', FLAVOR, img(IMAGES.qcow2), false)();
-      expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INVALID_NAME', path: 'shelved_image_id' });
+      expect(E.isLeft(r) && r.left).toMatchObject({ code: 'INVALID_NAME', path: 'shelvedImage' });
       expect(await f.store.getInstance(VM)()).toEqual(before);
       expect(await f.records(VM)).toEqual(new Map());
     });
@@ -380,7 +380,7 @@ describe('shelve', () => {
       expect(outcome(await f.lifecycle().shelve(VM)())).toBe('ok');
       const before = await recordTable(f, VM);
       const r = await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm2-shelved'), false)();
-      expect(E.isLeft(r) && `${r.left.code} ${r.left.path}`).toBe('INVALID_NAME shelved_image_id');
+      expect(E.isLeft(r) && `${r.left.code} ${r.left.path}`).toBe('INVALID_NAME shelvedImage');
       expect(await recordTable(f, VM)).toEqual(before);
       expect(outcome(await f.lifecycle().unshelve(VM, 'b', FLAVOR, img('vm1-shelved'), false)())).toBe('ok');
     });

@@ -11,7 +11,8 @@ import { snapshotOf } from './snapshot.js';
 import { decodePending, encodeShelveIntent, type ShelveIntent } from './shelve-intent.js';
 import { sameDisk } from './move-place.js';
 import { settledInstance } from './move-settle.js';
-import { planAll, prepareAll, spawnRequests } from './spawn.js';
+import { imageArguments, planAll, prepareAll, spawnRequests } from './spawn.js';
+import { atImageArgument } from '../errors/image-error-path.js';
 
 /** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
 export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<InvalidName, ImageId> =>
@@ -21,7 +22,7 @@ export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<I
 const shelvedImageOwner = (image: ImageId): string | null => /^(.+)-shelved(?:-[1-9][0-9]*)?$/.exec(image)?.[1] ?? null;
 
 const notShelved = (instance: InstanceId, image: ImageId): RecordMissing => ({
-  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: 'shelved_image_id',
+  _tag: 'RecordMissing', code: 'RECORD_MISSING', instance, disk: 'root', path: 'shelvedImage',
   message: `${instance} has no shelved image ${image} to unshelve its root disk from`,
 });
 
@@ -154,7 +155,7 @@ const classicDiskGone = async (deps: LifecycleDeps, lastHost: string, instance: 
  * classic driver's: filled when its disk is gone from the instance's last
  * host (a classic shelve), else `RECORD_EXISTS` too. An instance whose
  * shelve is kept (shelve-intent.ts) unshelves only from the image that
- * shelve took (another is `INVALID_NAME`, path `shelved_image_id`).
+ * shelve took (another is `INVALID_NAME`, path `shelvedImage`).
  */
 export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: string, flavor: Flavor, shelved: ImageId | null, configDrive: boolean): Step<void> => {
   const target = deps.hosts.get(host);
@@ -168,22 +169,23 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const kept = settled.right.shelved;
   const slots = await run(deps.metadata.records(instance));
   if (E.isLeft(slots)) return slots;
-  const image = shelved === null ? E.right(null) : imageId(shelved, 'shelved_image_id');
+  const image = shelved === null ? E.right(null) : imageId(shelved, 'shelvedImage');
   if (E.isLeft(image)) return image;
   const owner = image.right === null ? null : shelvedImageOwner(image.right);
   if (owner !== null && owner !== instance) {
-    return E.left(invalidName('shelved_image_id', shelved ?? '', `it is the shelved image of instance ${owner}, not of ${instance}`));
+    return E.left(invalidName('shelvedImage', shelved ?? '', `it is the shelved image of instance ${owner}, not of ${instance}`));
   }
   if (kept !== null && kept.image !== image.right) {
-    return E.left(invalidName('shelved_image_id', shelved ?? 'null', `the shelve of ${instance} put its root in ${kept.image === null ? 'no image' : `image ${kept.image}`}`));
+    return E.left(invalidName('shelvedImage', shelved ?? 'null', `the shelve of ${instance} put its root in ${kept.image === null ? 'no image' : `image ${kept.image}`}`));
   }
-  const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive });
+  const requests = await spawnRequests(deps, { instance, host, image: image.right, flavor, configDrive }, 'shelvedImage');
   if (E.isLeft(requests)) {
     const e = requests.left;
     return image.right !== null && e._tag === 'ImageNotFound' && e.imageId === image.right ? E.left(notShelved(instance, image.right)) : requests;
   }
+  const args = imageArguments(requests.right, 'shelvedImage');
   const plans = await planAll(target.right, instance, requests.right);
-  if (E.isLeft(plans)) return plans;
+  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, flavor.root > 0 ? 'flavor.root' : undefined));
   const planned = new Map(plans.right.map((p) => [p.disk, planToRecord(p)]));
   const emptied: DiskName[] = [];
   for (const [disk, slot] of slots.right) {
@@ -204,7 +206,7 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const left = kept === null || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
   if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
   const verified = await prepareAll(target.right, instance, plans.right);
-  if (E.isLeft(verified)) return verified;
+  if (E.isLeft(verified)) return E.left(atImageArgument(verified.left, args, flavor.root > 0 ? 'flavor.root' : undefined));
   // Said before the instance moves: moved without records, it is still shelved, never taken for the classic driver's unshelve.
   const begun = kept === null || kept.status === 'unshelving' ? E.right(undefined) : await run(deps.repository.setMigration(instance, encodeShelveIntent({ ...kept, status: 'unshelving' })));
   if (E.isLeft(begun)) return begun;

@@ -34,7 +34,7 @@ export const removeSnapshotStaging = (host: HostServices, instance: InstanceId):
  * host, where the staging file is.
  */
 export const snapshot = async (deps: LifecycleDeps, instance: InstanceId, newImageId: string): Step<ImageMeta> => {
-  const id = toImageId(newImageId, 'image_id');
+  const id = toImageId(newImageId, 'imageId');
   if (E.isLeft(id)) return id;
   const view = await loadInstance(deps, instance, { complete: true, unconfirmed: 'allow' });
   return E.isLeft(view) ? view : snapshotOf(view.right, id.right);

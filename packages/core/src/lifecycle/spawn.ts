@@ -16,7 +16,8 @@ import { instanceConfigFiles } from '../services/disk-source.js';
 import { imageFacts } from '../services/image-facts.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
-import { run, sequence, type LifecycleDeps, type Step } from './lifecycle-deps.js';
+import { run, sequence, type LifecycleDeps, type LifecycleError, type Step } from './lifecycle-deps.js';
+import { atImageArgument } from '../errors/image-error-path.js';
 
 /** What to boot: an image (or a volume: no local root), a flavor, and optionally a config drive. */
 export interface SpawnRequest {
@@ -30,17 +31,29 @@ export interface SpawnRequest {
   readonly configFiles?: readonly ConfigDriveFile[];
 }
 
-/** The local disks a boot asks for, in creation order, with their declared sources. */
-export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest): Step<DiskRequest[]> => {
+/**
+ * What names each image of `requests`, for its errors' `path`: `root`, the
+ * argument that named the root's image, and that image's `kernel_id` and
+ * `ramdisk_id` for theirs.
+ */
+export const imageArguments = (requests: readonly DiskRequest[], root: string): ReadonlyMap<string, string> =>
+  new Map(requests.flatMap((r) => ('image' in r ? [[r.image.id, r.disk === 'root' ? root : `${root}.${r.disk}_id`] as const] : [])));
+
+/**
+ * The local disks a boot asks for, in creation order, with their declared
+ * sources. An image the service cannot show is named by `imageArg`, the
+ * argument that named the root's image (or its `kernel_id`, `ramdisk_id`).
+ */
+export const spawnRequests = async (deps: LifecycleDeps, req: SpawnRequest, imageArg = 'image'): Step<DiskRequest[]> => {
   const out: DiskRequest[] = [];
   if (req.image !== null) {
     const meta = await run(deps.images.show(req.image));
-    if (E.isLeft(meta)) return meta;
+    if (E.isLeft(meta)) return E.left(atImageArgument(meta.left, new Map([[req.image, imageArg]])));
     out.push({ disk: 'root', image: imageFacts(meta.right), flavorSize: req.flavor.root });
     for (const [disk, id] of [['kernel', meta.right.kernelId], ['ramdisk', meta.right.ramdiskId]] as const) {
       if (id === null) continue;
       const m = await run(deps.images.show(id));
-      if (E.isLeft(m)) return m;
+      if (E.isLeft(m)) return E.left(atImageArgument(m.left, new Map([[id, `${imageArg}.${disk}_id`]])));
       out.push({ disk, image: imageFacts(m.right) });
     }
   }
@@ -114,9 +127,14 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   if (cache !== null) return E.left(cache);
   const requests = await spawnRequests(deps, req);
   if (E.isLeft(requests)) return requests;
-  const plans = await planAll(host.right, req.instance, requests.right);
+  const args = imageArguments(requests.right, 'image');
+  return E.mapLeft((e: LifecycleError) => atImageArgument(e, args, req.flavor.root > 0 ? 'flavor.root' : undefined))(await spawnPlanned(deps, req, host.right, requests.right));
+};
+
+const spawnPlanned = async (deps: LifecycleDeps, req: SpawnRequest, host: HostServices, requests: readonly DiskRequest[]): Step<void> => {
+  const plans = await planAll(host, req.instance, requests);
   if (E.isLeft(plans)) return plans;
-  const verified = await prepareAll(host.right, req.instance, plans.right);
+  const verified = await prepareAll(host, req.instance, plans.right);
   if (E.isLeft(verified)) return verified;
   // No slots yet: saving the records makes them, so there is never a slot without a record (which would read as a legacy disk).
   const created = await run(deps.repository.createInstance(req.instance, req.host, [], req.image));
@@ -129,5 +147,5 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   }
   const saved = await run(deps.metadata.saveAll(req.instance, plans.right.map((p) => ({ disk: p.disk, meta: planToRecord(p) }))));
   if (E.isLeft(saved)) return saved;
-  return realizeAll(host.right, req.instance, plans.right);
+  return realizeAll(host, req.instance, plans.right);
 };

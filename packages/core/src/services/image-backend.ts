@@ -25,6 +25,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
+import { atImageArgument } from '../errors/image-error-path.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
@@ -106,17 +107,21 @@ export class ImageBackend {
     if (E.isLeft(id)) return TE.left(id.left);
     // 0 is the image's own size; anything else must be a size the disk can have.
     if (flavorSize !== 0 && E.isLeft(byteSize(flavorSize))) return TE.left(invalidSize(flavorSize, 'flavorSize'));
-    return () =>
-      this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
-        const meta = await this.images.show(req.imageId)();
-        if (E.isLeft(meta)) return meta;
-        const image = imageFacts(meta.right);
-        const request: DiskRequest =
-          req.disk === 'kernel' || req.disk === 'ramdisk'
-            ? { disk: req.disk, image }
-            : { disk: req.disk, image, flavorSize };
-        return planDisk(this.ctx.options, req.instance, request);
-      });
+    const args = new Map([[req.imageId, 'imageId']]);
+    return async () => E.mapLeft((e: CoreError) => atImageArgument(e, args, flavorSize === 0 ? undefined : 'flavorSize'))(await this.createImageDisk(req, flavorSize));
+  }
+
+  private createImageDisk(req: FromImage, flavorSize: number): Promise<E.Either<CoreError, DiskMetadata>> {
+    return this.create(req.instance, req.disk, async (): Promise<E.Either<CoreError, DiskPlan>> => {
+      const meta = await this.images.show(req.imageId)();
+      if (E.isLeft(meta)) return meta;
+      const image = imageFacts(meta.right);
+      const request: DiskRequest =
+        req.disk === 'kernel' || req.disk === 'ramdisk'
+          ? { disk: req.disk, image }
+          : { disk: req.disk, image, flavorSize };
+      return planDisk(this.ctx.options, req.instance, request);
+    });
   }
 
   /** Create (or complete) a disk filled by a func, of a size stated up front; the rest as {@link ImageBackend.createFromImage}. */

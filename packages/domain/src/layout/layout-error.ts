@@ -8,6 +8,8 @@ export type InconsistentOptions = DomainError<'InconsistentOptions', 'OPTIONS_IN
  * the image's verified cache entry.
  */
 export interface ImageTooLarge extends DomainError<'ImageTooLarge', 'IMAGE_TOO_LARGE'> {
+  /** The image. */
+  readonly imageId: string;
   readonly imageSize: number;
   readonly flavorSize: number;
 }
@@ -26,6 +28,6 @@ export const inconsistentOptions = (path: string, message: string): Inconsistent
 
 /** An `IMAGE_TOO_LARGE` error: image `image` holds `imageSize` bytes, more than the `diskSize`-byte disk at `path`. */
 export const imageTooLarge = (image: string, imageSize: number, diskSize: number, path: string, disk = 'root disk'): ImageTooLarge => ({
-  _tag: 'ImageTooLarge', code: 'IMAGE_TOO_LARGE', path, imageSize, flavorSize: diskSize,
+  _tag: 'ImageTooLarge', code: 'IMAGE_TOO_LARGE', path, imageId: image, imageSize, flavorSize: diskSize,
   message: `image ${image} is ${imageSize} bytes, larger than the ${diskSize}-byte ${disk}`,
 });
