@@ -257,6 +257,14 @@ describe('loadScenario', () => {
       const r = load(many);
       expect(E.isLeft(r) && `${r.left.path}: ${r.left.message}`).toMatch(/^\(yaml\): .*alias/i);
     });
+    it('names an alias that stands inside the value its anchor names, by its key path', () => {
+      const inList = load('format: 1\nname: t\nhosts: &h\n  - name: a\n    config: *h\nsteps: []\n');
+      expect(E.isLeft(inList) && [inList.left.path, inList.left.message]).toEqual(['hosts[0].config', expect.stringContaining('alias *h stands inside the value its anchor &h names')]);
+      const inMap = load(base('  - reboot: &s { instance: vm1, hard: *s }'));
+      expect(E.isLeft(inMap) && inMap.left.path).toBe('steps[0].reboot.hard');
+      // An alias of a sibling is an ordinary reuse.
+      expect(E.isRight(load(base('  - reboot: &s { instance: vm1 }\n  - reboot: *s')))).toBe(true);
+    });
     it('names a file that is no scenario without quoting what it holds', () => {
       const shadow = 'root:$6$salt$secrethash:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n';
       const r = load(shadow);

@@ -1,6 +1,6 @@
 import { hostStorageOptions, imageId, isDiskName, resolveLocation, type HostStorageOptions, type InstanceId, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { parseDocument, visit } from 'yaml';
+import { isPair, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
 import { cacheNames, type CacheNames } from './cache-names.js';
 import type { Count, Expectations, HostConfig } from './scenario.js';
@@ -67,6 +67,8 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
       node.value = key === 'key' ? node.source : new NumberLiteral(node.source, plain ? 'size' : 'form');
     },
   });
+  const looped = selfAlias(doc);
+  if (looped !== null) return E.left(invalid(file, looped.path, `the alias *${looped.anchor} stands inside the value its anchor &${looped.anchor} names, so that value would contain itself`));
   let value: unknown;
   try {
     value = doc.toJS();
@@ -96,6 +98,31 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   }
   const problem = checkReferences(s, hostOptions);
   return problem === null ? E.right({ ...s, file, hostOptions }) : E.left(invalid(file, problem.path, problem.message));
+};
+
+/** The first alias inside the node its anchor names (the value would contain itself), with its key path; `null` if none. */
+const selfAlias = (doc: ReturnType<typeof parseDocument>): { readonly path: string; readonly anchor: string } | null => {
+  let found: { readonly path: string; readonly anchor: string } | null = null;
+  visit(doc, {
+    Alias: (_key, alias, ancestors) => {
+      const target = alias.resolve(doc);
+      if (target === undefined || !ancestors.includes(target)) return undefined;
+      found = { path: keyPath([...ancestors, alias]), anchor: alias.source };
+      return visit.BREAK;
+    },
+  });
+  return found;
+};
+
+/** The key path (`hosts[0].config`) of the last of `nodes`, each a child of the one before. */
+const keyPath = (nodes: readonly unknown[]): string => {
+  let out = '';
+  for (const [i, node] of nodes.entries()) {
+    const child = nodes[i + 1];
+    if (isPair(node) && child === node.value) out += `${out === '' ? '' : '.'}${isScalar(node.key) ? String(node.key.value) : String(node.key)}`;
+    else if (isSeq(node) && child !== undefined) out += `[${node.items.indexOf(child as Node)}]`;
+  }
+  return out === '' ? '(root)' : out;
 };
 
 /** Why `value` is not a scenario of this format at all, or `null`: checked before its keys, so their text is not echoed. */
