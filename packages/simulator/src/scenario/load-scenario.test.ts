@@ -95,6 +95,9 @@ describe('loadScenario', () => {
       expect(problem(withImage('  - { id: "-o", disk_format: raw }'))).toBe('images[0].id');
       expect(problem(withImage('  - { id: "../../x", disk_format: raw }'))).toBe('images[0].id');
       expect(problem(withImage('  - { id: k, disk_format: raw, kernel_id: "json:{}" }'))).toBe('images[0].kernel_id');
+      expect(problem(withImage('  - { id: k, disk_format: ami, kernel_id: vmlinuz }'))).toBe('images[0].kernel_id');
+      expect(problem(withImage('  - { id: k, disk_format: ami, ramdisk_id: initrd }\n  - { id: vmlinuz, disk_format: aki }'))).toBe('images[0].ramdisk_id');
+      expect(problem(withImage('  - { id: k, disk_format: ami, kernel_id: vmlinuz, ramdisk_id: initrd }\n  - { id: vmlinuz, disk_format: aki }\n  - { id: initrd, disk_format: ari }'))).toBe('ok');
       expect(problem(withImage(`  - { id: k, disk_format: raw, content: qcow2-backing-host-file, target: /${'a'.repeat(1023)} }`))).toBe('images[0].target');
       expect(problem(base('  - snapshot: { instance: vm1, image_id: "../snap" }'))).toBe('steps[0].snapshot.image_id');
       const write = (target: string) => base(`  - guest_write: { instance: vm1, disk: root, content: qcow2-data-file, target: "${target}" }`);

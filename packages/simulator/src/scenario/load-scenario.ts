@@ -198,6 +198,11 @@ const checkImages = (s: ScenarioFile): { path: string; message: string } | null 
       const problem = id === undefined ? null : imageIdProblem(id);
       if (problem !== null) return { path: `images[${i}].${key}`, message: problem };
     }
+    for (const key of ['kernel_id', 'ramdisk_id'] as const) {
+      const id = image[key];
+      // A snapshot's image cannot be meant: nova takes these from the image's own properties, set when it was uploaded.
+      if (id !== undefined && !(s.images ?? []).some((other) => other.id === id)) return { path: `images[${i}].${key}`, message: `unknown image "${id}": it must be an image of this catalogue` };
+    }
     if (image.virtual_size !== undefined && image.virtual_size < MIN_IMAGE_SIZE) {
       return { path: `images[${i}].virtual_size`, message: `an image must be at least 64KiB (${MIN_IMAGE_SIZE} bytes): its content kind is written into its first bytes, and a real qcow2 or vmdk needs room for its own` };
     }
