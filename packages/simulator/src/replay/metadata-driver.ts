@@ -168,16 +168,16 @@ export class MetadataDriver implements StepDriver {
       legacy: false, shelved: false, rescued: false, shelvedImage: null, legacyDisks: new Map(), resizedFrom: null,
     };
     this.world.instances.set(step.instance, inst);
-    const r = await this.build(inst);
-    // A boot refused before anything was registered (a rejected image) leaves no instance behind.
-    if (!r.ok && inst.unbuilt === true) this.world.instances.delete(step.instance);
-    return r;
+    // A boot refused before anything was registered (a rejected image) leaves the instance unbuilt, as nova's API keeps
+    // it in ERROR until it is deleted: the classic model keeps it too, so later steps on it answer alike in both modes.
+    return this.build(inst);
   }
 
   /**
-   * Spawn the instance on its host. A crash before anything was registered
-   * leaves it `unbuilt` (nova's API keeps it, in ERROR) for a hard reboot to
-   * build or a delete to forget; any other outcome clears that.
+   * Spawn the instance on its host. A refusal or a crash before anything was
+   * registered leaves it `unbuilt` (nova's API keeps it, in ERROR) for a
+   * hard reboot to build or a delete to forget; any other outcome clears
+   * that.
    */
   private async build(inst: SimInstance): Promise<Outcome> {
     const unregistered = async (): Promise<boolean> => E.isLeft(await this.world.repository.getInstance(inst.id)());

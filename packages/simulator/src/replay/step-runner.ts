@@ -58,15 +58,16 @@ const REFUSED_WHILE_RESIZED: ReadonlySet<Step['op']> = new Set(['resize', 'live_
  * rescued, moving, shelving, rebuilding, snapshotting or rebooting a
  * rescued one (its state allows only unrescue and delete), a live migration or an
  * evacuation to the host it is on, and anything but a hard reboot or a
- * delete of an instance whose boot a crash cut short before it was built.
+ * delete of an instance whose boot failed (refused, or cut by a crash) before it was built.
  */
 const stateRefusal = (world: SimWorld, step: Step): Outcome | null => {
   if (!('instance' in step)) return null;
   const inst = world.instance(step.instance);
   if (inst === undefined) return null;
   if (inst.shelved) return REFUSED_WHILE_SHELVED.has(step.op) ? failed('INSTANCE_INVALID_STATE', `instance ${inst.id} is shelved: unshelve it first`) : null;
-  if (inst.unbuilt === true && step.op !== 'delete' && !(step.op === 'reboot' && step.hard === true)) {
-    return failed('INSTANCE_INVALID_STATE', `instance ${inst.id} was never built (a crash cut its boot short): hard reboot or delete it`);
+  // A boot of its id is INSTANCE_EXISTS, as for any instance (the boot step says so).
+  if (inst.unbuilt === true && step.op !== 'delete' && step.op !== 'boot' && !(step.op === 'reboot' && step.hard === true)) {
+    return failed('INSTANCE_INVALID_STATE', `instance ${inst.id} was never built (its boot failed before anything was made): hard reboot or delete it`);
   }
   if (inst.resizedFrom !== null && REFUSED_WHILE_RESIZED.has(step.op)) {
     return failed('RESIZE_UNCONFIRMED', `the resize of ${inst.id} from ${inst.resizedFrom.host} to ${inst.host} waits for confirm or revert`);

@@ -31,7 +31,7 @@ export interface SimInstance {
   /** Where a resize that waits for confirm or revert came from, and the flavor it had there. */
   resizedFrom: ResizedFrom | null;
   /**
-   * A boot a crash cut short before it registered anything: nova's API has
+   * A boot refused, or cut by a crash, before it registered anything: nova's API has
    * the instance (in ERROR), the host has nothing of it. A hard reboot builds
    * it, as nova's hard reboot makes what is missing; a delete forgets it.
    */
