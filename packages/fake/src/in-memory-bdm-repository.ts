@@ -28,6 +28,7 @@ import {
   repositoryInputInvalid,
   type BdmWrite,
   type BlockDeviceMappingRepository,
+  type ClearOptions,
   type DiskName,
   type DiskRecordRow,
   type InstanceId,
@@ -233,7 +234,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
     });
   }
 
-  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean> {
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string, options: ClearOptions = {}): TE.TaskEither<RepositoryError, boolean> {
     return this.call(() => {
       if (!isDiskName(disk)) return E.left(repositoryInputInvalid(`clearRecord: not a disk role: ${JSON.stringify(disk)}`, 'disk'));
       if (typeof driverInfo !== 'string') return E.left(repositoryInputInvalid('clearRecord: driverInfo must be text', 'driverInfo'));
@@ -241,7 +242,7 @@ export class InMemoryBlockDeviceMappingRepository implements BlockDeviceMappingR
       if (owner === undefined) return E.left(instanceNotFound(instance));
       const row = this.liveRow(owner, disk);
       if (row?.driverInfo !== driverInfo) return E.right(false);
-      if (!row.bdm) {
+      if (!row.bdm || options.dropRow === true) {
         this.softDelete(owner, row);
         return E.right(true);
       }

@@ -81,7 +81,7 @@ export const guardRepository = (repository: BlockDeviceMappingRepository): Block
     listDisks: (instance) => guard('listDisks', () => r.listDisks(instance)),
     saveRecords: (instance, writes) => guard('saveRecords', () => r.saveRecords(instance, writes)),
     compareAndSetRecord: (instance, disk, driverInfo) => guard('compareAndSetRecord', () => r.compareAndSetRecord(instance, disk, driverInfo)),
-    clearRecord: (instance, disk, driverInfo) => guard('clearRecord', () => r.clearRecord(instance, disk, driverInfo)),
+    clearRecord: (instance, disk, driverInfo, options) => guard('clearRecord', () => r.clearRecord(instance, disk, driverInfo, options)),
     deleteInstance: (instance) => guard('deleteInstance', () => r.deleteInstance(instance)),
     listUnpopulated: (limit, options) => guard('listUnpopulated', () => r.listUnpopulated(limit, options)),
     fillUnpopulated: (writes) => guard('fillUnpopulated', () => r.fillUnpopulated(writes)),

@@ -237,6 +237,20 @@ export class DiskRealizer {
     return () => this.removed(instance, disk, meta);
   }
 
+  /** Whether the instance's directory is on this host. */
+  instanceDirExists(instance: InstanceId): TE.TaskEither<CoreError, boolean> {
+    return this.files.exists(instanceDir(this.ctx.instancesPath, instance));
+  }
+
+  /** Remove the instance's directory if it holds nothing (what a refused request made of it). */
+  removeEmptyInstanceDir(instance: InstanceId): TE.TaskEither<CoreError, void> {
+    const dir = instanceDir(this.ctx.instancesPath, instance);
+    return async () => {
+      const held = await this.files.list(dir)();
+      return E.isRight(held) && held.right.length === 0 ? this.files.remove(dir)() : DONE;
+    };
+  }
+
   // ---- the steps
 
   /** A record that is not `creating`: its disk is checked, and made again if it is missing. */

@@ -3,6 +3,7 @@ import { InjectedCrash } from '@disk-ledger/fake';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { GiB, HOSTILE_IMAGES, IMAGES, MiB } from '../composition/testing/catalogue.js';
+import { INSTANCES_PATH } from '../composition/testing/fake-fleet.js';
 import { FakeFleet } from '../composition/testing/fake-fleet.js';
 import { formatProblems, persistBeforeCreateProblems } from '../composition/testing/observe.js';
 import { BACKEND_OPTIONS, OPTIONS, type OptionsName } from '../composition/testing/options.js';
@@ -196,7 +197,7 @@ describe('ImageBackend', () => {
 
   describe('when a tool refuses to make a new disk', () => {
     for (const name of BACKEND_OPTIONS) {
-      it(`leaves the slot as it found it, its BDM row empty and kept, and nothing on the host (${name})`, async () => {
+      it(`leaves the slot as it found it, its BDM row empty and kept, and nothing on the host, not even a directory (${name})`, async () => {
         const f = await fleetWith(name);
         const rowsBefore = f.store.allRows(VM);
         f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && argv.some((a) => a.includes('vm1')), effect: 'fail' });
@@ -204,6 +205,7 @@ describe('ImageBackend', () => {
         expect(E.isLeft(failed) && failed.left.code).toBe('COMMAND_FAILED');
         expect(f.store.allRows(VM)).toEqual(rowsBefore);
         expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+        expect(f.cluster.host('a').fs.exists(`${INSTANCES_PATH}/vm1`)).toBe(false);
         expect(f.repository.events.map((e) => e.op)).toEqual(['createInstance', 'saveRecords', 'clearRecord']);
         f.cluster.clearFaults();
         const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.raw), flavorSize: 4 * GiB })();
@@ -224,7 +226,7 @@ describe('ImageBackend', () => {
       expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
     });
 
-    it('puts back a creating record of another disk that it replaced, whose leftovers went', async () => {
+    it('empties the slot of a creating record of another disk that it replaced, whose leftovers went', async () => {
       const f = await fleetWith('qcow2/default');
       f.cluster.injectFault({ match: (argv) => argv.includes('/var/lib/nova/instances/vm1/disk'), effect: 'crash' });
       await expect(f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })()).rejects.toBeInstanceOf(InjectedCrash);
@@ -233,8 +235,57 @@ describe('ImageBackend', () => {
       f.cluster.injectFault({ match: (argv) => argv.includes('/var/lib/nova/instances/vm1/disk'), effect: 'fail' });
       const failed = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.raw), flavorSize: 4 * GiB })();
       expect(E.isLeft(failed) && failed.left.code).toBe('COMMAND_FAILED');
-      expect((await f.records(VM)).get('root')).toEqual(crashed);
+      expect((await f.records(VM)).get('root')).toBe(null);
       expect(f.cluster.disks().filter((d) => d.location.includes('vm1'))).toEqual([]);
+    });
+
+    it("keeps another writer's record, stored while the tool ran, in a row the request's record added", async () => {
+      const f = await fleetWith('flat/raw');
+      let theirs: string | null = null;
+      f.cluster.injectFault({
+        match: (argv) => {
+          if (writeTargetOf(argv) === null || !argv.some((a) => a.includes('vm1/disk.eph1'))) return false;
+          // Another process writing the slot as the command runs: its own record of the disk.
+          void f.store.listDisks(VM)().then((rows) => {
+            const ours = E.isRight(rows) ? (rows.right.find((r) => r.disk === 'ephemeral1')?.driverInfo ?? null) : null;
+            theirs = ours === null ? null : ours.replace('"creating"', '"ready"');
+            return theirs === null ? undefined : f.store.saveRecords(VM, [{ disk: 'ephemeral1', driverInfo: theirs }])();
+          });
+          return true;
+        },
+        effect: 'fail',
+      });
+      const r = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'ephemeral1', func: { kind: 'blank' }, size: 64 * MiB })();
+      expect(E.isLeft(r) && r.left.code).toBe('COMMAND_FAILED');
+      expect(theirs).not.toBe(null);
+      const rows = await f.store.listDisks(VM)();
+      expect(E.isRight(rows) && rows.right.find((x) => x.disk === 'ephemeral1')?.driverInfo).toBe(theirs);
+    });
+
+    it('undoes nothing when the repository fails, since the write it reports failing may have landed', async () => {
+      const f = await fleetWith('flat/raw');
+      const save = f.store.saveRecords.bind(f.store);
+      let writes = 0;
+      f.store.saveRecords = (instance, w) => async () => {
+        writes += 1;
+        const r = await save(instance, w)();
+        // The second write (the record turning ready) lands, and its answer is lost.
+        return writes === 2 ? E.left({ _tag: 'RepositoryFailed', code: 'REPOSITORY_FAILED', message: 'connection lost after commit' }) : r;
+      };
+      const r = await f.host('a').backend.createFromFunc({ instance: VM, disk: 'swap', func: { kind: 'swap' }, size: 64 * MiB })();
+      expect(E.isLeft(r) && r.left.code).toBe('REPOSITORY_FAILED');
+      expect((await f.records(VM)).get('swap')?.state).toBe('ready');
+      expect(f.cluster.disks().filter((d) => d.location.includes('vm1/disk.swap'))).toHaveLength(1);
+      expect(await f.violations()).toEqual([]);
+    });
+
+    it('keeps an instance directory that was there before the request', async () => {
+      const f = await fleetWith('lvm');
+      f.cluster.host('a').fs.mkdirp(`${INSTANCES_PATH}/vm1`);
+      f.cluster.injectFault({ match: (argv) => writeTargetOf(argv) !== null && argv.some((a) => a.includes('vm1')), effect: 'fail' });
+      const r = await f.host('a').backend.createFromImage({ instance: VM, disk: 'root', imageId: img(IMAGES.qcow2), flavorSize: 2 * GiB })();
+      expect(E.isLeft(r) && r.left.code).toBe('COMMAND_FAILED');
+      expect(f.cluster.host('a').fs.exists(`${INSTANCES_PATH}/vm1`)).toBe(true);
     });
 
     it('keeps the creating record, as after a crash, when the record cannot be undone', async () => {

@@ -84,9 +84,10 @@ export class ImageBackend {
    * the instance's (`INSTANCE_NOT_ON_HOST` otherwise). A disk whose record
    * is `ready` is made as its record says, whatever today's options or this
    * request say (as nova's `cache()` keeps a disk that exists): the record
-   * that answers is the one in force. A disk a tool refuses to make leaves
-   * the slot as the request found it: no record it wrote stays, nothing it
-   * made. A `creating` record (a crash part-way) is this request's to
+   * that answers is the one in force. A disk a tool refuses to make takes
+   * with it the record the request wrote, what the request made of it, and
+   * an instance directory the request created (see the README for the
+   * cases left as after a crash). A `creating` record (a crash part-way) is this request's to
    * decide: completed when the request plans the same disk, else replaced
    * by the request's. A disk
    * the classic driver made before records existed (its slot has none) gets
@@ -156,7 +157,7 @@ export class ImageBackend {
    * once the disk exists. A new disk's source is verified before its record
    * is written, so a rejected image leaves neither record nor disk. A disk
    * whose record is `ready` is made as its record says. A disk a tool then
-   * refuses to make leaves the slot as the request found it. A `creating`
+   * refuses to make is undone ({@link ImageBackend.undone}). A `creating`
    * record (a crash part-way) is this request's to decide:
    * completed when the request plans the same disk, else its leftovers go
    * and the request's record replaces it. One that an unfinished move or
@@ -188,17 +189,22 @@ export class ImageBackend {
 
   /**
    * The request wrote the record and a tool then refused the disk (a size
-   * the host cannot hold, say): what was made goes, and the slot is as the
-   * request found it, so the refusal changes nothing. Should either step
-   * fail, the `creating` record stays, and is settled as after a crash.
+   * the host cannot hold, say): what was made goes, then the record (only
+   * while the slot still holds it: another writer's record stays), then the
+   * instance directory if the request created it and nothing else is in
+   * it. The slot is left with no record: a BDM row stays, emptied (one the
+   * request's record added goes); a `creating` record the request replaced
+   * does not come back, its leftovers having gone, and no request reads an
+   * empty slot otherwise. A failure of the repository may have written
+   * what it reports failing, and a failure of the removal leaves part of a
+   * disk: either way the `creating` record stays, settled as after a crash.
    */
   private async undone(instance: InstanceId, disk: DiskName, meta: DiskMetadata, wrote: Wrote, refused: E.Left<CoreError>): Promise<E.Left<CoreError>> {
+    if (refused.left.code === 'REPOSITORY_FAILED') return refused;
     const removed = await this.realizer.remove(instance, disk, meta)();
     if (E.isLeft(removed)) return refused;
-    if (wrote.replaced !== null) await this.metadata.saveAll(instance, [{ disk, meta: wrote.replaced }])();
-    // A BDM row that this request's record added goes as any removed record does; one nova made stays, emptied.
-    else if (wrote.slotExisted || !hasBdm(disk)) await this.metadata.unwrite(instance, disk, meta)();
-    else await this.metadata.saveAll(instance, [{ disk, meta: null }])();
+    const cleared = await this.metadata.unwrite(instance, disk, meta, !wrote.slotExisted && hasBdm(disk))();
+    if (E.isRight(cleared) && cleared.right && !wrote.dirExisted) await this.realizer.removeEmptyInstanceDir(instance)();
     return refused;
   }
 
@@ -248,9 +254,11 @@ export class ImageBackend {
       const cleared = await this.realizer.remove(instance, disk, current)();
       if (E.isLeft(cleared)) return cleared;
     }
+    const dirExisted = await this.realizer.instanceDirExists(instance)();
+    if (E.isLeft(dirExisted)) return dirExisted;
     const saved = await this.metadata.saveAll(instance, [{ disk, meta: record }])();
     if (E.isLeft(saved)) return saved;
-    return E.right({ meta: record, source: p.source, wrote: { replaced: current, slotExisted } });
+    return E.right({ meta: record, source: p.source, wrote: { slotExisted, dirExisted: dirExisted.right } });
   }
 }
 
@@ -277,10 +285,10 @@ interface Chosen {
   readonly wrote?: Wrote;
 }
 
-/** What a slot held before a request wrote its record: to put back should the disk be refused. */
+/** What there was before a request wrote its record: to undo should the disk be refused. */
 interface Wrote {
-  /** The `creating` record it replaced (whose leftovers went), or `null`. */
-  readonly replaced: DiskMetadata | null;
+  /** Whether the instance's directory existed on the host. */
+  readonly dirExisted: boolean;
   /** Whether the slot existed: a BDM row, or an instance-level record. */
   readonly slotExisted: boolean;
 }

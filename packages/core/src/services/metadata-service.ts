@@ -124,12 +124,13 @@ export class DiskMetadataService {
 
   /**
    * Undo a record written for a disk that was never made: the slot goes
-   * back to having no record (a BDM row stays, emptied) while it still holds
-   * exactly `meta`. Whether it did.
+   * back to having no record (a BDM row stays, emptied, unless `dropRow`:
+   * the undone write added it) while it still holds exactly `meta`.
+   * Whether it did.
    */
-  unwrite(instance: InstanceId, disk: DiskName, meta: DiskMetadata): TE.TaskEither<CoreError, boolean> {
+  unwrite(instance: InstanceId, disk: DiskName, meta: DiskMetadata, dropRow = false): TE.TaskEither<CoreError, boolean> {
     const text = checkedText(instance, disk, meta);
-    return E.isLeft(text) ? async () => text : this.repository.clearRecord(instance, disk, text.right);
+    return E.isLeft(text) ? async () => text : this.repository.clearRecord(instance, disk, text.right, { dropRow });
   }
 
   /**

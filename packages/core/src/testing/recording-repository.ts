@@ -6,6 +6,7 @@
  * disk. Test-only (this folder is not built).
  */
 import type {
+  ClearOptions,
   BdmWrite,
   BlockDeviceMappingRepository,
   DiskName,
@@ -81,9 +82,9 @@ export class RecordingRepository implements BlockDeviceMappingRepository {
       return r;
     };
   }
-  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean> {
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string, options?: ClearOptions): TE.TaskEither<RepositoryError, boolean> {
     return async () => {
-      const r = await this.inner.clearRecord(instance, disk, driverInfo)();
+      const r = await this.inner.clearRecord(instance, disk, driverInfo, options)();
       if (E.isRight(r) && r.right) this.push('clearRecord', instance, [{ disk, driverInfo: null }]);
       return r;
     };

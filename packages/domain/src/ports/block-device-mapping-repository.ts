@@ -45,6 +45,12 @@ export interface RecordWrite {
   readonly driverInfo: string | null;
 }
 
+/** How {@link BlockDeviceMappingRepository.clearRecord} clears a BDM row. */
+export interface ClearOptions {
+  /** The row was added by the write being undone: soft-delete it rather than empty it. */
+  readonly dropRow?: boolean;
+}
+
 /** A cursor over rows still lacking `driver_info`. */
 export interface UnpopulatedQuery {
   /** Only rows with a larger BDM id. */
@@ -200,12 +206,14 @@ export interface BlockDeviceMappingRepository {
   compareAndSetRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, { readonly written: boolean; readonly driverInfo: string }>;
   /**
    * Undo a record whose disk was never made (a tool refused it): when the
-   * disk's live slot still holds exactly `driverInfo`, a BDM row's
-   * `driver_info` goes back to empty (the row stays, as nova made it) and an
-   * instance-level record goes. A slot holding other text (another writer's)
-   * or none is left alone. Returns whether it cleared.
+   * disk's live slot still holds exactly `driverInfo` (compared byte for
+   * byte, whatever the database's collation), a BDM row's `driver_info` goes
+   * back to empty (the row stays, as nova made it; with `dropRow`, for a row
+   * the undone write added, it is soft-deleted instead) and an instance-level
+   * record is removed as a `null` write removes it. A slot holding other text
+   * (another writer's) or none is left alone. Returns whether it cleared.
    */
-  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean>;
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string, options?: ClearOptions): TE.TaskEither<RepositoryError, boolean>;
   /** Soft-delete the instance, its BDM rows and its instance-level records. */
   deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void>;
   /**

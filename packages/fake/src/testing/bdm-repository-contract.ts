@@ -299,7 +299,7 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
     });
 
     describe('when undoing a record whose disk was never made', () => {
-      it('empties a BDM row and drops an instance-level record, only while they hold the given text', async () => {
+      it('empties a BDM row and removes an instance-level record, only while they hold the given text', async () => {
         await right(h.repo.createInstance(vm1, 'h1', ['root', 'swap']));
         await right(h.repo.saveRecords(vm1, [{ disk: 'root', driverInfo: 'R' }, { disk: 'swap', driverInfo: 'S' }, { disk: 'config', driverInfo: 'C' }]));
         expect(await right(h.repo.clearRecord(vm1, 'root', 'other'))).toBe(false);
@@ -313,6 +313,18 @@ export const describeBdmRepositoryContract = (name: string, makeRepo: () => Prom
           ['swap', 'S', false],
         ]);
         expect((await h.seed.allRows(vm1)).filter((r) => r.bdmId !== null && r.deleted)).toEqual([]);
+        // The instance-level record is kept as a removed one, as a null write keeps it.
+        expect((await h.seed.allRows(vm1)).filter((r) => r.disk === 'config').map((r) => [r.driverInfo, r.deleted])).toEqual([['C', true]]);
+      });
+
+      it('soft-deletes a BDM row the undone write added, only while it holds the given text', async () => {
+        await right(h.repo.createInstance(vm1, 'h1', ['root']));
+        await right(h.repo.saveRecords(vm1, [{ disk: 'swap', driverInfo: 'S' }, { disk: 'ephemeral0', driverInfo: 'E' }]));
+        expect(await right(h.repo.clearRecord(vm1, 'swap', 's', { dropRow: true }))).toBe(false);
+        expect(await right(h.repo.clearRecord(vm1, 'swap', 'S', { dropRow: true }))).toBe(true);
+        expect((await right(h.repo.listDisks(vm1))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', null], ['ephemeral0', 'E']]);
+        expect((await h.seed.allRows(vm1)).filter((r) => r.disk === 'swap').map((r) => [r.driverInfo, r.deleted])).toEqual([['S', true]]);
+        expect((await right(h.repo.listUnpopulated(10))).map((r) => r.disk)).toEqual(['root']);
       });
 
       it('gives the emptied row back to the online migration, in id order, and lets a first touch claim it', async () => {

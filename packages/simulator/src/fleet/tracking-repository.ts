@@ -9,6 +9,7 @@
 import type {
   BdmWrite,
   BlockDeviceMappingRepository,
+  ClearOptions,
   DiskName,
   DiskRecordRow,
   InstanceId,
@@ -72,8 +73,8 @@ export class TrackingRepository implements CountingRepository {
     return this.write(instance, this.inner.compareAndSetRecord(instance, disk, driverInfo));
   }
 
-  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): TE.TaskEither<RepositoryError, boolean> {
-    return this.write(instance, this.inner.clearRecord(instance, disk, driverInfo));
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string, options?: ClearOptions): TE.TaskEither<RepositoryError, boolean> {
+    return this.write(instance, this.inner.clearRecord(instance, disk, driverInfo, options));
   }
 
   deleteInstance(instance: InstanceId): TE.TaskEither<RepositoryError, void> {

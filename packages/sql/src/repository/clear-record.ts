@@ -20,6 +20,8 @@ export interface ClearCall {
   readonly instance: string;
   readonly disk: DiskName;
   readonly driverInfo: string;
+  /** Soft-delete the BDM row rather than empty it. */
+  readonly dropRow: boolean;
   readonly now: string;
 }
 
@@ -38,7 +40,9 @@ export const clearRecord =
       if (records.live.get(call.disk) !== call.driverInfo) return E.right(false);
       const live = new Map(records.live);
       live.delete(call.disk);
-      await writeExtra(trx, call.instance, extra.right, { ...records, live }, call.now);
+      // Kept among the removed records, as a null write keeps one.
+      const removed = [...records.removed, { disk: call.disk, driverInfo: call.driverInfo, deletedAt: call.now }];
+      await writeExtra(trx, call.instance, extra.right, { ...records, live, removed }, call.now);
       return E.right(true);
     }
     const { rows: raw } = await sql`SELECT id, kind, pos, driver_info
@@ -47,12 +51,10 @@ export const clearRecord =
     if (E.isLeft(rows)) return E.left(rowUnreadable('clearRecord', rows.left));
     const row = rows.right.find((r) => r.kind === slot.kind && r.pos === slot.position);
     if (row?.driver_info !== call.driverInfo) return E.right(false);
-    // Guarded again by the text: nova, or the online migration's fill, writes without the instance lock.
-    const result = await trx
-      .updateTable('block_device_mapping')
-      .set({ driver_info: null, updated_at: call.now })
-      .where('id', '=', row.id)
-      .where('driver_info', '=', call.driverInfo)
-      .executeTakeFirst();
+    // Guarded again by the text, byte for byte (MariaDB's default collation ignores case and trailing spaces): a writer
+    // that does not take the instance lock may have stored another record since the read above.
+    const holds = flavour.dialect === 'mysql' ? sql<boolean>`BINARY driver_info = BINARY ${call.driverInfo}` : sql<boolean>`driver_info = ${call.driverInfo}`;
+    const change = call.dropRow ? { deleted: sql<number>`id`, deleted_at: call.now } : { driver_info: null, updated_at: call.now };
+    const result = await trx.updateTable('block_device_mapping').set(change).where('id', '=', row.id).where(holds).executeTakeFirst();
     return E.right(Number(result.numUpdatedRows) === 1);
   };

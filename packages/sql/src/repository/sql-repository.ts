@@ -32,6 +32,7 @@ import {
   repositoryInputInvalid,
   type BdmWrite,
   type BlockDeviceMappingRepository,
+  type ClearOptions,
   type DiskName,
   type DiskRecordRow,
   type InstanceId,
@@ -266,10 +267,10 @@ export class SqlBlockDeviceMappingRepository implements BlockDeviceMappingReposi
     return this.#onInstance('compareAndSetRecord', instance, () => inWriteTransaction(this.#db, this.#flavour, compareAndSet(this.#flavour, call)));
   }
 
-  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string): Result<boolean> {
+  clearRecord(instance: InstanceId, disk: DiskName, driverInfo: string, options: ClearOptions = {}): Result<boolean> {
     if (!isDiskName(disk)) return TE.left(repositoryInputInvalid(`clearRecord: not a disk role: ${JSON.stringify(disk)}`, 'disk'));
     if (typeof driverInfo !== 'string') return TE.left(repositoryInputInvalid('clearRecord: driverInfo must be text', 'driverInfo'));
-    const call = { instance, disk, driverInfo, now: this.#stamp() };
+    const call = { instance, disk, driverInfo, dropRow: options.dropRow === true, now: this.#stamp() };
     return this.#onInstance('clearRecord', instance, () => inWriteTransaction(this.#db, this.#flavour, clearRecord(this.#flavour, call)));
   }
 
