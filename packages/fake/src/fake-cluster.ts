@@ -129,6 +129,11 @@ export class FakeCluster extends ClusterState {
     return meta;
   }
 
+  /** Remove an image from the catalogue, as an operator's `glance image-delete` does (copies in hosts' caches stay); whether there was one. */
+  removeImage(id: string): boolean {
+    return this.images.delete(id);
+  }
+
   /**
    * Write an image file directly (a test fixture, not a command): `format`
    * raw or qcow2, of `virtualSize` bytes, whose guest data begins with the

@@ -9,7 +9,7 @@ import { cannotHold, derivedProbe } from '../services/legacy-places.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import type { MovePlan } from './move-plan.js';
 import { imageArguments, planAll, prepareAll, spawnRequests } from './spawn.js';
-import { atImageArgument } from '../errors/image-error-path.js';
+import { atImageArgument, rootSize } from '../errors/image-error-path.js';
 
 /**
  * What nova knows of an instance without asking its host (its `image_ref`,
@@ -65,9 +65,9 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
   if (unmade !== undefined) return E.left(noRecord(instance, unmade, 'and the instance’s image and flavor do not describe it'));
   const args = imageArguments(requests, 'facts.image');
   const plans = await planAll(dst, instance, requests);
-  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, facts.flavor.root > 0 ? 'facts.flavor.root' : undefined));
+  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, rootSize(image, facts.flavor.root, 'facts.flavor.root')));
   const verified = await prepareAll(dst, instance, plans.right);
-  return E.isLeft(verified) ? E.left(atImageArgument(verified.left, args, facts.flavor.root > 0 ? 'facts.flavor.root' : undefined)) : plans;
+  return E.isLeft(verified) ? E.left(atImageArgument(verified.left, args, rootSize(image, facts.flavor.root, 'facts.flavor.root'))) : plans;
 };
 
 /**
@@ -153,11 +153,13 @@ export const rootImage = async (deps: LifecycleDeps, dst: HostServices, instance
       message: `${instance}/root has a record derived from the classic driver’s facts, which name no image to make it anew from on ${dst.ctx.name}: give the evacuation the instance’s image`,
     });
   }
+  // The caller's image is named by its argument; the one the derived record names, by that record.
+  const args = new Map([[image, facts?.image === image ? 'facts.image' : `${instance}/root`]]);
   const meta = await run(deps.images.show(image));
-  if (E.isLeft(meta)) return meta;
+  if (E.isLeft(meta)) return E.left(atImageArgument(meta.left, args));
   const source = { kind: 'image', imageId: image, imageFormat: meta.right.diskFormat } as const;
   const verified = await run(dst.realizer.prepare(instance, 'root', source, plan.from.size));
-  return E.isLeft(verified) ? verified : E.right({ imageId: image, imageFormat: meta.right.diskFormat });
+  return E.isLeft(verified) ? E.left(atImageArgument(verified.left, args)) : E.right({ imageId: image, imageFormat: meta.right.diskFormat });
 };
 
 /**

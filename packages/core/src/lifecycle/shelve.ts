@@ -12,7 +12,7 @@ import { decodePending, encodeShelveIntent, type ShelveIntent } from './shelve-i
 import { sameDisk } from './move-place.js';
 import { settledInstance } from './move-settle.js';
 import { imageArguments, planAll, prepareAll, spawnRequests } from './spawn.js';
-import { atImageArgument } from '../errors/image-error-path.js';
+import { atImageArgument, rootSize } from '../errors/image-error-path.js';
 
 /** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
 export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<InvalidName, ImageId> =>
@@ -185,7 +185,7 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   }
   const args = imageArguments(requests.right, 'shelvedImage');
   const plans = await planAll(target.right, instance, requests.right);
-  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, flavor.root > 0 ? 'flavor.root' : undefined));
+  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, rootSize(image.right, flavor.root, 'flavor.root')));
   const planned = new Map(plans.right.map((p) => [p.disk, planToRecord(p)]));
   const emptied: DiskName[] = [];
   for (const [disk, slot] of slots.right) {
@@ -206,7 +206,7 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const left = kept === null || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
   if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
   const verified = await prepareAll(target.right, instance, plans.right);
-  if (E.isLeft(verified)) return E.left(atImageArgument(verified.left, args, flavor.root > 0 ? 'flavor.root' : undefined));
+  if (E.isLeft(verified)) return E.left(atImageArgument(verified.left, args, rootSize(image.right, flavor.root, 'flavor.root')));
   // Said before the instance moves: moved without records, it is still shelved, never taken for the classic driver's unshelve.
   const begun = kept === null || kept.status === 'unshelving' ? E.right(undefined) : await run(deps.repository.setMigration(instance, encodeShelveIntent({ ...kept, status: 'unshelving' })));
   if (E.isLeft(begun)) return begun;

@@ -17,7 +17,7 @@ import { imageFacts } from '../services/image-facts.js';
 import type { Flavor } from './flavor.js';
 import type { HostServices } from './host-registry.js';
 import { run, sequence, type LifecycleDeps, type LifecycleError, type Step } from './lifecycle-deps.js';
-import { atImageArgument } from '../errors/image-error-path.js';
+import { atImageArgument, rootSize } from '../errors/image-error-path.js';
 
 /** What to boot: an image (or a volume: no local root), a flavor, and optionally a config drive. */
 export interface SpawnRequest {
@@ -36,8 +36,12 @@ export interface SpawnRequest {
  * argument that named the root's image, and that image's `kernel_id` and
  * `ramdisk_id` for theirs.
  */
-export const imageArguments = (requests: readonly DiskRequest[], root: string): ReadonlyMap<string, string> =>
-  new Map(requests.flatMap((r) => ('image' in r ? [[r.image.id, r.disk === 'root' ? root : `${root}.${r.disk}_id`] as const] : [])));
+export const imageArguments = (requests: readonly DiskRequest[], root: string): ReadonlyMap<string, string> => {
+  const args = new Map<string, string>();
+  // An image named twice (its own kernel, say) is named by the first: the root's argument.
+  for (const r of requests) if ('image' in r && !args.has(r.image.id)) args.set(r.image.id, r.disk === 'root' ? root : `${root}.${r.disk}_id`);
+  return args;
+};
 
 /**
  * The local disks a boot asks for, in creation order, with their declared
@@ -128,7 +132,7 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   const requests = await spawnRequests(deps, req);
   if (E.isLeft(requests)) return requests;
   const args = imageArguments(requests.right, 'image');
-  return E.mapLeft((e: LifecycleError) => atImageArgument(e, args, req.flavor.root > 0 ? 'flavor.root' : undefined))(await spawnPlanned(deps, req, host.right, requests.right));
+  return E.mapLeft((e: LifecycleError) => atImageArgument(e, args, rootSize(req.image, req.flavor.root, 'flavor.root')))(await spawnPlanned(deps, req, host.right, requests.right));
 };
 
 const spawnPlanned = async (deps: LifecycleDeps, req: SpawnRequest, host: HostServices, requests: readonly DiskRequest[]): Step<void> => {

@@ -21,6 +21,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
+import { atImageArgument } from '../errors/image-error-path.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { namedVolume } from './disk-locator.js';
@@ -46,6 +47,14 @@ const DONE: E.Either<never, void> = E.right(undefined);
  * written as an async function (a TaskEither pipeline per call cost more
  * than the steps on the in-memory host).
  */
+/**
+ * An image's refusal met while making a disk its record (or plan) names:
+ * its `path` is the disk's, `<instance>/<disk>`, until an operation whose
+ * caller named the image names that argument instead.
+ */
+const recordNamed = (e: CoreError, instance: InstanceId, disk: DiskName, image: string | null): CoreError =>
+  image === null ? e : atImageArgument(e, new Map([[image, `${instance}/${disk}`]]));
+
 @injectable()
 export class DiskRealizer {
   constructor(
@@ -125,9 +134,9 @@ export class DiskRealizer {
       const dropped = await this.files.remove(stagedPath(this.ctx.instancesPath, instance, disk))();
       if (E.isLeft(dropped) || source.kind !== 'image') return dropped;
       const cached = await this.cache.ensure(source.imageId)();
-      if (E.isLeft(cached)) return cached;
+      if (E.isLeft(cached)) return E.left(recordNamed(cached.left, instance, disk, source.imageId));
       const held = cached.right.base.virtualSize;
-      return held !== undefined && held > size ? E.left(imageTooLarge(source.imageId, held, size, 'image', `${disk} disk`)) : DONE;
+      return held !== undefined && held > size ? E.left(imageTooLarge(source.imageId, held, size, `${instance}/${disk}`, `${disk} disk`)) : DONE;
     };
   }
 
@@ -150,7 +159,7 @@ export class DiskRealizer {
     return async () => {
       const ready: DiskMetadata = { ...meta, state: 'ready' };
       const made = meta.state === 'creating' ? await this.completeCreating(instance, disk, meta, source, ready) : await this.completeExisting(instance, disk, meta, source, ready);
-      return E.isLeft(made) ? made : E.right(ready);
+      return E.isLeft(made) ? E.left(recordNamed(made.left, instance, disk, meta.imageId)) : E.right(ready);
     };
   }
 

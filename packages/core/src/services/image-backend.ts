@@ -25,7 +25,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
 import type { CoreError } from '../errors/core-error.js';
-import { atImageArgument } from '../errors/image-error-path.js';
+import { atImageArgument, rootSize } from '../errors/image-error-path.js';
 import type { HostContext } from '../host-context.js';
 import { TOKENS } from '../tokens.js';
 import { DiskRealizer } from './disk-realizer.js';
@@ -109,7 +109,7 @@ export class ImageBackend {
     // 0 is the image's own size; anything else must be a size the disk can have.
     if (flavorSize !== 0 && E.isLeft(byteSize(flavorSize))) return TE.left(invalidSize(flavorSize, 'flavorSize'));
     const args = new Map([[req.imageId, 'imageId']]);
-    return async () => E.mapLeft((e: CoreError) => atImageArgument(e, args, flavorSize === 0 ? undefined : 'flavorSize'))(await this.createImageDisk(req, flavorSize));
+    return async () => E.mapLeft((e: CoreError) => atImageArgument(e, args, req.disk === 'kernel' || req.disk === 'ramdisk' ? undefined : rootSize(req.imageId, flavorSize, 'flavorSize')))(await this.createImageDisk(req, flavorSize));
   }
 
   private createImageDisk(req: FromImage, flavorSize: number): Promise<E.Either<CoreError, DiskMetadata>> {

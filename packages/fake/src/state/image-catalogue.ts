@@ -27,6 +27,11 @@ export class ImageCatalogue {
     this.images.set(image.meta.id, image);
   }
 
+  /** Whether there was such an image to remove. */
+  delete(id: string): boolean {
+    return this.images.delete(id);
+  }
+
   values(): IterableIterator<StoredImage> {
     return this.images.values();
   }
