@@ -76,6 +76,18 @@ forEachBackend('nova rows', (backend) => {
         expect(rows.filter((r) => r.disk === 'root')).toHaveLength(1);
         expect(rows.some((r) => r.driverInfo === 'stray')).toBe(false);
       });
+
+      it('skips a row marked no_device, as nova\'s driver does: it maps no disk and numbers none', async () => {
+        const vm = id('vm1');
+        await right(t.database.repository.createInstance(vm, 'h1', ['root']));
+        const base = { instance_uuid: vm, deleted: 0, created_at: '2020-01-01 00:00:00', source_type: 'blank', destination_type: 'local' };
+        // A boolean as each database stores one (SQLite binds no booleans).
+        const flag = (b: boolean): boolean | number => (backend.dialect === 'postgres' ? b : Number(b));
+        await t.database.db.insertInto('block_device_mapping').values({ ...base, device_name: '/dev/vdb', no_device: flag(true), uuid: randomUUID(), driver_info: null }).execute();
+        await t.database.db.insertInto('block_device_mapping').values({ ...base, device_name: '/dev/vdc', no_device: flag(false), uuid: randomUUID(), driver_info: 'E' }).execute();
+        expect((await right(t.database.repository.listDisks(vm))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', null], ['ephemeral0', 'E']]);
+        expect((await right(t.database.repository.listUnpopulated(10))).map((r) => r.disk)).toEqual(['root']);
+      });
     });
 
     describe('when writes would leave an ephemeral gap', () => {

@@ -8,8 +8,8 @@ import { sql, type RawBuilder } from 'kysely';
 /** The kind of a local row: `root`, `swap` or `ephemeral`. */
 export const KIND_CASE = "CASE WHEN source_type = 'image' THEN 'root' WHEN guest_format = 'swap' THEN 'swap' ELSE 'ephemeral' END";
 
-/** Live local disk rows (not volumes). */
-export const LOCAL_ROWS = "deleted = 0 AND destination_type = 'local' AND source_type IN ('image', 'blank')";
+/** Live local disk rows (not volumes; not rows marked `no_device`, which nova's driver skips: they map no disk). */
+export const LOCAL_ROWS = "deleted = 0 AND destination_type = 'local' AND source_type IN ('image', 'blank') AND no_device IS NOT TRUE";
 
 /** Live ephemeral rows. */
 export const EPHEMERAL_ROWS = `${LOCAL_ROWS} AND source_type = 'blank' AND (guest_format IS NULL OR guest_format <> 'swap')`;

@@ -9,7 +9,8 @@
  *   with the two added columns.
  * - A database that has nova's tables gets only the two columns, and nova's
  *   shadow tables (`shadow_block_device_mapping`, `shadow_instance_extra`) the
- *   same two, since archiving copies rows column for column into them.
+ *   same two, so that their shape matches (nova's own archive copies only
+ *   its model's columns: the records of rows it archives are not kept).
  *   Nothing else is touched: no table, index or constraint.
  * - A database with other tables but not nova's is refused.
  *

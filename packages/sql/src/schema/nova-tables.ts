@@ -48,6 +48,8 @@ export interface BlockDeviceMappingTable {
   readonly boot_index: number | null;
   readonly device_name: string | null;
   readonly delete_on_termination: boolean | number | null;
+  /** Nova's mark of a row that maps no device (an image's mapping suppressed): no disk of the instance. */
+  readonly no_device: boolean | number | null;
   readonly image_id: string | null;
   readonly volume_size: number | null;
   readonly uuid: string | null;
