@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import type { InstanceId } from '@disk-ledger/domain';
 import { openDatabase } from '@disk-ledger/sql';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './run-cli.js';
+import { BIN, ROOT, runCli } from './run-cli.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -57,6 +58,14 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('exits 74 and says so when its standard output cannot be written (a full disk), not 1 with a stack trace', () => {
+    const full = openSync('/dev/full', 'w');
+    const r = spawnSync(process.execPath, [BIN, 'replay', 'scenarios/advisories/cve-2016-2140-resize.yaml', '--json'], { cwd: ROOT, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    expect(r.status).toBe(74);
+    expect(r.stderr).toBe('disk-ledger: cannot write to standard output (ENOSPC): the output is incomplete\n');
+  });
+
   it('prints the report object with --json', async () => {
     const r = await runCli(['replay', 'scenarios/advisories/cve-2016-2140-resize.yaml', '--json']);
     expect(r.code).toBe(0);
@@ -74,8 +83,10 @@ describe('disk-ledger replay (built CLI, child process)', () => {
 
   it('puts one report per mode under runs with --mode both --json', async () => {
     const r = await runCli(['replay', 'scenarios/advisories/cve-2015-7548-snapshot.yaml', '--mode', 'both', '--json']);
-    const report = JSON.parse(r.stdout) as { runs: { mode: string }[] };
+    const report = JSON.parse(r.stdout) as { runs: { mode: string; counters: Record<string, unknown> }[] };
     expect(report.runs.map((x) => x.mode)).toEqual(['metadata', 'legacy']);
+    // The classic driver's own counts apart are a metadata-mode field: in legacy mode every count is its own.
+    expect(report.runs.map((x) => 'classic' in x.counters)).toEqual([true, false]);
   });
 
   describe('when an expectation does not hold', () => {

@@ -5,6 +5,7 @@
  */
 export { qcow2Header, type Qcow2ImageOptions } from './qcow2-image.js';
 export {
+  MAX_VMDK_BYTES,
   vmdkDescriptorText,
   vmdkFlatExtentDescriptor,
   vmdkSparseImage,

@@ -18,7 +18,8 @@ export interface VmdkDescriptorOptions {
 // A fixed CID keeps the bytes deterministic; QEMU only compares it with a child's parentCID.
 const CID = 'd15c1ed9';
 const NO_PARENT_CID = 'ffffffff';
-const MAX_VMDK_BYTES = 2 * 1024 ** 4; // QEMU refuses larger monolithicSparse extents
+/** The largest virtual size of a monolithicSparse vmdk image: QEMU refuses larger extents. */
+export const MAX_VMDK_BYTES = 2 * 1024 ** 4;
 
 const quoted = (what: string, value: string): string => {
   if (value.length === 0 || /["\r\n\0]/.test(value)) throw new RangeError(`vmdk ${what} must be non-empty, without quotes or line breaks`);

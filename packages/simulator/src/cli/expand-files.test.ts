@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,15 @@ describe('expandFiles', () => {
     await mkdir(join(dir, '.git'));
     for (const f of ['a.yaml', 'b/c.YML', 'notes.txt', '.draft.yaml', '.git/x.yaml', 'b/.swap.yml']) await writeFile(join(dir, f), 'format: 1\n');
     expect(await expandFiles([dir])).toEqual([join(dir, 'a.yaml'), join(dir, 'b/c.YML')]);
+  });
+
+  it('follows links to directories, and takes each directory once however it is reached (a link back up included)', async () => {
+    await mkdir(join(dir, 'real'));
+    await mkdir(join(dir, 'top'));
+    await writeFile(join(dir, 'real/a.yaml'), 'format: 1\n');
+    await symlink(join(dir, 'real'), join(dir, 'top/linked'));
+    await symlink(dir, join(dir, 'real/loop'));
+    expect(await expandFiles([join(dir, 'top')])).toEqual([join(dir, 'top/linked/a.yaml')]);
   });
 
   it('keeps a file named on the command line as it is, hidden or not', async () => {

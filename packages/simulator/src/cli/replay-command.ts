@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { instanceId, type InstanceId } from '@disk-ledger/domain';
 import { openDatabase } from '@disk-ledger/sql';
@@ -54,18 +54,28 @@ export class ReplayDatabaseError extends Error {
   override readonly name = 'ReplayDatabaseError';
 }
 
-/** Expand directories (recursively) into their `*.yaml` / `*.yml` files (in any case, hidden ones left out), sorted. */
-export const expandFiles = async (paths: readonly string[]): Promise<string[]> => {
+/**
+ * Expand directories (recursively, through links to directories, each
+ * directory once however it is reached) into their `*.yaml` / `*.yml` files
+ * (in any case, hidden ones left out), sorted.
+ */
+export const expandFiles = async (paths: readonly string[], seen: Set<string> = new Set()): Promise<string[]> => {
   const out: string[] = [];
   for (const p of paths) {
     const s = await stat(p).catch(() => null);
     if (s?.isDirectory() === true) {
+      // A link back up the tree would otherwise be followed for ever.
+      const real = await realpath(p);
+      if (seen.has(real)) continue;
+      seen.add(real);
       const entries = (await readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
       for (const e of entries) {
         // Hidden entries (an editor's `.x.yaml.swp`, `.git`) are not scenarios, as a shell's glob would not list them.
         if (e.name.startsWith('.')) continue;
-        if (e.isDirectory()) out.push(...(await expandFiles([join(p, e.name)])));
-        else if (/\.ya?ml$/i.test(e.name)) out.push(join(p, e.name));
+        const path = join(p, e.name);
+        const dir = e.isDirectory() || (e.isSymbolicLink() && (await stat(path).catch(() => null))?.isDirectory() === true);
+        if (dir) out.push(...(await expandFiles([path], seen)));
+        else if (/\.ya?ml$/i.test(e.name)) out.push(path);
       }
     } else out.push(p);
   }

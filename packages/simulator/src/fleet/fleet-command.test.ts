@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -58,10 +58,21 @@ describe('fleetCommand', () => {
     expect(html).toContain('<!DOCTYPE html>');
     expect(html).toContain('<svg ');
     expect(c.out.join('\n')).toContain(`report: ${file}`);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('writes the report through a link to the file it names, keeping the link', async () => {
+    const c = capture();
+    await mkdir(join(dir, 'reports'));
+    await symlink(join(dir, 'reports', 'r.html'), join(dir, 'latest.html'));
+    expect(await fleetCommand({ ...FLAGS, report: join(dir, 'latest.html') }, c.deps)).toBe(0);
+    expect((await lstat(join(dir, 'latest.html'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(dir, 'reports', 'r.html'), 'utf8')).toContain('<!DOCTYPE html>');
+    expect(await readdir(join(dir, 'reports'))).toEqual(['r.html']);
   });
 
   describe('when the report cannot be written', () => {
-    it.each([[''], ['/proc/no-report-here.html'], ['no/such/dir/r.html']])('exits 2 before running for %j, saying why', async (report) => {
+    it.each([[''], ['/proc/no-report-here.html'], ['/proc/version'], ['no/such/dir/r.html']])('exits 2 before running for %j, saying why', async (report) => {
       const c = capture();
       expect(await fleetCommand({ ...FLAGS, report: report.startsWith('no/') ? join(dir, report) : report }, c.deps)).toBe(2);
       expect(c.err.join('\n')).toContain('cannot write the report');

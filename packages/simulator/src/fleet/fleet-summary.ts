@@ -4,7 +4,7 @@
  * the options alone: two runs with the same seed give the same summary
  * there, to the last count.
  */
-import type { Counters } from '../report/run-report.js';
+import type { ClassicCounts, Counters } from '../report/run-report.js';
 import type { CensusCounts } from './census.js';
 import type { ExampleList } from './examples.js';
 import type { HostKind } from './fleet-catalogue.js';
@@ -72,7 +72,8 @@ export interface FleetSummary {
   };
   readonly outcomes: Readonly<Record<string, LabelOutcomes>>;
   readonly totals: { readonly ok: number; readonly error: number };
-  readonly counters: Counters;
+  /** `classic` in either mode (zero in legacy mode, where every count is the classic driver's own). */
+  readonly counters: Counters & { readonly classic: ClassicCounts };
   readonly byCarrier: Readonly<Record<Carrier, CarrierShare>>;
   readonly instances: { readonly live: number; readonly bootsAttempted: number };
   readonly census: FleetCensus;

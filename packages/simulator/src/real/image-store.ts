@@ -72,11 +72,9 @@ export class ImageStore {
     const file = `${dir}/${nameOf(spec.id)}`;
     const content = spec.content ?? 'benign';
     const virtualSize = spec.virtual_size ?? 1024 ** 3;
-    const written = await writeImageFile(
-      { id: spec.id, diskFormat: spec.disk_format, virtualSize, content, target: content === 'benign' ? null : this.targetOn(host, spec) },
-      file,
-      this.observer,
-    );
+    const recipe = { id: spec.id, diskFormat: spec.disk_format, virtualSize, content, target: content === 'benign' ? null : this.targetOn(host, spec) };
+    // A size the host's file system cannot hold (ext4 stops at 16 TiB) is the image's failure, as qemu-img's own is.
+    const written = await writeImageFile(recipe, file, this.observer).catch((e: unknown) => E.left(e instanceof Error ? e.message : String(e)));
     if (E.isLeft(written)) return E.left(serviceFailed(`image ${spec.id}: cannot be built on the real host: ${written.left}`));
     const meta: ImageMeta = {
       id: checkedId(spec.id),

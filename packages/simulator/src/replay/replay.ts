@@ -77,7 +77,7 @@ const replayOn = async (world: SimWorld, options: ReplayOptions): Promise<RunRep
   const classic = { probes: allProbes.filter((p) => !ours.probe(p)).length, leaks: allLeaks.filter((l) => !ours.leak(l)).length };
   const probes = allProbes.filter(ours.probe).map((p) => ({ step: p.step, argv: probeArgv(p.argv, p.image), host: p.host, image: p.image }));
   const leaks = allLeaks.filter(ours.leak).map((l) => ({ step: l.step, secret: l.secret, into: l.into, host: l.secretHost, via: l.via }));
-  const counters = { probes: probes.length, leaks: leaks.length, commands: site.commandCount, dbRoundTrips: options.repository.roundTrips, classic };
+  const counters = { probes: probes.length, leaks: leaks.length, commands: site.commandCount, dbRoundTrips: options.repository.roundTrips, ...(options.mode === 'metadata' ? { classic } : {}) };
   const block = options.mode === 'metadata' ? scenario.expect : scenario.expect_legacy;
   const expectations = checkExpectations(block, { mode: options.mode, steps, counters, disks });
   return {

@@ -41,8 +41,8 @@ export const renderHuman = (file: string, runs: readonly RunReport[]): string =>
   counter('probes', (r) => String(r.counters.probes));
   counter('leaks', (r) => String(r.counters.leaks));
   // In metadata mode, what the classic driver did on hosts not yet upgraded is counted apart: shown when there is any.
-  if (runs.some((r) => r.counters.classic.probes + r.counters.classic.leaks > 0)) {
-    counter('  by the classic driver', (r) => (r.mode === 'metadata' ? `${r.counters.classic.probes} probes, ${r.counters.classic.leaks} leaks` : '-'));
+  if (runs.some((r) => (r.counters.classic?.probes ?? 0) + (r.counters.classic?.leaks ?? 0) > 0)) {
+    counter('  by the classic driver', (r) => (r.counters.classic === undefined ? '-' : `${r.counters.classic.probes} probes, ${r.counters.classic.leaks} leaks`));
   }
   counter('commands', (r) => String(r.counters.commands));
   counter('db round trips', (r) => String(r.counters.dbRoundTrips));

@@ -12,8 +12,14 @@ export interface Counters {
   readonly leaks: number;
   readonly commands: number;
   readonly dbRoundTrips: number;
-  /** In metadata mode: probes and leaks of the steps the classic driver ran (legacy boots, hosts not yet upgraded), not counted above. */
-  readonly classic: { readonly probes: number; readonly leaks: number };
+  /** In metadata mode only: probes and leaks of the steps the classic driver ran (legacy boots, hosts not yet upgraded), not counted above. */
+  readonly classic?: ClassicCounts;
+}
+
+/** Probes and leaks of the classic driver, counted apart. */
+export interface ClassicCounts {
+  readonly probes: number;
+  readonly leaks: number;
 }
 
 /**

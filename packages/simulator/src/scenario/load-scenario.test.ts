@@ -96,6 +96,8 @@ describe('loadScenario', () => {
       expect(problem(withImage('  - { id: "../../x", disk_format: raw }'))).toBe('images[0].id');
       expect(problem(withImage('  - { id: k, disk_format: raw, kernel_id: "json:{}" }'))).toBe('images[0].kernel_id');
       expect(problem(withImage('  - { id: k, disk_format: ami, kernel_id: vmlinuz }'))).toBe('images[0].kernel_id');
+      expect(problem(withImage('  - { id: k, disk_format: vmdk, virtual_size: 2199023321088 }'))).toBe('images[0].virtual_size');
+      expect(problem(withImage('  - { id: k, disk_format: vmdk, virtual_size: 2TiB }'))).toBe('ok');
       expect(problem(withImage('  - { id: k, disk_format: ami, ramdisk_id: initrd }\n  - { id: vmlinuz, disk_format: aki }'))).toBe('images[0].ramdisk_id');
       expect(problem(withImage('  - { id: k, disk_format: ami, kernel_id: vmlinuz, ramdisk_id: initrd }\n  - { id: vmlinuz, disk_format: aki }\n  - { id: initrd, disk_format: ari }'))).toBe('ok');
       expect(problem(withImage(`  - { id: k, disk_format: raw, content: qcow2-backing-host-file, target: /${'a'.repeat(1023)} }`))).toBe('images[0].target');

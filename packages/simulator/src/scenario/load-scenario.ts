@@ -1,4 +1,4 @@
-import { hostStorageOptions, imageId, isDiskName, resolveLocation, type HostStorageOptions, type InstanceId, type LayoutError } from '@disk-ledger/domain';
+import { hostStorageOptions, imageId, isDiskName, MAX_VMDK_BYTES, resolveLocation, type HostStorageOptions, type InstanceId, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { isPair, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
@@ -202,6 +202,9 @@ const checkImages = (s: ScenarioFile): { path: string; message: string } | null 
       const id = image[key];
       // A snapshot's image cannot be meant: nova takes these from the image's own properties, set when it was uploaded.
       if (id !== undefined && !(s.images ?? []).some((other) => other.id === id)) return { path: `images[${i}].${key}`, message: `unknown image "${id}": it must be an image of this catalogue` };
+    }
+    if (image.disk_format === 'vmdk' && (image.content ?? 'benign') === 'benign' && (image.virtual_size ?? 0) > MAX_VMDK_BYTES) {
+      return { path: `images[${i}].virtual_size`, message: `a vmdk image holds at most 2TiB (${MAX_VMDK_BYTES} bytes): a larger sparse vmdk is no image qemu opens` };
     }
     if (image.virtual_size !== undefined && image.virtual_size < MIN_IMAGE_SIZE) {
       return { path: `images[${i}].virtual_size`, message: `an image must be at least 64KiB (${MIN_IMAGE_SIZE} bytes): its content kind is written into its first bytes, and a real qcow2 or vmdk needs room for its own` };
