@@ -64,6 +64,11 @@ describe('disk-ledger replay (built CLI, child process)', () => {
     closeSync(full);
     expect(r.status).toBe(74);
     expect(r.stderr).toBe('disk-ledger: cannot write to standard output (ENOSPC): the output is incomplete\n');
+    // An invalid scenario keeps its own code: the output's failure says less.
+    const bad = openSync('/dev/full', 'w');
+    const invalid = spawnSync(process.execPath, [BIN, 'replay', 'package.json', '--json'], { cwd: ROOT, stdio: ['ignore', bad, 'pipe'], encoding: 'utf8' });
+    closeSync(bad);
+    expect(invalid.status).toBe(2);
   });
 
   it('prints the report object with --json', async () => {

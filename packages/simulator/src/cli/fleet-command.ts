@@ -9,9 +9,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { randomUUID } from 'node:crypto';
-import { lstat, open, readlink, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { planCells } from '../fleet/cells.js';
 import { refuse } from './refusal.js';
 import type { FleetOptions } from '../fleet/fleet-plan.js';
@@ -90,29 +90,26 @@ const makeFileIn = async (dir: string): Promise<void> => {
   await rm(probe, { force: true });
 };
 
-/** The file the report at `path` goes to: `path`, or the file a link there names (which need not exist yet). */
-const reportTarget = async (path: string): Promise<string> => {
-  const full = resolve(path);
-  const real = await realpath(full).catch(() => null);
-  if (real !== null) return real;
-  const link = await lstat(full).catch(() => null);
-  return link?.isSymbolicLink() === true ? resolve(dirname(full), await readlink(full)) : full;
-};
-
 /**
  * Why `path` cannot take the report, or `null` when it can, so that a run
- * never ends unable to write. Nothing at `path` is created or changed: the
- * report is written beside its target and renamed onto it, so the target
- * must be a regular file or none, and its directory must take a new file
- * (tried with a file of another name; permissions alone would pass /proc).
+ * never ends unable to write. Nothing at `path` is created or changed: an
+ * existing file is opened for appending, and a new one's directory (for a
+ * link to a missing file, the directory of the file it names) is tried with
+ * a file of another name.
  */
 const unwritable = async (path: string): Promise<string | null> => {
   if (path.trim() === '') return 'the path is empty';
+  const full = resolve(path);
+  const existing = await stat(full).catch(() => null);
+  if (existing?.isDirectory() === true) return `${path} is a directory`;
   try {
-    const target = await reportTarget(path);
-    const existing = await stat(target).catch(() => null);
-    if (existing?.isDirectory() === true) return `${path} is a directory`;
-    if (existing !== null && !existing.isFile()) return `${path} is not a regular file`;
+    // Opened for writing, as the run will: permissions alone (access()) would pass a file under /proc.
+    if (existing !== null) {
+      await (await open(full, 'a')).close();
+      return null;
+    }
+    const link = await lstat(full).catch(() => null);
+    const target = link?.isSymbolicLink() === true ? resolve(dirname(full), await readlink(full)) : full;
     await makeFileIn(dirname(target));
     return null;
   } catch (e) {
@@ -120,15 +117,18 @@ const unwritable = async (path: string): Promise<string | null> => {
   }
 };
 
-/** Write the report whole or not at all: into a new file beside the target, renamed onto it, so a failure part-way leaves any earlier report as it was. */
+/**
+ * Write the report. A write that fails part-way (a full disk) leaves no
+ * file where there was none; an earlier report it was replacing is lost.
+ */
 const writeReport = async (path: string, html: string): Promise<void> => {
-  const target = await reportTarget(path);
-  const partial = join(dirname(target), `.${basename(target)}.${process.pid}-${randomUUID()}.partial`);
+  const existed = await stat(path).then(() => true, () => false);
   try {
-    await writeFile(partial, html, { flag: 'wx' });
-    await rename(partial, target);
+    await writeFile(path, html);
   } catch (e) {
-    await rm(partial, { force: true });
+    // Through a link, the partial file is the one it names.
+    const partial = existed ? null : await realpath(path).catch(() => null);
+    if (partial !== null) await rm(partial, { force: true });
     throw e;
   }
 };

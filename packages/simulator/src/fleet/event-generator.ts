@@ -127,6 +127,9 @@ export class EventGenerator {
       if ((outcome.ok || crashed) && this.world.instances.has(step.instance)) {
         this.live.add(step.instance, step.volume !== true, step.config_drive === true).crashed = crashed;
       }
+      // A boot refused before anything was made leaves the instance unbuilt, as nova keeps it in ERROR: the fleet's
+      // operator deletes it (nothing of it is anywhere), so that refused boots do not pile up in the world.
+      if (!outcome.ok && !crashed && this.world.instances.get(step.instance)?.unbuilt === true) this.world.instances.delete(step.instance);
       return;
     }
     const t = event.target;

@@ -72,13 +72,21 @@ describe('fleetCommand', () => {
   });
 
   describe('when the report cannot be written', () => {
-    it.each([[''], ['/proc/no-report-here.html'], ['/proc/version'], ['no/such/dir/r.html']])('exits 2 before running for %j, saying why', async (report) => {
+    it.each([[''], ['/proc/no-report-here.html'], ['no/such/dir/r.html']])('exits 2 before running for %j, saying why', async (report) => {
       const c = capture();
       expect(await fleetCommand({ ...FLAGS, report: report.startsWith('no/') ? join(dir, report) : report }, c.deps)).toBe(2);
       expect(c.err.join('\n')).toContain('cannot write the report');
       expect(c.err.join('\n')).not.toContain('.disk-ledger-report-');
       expect(c.out).toEqual([]);
       expect(c.progressText).toEqual([]);
+    });
+
+    it('exits 1 after the run when the write fails (a full device), the summary printed all the same', async () => {
+      const c = capture();
+      await symlink('/dev/full', join(dir, 'full.html'));
+      expect(await fleetCommand({ ...FLAGS, report: join(dir, 'full.html') }, c.deps)).toBe(1);
+      expect(c.err.join('\n')).toMatch(/cannot write the report to .*full\.html: ENOSPC/);
+      expect(c.out.join('\n')).toContain('disks with a record');
     });
 
     it('with --json, also prints the refusal as an object on stdout', async () => {

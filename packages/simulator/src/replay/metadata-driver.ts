@@ -169,7 +169,8 @@ export class MetadataDriver implements StepDriver {
     };
     this.world.instances.set(step.instance, inst);
     // A boot refused before anything was registered (a rejected image) leaves the instance unbuilt, as nova's API keeps
-    // it in ERROR until it is deleted: the classic model keeps it too, so later steps on it answer alike in both modes.
+    // it in ERROR until it is deleted (the classic model keeps its shell too): another boot of its id is INSTANCE_EXISTS
+    // and a delete succeeds in both modes.
     return this.build(inst);
   }
 

@@ -267,8 +267,12 @@ describe('loadScenario', () => {
       expect(E.isLeft(inList) && [inList.left.path, inList.left.message]).toEqual(['hosts[0].config', expect.stringContaining('alias *h stands inside the value its anchor &h names')]);
       const inMap = load(base('  - reboot: &s { instance: vm1, hard: *s }'));
       expect(E.isLeft(inMap) && inMap.left.path).toBe('steps[0].reboot.hard');
-      // An alias of a sibling is an ordinary reuse.
+      const merged = load('format: 1\nname: t\nhosts:\n  - &h { name: a, <<: *h }\nsteps: []\n');
+      expect(E.isLeft(merged) && merged.left.path).toBe('hosts[0].<<');
+      // An alias of a sibling is an ordinary reuse, and one of an anchor redefined inside names the inner node.
       expect(E.isRight(load(base('  - reboot: &s { instance: vm1 }\n  - reboot: *s')))).toBe(true);
+      const inner = load('format: 1\nname: t\nhosts: &a\n  - &a { name: a }\n  - { name: b, config: *a }\nsteps: []\n');
+      expect(E.isLeft(inner) && [inner.left.path, inner.left.message.includes('stands inside')]).toEqual(['hosts[1].config.name', false]);
     });
     it('names a file that is no scenario without quoting what it holds', () => {
       const shadow = 'root:$6$salt$secrethash:20228:0:99999:7:::\ndaemon:*:20228:0:99999:7:::\n';

@@ -1,6 +1,6 @@
 import { hostStorageOptions, imageId, isDiskName, MAX_VMDK_BYTES, resolveLocation, type HostStorageOptions, type InstanceId, type LayoutError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { isPair, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
+import { isAlias, isCollection, isPair, isScalar, isSeq, parseDocument, visit, type Node } from 'yaml';
 import { INSTANCES_PATH } from '../world/nova-paths.js';
 import { cacheNames, type CacheNames } from './cache-names.js';
 import type { Count, Expectations, HostConfig } from './scenario.js';
@@ -100,18 +100,30 @@ export const loadScenario = (text: string, file: string): E.Either<ScenarioInval
   return problem === null ? E.right({ ...s, file, hostOptions }) : E.left(invalid(file, problem.path, problem.message));
 };
 
-/** The first alias inside the node its anchor names (the value would contain itself), with its key path; `null` if none. */
+/**
+ * The first alias inside the node its anchor names (the value would contain
+ * itself), with its key path; `null` if none. One pass in document order: an
+ * alias names the latest node of its anchor before it.
+ */
 const selfAlias = (doc: ReturnType<typeof parseDocument>): { readonly path: string; readonly anchor: string } | null => {
   let found: { readonly path: string; readonly anchor: string } | null = null;
-  visit(doc, {
-    Alias: (_key, alias, ancestors) => {
-      const target = alias.resolve(doc);
-      if (target === undefined || !ancestors.includes(target)) return undefined;
-      found = { path: keyPath([...ancestors, alias]), anchor: alias.source };
+  const latest = new Map<string, unknown>();
+  visit(doc, (_key, node, ancestors) => {
+    if (isAlias(node)) {
+      if (!ancestors.includes(latest.get(node.source) as never)) return undefined;
+      found = { path: keyPath([...ancestors, node]), anchor: node.source };
       return visit.BREAK;
-    },
+    }
+    if ((isScalar(node) || isCollection(node)) && node.anchor !== undefined) latest.set(node.anchor, node);
+    return undefined;
   });
   return found;
+};
+
+/** A mapping key as a path spells it (a merge key `<<` as written, not as the parser's symbol). */
+const keyText = (key: unknown): string => {
+  const v = isScalar(key) ? key.value : key;
+  return typeof v === 'symbol' ? (v.description ?? '<<') : String(v);
 };
 
 /** The key path (`hosts[0].config`) of the last of `nodes`, each a child of the one before. */
@@ -119,7 +131,7 @@ const keyPath = (nodes: readonly unknown[]): string => {
   let out = '';
   for (const [i, node] of nodes.entries()) {
     const child = nodes[i + 1];
-    if (isPair(node) && child === node.value) out += `${out === '' ? '' : '.'}${isScalar(node.key) ? String(node.key.value) : String(node.key)}`;
+    if (isPair(node) && child === node.value) out += `${out === '' ? '' : '.'}${keyText(node.key)}`;
     else if (isSeq(node) && child !== undefined) out += `[${node.items.indexOf(child as Node)}]`;
   }
   return out === '' ? '(root)' : out;

@@ -85,8 +85,15 @@ forEachBackend('nova rows', (backend) => {
         const flag = (b: boolean): boolean | number => (backend.dialect === 'postgres' ? b : Number(b));
         await t.database.db.insertInto('block_device_mapping').values({ ...base, device_name: '/dev/vdb', no_device: flag(true), uuid: randomUUID(), driver_info: null }).execute();
         await t.database.db.insertInto('block_device_mapping').values({ ...base, device_name: '/dev/vdc', no_device: flag(false), uuid: randomUUID(), driver_info: 'E' }).execute();
-        expect((await right(t.database.repository.listDisks(vm))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', null], ['ephemeral0', 'E']]);
-        expect((await right(t.database.repository.listUnpopulated(10))).map((r) => r.disk)).toEqual(['root']);
+        await t.database.db.insertInto('block_device_mapping').values({ ...base, device_name: '/dev/vdd', no_device: flag(true), uuid: randomUUID(), driver_info: null, deleted: 99 }).execute();
+        const repo = t.database.repository;
+        expect((await right(repo.listDisks(vm))).map((r) => [r.disk, r.driverInfo])).toEqual([['root', null], ['ephemeral0', 'E']]);
+        // A page of one is the root, not a short page a migration would take for its last.
+        expect((await right(repo.listUnpopulated(1))).map((r) => r.disk)).toEqual(['root']);
+        expect((await right(repo.listUnpopulated(10))).map((r) => r.disk)).toEqual(['root']);
+        expect(await right(repo.countUnpopulated())).toBe(1);
+        expect(await right(repo.census())).toMatchObject({ populated: 1, unpopulated: 1 });
+        expect(await right(repo.listDeletedDisks(vm))).toEqual([]);
       });
     });
 

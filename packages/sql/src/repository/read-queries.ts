@@ -33,6 +33,9 @@ export const instanceRows = (db: Kysely<NovaTables>, flavour: SqlFlavour, instan
       SELECT 'extra', id, NULL, NULL, libvirt_disk_metadata
         FROM instance_extra WHERE instance_uuid = ${instance} AND deleted = 0`.execute(db);
 
+/** A BDM row `b` that maps a local disk, live or not: what LOCAL_ROWS (slot-sql.ts) takes apart from `deleted`. */
+const DISK_ROWS = "b.destination_type = 'local' AND b.source_type IN ('image', 'blank') AND b.no_device IS NOT TRUE";
+
 /** Which live local rows an online-migration listing wants. */
 export interface RowFilter {
   readonly populated: boolean;
@@ -47,7 +50,7 @@ const candidates = (f: RowFilter, limit: number | null): RawBuilder<unknown> => 
   const host = f.host === null ? sql`` : sql`AND i.host = ${f.host}`;
   return sql`SELECT b.id, b.instance_uuid, i.host FROM block_device_mapping AS b
     JOIN instances AS i ON i.uuid = b.instance_uuid AND i.deleted = 0
-    WHERE b.deleted = 0 AND b.destination_type = 'local' AND b.source_type IN ('image', 'blank')
+    WHERE b.deleted = 0 AND ${sql.raw(DISK_ROWS)}
       AND b.driver_info ${sql.raw(f.populated ? 'IS NOT NULL' : 'IS NULL')} AND b.id > ${f.afterId} ${exclude} ${host}
     ORDER BY b.id ${limit === null ? sql`` : sql`LIMIT ${limit}`}`;
 };
@@ -84,7 +87,7 @@ export const censusDecoder = array(struct({ instances: int, populated: int, unpo
 /** The census counts, in one statement. */
 export const censusRows = (db: Kysely<NovaTables>): Promise<{ rows: unknown[] }> => {
   const local = sql`FROM block_device_mapping AS b JOIN instances AS i ON i.uuid = b.instance_uuid AND i.deleted = 0
-    WHERE b.deleted = 0 AND b.destination_type = 'local' AND b.source_type IN ('image', 'blank')`;
+    WHERE b.deleted = 0 AND ${sql.raw(DISK_ROWS)}`;
   return sql`SELECT
       (SELECT count(*) FROM instances WHERE deleted = 0) AS instances,
       (SELECT count(*) ${local} AND b.driver_info IS NOT NULL) AS populated,
@@ -112,7 +115,7 @@ export const deletedRows = (db: Kysely<NovaTables>, flavour: SqlFlavour, instanc
       SELECT 'bdm' AS src, id, CASE WHEN source_type = 'image' THEN 'root' WHEN guest_format = 'swap' THEN 'swap' ELSE 'ephemeral' END AS kind,
         device_name, driver_info AS info, ${flavour.timestampText('deleted_at')} AS deleted_at
       FROM block_device_mapping
-      WHERE instance_uuid = ${instance} AND deleted <> 0 AND destination_type = 'local' AND source_type IN ('image', 'blank')
+      WHERE instance_uuid = ${instance} AND deleted <> 0 AND ${sql.raw(DISK_ROWS.replaceAll('b.', ''))}
       UNION ALL
       SELECT 'extra', id, NULL, NULL, libvirt_disk_metadata, ${flavour.timestampText('deleted_at')}
       FROM instance_extra WHERE instance_uuid = ${instance} AND deleted <> 0

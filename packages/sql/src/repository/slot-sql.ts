@@ -8,7 +8,7 @@ import { sql, type RawBuilder } from 'kysely';
 /** The kind of a local row: `root`, `swap` or `ephemeral`. */
 export const KIND_CASE = "CASE WHEN source_type = 'image' THEN 'root' WHEN guest_format = 'swap' THEN 'swap' ELSE 'ephemeral' END";
 
-/** Live local disk rows (not volumes; not rows marked `no_device`, which nova's driver skips: they map no disk). */
+/** Live local disk rows (not volumes; not rows marked `no_device`, which nova's driver skips: they map no disk). The listings of read-queries.ts take the same rows. */
 export const LOCAL_ROWS = "deleted = 0 AND destination_type = 'local' AND source_type IN ('image', 'blank') AND no_device IS NOT TRUE";
 
 /** Live ephemeral rows. */
