@@ -29,6 +29,14 @@ describe('expandFiles', () => {
     expect(await expandFiles([join(dir, 'top')])).toEqual([join(dir, 'top/linked/a.yaml')]);
   });
 
+  it('takes a file once, however often and by whatever way it is named', async () => {
+    await mkdir(join(dir, 'd'));
+    await writeFile(join(dir, 'd/a.yaml'), 'format: 1\n');
+    await symlink(join(dir, 'd/a.yaml'), join(dir, 'd/b.yaml'));
+    const a = join(dir, 'd/a.yaml');
+    expect(await expandFiles([a, join(dir, 'd'), a, join(dir, 'missing.yaml'), join(dir, 'missing.yaml')])).toEqual([a, join(dir, 'missing.yaml')]);
+  });
+
   it('keeps a file named on the command line as it is, hidden or not', async () => {
     const hidden = join(dir, '.draft.yaml');
     await writeFile(hidden, 'format: 1\n');

@@ -55,9 +55,10 @@ export class ReplayDatabaseError extends Error {
 }
 
 /**
- * Expand directories (recursively, through links to directories, each
- * directory once however it is reached) into their `*.yaml` / `*.yml` files
- * (in any case, hidden ones left out), sorted.
+ * Expand directories (recursively, through links to directories) into
+ * their `*.yaml` / `*.yml` files (in any case, hidden ones left out), sorted.
+ * Each directory and each file is taken once however it is reached (named
+ * twice, through a link, or inside a directory also named).
  */
 export const expandFiles = async (paths: readonly string[], seen: Set<string> = new Set()): Promise<string[]> => {
   const out: string[] = [];
@@ -75,11 +76,19 @@ export const expandFiles = async (paths: readonly string[], seen: Set<string> = 
         const path = join(p, e.name);
         const dir = e.isDirectory() || (e.isSymbolicLink() && (await stat(path).catch(() => null))?.isDirectory() === true);
         if (dir) out.push(...(await expandFiles([path], seen)));
-        else if (/\.ya?ml$/i.test(e.name)) out.push(path);
+        else if (/\.ya?ml$/i.test(e.name) && (await firstTime(path, seen))) out.push(path);
       }
-    } else out.push(p);
+    } else if (await firstTime(p, seen)) out.push(p);
   }
   return out;
+};
+
+/** Whether the file at `path` is met for the first time (a missing one is known by the name given, and reported as it is). */
+const firstTime = async (path: string, seen: Set<string>): Promise<boolean> => {
+  const real = await realpath(path).catch(() => path);
+  if (seen.has(real)) return false;
+  seen.add(real);
+  return true;
 };
 
 /** Why the database cannot take the replay: a scenario's instances are live there, or one could not be soft-deleted. */
