@@ -8,8 +8,8 @@ import { USUAL_BDM_DISKS } from '../services/usual-disks.js';
 import { cannotHold, derivedProbe } from '../services/legacy-places.js';
 import { run, type LifecycleDeps, type Step } from './lifecycle-deps.js';
 import type { MovePlan } from './move-plan.js';
-import { imageArguments, planAll, prepareAll, spawnRequests } from './spawn.js';
-import { atImageArgument, rootSize } from '../errors/image-error-path.js';
+import { planAll, prepareAll, requestImageErrors, spawnRequests } from './spawn.js';
+import { atImageArgument } from '../errors/image-error-path.js';
 
 /**
  * What nova knows of an instance without asking its host (its `image_ref`,
@@ -63,11 +63,11 @@ export const rebuildPlans = async (deps: LifecycleDeps, dst: HostServices, view:
   const requests = wanted.right.filter((r) => !view.records.has(r.disk));
   const unmade = view.unplaced.find((d) => !requests.some((r) => r.disk === d));
   if (unmade !== undefined) return E.left(noRecord(instance, unmade, 'and the instance’s image and flavor do not describe it'));
-  const args = imageArguments(requests, 'facts.image');
+  const named = requestImageErrors(requests, 'facts.image', image, facts.flavor.root, 'facts.flavor.root');
   const plans = await planAll(dst, instance, requests);
-  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, rootSize(image, facts.flavor.root, 'facts.flavor.root')));
+  if (E.isLeft(plans)) return E.left(named(plans.left));
   const verified = await prepareAll(dst, instance, plans.right);
-  return E.isLeft(verified) ? E.left(atImageArgument(verified.left, args, rootSize(image, facts.flavor.root, 'facts.flavor.root'))) : plans;
+  return E.isLeft(verified) ? E.left(named(verified.left)) : plans;
 };
 
 /**

@@ -11,8 +11,7 @@ import { snapshotOf } from './snapshot.js';
 import { decodePending, encodeShelveIntent, type ShelveIntent } from './shelve-intent.js';
 import { sameDisk } from './move-place.js';
 import { settledInstance } from './move-settle.js';
-import { imageArguments, planAll, prepareAll, spawnRequests } from './spawn.js';
-import { atImageArgument, rootSize } from '../errors/image-error-path.js';
+import { planAll, prepareAll, requestImageErrors, spawnRequests } from './spawn.js';
 
 /** The image the `generation`-th shelve of an instance keeps its root disk in (`<instance>-shelved`, then `-shelved-2`, …). */
 export const shelvedImageId = (instance: InstanceId, generation = 1): E.Either<InvalidName, ImageId> =>
@@ -183,9 +182,9 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
     const e = requests.left;
     return image.right !== null && e._tag === 'ImageNotFound' && e.imageId === image.right ? E.left(notShelved(instance, image.right)) : requests;
   }
-  const args = imageArguments(requests.right, 'shelvedImage');
+  const named = requestImageErrors(requests.right, 'shelvedImage', image.right, flavor.root, 'flavor.root');
   const plans = await planAll(target.right, instance, requests.right);
-  if (E.isLeft(plans)) return E.left(atImageArgument(plans.left, args, rootSize(image.right, flavor.root, 'flavor.root')));
+  if (E.isLeft(plans)) return E.left(named(plans.left));
   const planned = new Map(plans.right.map((p) => [p.disk, planToRecord(p)]));
   const emptied: DiskName[] = [];
   for (const [disk, slot] of slots.right) {
@@ -206,7 +205,7 @@ export const unshelve = async (deps: LifecycleDeps, instance: InstanceId, host: 
   const left = kept === null || kept.status !== 'shelving' ? null : deps.hosts.get(kept.host);
   if (left !== null && E.isRight(left)) await removeInstanceDir(left.right, instance);
   const verified = await prepareAll(target.right, instance, plans.right);
-  if (E.isLeft(verified)) return E.left(atImageArgument(verified.left, args, rootSize(image.right, flavor.root, 'flavor.root')));
+  if (E.isLeft(verified)) return E.left(named(verified.left));
   // Said before the instance moves: moved without records, it is still shelved, never taken for the classic driver's unshelve.
   const begun = kept === null || kept.status === 'unshelving' ? E.right(undefined) : await run(deps.repository.setMigration(instance, encodeShelveIntent({ ...kept, status: 'unshelving' })));
   if (E.isLeft(begun)) return begun;

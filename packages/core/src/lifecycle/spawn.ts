@@ -36,11 +36,23 @@ export interface SpawnRequest {
  * argument that named the root's image, and that image's `kernel_id` and
  * `ramdisk_id` for theirs.
  */
-export const imageArguments = (requests: readonly DiskRequest[], root: string): ReadonlyMap<string, string> => {
+const imageArguments = (requests: readonly DiskRequest[], root: string): ReadonlyMap<string, string> => {
   const args = new Map<string, string>();
   // An image named twice (its own kernel, say) is named by the first: the root's argument.
   for (const r of requests) if ('image' in r && !args.has(r.image.id)) args.set(r.image.id, r.disk === 'root' ? root : `${root}.${r.disk}_id`);
   return args;
+};
+
+/**
+ * What names the errors about the images `requests` take: the arguments of
+ * {@link imageArguments} from `root`, and `rootSizePath` for a root image
+ * too large for the `rootBytes` its caller gave (none for 0: the image's
+ * own size).
+ */
+export const requestImageErrors = (requests: readonly DiskRequest[], root: string, image: string | null, rootBytes: number, rootSizePath: string) => {
+  const args = imageArguments(requests, root);
+  const size = rootSize(image, rootBytes, rootSizePath);
+  return <L extends { readonly code: string }>(e: L): L => atImageArgument(e, args, size);
 };
 
 /**
@@ -131,8 +143,8 @@ export const spawn = async (deps: LifecycleDeps, req: SpawnRequest): Step<void> 
   if (cache !== null) return E.left(cache);
   const requests = await spawnRequests(deps, req);
   if (E.isLeft(requests)) return requests;
-  const args = imageArguments(requests.right, 'image');
-  return E.mapLeft((e: LifecycleError) => atImageArgument(e, args, rootSize(req.image, req.flavor.root, 'flavor.root')))(await spawnPlanned(deps, req, host.right, requests.right));
+  const named = requestImageErrors(requests.right, 'image', req.image, req.flavor.root, 'flavor.root');
+  return E.mapLeft((e: LifecycleError) => named(e))(await spawnPlanned(deps, req, host.right, requests.right));
 };
 
 const spawnPlanned = async (deps: LifecycleDeps, req: SpawnRequest, host: HostServices, requests: readonly DiskRequest[]): Step<void> => {

@@ -38,6 +38,14 @@ type Ran<A> = Promise<E.Either<CoreError, A>>;
 const DONE: E.Either<never, void> = E.right(undefined);
 
 /**
+ * An image's refusal met while making a disk its record (or plan) names:
+ * its `path` is the disk's, `<instance>/<disk>`, until an operation whose
+ * caller named the image names that argument instead.
+ */
+const recordNamed = (e: CoreError, instance: InstanceId, disk: DiskName, image: string | null): CoreError =>
+  image === null ? e : atImageArgument(e, new Map([[image, `${instance}/${disk}`]]));
+
+/**
  * Makes recorded disks exist on this host, exactly as recorded. It is only
  * ever handed a record that is already durable (persist before create), and
  * it reads the disk only through the driver, with the recorded format
@@ -47,14 +55,6 @@ const DONE: E.Either<never, void> = E.right(undefined);
  * written as an async function (a TaskEither pipeline per call cost more
  * than the steps on the in-memory host).
  */
-/**
- * An image's refusal met while making a disk its record (or plan) names:
- * its `path` is the disk's, `<instance>/<disk>`, until an operation whose
- * caller named the image names that argument instead.
- */
-const recordNamed = (e: CoreError, instance: InstanceId, disk: DiskName, image: string | null): CoreError =>
-  image === null ? e : atImageArgument(e, new Map([[image, `${instance}/${disk}`]]));
-
 @injectable()
 export class DiskRealizer {
   constructor(
@@ -127,7 +127,8 @@ export class DiskRealizer {
    * dropped: this disk is to be made from its source, not from that copy.
    * An image whose cached entry holds more than `size` bytes (its image
    * service declared no virtual size, or too small a one) is
-   * `IMAGE_TOO_LARGE` (`path` `image`) here, before any record names it.
+   * `IMAGE_TOO_LARGE` (`path` `<instance>/<disk>`, until the operation
+   * names its caller's argument) here, before any record names it.
    */
   prepare(instance: InstanceId, disk: DiskName, source: RecordSource, size: number): TE.TaskEither<CoreError, void> {
     return async () => {

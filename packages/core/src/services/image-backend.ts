@@ -1,7 +1,6 @@
 import {
   byteSize,
   checkFunc,
-  hasBdm,
   configDriveTooSmall,
   imageId,
   instanceId,
@@ -87,12 +86,11 @@ export class ImageBackend {
    * that answers is the one in force. A disk a tool refuses to make takes
    * with it the record the request wrote, what the request made of it, and
    * an instance directory the request created (see the README for the
-   * cases left as after a crash). A `creating` record (a crash part-way) is this request's to
-   * decide: completed when the request plans the same disk, else replaced
-   * by the request's. A disk
-   * the classic driver made before records existed (its slot has none) gets
-   * a record derived from the host's options and `disk.info`, and is kept
-   * as it is.
+   * cases left as after a crash). A `creating` record (a crash part-way) is
+   * this request's to decide: completed when the request plans the same
+   * disk, else replaced by the request's. A disk the classic driver made
+   * before records existed (its slot has none) gets a record derived from
+   * the host's options and `disk.info`, and is kept as it is.
    */
   createFromImage(req: FromImage): TE.TaskEither<CoreError, DiskMetadata> {
     return () => this.locks.run(req.instance, () => this.createFromImageHeld(req)());
@@ -203,7 +201,8 @@ export class ImageBackend {
     if (refused.left.code === 'REPOSITORY_FAILED') return refused;
     const removed = await this.realizer.remove(instance, disk, meta)();
     if (E.isLeft(removed)) return refused;
-    const cleared = await this.metadata.unwrite(instance, disk, meta, !wrote.slotExisted && hasBdm(disk))();
+    // A slot the request's record made goes whole; for an instance-level record that is what any undo does.
+    const cleared = await this.metadata.unwrite(instance, disk, meta, !wrote.slotExisted)();
     if (E.isRight(cleared) && cleared.right && !wrote.dirExisted) await this.realizer.removeEmptyInstanceDir(instance)();
     return refused;
   }

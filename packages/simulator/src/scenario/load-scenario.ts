@@ -202,6 +202,7 @@ const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
 const checkImages = (s: ScenarioFile): { path: string; message: string } | null => {
   const seen = new Set<string>();
+  const catalogue = new Set((s.images ?? []).map((image) => image.id));
   for (const [i, image] of (s.images ?? []).entries()) {
     if (seen.has(image.id)) return { path: `images[${i}].id`, message: `duplicate image "${image.id}"` };
     seen.add(image.id);
@@ -209,11 +210,8 @@ const checkImages = (s: ScenarioFile): { path: string; message: string } | null 
       const id = image[key];
       const problem = id === undefined ? null : imageIdProblem(id);
       if (problem !== null) return { path: `images[${i}].${key}`, message: problem };
-    }
-    for (const key of ['kernel_id', 'ramdisk_id'] as const) {
-      const id = image[key];
-      // A snapshot's image cannot be meant: nova takes these from the image's own properties, set when it was uploaded.
-      if (id !== undefined && !(s.images ?? []).some((other) => other.id === id)) return { path: `images[${i}].${key}`, message: `unknown image "${id}": it must be an image of this catalogue` };
+      // A snapshot's image cannot be meant: nova takes a kernel or ramdisk from the image's own properties, set when it was uploaded.
+      if (key !== 'id' && id !== undefined && !catalogue.has(id)) return { path: `images[${i}].${key}`, message: `unknown image "${id}": it must be an image of this catalogue` };
     }
     if (image.disk_format === 'vmdk' && (image.content ?? 'benign') === 'benign' && (image.virtual_size ?? 0) > MAX_VMDK_BYTES) {
       return { path: `images[${i}].virtual_size`, message: `a vmdk image holds at most 2TiB (${MAX_VMDK_BYTES} bytes): a larger sparse vmdk is no image qemu opens` };

@@ -8,11 +8,10 @@ import type { DiskName, RepositoryError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
 import { sql, type Kysely } from 'kysely';
 import { slotOf } from '../mapping/disk-slot.js';
-import { array, int, literal, nullable, str, struct } from '../rows/decode.js';
 import type { NovaTables } from '../schema/nova-tables.js';
-import { instanceNotFound, rowUnreadable } from '../errors/repository-errors.js';
+import { instanceNotFound } from '../errors/repository-errors.js';
 import { lockExtra, lockInstance, writeExtra } from './extra-row.js';
-import { slotsQuery } from './slot-sql.js';
+import { instanceSlots } from './instance-slots.js';
 import type { SqlFlavour } from './sql-flavour.js';
 
 /** The context of one call. */
@@ -24,8 +23,6 @@ export interface ClearCall {
   readonly dropRow: boolean;
   readonly now: string;
 }
-
-const slotRows = array(struct({ id: int, kind: literal('root', 'ephemeral', 'swap'), pos: int, driver_info: nullable(str) }));
 
 /** The body of clearRecord's transaction: whether the slot held the text and was cleared. */
 export const clearRecord =
@@ -45,10 +42,8 @@ export const clearRecord =
       await writeExtra(trx, call.instance, extra.right, { ...records, live, removed }, call.now);
       return E.right(true);
     }
-    const { rows: raw } = await sql`SELECT id, kind, pos, driver_info
-      FROM (${slotsQuery(flavour.slotOrder, sql`instance_uuid = ${call.instance}`)}) AS s`.execute(trx);
-    const rows = slotRows(raw, 'block_device_mapping');
-    if (E.isLeft(rows)) return E.left(rowUnreadable('clearRecord', rows.left));
+    const rows = await instanceSlots(trx, flavour, call.instance, 'clearRecord');
+    if (E.isLeft(rows)) return rows;
     const row = rows.right.find((r) => r.kind === slot.kind && r.pos === slot.position);
     if (row?.driver_info !== call.driverInfo) return E.right(false);
     // Guarded again by the text, byte for byte (MariaDB's default collation ignores case and trailing spaces): a writer

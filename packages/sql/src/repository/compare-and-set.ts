@@ -7,14 +7,13 @@
  */
 import { ephemeralGap, type DiskName, type RepositoryError } from '@disk-ledger/domain';
 import * as E from 'fp-ts/lib/Either.js';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { slotOf, type BdmKind } from '../mapping/disk-slot.js';
-import { array, int, literal, nullable, str, struct } from '../rows/decode.js';
 import { lockExtra, lockInstance, writeExtra } from './extra-row.js';
 import type { NovaTables } from '../schema/nova-tables.js';
 import { instanceNotFound, rowUnreadable } from '../errors/repository-errors.js';
 import { newBdmRow } from './new-rows.js';
-import { slotsQuery } from './slot-sql.js';
+import { instanceSlots } from './instance-slots.js';
 import type { SqlFlavour } from './sql-flavour.js';
 
 /** What compareAndSetRecord returns. */
@@ -32,7 +31,6 @@ export interface CasCall {
   readonly rowUuid: string;
 }
 
-const slotRows = array(struct({ id: int, kind: literal('root', 'ephemeral', 'swap'), pos: int, driver_info: nullable(str) }));
 const instanceLevel = async (trx: Kysely<NovaTables>, flavour: SqlFlavour, call: CasCall): Promise<E.Either<RepositoryError, CasResult>> => {
   const extra = await lockExtra(trx, flavour, call.instance, 'compareAndSetRecord');
   if (E.isLeft(extra)) return extra;
@@ -50,10 +48,8 @@ const bdmLevel = async (
   kind: BdmKind,
   position: number,
 ): Promise<E.Either<RepositoryError, CasResult>> => {
-  const { rows: raw } = await sql`SELECT id, kind, pos, driver_info
-    FROM (${slotsQuery(flavour.slotOrder, sql`instance_uuid = ${call.instance}`)}) AS s`.execute(trx);
-  const rows = slotRows(raw, 'block_device_mapping');
-  if (E.isLeft(rows)) return E.left(rowUnreadable('compareAndSetRecord', rows.left));
+  const rows = await instanceSlots(trx, flavour, call.instance, 'compareAndSetRecord');
+  if (E.isLeft(rows)) return rows;
   const slot = rows.right.find((r) => r.kind === kind && r.pos === position);
   if (slot !== undefined && slot.driver_info !== null) return E.right({ written: false, driverInfo: slot.driver_info });
   if (slot !== undefined) {
